@@ -1,0 +1,1 @@
+"""foundry-iac components: the typed stack config, the model catalog and the Pulumi components."""

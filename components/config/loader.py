@@ -1,0 +1,347 @@
+"""Load a stack's config: from the stack file (offline) or from the Pulumi runtime (real runs).
+
+Either way values arrive as the Pulumi CLI hands them to a program: a flat map of `namespace:key` to
+strings, structured values JSON-encoded. The stack file itself is read for line numbers only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pydantic import ValidationError
+
+from .errors import ConfigError, ConfigIssue, Path_, format_path
+from .model import StackConfig, suggest
+from .source import SourceDoc, read_yaml
+
+PROJECT = "foundry-iac"
+STACK_FILE_ENV = "FOUNDRY_IAC_STACK_FILE"
+STACK_DISPLAY_ENV = "FOUNDRY_IAC_STACK_DISPLAY"  # how the runner wants the file named in messages
+# Config keys that live in the azure-native provider's namespace, so the provider and the program
+# read one value: {model field alias: key in the azure-native namespace}.
+PROVIDER_KEYS = {"subscriptionId": "subscriptionId", "location": "location"}
+KNOWN_NAMESPACES = (PROJECT, "azure-native", "pulumi")
+_STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<stack>[A-Za-z0-9_.-]+)\.ya?ml$")
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a config value was written: the stack file and the 1-based line."""
+
+    file: str
+    line: int | None
+
+
+@dataclass
+class LoadedConfig:
+    """A validated stack config and the source map that says where each value was written."""
+
+    stack: str
+    config: StackConfig
+    doc: SourceDoc
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def location(self, *path: str | int) -> SourceLocation:
+        """The file and line of a config path such as ('accounts', 0, 'deployments', 2)."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:cut]))
+            if line is not None:
+                return SourceLocation(self.doc.file, line)
+        return SourceLocation(self.doc.file, None)
+
+
+@dataclass
+class StackFileConfig:
+    """A stack file turned into what the CLI hands the program: config map, secret keys, placeholders."""
+
+    doc: SourceDoc
+    config: dict[str, str]
+    secret_keys: list[str]
+    secret_placeholders: list[str]
+
+
+def stack_name_of(path: Path) -> str | None:
+    """The stack name of a file named Pulumi.<stack>.yaml, or None."""
+    match = _STACK_FILE_RE.match(path.name)
+    return match.group("stack") if match else None
+
+
+def read_stack_file(path: Path, display: str | None = None) -> SourceDoc:
+    """Read a stack file into a SourceDoc; an unreadable file is an issue, not an exception."""
+    name = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        doc = SourceDoc(file=name, value=None)
+        doc.issues.append(ConfigIssue(name, None, "", f"cannot read the stack file: {exc.strerror or exc}"))
+        return doc
+    return read_yaml(text, name)
+
+
+def _config_section(doc: SourceDoc) -> dict:
+    if doc.value is None and not doc.issues:
+        doc.issues.append(ConfigIssue(doc.file, None, "", "the stack file is empty; add a 'config:' mapping"))
+    if doc.value is None:
+        return {}
+    if not isinstance(doc.value, dict):
+        doc.issues.append(ConfigIssue(doc.file, 1, "", "a stack file is a mapping with a 'config:' key"))
+        return {}
+    section = doc.value.get("config")
+    if section is None:
+        doc.issues.append(ConfigIssue(doc.file, 1, "", "no 'config:' section; put the foundry-iac: keys under 'config:'"))
+        return {}
+    if not isinstance(section, dict):
+        doc.issues.append(ConfigIssue(doc.file, doc.line_of(("config",)), "config", "must be a mapping of namespace:key entries"))
+        return {}
+    return section
+
+
+def _is_secure(value: object) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _replace_secure(value: object, found: list[str]) -> object:
+    """Swap every `{secure: <ciphertext>}` for a stable placeholder; the plaintext is never known offline."""
+    if _is_secure(value):
+        placeholder = str(uuid.uuid5(uuid.NAMESPACE_URL, f"foundry-iac-secret:{value['secure']}"))
+        found.append(placeholder)
+        return placeholder
+    if isinstance(value, dict):
+        return {k: _replace_secure(v, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_secure(v, found) for v in value]
+    return value
+
+
+def _cli_string(value: object) -> str:
+    """Encode one config value as the Pulumi CLI does: scalars as text, structures as JSON."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"))
+    return "" if value is None else str(value)
+
+
+def stack_file_config(path: Path, display: str | None = None) -> StackFileConfig:
+    """Read a stack file into the config map the Pulumi CLI would pass the program."""
+    doc = read_stack_file(path, display)
+    section = _config_section(doc)
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    placeholders: list[str] = []
+    for key, value in section.items():
+        found: list[str] = []
+        config[str(key)] = _cli_string(_replace_secure(value, found))
+        if found:
+            secret_keys.append(str(key))
+            placeholders.extend(found)
+    return StackFileConfig(doc, config, secret_keys, placeholders)
+
+
+def _decode(raw: str) -> object:
+    """Decode a CLI config string: JSON where it parses (numbers, booleans, objects), else the text."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def collect_values(
+    get: Callable[[str, str], str | None], doc: SourceDoc
+) -> tuple[dict[str, object], dict[Path_, int], list[ConfigIssue]]:
+    """Gather model values through `get(namespace, key)`; map file lines onto model paths.
+
+    Keys are the model's fields plus every key the stack file names, so a misspelt key is reported.
+    """
+    section = _config_section(doc)
+    issues: list[ConfigIssue] = []
+    lines: dict[Path_, int] = {}
+    wanted: dict[str, tuple[str, str]] = {}
+    for name, info in StackConfig.model_fields.items():
+        alias = info.alias or name
+        wanted[alias] = ("azure-native", PROVIDER_KEYS[alias]) if alias in PROVIDER_KEYS else (PROJECT, alias)
+    by_full_key = {f"{ns}:{key}": alias for alias, (ns, key) in wanted.items()}
+    for full_key in section:
+        full_key = str(full_key)
+        line = doc.line_of(("config", full_key))
+        namespace, sep, key = full_key.partition(":")
+        if not sep:
+            issues.append(ConfigIssue(doc.file, line, full_key, f"config keys need a namespace; write '{PROJECT}:{full_key}'"))
+            continue
+        if namespace not in KNOWN_NAMESPACES:
+            hint = f"; did you mean '{PROJECT}:{key}'?" if suggest(namespace, [PROJECT]) else ""
+            issues.append(ConfigIssue(doc.file, line, full_key, f"unknown config namespace {namespace!r}{hint}"))
+            continue
+        alias = by_full_key.get(full_key)
+        if alias is None and namespace == PROJECT:
+            alias = key  # unknown foundry-iac key: let the model report it with a suggestion
+            wanted[alias] = (PROJECT, key)
+        if alias is not None:
+            prefix = ("config", full_key)
+            for path, path_line in doc.lines.items():
+                if path[:2] == prefix:
+                    lines[(alias, *path[2:])] = path_line
+    values: dict[str, object] = {}
+    for alias, (namespace, key) in wanted.items():
+        raw = get(namespace, key)
+        if raw is not None:
+            values[alias] = _decode(raw)
+    return values, lines, issues
+
+
+_DISPLAY = {alias: f"azure-native:{key}" for alias, key in PROVIDER_KEYS.items()}
+
+
+def _display(path: Path_) -> str:
+    if path and path[0] in _DISPLAY:
+        return format_path((_DISPLAY[str(path[0])], *path[1:]))
+    return format_path(path)
+
+
+def _message(error: dict) -> tuple[str, Path_]:
+    """A fix-oriented message for one pydantic error, and any extra path below its location."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    extra: Path_ = ()
+    if "index" in ctx:
+        extra = (int(ctx["index"]),)
+    if kind == "extra_forbidden":
+        return f"unknown key {error['loc'][-1]!r}{{hint}}", extra
+    if kind == "missing":
+        return f"required key {error['loc'][-1]!r} is missing; add it", extra
+    if kind == "greater_than" and isinstance(value, int) and ctx.get("gt") == 0:
+        return f"must be a positive integer (got {value!r})", extra
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
+        bound = next(iter(ctx.values()))
+        return f"must be {op} {bound} (got {value!r})", extra
+    if kind == "int_type":
+        return f"must be a whole number, without quotes (got {value!r})", extra
+    if kind in ("float_type", "float_parsing"):
+        return f"must be a number (got {value!r})", extra
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false (got {value!r})", extra
+    if kind in ("string_type",):
+        return f"must be text (got {value!r}); quote it", extra
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"must be one of {', '.join(choices)} (got {value!r}){suggest(str(value), choices)}", extra
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not a valid value here; expected {{description}}", extra
+    if kind in ("list_type", "too_short") and isinstance(value, list) and not value:
+        return "must list at least one entry", extra
+    if kind == "list_type":
+        return f"must be a list (got {type(value).__name__})", extra
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping of keys (got {type(value).__name__})", extra
+    if kind == "too_short":
+        return f"must have at least {ctx.get('min_length')} entries", extra
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, "), extra
+    return str(error["msg"]), extra
+
+
+def _field_info(loc: Path_) -> tuple[str, list[str]]:
+    """The description of the field at `loc` and the keys allowed beside it (for hints)."""
+    model: type | None = StackConfig
+    info = None
+    allowed: list[str] = []
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        fields = getattr(model, "model_fields", {})
+        allowed = [f.alias or n for n, f in fields.items()]
+        info = next((f for n, f in fields.items() if (f.alias or n) == part), None)
+        if info is None:
+            break
+        model = _inner_model(info.annotation)
+    return (info.description or "a different value") if info else "", allowed
+
+
+def _inner_model(annotation: object) -> type | None:
+    from typing import get_args
+
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_values(values: dict[str, object], lines: dict[Path_, int], file: str) -> list[ConfigIssue] | StackConfig:
+    """Validate gathered values; return the model, or every issue with its line."""
+    try:
+        return StackConfig.model_validate(values)
+    except ValidationError as exc:
+        issues = []
+        errors = _fold_misspellings(exc.errors(include_url=False))
+        for error in errors:
+            loc: Path_ = tuple(error["loc"])
+            template, extra = _message(error)
+            path = loc + extra
+            description, allowed = _field_info(loc)
+            hint = ""
+            if loc and error["type"] == "extra_forbidden":
+                hint = suggest(str(loc[-1]), allowed) or f"; remove it (allowed here: {', '.join(allowed)})"
+            message = template.replace("{hint}", hint).replace("{description}", description)
+            line = _line(lines, path)
+            issues.append(ConfigIssue(file, line, _display(path), message))
+        return issues
+
+
+def _fold_misspellings(errors: list[dict]) -> list[dict]:
+    """Drop a 'missing' error when an unknown key beside it is its misspelling: one mistake, one error."""
+    missing = {tuple(e["loc"]): e for e in errors if e["type"] == "missing"}
+    dropped: set[tuple] = set()
+    for error in errors:
+        if error["type"] != "extra_forbidden":
+            continue
+        parent, key = tuple(error["loc"][:-1]), str(error["loc"][-1])
+        siblings = [str(loc[-1]) for loc in missing if loc[:-1] == parent]
+        match = suggest(key, siblings)
+        if match:
+            dropped.add(parent + (match.split("'")[1],))
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in dropped)]
+
+
+def _line(lines: dict[Path_, int], path: Path_) -> int | None:
+    for cut in range(len(path), -1, -1):
+        if tuple(path[:cut]) in lines:
+            return lines[tuple(path[:cut])]
+    return None
+
+
+def parse_config(get: Callable[[str, str], str | None], doc: SourceDoc, stack: str) -> LoadedConfig:
+    """Validate a stack's config read through `get`; raise ConfigError with every issue at once."""
+    values, lines, issues = collect_values(get, doc)
+    issues = doc.issues + issues
+    result = validate_values(values, lines, doc.file)
+    if isinstance(result, list):
+        issues += result
+    if issues:
+        raise ConfigError(issues)
+    assert isinstance(result, StackConfig)
+    return LoadedConfig(stack=stack, config=result, doc=doc, lines=lines)
+
+
+def load_stack_file(path: Path, display: str | None = None, stack: str | None = None) -> LoadedConfig:
+    """Validate a stack file directly (no Pulumi runtime): used by tools and tests."""
+    file_config = stack_file_config(path, display)
+    config = file_config.config
+    return parse_config(lambda ns, key: config.get(f"{ns}:{key}"), file_config.doc,
+                        stack or stack_name_of(path) or path.stem)
+
+
+def locate_stack_file(stack: str) -> Path:
+    """The stack file of `stack`: the runner's override, else stacks/Pulumi.<stack>.yaml of the project."""
+    override = os.environ.get(STACK_FILE_ENV)
+    if override:
+        return Path(override)
+    return Path.cwd() / "stacks" / f"Pulumi.{stack}.yaml"

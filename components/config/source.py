@@ -1,0 +1,95 @@
+"""Read a Pulumi stack file as YAML, keeping the line of every key and item.
+
+PyYAML silently keeps the last of two equal keys; this reader rejects them. Timestamps stay strings
+(`version: 2024-11-20` is a model version, not a date), as they reach the program through the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from .errors import ConfigIssue, Path_, format_path
+
+try:  # the C parser is ~10x faster on large stacks; fall back when libyaml is absent
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """SafeLoader without the timestamp resolver."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class SourceDoc:
+    """A parsed YAML document: its value, the line (1-based) of every path, and any issues."""
+
+    file: str
+    value: object
+    lines: dict[Path_, int] = field(default_factory=dict)
+    issues: list[ConfigIssue] = field(default_factory=list)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:cut]))
+            if line is not None:
+                return line
+        return None
+
+
+def read_yaml(text: str, file: str) -> SourceDoc:
+    """Parse YAML text into a SourceDoc; syntax errors and duplicate keys become issues."""
+    doc = SourceDoc(file=file, value=None)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or str(exc)
+        doc.issues.append(ConfigIssue(file, line, "", f"YAML syntax error: {problem}; fix the indentation or quoting"))
+        return doc
+    except yaml.YAMLError as exc:
+        doc.issues.append(ConfigIssue(file, None, "", f"YAML error: {exc}"))
+        return doc
+    finally:
+        loader.dispose()
+    if node is not None:
+        doc.value = _build(node, (), doc, loader)
+    return doc
+
+
+def _build(node: yaml.Node, path: Path_, doc: SourceDoc, loader: yaml.BaseLoader) -> object:
+    doc.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[object, object] = {}
+        first_line: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key == "<<":
+                doc.issues.append(ConfigIssue(doc.file, line, format_path(path), "YAML merge keys (<<) are not supported; write the keys out"))
+                continue
+            if not isinstance(key, (str, int)):
+                doc.issues.append(ConfigIssue(doc.file, line, format_path(path), f"a key must be a plain string (got {key!r})"))
+                continue
+            if key in first_line:
+                doc.issues.append(ConfigIssue(doc.file, line, format_path(path + (key,)),
+                                              f"duplicate key {key!r} (first at line {first_line[key]}); keep one of them"))
+                continue
+            first_line[key] = line
+            doc.lines[path + (key,)] = line
+            out[key] = _build(value_node, path + (key,), doc, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, path + (i,), doc, loader) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)

@@ -1,0 +1,48 @@
+"""ModelDeployment: one model deployment under a Foundry account.
+
+It registers exactly one `azure-native:cognitiveservices:Deployment` (it is that resource, typed by
+ModelDeploymentArgs) rather than wrapping it in a ComponentResource: estates hold hundreds of
+deployments, and a wrapper per deployment would double the registrations and alias work of every
+preview for no gain in structure.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pulumi
+from pulumi_azure_native import cognitiveservices
+
+from . import provenance
+from .args import ModelDeploymentArgs
+
+DEPLOYMENT_TYPE = "azure-native:cognitiveservices:Deployment"
+
+
+def deployment_properties(args: ModelDeploymentArgs) -> dict:
+    """The deployment's `properties` as Azure expects them (camelCase), omitting what is unset."""
+    model: dict = {"format": args.model_format, "name": args.model_name}
+    if args.model_version:
+        model["version"] = args.model_version
+    props: dict = {"model": model, "versionUpgradeOption": args.version_upgrade_option}
+    if args.rai_policy_name:
+        props["raiPolicyName"] = args.rai_policy_name
+    return props
+
+
+class ModelDeployment(cognitiveservices.Deployment):
+    """A Grok, DeepSeek or OpenAI model deployment with an explicit sku and capacity."""
+
+    def __init__(self, name: str, args: ModelDeploymentArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        provenance.record(DEPLOYMENT_TYPE, name, args.source)
+        super().__init__(
+            name,
+            opts=opts,
+            account_name=args.account_name,
+            resource_group_name=args.resource_group_name,
+            deployment_name=args.deployment_name,
+            # Always send the sku: without it Azure falls back to the account's S0, which is no deployment type.
+            sku={"name": args.sku_name, "capacity": args.capacity},
+            properties=deployment_properties(args),
+        )
+        self.args = args

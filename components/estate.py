@@ -1,0 +1,56 @@
+"""The estate of one stack: its resource group and Foundry accounts, built from the loaded config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import resources
+
+from . import provenance
+from .account import FoundryAccount
+from .args import account_args, resource_group_args
+from .config.loader import LoadedConfig
+
+RESOURCE_GROUP_TYPE = "azure-native:resources:ResourceGroup"
+
+
+@dataclass
+class Estate:
+    """What the program built: the resource group and the accounts, by account name."""
+
+    resource_group: resources.ResourceGroup
+    resource_group_name: str
+    accounts: dict[str, FoundryAccount]
+
+    def endpoints(self) -> dict[str, dict]:
+        """Per account its endpoint and project endpoints, as plain values for `pulumi.export`."""
+        out: dict[str, dict] = {}
+        for name, account in self.accounts.items():
+            out[name] = {
+                "endpoint": account.endpoint,
+                "projects": {
+                    p.project_name: f"{account.endpoint}api/projects/{p.project_name}" for p in account.args.projects
+                },
+                "deployments": [d.deployment_name for d in account.args.deployments],
+            }
+        return out
+
+
+def build_estate(loaded: LoadedConfig) -> Estate:
+    """Register the stack's resources: accounts deploy in parallel, children of each one in series."""
+    rg_args = resource_group_args(loaded)
+    provenance.record(RESOURCE_GROUP_TYPE, "resource-group", rg_args.source)
+    rg = resources.ResourceGroup(
+        "resource-group",
+        resource_group_name=rg_args.name,
+        location=rg_args.location,
+        tags=rg_args.tags,
+        opts=pulumi.ResourceOptions(protect=rg_args.protect),
+    )
+    accounts = {}
+    for index, acct in enumerate(loaded.config.accounts):
+        args = account_args(loaded, index)
+        component = FoundryAccount(acct.name, args, resource_group=rg)
+        accounts[acct.name] = component
+    return Estate(rg, rg_args.name, accounts)

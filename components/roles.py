@@ -1,0 +1,19 @@
+"""Built-in Azure roles for keyless access to Foundry (ids from AZURE_FACTS.md)."""
+
+BUILTIN_ROLES: dict[str, str] = {
+    "Azure AI User": "53ca6127-db72-4b80-b1b0-d745d6d5456d",
+    "Azure AI Project Manager": "eadc314b-1a2d-4efa-be10-5d325db5065e",
+    "Azure AI Account Owner": "e47c6f54-e4a2-4754-9501-8e0985b135e1",
+    "Azure AI Developer": "64702f94-c441-49e6-a78b-ef80e0188fee",
+    "Cognitive Services OpenAI User": "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
+    "Cognitive Services User": "a97b65f3-24c7-4388-baec-2e87135dc908",
+    "Cognitive Services Usages Reader": "bba48692-92b0-4667-a9ad-c31c7b334ac2",
+}
+
+
+def role_definition_id(subscription_id: str, role_name: str) -> str:
+    """The ARM id of a built-in role definition, scoped to the subscription."""
+    return (
+        f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/"
+        f"roleDefinitions/{BUILTIN_ROLES[role_name]}"
+    )

@@ -1,0 +1,190 @@
+"""The offline runner: run the real Pulumi program (__main__.py) under the SDK's mocks.
+
+It hands the program its config exactly as the Pulumi CLI would (a flat `namespace:key` map built
+from the stack file) and records every resource the program registers: urn, type, name, inputs as
+registered, parent, dependencies. It has no code path of its own for building resources.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.settings import get_root_resource, reset_options
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components import provenance
+from components.config.errors import ConfigError
+from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
+
+from .stacks import StackRef
+
+SECRET_TEXT = "[secret]"
+
+
+@dataclass
+class RecordedResource:
+    """One resource as the program registered it."""
+
+    urn: str
+    type: str
+    name: str
+    props: dict
+    parent: str | None
+    dependencies: list[str]
+    protect: bool
+    custom: bool
+    source: SourceLocation | None = None
+
+    def as_report(self) -> dict:
+        """The report shape of DESIGN.md (plus protect and source)."""
+        return {
+            "urn": self.urn, "type": self.type, "name": self.name, "props": self.props,
+            "parent": self.parent, "dependencies": self.dependencies, "protect": self.protect,
+            "source": {"file": self.source.file, "line": self.source.line} if self.source else None,
+        }
+
+
+@dataclass
+class ProgramRun:
+    """What one offline run of the program produced."""
+
+    stack: StackRef
+    resources: list[RecordedResource]
+    outputs: dict
+    secrets: list[str] = field(default_factory=list)
+
+    def by_type(self, resource_type: str) -> list[RecordedResource]:
+        """The recorded resources of one type, in program order."""
+        return [r for r in self.resources if r.type == resource_type]
+
+
+class _Mocks(pulumi_mocks.Mocks):
+    """Resources echo their inputs; ids are derived from the logical name (deterministic)."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str, dict]:
+        self.local.inputs = args.inputs
+        return f"{args.name}-id", args.inputs
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list | None]:
+        return {}, None
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, also keeping each request's parent, dependencies and protect flag."""
+
+    def __init__(self, mocks: _Mocks) -> None:
+        super().__init__(mocks)
+        self.recording_mocks = mocks
+        self.records: dict[str, RecordedResource] = {}
+        self.lock = threading.Lock()
+
+    def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        inputs = getattr(self.recording_mocks.local, "inputs", {}) if request.custom else {}
+        record = RecordedResource(
+            urn=response.urn, type=request.type, name=request.name, props=_plain(inputs),
+            parent=request.parent or None, dependencies=sorted(set(request.dependencies)),
+            protect=bool(request.protect), custom=bool(request.custom),
+        )
+        with self.lock:
+            self.records[response.urn] = record
+        return response
+
+
+def _plain(value: object) -> object:
+    """Registered inputs as plain JSON values (no Output/Resource objects)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(value[k]) for k in sorted(value, key=str) if not str(k).startswith("__")}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf Struct carries every number as a double
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+@contextmanager
+def _environment(stack_file: StackRef, root: Path) -> Iterator[None]:
+    saved_env = {key: os.environ.get(key) for key in (STACK_FILE_ENV, STACK_DISPLAY_ENV)}
+    saved_path = list(sys.path)
+    saved_cwd = Path.cwd()
+    os.environ[STACK_FILE_ENV] = str(stack_file.path)
+    os.environ[STACK_DISPLAY_ENV] = stack_file.display
+    sys.path.insert(0, str(root))
+    os.chdir(root)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_program(stack: StackRef, root: Path) -> ProgramRun:
+    """Run `root/__main__.py` for `stack` under mocks; raise ConfigError for a bad stack config."""
+    file_config = stack_file_config(stack.path, stack.display)
+    mocks = _Mocks()
+    monitor = _RecordingMonitor(mocks)
+    reset_options(project=PROJECT, stack=stack.name, preview=True)
+    pulumi_mocks.set_mocks(mocks, project=PROJECT, stack=stack.name, preview=True, monitor=monitor)
+    set_all_config(file_config.config, file_config.secret_keys)
+    provenance.reset()
+    outputs: dict = {}
+
+    async def program() -> None:
+        runpy.run_path(str(root / "__main__.py"), run_name="__main__")
+        root_stack = get_root_resource()
+        exported = getattr(root_stack, "outputs", {}) or {}
+        for key, value in exported.items():
+            outputs[key] = await pulumi.Output.from_input(value).future()
+
+    with _environment(stack, root):
+        try:
+            _sync_await(run_pulumi_func(program))
+        except ConfigError:
+            raise
+        finally:
+            locations = provenance.snapshot()
+            provenance.reset()
+    order = {key: index for index, key in enumerate(locations)}
+    resources = list(monitor.records.values())
+    for resource in resources:
+        resource.source = locations.get((resource.type, resource.name))
+    resources.sort(key=lambda r: (order.get((r.type, r.name), len(order)), r.urn))
+    return ProgramRun(stack, resources, _plain(outputs), file_config.secret_placeholders)
+
+
+def redact(value: object, secrets: list[str]) -> object:
+    """Replace every secret placeholder in a report value with [secret]."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, SECRET_TEXT)
+        return value
+    if isinstance(value, dict):
+        return {k: redact(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v, secrets) for v in value]
+    return value
