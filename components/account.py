@@ -6,8 +6,6 @@ Under one account every child write is serialized: projects first, then each dep
 
 from __future__ import annotations
 
-from typing import Optional
-
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
@@ -44,8 +42,13 @@ class FoundryAccount(pulumi.ComponentResource):
     endpoint: str
     args: FoundryAccountArgs
 
-    def __init__(self, name: str, args: FoundryAccountArgs, resource_group: pulumi.Resource,
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        args: FoundryAccountArgs,
+        resource_group: pulumi.Resource,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         provenance.record(COMPONENT_TYPE, name, args.source)
         super().__init__(COMPONENT_TYPE, name, None, opts)
         self.args = args
@@ -66,14 +69,19 @@ class FoundryAccount(pulumi.ComponentResource):
         previous: pulumi.Resource = self.account
         self.projects = []
         for project_args in args.projects:
-            project = FoundryProject(f"{name}-{project_args.project_name}", project_args, depends_on=[previous],
-                                     opts=pulumi.ResourceOptions(parent=self))
+            project = FoundryProject(
+                f"{name}-{project_args.project_name}",
+                project_args,
+                depends_on=[previous],
+                opts=pulumi.ResourceOptions(parent=self),
+            )
             self.projects.append(project)
             previous = project.project
         self.deployments = []
         for deployment_args in args.deployments:
             deployment = ModelDeployment(
-                f"{name}-deployment-{deployment_args.deployment_name}", deployment_args,
+                f"{name}-deployment-{deployment_args.deployment_name}",
+                deployment_args,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[previous]),
             )
             self.deployments.append(deployment)

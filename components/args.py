@@ -131,34 +131,62 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
         members = []
         for m_index, member in enumerate(proj.members):
             role_id = role_definition_id(cfg.subscription_id, member.role)
-            members.append(RoleAssignmentArgs(
-                name=role_assignment_name(scope, role_id, member.principal_id),
-                role_name=member.role, role_definition_id=role_id, principal_id=member.principal_id,
-                principal_type=member.principal_type, scope=scope,
-                source=loaded.location("accounts", index, "projects", p_index, "members", m_index),
-            ))
-        projects.append(FoundryProjectArgs(
-            project_name=proj.name, account_name=acct.name, resource_group_name=rg, location=location,
-            display_name=proj.display_name or proj.name, description=proj.description, tags=tags,
-            members=tuple(members), source=loaded.location("accounts", index, "projects", p_index),
-        ))
+            members.append(
+                RoleAssignmentArgs(
+                    name=role_assignment_name(scope, role_id, member.principal_id),
+                    role_name=member.role,
+                    role_definition_id=role_id,
+                    principal_id=member.principal_id,
+                    principal_type=member.principal_type,
+                    scope=scope,
+                    source=loaded.location("accounts", index, "projects", p_index, "members", m_index),
+                )
+            )
+        projects.append(
+            FoundryProjectArgs(
+                project_name=proj.name,
+                account_name=acct.name,
+                resource_group_name=rg,
+                location=location,
+                display_name=proj.display_name or proj.name,
+                description=proj.description,
+                tags=tags,
+                members=tuple(members),
+                source=loaded.location("accounts", index, "projects", p_index),
+            )
+        )
 
     deployments = []
     for d_index, dep in enumerate(acct.deployments):
-        deployments.append(ModelDeploymentArgs(
-            deployment_name=dep.deployment_name, account_name=acct.name, resource_group_name=rg,
-            sku_name=dep.type, capacity=dep.capacity, model_format=catalog.models[dep.model].format,
-            model_name=dep.model, model_version=dep.version, rai_policy_name=dep.content_filter,
-            version_upgrade_option=dep.version_upgrade,
-            source=loaded.location("accounts", index, "deployments", d_index),
-        ))
+        deployments.append(
+            ModelDeploymentArgs(
+                deployment_name=dep.deployment_name,
+                account_name=acct.name,
+                resource_group_name=rg,
+                sku_name=dep.type,
+                capacity=dep.capacity,
+                model_format=catalog.models[dep.model].format,
+                model_name=dep.model,
+                model_version=dep.version,
+                rai_policy_name=dep.content_filter,
+                version_upgrade_option=dep.version_upgrade,
+                source=loaded.location("accounts", index, "deployments", d_index),
+            )
+        )
 
     return FoundryAccountArgs(
-        account_name=acct.name, resource_group_name=rg, location=location,
+        account_name=acct.name,
+        resource_group_name=rg,
+        location=location,
         custom_subdomain=custom_subdomain(acct.name, loaded.stack, cfg.subscription_id),
         disable_local_auth=not acct.local_auth,
         public_network_access="Enabled" if public else "Disabled",
         network_acls=_network(public, acct.network.default_action, acct.network.ip_rules, acct.network.bypass),
-        identity_type=acct.identity, restore=acct.restore, protect=cfg.production, tags=tags,
-        source=loaded.location("accounts", index), projects=tuple(projects), deployments=tuple(deployments),
+        identity_type=acct.identity,
+        restore=acct.restore,
+        protect=cfg.production,
+        tags=tags,
+        source=loaded.location("accounts", index),
+        projects=tuple(projects),
+        deployments=tuple(deployments),
     )

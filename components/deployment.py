@@ -8,8 +8,6 @@ preview for no gain in structure.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
@@ -33,7 +31,7 @@ def deployment_properties(args: ModelDeploymentArgs) -> dict:
 class ModelDeployment(cognitiveservices.Deployment):
     """A Grok, DeepSeek or OpenAI model deployment with an explicit sku and capacity."""
 
-    def __init__(self, name: str, args: ModelDeploymentArgs, opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(self, name: str, args: ModelDeploymentArgs, opts: pulumi.ResourceOptions | None = None):
         provenance.record(DEPLOYMENT_TYPE, name, args.source)
         super().__init__(
             name,

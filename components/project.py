@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import pulumi
 from pulumi_azure_native import authorization, cognitiveservices
 
@@ -22,8 +20,13 @@ class FoundryProject(pulumi.ComponentResource):
     role_assignments: list[authorization.RoleAssignment]
     endpoint: str
 
-    def __init__(self, name: str, args: FoundryProjectArgs, depends_on: list[pulumi.Resource],
-                 opts: Optional[pulumi.ResourceOptions] = None):
+    def __init__(
+        self,
+        name: str,
+        args: FoundryProjectArgs,
+        depends_on: list[pulumi.Resource],
+        opts: pulumi.ResourceOptions | None = None,
+    ):
         provenance.record(COMPONENT_TYPE, name, args.source)
         super().__init__(COMPONENT_TYPE, name, None, opts)
         props: dict = {"displayName": args.display_name}
@@ -45,13 +48,15 @@ class FoundryProject(pulumi.ComponentResource):
         for member in args.members:
             logical = f"{name}-role-{member.name[:8]}"
             provenance.record(ROLE_ASSIGNMENT_TYPE, logical, member.source)
-            self.role_assignments.append(authorization.RoleAssignment(
-                logical,
-                role_assignment_name=member.name,
-                principal_id=member.principal_id,
-                principal_type=member.principal_type,
-                role_definition_id=member.role_definition_id,
-                scope=member.scope,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.project]),
-            ))
+            self.role_assignments.append(
+                authorization.RoleAssignment(
+                    logical,
+                    role_assignment_name=member.name,
+                    principal_id=member.principal_id,
+                    principal_type=member.principal_type,
+                    role_definition_id=member.role_definition_id,
+                    scope=member.scope,
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[self.project]),
+                )
+            )
         self.register_outputs({"projectName": args.project_name})

@@ -14,6 +14,5 @@ BUILTIN_ROLES: dict[str, str] = {
 def role_definition_id(subscription_id: str, role_name: str) -> str:
     """The ARM id of a built-in role definition, scoped to the subscription."""
     return (
-        f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/"
-        f"roleDefinitions/{BUILTIN_ROLES[role_name]}"
+        f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{BUILTIN_ROLES[role_name]}"
     )

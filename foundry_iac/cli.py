@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from components.catalog import CatalogError
 from components.config.errors import ConfigError
@@ -23,8 +23,11 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises UsageError instead of printing usage and exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message}; see 'foundry-iac {self.prog.split()[-1]} --help'" if " " in self.prog
-                         else f"{message}; see 'foundry-iac --help'")
+        raise UsageError(
+            f"{message}; see 'foundry-iac {self.prog.split()[-1]} --help'"
+            if " " in self.prog
+            else f"{message}; see 'foundry-iac --help'"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,8 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - fail closed: any internal error is exit 2, not a pass
-        print(f"error: internal error ({type(exc).__name__}: {exc}); this is a foundry-iac bug, please report it",
-              file=sys.stderr)
+        print(
+            f"error: internal error ({type(exc).__name__}: {exc}); this is a foundry-iac bug, please report it",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

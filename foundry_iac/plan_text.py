@@ -43,27 +43,36 @@ def render_plan_text(run: ProgramRun) -> str:
             f"  {auth}  {net}  identity {identity}{_flags(account)}{_line(account)}"
         )
         lines.append(f"   subdomain {props.get('customSubDomainName')}")
-        siblings = [r for r in resources if r.type in (PROJECT, DEPLOYMENT) and
-                    r.props.get("accountName") == p.get("accountName")]
+        siblings = [
+            r
+            for r in resources
+            if r.type in (PROJECT, DEPLOYMENT) and r.props.get("accountName") == p.get("accountName")
+        ]
         for child in siblings:
             after = _after(child)
             if child.type == PROJECT:
                 members = [r for r in resources if r.type == ROLE and r.parent == child.parent]
                 display = child.props.get("properties", {}).get("displayName", "")
-                lines.append(f"   ├─ project {child.props.get('projectName')}  \"{display}\"  "
-                             f"{len(members)} member(s){after}{_line(child)}")
+                lines.append(
+                    f'   ├─ project {child.props.get("projectName")}  "{display}"  '
+                    f"{len(members)} member(s){after}{_line(child)}"
+                )
                 for member in members:
                     mp = member.props
                     role_id = str(mp.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
-                    lines.append(f"   │    role {_role_name(role_id)} -> {mp.get('principalType')} "
-                                 f"{mp.get('principalId')}{_line(member)}")
+                    lines.append(
+                        f"   │    role {_role_name(role_id)} -> {mp.get('principalType')} "
+                        f"{mp.get('principalId')}{_line(member)}"
+                    )
             else:
                 sku = child.props.get("sku", {})
                 model = child.props.get("properties", {}).get("model", {})
                 version = model.get("version", "UNPINNED")
-                lines.append(f"   ├─ deployment {child.props.get('deploymentName')}  {model.get('format')} "
-                             f"{model.get('name')} v{version}  {sku.get('name')} x{sku.get('capacity')}"
-                             f"{after}{_line(child)}")
+                lines.append(
+                    f"   ├─ deployment {child.props.get('deploymentName')}  {model.get('format')} "
+                    f"{model.get('name')} v{version}  {sku.get('name')} x{sku.get('capacity')}"
+                    f"{after}{_line(child)}"
+                )
     return "\n".join(lines) + "\n"
 
 

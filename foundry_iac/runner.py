@@ -7,14 +7,15 @@ registered, parent, dependencies. It has no code path of its own for building re
 
 from __future__ import annotations
 
+import asyncio
 import os
 import runpy
 import sys
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
@@ -24,7 +25,6 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from components import provenance
-from components.config.errors import ConfigError
 from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
 
 from .stacks import StackRef
@@ -49,8 +49,13 @@ class RecordedResource:
     def as_report(self) -> dict:
         """The report shape of DESIGN.md (plus protect and source)."""
         return {
-            "urn": self.urn, "type": self.type, "name": self.name, "props": self.props,
-            "parent": self.parent, "dependencies": self.dependencies, "protect": self.protect,
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "props": self.props,
+            "parent": self.parent,
+            "dependencies": self.dependencies,
+            "protect": self.protect,
             "source": {"file": self.source.file, "line": self.source.line} if self.source else None,
         }
 
@@ -98,9 +103,14 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             return response
         inputs = getattr(self.recording_mocks.local, "inputs", {}) if request.custom else {}
         record = RecordedResource(
-            urn=response.urn, type=request.type, name=request.name, props=_plain(inputs),
-            parent=request.parent or None, dependencies=sorted(set(request.dependencies)),
-            protect=bool(request.protect), custom=bool(request.custom),
+            urn=response.urn,
+            type=request.type,
+            name=request.name,
+            props=_plain(inputs),
+            parent=request.parent or None,
+            dependencies=sorted(set(request.dependencies)),
+            protect=bool(request.protect),
+            custom=bool(request.custom),
         )
         with self.lock:
             self.records[response.urn] = record
@@ -144,6 +154,10 @@ def _environment(stack_file: StackRef, root: Path) -> Iterator[None]:
 def run_program(stack: StackRef, root: Path) -> ProgramRun:
     """Run `root/__main__.py` for `stack` under mocks; raise ConfigError for a bad stack config."""
     file_config = stack_file_config(stack.path, stack.display)
+    # Each run gets its own loop, installed before set_mocks creates the root Stack resource whose
+    # futures belong to it: mocks and settings are process-global.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     mocks = _Mocks()
     monitor = _RecordingMonitor(mocks)
     reset_options(project=PROJECT, stack=stack.name, preview=True)
@@ -162,11 +176,11 @@ def run_program(stack: StackRef, root: Path) -> ProgramRun:
     with _environment(stack, root):
         try:
             _sync_await(run_pulumi_func(program))
-        except ConfigError:
-            raise
         finally:
             locations = provenance.snapshot()
             provenance.reset()
+            asyncio.set_event_loop(None)
+            loop.close()
     order = {key: index for index, key in enumerate(locations)}
     resources = list(monitor.records.values())
     for resource in resources:

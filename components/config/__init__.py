@@ -5,6 +5,14 @@ from .loader import LoadedConfig, SourceLocation, load_stack_file, stack_file_co
 from .model import AccountConfig, DeploymentConfig, ProjectConfig, StackConfig
 
 __all__ = [
-    "AccountConfig", "ConfigError", "ConfigIssue", "DeploymentConfig", "LoadedConfig", "ProjectConfig",
-    "SourceLocation", "StackConfig", "load_stack_file", "stack_file_config",
+    "AccountConfig",
+    "ConfigError",
+    "ConfigIssue",
+    "DeploymentConfig",
+    "LoadedConfig",
+    "ProjectConfig",
+    "SourceLocation",
+    "StackConfig",
+    "load_stack_file",
+    "stack_file_config",
 ]

@@ -10,9 +10,9 @@ import json
 import os
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from pydantic import ValidationError
 
@@ -94,10 +94,14 @@ def _config_section(doc: SourceDoc) -> dict:
         return {}
     section = doc.value.get("config")
     if section is None:
-        doc.issues.append(ConfigIssue(doc.file, 1, "", "no 'config:' section; put the foundry-iac: keys under 'config:'"))
+        doc.issues.append(
+            ConfigIssue(doc.file, 1, "", "no 'config:' section; put the foundry-iac: keys under 'config:'")
+        )
         return {}
     if not isinstance(section, dict):
-        doc.issues.append(ConfigIssue(doc.file, doc.line_of(("config",)), "config", "must be a mapping of namespace:key entries"))
+        doc.issues.append(
+            ConfigIssue(doc.file, doc.line_of(("config",)), "config", "must be a mapping of namespace:key entries")
+        )
         return {}
     return section
 
@@ -167,12 +171,17 @@ def collect_values(
         alias = info.alias or name
         wanted[alias] = ("azure-native", PROVIDER_KEYS[alias]) if alias in PROVIDER_KEYS else (PROJECT, alias)
     by_full_key = {f"{ns}:{key}": alias for alias, (ns, key) in wanted.items()}
+    config_line = doc.line_of(("config",))
+    if config_line is not None:
+        lines[()] = config_line  # a missing top-level key is reported at `config:`
     for full_key in section:
         full_key = str(full_key)
         line = doc.line_of(("config", full_key))
         namespace, sep, key = full_key.partition(":")
         if not sep:
-            issues.append(ConfigIssue(doc.file, line, full_key, f"config keys need a namespace; write '{PROJECT}:{full_key}'"))
+            issues.append(
+                ConfigIssue(doc.file, line, full_key, f"config keys need a namespace; write '{PROJECT}:{full_key}'")
+            )
             continue
         if namespace not in KNOWN_NAMESPACES:
             hint = f"; did you mean '{PROJECT}:{key}'?" if suggest(namespace, [PROJECT]) else ""
@@ -204,7 +213,7 @@ def _display(path: Path_) -> str:
     return format_path(path)
 
 
-def _message(error: dict) -> tuple[str, Path_]:
+def _message(error: dict, annotation: object = None) -> tuple[str, Path_]:
     """A fix-oriented message for one pydantic error, and any extra path below its location."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     extra: Path_ = ()
@@ -214,12 +223,12 @@ def _message(error: dict) -> tuple[str, Path_]:
         return f"unknown key {error['loc'][-1]!r}{{hint}}", extra
     if kind == "missing":
         return f"required key {error['loc'][-1]!r} is missing; add it", extra
-    if kind == "greater_than" and isinstance(value, int) and ctx.get("gt") == 0:
+    if kind == "greater_than" and annotation is int and ctx.get("gt") == 0:
         return f"must be a positive integer (got {value!r})", extra
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
         bound = next(iter(ctx.values()))
-        return f"must be {op} {bound} (got {value!r})", extra
+        return f"must be {op} {bound:g} (got {value!r})", extra
     if kind == "int_type":
         return f"must be a whole number, without quotes (got {value!r})", extra
     if kind in ("float_type", "float_parsing"):
@@ -246,8 +255,8 @@ def _message(error: dict) -> tuple[str, Path_]:
     return str(error["msg"]), extra
 
 
-def _field_info(loc: Path_) -> tuple[str, list[str]]:
-    """The description of the field at `loc` and the keys allowed beside it (for hints)."""
+def _field_info(loc: Path_) -> tuple[str, list[str], object]:
+    """The description and type of the field at `loc`, and the keys allowed beside it (for hints)."""
     model: type | None = StackConfig
     info = None
     allowed: list[str] = []
@@ -260,7 +269,8 @@ def _field_info(loc: Path_) -> tuple[str, list[str]]:
         if info is None:
             break
         model = _inner_model(info.annotation)
-    return (info.description or "a different value") if info else "", allowed
+    description = (info.description or "a different value") if info else ""
+    return description, allowed, info.annotation if info else None
 
 
 def _inner_model(annotation: object) -> type | None:
@@ -284,9 +294,9 @@ def validate_values(values: dict[str, object], lines: dict[Path_, int], file: st
         errors = _fold_misspellings(exc.errors(include_url=False))
         for error in errors:
             loc: Path_ = tuple(error["loc"])
-            template, extra = _message(error)
+            description, allowed, annotation = _field_info(loc)
+            template, extra = _message(error, annotation)
             path = loc + extra
-            description, allowed = _field_info(loc)
             hint = ""
             if loc and error["type"] == "extra_forbidden":
                 hint = suggest(str(loc[-1]), allowed) or f"; remove it (allowed here: {', '.join(allowed)})"
@@ -322,6 +332,8 @@ def parse_config(get: Callable[[str, str], str | None], doc: SourceDoc, stack: s
     """Validate a stack's config read through `get`; raise ConfigError with every issue at once."""
     values, lines, issues = collect_values(get, doc)
     issues = doc.issues + issues
+    if not values and doc.issues:
+        raise ConfigError(issues)  # nothing readable: model errors would only be noise
     result = validate_values(values, lines, doc.file)
     if isinstance(result, list):
         issues += result
@@ -335,8 +347,9 @@ def load_stack_file(path: Path, display: str | None = None, stack: str | None = 
     """Validate a stack file directly (no Pulumi runtime): used by tools and tests."""
     file_config = stack_file_config(path, display)
     config = file_config.config
-    return parse_config(lambda ns, key: config.get(f"{ns}:{key}"), file_config.doc,
-                        stack or stack_name_of(path) or path.stem)
+    return parse_config(
+        lambda ns, key: config.get(f"{ns}:{key}"), file_config.doc, stack or stack_name_of(path) or path.stem
+    )
 
 
 def locate_stack_file(stack: str) -> Path:

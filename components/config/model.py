@@ -38,6 +38,12 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _catalog_enum(kind: str) -> dict:
+    """JSON Schema enum of catalog model or region names, so editors can complete them."""
+    catalog = load_catalog()
+    return {"enum": sorted(catalog.models if kind == "models" else catalog.regions)}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=False)
 
@@ -73,15 +79,21 @@ class DeploymentConfig(_Model):
     """One model deployment under an account."""
 
     name: str | None = Field(
-        default=None, pattern=CHILD_NAME_PATTERN,
+        default=None,
+        pattern=CHILD_NAME_PATTERN,
         description="Deployment name (2-64 letters, digits, '_', '.', '-'); defaults to the model name.",
     )
-    model: str = Field(description="Model name from the catalog, e.g. gpt-4o, grok-3, DeepSeek-R1.")
+    model: str = Field(
+        description="Model name from the catalog, e.g. gpt-4o, grok-3, DeepSeek-R1.",
+        json_schema_extra=_catalog_enum("models"),
+    )
     version: str | None = Field(
         default=None, description="Model version; pin it (the model-version-pinned policy requires it)."
     )
     type: DeploymentType = Field(description="Deployment type (sku.name): where prompts are processed.")
-    capacity: PositiveInt = Field(description="Capacity units: 1 = 1,000 TPM for pay-per-token types, PTU for provisioned ones.")
+    capacity: PositiveInt = Field(
+        description="Capacity units: 1 = 1,000 TPM for pay-per-token types, PTU for provisioned ones."
+    )
     monthly_tokens: MonthlyTokens = Field(default_factory=MonthlyTokens, alias="monthlyTokens")
     content_filter: str | None = Field(
         default="Microsoft.DefaultV2", alias="contentFilter", description="RAI policy name (raiPolicyName)."
@@ -117,7 +129,9 @@ class Member(_Model):
     """A principal given a built-in role on a project."""
 
     principal_id: str = Field(alias="principalId", pattern=UUID_PATTERN, description="Entra object id (a GUID).")
-    role: str = Field(description="Built-in role name, e.g. 'Azure AI User'.")
+    role: str = Field(
+        description="Built-in role name, e.g. 'Azure AI User'.", json_schema_extra={"enum": sorted(BUILTIN_ROLES)}
+    )
     principal_type: Literal["User", "Group", "ServicePrincipal"] = Field(default="Group", alias="principalType")
 
     @field_validator("role")
@@ -125,7 +139,10 @@ class Member(_Model):
     def _known_role(cls, value: str) -> str:
         if value not in BUILTIN_ROLES:
             names = sorted(BUILTIN_ROLES)
-            raise custom_error("unknown_role", f"unknown role {value!r}{then(suggest(value, names), 'built-in roles: ' + ', '.join(names))}")
+            raise custom_error(
+                "unknown_role",
+                f"unknown role {value!r}{then(suggest(value, names), 'built-in roles: ' + ', '.join(names))}",
+            )
         return value
 
 
@@ -142,7 +159,8 @@ class NetworkConfig(_Model):
     """Network exposure of an account."""
 
     public_access: bool | None = Field(
-        default=None, alias="publicAccess",
+        default=None,
+        alias="publicAccess",
         description="publicNetworkAccess Enabled (true) or Disabled (false); defaults to false in production.",
     )
     default_action: Literal["Allow", "Deny"] | None = Field(
@@ -168,7 +186,11 @@ class AccountConfig(_Model):
     """A Foundry resource (Cognitive Services account of kind AIServices) and what lives in it."""
 
     name: str = Field(pattern=ACCOUNT_NAME_PATTERN, description="Account name (2-64 letters, digits, '-').")
-    location: str | None = Field(default=None, description="Azure region; defaults to the stack's location.")
+    location: str | None = Field(
+        default=None,
+        description="Azure region; defaults to the stack's location.",
+        json_schema_extra=_catalog_enum("regions"),
+    )
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     local_auth: bool = Field(default=False, alias="localAuth", description="Allow API keys (disableLocalAuth false).")
     identity: Literal["SystemAssigned", "None"] = Field(default="SystemAssigned")
@@ -197,7 +219,8 @@ def _region(value: str) -> str:
     regions = sorted(load_catalog().regions)
     if value not in regions:
         raise custom_error(
-            "unknown_region", f"unknown region {value!r}{suggest(value, regions) or '; use an Azure region name such as swedencentral'}"
+            "unknown_region",
+            f"unknown region {value!r}{suggest(value, regions) or '; use an Azure region name such as swedencentral'}",
         )
     return value
 
@@ -208,12 +231,16 @@ class StackConfig(_Model):
     subscription_id: str = Field(
         alias="subscriptionId", pattern=UUID_PATTERN, description="Azure subscription id (azure-native:subscriptionId)."
     )
-    location: str = Field(description="Default Azure region (azure-native:location).")
+    location: str = Field(
+        description="Default Azure region (azure-native:location).", json_schema_extra=_catalog_enum("regions")
+    )
     environment: Literal["production", "nonproduction"] = Field(
         description="production: accounts are protected, private by default."
     )
     residency: str = Field(
-        default="none", description="Where inference may be processed: none, EU, US, or one region name."
+        default="none",
+        description="Where inference may be processed: none, EU, US, or one region name.",
+        json_schema_extra={"enum": ["none", "EU", "US", *_catalog_enum("regions")["enum"]]},
     )
     resource_group: str | None = Field(default=None, alias="resourceGroup", pattern=RG_NAME_PATTERN)
     tags: dict[str, str] = Field(default_factory=dict)
@@ -234,7 +261,8 @@ class StackConfig(_Model):
         if value in regions:
             return value
         raise custom_error(
-            "bad_residency", f"must be none, EU, US or a region name (got {value!r}){suggest(value, ['none', 'EU', 'US', *regions])}"
+            "bad_residency",
+            f"must be none, EU, US or a region name (got {value!r}){suggest(value, ['none', 'EU', 'US', *regions])}",
         )
 
     @field_validator("accounts")

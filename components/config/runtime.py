@@ -7,22 +7,32 @@ import os
 import pulumi
 
 from .errors import ConfigError
-from .loader import KNOWN_NAMESPACES, STACK_DISPLAY_ENV, STACK_FILE_ENV, LoadedConfig, locate_stack_file, parse_config, read_stack_file
+from .loader import (
+    KNOWN_NAMESPACES,
+    STACK_DISPLAY_ENV,
+    STACK_FILE_ENV,
+    LoadedConfig,
+    locate_stack_file,
+    parse_config,
+    read_stack_file,
+)
 from .source import SourceDoc
 
 
-class InvalidStackConfig(ConfigError, pulumi.RunError):
+class InvalidStackConfigError(ConfigError, pulumi.RunError):
     """A bad stack config; a RunError, so the Pulumi CLI prints the issues without a traceback."""
 
 
 def load_from_pulumi() -> LoadedConfig:
-    """Validate this stack's config before any resource is registered; raise InvalidStackConfig."""
+    """Validate this stack's config before any resource is registered; raise InvalidStackConfigError."""
     stack = pulumi.get_stack()
     path = locate_stack_file(stack)
-    display = os.environ.get(STACK_DISPLAY_ENV) or (str(path) if os.environ.get(STACK_FILE_ENV) else os.path.relpath(path))
+    display = os.environ.get(STACK_DISPLAY_ENV) or (
+        str(path) if os.environ.get(STACK_FILE_ENV) else os.path.relpath(path)
+    )
     doc = read_stack_file(path, display) if path.exists() else SourceDoc(file=display, value={"config": {}})
     configs = {namespace: pulumi.Config(namespace) for namespace in KNOWN_NAMESPACES}
     try:
         return parse_config(lambda namespace, key: configs[namespace].get(key), doc, stack)
     except ConfigError as exc:
-        raise InvalidStackConfig(exc.issues) from None
+        raise InvalidStackConfigError(exc.issues) from None

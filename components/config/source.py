@@ -6,6 +6,7 @@ PyYAML silently keeps the last of two equal keys; this reader rejects them. Time
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -19,13 +20,15 @@ except AttributeError:  # pragma: no cover
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """SafeLoader without the timestamp resolver."""
+    """SafeLoader reading scalars as the Pulumi CLI (YAML 1.2) does: no timestamps, only true/false are booleans."""
 
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", _BOOL_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 @dataclass
@@ -74,17 +77,31 @@ def _build(node: yaml.Node, path: Path_, doc: SourceDoc, loader: yaml.BaseLoader
         out: dict[object, object] = {}
         first_line: dict[object, int] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
-            if key == "<<":
-                doc.issues.append(ConfigIssue(doc.file, line, format_path(path), "YAML merge keys (<<) are not supported; write the keys out"))
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                doc.issues.append(
+                    ConfigIssue(
+                        doc.file, line, format_path(path), "YAML merge keys (<<) are not supported; write the keys out"
+                    )
+                )
                 continue
-            if not isinstance(key, (str, int)):
-                doc.issues.append(ConfigIssue(doc.file, line, format_path(path), f"a key must be a plain string (got {key!r})"))
+            raw_key = loader.construct_object(key_node, deep=True)
+            if not isinstance(raw_key, (str, int, float, bool)):
+                doc.issues.append(
+                    ConfigIssue(doc.file, line, format_path(path), f"a key must be plain text (got {raw_key!r})")
+                )
                 continue
+            # Keys reach the program as JSON object keys: always text.
+            key = ("true" if raw_key else "false") if isinstance(raw_key, bool) else str(raw_key)
             if key in first_line:
-                doc.issues.append(ConfigIssue(doc.file, line, format_path(path + (key,)),
-                                              f"duplicate key {key!r} (first at line {first_line[key]}); keep one of them"))
+                doc.issues.append(
+                    ConfigIssue(
+                        doc.file,
+                        line,
+                        format_path(path + (key,)),
+                        f"duplicate key {key!r} (first at line {first_line[key]}); keep one of them",
+                    )
+                )
                 continue
             first_line[key] = line
             doc.lines[path + (key,)] = line

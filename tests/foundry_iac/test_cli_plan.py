@@ -1,0 +1,113 @@
+"""`foundry-iac plan`: the tree, the JSON resources, and exit code 2 with file:line on bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from foundry_iac.cli import main
+from tests.conftest import MINIMAL_STACK, ROOT
+
+ACCOUNT = "azure-native:cognitiveservices:Account"
+DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+PROJECT = "azure-native:cognitiveservices:Project"
+
+
+def plan_json(capsys, stack: str) -> dict:
+    assert main(["plan", stack, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod-eu", "prod-us"])
+def test_plan_of_each_example_stack_shows_accounts_projects_and_deployments(capsys, monkeypatch, stack):
+    monkeypatch.chdir(ROOT)
+    assert main(["plan", stack]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Stack {stack}  (stacks/Pulumi.{stack}.yaml)")
+    assert "└─ account fdy-" in out and "AIServices S0" in out and "keyless" in out
+    assert out.count("├─ project ") >= 2 and out.count("├─ deployment ") == 3
+
+
+def test_plan_json_of_prod_us_lists_the_account_projects_and_chained_deployments(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    report = plan_json(capsys, "prod-us")
+    (stack,) = report["stacks"]
+    resources = stack["resources"]
+    assert {"urn", "type", "name", "props", "parent", "dependencies"} <= set(resources[0])
+    (account,) = [r for r in resources if r["type"] == ACCOUNT]
+    assert account["props"]["kind"] == "AIServices"
+    assert account["props"]["properties"]["allowProjectManagement"] is True
+    assert account["props"]["properties"]["disableLocalAuth"] is True
+    assert len([r for r in resources if r["type"] == PROJECT]) == 2
+    deployments = [r for r in resources if r["type"] == DEPLOYMENT]
+    models = [
+        (d["props"]["properties"]["model"]["name"], d["props"]["properties"]["model"]["format"]) for d in deployments
+    ]
+    assert models == [("grok-3", "xAI"), ("DeepSeek-R1", "DeepSeek"), ("gpt-4.1", "OpenAI")]
+    assert deployments[1]["dependencies"] == [deployments[0]["urn"]]
+    assert deployments[2]["dependencies"] == [deployments[1]["urn"]]
+    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 38}
+
+
+def test_plan_json_is_byte_identical_across_runs(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["plan", "dev", "--format", "json"]) == 0
+    first = capsys.readouterr().out
+    assert main(["plan", "dev", "--format", "json"]) == 0
+    assert capsys.readouterr().out == first
+
+
+def test_plan_output_file_is_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "plan.json"
+    assert main(["plan", "prod-eu", "--format", "json", "--output", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    assert json.loads(target.read_text())["stacks"][0]["stack"] == "prod-eu"
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["plan", "nope"], "unknown stack 'nope': no stacks/Pulumi.nope.yaml (stacks: dev, prod-eu, prod-us)"),
+        (["plan", "dev", "--format", "xml"], "invalid choice: 'xml'"),
+        (["plan"], "the following arguments are required: stack"),
+        (["plan", "missing/Pulumi.x.yaml"], "missing/Pulumi.x.yaml: no such stack file"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(capsys, monkeypatch, argv, message):
+    monkeypatch.chdir(ROOT)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_console_script_reports_three_config_errors_and_exits_2(tmp_path):
+    text = MINIMAL_STACK.replace("          capacity: 10\n", "          capcity: 10\n")
+    text = text.replace("capacity: 5", "capacity: -5").replace("model: gpt-4.1-mini", "model: gpt-4z")
+    stack = tmp_path / "Pulumi.broken.yaml"
+    stack.write_text(text)
+    exe = shutil.which("foundry-iac", path=str(Path(sys.executable).parent))
+    result = subprocess.run([exe, "plan", str(stack)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[2] for line in lines] == ["17", "18", "21"]
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_internal_error_fails_closed_with_exit_2(capsys, monkeypatch):
+    import foundry_iac.runner as runner
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("simulated engine failure")
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(runner, "run_program", boom)
+    assert main(["plan", "dev"]) == 2
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: simulated engine failure)" in err and "Traceback" not in err
