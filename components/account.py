@@ -70,13 +70,10 @@ class FoundryAccount(pulumi.ComponentResource):
         self.projects = []
         for project_args in args.projects:
             project = FoundryProject(
-                f"{name}-{project_args.project_name}",
-                project_args,
-                depends_on=[previous],
-                opts=pulumi.ResourceOptions(parent=self),
+                f"{name}-project-{project_args.project_name}", project_args, parent=self, depends_on=[previous]
             )
             self.projects.append(project)
-            previous = project.project
+            previous = project
         self.deployments = []
         for deployment_args in args.deployments:
             deployment = ModelDeployment(

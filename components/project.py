@@ -1,4 +1,10 @@
-"""FoundryProject: a project under a Foundry account, with its members' role assignments."""
+"""FoundryProject: a project under a Foundry account, with its members' role assignments.
+
+Like ModelDeployment it *is* the azure-native Project (typed by FoundryProjectArgs) rather than a
+ComponentResource around it; its role assignments are registered beside it under the account's
+component. An extra component per project costs a registration and alias work on every preview
+(measured in benchmarks/bench_plan.py) and adds no structure the account component does not give.
+"""
 
 from __future__ import annotations
 
@@ -10,40 +16,35 @@ from .args import FoundryProjectArgs
 
 PROJECT_TYPE = "azure-native:cognitiveservices:Project"
 ROLE_ASSIGNMENT_TYPE = "azure-native:authorization:RoleAssignment"
-COMPONENT_TYPE = "foundry-iac:foundry:FoundryProject"
 
 
-class FoundryProject(pulumi.ComponentResource):
-    """A Foundry project (accounts/projects) and a role assignment per member, scoped to the project."""
+def project_properties(args: FoundryProjectArgs) -> dict:
+    """The project's `properties` as Azure expects them (camelCase)."""
+    props: dict = {"displayName": args.display_name}
+    if args.description:
+        props["description"] = args.description
+    return props
 
-    project: cognitiveservices.Project
+
+class FoundryProject(cognitiveservices.Project):
+    """A Foundry project (accounts/projects) and one role assignment per member, scoped to the project."""
+
     role_assignments: list[authorization.RoleAssignment]
-    endpoint: str
 
-    def __init__(
-        self,
-        name: str,
-        args: FoundryProjectArgs,
-        depends_on: list[pulumi.Resource],
-        opts: pulumi.ResourceOptions | None = None,
-    ):
-        provenance.record(COMPONENT_TYPE, name, args.source)
-        super().__init__(COMPONENT_TYPE, name, None, opts)
-        props: dict = {"displayName": args.display_name}
-        if args.description:
-            props["description"] = args.description
-        provenance.record(PROJECT_TYPE, f"{name}-project", args.source)
-        self.project = cognitiveservices.Project(
-            f"{name}-project",
+    def __init__(self, name: str, args: FoundryProjectArgs, parent: pulumi.Resource, depends_on: list[pulumi.Resource]):
+        provenance.record(PROJECT_TYPE, name, args.source)
+        super().__init__(
+            name,
+            opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on),
             account_name=args.account_name,
             resource_group_name=args.resource_group_name,
             project_name=args.project_name,
             location=args.location,
             identity={"type": "SystemAssigned"},
-            properties=props,
+            properties=project_properties(args),
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
         )
+        self.args = args
         self.role_assignments = []
         for member in args.members:
             logical = f"{name}-role-{member.name[:8]}"
@@ -56,7 +57,6 @@ class FoundryProject(pulumi.ComponentResource):
                     principal_type=member.principal_type,
                     role_definition_id=member.role_definition_id,
                     scope=member.scope,
-                    opts=pulumi.ResourceOptions(parent=self, depends_on=[self.project]),
+                    opts=pulumi.ResourceOptions(parent=parent, depends_on=[self]),
                 )
             )
-        self.register_outputs({"projectName": args.project_name})

@@ -51,7 +51,10 @@ def render_plan_text(run: ProgramRun) -> str:
         for child in siblings:
             after = _after(child)
             if child.type == PROJECT:
-                members = [r for r in resources if r.type == ROLE and r.parent == child.parent]
+                scope_tail = f"/accounts/{p.get('accountName')}/projects/{child.props.get('projectName')}"
+                members = [
+                    r for r in resources if r.type == ROLE and str(r.props.get("scope", "")).endswith(scope_tail)
+                ]
                 display = child.props.get("properties", {}).get("displayName", "")
                 lines.append(
                     f'   ├─ project {child.props.get("projectName")}  "{display}"  '

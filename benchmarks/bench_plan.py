@@ -1,0 +1,104 @@
+"""Benchmark: wall time and peak memory of `foundry-iac plan` against a bare-program floor.
+
+For N deployments (25 per account, one project with one member per account) it writes a stack file,
+then runs, each in a fresh process and alternating, `foundry-iac plan STACK --format json` and
+bare_program.py (the same Azure resources under the same SDK mocks, nothing else). It prints the
+median wall time and peak RSS of each and our overhead over the floor.
+
+    .venv/bin/python benchmarks/bench_plan.py [--sizes 10 100 1000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PER_ACCOUNT = 25
+
+
+def stack_yaml(n: int) -> str:
+    """A valid stack with n gpt-4o deployments, 25 per account."""
+    lines = [
+        "config:",
+        "  azure-native:subscriptionId: 11111111-2222-3333-4444-555555555555",
+        "  azure-native:location: eastus2",
+        "  foundry-iac:environment: nonproduction",
+        "  foundry-iac:resourceGroup: rg-bench",
+        "  foundry-iac:tags: {owner: bench}",
+        "  foundry-iac:accounts:",
+    ]
+    for a in range((n + PER_ACCOUNT - 1) // PER_ACCOUNT):
+        lines += [
+            f"    - name: fdy-bench-{a:03d}",
+            "      network: {publicAccess: false}",
+            "      projects:",
+            "        - name: team",
+            "          members:",
+            "            - {principalId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, role: Azure AI User}",
+            "      deployments:",
+        ]
+        for d in range(min(PER_ACCOUNT, n - a * PER_ACCOUNT)):
+            lines += [
+                f"        - name: d{d:02d}",
+                "          model: gpt-4o",
+                '          version: "2024-11-20"',
+                "          type: GlobalStandard",
+                "          capacity: 10",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.read().decode()}"
+        )
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    """Run the benchmark and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    exe = str(Path(sys.executable).with_name("foundry-iac"))
+    print(
+        f"{'N':>6} {'resources':>9} | {'plan s':>8} {'bare s':>8} {'time +%':>8} | "
+        f"{'plan MiB':>9} {'bare MiB':>9} {'mem +%':>7}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            stack = Path(tmp) / f"Pulumi.bench{n}.yaml"
+            stack.write_text(stack_yaml(n))
+            ours, bare = [], []
+            for _ in range(args.repeat):  # alternate so machine noise hits both alike
+                ours.append(measure([exe, "plan", str(stack), "--format", "json"]))
+                bare.append(measure([sys.executable, str(ROOT / "benchmarks" / "bare_program.py"), str(n)]))
+            t_ours, t_bare = statistics.median(w for w, _ in ours), statistics.median(w for w, _ in bare)
+            m_ours, m_bare = statistics.median(m for _, m in ours), statistics.median(m for _, m in bare)
+            accounts = (n + PER_ACCOUNT - 1) // PER_ACCOUNT
+            count = 1 + accounts * 3 + n
+            print(
+                f"{n:>6} {count:>9} | {t_ours:>8.2f} {t_bare:>8.2f} {100 * (t_ours / t_bare - 1):>+7.1f}% | "
+                f"{m_ours:>9.1f} {m_bare:>9.1f} {100 * (m_ours / m_bare - 1):>+6.1f}%",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
