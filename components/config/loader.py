@@ -306,6 +306,13 @@ def validate_values(values: dict[str, object], lines: dict[Path_, int], file: st
         return issues
 
 
+def _model_path(issue: ConfigIssue) -> ConfigIssue:
+    """Show a reader issue's path as the model's (accounts[0]...), not the file's (config.foundry-iac:...)."""
+    path = issue.path.removeprefix("config.")
+    path = path.removeprefix(f"{PROJECT}:")
+    return ConfigIssue(issue.file, issue.line, path, issue.message)
+
+
 def _fold_misspellings(errors: list[dict]) -> list[dict]:
     """Drop a 'missing' error when an unknown key beside it is its misspelling: one mistake, one error."""
     missing = {tuple(e["loc"]): e for e in errors if e["type"] == "missing"}
@@ -331,7 +338,7 @@ def _line(lines: dict[Path_, int], path: Path_) -> int | None:
 def parse_config(get: Callable[[str, str], str | None], doc: SourceDoc, stack: str) -> LoadedConfig:
     """Validate a stack's config read through `get`; raise ConfigError with every issue at once."""
     values, lines, issues = collect_values(get, doc)
-    issues = doc.issues + issues
+    issues = [_model_path(issue) for issue in doc.issues] + issues
     if not values and doc.issues:
         raise ConfigError(issues)  # nothing readable: model errors would only be noise
     result = validate_values(values, lines, doc.file)
