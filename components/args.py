@@ -54,6 +54,8 @@ class ModelDeploymentArgs:
     model_version: str | None
     rai_policy_name: str | None
     version_upgrade_option: str
+    monthly_input_tokens: int
+    monthly_output_tokens: int
     source: SourceLocation
 
 
@@ -170,6 +172,8 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
                 model_version=dep.version,
                 rai_policy_name=dep.content_filter,
                 version_upgrade_option=dep.version_upgrade,
+                monthly_input_tokens=dep.monthly_tokens.input,
+                monthly_output_tokens=dep.monthly_tokens.output,
                 source=loaded.location("accounts", index, "deployments", d_index),
             )
         )

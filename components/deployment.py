@@ -13,6 +13,7 @@ from pulumi_azure_native import cognitiveservices
 
 from . import provenance
 from .args import ModelDeploymentArgs
+from .tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
 
 DEPLOYMENT_TYPE = "azure-native:cognitiveservices:Deployment"
 
@@ -42,5 +43,9 @@ class ModelDeployment(cognitiveservices.Deployment):
             # Always send the sku: without it Azure falls back to the account's S0, which is no deployment type.
             sku={"name": args.sku_name, "capacity": args.capacity},
             properties=deployment_properties(args),
+            tags={
+                INPUT_TOKENS_TAG: str(args.monthly_input_tokens),
+                OUTPUT_TOKENS_TAG: str(args.monthly_output_tokens),
+            },
         )
         self.args = args

@@ -1,0 +1,200 @@
+"""The offline gate: evaluate the policy pack's own objects on what the program registered.
+
+Each ResourceValidationPolicy runs on every recorded resource with its inputs, each
+StackValidationPolicy on the whole list, with the same config CrossGuard would get from
+--policy-pack-config. Enforcement levels and waivers then decide the verdict.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pulumi.runtime.sync_await import _sync_await
+from pulumi_policy import (
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from components.config.loader import load_stack_file
+from policies import framework
+from policies.common import deployments
+from policies.cost import price_stack
+from policies.framework import Finding, Resource
+from policies.pack import POLICIES
+from policies.quota import quota_ledger
+from policies.waivers import Waiver
+
+from .policy_config import PolicySettings, load_policy_config
+from .runner import ProgramRun, RecordedResource, redact, run_program
+from .stacks import StackRef
+
+
+@dataclass
+class Violation:
+    """One policy result in the report."""
+
+    policy: str
+    enforcement: str
+    urn: str | None
+    message: str
+    waived: bool
+    source: dict | None
+    waiver: dict | None = None
+
+    def as_report(self) -> dict:
+        """The report shape of DESIGN.md (plus the waiver that applied)."""
+        out = {"policy": self.policy, "enforcement": self.enforcement, "urn": self.urn, "message": self.message,
+               "waived": self.waived, "source": self.source}
+        if self.waiver:
+            out["waiver"] = self.waiver
+        return out
+
+
+@dataclass
+class _WaivedRecorder:
+    """Observer that keeps the findings valid waivers exempted."""
+
+    found: list[tuple[str, Finding, Waiver]] = field(default_factory=list)
+
+    def waived(self, policy: str, finding: Finding, waiver: Waiver) -> None:
+        self.found.append((policy, finding, waiver))
+
+
+def _options(resource: RecordedResource) -> PolicyResourceOptions:
+    return PolicyResourceOptions(protect=resource.protect, ignore_changes=[], delete_before_replace=None,
+                                 aliases=[], custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+                                 additional_secret_outputs=[], parent=resource.parent)
+
+
+def _policy_resources(run: ProgramRun) -> list[PolicyResource]:
+    by_urn: dict[str, PolicyResource] = {}
+    for r in run.resources:
+        by_urn[r.urn] = PolicyResource(r.type, r.props, r.urn, r.name, _options(r), None, None, [], {})
+    for r in run.resources:
+        res = by_urn[r.urn]
+        res.parent = by_urn.get(r.parent) if r.parent else None
+        res.dependencies = [by_urn[d] for d in r.dependencies if d in by_urn]
+    return [by_urn[r.urn] for r in run.resources]
+
+
+def _settle(result: object) -> None:
+    if inspect.isawaitable(result):
+        _sync_await(result)
+
+
+def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> list[Violation]:
+    """Run every enabled policy of the pack on the run's resources; waived findings are kept, marked."""
+    sources = {r.urn: r.source for r in run.resources}
+    names = {r.urn: r.name for r in run.resources}
+
+    def source(urn: str | None) -> dict | None:
+        loc = sources.get(urn) if urn else None
+        if loc is None:
+            return {"file": run.stack.display, "line": None}
+        return {"file": loc.file, "line": loc.line}
+
+    recorder = _WaivedRecorder()
+    framework.set_observer(recorder)
+    violations: list[Violation] = []
+    try:
+        stack_resources = _policy_resources(run)
+        for policy in POLICIES:
+            setting = settings[policy.name]
+            if setting.enforcement == "disabled":
+                continue
+            config = setting.config
+            found: list[tuple[str, str | None]] = []
+
+            def report(message: str, urn: str | None = None, _found=found) -> None:
+                _found.append((message, urn))
+
+            if isinstance(policy, ResourceValidationPolicy):
+                for r in run.resources:
+                    args = ResourceValidationArgs(r.type, r.props, r.urn, r.name, _options(r), None, config)
+                    _settle(policy.validate(args, report))
+            elif isinstance(policy, StackValidationPolicy):
+                _settle(policy.validate(StackValidationArgs(stack_resources, config), report))
+            for message, urn in found:
+                violations.append(Violation(policy.name, setting.enforcement, urn, message, False, source(urn)))
+            for policy_id, finding, waiver in [w for w in recorder.found if w[0] == policy.name]:
+                urn = finding.resource.urn if finding.resource else None
+                violations.append(Violation(policy_id, setting.enforcement, urn, finding.message, True, source(urn),
+                                            waiver.as_report()))
+            recorder.found.clear()
+    finally:
+        framework.set_observer(None)
+    order = {p.name: i for i, p in enumerate(POLICIES)}
+    violations.sort(key=lambda v: (v.waived, v.enforcement != "mandatory", order[v.policy],
+                                   names.get(v.urn or "", ""), v.message))
+    return violations
+
+
+def _money(value: float) -> float:
+    return round(value, 2)
+
+
+def cost_section(run: ProgramRun, settings: dict[str, PolicySettings]) -> dict:
+    """The report's `cost`: per deployment and in total, expected and ceiling, against the budget."""
+    budget_cfg = settings["cost-budget"].config
+    input_share = float(budget_cfg.get("inputShare", 0.0))
+    resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
+    rows, errors = [], []
+    for item in price_stack(resources, input_share):
+        dep = item.deployment
+        if item.cost is None:
+            errors.append(f"{dep.label}: {item.error}")
+            continue
+        rows.append({"urn": dep.resource.urn, "model": dep.model, "sku": dep.sku, "capacity": dep.capacity,
+                     "monthly_expected": _money(item.cost.expected), "monthly_ceiling": _money(item.cost.ceiling)})
+    return {
+        "currency": "USD",
+        "basis": budget_cfg.get("basis", "expected"),
+        "input_share": input_share,
+        "monthly_expected": _money(sum(r["monthly_expected"] for r in rows)),
+        "monthly_ceiling": _money(sum(r["monthly_ceiling"] for r in rows)),
+        "budget": budget_cfg.get("budgetUsd"),
+        "deployments": rows,
+        "unpriced": errors,
+    }
+
+
+def quota_section(run: ProgramRun, settings: dict[str, PolicySettings], subscription: str) -> list[dict]:
+    """The report's `quota`: requested units per subscription, region and usage name, with the limit."""
+    resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
+    limits = settings["quota-capacity"].config.get("limits") or {}
+    return [{"subscription": subscription, "region": line.region, "usage_name": line.usage_name,
+             "requested": line.requested, "limit": line.limit}
+            for line in quota_ledger(deployments(resources), limits)]
+
+
+def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
+    """policies/config/<stack>.json of the project."""
+    path = root / "policies" / "config" / f"{stack.name}.json"
+    return path, f"policies/config/{stack.name}.json"
+
+
+def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | None = None) -> dict:
+    """Plan one stack offline and gate it: the stack's entry of the JSON report."""
+    config_path, config_display = policy_config or default_policy_config(root, stack)
+    settings = load_policy_config(config_path, config_display, POLICIES)
+    run = run_program(stack, root)
+    subscription = load_stack_file(stack.path, stack.display, stack.name).config.subscription_id
+    violations = evaluate_policies(run, settings)
+    entry = {
+        "stack": stack.name,
+        "file": stack.display,
+        "policy_config": config_display,
+        "passed": not any(v.enforcement == "mandatory" and not v.waived for v in violations),
+        "resources": [r.as_report() for r in run.resources],
+        "violations": [v.as_report() for v in violations],
+        "cost": cost_section(run, settings),
+        "quota": quota_section(run, settings, subscription),
+    }
+    return redact(entry, run.secrets)  # type: ignore[return-value]

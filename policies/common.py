@@ -1,0 +1,74 @@
+"""What several policies need: resource types, and reading deployments and accounts from resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components.catalog import Catalog, load_catalog
+from components.tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
+
+from .framework import Resource
+
+ACCOUNT = "azure-native:cognitiveservices:Account"
+DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+PROJECT = "azure-native:cognitiveservices:Project"
+RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+
+
+def catalog() -> Catalog:
+    """The model catalog (loaded once per process)."""
+    return load_catalog()
+
+
+@dataclass(frozen=True)
+class DeploymentView:
+    """A deployment's policy-relevant values, joined with its account's region."""
+
+    resource: Resource
+    account: str
+    region: str | None
+    sku: str
+    capacity: int
+    model_format: str | None
+    model: str
+    version: str | None
+    input_tokens: int
+    output_tokens: int
+
+    @property
+    def label(self) -> str:
+        """How messages name the deployment: account/deployment."""
+        return f"{self.account}/{self.resource.props.get('deploymentName', self.resource.name)}"
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def deployment_view(resource: Resource, regions: dict[str, str]) -> DeploymentView:
+    """Read one deployment resource (regions: account name -> location in this stack)."""
+    props = resource.props
+    sku = props.get("sku") or {}
+    model = (props.get("properties") or {}).get("model") or {}
+    tags = props.get("tags") or {}
+    account = str(props.get("accountName", ""))
+    return DeploymentView(
+        resource=resource, account=account, region=regions.get(account), sku=str(sku.get("name", "")),
+        capacity=_int(sku.get("capacity", 0)), model_format=model.get("format"), model=str(model.get("name", "")),
+        version=model.get("version"), input_tokens=_int(tags.get(INPUT_TOKENS_TAG, 0)),
+        output_tokens=_int(tags.get(OUTPUT_TOKENS_TAG, 0)),
+    )
+
+
+def account_regions(resources: list[Resource]) -> dict[str, str]:
+    """Account name -> location, for the accounts of this stack."""
+    return {str(r.props.get("accountName")): str(r.props.get("location")) for r in resources if r.type == ACCOUNT}
+
+
+def deployments(resources: list[Resource]) -> list[DeploymentView]:
+    """Every deployment of the stack, with its account's region."""
+    regions = account_regions(resources)
+    return [deployment_view(r, regions) for r in resources if r.type == DEPLOYMENT]

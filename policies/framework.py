@@ -1,0 +1,138 @@
+"""Turn pure policy checks into CrossGuard policy objects that apply waivers.
+
+A check is a pure function returning Findings. The policy object's `validate` runs the check, applies
+the policy's waivers and reports what is left through CrossGuard's `report_violation`. Waived findings
+are not reported to CrossGuard (they are exempt) but are told to the observer, which the offline gate
+sets to show them in its report; under `pulumi preview` the observer does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Protocol
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from . import waivers as waiver_mod
+from .waivers import WAIVER_SCHEMA, Waiver, parse_waivers
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a check sees of a resource: type, logical name, URN and registered inputs."""
+
+    type: str
+    name: str
+    urn: str
+    props: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One violation a check found; `resource` None means the whole stack."""
+
+    message: str
+    resource: Resource | None = None
+
+
+ResourceCheck = Callable[[Resource, Mapping[str, Any]], Iterable[Finding]]
+StackCheck = Callable[[list[Resource], Mapping[str, Any]], Iterable[Finding]]
+
+
+class Observer(Protocol):
+    """Told about findings a valid waiver exempted."""
+
+    def waived(self, policy: str, finding: Finding, waiver: Waiver) -> None: ...
+
+
+class _Silent:
+    def waived(self, policy: str, finding: Finding, waiver: Waiver) -> None:
+        return None
+
+
+_observer: Observer = _Silent()
+
+
+def set_observer(observer: Observer | None) -> None:
+    """Install the observer of waived findings (None: ignore them, as under pulumi preview)."""
+    global _observer
+    _observer = observer or _Silent()
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """The description of a policy that both CrossGuard and the reports show."""
+
+    id: str
+    description: str
+    remediation: str
+    severity: Severity
+    properties: dict = field(default_factory=dict)
+    required: list[str] = field(default_factory=list)
+    enforcement: EnforcementLevel = EnforcementLevel.MANDATORY
+
+    def schema(self) -> PolicyConfigSchema:
+        """The config schema: the policy's own settings plus waivers."""
+        return PolicyConfigSchema(properties={**self.properties, "waivers": WAIVER_SCHEMA},
+                                  required=self.required or None)
+
+
+def _report(spec: PolicySpec, findings: Iterable[Finding], config: Mapping, report: ReportViolation,
+            scope: list[Resource], per_resource: bool) -> None:
+    """Report findings minus the validly waived ones; report expired waivers that apply here."""
+    waivers = parse_waivers(config)
+    on = waiver_mod.today()
+    for finding in findings:
+        name = finding.resource.name if finding.resource else None
+        urn = finding.resource.urn if finding.resource else None
+        valid = next((w for w in waivers if w.matches(name, urn) and not w.expired(on)), None)
+        if valid is not None:
+            _observer.waived(spec.id, finding, valid)
+        else:
+            report(finding.message, urn)
+    for waiver in waivers:
+        if not waiver.expired(on):
+            continue
+        target = next((r for r in scope if waiver.matches(r.name, r.urn)), None)
+        if per_resource and target is None:
+            continue  # a resource policy only speaks of the resource it validates
+        report(f"waiver for {waiver.resource} expired on {waiver.expires.isoformat()} (approved by "
+               f"{waiver.approver}: {waiver.reason}); it no longer waives anything: renew it with a new "
+               f"expiry and approval, or remove it", target.urn if target else None)
+
+
+def resource_policy(spec: PolicySpec, check: ResourceCheck, types: tuple[str, ...]) -> ResourceValidationPolicy:
+    """A CrossGuard ResourceValidationPolicy running `check` on resources of `types`."""
+
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if args.resource_type not in types:
+            return
+        resource = Resource(args.resource_type, args.name, args.urn, args.props)
+        _report(spec, check(resource, args.get_config()), args.get_config(), report, [resource], per_resource=True)
+
+    return ResourceValidationPolicy(
+        name=spec.id, description=spec.description, validate=validate, enforcement_level=spec.enforcement,
+        config_schema=spec.schema(), severity=spec.severity, remediation_steps=spec.remediation,
+    )
+
+
+def stack_policy(spec: PolicySpec, check: StackCheck) -> StackValidationPolicy:
+    """A CrossGuard StackValidationPolicy running `check` on every resource of the stack."""
+
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        resources = [Resource(r.resource_type, r.name, r.urn, r.props) for r in args.resources]
+        _report(spec, check(resources, args.get_config()), args.get_config(), report, resources, per_resource=False)
+
+    return StackValidationPolicy(
+        name=spec.id, description=spec.description, validate=validate, enforcement_level=spec.enforcement,
+        config_schema=spec.schema(), severity=spec.severity, remediation_steps=spec.remediation,
+    )

@@ -1,0 +1,31 @@
+"""The policy list of the pack: the same objects CrossGuard serves and the offline gate evaluates."""
+
+from __future__ import annotations
+
+from pulumi_policy import Policy
+
+from .cost import cost_budget, deployment_cost_ceiling
+from .models import approved_models, content_filter, model_version_pinned
+from .quota import deployments_per_account, quota_capacity
+from .residency import allowed_regions, residency_deployment_type
+from .security import local_auth_disabled, managed_identity, public_network_access, required_tags
+
+PACK_NAME = "foundry-iac"
+
+POLICIES: list[Policy] = [
+    allowed_regions,
+    residency_deployment_type,
+    approved_models,
+    model_version_pinned,
+    content_filter,
+    cost_budget,
+    deployment_cost_ceiling,
+    quota_capacity,
+    deployments_per_account,
+    local_auth_disabled,
+    public_network_access,
+    managed_identity,
+    required_tags,
+]
+
+POLICY_IDS = [p.name for p in POLICIES]
