@@ -11,10 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from components.catalog import CatalogError
-from components.config.errors import ConfigError
-
-from .stacks import UsageError
+from .errors import GateInputError, UsageError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -34,10 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="foundry-iac", description="Azure AI Foundry as code: offline plan and policy gate.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    plan = sub.add_parser("plan", help="the resources `pulumi up` would create, offline")
+    plan = sub.add_parser("plan", help="the resources `pulumi up` would create, with cost, quota and verdicts")
     plan.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml) or stack file path")
     plan.add_argument("--format", choices=["text", "json"], default="text")
     plan.add_argument("--output", help="write the plan there instead of stdout")
+    plan.add_argument("--policy-config", help="policy config file instead of policies/config/<stack>.json")
+    check = sub.add_parser("check", help="the gate: policy verdicts, cost and quota for stacks (default: all)")
+    check.add_argument("stacks", nargs="*", metavar="STACK", help="stack names or stack file paths")
+    check.add_argument("--format", choices=["text", "markdown", "json", "sarif"], default="text")
+    check.add_argument("--output", help="write the report there instead of stdout")
+    check.add_argument(
+        "--policy-config", help="policy config file instead of policies/config/<stack>.json (one STACK only)"
+    )
     return parser
 
 
@@ -54,51 +59,101 @@ def _write(text: str, output: str | None) -> None:
         raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
 
 
-def cmd_plan(args: argparse.Namespace) -> int:
-    """foundry-iac plan STACK."""
-    from .plan_text import render_plan_text
-    from .report import plan_report
-    from .runner import run_program
-    from .stacks import project_root, resolve_stack
+def _policy_config(value: str | None) -> tuple[Path, str] | None:
+    if value is None:
+        return None
+    path = Path(value)
+    if not path.is_file():
+        raise UsageError(f"--policy-config {value}: no such file; give the path of a policy config JSON file")
+    return path.resolve(), value
+
+
+def _report(stacks: list[str], policy_config: str | None) -> dict:
+    from .report import build_report
+    from .stacks import all_stacks, project_root, resolve_stack
 
     root = project_root()
-    stack = resolve_stack(args.stack, root)
-    run = run_program(stack, root)
+    refs = [resolve_stack(s, root) for s in stacks] if stacks else all_stacks(root)
+    if not refs:
+        raise UsageError("no stacks: stacks/ has no Pulumi.<stack>.yaml; add one or name a stack file")
+    if policy_config and len(refs) != 1:
+        raise UsageError(
+            "--policy-config applies to one STACK; name exactly one stack, or drop --policy-config "
+            "to use policies/config/<stack>.json for each"
+        )
+    return build_report(refs, root, _policy_config(policy_config))
+
+
+def _verdict(report: dict) -> int:
+    return EXIT_OK if report["passed"] else EXIT_VIOLATIONS
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """foundry-iac plan STACK: the tree (or the JSON report) of one stack."""
+    from .render.plan import render_plan
+
+    report = _report([args.stack], args.policy_config)
     if args.format == "json":
-        _write(json.dumps(plan_report(run), indent=2, sort_keys=True) + "\n", args.output)
+        _write(json.dumps(report, indent=2, sort_keys=True) + "\n", args.output)
     else:
-        from .runner import redact
-
-        _write(str(redact(render_plan_text(run), run.secrets)), args.output)
-    return EXIT_OK
+        _write(render_plan(report["stacks"][0]), args.output)
+    return _verdict(report)
 
 
-COMMANDS = {"plan": cmd_plan}
+def cmd_check(args: argparse.Namespace) -> int:
+    """foundry-iac check [STACK ...]: the gate over the stacks, in the chosen format."""
+    report = _report(args.stacks, args.policy_config)
+    if args.format == "json":
+        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
+    elif args.format == "markdown":
+        from .render.markdown import render_markdown
+
+        text = render_markdown(report)
+    elif args.format == "sarif":
+        from .render.sarif import render_sarif
+
+        text = render_sarif(report)
+    else:
+        from .render.text import render_text
+
+        text = render_text(report)
+    _write(text, args.output)
+    return _verdict(report)
+
+
+COMMANDS = {"plan": cmd_plan, "check": cmd_check}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; never lets a traceback reach the user."""
+    """Entry point of the console script; never lets a traceback reach the user (fail closed)."""
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
-    except ConfigError as exc:
-        for issue in exc.issues:
-            print(f"error: {issue}", file=sys.stderr)
-        return EXIT_ERROR
-    except (UsageError, CatalogError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
     except SystemExit as exc:  # --help, or a program calling sys.exit
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - fail closed: any internal error is exit 2, not a pass
-        print(
-            f"error: internal error ({type(exc).__name__}: {exc}); this is a foundry-iac bug, please report it",
-            file=sys.stderr,
-        )
+    except Exception as exc:  # noqa: BLE001 - every failure is exit 2, never a pass
+        for line in error_lines(exc):
+            print(f"error: {line}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def error_lines(exc: Exception) -> list[str]:
+    """The one-line messages of a failure: input problems as they are, anything else as an internal error."""
+    try:
+        from components.catalog import CatalogError
+        from components.config.errors import ConfigError
+    except Exception:  # noqa: BLE001 - the project itself does not import: say so, still exit 2
+        CatalogError = ConfigError = ()  # type: ignore[assignment,misc]  # noqa: N806
+    if ConfigError and isinstance(exc, ConfigError):
+        return [str(issue) for issue in exc.issues]
+    if isinstance(exc, GateInputError):
+        return exc.messages
+    if isinstance(exc, UsageError) or (CatalogError and isinstance(exc, CatalogError)):
+        return [str(exc)]
+    return [f"internal error ({type(exc).__name__}: {exc}); this is a foundry-iac bug, please report it"]
 
 
 if __name__ == "__main__":  # pragma: no cover

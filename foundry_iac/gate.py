@@ -22,6 +22,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from components.config.errors import ConfigError
 from components.config.loader import load_stack_file
 from policies import framework
 from policies.common import deployments
@@ -31,7 +32,8 @@ from policies.pack import POLICIES
 from policies.quota import quota_ledger
 from policies.waivers import Waiver
 
-from .policy_config import PolicySettings, load_policy_config
+from .errors import GateInputError
+from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
 from .runner import ProgramRun, RecordedResource, redact, run_program
 from .stacks import StackRef
 
@@ -50,8 +52,14 @@ class Violation:
 
     def as_report(self) -> dict:
         """The report shape of DESIGN.md (plus the waiver that applied)."""
-        out = {"policy": self.policy, "enforcement": self.enforcement, "urn": self.urn, "message": self.message,
-               "waived": self.waived, "source": self.source}
+        out = {
+            "policy": self.policy,
+            "enforcement": self.enforcement,
+            "urn": self.urn,
+            "message": self.message,
+            "waived": self.waived,
+            "source": self.source,
+        }
         if self.waiver:
             out["waiver"] = self.waiver
         return out
@@ -68,9 +76,15 @@ class _WaivedRecorder:
 
 
 def _options(resource: RecordedResource) -> PolicyResourceOptions:
-    return PolicyResourceOptions(protect=resource.protect, ignore_changes=[], delete_before_replace=None,
-                                 aliases=[], custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
-                                 additional_secret_outputs=[], parent=resource.parent)
+    return PolicyResourceOptions(
+        protect=resource.protect,
+        ignore_changes=[],
+        delete_before_replace=None,
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+        parent=resource.parent,
+    )
 
 
 def _policy_resources(run: ProgramRun) -> list[PolicyResource]:
@@ -125,14 +139,18 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
                 violations.append(Violation(policy.name, setting.enforcement, urn, message, False, source(urn)))
             for policy_id, finding, waiver in [w for w in recorder.found if w[0] == policy.name]:
                 urn = finding.resource.urn if finding.resource else None
-                violations.append(Violation(policy_id, setting.enforcement, urn, finding.message, True, source(urn),
-                                            waiver.as_report()))
+                violations.append(
+                    Violation(
+                        policy_id, setting.enforcement, urn, finding.message, True, source(urn), waiver.as_report()
+                    )
+                )
             recorder.found.clear()
     finally:
         framework.set_observer(None)
     order = {p.name: i for i, p in enumerate(POLICIES)}
-    violations.sort(key=lambda v: (v.waived, v.enforcement != "mandatory", order[v.policy],
-                                   names.get(v.urn or "", ""), v.message))
+    violations.sort(
+        key=lambda v: (v.waived, v.enforcement != "mandatory", order[v.policy], names.get(v.urn or "", ""), v.message)
+    )
     return violations
 
 
@@ -151,8 +169,16 @@ def cost_section(run: ProgramRun, settings: dict[str, PolicySettings]) -> dict:
         if item.cost is None:
             errors.append(f"{dep.label}: {item.error}")
             continue
-        rows.append({"urn": dep.resource.urn, "model": dep.model, "sku": dep.sku, "capacity": dep.capacity,
-                     "monthly_expected": _money(item.cost.expected), "monthly_ceiling": _money(item.cost.ceiling)})
+        rows.append(
+            {
+                "urn": dep.resource.urn,
+                "model": dep.model,
+                "sku": dep.sku,
+                "capacity": dep.capacity,
+                "monthly_expected": _money(item.cost.expected),
+                "monthly_ceiling": _money(item.cost.ceiling),
+            }
+        )
     return {
         "currency": "USD",
         "basis": budget_cfg.get("basis", "expected"),
@@ -169,9 +195,16 @@ def quota_section(run: ProgramRun, settings: dict[str, PolicySettings], subscrip
     """The report's `quota`: requested units per subscription, region and usage name, with the limit."""
     resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
     limits = settings["quota-capacity"].config.get("limits") or {}
-    return [{"subscription": subscription, "region": line.region, "usage_name": line.usage_name,
-             "requested": line.requested, "limit": line.limit}
-            for line in quota_ledger(deployments(resources), limits)]
+    return [
+        {
+            "subscription": subscription,
+            "region": line.region,
+            "usage_name": line.usage_name,
+            "requested": line.requested,
+            "limit": line.limit,
+        }
+        for line in quota_ledger(deployments(resources), limits)
+    ]
 
 
 def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
@@ -183,8 +216,17 @@ def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
 def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | None = None) -> dict:
     """Plan one stack offline and gate it: the stack's entry of the JSON report."""
     config_path, config_display = policy_config or default_policy_config(root, stack)
-    settings = load_policy_config(config_path, config_display, POLICIES)
-    run = run_program(stack, root)
+    problems: list[str] = []
+    try:
+        run = run_program(stack, root)
+    except ConfigError as exc:
+        problems += [str(issue) for issue in exc.issues]
+    try:
+        settings = load_policy_config(config_path, config_display, POLICIES)
+    except PolicyConfigError as exc:
+        problems += exc.messages
+    if problems:
+        raise GateInputError(problems)
     subscription = load_stack_file(stack.path, stack.display, stack.name).config.subscription_id
     violations = evaluate_policies(run, settings)
     entry = {

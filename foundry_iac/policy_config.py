@@ -44,8 +44,12 @@ def _schema(policy: Policy) -> dict:
     schema = policy.config_schema
     properties = dict(schema.properties) if schema else {}
     properties["enforcementLevel"] = {"type": "string", "enum": LEVELS}
-    return {"type": "object", "properties": properties, "required": (schema.required or []) if schema else [],
-            "additionalProperties": False}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": (schema.required or []) if schema else [],
+        "additionalProperties": False,
+    }
 
 
 def _fix(error: jsonschema.ValidationError, policy: Policy) -> str:
@@ -81,8 +85,12 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise PolicyConfigError([f"{display}: cannot read the policy config ({exc.strerror or exc}); create it "
-                                 "(copy policies/config/dev.json) or pass --policy-config FILE"]) from None
+        raise PolicyConfigError(
+            [
+                f"{display}: cannot read the policy config ({exc.strerror or exc}); create it "
+                "(copy policies/config/dev.json) or pass --policy-config FILE"
+            ]
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -105,8 +113,8 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
         problems.append(f"{at('all')}: all: unknown enforcement level {default!r}; use one of {', '.join(LEVELS)}")
     for key in data:
         if key != "all" and key not in by_id:
-            problems.append(f"{at(key)}: unknown policy {key!r}{suggest(key, list(by_id)) or ''}; "
-                            f"use one of the pack's policy ids ({', '.join(by_id)})")
+            hint = suggest(key, list(by_id)) or f"; use one of the pack's policy ids ({', '.join(by_id)})"
+            problems.append(f"{at(key)}: unknown policy {key!r}{hint}")
     settings: dict[str, PolicySettings] = {}
     for name, policy in by_id.items():
         raw = data.get(name, {})
@@ -115,8 +123,11 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
         if not isinstance(raw, dict):
             problems.append(f"{at(name)}: {name}: must be an enforcement level or an object of settings")
             continue
-        level = str(raw.get("enforcementLevel") or default or (policy.enforcement_level.value
-                                                               if policy.enforcement_level else "advisory"))
+        level = str(
+            raw.get("enforcementLevel")
+            or default
+            or (policy.enforcement_level.value if policy.enforcement_level else "advisory")
+        )
         if level == "disabled":
             settings[name] = PolicySettings(level, dict(raw))
             continue
@@ -129,8 +140,10 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
                 try:
                     dt.date.fromisoformat(expires)
                 except ValueError:
-                    problems.append(f"{at(name, 'waivers', index, 'expires')}: {name}.waivers[{index}].expires: "
-                                    f"{expires!r} is not a real date; use YYYY-MM-DD")
+                    problems.append(
+                        f"{at(name, 'waivers', index, 'expires')}: {name}.waivers[{index}].expires: "
+                        f"{expires!r} is not a real date; use YYYY-MM-DD"
+                    )
         settings[name] = PolicySettings(level, dict(raw))
     if problems:
         raise PolicyConfigError(problems)

@@ -1,15 +1,51 @@
-"""The JSON report of DESIGN.md, built from program runs (and, later, policy and cost results)."""
+"""The gate report of DESIGN.md: per stack its resources, violations, cost and quota; across stacks,
+checked in parallel processes (the SDK's mocks are process-global)."""
 
 from __future__ import annotations
 
-from .runner import ProgramRun, redact
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from components.catalog import CatalogError
+from components.config.errors import ConfigError
+
+from .errors import GateInputError
+from .gate import check_stack
+from .stacks import StackRef
 
 
-def resources_part(run: ProgramRun) -> list[dict]:
-    """The `resources` list of a stack's report entry, secrets redacted."""
-    return [redact(r.as_report(), run.secrets) for r in run.resources]  # type: ignore[misc]
+def _check_one(job: tuple[StackRef, Path, tuple[Path, str] | None]) -> tuple[str, object]:
+    """Worker: ('ok', entry) or ('error', [lines]); never raises, so one stack cannot hide another."""
+    stack, root, policy_config = job
+    try:
+        return "ok", check_stack(stack, root, policy_config)
+    except GateInputError as exc:
+        return "error", exc.messages
+    except ConfigError as exc:
+        return "error", [str(issue) for issue in exc.issues]
+    except CatalogError as exc:
+        return "error", [str(exc)]
+    except Exception as exc:  # noqa: BLE001 - fail closed: reported as an error, never as a pass
+        return "error", [f"{stack.display}: internal error ({type(exc).__name__}: {exc}); this is a foundry-iac bug"]
 
 
-def plan_report(run: ProgramRun) -> dict:
-    """The report for `plan --format json`: one stack, its resources."""
-    return {"stacks": [{"stack": run.stack.name, "file": run.stack.display, "resources": resources_part(run)}]}
+def build_report(
+    stacks: list[StackRef], root: Path, policy_config: tuple[Path, str] | None = None, workers: int | None = None
+) -> dict:
+    """Check every stack; raise GateInputError with every problem when any stack cannot be checked."""
+    jobs = [(stack, root, policy_config) for stack in stacks]
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) == 1:
+        results = [_check_one(job) for job in jobs]
+    else:
+        # fork: workers inherit the imported SDK and catalog instead of importing them again
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = list(pool.map(_check_one, jobs))
+    errors = [line for status, value in results if status == "error" for line in value]  # type: ignore[union-attr]
+    if errors:
+        raise GateInputError(errors)
+    entries = [value for _, value in results]
+    return {"passed": all(e["passed"] for e in entries), "stacks": entries}  # type: ignore[index]

@@ -8,6 +8,7 @@ registered, parent, dependencies. It has no code path of its own for building re
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import runpy
 import sys
@@ -179,14 +180,28 @@ def run_program(stack: StackRef, root: Path) -> ProgramRun:
         finally:
             locations = provenance.snapshot()
             provenance.reset()
+            loop.run_until_complete(loop.shutdown_default_executor())
             asyncio.set_event_loop(None)
             loop.close()
+            _close_stray_loops()
     order = {key: index for index, key in enumerate(locations)}
     resources = list(monitor.records.values())
     for resource in resources:
         resource.source = locations.get((resource.type, resource.name))
     resources.sort(key=lambda r: (order.get((r.type, r.name), len(order)), r.urn))
     return ProgramRun(stack, resources, _plain(outputs), file_config.secret_placeholders)
+
+
+def _close_stray_loops() -> None:
+    """Close the event loops the SDK's RPC threads created for themselves.
+
+    Left open, each is garbage together with its self-pipe socket; the collector may finalize the
+    socket first, and the loop's __del__ then prints an ignored-exception traceback to stderr.
+    """
+    for obj in gc.get_objects():
+        if isinstance(obj, asyncio.BaseEventLoop) and not obj.is_closed() and not obj.is_running():
+            obj.close()
+    gc.collect()
 
 
 def redact(value: object, secrets: list[str]) -> object:

@@ -8,9 +8,7 @@ from pathlib import Path
 
 from components.config.loader import stack_name_of
 
-
-class UsageError(Exception):
-    """Bad command-line input; the message says what to do (exit 2)."""
+from .errors import UsageError
 
 
 @dataclass(frozen=True)

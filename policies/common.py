@@ -56,9 +56,15 @@ def deployment_view(resource: Resource, regions: dict[str, str]) -> DeploymentVi
     tags = props.get("tags") or {}
     account = str(props.get("accountName", ""))
     return DeploymentView(
-        resource=resource, account=account, region=regions.get(account), sku=str(sku.get("name", "")),
-        capacity=_int(sku.get("capacity", 0)), model_format=model.get("format"), model=str(model.get("name", "")),
-        version=model.get("version"), input_tokens=_int(tags.get(INPUT_TOKENS_TAG, 0)),
+        resource=resource,
+        account=account,
+        region=regions.get(account),
+        sku=str(sku.get("name", "")),
+        capacity=_int(sku.get("capacity", 0)),
+        model_format=model.get("format"),
+        model=str(model.get("name", "")),
+        version=model.get("version"),
+        input_tokens=_int(tags.get(INPUT_TOKENS_TAG, 0)),
         output_tokens=_int(tags.get(OUTPUT_TOKENS_TAG, 0)),
     )
 

@@ -6,8 +6,9 @@ each deployment as tags.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pulumi_policy import Severity
 
@@ -16,8 +17,12 @@ from components.cost import DeploymentCost, MissingPriceError, deployment_cost
 from .common import DEPLOYMENT, DeploymentView, catalog, deployment_view, deployments
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
-INPUT_SHARE_SCHEMA = {"type": "number", "minimum": 0, "maximum": 1,
-                      "description": "Share of ceiling tokens priced as input (0 = all output, the worst case)."}
+INPUT_SHARE_SCHEMA = {
+    "type": "number",
+    "minimum": 0,
+    "maximum": 1,
+    "description": "Share of ceiling tokens priced as input (0 = all output, the worst case).",
+}
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,9 @@ def price(dep: DeploymentView, input_share: float) -> PricedDeployment:
     if entry is None:
         return PricedDeployment(dep, None, f"{dep.model} is not in the catalog")
     try:
-        cost = deployment_cost(dep.model, entry, dep.sku, dep.capacity, dep.input_tokens, dep.output_tokens,
-                               input_share)
+        cost = deployment_cost(
+            dep.model, entry, dep.sku, dep.capacity, dep.input_tokens, dep.output_tokens, input_share
+        )
     except MissingPriceError as exc:
         return PricedDeployment(dep, None, str(exc))
     return PricedDeployment(dep, cost)
@@ -63,11 +69,14 @@ def check_budget(resources: list[Resource], config: Mapping[str, Any]) -> Iterab
         return
     total = sum((p.cost.ceiling if basis == "ceiling" else p.cost.expected) for p in priced if p.cost)
     if total > float(budget):
-        top = max((p for p in priced if p.cost), key=lambda p: p.cost.ceiling if basis == "ceiling"
-                  else p.cost.expected)
-        yield Finding(f"monthly {basis} cost {_usd(total)} exceeds the budget {_usd(float(budget))} by "
-                      f"{_usd(total - float(budget))}; the largest is {top.deployment.label} — lower capacities or "
-                      f"expected tokens, or raise budgetUsd through a reviewed change")
+        top = max(
+            (p for p in priced if p.cost), key=lambda p: p.cost.ceiling if basis == "ceiling" else p.cost.expected
+        )
+        yield Finding(
+            f"monthly {basis} cost {_usd(total)} exceeds the budget {_usd(float(budget))} by "
+            f"{_usd(total - float(budget))}; the largest is {top.deployment.label} — lower capacities or "
+            f"expected tokens, or raise budgetUsd through a reviewed change"
+        )
 
 
 def check_ceiling(resource: Resource, config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -81,19 +90,24 @@ def check_ceiling(resource: Resource, config: Mapping[str, Any]) -> Iterable[Fin
     if item.error:
         yield Finding(f"{resource.name}: cannot be priced: {item.error}", resource)
     elif item.cost and item.cost.ceiling > float(cap):
-        yield Finding(f"{resource.name}: monthly ceiling {_usd(item.cost.ceiling)} ({dep.sku} x{dep.capacity} of "
-                      f"{dep.model}) exceeds the cap {_usd(float(cap))}; lower the capacity", resource)
+        yield Finding(
+            f"{resource.name}: monthly ceiling {_usd(item.cost.ceiling)} ({dep.sku} x{dep.capacity} of "
+            f"{dep.model}) exceeds the cap {_usd(float(cap))}; lower the capacity",
+            resource,
+        )
 
 
 BUDGET = PolicySpec(
     id="cost-budget",
     description="The stack's monthly cost (basis `expected` from declared tokens, or `ceiling` from capacity) is "
-                "within budget; every deployment can be priced.",
+    "within budget; every deployment can be priced.",
     remediation="Lower capacities or expected tokens, or raise budgetUsd through a reviewed change.",
     severity=Severity.HIGH,
-    properties={"budgetUsd": {"type": "number", "exclusiveMinimum": 0},
-                "basis": {"type": "string", "enum": ["expected", "ceiling"]},
-                "inputShare": INPUT_SHARE_SCHEMA},
+    properties={
+        "budgetUsd": {"type": "number", "exclusiveMinimum": 0},
+        "basis": {"type": "string", "enum": ["expected", "ceiling"]},
+        "inputShare": INPUT_SHARE_SCHEMA,
+    },
     required=["budgetUsd"],
 )
 CEILING = PolicySpec(
@@ -101,9 +115,11 @@ CEILING = PolicySpec(
     description="No single deployment's monthly cost ceiling (capacity x TPM x 43,800 min x price) exceeds its cap.",
     remediation="Lower the deployment's capacity, or raise its cap in perModel through a reviewed change.",
     severity=Severity.MEDIUM,
-    properties={"maxMonthlyUsd": {"type": "number", "exclusiveMinimum": 0},
-                "perModel": {"type": "object", "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
-                "inputShare": INPUT_SHARE_SCHEMA},
+    properties={
+        "maxMonthlyUsd": {"type": "number", "exclusiveMinimum": 0},
+        "perModel": {"type": "object", "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
+        "inputShare": INPUT_SHARE_SCHEMA,
+    },
 )
 
 cost_budget = stack_policy(BUDGET, check_budget)

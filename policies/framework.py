@@ -8,8 +8,9 @@ sets to show them in its report; under `pulumi preview` the observer does nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from typing import Any, Protocol
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -82,12 +83,19 @@ class PolicySpec:
 
     def schema(self) -> PolicyConfigSchema:
         """The config schema: the policy's own settings plus waivers."""
-        return PolicyConfigSchema(properties={**self.properties, "waivers": WAIVER_SCHEMA},
-                                  required=self.required or None)
+        return PolicyConfigSchema(
+            properties={**self.properties, "waivers": WAIVER_SCHEMA}, required=self.required or None
+        )
 
 
-def _report(spec: PolicySpec, findings: Iterable[Finding], config: Mapping, report: ReportViolation,
-            scope: list[Resource], per_resource: bool) -> None:
+def _report(
+    spec: PolicySpec,
+    findings: Iterable[Finding],
+    config: Mapping,
+    report: ReportViolation,
+    scope: list[Resource],
+    per_resource: bool,
+) -> None:
     """Report findings minus the validly waived ones; report expired waivers that apply here."""
     waivers = parse_waivers(config)
     on = waiver_mod.today()
@@ -105,9 +113,12 @@ def _report(spec: PolicySpec, findings: Iterable[Finding], config: Mapping, repo
         target = next((r for r in scope if waiver.matches(r.name, r.urn)), None)
         if per_resource and target is None:
             continue  # a resource policy only speaks of the resource it validates
-        report(f"waiver for {waiver.resource} expired on {waiver.expires.isoformat()} (approved by "
-               f"{waiver.approver}: {waiver.reason}); it no longer waives anything: renew it with a new "
-               f"expiry and approval, or remove it", target.urn if target else None)
+        report(
+            f"waiver for {waiver.resource} expired on {waiver.expires.isoformat()} (approved by "
+            f"{waiver.approver}: {waiver.reason}); it no longer waives anything: renew it with a new "
+            f"expiry and approval, or remove it",
+            target.urn if target else None,
+        )
 
 
 def resource_policy(spec: PolicySpec, check: ResourceCheck, types: tuple[str, ...]) -> ResourceValidationPolicy:
@@ -120,8 +131,13 @@ def resource_policy(spec: PolicySpec, check: ResourceCheck, types: tuple[str, ..
         _report(spec, check(resource, args.get_config()), args.get_config(), report, [resource], per_resource=True)
 
     return ResourceValidationPolicy(
-        name=spec.id, description=spec.description, validate=validate, enforcement_level=spec.enforcement,
-        config_schema=spec.schema(), severity=spec.severity, remediation_steps=spec.remediation,
+        name=spec.id,
+        description=spec.description,
+        validate=validate,
+        enforcement_level=spec.enforcement,
+        config_schema=spec.schema(),
+        severity=spec.severity,
+        remediation_steps=spec.remediation,
     )
 
 
@@ -133,6 +149,11 @@ def stack_policy(spec: PolicySpec, check: StackCheck) -> StackValidationPolicy:
         _report(spec, check(resources, args.get_config()), args.get_config(), report, resources, per_resource=False)
 
     return StackValidationPolicy(
-        name=spec.id, description=spec.description, validate=validate, enforcement_level=spec.enforcement,
-        config_schema=spec.schema(), severity=spec.severity, remediation_steps=spec.remediation,
+        name=spec.id,
+        description=spec.description,
+        validate=validate,
+        enforcement_level=spec.enforcement,
+        config_schema=spec.schema(),
+        severity=spec.severity,
+        remediation_steps=spec.remediation,
     )

@@ -3,7 +3,8 @@ content-filter."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from pulumi_policy import Severity
 
@@ -21,23 +22,37 @@ def check_approved(resources: list[Resource], config: Mapping[str, Any]) -> Iter
             yield Finding(f"{dep.label}: model {dep.model!r} is not in the model catalog", dep.resource)
             continue
         if dep.model_format != entry.format:
-            yield Finding(f"{dep.label}: {dep.model} has format {entry.format!r} in the catalog, "
-                          f"not {dep.model_format!r}", dep.resource)
+            yield Finding(
+                f"{dep.label}: {dep.model} has format {entry.format!r} in the catalog, not {dep.model_format!r}",
+                dep.resource,
+            )
         if dep.version is not None and dep.version not in entry.versions:
-            yield Finding(f"{dep.label}: version {dep.version!r} of {dep.model} is not in the catalog "
-                          f"(known: {', '.join(entry.versions)})", dep.resource)
+            yield Finding(
+                f"{dep.label}: version {dep.version!r} of {dep.model} is not in the catalog "
+                f"(known: {', '.join(entry.versions)})",
+                dep.resource,
+            )
         if dep.model not in approved:
-            yield Finding(f"{dep.label}: {dep.model} is not on this stack's approved list "
-                          f"({', '.join(sorted(approved)) or 'empty'}); get it approved or remove it", dep.resource)
+            yield Finding(
+                f"{dep.label}: {dep.model} is not on this stack's approved list "
+                f"({', '.join(sorted(approved)) or 'empty'}); get it approved or remove it",
+                dep.resource,
+            )
         elif approved[dep.model] and dep.version not in approved[dep.model]:
-            yield Finding(f"{dep.label}: {dep.model} version {dep.version!r} is not approved "
-                          f"(approved: {', '.join(approved[dep.model])})", dep.resource)
+            yield Finding(
+                f"{dep.label}: {dep.model} version {dep.version!r} is not approved "
+                f"(approved: {', '.join(approved[dep.model])})",
+                dep.resource,
+            )
         if dep.region is not None and not cat.offered_in(dep.model, dep.sku, dep.region):
             offer = entry.offer(dep.sku)
-            where = (f"only in {', '.join(offer.regions)}" if offer and offer.regions else "not at all")
+            where = f"only in {', '.join(offer.regions)}" if offer and offer.regions else "not at all"
             offered = ", ".join(o.sku for o in entry.offers)
-            yield Finding(f"{dep.label}: the catalog offers {dep.model} as {dep.sku} {where}, not in {dep.region} "
-                          f"(offered types: {offered})", dep.resource)
+            yield Finding(
+                f"{dep.label}: the catalog offers {dep.model} as {dep.sku} {where}, not in {dep.region} "
+                f"(offered types: {offered})",
+                dep.resource,
+            )
 
 
 def check_pinned(resource: Resource, config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -45,11 +60,16 @@ def check_pinned(resource: Resource, config: Mapping[str, Any]) -> Iterable[Find
     props = resource.props.get("properties") or {}
     model = props.get("model") or {}
     if not model.get("version"):
-        yield Finding(f"{resource.name}: model {model.get('name')} has no version; pin one "
-                      "(set `version:` on the deployment)", resource)
+        yield Finding(
+            f"{resource.name}: model {model.get('name')} has no version; pin one (set `version:` on the deployment)",
+            resource,
+        )
     if props.get("versionUpgradeOption") != "NoAutoUpgrade":
-        yield Finding(f"{resource.name}: versionUpgradeOption is {props.get('versionUpgradeOption')!r}; set "
-                      "`versionUpgrade: NoAutoUpgrade` so versions change only through a reviewed change", resource)
+        yield Finding(
+            f"{resource.name}: versionUpgradeOption is {props.get('versionUpgradeOption')!r}; set "
+            "`versionUpgrade: NoAutoUpgrade` so versions change only through a reviewed change",
+            resource,
+        )
 
 
 def check_filter(resource: Resource, config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -57,22 +77,31 @@ def check_filter(resource: Resource, config: Mapping[str, Any]) -> Iterable[Find
     allowed = list(config.get("allowedFilters") or [])
     name = (resource.props.get("properties") or {}).get("raiPolicyName")
     if not name:
-        yield Finding(f"{resource.name}: no content filter (raiPolicyName); set `contentFilter:` "
-                      "(Microsoft.DefaultV2 is Azure's default)", resource)
+        yield Finding(
+            f"{resource.name}: no content filter (raiPolicyName); set `contentFilter:` "
+            "(Microsoft.DefaultV2 is Azure's default)",
+            resource,
+        )
     elif allowed and name not in allowed:
-        yield Finding(f"{resource.name}: content filter {name!r} is not allowed (allowed: {', '.join(allowed)})",
-                      resource)
+        yield Finding(
+            f"{resource.name}: content filter {name!r} is not allowed (allowed: {', '.join(allowed)})", resource
+        )
 
 
 APPROVED = PolicySpec(
     id="approved-models",
     description="Model format, name and version are in the catalog and on the stack's approved list, and the "
-                "catalog says the model is offered on that deployment type in that region.",
+    "catalog says the model is offered on that deployment type in that region.",
     remediation="Deploy an approved model and version, on a deployment type the catalog offers in the account's "
-                "region; to approve a new model, add it to approvedModels through a reviewed change.",
+    "region; to approve a new model, add it to approvedModels through a reviewed change.",
     severity=Severity.HIGH,
-    properties={"approvedModels": {"type": "object", "description": "model name -> approved versions ([] = any)",
-                                   "additionalProperties": {"type": "array", "items": {"type": "string"}}}},
+    properties={
+        "approvedModels": {
+            "type": "object",
+            "description": "model name -> approved versions ([] = any)",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        }
+    },
     required=["approvedModels"],
 )
 PINNED = PolicySpec(

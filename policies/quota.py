@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pulumi_policy import Severity
 
@@ -87,9 +88,11 @@ def check_quota(resources: list[Resource], config: Mapping[str, Any]) -> Iterabl
         if line.limit is not None and line.requested > line.limit:
             names = ", ".join(d.label for d in line.deployments)
             for dep in line.deployments:
-                yield Finding(f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units "
-                              f"({names}) but the limit is {line.limit}; lower capacities or request more quota",
-                              dep.resource)
+                yield Finding(
+                    f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units "
+                    f"({names}) but the limit is {line.limit}; lower capacities or request more quota",
+                    dep.resource,
+                )
 
 
 def check_per_account(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -101,20 +104,27 @@ def check_per_account(resources: list[Resource], config: Mapping[str, Any]) -> I
     for account, deps in sorted(per_account.items()):
         if len(deps) > maximum:
             for dep in deps[maximum:]:
-                yield Finding(f"{dep.label}: {account} has {len(deps)} deployments, more than {maximum}; move "
-                              "some to another account", dep.resource)
+                yield Finding(
+                    f"{dep.label}: {account} has {len(deps)} deployments, more than {maximum}; move "
+                    "some to another account",
+                    dep.resource,
+                )
 
 
 QUOTA = PolicySpec(
     id="quota-capacity",
     description="Per subscription, region and usage name, requested capacity fits the quota; provisioned capacity "
-                "respects the model's minimum and step.",
+    "respects the model's minimum and step.",
     remediation="Lower capacities, spread deployments over regions, or request more quota (and record the new "
-                "limit in `limits`).",
+    "limit in `limits`).",
     severity=Severity.HIGH,
-    properties={"limits": {"type": "object", "description": "region -> usage name -> limit in units of 1,000 TPM",
-                           "additionalProperties": {"type": "object",
-                                                    "additionalProperties": {"type": "integer", "minimum": 0}}}},
+    properties={
+        "limits": {
+            "type": "object",
+            "description": "region -> usage name -> limit in units of 1,000 TPM",
+            "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        }
+    },
 )
 PER_ACCOUNT = PolicySpec(
     id="deployments-per-account",

@@ -9,7 +9,8 @@ types (Standard, ProvisionedManaged) process in the deployment's region.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from pulumi_policy import Severity
 
@@ -58,8 +59,11 @@ def compliant_options(cat: Catalog, model: str, region: str, boundary: str) -> l
     entry = cat.models.get(model)
     if entry is None:
         return []
-    return [o.sku for o in entry.offers
-            if cat.offered_in(model, o.sku, region) and inference_inside(cat, model, o.sku, region, boundary)[0]]
+    return [
+        o.sku
+        for o in entry.offers
+        if cat.offered_in(model, o.sku, region) and inference_inside(cat, model, o.sku, region, boundary)[0]
+    ]
 
 
 def check_residency(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -74,11 +78,16 @@ def check_residency(resources: list[Resource], config: Mapping[str, Any]) -> Ite
         if inside:
             continue
         options = compliant_options(cat, dep.model, dep.region, boundary)
-        advice = (f"use {' or '.join(options)}" if options else
-                  f"no deployment type of {dep.model} keeps inference inside {boundary}: remove it, or add a "
-                  f"waiver with reason, approver and expiry")
-        yield Finding(f"{dep.label}: {dep.model} on {dep.sku} breaks the {boundary} residency boundary: "
-                      f"{why}; {advice}", dep.resource)
+        advice = (
+            f"use {' or '.join(options)}"
+            if options
+            else f"no deployment type of {dep.model} keeps inference inside {boundary}: remove it, or add a "
+            f"waiver with reason, approver and expiry"
+        )
+        yield Finding(
+            f"{dep.label}: {dep.model} on {dep.sku} breaks the {boundary} residency boundary: {why}; {advice}",
+            dep.resource,
+        )
 
 
 def check_region(resource: Resource, config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -86,15 +95,18 @@ def check_region(resource: Resource, config: Mapping[str, Any]) -> Iterable[Find
     allowed = list(config.get("allowedRegions") or [])
     location = resource.props.get("location")
     if location is not None and location not in allowed:
-        yield Finding(f"{resource.name}: location {location!r} is not an allowed region "
-                      f"(allowed: {', '.join(allowed) or 'none'}); move it or extend allowedRegions", resource)
+        yield Finding(
+            f"{resource.name}: location {location!r} is not an allowed region "
+            f"(allowed: {', '.join(allowed) or 'none'}); move it or extend allowedRegions",
+            resource,
+        )
 
 
 ALLOWED_REGIONS = PolicySpec(
     id="allowed-regions",
     description="Every resource's location is one of the stack's allowed regions.",
     remediation="Set the account's `location` (or the stack's azure-native:location) to an allowed region, or "
-                "add the region to allowedRegions in the stack's policy config.",
+    "add the region to allowedRegions in the stack's policy config.",
     severity=Severity.HIGH,
     properties={"allowedRegions": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
     required=["allowedRegions"],
@@ -103,11 +115,11 @@ ALLOWED_REGIONS = PolicySpec(
 RESIDENCY = PolicySpec(
     id="residency-deployment-type",
     description="Each model deployment's type keeps inference inside the stack's residency boundary: Global* and "
-                "DeveloperTier never; DataZone* only where the region's data zone is the boundary and the model is "
-                "offered there; Standard/ProvisionedManaged where the region is inside the boundary.",
+    "DeveloperTier never; DataZone* only where the region's data zone is the boundary and the model is "
+    "offered there; Standard/ProvisionedManaged where the region is inside the boundary.",
     remediation="Pick a deployment type the catalog offers inside the boundary (DataZoneStandard or Standard in a "
-                "region of the boundary). Grok's data zone is US only and DeepSeek is Global only: under an EU "
-                "boundary neither can comply, so remove the deployment or record an expiring waiver.",
+    "region of the boundary). Grok's data zone is US only and DeepSeek is Global only: under an EU "
+    "boundary neither can comply, so remove the deployment or record an expiring waiver.",
     severity=Severity.CRITICAL,
     properties={"boundary": {"type": "string", "description": f"Residency boundary: {BOUNDARIES}."}},
     required=["boundary"],

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 TODAY_ENV = "FOUNDRY_IAC_TODAY"
 
@@ -68,8 +68,12 @@ class Waiver:
 
     def as_report(self) -> dict:
         """The waiver as the report shows it."""
-        return {"resource": self.resource, "reason": self.reason, "approver": self.approver,
-                "expires": self.expires.isoformat()}
+        return {
+            "resource": self.resource,
+            "reason": self.reason,
+            "approver": self.approver,
+            "expires": self.expires.isoformat(),
+        }
 
 
 def parse_waivers(config: Mapping) -> list[Waiver]:

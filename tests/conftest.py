@@ -70,3 +70,59 @@ def run_stack() -> Callable[[str | Path], ProgramRun]:
 def example_ref(name: str) -> StackRef:
     """The StackRef of an example stack in stacks/."""
     return resolve_stack(name, ROOT)
+
+
+BASE_POLICY_CONFIG = {
+    "all": "mandatory",
+    "allowed-regions": {"allowedRegions": ["swedencentral"]},
+    "residency-deployment-type": {"boundary": "EU"},
+    "approved-models": {
+        "approvedModels": {
+            "gpt-4o": ["2024-11-20"],
+            "gpt-4.1-mini": ["2025-04-14"],
+            "grok-3": ["1"],
+            "DeepSeek-R1": ["1"],
+        }
+    },
+    "model-version-pinned": {},
+    "content-filter": {},
+    "cost-budget": {"budgetUsd": 100000, "basis": "expected"},
+    "deployment-cost-ceiling": {"maxMonthlyUsd": 100000},
+    "quota-capacity": {},
+    "deployments-per-account": {},
+    "local-auth-disabled": {},
+    "public-network-access": {},
+    "managed-identity": {},
+    "required-tags": {"tags": ["owner"]},
+}
+
+
+@pytest.fixture
+def gate(tmp_path: Path):
+    """Check a stack text against a policy config (BASE_POLICY_CONFIG with overrides): its report entry."""
+    import copy
+    import json
+
+    from foundry_iac.gate import check_stack
+
+    def run(stack_text: str, **overrides: object) -> dict:
+        config = copy.deepcopy(BASE_POLICY_CONFIG)
+        for key, value in overrides.items():
+            config[key.replace("_", "-")] = value
+        stack = tmp_path / "Pulumi.gated.yaml"
+        stack.write_text(textwrap.dedent(stack_text), encoding="utf-8")
+        policy = tmp_path / "policy.json"
+        policy.write_text(json.dumps(config), encoding="utf-8")
+        return check_stack(resolve_stack(str(stack), ROOT), ROOT, (policy, "policy.json"))
+
+    return run
+
+
+TAGGED_STACK = MINIMAL_STACK.replace(
+    "  foundry-iac:accounts:\n", "  foundry-iac:tags: {owner: team-a}\n  foundry-iac:accounts:\n"
+)
+
+
+def unwaived(entry: dict, policy: str) -> list[dict]:
+    """The unwaived violations of one policy in a report entry."""
+    return [v for v in entry["violations"] if v["policy"] == policy and not v["waived"]]

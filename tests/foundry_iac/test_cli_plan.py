@@ -93,7 +93,8 @@ def test_console_script_reports_three_config_errors_and_exits_2(tmp_path):
     stack = tmp_path / "Pulumi.broken.yaml"
     stack.write_text(text)
     exe = shutil.which("foundry-iac", path=str(Path(sys.executable).parent))
-    result = subprocess.run([exe, "plan", str(stack)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    argv = [exe, "plan", str(stack), "--policy-config", "policies/config/prod-eu.json"]
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
     assert [line.split(":")[2] for line in lines] == ["17", "18", "21"]
@@ -101,13 +102,23 @@ def test_console_script_reports_three_config_errors_and_exits_2(tmp_path):
 
 
 def test_internal_error_fails_closed_with_exit_2(capsys, monkeypatch):
-    import foundry_iac.runner as runner
+    import foundry_iac.gate as gate
 
     def boom(*_args, **_kwargs):
         raise RuntimeError("simulated engine failure")
 
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(runner, "run_program", boom)
+    monkeypatch.setattr(gate, "run_program", boom)
     assert main(["plan", "dev"]) == 2
     err = capsys.readouterr().err
     assert "internal error (RuntimeError: simulated engine failure)" in err and "Traceback" not in err
+
+
+def test_stack_and_policy_config_errors_are_reported_together(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    stack = tmp_path / "Pulumi.nopolicy.yaml"
+    stack.write_text(MINIMAL_STACK.replace("capacity: 5", "capacity: -5"))
+    assert main(["plan", str(stack)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and ":21: accounts[0].deployments[1].capacity" in err[0]
+    assert "policies/config/nopolicy.json: cannot read the policy config" in err[1]

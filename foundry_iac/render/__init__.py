@@ -1,0 +1,1 @@
+"""Renderers of the gate report: text, markdown, SARIF, and the plan tree."""

@@ -1,0 +1,54 @@
+"""Small helpers the renderers share: counts, money, resource labels, ordering."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+TYPE_LABELS = {
+    "azure-native:resources:ResourceGroup": "resource group",
+    "azure-native:cognitiveservices:Account": "account",
+    "azure-native:cognitiveservices:Project": "project",
+    "azure-native:cognitiveservices:Deployment": "deployment",
+    "azure-native:authorization:RoleAssignment": "role assignment",
+    "foundry-iac:foundry:FoundryAccount": "FoundryAccount component",
+}
+
+
+def usd(value: float | None) -> str:
+    """Money for people: 21,900.00 USD (or 'none')."""
+    return "none" if value is None else f"{value:,.2f} USD"
+
+
+def counts(entry: dict) -> tuple[int, int, int]:
+    """(unwaived mandatory, unwaived advisory, waived) violations of a stack."""
+    mandatory = sum(1 for v in entry["violations"] if not v["waived"] and v["enforcement"] == "mandatory")
+    advisory = sum(1 for v in entry["violations"] if not v["waived"] and v["enforcement"] != "mandatory")
+    waived = sum(1 for v in entry["violations"] if v["waived"])
+    return mandatory, advisory, waived
+
+
+def worst_first(report: dict) -> list[dict]:
+    """Stacks ordered failing first, then by mandatory and advisory counts, then by name."""
+    return sorted(report["stacks"], key=lambda e: (e["passed"], -counts(e)[0], -counts(e)[1], e["stack"]))
+
+
+def resource_label(entry: dict, urn: str | None) -> str:
+    """A short name for the resource a violation points at ('stack' when it has none)."""
+    if not urn:
+        return "stack"
+    return urn.rsplit("::", 1)[-1]
+
+
+def where(violation: dict) -> str:
+    """file:line of a violation's source."""
+    source = violation.get("source") or {}
+    line = source.get("line")
+    return f"{source.get('file')}:{line}" if line else str(source.get("file"))
+
+
+def resource_summary(entry: dict) -> str:
+    """'1 account, 2 projects, 3 deployments, ...' of a stack's Azure resources."""
+    tally = Counter(
+        TYPE_LABELS.get(r["type"], r["type"]) for r in entry["resources"] if not r["type"].startswith("foundry-iac:")
+    )
+    return ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for label, n in sorted(tally.items()))

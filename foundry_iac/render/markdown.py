@@ -1,0 +1,91 @@
+"""The markdown report: one pull-request comment."""
+
+from __future__ import annotations
+
+from .common import counts, resource_label, resource_summary, usd, where, worst_first
+
+MARKER = "<!-- foundry-iac-gate -->"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: dict) -> str:
+    """Verdict line, then per stack: violations (with waivers), cost, quota and a resource summary."""
+    stacks = worst_first(report)
+    failed = [e for e in stacks if not e["passed"]]
+    out = [MARKER]
+    if report["passed"]:
+        out.append(f"## ✅ foundry-iac gate passed: {len(stacks)} stack(s), no mandatory violation")
+    else:
+        out.append(f"## ❌ foundry-iac gate failed: {len(failed)} of {len(stacks)} stack(s) have mandatory violations")
+    out += [
+        "",
+        "| stack | verdict | mandatory | advisory | waived | expected / month | ceiling / month | budget |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in stacks:
+        m, a, w = counts(e)
+        c = e["cost"]
+        out.append(
+            f"| `{e['stack']}` | {'✅ pass' if e['passed'] else '❌ fail'} | {m} | {a} | {w} | "
+            f"{usd(c['monthly_expected'])} | {usd(c['monthly_ceiling'])} | {usd(c['budget'])} |"
+        )
+    for e in stacks:
+        out += ["", f"### {'✅' if e['passed'] else '❌'} `{e['stack']}`", ""]
+        if e["violations"]:
+            out += ["| | policy | resource | where | message |", "|---|---|---|---|---|"]
+            for v in e["violations"]:
+                level = "waived" if v["waived"] else v["enforcement"]
+                icon = {"mandatory": "❌", "advisory": "⚠️", "waived": "💤"}.get(level, "ℹ️")
+                message = v["message"]
+                if v.get("waiver"):
+                    w = v["waiver"]
+                    message += f" — **waived** until {w['expires']} by {w['approver']}: {w['reason']}"
+                out.append(
+                    f"| {icon} {level} | `{v['policy']}` | `{resource_label(e, v['urn'])}` | "
+                    f"`{where(v)}` | {_cell(message)} |"
+                )
+        else:
+            out.append("No violations.")
+        c = e["cost"]
+        out += [
+            "",
+            f"**Cost** (USD per month; ceiling at input share {c['input_share']:g}, budget basis `{c['basis']}`)",
+            "",
+            "| deployment | model | type | capacity | expected | ceiling |",
+            "|---|---|---|---:|---:|---:|",
+        ]
+        for d in c["deployments"]:
+            out.append(
+                f"| `{resource_label(e, d['urn'])}` | {d['model']} | {d['sku']} | {d['capacity']} | "
+                f"{d['monthly_expected']:,.2f} | {d['monthly_ceiling']:,.2f} |"
+            )
+        out.append(f"| **total** | | | | **{c['monthly_expected']:,.2f}** | **{c['monthly_ceiling']:,.2f}** |")
+        out.append(f"| budget | | | | {usd(c['budget'])} | |")
+        if e["quota"]:
+            out += [
+                "",
+                "**Quota** (units of 1,000 TPM)",
+                "",
+                "| subscription | region | usage | requested | limit |",
+                "|---|---|---|---:|---:|",
+            ]
+            for q in e["quota"]:
+                limit = "unknown" if q["limit"] is None else q["limit"]
+                out.append(
+                    f"| `{q['subscription']}` | {q['region']} | `{q['usage_name']}` | {q['requested']} | {limit} |"
+                )
+        out += [
+            "",
+            f"<details><summary>Resources: {resource_summary(e)}</summary>",
+            "",
+            "| type | name | line |",
+            "|---|---|---:|",
+        ]
+        for r in e["resources"]:
+            line = (r.get("source") or {}).get("line") or ""
+            out.append(f"| `{r['type']}` | `{r['name']}` | {line} |")
+        out += ["", "</details>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,96 @@
+"""SARIF 2.1.0: each result at the stack-file line that produced the resource."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from policies.pack import POLICIES
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "warning"}
+SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "2.0"}
+
+
+def _rules() -> list[dict]:
+    rules = []
+    for policy in POLICIES:
+        severity = policy.severity.value if policy.severity else "medium"
+        rules.append(
+            {
+                "id": policy.name,
+                "name": "".join(part.title() for part in policy.name.split("-")),
+                "shortDescription": {"text": policy.description.split(": ")[0][:200]},
+                "fullDescription": {"text": policy.description},
+                "help": {"text": policy.remediation_steps or policy.description},
+                "defaultConfiguration": {
+                    "level": LEVELS.get(policy.enforcement_level.value, "warning")
+                    if policy.enforcement_level
+                    else "warning"
+                },
+                "properties": {"tags": ["azure", "foundry", "iac"], "security-severity": SECURITY_SEVERITY[severity]},
+            }
+        )
+    return rules
+
+
+def _result(entry: dict, violation: dict, rule_index: dict[str, int]) -> dict:
+    source = violation.get("source") or {}
+    physical: dict = {"artifactLocation": {"uri": source.get("file") or entry["file"]}}
+    if source.get("line"):
+        physical["region"] = {"startLine": source["line"]}
+    location: dict = {"physicalLocation": physical}
+    if violation.get("urn"):
+        location["logicalLocations"] = [{"fullyQualifiedName": violation["urn"], "kind": "resource"}]
+    fingerprint = hashlib.sha256(
+        f"{entry['stack']}|{violation['policy']}|{violation.get('urn')}|{violation['message']}".encode()
+    ).hexdigest()[:32]
+    result: dict = {
+        "ruleId": violation["policy"],
+        "ruleIndex": rule_index[violation["policy"]],
+        "level": LEVELS.get(violation["enforcement"], "note"),
+        "message": {"text": f"[{entry['stack']}] {violation['message']}"},
+        "locations": [location],
+        "partialFingerprints": {"foundryIacViolation/v1": fingerprint},
+        "properties": {"stack": entry["stack"], "enforcement": violation["enforcement"]},
+    }
+    if violation["waived"] and violation.get("waiver"):
+        waiver = violation["waiver"]
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{waiver['reason']} (approved by {waiver['approver']}, expires {waiver['expires']})",
+            }
+        ]
+    return result
+
+
+def sarif_document(report: dict) -> dict:
+    """The SARIF log of a gate report."""
+    rules = _rules()
+    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results = [_result(entry, v, rule_index) for entry in report["stacks"] for v in entry["violations"]]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "foundry-iac",
+                        "version": "0.1.0",
+                        "rules": rules,
+                        "informationUri": "https://github.com/foundry-iac/foundry-iac",
+                    }
+                },
+                "automationDetails": {"id": "foundry-iac/" + ",".join(e["stack"] for e in report["stacks"])},
+                "results": results,
+            }
+        ],
+    }
+
+
+def render_sarif(report: dict) -> str:
+    """The SARIF log as JSON text."""
+    return json.dumps(sarif_document(report), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,41 @@
+"""The text report: one screen per stack, worst stack first, worst finding first."""
+
+from __future__ import annotations
+
+from .common import counts, resource_label, resource_summary, usd, where, worst_first
+
+
+def render_text(report: dict) -> str:
+    """The gate report for a terminal."""
+    out: list[str] = []
+    stacks = worst_first(report)
+    failed = sum(1 for e in stacks if not e["passed"])
+    verdict = "PASSED" if report["passed"] else "FAILED"
+    out.append(f"foundry-iac gate {verdict}: {len(stacks) - failed} of {len(stacks)} stack(s) passed")
+    for entry in stacks:
+        mandatory, advisory, waived = counts(entry)
+        out.append("")
+        out.append(
+            f"{'PASS' if entry['passed'] else 'FAIL'}  {entry['stack']}  ({entry['file']}, policy config "
+            f"{entry['policy_config']}): {mandatory} mandatory, {advisory} advisory, {waived} waived"
+        )
+        for v in entry["violations"]:
+            tag = "WAIVED" if v["waived"] else v["enforcement"].upper()
+            out.append(f"  {tag:<9} {v['policy']}  {resource_label(entry, v['urn'])}  {where(v)}")
+            out.append(f"            {v['message']}")
+            if v.get("waiver"):
+                w = v["waiver"]
+                out.append(f"            waived until {w['expires']} by {w['approver']}: {w['reason']}")
+        cost = entry["cost"]
+        out.append(
+            f"  cost      expected {usd(cost['monthly_expected'])}/month, ceiling {usd(cost['monthly_ceiling'])}"
+            f"/month (input share {cost['input_share']:g}), budget {usd(cost['budget'])} "
+            f"(basis {cost['basis']})"
+        )
+        for line in cost.get("unpriced", []):
+            out.append(f"  UNPRICED  {line}")
+        for q in entry["quota"]:
+            limit = "no limit known" if q["limit"] is None else f"of {q['limit']}"
+            out.append(f"  quota     {q['region']} {q['usage_name']}: {q['requested']} units {limit}")
+        out.append(f"  resources {resource_summary(entry)}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,102 @@
+"""Policy config errors: file, line and fix, one line each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from foundry_iac.policy_config import PolicyConfigError, load_policy_config
+from policies.pack import POLICIES
+from tests.conftest import BASE_POLICY_CONFIG, ROOT
+
+
+def errors(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "p.json"
+    path.write_text(text)
+    with pytest.raises(PolicyConfigError) as err:
+        load_policy_config(path, "policies/config/p.json", POLICIES)
+    return err.value.messages
+
+
+def pretty(config: dict) -> str:
+    return json.dumps(config, indent=2)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod-eu", "prod-us"])
+def test_example_policy_configs_load(stack):
+    settings = load_policy_config(ROOT / "policies" / "config" / f"{stack}.json", stack, POLICIES)
+    assert set(settings) == {p.name for p in POLICIES}
+
+
+def test_unknown_policy_id_names_file_line_and_fix(tmp_path):
+    config = {**BASE_POLICY_CONFIG, "residency-deployment-typo": {"boundary": "EU"}}
+    (message,) = errors(tmp_path, pretty(config))
+    line = line_of(pretty(config), "residency-deployment-typo")
+    assert message == (
+        f"policies/config/p.json:{line}: unknown policy 'residency-deployment-typo'; "
+        "did you mean 'residency-deployment-type'?"
+    )
+
+
+def test_waiver_without_expiry_is_an_error(tmp_path):
+    config = {
+        **BASE_POLICY_CONFIG,
+        "residency-deployment-type": {
+            "boundary": "EU",
+            "waivers": [{"resource": "x", "reason": "because of a good reason", "approver": "a"}],
+        },
+    }
+    (message,) = errors(tmp_path, pretty(config))
+    line = line_of(pretty(config), '"waivers"') + 1  # the waiver object itself
+    assert message == (
+        f"policies/config/p.json:{line}: residency-deployment-type.waivers[0]: every waiver needs an "
+        'expiry: add "expires": "YYYY-MM-DD"'
+    )
+
+
+@pytest.mark.parametrize(
+    "waiver,expected",
+    [
+        ({"resource": "x", "approver": "a", "expires": "2027-01-01"}, "every waiver needs a reason"),
+        ({"resource": "x", "reason": "short", "approver": "a", "expires": "2027-01-01"}, "must say why"),
+        (
+            {"resource": "x", "reason": "a good long reason", "approver": "a", "expires": "next year"},
+            "expires must be a date YYYY-MM-DD (got 'next year')",
+        ),
+        (
+            {"resource": "x", "reason": "a good long reason", "approver": "a", "expires": "2027-02-30"},
+            "'2027-02-30' is not a real date",
+        ),
+    ],
+)
+def test_bad_waivers_are_errors(tmp_path, waiver, expected):
+    config = {**BASE_POLICY_CONFIG, "cost-budget": {"budgetUsd": 5, "waivers": [waiver]}}
+    assert any(expected in m for m in errors(tmp_path, pretty(config)))
+
+
+def test_misspelt_setting_is_an_error_not_silently_ignored(tmp_path):
+    config = {**BASE_POLICY_CONFIG, "cost-budget": {"budgetUSD": 5}}
+    found = errors(tmp_path, pretty(config))
+    assert any("unknown setting 'budgetUSD'; did you mean 'budgetUsd'?" in m for m in found)
+    assert any('cost-budget needs "budgetUsd": add it' in m for m in found)
+
+
+def test_bad_enforcement_level(tmp_path):
+    found = errors(tmp_path, pretty({**BASE_POLICY_CONFIG, "content-filter": "strict"}))
+    assert any("content-filter.enforcementLevel" in m and "'strict' is not one of" in m for m in found)
+
+
+def test_invalid_json_names_the_line(tmp_path):
+    assert errors(tmp_path, '{\n  "all": "mandatory",\n}\n')[0].startswith("policies/config/p.json:3: not valid JSON")
+
+
+def test_missing_file_says_how_to_fix(tmp_path):
+    with pytest.raises(PolicyConfigError) as err:
+        load_policy_config(tmp_path / "nope.json", "policies/config/nope.json", POLICIES)
+    assert "create it (copy policies/config/dev.json) or pass --policy-config FILE" in err.value.messages[0]

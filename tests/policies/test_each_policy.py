@@ -1,0 +1,150 @@
+"""Every policy of the pack passes a compliant stack and fails a non-compliant one, run for real:
+stack config -> Pulumi program under mocks -> the pack's policy objects."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TAGGED_STACK, unwaived
+
+GROK_GLOBAL = (
+    TAGGED_STACK
+    + """\
+        - model: grok-3
+          version: "1"
+          type: GlobalStandard
+          capacity: 10
+"""
+)
+
+
+def test_the_base_stack_passes_every_policy(gate):
+    entry = gate(TAGGED_STACK)
+    assert entry["passed"] and entry["violations"] == []
+
+
+CASES = [
+    # policy, stack text, policy-config overrides, expected message part
+    (
+        "allowed-regions",
+        TAGGED_STACK.replace("location: swedencentral", "location: westeurope"),
+        {},
+        "location 'westeurope' is not an allowed region",
+    ),
+    (
+        "residency-deployment-type",
+        GROK_GLOBAL,
+        {"approved_models": None},
+        "grok-3 on GlobalStandard breaks the EU residency boundary",
+    ),
+    (
+        "approved-models",
+        TAGGED_STACK.replace(
+            'model: gpt-4.1-mini\n          version: "2025-04-14"',
+            'model: gpt-4o-mini\n          version: "2024-07-18"',
+        ),
+        {},
+        "gpt-4o-mini is not on this stack's approved list",
+    ),
+    (
+        "model-version-pinned",
+        TAGGED_STACK.replace('          version: "2024-11-20"\n', ""),
+        {"approved_models": {"approvedModels": {"gpt-4o": [], "gpt-4.1-mini": []}}},
+        "has no version; pin one",
+    ),
+    (
+        "content-filter",
+        TAGGED_STACK.replace("          capacity: 10\n", "          capacity: 10\n          contentFilter: null\n"),
+        {},
+        "no content filter",
+    ),
+    ("cost-budget", TAGGED_STACK, {"cost_budget": {"budgetUsd": 100, "basis": "ceiling"}}, "monthly ceiling cost"),
+    (
+        "deployment-cost-ceiling",
+        TAGGED_STACK,
+        {"deployment_cost_ceiling": {"maxMonthlyUsd": 1000}},
+        "exceeds the cap 1,000.00 USD",
+    ),
+    (
+        "quota-capacity",
+        TAGGED_STACK,
+        {"quota_capacity": {"limits": {"swedencentral": {"OpenAI.DataZoneStandard.gpt-4o": 5}}}},
+        "needs 10 units",
+    ),
+    (
+        "deployments-per-account",
+        TAGGED_STACK,
+        {"deployments_per_account": {"max": 1}},
+        "has 2 deployments, more than 1",
+    ),
+    (
+        "local-auth-disabled",
+        TAGGED_STACK.replace("    - name: fdy-test\n", "    - name: fdy-test\n      localAuth: true\n"),
+        {},
+        "API keys are enabled",
+    ),
+    (
+        "public-network-access",
+        TAGGED_STACK.replace(
+            "    - name: fdy-test\n",
+            "    - name: fdy-test\n      network: {publicAccess: true, defaultAction: Allow}\n",
+        ),
+        {},
+        "reachable from any network",
+    ),
+    (
+        "managed-identity",
+        TAGGED_STACK.replace("    - name: fdy-test\n", "    - name: fdy-test\n      identity: None\n"),
+        {},
+        "no managed identity",
+    ),
+    (
+        "required-tags",
+        TAGGED_STACK,
+        {"required_tags": {"tags": ["owner", "cost-center"]}},
+        "missing required tag(s) cost-center",
+    ),
+]
+
+
+@pytest.mark.parametrize("policy,stack,overrides,message", CASES, ids=[c[0] for c in CASES])
+def test_each_policy_fails_its_violation(gate, policy, stack, overrides, message):
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if policy == "residency-deployment-type":
+        overrides["approved_models"] = {"approvedModels": {"gpt-4o": [], "gpt-4.1-mini": [], "grok-3": []}}
+    entry = gate(stack, **overrides)
+    found = unwaived(entry, policy)
+    assert found and any(message in v["message"] for v in found), entry["violations"]
+    assert not entry["passed"]
+    assert {v["policy"] for v in entry["violations"] if not v["waived"]} == {policy}
+
+
+def test_the_thirteen_policies_are_all_covered():
+    from policies.pack import POLICY_IDS
+
+    assert sorted(c[0] for c in CASES) == sorted(POLICY_IDS)
+
+
+def test_advisory_violations_do_not_fail_the_stack(gate):
+    entry = gate(TAGGED_STACK, required_tags={"enforcementLevel": "advisory", "tags": ["cost-center"]})
+    assert entry["passed"] and unwaived(entry, "required-tags")[0]["enforcement"] == "advisory"
+
+
+def test_disabled_policy_is_not_evaluated(gate):
+    entry = gate(TAGGED_STACK, required_tags={"enforcementLevel": "disabled"})
+    assert entry["passed"] and not unwaived(entry, "required-tags")
+
+
+def test_violation_points_at_the_line_that_produced_the_resource(gate):
+    entry = gate(
+        TAGGED_STACK.replace('          version: "2024-11-20"\n', ""),
+        approved_models={"approvedModels": {"gpt-4o": [], "gpt-4.1-mini": []}},
+    )
+    (violation,) = unwaived(entry, "model-version-pinned")
+    assert violation["source"] == {"file": entry["file"], "line": 15}
+
+
+def test_stack_level_violation_has_no_urn(gate):
+    entry = gate(TAGGED_STACK, cost_budget={"budgetUsd": 100, "basis": "ceiling"})
+    (violation,) = unwaived(entry, "cost-budget")
+    assert violation["urn"] is None and violation["source"]["line"] is None

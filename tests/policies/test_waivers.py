@@ -1,0 +1,73 @@
+"""Waivers: valid ones waive and are reported as waived; expired ones waive nothing and are reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from policies import waivers
+from tests.conftest import TAGGED_STACK, unwaived
+
+GROK = (
+    TAGGED_STACK + '        - model: grok-3\n          version: "1"\n          type: GlobalStandard\n'
+    "          capacity: 10\n"
+)
+WAIVER = {
+    "resource": "fdy-test-deployment-grok-3",
+    "reason": "evaluation of grok-3 on public data only",
+    "approver": "dpo@example.com",
+    "expires": "2027-01-31",
+}
+
+
+@pytest.fixture
+def clock():
+    def set_today(day: str) -> None:
+        waivers.set_clock(lambda: dt.date.fromisoformat(day))
+
+    yield set_today
+    waivers.set_clock(None)
+
+
+def residency(*waiver_list):
+    return {"boundary": "EU", "waivers": list(waiver_list)}
+
+
+def test_valid_waiver_turns_the_violation_into_a_waived_one(gate, clock):
+    clock("2027-01-31")  # the expiry day itself still waives
+    entry = gate(GROK, residency_deployment_type=residency(WAIVER))
+    assert entry["passed"]
+    (waived,) = [v for v in entry["violations"] if v["waived"]]
+    assert waived["policy"] == "residency-deployment-type" and waived["waiver"]["reason"] == WAIVER["reason"]
+    assert waived["waiver"]["expires"] == "2027-01-31" and waived["source"]["line"] == 23
+
+
+def test_expired_waiver_no_longer_waives_and_is_itself_reported(gate, clock):
+    clock("2027-02-01")
+    entry = gate(GROK, residency_deployment_type=residency(WAIVER))
+    assert not entry["passed"]
+    messages = [v["message"] for v in unwaived(entry, "residency-deployment-type")]
+    assert len(messages) == 2
+    assert any("breaks the EU residency boundary" in m for m in messages)
+    assert any("waiver for fdy-test-deployment-grok-3 expired on 2027-01-31" in m for m in messages)
+
+
+def test_waiver_for_another_resource_does_not_apply(gate, clock):
+    clock("2026-12-01")
+    entry = gate(GROK, residency_deployment_type=residency({**WAIVER, "resource": "fdy-test-deployment-gpt-4o"}))
+    assert not entry["passed"]
+
+
+def test_waiver_matches_by_urn_too(gate, clock):
+    clock("2026-12-01")
+    urn = (
+        "urn:pulumi:gated::foundry-iac::foundry-iac:foundry:FoundryAccount$azure-native:cognitiveservices:"
+        "Deployment::fdy-test-deployment-grok-3"
+    )
+    assert gate(GROK, residency_deployment_type=residency({**WAIVER, "resource": urn}))["passed"]
+
+
+def test_clock_comes_from_the_environment_for_other_processes(monkeypatch):
+    monkeypatch.setenv(waivers.TODAY_ENV, "2030-05-06")
+    assert waivers.today() == dt.date(2030, 5, 6)
