@@ -94,6 +94,13 @@ class Offer(_Strict):
     regions: list[str] | None = None
 
 
+class Meters(_Strict):
+    """Azure Retail Prices API meter names of a model's input and output tokens on one family."""
+
+    input: str
+    output: str | None = None
+
+
 class ModelEntry(_Strict):
     """Everything the catalog knows about one model."""
 
@@ -107,6 +114,7 @@ class ModelEntry(_Strict):
     default_quota_tpm: PositiveInt | None = Field(alias="defaultQuotaTpm")
     prices: dict[Family, TokenPrice]
     provisioned: Provisioned | None = None
+    meters: dict[Family, Meters] = Field(default_factory=dict)
     source: str
 
     @model_validator(mode="after")
@@ -147,6 +155,7 @@ class Catalog(_Strict):
     comment: str = Field(default="", alias="$comment")
     currency: Literal["USD"]
     regions_source: str = Field(alias="regionsSource")
+    meters_source: str = Field(default="", alias="metersSource")
     regions: dict[str, Region]
     models: dict[str, ModelEntry]
 

@@ -43,6 +43,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--policy-config", help="policy config file instead of policies/config/<stack>.json (one STACK only)"
     )
+    prices = sub.add_parser("prices", help="model prices in the catalog").add_subparsers(
+        dest="prices_command", required=True, parser_class=_Parser
+    )
+    prices_sync = prices.add_parser("sync", help="refresh catalog prices from the Azure Retail Prices API")
+    prices_sync.add_argument("--region", default="eastus2", help="region whose meters are read (default eastus2)")
+    prices_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
+    prices_sync.add_argument("--endpoint", default=None, help="Retail Prices API URL (default the public one)")
+    prices_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    quota = sub.add_parser("quota", help="quota snapshots and headroom").add_subparsers(
+        dest="quota_command", required=True, parser_class=_Parser
+    )
+    quota_sync = quota.add_parser("sync", help="read quota usages and model capacity rules from Azure")
+    quota_sync.add_argument("--subscription", required=True, help="subscription id")
+    quota_sync.add_argument("--region", required=True, nargs="+", dest="regions", metavar="REGION")
+    quota_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
+    quota_sync.add_argument("--output", help="snapshot file (default quotas/<subscription>.json)")
+    quota_show = quota.add_parser("show", help="headroom per usage name across the stacks")
+    quota_show.add_argument("stacks", nargs="*", metavar="STACK", help="stacks to count (default: all)")
+    quota_show.add_argument("--subscription", help="only this subscription")
     return parser
 
 
@@ -121,7 +140,63 @@ def cmd_check(args: argparse.Namespace) -> int:
     return _verdict(report)
 
 
-COMMANDS = {"plan": cmd_plan, "check": cmd_check}
+def cmd_prices(args: argparse.Namespace) -> int:
+    """foundry-iac prices sync."""
+    from components.catalog import CATALOG_PATH
+
+    from .prices_sync import RETAIL_ENDPOINT, PriceSyncError, render_result, sync_prices
+
+    catalog = Path(args.catalog) if args.catalog else CATALOG_PATH
+    if not catalog.is_file():
+        raise UsageError(f"--catalog {args.catalog}: no such file")
+    try:
+        result = sync_prices(catalog, args.region, args.endpoint or RETAIL_ENDPOINT, dry_run=args.dry_run)
+    except PriceSyncError as exc:
+        raise UsageError(f"prices sync: {exc}; {catalog} was not changed") from None
+    sys.stdout.write(render_result(result, args.region, args.catalog or "components/catalog.json", args.dry_run))
+    return EXIT_OK
+
+
+def cmd_quota(args: argparse.Namespace) -> int:
+    """foundry-iac quota sync | show."""
+    from .stacks import all_stacks, project_root, resolve_stack
+
+    if args.quota_command == "show":
+        from .quota_show import quota_rows, render_quota
+
+        root = project_root()
+        refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
+        sys.stdout.write(render_quota(quota_rows(root, refs, args.subscription)))
+        return EXIT_OK
+    import re
+
+    from .quota_snapshot import snapshot_path
+    from .quota_sync import ARM_ENDPOINT, QuotaSyncError, sync_quota, write_snapshot
+
+    if not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
+        raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
+    target = Path(args.output) if args.output else snapshot_path(project_root(), args.subscription)
+    from azure.identity import DefaultAzureCredential
+
+    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    try:
+        data = sync_quota(
+            args.subscription,
+            args.regions,
+            credential,
+            args.endpoint or ARM_ENDPOINT,
+            progress=lambda line: print(line, file=sys.stderr),
+        )
+    except QuotaSyncError as exc:
+        raise UsageError(f"quota sync: {exc}; {target} was not changed") from None
+    finally:
+        credential.close()
+    write_snapshot(target, data)
+    print(f"wrote {target}: {len(data['regions'])} region(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"plan": cmd_plan, "check": cmd_check, "prices": cmd_prices, "quota": cmd_quota}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,10 +29,11 @@ from policies.common import deployments
 from policies.cost import price_stack
 from policies.framework import Finding, Resource
 from policies.pack import POLICIES
-from policies.quota import quota_ledger
+from policies.quota import quota_ledger, usage_name
 from policies.waivers import Waiver
 
 from .errors import GateInputError
+from .ledger import ledger_for
 from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
 from .runner import ProgramRun, RecordedResource, redact, run_program
 from .stacks import StackRef
@@ -192,19 +193,33 @@ def cost_section(run: ProgramRun, settings: dict[str, PolicySettings]) -> dict:
 
 
 def quota_section(run: ProgramRun, settings: dict[str, PolicySettings], subscription: str) -> list[dict]:
-    """The report's `quota`: requested units per subscription, region and usage name, with the limit."""
+    """The report's `quota`: per subscription, region and usage name, this stack's and other stacks' units."""
     resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
-    limits = settings["quota-capacity"].config.get("limits") or {}
-    return [
-        {
-            "subscription": subscription,
-            "region": line.region,
-            "usage_name": line.usage_name,
-            "requested": line.requested,
-            "limit": line.limit,
-        }
-        for line in quota_ledger(deployments(resources), limits)
-    ]
+    rows = []
+    for line in quota_ledger(deployments(resources), settings["quota-capacity"].config):
+        rows.append(
+            {
+                "subscription": subscription,
+                "region": line.region,
+                "usage_name": line.usage_name,
+                "requested": line.requested,
+                "limit": line.limit.value,
+                "limit_source": line.limit.source,
+                "requested_by_other_stacks": dict(sorted(line.limit.others.items())),
+            }
+        )
+    return rows
+
+
+def with_ledger(settings: dict[str, PolicySettings], run: ProgramRun, root: Path, subscription: str) -> None:
+    """Give quota-capacity the cross-stack ledger (snapshot limits and sibling stacks' requests)."""
+    quota = settings["quota-capacity"]
+    if quota.enforcement == "disabled":
+        return
+    resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
+    keys = {(d.region or "unknown", usage_name(d.model, d.sku)) for d in deployments(resources)}
+    ledger = ledger_for(root, run.stack.name, subscription, keys)
+    settings["quota-capacity"] = PolicySettings(quota.enforcement, {**quota.config, "ledger": ledger})
 
 
 def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
@@ -228,6 +243,7 @@ def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | N
     if problems:
         raise GateInputError(problems)
     subscription = load_stack_file(stack.path, stack.display, stack.name).config.subscription_id
+    with_ledger(settings, run, root, subscription)
     violations = evaluate_policies(run, settings)
     entry = {
         "stack": stack.name,

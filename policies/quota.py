@@ -20,49 +20,70 @@ MAX_DEPLOYMENTS = 32
 
 @dataclass(frozen=True)
 class QuotaLine:
-    """Requested quota units for one region and usage name, against its limit (None: unknown)."""
+    """Requested quota units of this stack for one region and usage name, against its effective limit."""
 
     region: str
     usage_name: str
     requested: int
-    limit: int | None
+    limit: Limit
     deployments: tuple[DeploymentView, ...]
 
 
-def requested_units(dep: DeploymentView) -> int:
+def requested_units(model: str, sku: str, capacity: int) -> int:
     """Quota units a deployment consumes (reasoning models count more TPM per capacity unit)."""
-    entry = catalog().models.get(dep.model)
-    if entry is None or is_provisioned(dep.sku):
-        return dep.capacity
-    return dep.capacity * entry.tpm_per_unit // QUOTA_UNIT_TPM
+    entry = catalog().models.get(model)
+    if entry is None or is_provisioned(sku):
+        return capacity
+    return capacity * entry.tpm_per_unit // QUOTA_UNIT_TPM
 
 
-def usage_name(dep: DeploymentView) -> str:
-    """The quota usage name the deployment counts against."""
-    entry = catalog().models.get(dep.model)
+def usage_name(model: str, sku: str) -> str:
+    """The quota usage name a deployment of `model` as `sku` counts against."""
+    entry = catalog().models.get(model)
     family = entry.quota_family if entry else "AIServices"
-    return f"{family}.{dep.sku}.{dep.model}"
+    return f"{family}.{sku}.{model}"
 
 
-def default_limit(dep: DeploymentView) -> int | None:
+def default_limit(model: str, sku: str) -> int | None:
     """The catalog's documented default limit in quota units, when it has one."""
-    entry = catalog().models.get(dep.model)
-    if entry is None or entry.default_quota_tpm is None or is_provisioned(dep.sku):
+    entry = catalog().models.get(model)
+    if entry is None or entry.default_quota_tpm is None or is_provisioned(sku):
         return None
     return entry.default_quota_tpm // QUOTA_UNIT_TPM
 
 
-def quota_ledger(views: list[DeploymentView], limits: Mapping[str, Mapping[str, int]]) -> list[QuotaLine]:
-    """Requested units summed per region and usage name, with the configured or default limit."""
+@dataclass(frozen=True)
+class Limit:
+    """The limit of one region and usage name, where it came from, and what other stacks already take."""
+
+    value: int | None
+    source: str
+    others: dict[str, int]
+
+
+def effective_limit(region: str, usage: str, model: str, sku: str, config: Mapping[str, Any]) -> Limit:
+    """The limit: the gate's ledger (snapshot and sibling stacks) first, then `limits`, then the catalog."""
+    shared = ((config.get("ledger") or {}).get(region) or {}).get(usage)
+    others = {str(k): int(v) for k, v in ((shared or {}).get("others") or {}).items()}
+    if shared and shared.get("limit") is not None:
+        return Limit(int(shared["limit"]), str(shared.get("source", "ledger")), others)
+    manual = (config.get("limits") or {}).get(region, {}).get(usage)
+    if manual is not None:
+        return Limit(int(manual), "policy config limits", others)
+    default = default_limit(model, sku)
+    return Limit(default, "catalog default" if default is not None else "unknown", others)
+
+
+def quota_ledger(views: list[DeploymentView], config: Mapping[str, Any]) -> list[QuotaLine]:
+    """Requested units summed per region and usage name, with their effective limit."""
     grouped: dict[tuple[str, str], list[DeploymentView]] = defaultdict(list)
     for dep in views:
-        grouped[(dep.region or "unknown", usage_name(dep))].append(dep)
+        grouped[(dep.region or "unknown", usage_name(dep.model, dep.sku))].append(dep)
     lines = []
     for (region, usage), deps in sorted(grouped.items()):
-        limit = (limits.get(region) or {}).get(usage)
-        if limit is None:
-            limit = default_limit(deps[0])
-        lines.append(QuotaLine(region, usage, sum(requested_units(d) for d in deps), limit, tuple(deps)))
+        limit = effective_limit(region, usage, deps[0].model, deps[0].sku, config)
+        requested = sum(requested_units(d.model, d.sku, d.capacity) for d in deps)
+        lines.append(QuotaLine(region, usage, requested, limit, tuple(deps)))
     return lines
 
 
@@ -84,15 +105,24 @@ def check_quota(resources: list[Resource], config: Mapping[str, Any]) -> Iterabl
     for dep in views:
         for problem in check_capacity_rules(dep):
             yield Finding(f"{dep.label}: {problem}; change the capacity", dep.resource)
-    for line in quota_ledger(views, config.get("limits") or {}):
-        if line.limit is not None and line.requested > line.limit:
-            names = ", ".join(d.label for d in line.deployments)
-            for dep in line.deployments:
-                yield Finding(
-                    f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units "
-                    f"({names}) but the limit is {line.limit}; lower capacities or request more quota",
-                    dep.resource,
-                )
+    for line in quota_ledger(views, config):
+        if line.limit.value is None:
+            continue
+        others = sum(line.limit.others.values())
+        if line.requested + others <= line.limit.value:
+            continue
+        shared = ""
+        if others:
+            parts = ", ".join(f"{stack}: {units}" for stack, units in sorted(line.limit.others.items()))
+            shared = f" plus {others} for other stacks in this subscription ({parts})"
+        names = ", ".join(d.label for d in line.deployments)
+        for dep in line.deployments:
+            yield Finding(
+                f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units ({names})"
+                f"{shared}, over the limit of {line.limit.value} ({line.limit.source}); lower "
+                "capacities or request more quota",
+                dep.resource,
+            )
 
 
 def check_per_account(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:

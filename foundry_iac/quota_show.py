@@ -1,0 +1,71 @@
+"""`foundry-iac quota show`: headroom per subscription, region and usage name across every stack."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from .ledger import Key, repository_requests, snapshot_for
+from .stacks import StackRef
+
+
+def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None) -> list[dict]:
+    """One row per subscription, region and usage name the stacks request: limit, use, requests, headroom."""
+    from policies.quota import default_limit
+
+    requests = repository_requests(root, refs)
+    grouped: dict[tuple[str, Key], dict[str, int]] = defaultdict(dict)
+    for req in requests:
+        if subscription and req.subscription != subscription.lower():
+            continue
+        for key, units in req.units.items():
+            grouped[(req.subscription, key)][req.stack] = units
+    rows = []
+    snapshots: dict[str, tuple] = {}
+    for (sub, (region, usage)), by_stack in sorted(grouped.items()):
+        if sub not in snapshots:
+            snapshots[sub] = snapshot_for(root, sub)
+        snapshot, display = snapshots[sub]
+        entry = snapshot.limit(region, usage) if snapshot else None
+        model, sku = usage.split(".", 2)[2], usage.split(".", 2)[1]
+        limit = int(entry.limit) if entry else default_limit(model, sku)
+        source = (
+            f"{display} ({snapshot.synced_at})"
+            if entry
+            else ("catalog default" if limit is not None else "unknown: run quota sync")
+        )
+        total = sum(by_stack.values())
+        rows.append(
+            {
+                "subscription": sub,
+                "region": region,
+                "usage_name": usage,
+                "limit": limit,
+                "current": entry.current if entry else None,
+                "requested": total,
+                "by_stack": dict(sorted(by_stack.items())),
+                "headroom": None if limit is None else limit - total,
+                "source": source,
+            }
+        )
+    return rows
+
+
+def render_quota(rows: list[dict]) -> str:
+    """The headroom table for a terminal."""
+    if not rows:
+        return "no deployments request quota\n"
+    out = [
+        f"{'subscription':<36}  {'region':<14} {'usage name':<44} {'limit':>6} {'requested':>9} "
+        f"{'headroom':>8}  stacks / source"
+    ]
+    for r in rows:
+        limit = "?" if r["limit"] is None else str(r["limit"])
+        headroom = "?" if r["headroom"] is None else str(r["headroom"])
+        flag = "  OVER" if r["headroom"] is not None and r["headroom"] < 0 else ""
+        stacks = ", ".join(f"{s}: {u}" for s, u in r["by_stack"].items())
+        out.append(
+            f"{r['subscription']:<36}  {r['region']:<14} {r['usage_name']:<44} {limit:>6} {r['requested']:>9} "
+            f"{headroom:>8}  {stacks} / {r['source']}{flag}"
+        )
+    return "\n".join(out) + "\n"

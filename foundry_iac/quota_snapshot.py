@@ -1,0 +1,77 @@
+"""Committed quota snapshots: quotas/<subscription>.json, written by `foundry-iac quota sync`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class SnapshotError(Exception):
+    """A snapshot file that cannot be used; the message names the file and the fix."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class UsageEntry(_Model):
+    """One quota usage of a region: its limit and current use, in Azure's units (1 = 1,000 TPM)."""
+
+    limit: float = Field(ge=0)
+    current: float = Field(ge=0)
+    unit: str | None = None
+
+
+class SkuCapacity(_Model):
+    """Capacity rules the models API states for a model on a deployment type."""
+
+    model: str
+    version: str | None = None
+    sku: str
+    usage_name: str | None = Field(default=None, alias="usageName")
+    minimum: int | None = None
+    maximum: int | None = None
+    step: int | None = None
+    default: int | None = None
+
+
+class RegionSnapshot(_Model):
+    """Usages and model capacity rules of one region."""
+
+    usages: dict[str, UsageEntry]
+    capacities: list[SkuCapacity] = Field(default_factory=list)
+
+
+class QuotaSnapshot(_Model):
+    """Quota of one subscription in the regions that were synced."""
+
+    subscription: str
+    synced_at: str = Field(alias="syncedAt")
+    api_version: str = Field(alias="apiVersion")
+    endpoint: str
+    regions: dict[str, RegionSnapshot]
+
+    def limit(self, region: str, usage_name: str) -> UsageEntry | None:
+        """The usage entry of a region, or None when the region or usage was not synced."""
+        snap = self.regions.get(region)
+        return snap.usages.get(usage_name) if snap else None
+
+
+def snapshot_path(root: Path, subscription: str) -> Path:
+    """Where the snapshot of a subscription is committed."""
+    return root / "quotas" / f"{subscription.lower()}.json"
+
+
+def load_snapshot(path: Path, display: str) -> QuotaSnapshot | None:
+    """The snapshot at `path`, None when there is none; SnapshotError when it is unreadable."""
+    if not path.exists():
+        return None
+    try:
+        return QuotaSnapshot.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, ValidationError) as exc:
+        first = str(exc).splitlines()[0]
+        raise SnapshotError(
+            f"{display}: not a quota snapshot ({first}); re-create it with `foundry-iac quota sync`"
+        ) from None

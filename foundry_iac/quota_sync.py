@@ -1,0 +1,136 @@
+"""`foundry-iac quota sync`: read quota usages and model capacity rules from Azure Resource Manager.
+
+Uses azure-identity's DefaultAzureCredential (or any TokenCredential) through the Azure management
+client library; the snapshot is written atomically and only when every region was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from azure.core.credentials import TokenCredential
+from azure.core.exceptions import AzureError, ClientAuthenticationError, DecodeError, HttpResponseError
+from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+
+from .prices_sync import write_json_atomically
+from .quota_snapshot import QuotaSnapshot
+
+ARM_ENDPOINT = "https://management.azure.com"
+API_VERSION = "2025-06-01"
+USAGES_READER = "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)"
+
+
+class QuotaSyncError(Exception):
+    """Azure could not be read or answered nonsense; nothing was written."""
+
+
+def _client(
+    credential: TokenCredential, subscription: str, endpoint: str, verify: str | bool | None, retry_backoff: float
+) -> CognitiveServicesManagementClient:
+    kwargs: dict = {"retry_total": 4, "retry_backoff_factor": retry_backoff}
+    if verify is not None:
+        kwargs["connection_verify"] = verify
+    return CognitiveServicesManagementClient(
+        credential,
+        subscription,
+        base_url=endpoint,
+        credential_scopes=[f"{endpoint.rstrip('/')}/.default"],
+        api_version=API_VERSION,
+        **kwargs,
+    )
+
+
+def _explain(exc: Exception, subscription: str, region: str) -> QuotaSyncError:
+    status = getattr(exc, "status_code", None)
+    if isinstance(exc, ClientAuthenticationError) or status in (401, 403):
+        verb = "denied" if status == 403 else "not authenticated"
+        return QuotaSyncError(
+            f"Azure {verb} reading quota of subscription {subscription} in {region} (HTTP {status}): sign in "
+            f"(az login, or OIDC in CI) and grant the identity the {USAGES_READER} role at subscription scope"
+        )
+    if (
+        isinstance(exc, (DecodeError, ValueError, TypeError, KeyError, AttributeError))
+        or type(exc).__name__ == "DeserializationError"
+    ):
+        return QuotaSyncError(
+            f"malformed answer from Azure for {region} ({type(exc).__name__}: {exc}); nothing written"
+        )
+    if isinstance(exc, HttpResponseError):
+        code = getattr(getattr(exc, "error", None), "code", None) or ""
+        return QuotaSyncError(
+            f"Azure answered HTTP {status} {code} for {region} after retries: {exc.message or exc}".rstrip()
+        )
+    return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {exc}")
+
+
+def read_region(client: CognitiveServicesManagementClient, region: str) -> dict:
+    """Usages and model capacity rules of one region, as snapshot data."""
+    usages: dict[str, dict] = {}
+    for usage in client.usages.list(region):
+        name = usage.name.value if usage.name else None
+        if not name or usage.limit is None or usage.current_value is None:
+            raise ValueError(f"a usage without name, limit or currentValue: {usage.as_dict()}")
+        usages[name] = {"limit": usage.limit, "current": usage.current_value, "unit": usage.unit}
+    capacities = []
+    for entry in client.models.list(region):
+        model = entry.model
+        if model is None or not model.name:
+            raise ValueError(f"a model without a name: {entry.as_dict()}")
+        for sku in model.skus or []:
+            cap = sku.capacity
+            capacities.append(
+                {
+                    "model": model.name,
+                    "version": model.version,
+                    "sku": sku.name,
+                    "usageName": sku.usage_name,
+                    "minimum": cap.minimum if cap else None,
+                    "maximum": cap.maximum if cap else None,
+                    "step": cap.step if cap else None,
+                    "default": cap.default if cap else None,
+                }
+            )
+    capacities.sort(key=lambda c: (c["model"], c["version"] or "", c["sku"] or ""))
+    return {"usages": dict(sorted(usages.items())), "capacities": capacities}
+
+
+def sync_quota(
+    subscription: str,
+    regions: list[str],
+    credential: TokenCredential,
+    endpoint: str = ARM_ENDPOINT,
+    verify: str | bool | None = None,
+    progress: Callable[[str], None] | None = None,
+    retry_backoff: float = 0.8,
+    now: dt.datetime | None = None,
+) -> dict:
+    """Read every region; return snapshot data (validated), or raise QuotaSyncError."""
+    data: dict = {
+        "subscription": subscription.lower(),
+        "syncedAt": (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "apiVersion": API_VERSION,
+        "endpoint": endpoint,
+        "regions": {},
+    }
+    with _client(credential, subscription, endpoint, verify, retry_backoff) as client:
+        for index, region in enumerate(regions, 1):
+            try:
+                data["regions"][region] = read_region(client, region)
+            except (AzureError, ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise _explain(exc, subscription, region) from None
+            if progress:
+                snap = data["regions"][region]
+                progress(
+                    f"[{index}/{len(regions)}] {region}: {len(snap['usages'])} usages, "
+                    f"{len(snap['capacities'])} model capacity rules"
+                )
+    QuotaSnapshot.model_validate(data)
+    return data
+
+
+def write_snapshot(path: Path, data: dict) -> None:
+    """Write the snapshot atomically (a failed sync never leaves half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomically(path, data)

@@ -1,0 +1,160 @@
+"""The quota ledger across stacks, and cost in the JSON report (the cost and quota issue's acceptance)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from foundry_iac.report import build_report
+from foundry_iac.stacks import resolve_stack
+from tests.conftest import BASE_POLICY_CONFIG, ROOT
+
+SUB = "aaaaaaaa-1111-2222-3333-444444444444"
+STACK = """\
+config:
+  azure-native:subscriptionId: {sub}
+  azure-native:location: eastus2
+  foundry-iac:environment: nonproduction
+  foundry-iac:tags: {{owner: team}}
+  foundry-iac:accounts:
+    - name: fdy-{name}
+      network: {{publicAccess: false}}
+      deployments:
+        - model: gpt-4o
+          version: "2024-11-20"
+          type: GlobalStandard
+          capacity: {capacity}
+          monthlyTokens: {{input: 1000000, output: 1000000}}
+"""
+
+
+def snapshot(limit: int) -> dict:
+    return {
+        "subscription": SUB,
+        "syncedAt": "2026-11-20T08:00:00Z",
+        "apiVersion": "2025-06-01",
+        "endpoint": "https://management.azure.com",
+        "regions": {
+            "eastus2": {
+                "usages": {"OpenAI.GlobalStandard.gpt-4o": {"limit": limit, "current": 0, "unit": "Count"}},
+                "capacities": [],
+            }
+        },
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A small real project: the repository's program and pack, two stacks of its own, a quota snapshot."""
+    for name in ("__main__.py", "Pulumi.yaml"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    for folder in ("stacks", "policies/config", "quotas"):
+        (tmp_path / folder).mkdir(parents=True)
+    config = {
+        **BASE_POLICY_CONFIG,
+        "allowed-regions": {"allowedRegions": ["eastus2"]},
+        "residency-deployment-type": {"boundary": "none"},
+    }
+
+    def make(capacities: dict[str, int], limit: int = 100) -> Path:
+        for name, capacity in capacities.items():
+            (tmp_path / "stacks" / f"Pulumi.{name}.yaml").write_text(
+                STACK.format(sub=SUB, name=name, capacity=capacity)
+            )
+            (tmp_path / "policies" / "config" / f"{name}.json").write_text(json.dumps(config))
+        (tmp_path / "quotas" / f"{SUB}.json").write_text(json.dumps(snapshot(limit)))
+        return tmp_path
+
+    return make
+
+
+def quota_failures(report: dict) -> dict[str, list[str]]:
+    return {
+        e["stack"]: [v["message"] for v in e["violations"] if v["policy"] == "quota-capacity" and not v["waived"]]
+        for e in report["stacks"]
+    }
+
+
+def check(root: Path, *names: str) -> dict:
+    return build_report([resolve_stack(n, root) for n in names], root)
+
+
+def test_two_stacks_past_the_limit_both_fail_together_and_alone(project):
+    root = project({"team-a": 60, "team-b": 50}, limit=100)
+    together = quota_failures(check(root, "team-a", "team-b"))
+    alone = {**quota_failures(check(root, "team-a")), **quota_failures(check(root, "team-b"))}
+    for failures in (together, alone):
+        assert failures["team-a"] and failures["team-b"]
+        assert "plus 50 for other stacks in this subscription (team-b: 50)" in failures["team-a"][0]
+        assert f"over the limit of 100 (quotas/{SUB}.json, synced 2026-11-20T08:00:00Z)" in failures["team-a"][0]
+
+
+@pytest.mark.parametrize("lowered", ["team-a", "team-b"])
+def test_lowering_either_stack_below_the_headroom_passes_both(project, lowered):
+    capacities = {"team-a": 60, "team-b": 50}
+    capacities[lowered] = 100 - capacities["team-b" if lowered == "team-a" else "team-a"]
+    root = project(capacities, limit=100)
+    report = check(root, "team-a", "team-b")
+    assert quota_failures(report) == {"team-a": [], "team-b": []} and report["passed"]
+    assert quota_failures(check(root, "team-a")) == {"team-a": []}
+
+
+def test_quota_rows_show_other_stacks_and_the_snapshot_as_source(project):
+    root = project({"team-a": 60, "team-b": 30}, limit=100)
+    (row,) = check(root, "team-a")["stacks"][0]["quota"]
+    assert row == {
+        "subscription": SUB,
+        "region": "eastus2",
+        "usage_name": "OpenAI.GlobalStandard.gpt-4o",
+        "requested": 60,
+        "limit": 100,
+        "limit_source": f"quotas/{SUB}.json, synced 2026-11-20T08:00:00Z",
+        "requested_by_other_stacks": {"team-b": 30},
+    }
+
+
+def test_an_unreadable_sibling_stack_fails_closed(project):
+    root = project({"team-a": 10, "team-b": 10})
+    (root / "stacks" / "Pulumi.team-b.yaml").write_text("config:\n  foundry-iac:accounts: 5\n")
+    from foundry_iac.errors import GateInputError
+
+    with pytest.raises(GateInputError, match="cannot be counted in the quota ledger"):
+        check(root, "team-a")
+
+
+def test_gpt_4o_capacity_50_ceiling_and_expected_cost_in_the_json_report():
+    (entry,) = build_report([resolve_stack("dev", ROOT)], ROOT)["stacks"]
+    (row,) = [d for d in entry["cost"]["deployments"] if d["model"] == "gpt-4o"]
+    assert (row["sku"], row["capacity"]) == ("GlobalStandard", 50)
+    assert row["monthly_ceiling"] == pytest.approx(50 * 1000 * 43_800 * 10.00 / 1e6)  # input share 0: 21,900
+    assert 5_475 <= row["monthly_ceiling"] <= 21_900
+    assert row["monthly_expected"] == pytest.approx(40 * 2.50 + 10 * 10.00)  # 40M in, 10M out declared
+
+
+@pytest.mark.parametrize("share,ceiling", [(1.0, 5_475.0), (0.5, 13_687.5), (0.0, 21_900.0)])
+def test_ceiling_follows_the_configured_input_share(gate, share, ceiling):
+    from tests.conftest import TAGGED_STACK
+
+    stack = TAGGED_STACK.replace("capacity: 10", "capacity: 50").replace(
+        "type: DataZoneStandard", "type: GlobalStandard"
+    )
+    entry = gate(
+        stack, cost_budget={"budgetUsd": 100000, "inputShare": share}, residency_deployment_type={"boundary": "none"}
+    )
+    (row,) = [d for d in entry["cost"]["deployments"] if d["model"] == "gpt-4o"]
+    assert row["monthly_ceiling"] == pytest.approx(ceiling)
+
+
+def test_budget_below_the_ceiling_fails_on_ceiling_and_passes_on_expected(gate):
+    from tests.conftest import TAGGED_STACK
+
+    stack = TAGGED_STACK.replace(
+        "capacity: 10\n", "capacity: 10\n          monthlyTokens: {input: 1000000, output: 100000}\n"
+    )
+    ceiling = gate(stack, cost_budget={"budgetUsd": 1000, "basis": "ceiling"})
+    assert not ceiling["passed"] and ceiling["cost"]["monthly_ceiling"] > 1000
+    assert "monthly ceiling cost" in [v for v in ceiling["violations"] if v["policy"] == "cost-budget"][0]["message"]
+    expected = gate(stack, cost_budget={"budgetUsd": 1000, "basis": "expected"})
+    assert expected["passed"] and expected["cost"]["monthly_expected"] < 1000
