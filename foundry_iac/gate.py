@@ -160,26 +160,35 @@ def _money(value: float) -> float:
 
 
 def cost_section(run: ProgramRun, settings: dict[str, PolicySettings]) -> dict:
-    """The report's `cost`: per deployment and in total, expected and ceiling, against the budget."""
+    """The report's `cost`: per deployment, per account and in total, expected and ceiling, against the budget."""
     budget_cfg = settings["cost-budget"].config
     input_share = float(budget_cfg.get("inputShare", 0.0))
     resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
     rows, errors = [], []
+    by_account: dict[str, list[dict]] = {}
     for item in price_stack(resources, input_share):
         dep = item.deployment
         if item.cost is None:
             errors.append(f"{dep.label}: {item.error}")
             continue
-        rows.append(
-            {
-                "urn": dep.resource.urn,
-                "model": dep.model,
-                "sku": dep.sku,
-                "capacity": dep.capacity,
-                "monthly_expected": _money(item.cost.expected),
-                "monthly_ceiling": _money(item.cost.ceiling),
-            }
-        )
+        row = {
+            "urn": dep.resource.urn,
+            "model": dep.model,
+            "sku": dep.sku,
+            "capacity": dep.capacity,
+            "monthly_expected": _money(item.cost.expected),
+            "monthly_ceiling": _money(item.cost.ceiling),
+        }
+        rows.append(row)
+        by_account.setdefault(dep.account, []).append(row)
+    accounts = [
+        {
+            "account": name,
+            "monthly_expected": _money(sum(r["monthly_expected"] for r in group)),
+            "monthly_ceiling": _money(sum(r["monthly_ceiling"] for r in group)),
+        }
+        for name, group in sorted(by_account.items())
+    ]
     return {
         "currency": "USD",
         "basis": budget_cfg.get("basis", "expected"),
@@ -187,6 +196,7 @@ def cost_section(run: ProgramRun, settings: dict[str, PolicySettings]) -> dict:
         "monthly_expected": _money(sum(r["monthly_expected"] for r in rows)),
         "monthly_ceiling": _money(sum(r["monthly_ceiling"] for r in rows)),
         "budget": budget_cfg.get("budgetUsd"),
+        "accounts": accounts,
         "deployments": rows,
         "unpriced": errors,
     }

@@ -62,6 +62,12 @@ def render_markdown(report: dict) -> str:
                 f"| `{resource_label(e, d['urn'])}` | {d['model']} | {d['sku']} | {d['capacity']} | "
                 f"{d['monthly_expected']:,.2f} | {d['monthly_ceiling']:,.2f} |"
             )
+        if len(c["accounts"]) > 1:
+            for acc in c["accounts"]:
+                out.append(
+                    f"| account `{acc['account']}` | | | | {acc['monthly_expected']:,.2f} | "
+                    f"{acc['monthly_ceiling']:,.2f} |"
+                )
         out.append(f"| **total** | | | | **{c['monthly_expected']:,.2f}** | **{c['monthly_ceiling']:,.2f}** |")
         out.append(f"| budget | | | | {usd(c['budget'])} | |")
         if e["quota"]:

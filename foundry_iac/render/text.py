@@ -32,6 +32,12 @@ def render_text(report: dict) -> str:
             f"/month (input share {cost['input_share']:g}), budget {usd(cost['budget'])} "
             f"(basis {cost['basis']})"
         )
+        if len(cost["accounts"]) > 1:
+            for acc in cost["accounts"]:
+                out.append(
+                    f"  account   {acc['account']}: expected {usd(acc['monthly_expected'])}/month, "
+                    f"ceiling {usd(acc['monthly_ceiling'])}/month"
+                )
         for line in cost.get("unpriced", []):
             out.append(f"  UNPRICED  {line}")
         for q in entry["quota"]:

@@ -158,3 +158,13 @@ def test_budget_below_the_ceiling_fails_on_ceiling_and_passes_on_expected(gate):
     assert "monthly ceiling cost" in [v for v in ceiling["violations"] if v["policy"] == "cost-budget"][0]["message"]
     expected = gate(stack, cost_budget={"budgetUsd": 1000, "basis": "expected"})
     assert expected["passed"] and expected["cost"]["monthly_expected"] < 1000
+
+
+def test_cost_is_totalled_per_account_and_per_stack(gate):
+    from tests.conftest import TAGGED_STACK
+
+    second = TAGGED_STACK.split("  foundry-iac:accounts:\n")[1].replace("fdy-test", "fdy-test-two")
+    cost = gate(TAGGED_STACK + second)["cost"]
+    assert [a["account"] for a in cost["accounts"]] == ["fdy-test", "fdy-test-two"]
+    assert sum(a["monthly_ceiling"] for a in cost["accounts"]) == pytest.approx(cost["monthly_ceiling"])
+    assert cost["accounts"][0]["monthly_ceiling"] == pytest.approx(cost["accounts"][1]["monthly_ceiling"])
