@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--policy-config", help="policy config file instead of policies/config/<stack>.json (one STACK only)"
     )
+    diff = sub.add_parser("diff", help="what the work tree changes against a base ref, per stack")
+    diff.add_argument("--base", required=True, help="git ref to compare with (e.g. origin/main, HEAD~1)")
+    diff.add_argument("stacks", nargs="*", metavar="STACK", help="stack names (default: every stack on either side)")
+    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    diff.add_argument("--output", help="write the diff there instead of stdout")
     prices = sub.add_parser("prices", help="model prices in the catalog").add_subparsers(
         dest="prices_command", required=True, parser_class=_Parser
     )
@@ -140,6 +145,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return _verdict(report)
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """foundry-iac diff --base REF [STACK ...]."""
+    from .diff import diff
+    from .render.diff import render_diff_markdown, render_diff_text
+    from .stacks import project_root
+
+    report = diff(project_root(), args.base, args.stacks)
+    if args.format == "json":
+        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
+    elif args.format == "markdown":
+        text = render_diff_markdown(report)
+    else:
+        text = render_diff_text(report)
+    _write(text, args.output)
+    return _verdict(report)
+
+
 def cmd_prices(args: argparse.Namespace) -> int:
     """foundry-iac prices sync."""
     from components.catalog import CATALOG_PATH
@@ -196,7 +218,7 @@ def cmd_quota(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"plan": cmd_plan, "check": cmd_check, "prices": cmd_prices, "quota": cmd_quota}
+COMMANDS = {"plan": cmd_plan, "check": cmd_check, "diff": cmd_diff, "prices": cmd_prices, "quota": cmd_quota}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,215 @@
+"""`foundry-iac diff --base REF`: what a change does to each stack, for the pull-request comment.
+
+The stacks, policy configs and quota snapshots at REF are read from git (`git show`, the work tree is
+never touched) into a temporary project that runs the work tree's program and pack; both sides are
+then checked and compared: resources added, removed and changed (with the properties that changed
+and whether Azure must replace them), cost and quota deltas, violations introduced and resolved.
+Program and catalog changes themselves are reviewed as code: both sides use the work tree's.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import GateInputError, UsageError
+from .report import build_report
+from .stacks import all_stacks
+
+CONFIG_PATHS = ("stacks", "policies/config", "quotas")
+PROGRAM_FILES = ("__main__.py", "Pulumi.yaml")
+DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+ACCOUNT = "azure-native:cognitiveservices:Account"
+PROJECT = "azure-native:cognitiveservices:Project"
+ROLE = "azure-native:authorization:RoleAssignment"
+
+# Properties whose change makes Azure (and Pulumi) delete and re-create the resource.
+REPLACE_ON = {
+    DEPLOYMENT: {
+        "properties.model.format",
+        "properties.model.name",
+        "accountName",
+        "deploymentName",
+        "resourceGroupName",
+    },
+    ACCOUNT: {"location", "kind", "properties.customSubDomainName", "accountName", "resourceGroupName"},
+    PROJECT: {"location", "accountName", "projectName", "resourceGroupName"},
+    ROLE: {"principalId", "roleDefinitionId", "scope", "roleAssignmentName", "principalType"},
+}
+DOWNTIME = {
+    DEPLOYMENT: "the deployment is deleted and re-created (Azure cannot change a deployment's model: "
+    "CannotChangeDeploymentModel); requests to it fail until the new one is ready",
+    ACCOUNT: "the account and everything in it are re-created: every deployment and project goes down, and the "
+    "old name stays soft-deleted (and its quota held) for up to 48 hours",
+    PROJECT: "the project is re-created: its agents, connections and files are lost",
+}
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
+    except FileNotFoundError:
+        raise UsageError("git is not installed; diff reads the base from git") from None
+    if done.returncode != 0:
+        raise UsageError(f"git {' '.join(args[:2])}: {done.stderr.decode(errors='replace').strip() or 'failed'}")
+    return done.stdout
+
+
+def materialize(root: Path, ref: str, dest: Path) -> str:
+    """Write REF's stacks, policy configs and snapshots into `dest` beside the work tree's program."""
+    try:
+        sha = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+    except UsageError:
+        raise UsageError(
+            f"--base {ref}: not a commit in this repository; fetch it (git fetch origin) or name another ref"
+        ) from None
+    listing = _git(root, "ls-tree", "-r", "-z", "--name-only", sha, "--", *CONFIG_PATHS)
+    for name in filter(None, listing.decode().split("\0")):
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(_git(root, "show", f"{sha}:{name}"))
+    for name in PROGRAM_FILES:
+        (dest / name).symlink_to(root / name)
+    (dest / "stacks").mkdir(exist_ok=True)
+    return sha
+
+
+def _flatten(value: object, prefix: str = "") -> dict[str, object]:
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out or {prefix: {}}
+    return {prefix: value}
+
+
+def resource_changes(before: dict, after: dict) -> list[dict]:
+    """Changed properties of one resource: path, before, after."""
+    old, new = _flatten(before.get("props", {})), _flatten(after.get("props", {}))
+    return [
+        {"path": path, "before": old.get(path), "after": new.get(path)}
+        for path in sorted(set(old) | set(new))
+        if old.get(path) != new.get(path)
+    ]
+
+
+def _brief(resource: dict) -> dict:
+    return {
+        "urn": resource["urn"],
+        "type": resource["type"],
+        "name": resource["name"],
+        "source": resource.get("source"),
+    }
+
+
+def _violation_key(v: dict) -> tuple:
+    return v["policy"], v["urn"], v["message"]
+
+
+def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
+    """Compare one stack's report entries (None: the stack does not exist on that side)."""
+    old = {r["urn"]: r for r in (before or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
+    new = {r["urn"]: r for r in (after or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
+    changed = []
+    for urn in [u for u in new if u in old]:
+        changes = resource_changes(old[urn], new[urn])
+        if not changes:
+            continue
+        kind = new[urn]["type"]
+        replace = any(c["path"] in REPLACE_ON.get(kind, set()) for c in changes)
+        changed.append(
+            {
+                **_brief(new[urn]),
+                "changes": changes,
+                "replace": replace,
+                "warning": DOWNTIME.get(kind) if replace else None,
+            }
+        )
+
+    def totals(entry: dict | None, key: str) -> float:
+        return float((entry or {}).get("cost", {}).get(key, 0.0))
+
+    def quota(entry: dict | None) -> dict[tuple, int]:
+        return {
+            (q["subscription"], q["region"], q["usage_name"]): q["requested"] for q in (entry or {}).get("quota", [])
+        }
+
+    q_old, q_new = quota(before), quota(after)
+    quota_rows = [
+        {
+            "subscription": k[0],
+            "region": k[1],
+            "usage_name": k[2],
+            "before": q_old.get(k, 0),
+            "after": q_new.get(k, 0),
+            "delta": q_new.get(k, 0) - q_old.get(k, 0),
+        }
+        for k in sorted(set(q_old) | set(q_new))
+        if q_old.get(k, 0) != q_new.get(k, 0)
+    ]
+    v_old = {_violation_key(v): v for v in (before or {}).get("violations", []) if not v["waived"]}
+    v_new = {_violation_key(v): v for v in (after or {}).get("violations", []) if not v["waived"]}
+    status = (
+        "added"
+        if before is None
+        else "removed"
+        if after is None
+        else ("changed" if (changed or set(old) ^ set(new) or quota_rows or set(v_old) ^ set(v_new)) else "unchanged")
+    )
+    return {
+        "stack": name,
+        "status": status,
+        "passed": None if after is None else after["passed"],
+        "resources": {
+            "added": [_brief(new[u]) for u in new if u not in old],
+            "removed": [_brief(old[u]) for u in old if u not in new],
+            "changed": changed,
+        },
+        "cost": {
+            key: {
+                "before": round(totals(before, key), 2),
+                "after": round(totals(after, key), 2),
+                "delta": round(totals(after, key) - totals(before, key), 2),
+            }
+            for key in ("monthly_expected", "monthly_ceiling")
+        },
+        "quota": quota_rows,
+        "violations": {
+            "introduced": [v for k, v in v_new.items() if k not in v_old],
+            "resolved": [v for k, v in v_old.items() if k not in v_new],
+        },
+    }
+
+
+def _report(root: Path, names: set[str], side: str) -> dict[str, dict]:
+    refs = [ref for ref in all_stacks(root) if ref.name in names]
+    if not refs:
+        return {}
+    try:
+        report = build_report(refs, root)
+    except GateInputError as exc:
+        raise GateInputError([f"{side}: {m}" for m in exc.messages]) from None
+    return {entry["stack"]: entry for entry in report["stacks"]}
+
+
+def diff(root: Path, base: str, stacks: list[str]) -> dict:
+    """The diff report between REF and the work tree for the named stacks (default: all on either side)."""
+    with tempfile.TemporaryDirectory(prefix="foundry-iac-base-") as tmp:
+        base_root = Path(tmp)
+        sha = materialize(root, base, base_root)
+        base_names = {ref.name for ref in all_stacks(base_root)}
+        head_names = {ref.name for ref in all_stacks(root)}
+        names = set(stacks) if stacks else base_names | head_names
+        unknown = sorted(names - base_names - head_names)
+        if unknown:
+            raise UsageError(f"unknown stack(s) {', '.join(unknown)}: not in stacks/ at {base} nor in the work tree")
+        before = _report(base_root, names & base_names, f"at {base}")
+    after = _report(root, names & head_names, "in the work tree")
+    entries = [stack_diff(name, before.get(name), after.get(name)) for name in sorted(names)]
+    return {
+        "base": base,
+        "base_commit": sha,
+        "passed": all(e["passed"] is not False for e in entries),
+        "stacks": entries,
+    }

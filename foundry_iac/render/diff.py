@@ -1,0 +1,123 @@
+"""Renderers of the diff report: text, and markdown made to be the single pull-request comment."""
+
+from __future__ import annotations
+
+MARKER = "<!-- foundry-iac-diff -->"
+
+
+def _money(delta: float) -> str:
+    return f"{delta:+,.2f} USD"
+
+
+def _value(value: object) -> str:
+    text = "—" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _line(item: dict) -> str:
+    source = item.get("source") or {}
+    return f" (line {source['line']})" if source.get("line") else ""
+
+
+def render_diff_text(report: dict) -> str:
+    """The diff for a terminal."""
+    out = [
+        f"foundry-iac diff against {report['base']} ({report['base_commit'][:12]}): "
+        f"{'PASS' if report['passed'] else 'FAIL'}"
+    ]
+    for s in report["stacks"]:
+        out.append("")
+        verdict = {True: "pass", False: "FAIL", None: "removed"}[s["passed"]]
+        out.append(f"{s['stack']}: {s['status']}, {verdict}")
+        for r in s["resources"]["added"]:
+            out.append(f"  + {r['type']} {r['name']}{_line(r)}")
+        for r in s["resources"]["removed"]:
+            out.append(f"  - {r['type']} {r['name']}")
+        for r in s["resources"]["changed"]:
+            action = "REPLACE" if r["replace"] else "update in place"
+            out.append(f"  ~ {r['type']} {r['name']}{_line(r)}: {action}")
+            for c in r["changes"]:
+                out.append(f"      {c['path']}: {_value(c['before'])} -> {_value(c['after'])}")
+            if r["warning"]:
+                out.append(f"      WARNING downtime: {r['warning']}")
+        cost = s["cost"]
+        out.append(
+            f"  cost expected {_money(cost['monthly_expected']['delta'])}/month "
+            f"({cost['monthly_expected']['before']:,.2f} -> {cost['monthly_expected']['after']:,.2f}), "
+            f"ceiling {_money(cost['monthly_ceiling']['delta'])}/month"
+        )
+        for q in s["quota"]:
+            out.append(f"  quota {q['region']} {q['usage_name']}: {q['before']} -> {q['after']} ({q['delta']:+d})")
+        for v in s["violations"]["introduced"]:
+            out.append(f"  NEW {v['enforcement']} {v['policy']}: {v['message']}")
+        for v in s["violations"]["resolved"]:
+            out.append(f"  RESOLVED {v['policy']}: {v['message']}")
+    return "\n".join(out) + "\n"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_diff_markdown(report: dict) -> str:
+    """One pull-request comment: verdict, changes, cost and quota deltas, violations."""
+    stacks = report["stacks"]
+    replacements = sum(1 for s in stacks for r in s["resources"]["changed"] if r["replace"])
+    introduced = sum(len(s["violations"]["introduced"]) for s in stacks)
+    icon = "✅" if report["passed"] else "❌"
+    out = [
+        MARKER,
+        f"## {icon} foundry-iac: {len(stacks)} stack(s) against `{report['base']}` (`{report['base_commit'][:12]}`)"
+        + (f", {introduced} new violation(s)" if introduced else ""),
+        "",
+    ]
+    if replacements:
+        out += [f"> [!WARNING]\n> {replacements} resource(s) will be **replaced**, with downtime. See below.", ""]
+    out += [
+        "| stack | change | verdict | expected / month | ceiling / month | new violations |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for s in stacks:
+        verdict = {True: "✅ pass", False: "❌ fail", None: "—"}[s["passed"]]
+        out.append(
+            f"| `{s['stack']}` | {s['status']} | {verdict} | {_money(s['cost']['monthly_expected']['delta'])} "
+            f"| {_money(s['cost']['monthly_ceiling']['delta'])} | {len(s['violations']['introduced'])} |"
+        )
+    for s in stacks:
+        res = s["resources"]
+        if s["status"] == "unchanged":
+            continue
+        out += ["", f"### `{s['stack']}` ({s['status']})", ""]
+        if res["added"] or res["removed"] or res["changed"]:
+            out += ["| | resource | change |", "|---|---|---|"]
+            for r in res["added"]:
+                out.append(f"| ➕ | `{r['name']}`{_line(r)} | created |")
+            for r in res["removed"]:
+                out.append(f"| ➖ | `{r['name']}` | deleted |")
+            for r in res["changed"]:
+                props = "; ".join(
+                    f"`{c['path']}` {_cell(_value(c['before']))} → {_cell(_value(c['after']))}" for c in r["changes"]
+                )
+                if r["replace"]:
+                    out.append(f"| ♻️ | `{r['name']}`{_line(r)} | **replace** — {props}. ⚠️ {_cell(r['warning'])} |")
+                else:
+                    out.append(f"| ✏️ | `{r['name']}`{_line(r)} | update in place — {props} |")
+        cost = s["cost"]
+        out += [
+            "",
+            f"**Cost**: expected {cost['monthly_expected']['before']:,.2f} → "
+            f"{cost['monthly_expected']['after']:,.2f} USD/month ({_money(cost['monthly_expected']['delta'])}); "
+            f"ceiling {cost['monthly_ceiling']['before']:,.2f} → {cost['monthly_ceiling']['after']:,.2f} "
+            f"({_money(cost['monthly_ceiling']['delta'])})",
+        ]
+        if s["quota"]:
+            out += ["", "| quota (1,000 TPM units) | region | before | after | delta |", "|---|---|---:|---:|---:|"]
+            for q in s["quota"]:
+                out.append(f"| `{q['usage_name']}` | {q['region']} | {q['before']} | {q['after']} | {q['delta']:+d} |")
+        if s["violations"]["introduced"] or s["violations"]["resolved"]:
+            out += ["", "| | policy | message |", "|---|---|---|"]
+            for v in s["violations"]["introduced"]:
+                out.append(f"| ❌ new {v['enforcement']} | `{v['policy']}` | {_cell(v['message'])} |")
+            for v in s["violations"]["resolved"]:
+                out.append(f"| ✅ resolved | `{v['policy']}` | {_cell(v['message'])} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,106 @@
+"""The GitHub workflows keep their security properties (actionlint checks the syntax in .ci/run)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def load(name: str) -> dict:
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads `on:` as true
+    return data
+
+
+def all_workflows() -> list[Path]:
+    return sorted(WORKFLOWS.glob("*.yml"))
+
+
+def steps(job: dict) -> list[dict]:
+    return job.get("steps", [])
+
+
+@pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit(path):
+    for job in load(path.name)["jobs"].values():
+        for step in steps(job):
+            if "uses" in step:
+                assert PINNED.match(step["uses"]), f"{path.name}: {step['uses']} is not pinned to a commit SHA"
+
+
+@pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
+def test_least_privilege_permissions(path):
+    workflow = load(path.name)
+    assert workflow["permissions"] == {}, "workflow-level permissions must be empty; grant per job"
+    for name, job in workflow["jobs"].items():
+        assert "permissions" in job, f"{path.name}: job {name} must declare its permissions"
+        assert "write-all" not in str(job["permissions"])
+
+
+@pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
+def test_never_pull_request_target(path):
+    assert "pull_request_target" not in load(path.name)["on"]
+
+
+@pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
+def test_checkouts_do_not_persist_credentials(path):
+    for job in load(path.name)["jobs"].values():
+        for step in steps(job):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+
+
+def test_pull_request_gate_needs_no_secrets_and_uploads_sarif():
+    gate = load("pull-request.yml")["jobs"]["gate"]
+    text = yaml.safe_dump(gate)
+    assert "secrets." not in text and "id-token" not in str(gate["permissions"])
+    assert gate["permissions"] == {"contents": "read", "security-events": "write"}
+    uses = [s.get("uses", "") for s in steps(gate)]
+    assert any(u.startswith("github/codeql-action/upload-sarif@") for u in uses)
+    runs = " ".join(s.get("run", "") for s in steps(gate))
+    assert "foundry-iac check --format sarif" in runs and 'diff --base "origin/${BASE_REF}"' in runs
+
+
+def test_preview_runs_only_for_branches_of_this_repository_with_oidc_and_the_policy_pack():
+    preview = load("pull-request.yml")["jobs"]["preview"]
+    assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert preview["permissions"]["id-token"] == "write"
+    assert preview["strategy"]["matrix"]["stack"] == ["dev", "prod-eu", "prod-us"]
+    assert {"ARM_USE_OIDC", "ARM_CLIENT_ID", "ARM_TENANT_ID", "ARM_SUBSCRIPTION_ID"} <= set(preview["env"])
+    assert any('./scripts/preview "$STACK"' in s.get("run", "") for s in steps(preview))
+
+
+def test_comment_workflow_never_checks_out_pull_request_code():
+    workflow = load("pull-request-comment.yml")
+    assert list(workflow["on"]) == ["workflow_run"]
+    job = workflow["jobs"]["comment"]
+    assert not any(s.get("uses", "").startswith("actions/checkout@") for s in steps(job))
+    assert not any("run" in s for s in steps(job))
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+
+
+def test_deploy_gates_first_and_never_runs_two_rollouts_of_one_stack():
+    workflow = load("deploy.yml")
+    assert workflow["on"] == {"push": {"branches": ["main"]}}
+    up = workflow["jobs"]["up"]
+    assert up["needs"] == "gate"
+    assert up["concurrency"] == {"group": "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": False}
+    assert up["environment"] == "${{ matrix.stack }}"
+    assert up["permissions"] == {"contents": "read", "id-token": "write"}
+    assert up["env"]["ARM_USE_OIDC"] == "true"
+    assert any('./scripts/up "$STACK" --yes' in s.get("run", "") for s in steps(up))
+    assert workflow["jobs"]["gate"]["permissions"] == {"contents": "read"}
+
+
+def test_matrices_list_every_stack():
+    stacks = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+    assert load("deploy.yml")["jobs"]["up"]["strategy"]["matrix"]["stack"] == stacks
+    assert load("pull-request.yml")["jobs"]["preview"]["strategy"]["matrix"]["stack"] == stacks
