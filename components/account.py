@@ -7,7 +7,7 @@ Under one account every child write is serialized: projects first, then each dep
 from __future__ import annotations
 
 import pulumi
-from pulumi_azure_native import cognitiveservices
+from pulumi_azure_native import authorization, cognitiveservices
 
 from . import provenance
 from .args import FoundryAccountArgs
@@ -16,6 +16,8 @@ from .project import FoundryProject
 
 ACCOUNT_TYPE = "azure-native:cognitiveservices:Account"
 COMPONENT_TYPE = "foundry-iac:foundry:FoundryAccount"
+LOCK_TYPE = "azure-native:authorization:ManagementLockByScope"
+KEY_ACCESS_TYPE = "azure-native:authorization:RoleAssignment"
 
 
 def account_properties(args: FoundryAccountArgs) -> dict:
@@ -30,7 +32,25 @@ def account_properties(args: FoundryAccountArgs) -> dict:
         props["networkAcls"] = args.network_acls
     if args.restore:
         props["restore"] = True
+    if args.encryption is not None:
+        enc = args.encryption
+        vault: dict = {
+            "keyName": enc.key_name,
+            "keyVaultUri": enc.key_vault_uri,
+            "identityClientId": enc.identity_client_id,
+        }
+        if enc.key_version:
+            vault["keyVersion"] = enc.key_version
+        props["encryption"] = {"keySource": "Microsoft.KeyVault", "keyVaultProperties": vault}
     return props
+
+
+def account_identity(args: FoundryAccountArgs) -> dict:
+    """The managed identity block: system-assigned, plus the key's user-assigned identity under CMK."""
+    identity: dict = {"type": args.identity_type}
+    if args.user_assigned_identities:
+        identity["userAssignedIdentities"] = {uai: {} for uai in args.user_assigned_identities}
+    return identity
 
 
 class FoundryAccount(pulumi.ComponentResource):
@@ -47,13 +67,31 @@ class FoundryAccount(pulumi.ComponentResource):
         name: str,
         args: FoundryAccountArgs,
         resource_group: pulumi.Resource,
+        dns_zones: list[pulumi.Resource] | None = None,
+        workspaces: list[pulumi.Resource] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ):
         provenance.record(COMPONENT_TYPE, name, args.source)
         super().__init__(COMPONENT_TYPE, name, None, opts)
         self.args = args
+        before_account: list[pulumi.Resource] = [resource_group]
+        if args.encryption is not None and args.encryption.grant_key_access:
+            # Azure sets encryption only when the identity can already read the key: grant it first.
+            enc = args.encryption
+            provenance.record(KEY_ACCESS_TYPE, f"{name}-key-access", enc.source)
+            before_account.append(
+                authorization.RoleAssignment(
+                    f"{name}-key-access",
+                    role_assignment_name=enc.key_access_assignment_name,
+                    principal_id=enc.identity_principal_id,
+                    principal_type="ServicePrincipal",
+                    role_definition_id=enc.key_access_role_id,
+                    scope=enc.key_vault_id,
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            )
         provenance.record(ACCOUNT_TYPE, f"{name}-account", args.source)
-        identity = {"type": args.identity_type}
+        identity = account_identity(args)
         self.account = cognitiveservices.Account(
             f"{name}-account",
             account_name=args.account_name,
@@ -64,16 +102,22 @@ class FoundryAccount(pulumi.ComponentResource):
             identity=identity,
             properties=account_properties(args),
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[resource_group], protect=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=before_account, protect=args.protect),
         )
+        # Every write under the account waits for the one before: Azure puts the account in a non-ready
+        # state during each (private endpoint, projects, connections, deployments, diagnostics, lock).
         previous: pulumi.Resource = self.account
+        if args.private_endpoint is not None:
+            from .network import private_endpoint
+
+            previous = private_endpoint(name, args.private_endpoint, self, [previous, *(dns_zones or [])])
         self.projects = []
         for project_args in args.projects:
             project = FoundryProject(
                 f"{name}-project-{project_args.project_name}", project_args, parent=self, depends_on=[previous]
             )
             self.projects.append(project)
-            previous = project
+            previous = project.last_write
         self.deployments = []
         for deployment_args in args.deployments:
             deployment = ModelDeployment(
@@ -83,5 +127,20 @@ class FoundryAccount(pulumi.ComponentResource):
             )
             self.deployments.append(deployment)
             previous = deployment
+        if args.diagnostics is not None:
+            from .monitoring import diagnostic_setting
+
+            previous = diagnostic_setting(name, args.diagnostics, self, [previous, *(workspaces or [])])
+        if args.lock:
+            # Last: a CanNotDelete lock stops a mistaken destroy or portal delete from soft-deleting the account.
+            provenance.record(LOCK_TYPE, f"{name}-lock", args.source)
+            previous = authorization.ManagementLockByScope(
+                f"{name}-lock",
+                lock_name=f"{args.account_name}-cannot-delete",
+                level="CanNotDelete",
+                scope=args.account_id,
+                notes="foundry-iac: production Foundry account; remove this lock in code to delete it",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[previous]),
+            )
         self.endpoint = args.endpoint
         self.register_outputs({"endpoint": self.endpoint})

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from .catalog import load_catalog
 from .config.loader import LoadedConfig, SourceLocation
+from .config.model import PRIVATE_DNS_ZONES
 from .naming import account_id, custom_subdomain, role_assignment_name
-from .roles import role_definition_id
+from .roles import KEY_VAULT_CRYPTO_USER, role_definition_id
 
 MANAGED_BY_TAGS = {"managed-by": "foundry-iac"}
 
@@ -26,6 +27,91 @@ class RoleAssignmentArgs:
 
 
 @dataclass(frozen=True)
+class ConnectionArgs:
+    """A project connection authenticated with Entra ID (authType AAD): no keys are stored."""
+
+    connection_name: str
+    account_name: str
+    project_name: str
+    resource_group_name: str
+    category: str
+    target: str
+    resource_id: str
+    location: str
+    source: SourceLocation
+
+
+@dataclass(frozen=True)
+class PrivateEndpointArgs:
+    """A private endpoint (group `account`) into a subnet, and its DNS zone group."""
+
+    endpoint_name: str
+    resource_group_name: str
+    location: str
+    subnet_id: str
+    account_id: str
+    zone_ids: tuple[tuple[str, str], ...]
+    source: SourceLocation
+
+
+@dataclass(frozen=True)
+class EncryptionArgs:
+    """A customer-managed key read by a user-assigned identity."""
+
+    key_vault_id: str
+    key_vault_uri: str
+    key_name: str
+    key_version: str | None
+    identity_resource_id: str
+    identity_client_id: str
+    identity_principal_id: str
+    grant_key_access: bool
+    key_access_role_id: str
+    key_access_assignment_name: str
+    source: SourceLocation
+
+
+@dataclass(frozen=True)
+class DiagnosticsArgs:
+    """A diagnostic setting sending the account's logs and metrics to Log Analytics."""
+
+    setting_name: str
+    resource_uri: str
+    workspace_id: str
+    source: SourceLocation
+
+
+@dataclass(frozen=True)
+class WorkspaceArgs:
+    """A Log Analytics workspace the stack creates."""
+
+    workspace_name: str
+    resource_group_name: str
+    location: str
+    retention_days: int
+    tags: dict[str, str]
+    source: SourceLocation
+
+
+@dataclass(frozen=True)
+class PrivateDnsArgs:
+    """The three Foundry private DNS zones of the stack and the VNets they are linked to."""
+
+    resource_group_name: str
+    zones: tuple[str, ...]
+    vnet_ids: tuple[str, ...]
+    tags: dict[str, str]
+    source: SourceLocation
+
+    def zone_id(self, subscription_id: str, zone: str) -> str:
+        """The ARM id of one of the zones (a plain value, known at preview)."""
+        return (
+            f"/subscriptions/{subscription_id}/resourceGroups/{self.resource_group_name}"
+            f"/providers/Microsoft.Network/privateDnsZones/{zone}"
+        )
+
+
+@dataclass(frozen=True)
 class FoundryProjectArgs:
     """A Foundry project (accounts/projects) and its members."""
 
@@ -38,6 +124,7 @@ class FoundryProjectArgs:
     tags: dict[str, str]
     members: tuple[RoleAssignmentArgs, ...]
     source: SourceLocation
+    connections: tuple[ConnectionArgs, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +162,12 @@ class FoundryAccountArgs:
     protect: bool
     tags: dict[str, str]
     source: SourceLocation
+    account_id: str = ""
+    user_assigned_identities: tuple[str, ...] = ()
+    private_endpoint: PrivateEndpointArgs | None = None
+    encryption: EncryptionArgs | None = None
+    diagnostics: DiagnosticsArgs | None = None
+    lock: bool = False
     projects: tuple[FoundryProjectArgs, ...] = field(default_factory=tuple)
     deployments: tuple[ModelDeploymentArgs, ...] = field(default_factory=tuple)
 
@@ -116,6 +209,44 @@ def _network(public: bool, default_action: str | None, ip_rules: list[str], bypa
     return acls
 
 
+def private_dns_args(loaded: LoadedConfig) -> PrivateDnsArgs | None:
+    """The stack's private DNS zones, when it creates them."""
+    dns = loaded.config.private_dns
+    if dns is None:
+        return None
+    return PrivateDnsArgs(
+        resource_group_args(loaded).name,
+        PRIVATE_DNS_ZONES,
+        tuple(dns.vnet_ids),
+        _stack_tags(loaded),
+        loaded.location("privateDns"),
+    )
+
+
+def workspace_args(loaded: LoadedConfig) -> list[WorkspaceArgs]:
+    """The Log Analytics workspaces the stack creates (one per name, however many accounts use it)."""
+    out: dict[str, WorkspaceArgs] = {}
+    for index, acct in enumerate(loaded.config.accounts):
+        diag = acct.diagnostics
+        if diag is not None and diag.workspace and diag.workspace not in out:
+            out[diag.workspace] = WorkspaceArgs(
+                diag.workspace,
+                resource_group_args(loaded).name,
+                acct.location or loaded.config.location,
+                diag.retention_days,
+                _stack_tags(loaded),
+                loaded.location("accounts", index, "diagnostics"),
+            )
+    return list(out.values())
+
+
+def _workspace_id(subscription_id: str, resource_group: str, name: str) -> str:
+    return (
+        f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}"
+        f"/providers/Microsoft.OperationalInsights/workspaces/{name}"
+    )
+
+
 def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
     """Everything needed to build account `index` of the stack, as plain values."""
     cfg = loaded.config
@@ -125,59 +256,6 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
     public = acct.network.public_access if acct.network.public_access is not None else not cfg.production
     tags = {**_stack_tags(loaded), **acct.tags}
     scope_base = account_id(cfg.subscription_id, rg, acct.name)
-    catalog = load_catalog()
-
-    projects = []
-    for p_index, proj in enumerate(acct.projects):
-        scope = f"{scope_base}/projects/{proj.name}"
-        members = []
-        for m_index, member in enumerate(proj.members):
-            role_id = role_definition_id(cfg.subscription_id, member.role)
-            members.append(
-                RoleAssignmentArgs(
-                    name=role_assignment_name(scope, role_id, member.principal_id),
-                    role_name=member.role,
-                    role_definition_id=role_id,
-                    principal_id=member.principal_id,
-                    principal_type=member.principal_type,
-                    scope=scope,
-                    source=loaded.location("accounts", index, "projects", p_index, "members", m_index),
-                )
-            )
-        projects.append(
-            FoundryProjectArgs(
-                project_name=proj.name,
-                account_name=acct.name,
-                resource_group_name=rg,
-                location=location,
-                display_name=proj.display_name or proj.name,
-                description=proj.description,
-                tags=tags,
-                members=tuple(members),
-                source=loaded.location("accounts", index, "projects", p_index),
-            )
-        )
-
-    deployments = []
-    for d_index, dep in enumerate(acct.deployments):
-        deployments.append(
-            ModelDeploymentArgs(
-                deployment_name=dep.deployment_name,
-                account_name=acct.name,
-                resource_group_name=rg,
-                sku_name=dep.type,
-                capacity=dep.capacity,
-                model_format=catalog.models[dep.model].format,
-                model_name=dep.model,
-                model_version=dep.version,
-                rai_policy_name=dep.content_filter,
-                version_upgrade_option=dep.version_upgrade,
-                monthly_input_tokens=dep.monthly_tokens.input,
-                monthly_output_tokens=dep.monthly_tokens.output,
-                source=loaded.location("accounts", index, "deployments", d_index),
-            )
-        )
-
     return FoundryAccountArgs(
         account_name=acct.name,
         resource_group_name=rg,
@@ -186,11 +264,152 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
         disable_local_auth=not acct.local_auth,
         public_network_access="Enabled" if public else "Disabled",
         network_acls=_network(public, acct.network.default_action, acct.network.ip_rules, acct.network.bypass),
-        identity_type=acct.identity,
+        identity_type=_identity_type(acct.identity, acct.encryption is not None),
         restore=acct.restore,
         protect=cfg.production,
         tags=tags,
         source=loaded.location("accounts", index),
-        projects=tuple(projects),
-        deployments=tuple(deployments),
+        account_id=scope_base,
+        user_assigned_identities=(acct.encryption.identity.resource_id,) if acct.encryption else (),
+        private_endpoint=_private_endpoint(loaded, index, scope_base),
+        encryption=_encryption(loaded, index),
+        diagnostics=_diagnostics(loaded, index, scope_base),
+        lock=acct.lock if acct.lock is not None else cfg.production,
+        projects=tuple(_project(loaded, index, p_index, scope_base, tags) for p_index in range(len(acct.projects))),
+        deployments=tuple(_deployment(loaded, index, d_index) for d_index in range(len(acct.deployments))),
+    )
+
+
+def _identity_type(identity: str, cmk: bool) -> str:
+    """A customer-managed key needs the user-assigned identity beside the system-assigned one."""
+    if not cmk:
+        return identity
+    return "SystemAssigned, UserAssigned" if identity == "SystemAssigned" else "UserAssigned"
+
+
+def _project(
+    loaded: LoadedConfig, index: int, p_index: int, scope_base: str, tags: dict[str, str]
+) -> FoundryProjectArgs:
+    cfg = loaded.config
+    acct = cfg.accounts[index]
+    proj = acct.projects[p_index]
+    location = acct.location or cfg.location
+    rg = resource_group_args(loaded).name
+    scope = f"{scope_base}/projects/{proj.name}"
+    members = []
+    for m_index, member in enumerate(proj.members):
+        role_id = role_definition_id(cfg.subscription_id, member.role)
+        members.append(
+            RoleAssignmentArgs(
+                name=role_assignment_name(scope, role_id, member.principal_id),
+                role_name=member.role,
+                role_definition_id=role_id,
+                principal_id=member.principal_id,
+                principal_type=member.principal_type,
+                scope=scope,
+                source=loaded.location("accounts", index, "projects", p_index, "members", m_index),
+            )
+        )
+    connections = tuple(
+        ConnectionArgs(
+            connection_name=conn.name,
+            account_name=acct.name,
+            project_name=proj.name,
+            resource_group_name=rg,
+            category="CognitiveSearch" if conn.kind == "AzureAISearch" else "AzureBlob",
+            target=conn.target,
+            resource_id=conn.resource_id,
+            location=location,
+            source=loaded.location("accounts", index, "projects", p_index, "connections", c_index),
+        )
+        for c_index, conn in enumerate(proj.connections)
+    )
+    return FoundryProjectArgs(
+        project_name=proj.name,
+        account_name=acct.name,
+        resource_group_name=rg,
+        location=location,
+        display_name=proj.display_name or proj.name,
+        description=proj.description,
+        tags=tags,
+        members=tuple(members),
+        source=loaded.location("accounts", index, "projects", p_index),
+        connections=connections,
+    )
+
+
+def _deployment(loaded: LoadedConfig, index: int, d_index: int) -> ModelDeploymentArgs:
+    acct = loaded.config.accounts[index]
+    dep = acct.deployments[d_index]
+    return ModelDeploymentArgs(
+        deployment_name=dep.deployment_name,
+        account_name=acct.name,
+        resource_group_name=resource_group_args(loaded).name,
+        sku_name=dep.type,
+        capacity=dep.capacity,
+        model_format=load_catalog().models[dep.model].format,
+        model_name=dep.model,
+        model_version=dep.version,
+        rai_policy_name=dep.content_filter,
+        version_upgrade_option=dep.version_upgrade,
+        monthly_input_tokens=dep.monthly_tokens.input,
+        monthly_output_tokens=dep.monthly_tokens.output,
+        source=loaded.location("accounts", index, "deployments", d_index),
+    )
+
+
+def _private_endpoint(loaded: LoadedConfig, index: int, scope_base: str) -> PrivateEndpointArgs | None:
+    cfg = loaded.config
+    acct = cfg.accounts[index]
+    pe = acct.private_endpoint
+    if pe is None:
+        return None
+    dns = private_dns_args(loaded)
+    if pe.dns_zone_ids is not None:
+        zones = pe.dns_zone_ids
+    else:
+        assert dns is not None, "validated: an endpoint without dnsZoneIds needs foundry-iac:privateDns"
+        zones = {zone: dns.zone_id(cfg.subscription_id, zone) for zone in PRIVATE_DNS_ZONES}
+    return PrivateEndpointArgs(
+        endpoint_name=f"pe-{acct.name}",
+        resource_group_name=resource_group_args(loaded).name,
+        location=acct.location or cfg.location,
+        subnet_id=pe.subnet_id,
+        account_id=scope_base,
+        zone_ids=tuple(sorted(zones.items())),
+        source=loaded.location("accounts", index, "privateEndpoint"),
+    )
+
+
+def _encryption(loaded: LoadedConfig, index: int) -> EncryptionArgs | None:
+    cfg = loaded.config
+    enc = cfg.accounts[index].encryption
+    if enc is None:
+        return None
+    role_id = role_definition_id(cfg.subscription_id, KEY_VAULT_CRYPTO_USER)
+    return EncryptionArgs(
+        key_vault_id=enc.key_vault_id,
+        key_vault_uri=enc.key_vault_uri.rstrip("/") + "/",
+        key_name=enc.key_name,
+        key_version=enc.key_version,
+        identity_resource_id=enc.identity.resource_id,
+        identity_client_id=enc.identity.client_id,
+        identity_principal_id=enc.identity.principal_id,
+        grant_key_access=enc.grant_key_access,
+        key_access_role_id=role_id,
+        key_access_assignment_name=role_assignment_name(enc.key_vault_id, role_id, enc.identity.principal_id),
+        source=loaded.location("accounts", index, "encryption"),
+    )
+
+
+def _diagnostics(loaded: LoadedConfig, index: int, scope_base: str) -> DiagnosticsArgs | None:
+    cfg = loaded.config
+    acct = cfg.accounts[index]
+    diag = acct.diagnostics
+    if diag is None:
+        return None
+    rg = resource_group_args(loaded).name
+    workspace = diag.workspace_id or _workspace_id(cfg.subscription_id, rg, str(diag.workspace))
+    return DiagnosticsArgs(
+        f"{acct.name}-to-log-analytics", scope_base, workspace, loaded.location("accounts", index, "diagnostics")
     )

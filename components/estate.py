@@ -9,7 +9,7 @@ from pulumi_azure_native import resources
 
 from . import provenance
 from .account import FoundryAccount
-from .args import account_args, resource_group_args
+from .args import account_args, private_dns_args, resource_group_args, workspace_args
 from .config.loader import LoadedConfig
 
 RESOURCE_GROUP_TYPE = "azure-native:resources:ResourceGroup"
@@ -48,9 +48,20 @@ def build_estate(loaded: LoadedConfig) -> Estate:
         tags=rg_args.tags,
         opts=pulumi.ResourceOptions(protect=rg_args.protect),
     )
+    dns_zones = []
+    dns = private_dns_args(loaded)
+    if dns is not None:
+        from .network import private_dns_zones
+
+        dns_zones = private_dns_zones(dns, depends_on=[rg])
+    workspaces = []
+    for ws_args in workspace_args(loaded):
+        from .monitoring import workspace
+
+        workspaces.append(workspace(ws_args, depends_on=[rg]))
     accounts = {}
     for index, acct in enumerate(loaded.config.accounts):
         args = account_args(loaded, index)
-        component = FoundryAccount(acct.name, args, resource_group=rg)
+        component = FoundryAccount(acct.name, args, resource_group=rg, dns_zones=dns_zones, workspaces=workspaces)
         accounts[acct.name] = component
     return Estate(rg, rg_args.name, accounts)

@@ -16,6 +16,7 @@ from .args import FoundryProjectArgs
 
 PROJECT_TYPE = "azure-native:cognitiveservices:Project"
 ROLE_ASSIGNMENT_TYPE = "azure-native:authorization:RoleAssignment"
+CONNECTION_TYPE = "azure-native:cognitiveservices:ProjectConnection"
 
 
 def project_properties(args: FoundryProjectArgs) -> dict:
@@ -30,6 +31,8 @@ class FoundryProject(cognitiveservices.Project):
     """A Foundry project (accounts/projects) and one role assignment per member, scoped to the project."""
 
     role_assignments: list[authorization.RoleAssignment]
+    connections: list[cognitiveservices.ProjectConnection]
+    last_write: pulumi.Resource
 
     def __init__(self, name: str, args: FoundryProjectArgs, parent: pulumi.Resource, depends_on: list[pulumi.Resource]):
         provenance.record(PROJECT_TYPE, name, args.source)
@@ -60,3 +63,25 @@ class FoundryProject(cognitiveservices.Project):
                     opts=pulumi.ResourceOptions(parent=parent, depends_on=[self]),
                 )
             )
+        # Connections are child writes of the account too: each waits for the one before.
+        self.connections = []
+        self.last_write: pulumi.Resource = self
+        for conn in args.connections:
+            logical = f"{name}-connection-{conn.connection_name}"
+            provenance.record(CONNECTION_TYPE, logical, conn.source)
+            self.last_write = cognitiveservices.ProjectConnection(
+                logical,
+                account_name=conn.account_name,
+                project_name=conn.project_name,
+                resource_group_name=conn.resource_group_name,
+                connection_name=conn.connection_name,
+                properties={
+                    "authType": "AAD",
+                    "category": conn.category,
+                    "target": conn.target,
+                    "isSharedToAll": False,
+                    "metadata": {"ApiType": "Azure", "ResourceId": conn.resource_id, "location": conn.location},
+                },
+                opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.last_write]),
+            )
+            self.connections.append(self.last_write)

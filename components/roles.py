@@ -11,8 +11,12 @@ BUILTIN_ROLES: dict[str, str] = {
 }
 
 
+# Not offered to project members: foundry-iac grants it to the identity that reads a customer-managed key.
+KEY_VAULT_CRYPTO_USER = "Key Vault Crypto Service Encryption User"
+SERVICE_ROLES: dict[str, str] = {KEY_VAULT_CRYPTO_USER: "e147488a-f6f5-4113-8e2d-b22465e65bf6"}
+
+
 def role_definition_id(subscription_id: str, role_name: str) -> str:
     """The ARM id of a built-in role definition, scoped to the subscription."""
-    return (
-        f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{BUILTIN_ROLES[role_name]}"
-    )
+    role_id = BUILTIN_ROLES.get(role_name) or SERVICE_ROLES[role_name]
+    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{role_id}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pulumi_policy import Policy
 
 from .cost import cost_budget, deployment_cost_ceiling
+from .enterprise import cmk_required, diagnostics_enabled, private_endpoint_required
 from .models import approved_models, content_filter, model_version_pinned
 from .quota import deployments_per_account, quota_capacity
 from .residency import allowed_regions, residency_deployment_type
@@ -26,6 +27,9 @@ POLICIES: list[Policy] = [
     public_network_access,
     managed_identity,
     required_tags,
+    private_endpoint_required,
+    diagnostics_enabled,
+    cmk_required,
 ]
 
 POLICY_IDS = [p.name for p in POLICIES]

@@ -125,5 +125,13 @@ RESIDENCY = PolicySpec(
     required=["boundary"],
 )
 
-allowed_regions = resource_policy(ALLOWED_REGIONS, check_region, (RESOURCE_GROUP, ACCOUNT, PROJECT))
+# Private DNS zones are global by nature; every other located resource must be in an allowed region.
+LOCATED = (
+    RESOURCE_GROUP,
+    ACCOUNT,
+    PROJECT,
+    "azure-native:network:PrivateEndpoint",
+    "azure-native:operationalinsights:Workspace",
+)
+allowed_regions = resource_policy(ALLOWED_REGIONS, check_region, LOCATED)
 residency_deployment_type = stack_policy(RESIDENCY, check_residency)

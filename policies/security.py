@@ -33,7 +33,7 @@ def check_public_access(resource: Resource, config: Mapping[str, Any]) -> Iterab
         yield Finding(
             f"{resource.name}: reachable from any network (publicNetworkAccess "
             f"{props.get('publicNetworkAccess')!r}, default action {acls.get('defaultAction')!r}); set "
-            "`network: {publicAccess: false}` or list `ipRules`",
+            "`network: {publicAccess: false}` (reached through a `privateEndpoint`) or list `ipRules`",
             resource,
         )
 

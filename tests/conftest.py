@@ -94,6 +94,9 @@ BASE_POLICY_CONFIG = {
     "public-network-access": {},
     "managed-identity": {},
     "required-tags": {"tags": ["owner"]},
+    "private-endpoint-required": "disabled",
+    "diagnostics-enabled": "disabled",
+    "cmk-required": "disabled",
 }
 
 
@@ -126,3 +129,25 @@ TAGGED_STACK = MINIMAL_STACK.replace(
 def unwaived(entry: dict, policy: str) -> list[dict]:
     """The unwaived violations of one policy in a report entry."""
     return [v for v in entry["violations"] if v["policy"] == policy and not v["waived"]]
+
+
+SUB_ID = "11111111-2222-3333-4444-555555555555"
+NET = f"/subscriptions/{SUB_ID}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-ai"
+SEC = f"/subscriptions/{SUB_ID}/resourceGroups/rg-sec/providers"
+ENTERPRISE_ACCOUNT = f"""\
+      privateEndpoint:
+        subnetId: {NET}/subnets/snet-pe
+      encryption:
+        keyVaultId: {SEC}/Microsoft.KeyVault/vaults/kv-test
+        keyVaultUri: https://kv-test.vault.azure.net/
+        keyName: cmk
+        identity:
+          resourceId: {SEC}/Microsoft.ManagedIdentity/userAssignedIdentities/id-cmk
+          clientId: 0a0a0a0a-1b1b-2c2c-3d3d-4e4e4e4e4e4e
+          principalId: 5f5f5f5f-6a6a-7b7b-8c8c-9d9d9d9d9d9d
+      diagnostics:
+        workspace: law-test
+"""
+ENTERPRISE_STACK = TAGGED_STACK.replace(
+    "  foundry-iac:accounts:\n", f"  foundry-iac:privateDns:\n    vnetIds: [{NET}]\n  foundry-iac:accounts:\n"
+).replace("    - name: fdy-test\n", "    - name: fdy-test\n" + ENTERPRISE_ACCOUNT)

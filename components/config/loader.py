@@ -219,6 +219,8 @@ def _message(error: dict, annotation: object = None) -> tuple[str, Path_]:
     extra: Path_ = ()
     if "index" in ctx:
         extra = (int(ctx["index"]),)
+    if "at" in ctx:
+        extra = extra + tuple(ctx["at"])
     if kind == "extra_forbidden":
         return f"unknown key {error['loc'][-1]!r}{{hint}}", extra
     if kind == "missing":

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..catalog import DeploymentType, load_catalog
@@ -20,8 +21,23 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 ACCOUNT_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9-]{1,63}$"
 CHILD_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}$"
 RG_NAME_PATTERN = r"^[-\w._()]{1,89}[-\w_()]$"
+_ARM = r"(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[-\w._()]+/providers/"
+SUBNET_ID = _ARM + r"Microsoft\.Network/virtualNetworks/[-\w._]+/subnets/[-\w._]+$"
+VNET_ID = _ARM + r"Microsoft\.Network/virtualNetworks/[-\w._]+$"
+DNS_ZONE_ID = _ARM + r"Microsoft\.Network/privateDnsZones/[-\w.]+$"
+VAULT_ID = _ARM + r"Microsoft\.KeyVault/vaults/[-\w]+$"
+IDENTITY_ID = _ARM + r"Microsoft\.ManagedIdentity/userAssignedIdentities/[-\w._]+$"
+WORKSPACE_ID = _ARM + r"Microsoft\.OperationalInsights/workspaces/[-\w]+$"
+SEARCH_ID = _ARM + r"Microsoft\.Search/searchServices/[-\w]+$"
+STORAGE_ID = _ARM + r"Microsoft\.Storage/storageAccounts/[a-z0-9]+$"
+PRIVATE_DNS_ZONES = (
+    "privatelink.cognitiveservices.azure.com",
+    "privatelink.openai.azure.com",
+    "privatelink.services.ai.azure.com",
+)
 
 PositiveInt = Annotated[int, Field(strict=True, gt=0)]
+VnetId = Annotated[str, Field(pattern=VNET_ID)]
 Count = Annotated[int, Field(strict=True, ge=0)]
 
 
@@ -49,6 +65,7 @@ class _Model(BaseModel):
 
 
 def custom_error(kind: str, message: str, **ctx: object) -> PydanticCustomError:
+    # ctx "index" points the error at a list item, ctx "at" at a deeper path (both below the location).
     """A validation error whose message is already formatted (braces escaped for pydantic)."""
     return PydanticCustomError(kind, message.replace("{", "{{").replace("}", "}}"), ctx or None)
 
@@ -146,6 +163,30 @@ class Member(_Model):
         return value
 
 
+class ConnectionConfig(_Model):
+    """A project connection to Azure AI Search or Storage, authenticated with Entra ID (no keys)."""
+
+    name: str = Field(pattern=CHILD_NAME_PATTERN, description="Connection name (2-64 letters, digits, '_', '.', '-').")
+    kind: Literal["AzureAISearch", "AzureBlobStorage"]
+    resource_id: str = Field(alias="resourceId", description="ARM id of the search service or storage account.")
+    target: str = Field(
+        pattern=r"^https://[-\w.]+(:\d+)?(/[-\w./]*)?$",
+        description="Endpoint, e.g. https://srch-x.search.windows.net or https://st.blob.core.windows.net/",
+    )
+
+    @model_validator(mode="after")
+    def _resource_matches_kind(self) -> ConnectionConfig:
+        pattern = SEARCH_ID if self.kind == "AzureAISearch" else STORAGE_ID
+        if not re.match(pattern, self.resource_id):
+            what = (
+                "a Microsoft.Search/searchServices id"
+                if self.kind == "AzureAISearch"
+                else "a Microsoft.Storage/storageAccounts id"
+            )
+            raise custom_error("bad_connection", f"resourceId must be {what} for kind {self.kind}", at=("resourceId",))
+        return self
+
+
 class ProjectConfig(_Model):
     """A Foundry project under an account."""
 
@@ -153,6 +194,83 @@ class ProjectConfig(_Model):
     display_name: str | None = Field(default=None, alias="displayName")
     description: str | None = None
     members: list[Member] = Field(default_factory=list)
+    connections: list[ConnectionConfig] = Field(default_factory=list)
+
+    @field_validator("connections")
+    @classmethod
+    def _unique_connections(cls, value: list[ConnectionConfig]) -> list[ConnectionConfig]:
+        return _unique(value, "name", "connection")
+
+
+class PrivateEndpointConfig(_Model):
+    """A private endpoint (group `account`) into a subnet, with its DNS zone group."""
+
+    subnet_id: str = Field(alias="subnetId", pattern=SUBNET_ID, description="ARM id of the subnet.")
+    dns_zone_ids: dict[str, str] | None = Field(
+        default=None,
+        alias="dnsZoneIds",
+        description="Existing (hub) private DNS zones by name; omit to use the stack's foundry-iac:privateDns zones.",
+    )
+
+    @field_validator("dns_zone_ids")
+    @classmethod
+    def _three_zones(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is None:
+            return value
+        if sorted(value) != sorted(PRIVATE_DNS_ZONES):
+            raise custom_error("dns_zones", f"dnsZoneIds must name exactly the zones {', '.join(PRIVATE_DNS_ZONES)}")
+        for zone, zone_id in value.items():
+            if not re.match(DNS_ZONE_ID, zone_id) or not zone_id.lower().endswith("/" + zone):
+                raise custom_error(
+                    "dns_zone_id", f"{zone_id!r} is not the ARM id of the private DNS zone {zone}", at=(zone,)
+                )
+        return value
+
+
+class KeyIdentity(_Model):
+    """The user-assigned identity that reads the customer-managed key."""
+
+    resource_id: str = Field(alias="resourceId", pattern=IDENTITY_ID)
+    client_id: str = Field(alias="clientId", pattern=UUID_PATTERN)
+    principal_id: str = Field(alias="principalId", pattern=UUID_PATTERN)
+
+
+class EncryptionConfig(_Model):
+    """A customer-managed key in Key Vault, read by a user-assigned identity."""
+
+    key_vault_id: str = Field(alias="keyVaultId", pattern=VAULT_ID)
+    key_vault_uri: str = Field(alias="keyVaultUri", pattern=r"^https://[a-z0-9-]{3,24}\.vault\.azure\.net/?$")
+    key_name: str = Field(alias="keyName", pattern=r"^[a-zA-Z0-9-]{1,127}$")
+    key_version: str | None = Field(
+        default=None,
+        alias="keyVersion",
+        pattern=r"^[0-9a-f]{32}$",
+        description="Pin a key version; omit to follow the key's current version.",
+    )
+    identity: KeyIdentity
+    grant_key_access: bool = Field(
+        default=True,
+        alias="grantKeyAccess",
+        description="Grant the identity Key Vault Crypto Service Encryption User on the vault.",
+    )
+
+
+class DiagnosticsConfig(_Model):
+    """Diagnostic settings: logs and metrics to a Log Analytics workspace (referenced or created)."""
+
+    workspace_id: str | None = Field(default=None, alias="workspaceId", pattern=WORKSPACE_ID)
+    workspace: str | None = Field(
+        default=None,
+        pattern=r"^[a-zA-Z0-9][-a-zA-Z0-9]{2,61}[a-zA-Z0-9]$",
+        description="Create a workspace of this name in the stack's resource group.",
+    )
+    retention_days: int = Field(default=90, alias="retentionDays", ge=30, le=730, strict=True)
+
+    @model_validator(mode="after")
+    def _one_workspace(self) -> DiagnosticsConfig:
+        if (self.workspace_id is None) == (self.workspace is None):
+            raise custom_error("diagnostics", "give exactly one of workspaceId (existing) or workspace (create)")
+        return self
 
 
 class NetworkConfig(_Model):
@@ -196,6 +314,10 @@ class AccountConfig(_Model):
     identity: Literal["SystemAssigned", "None"] = Field(default="SystemAssigned")
     restore: bool = Field(default=False, description="Set once to recover a soft-deleted account of the same name.")
     tags: dict[str, str] = Field(default_factory=dict, description="Tags added to the stack's tags.")
+    private_endpoint: PrivateEndpointConfig | None = Field(default=None, alias="privateEndpoint")
+    encryption: EncryptionConfig | None = None
+    diagnostics: DiagnosticsConfig | None = None
+    lock: bool | None = Field(default=None, description="CanNotDelete lock; defaults to true in production.")
     projects: list[ProjectConfig] = Field(default_factory=list)
     deployments: list[DeploymentConfig] = Field(default_factory=list)
 
@@ -225,6 +347,12 @@ def _region(value: str) -> str:
     return value
 
 
+class PrivateDnsConfig(_Model):
+    """The three Foundry private DNS zones, created once in the stack's resource group and linked to VNets."""
+
+    vnet_ids: list[VnetId] = Field(alias="vnetIds", min_length=1, description="VNets to link the zones to.")
+
+
 class StackConfig(_Model):
     """The whole `foundry-iac:` config of one stack (plus `azure-native:subscriptionId` and `:location`)."""
 
@@ -245,7 +373,21 @@ class StackConfig(_Model):
     resource_group: str | None = Field(default=None, alias="resourceGroup", pattern=RG_NAME_PATTERN)
     tags: dict[str, str] = Field(default_factory=dict)
     monthly_budget_usd: float | None = Field(default=None, alias="monthlyBudgetUsd", gt=0)
+    private_dns: PrivateDnsConfig | None = Field(default=None, alias="privateDns")
     accounts: list[AccountConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _endpoints_have_zones(self) -> StackConfig:
+        for index, account in enumerate(self.accounts):
+            endpoint = account.private_endpoint
+            if endpoint is not None and endpoint.dns_zone_ids is None and self.private_dns is None:
+                raise custom_error(
+                    "no_dns_zones",
+                    "the private endpoint has no DNS zones: add dnsZoneIds (existing hub zones) or "
+                    "foundry-iac:privateDns (create them)",
+                    at=("accounts", index, "privateEndpoint"),
+                )
+        return self
 
     @field_validator("location")
     @classmethod

@@ -11,6 +11,14 @@ TYPE_LABELS = {
     "azure-native:cognitiveservices:Deployment": "deployment",
     "azure-native:authorization:RoleAssignment": "role assignment",
     "foundry-iac:foundry:FoundryAccount": "FoundryAccount component",
+    "azure-native:cognitiveservices:ProjectConnection": "connection",
+    "azure-native:network:PrivateEndpoint": "private endpoint",
+    "azure-native:network:PrivateDnsZoneGroup": "DNS zone group",
+    "azure-native:privatedns:PrivateZone": "private DNS zone",
+    "azure-native:privatedns:VirtualNetworkLink": "VNet link",
+    "azure-native:monitor:DiagnosticSetting": "diagnostic setting",
+    "azure-native:operationalinsights:Workspace": "Log Analytics workspace",
+    "azure-native:authorization:ManagementLockByScope": "lock",
 }
 
 

@@ -1,18 +1,19 @@
-"""The readable plan of one stack: resource group, accounts, projects, members, deployments, each with
-its stack-file line, cost and policy verdicts."""
+"""The readable plan of one stack: resource group, shared network and logging, then each account with
+every write under it in the order Azure will see them, each with its stack-file line, cost and verdicts."""
 
 from __future__ import annotations
 
-from components.roles import BUILTIN_ROLES
+from components.roles import BUILTIN_ROLES, SERVICE_ROLES
 
-from .common import counts, usd
+from .common import TYPE_LABELS, counts, usd
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 PROJECT = "azure-native:cognitiveservices:Project"
 DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+CONNECTION = "azure-native:cognitiveservices:ProjectConnection"
 ROLE = "azure-native:authorization:RoleAssignment"
 RG = "azure-native:resources:ResourceGroup"
-_ROLE_NAMES = {rid: name for name, rid in BUILTIN_ROLES.items()}
+_ROLE_NAMES = {rid: name for name, rid in {**BUILTIN_ROLES, **SERVICE_ROLES}.items()}
 
 
 def _line(resource: dict) -> str:
@@ -27,6 +28,72 @@ def _protect(resource: dict) -> str:
 def _after(resource: dict) -> str:
     deps = [d.rsplit("::", 1)[-1] for d in resource["dependencies"]]
     return f"  after {', '.join(deps)}" if deps else ""
+
+
+def _role(resource: dict) -> str:
+    props = resource["props"]
+    role_id = str(props.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
+    return f"role {_ROLE_NAMES.get(role_id, role_id)} -> {props.get('principalType')} {props.get('principalId')}"
+
+
+def _account_line(account: dict) -> list[str]:
+    p = account["props"]
+    props = p.get("properties", {})
+    auth = "keyless" if props.get("disableLocalAuth") else "API keys ON"
+    acls = props.get("networkAcls") or {}
+    net = "private" if props.get("publicNetworkAccess") == "Disabled" else "public"
+    if net == "public" and acls.get("defaultAction") == "Deny":
+        net = f"public, {len(acls.get('ipRules', []))} IP rule(s)"
+    identity = (p.get("identity") or {}).get("type", "none")
+    key = "customer-managed key" if (props.get("encryption") or {}).get("keySource") == "Microsoft.KeyVault" else ""
+    lines = [
+        f"└─ account {p.get('accountName')}  {p.get('kind')} {p.get('sku', {}).get('name')}  {p.get('location')}"
+        f"  {auth}  {net}  identity {identity}{'  ' + key if key else ''}{_protect(account)}{_line(account)}",
+        f"   subdomain {props.get('customSubDomainName')}",
+    ]
+    if key:
+        vault = props["encryption"].get("keyVaultProperties", {})
+        lines.append(f"   key {vault.get('keyName')} in {vault.get('keyVaultUri')}")
+    return lines
+
+
+def _child_line(child: dict, cost: dict | None) -> list[str]:
+    kind, p = child["type"], child["props"]
+    label = TYPE_LABELS.get(kind, kind)
+    if kind == PROJECT:
+        display = p.get("properties", {}).get("displayName", "")
+        return [f'   ├─ project {p.get("projectName")}  "{display}"{_after(child)}{_line(child)}']
+    if kind == ROLE:
+        return [f"   │    {_role(child)}{_line(child)}"]
+    if kind == CONNECTION:
+        props = p.get("properties", {})
+        return [
+            f"   │    connection {p.get('connectionName')}  {props.get('category')} {props.get('target')} "
+            f"auth {props.get('authType')}{_line(child)}"
+        ]
+    if kind == DEPLOYMENT:
+        sku = p.get("sku", {})
+        model = p.get("properties", {}).get("model", {})
+        lines = [
+            f"   ├─ deployment {p.get('deploymentName')}  {model.get('format')} {model.get('name')} "
+            f"v{model.get('version', 'UNPINNED')}  {sku.get('name')} x{sku.get('capacity')}"
+            f"{_after(child)}{_line(child)}"
+        ]
+        if cost:
+            lines.append(
+                f"   │    cost {usd(cost['monthly_expected'])}/month expected, at most "
+                f"{usd(cost['monthly_ceiling'])}/month"
+            )
+        return lines
+    details = {
+        "azure-native:network:PrivateEndpoint": lambda: (
+            "into " + "/".join(str((p.get("subnet") or {}).get("id", "")).split("/")[-3::2])
+        ),
+        "azure-native:monitor:DiagnosticSetting": lambda: "to " + str(p.get("workspaceId", "")).rsplit("/", 1)[-1],
+        "azure-native:authorization:ManagementLockByScope": lambda: str(p.get("level", "")),
+    }
+    detail = details[kind]() if kind in details else ""
+    return [f"   ├─ {label} {child['name']}{'  ' + detail if detail else ''}{_after(child)}{_line(child)}"]
 
 
 def render_plan(entry: dict) -> str:
@@ -44,63 +111,33 @@ def render_plan(entry: dict) -> str:
             tag = "WAIVED" if v["waived"] else v["enforcement"].upper()
             out.append(f"{indent}! {tag} {v['policy']}: {v['message']}")
 
-    for rg in (r for r in resources if r["type"] == RG):
-        p = rg["props"]
-        out.append(f"resource group {p.get('resourceGroupName')}  {p.get('location')}{_protect(rg)}{_line(rg)}")
-        marks(rg, "   ")
-    for account in (r for r in resources if r["type"] == ACCOUNT):
-        p = account["props"]
-        props = p.get("properties", {})
-        auth = "keyless" if props.get("disableLocalAuth") else "API keys ON"
-        acls = props.get("networkAcls") or {}
-        net = "private" if props.get("publicNetworkAccess") == "Disabled" else "public"
-        if net == "public" and acls.get("defaultAction") == "Deny":
-            net = f"public, {len(acls.get('ipRules', []))} IP rule(s)"
-        identity = (p.get("identity") or {}).get("type", "none")
-        out.append(
-            f"└─ account {p.get('accountName')}  {p.get('kind')} {p.get('sku', {}).get('name')}  "
-            f"{p.get('location')}  {auth}  {net}  identity {identity}{_protect(account)}{_line(account)}"
-        )
-        out.append(f"   subdomain {props.get('customSubDomainName')}")
+    accounts = [r for r in resources if r["type"] == ACCOUNT]
+    components = {a["parent"] for a in accounts}
+    for r in resources:
+        if r["type"].startswith("foundry-iac:") or r["parent"] in components:
+            continue
+        if r["type"] == RG:
+            p = r["props"]
+            out.append(f"resource group {p.get('resourceGroupName')}  {p.get('location')}{_protect(r)}{_line(r)}")
+        else:
+            out.append(f"{TYPE_LABELS.get(r['type'], r['type'])} {r['name']}{_line(r)}")
+        marks(r, "   ")
+    for account in accounts:
+        children = [r for r in resources if r["parent"] == account["parent"] and r is not account]
+        before = [
+            c
+            for c in children
+            if account["urn"] not in c["dependencies"] and c["type"] == ROLE and c["urn"] in account["dependencies"]
+        ]
+        for c in before:
+            out.append(f"key access: {_role(c)} on {str(c['props'].get('scope', '')).rsplit('/', 1)[-1]}{_line(c)}")
+        out += _account_line(account)
         marks(account, "   ")
-        name = p.get("accountName")
-        for child in resources:
-            if child["type"] not in (PROJECT, DEPLOYMENT) or child["props"].get("accountName") != name:
+        for child in children:
+            if child in before:
                 continue
-            cp = child["props"]
-            if child["type"] == PROJECT:
-                scope_tail = f"/accounts/{name}/projects/{cp.get('projectName')}"
-                members = [
-                    r for r in resources if r["type"] == ROLE and str(r["props"].get("scope", "")).endswith(scope_tail)
-                ]
-                display = cp.get("properties", {}).get("displayName", "")
-                out.append(
-                    f'   ├─ project {cp.get("projectName")}  "{display}"  {len(members)} member(s)'
-                    f"{_after(child)}{_line(child)}"
-                )
-                marks(child, "   │    ")
-                for member in members:
-                    mp = member["props"]
-                    role_id = str(mp.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
-                    out.append(
-                        f"   │    role {_ROLE_NAMES.get(role_id, role_id)} -> {mp.get('principalType')} "
-                        f"{mp.get('principalId')}{_line(member)}"
-                    )
-            else:
-                sku = cp.get("sku", {})
-                model = cp.get("properties", {}).get("model", {})
-                out.append(
-                    f"   ├─ deployment {cp.get('deploymentName')}  {model.get('format')} {model.get('name')} "
-                    f"v{model.get('version', 'UNPINNED')}  {sku.get('name')} x{sku.get('capacity')}"
-                    f"{_after(child)}{_line(child)}"
-                )
-                cost = costs.get(child["urn"])
-                if cost:
-                    out.append(
-                        f"   │    cost {usd(cost['monthly_expected'])}/month expected, at most "
-                        f"{usd(cost['monthly_ceiling'])}/month"
-                    )
-                marks(child, "   │    ")
+            out += _child_line(child, costs.get(child["urn"]))
+            marks(child, "   │    ")
     for v in verdicts.get(None, []):
         tag = "WAIVED" if v["waived"] else v["enforcement"].upper()
         out.append(f"stack ! {tag} {v['policy']}: {v['message']}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import TAGGED_STACK, unwaived
+from tests.conftest import ENTERPRISE_STACK, TAGGED_STACK, unwaived
 
 GROK_GLOBAL = (
     TAGGED_STACK
@@ -104,6 +104,14 @@ CASES = [
         {"required_tags": {"tags": ["owner", "cost-center"]}},
         "missing required tag(s) cost-center",
     ),
+    (
+        "private-endpoint-required",
+        TAGGED_STACK,
+        {"private_endpoint_required": "mandatory"},
+        "no private endpoint (group 'account') reaches this account",
+    ),
+    ("diagnostics-enabled", TAGGED_STACK, {"diagnostics_enabled": "mandatory"}, "no diagnostic setting sends its logs"),
+    ("cmk-required", TAGGED_STACK, {"cmk_required": "mandatory"}, "encrypted with a Microsoft-managed key"),
 ]
 
 
@@ -119,7 +127,17 @@ def test_each_policy_fails_its_violation(gate, policy, stack, overrides, message
     assert {v["policy"] for v in entry["violations"] if not v["waived"]} == {policy}
 
 
-def test_the_thirteen_policies_are_all_covered():
+def test_the_enterprise_stack_passes_the_enterprise_policies(gate):
+    entry = gate(
+        ENTERPRISE_STACK,
+        private_endpoint_required="mandatory",
+        diagnostics_enabled="mandatory",
+        cmk_required="mandatory",
+    )
+    assert entry["passed"] and entry["violations"] == [], entry["violations"]
+
+
+def test_every_policy_of_the_pack_is_covered():
     from policies.pack import POLICY_IDS
 
     assert sorted(c[0] for c in CASES) == sorted(POLICY_IDS)

@@ -23,6 +23,9 @@ DESIGN_IDS = {
     "public-network-access",
     "managed-identity",
     "required-tags",
+    "private-endpoint-required",
+    "diagnostics-enabled",
+    "cmk-required",
 }
 
 
@@ -39,7 +42,8 @@ def test_every_policy_has_description_severity_remediation_and_schema():
     for policy in POLICIES:
         assert policy.description and policy.severity and policy.remediation_steps, policy.name
         assert "waivers" in policy.config_schema.properties, policy.name
-        assert policy.enforcement_level == EnforcementLevel.MANDATORY
+        expected = EnforcementLevel.DISABLED if policy.name == "cmk-required" else EnforcementLevel.MANDATORY
+        assert policy.enforcement_level == expected  # cmk-required is off unless a config turns it on
 
 
 def test_pulumi_policy_yaml_is_a_python_pack_using_the_project_venv():
