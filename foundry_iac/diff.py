@@ -23,6 +23,12 @@ DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
 ACCOUNT = "azure-native:cognitiveservices:Account"
 PROJECT = "azure-native:cognitiveservices:Project"
 ROLE = "azure-native:authorization:RoleAssignment"
+LOCK = "azure-native:authorization:ManagementLockByScope"
+LOCKED = (
+    "the account has a CanNotDelete lock, which its children inherit: Azure refuses to delete the old one "
+    "(ScopeLocked). Deploy the new model under a new deployment name and retire the old one later, or lift "
+    "the lock in a reviewed change first"
+)
 
 # Properties whose change makes Azure (and Pulumi) delete and re-create the resource.
 REPLACE_ON = {
@@ -75,6 +81,16 @@ def materialize(root: Path, ref: str, dest: Path) -> str:
     return sha
 
 
+def _under_lock(resource: dict, locked_scopes: set[str]) -> bool:
+    """True when a CanNotDelete lock sits on the account this child resource belongs to."""
+    props = resource["props"]
+    suffix = (
+        f"/resourcegroups/{str(props.get('resourceGroupName', '')).lower()}/providers/"
+        f"microsoft.cognitiveservices/accounts/{str(props.get('accountName', '')).lower()}"
+    )
+    return any(scope.endswith(suffix) for scope in locked_scopes)
+
+
 def _flatten(value: object, prefix: str = "") -> dict[str, object]:
     if isinstance(value, dict):
         out: dict[str, object] = {}
@@ -111,6 +127,7 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
     """Compare one stack's report entries (None: the stack does not exist on that side)."""
     old = {r["urn"]: r for r in (before or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
     new = {r["urn"]: r for r in (after or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
+    locked = {str(r["props"].get("scope", "")).lower() for r in new.values() if r["type"] == LOCK}
     changed = []
     for urn in [u for u in new if u in old]:
         changes = resource_changes(old[urn], new[urn])
@@ -118,14 +135,10 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
             continue
         kind = new[urn]["type"]
         replace = any(c["path"] in REPLACE_ON.get(kind, set()) for c in changes)
-        changed.append(
-            {
-                **_brief(new[urn]),
-                "changes": changes,
-                "replace": replace,
-                "warning": DOWNTIME.get(kind) if replace else None,
-            }
-        )
+        warning = DOWNTIME.get(kind) if replace else None
+        if replace and kind in (DEPLOYMENT, PROJECT) and _under_lock(new[urn], locked):
+            warning = f"{warning}. {LOCKED}" if warning else LOCKED
+        changed.append({**_brief(new[urn]), "changes": changes, "replace": replace, "warning": warning})
 
     def totals(entry: dict | None, key: str) -> float:
         return float((entry or {}).get("cost", {}).get(key, 0.0))

@@ -151,3 +151,13 @@ def test_unknown_ref_exits_2(repo, capsys):
     assert main(["diff", "--base", "no-such-ref"]) == 2
     err = capsys.readouterr().err
     assert "--base no-such-ref: not a commit in this repository" in err and err.count("\n") == 1
+
+
+def test_replacing_a_deployment_of_a_locked_account_warns_that_azure_will_refuse(repo, capsys):
+    """prod-eu is production: its account carries a CanNotDelete lock that children inherit."""
+    edit(repo, GPT_41_MINI, GPT_4O_MINI)
+    commit(repo, "swap under the lock")
+    _, report = diff_json(capsys, "--base", "HEAD~1")
+    (swapped,) = [r for r in report["stacks"][0]["resources"]["changed"] if r["replace"]]
+    assert "CannotChangeDeploymentModel" in swapped["warning"] and "ScopeLocked" in swapped["warning"]
+    assert "Deploy the new model under a new deployment name" in swapped["warning"]
