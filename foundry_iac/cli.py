@@ -127,38 +127,39 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """foundry-iac check [STACK ...]: the gate over the stacks, in the chosen format."""
     report = _report(args.stacks, args.policy_config)
-    if args.format == "json":
-        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
-    elif args.format == "markdown":
-        from .render.markdown import render_markdown
-
-        text = render_markdown(report)
-    elif args.format == "sarif":
-        from .render.sarif import render_sarif
-
-        text = render_sarif(report)
-    else:
-        from .render.text import render_text
-
-        text = render_text(report)
-    _write(text, args.output)
+    _write(
+        _render(
+            report,
+            args.format,
+            {
+                "markdown": "render.markdown:render_markdown",
+                "sarif": "render.sarif:render_sarif",
+                "text": "render.text:render_text",
+            },
+        ),
+        args.output,
+    )
     return _verdict(report)
+
+
+def _render(report: dict, fmt: str, renderers: dict[str, str]) -> str:
+    """JSON, or the renderer `module:function` (imported on use) registered for the format."""
+    if fmt == "json":
+        return json.dumps(report, indent=2, sort_keys=True) + "\n"
+    import importlib
+
+    module, function = renderers[fmt].split(":")
+    return getattr(importlib.import_module(f"foundry_iac.{module}"), function)(report)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """foundry-iac diff --base REF [STACK ...]."""
     from .diff import diff
-    from .render.diff import render_diff_markdown, render_diff_text
     from .stacks import project_root
 
     report = diff(project_root(), args.base, args.stacks)
-    if args.format == "json":
-        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
-    elif args.format == "markdown":
-        text = render_diff_markdown(report)
-    else:
-        text = render_diff_text(report)
-    _write(text, args.output)
+    renderers = {"markdown": "render.diff:render_diff_markdown", "text": "render.diff:render_diff_text"}
+    _write(_render(report, args.format, renderers), args.output)
     return _verdict(report)
 
 

@@ -81,6 +81,17 @@ class PolicySpec:
     required: list[str] = field(default_factory=list)
     enforcement: EnforcementLevel = EnforcementLevel.MANDATORY
 
+    def metadata(self) -> dict:
+        """The keyword arguments every CrossGuard policy object takes from the spec."""
+        return {
+            "name": self.id,
+            "description": self.description,
+            "enforcement_level": self.enforcement,
+            "config_schema": self.schema(),
+            "severity": self.severity,
+            "remediation_steps": self.remediation,
+        }
+
     def schema(self) -> PolicyConfigSchema:
         """The config schema: the policy's own settings plus waivers."""
         return PolicyConfigSchema(
@@ -130,15 +141,7 @@ def resource_policy(spec: PolicySpec, check: ResourceCheck, types: tuple[str, ..
         resource = Resource(args.resource_type, args.name, args.urn, args.props)
         _report(spec, check(resource, args.get_config()), args.get_config(), report, [resource], per_resource=True)
 
-    return ResourceValidationPolicy(
-        name=spec.id,
-        description=spec.description,
-        validate=validate,
-        enforcement_level=spec.enforcement,
-        config_schema=spec.schema(),
-        severity=spec.severity,
-        remediation_steps=spec.remediation,
-    )
+    return ResourceValidationPolicy(validate=validate, **spec.metadata())
 
 
 def stack_policy(spec: PolicySpec, check: StackCheck) -> StackValidationPolicy:
@@ -148,12 +151,4 @@ def stack_policy(spec: PolicySpec, check: StackCheck) -> StackValidationPolicy:
         resources = [Resource(r.resource_type, r.name, r.urn, r.props) for r in args.resources]
         _report(spec, check(resources, args.get_config()), args.get_config(), report, resources, per_resource=False)
 
-    return StackValidationPolicy(
-        name=spec.id,
-        description=spec.description,
-        validate=validate,
-        enforcement_level=spec.enforcement,
-        config_schema=spec.schema(),
-        severity=spec.severity,
-        remediation_steps=spec.remediation,
-    )
+    return StackValidationPolicy(validate=validate, **spec.metadata())
