@@ -1,8 +1,11 @@
 """The floor for bench_plan.py: register the same Azure resources as a generated stack, nothing else.
 
-No config model, no components, no recording: plain azure-native resources under the SDK's own
-MockMonitor, with the same props, the same per-account depends_on chain, and the same process start.
-Usage: python bare_program.py N
+No config model, no components, no recording, no policies: plain azure-native resources with the same
+props (tags included), the same per-account depends_on chain, under the SDK's own MockMonitor, in a
+fresh process like `foundry-iac plan`.
+Usage: python bare_program.py N [--components]
+  --components: parent each account's resources under a FoundryAccount component, as foundry-iac
+                does, to separate the cost of that structure from the cost of foundry-iac's own code.
 """
 
 from __future__ import annotations
@@ -17,9 +20,15 @@ from pulumi_azure_native import authorization, cognitiveservices, resources
 
 SUB = "11111111-2222-3333-4444-555555555555"
 PER_ACCOUNT = 25
+TAGS = {"foundry-iac-stack": "bench", "managed-by": "foundry-iac", "owner": "bench"}
+TOKEN_TAGS = {"foundry-iac-monthly-input-tokens": "0", "foundry-iac-monthly-output-tokens": "0"}
+PARENT: list[pulumi.Resource | None] = [None]  # the current account's component, when --components
+ROLE = f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/53ca6127-db72-4b80-b1b0-d745d6d5456d"
 
 
 class Echo(mocks.Mocks):
+    """Resources echo their inputs, as the foundry-iac runner's mocks do."""
+
     def new_resource(self, args):
         return f"{args.name}-id", args.inputs
 
@@ -27,73 +36,86 @@ class Echo(mocks.Mocks):
         return {}, None
 
 
-def program(n: int) -> None:
-    rg = resources.ResourceGroup(
-        "resource-group", resource_group_name="rg-bench", location="eastus2", tags={"owner": "bench"}
+def account(name: str, rg: pulumi.Resource) -> pulumi.Resource:
+    return cognitiveservices.Account(
+        f"{name}-account",
+        account_name=name,
+        resource_group_name="rg-bench",
+        location="eastus2",
+        kind="AIServices",
+        sku={"name": "S0"},
+        identity={"type": "SystemAssigned"},
+        tags=TAGS,
+        properties={
+            "allowProjectManagement": True,
+            "customSubDomainName": f"{name}-abcdef",
+            "disableLocalAuth": True,
+            "publicNetworkAccess": "Disabled",
+            "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"},
+        },
+        opts=pulumi.ResourceOptions(parent=PARENT[0], depends_on=[rg]),
     )
+
+
+def project(name: str, after: pulumi.Resource) -> pulumi.Resource:
+    created = cognitiveservices.Project(
+        f"{name}-project-team",
+        account_name=name,
+        resource_group_name="rg-bench",
+        project_name="team",
+        location="eastus2",
+        identity={"type": "SystemAssigned"},
+        properties={"displayName": "team"},
+        tags=TAGS,
+        opts=pulumi.ResourceOptions(parent=PARENT[0], depends_on=[after]),
+    )
+    scope = f"/subscriptions/{SUB}/resourceGroups/rg-bench/providers/Microsoft.CognitiveServices/accounts/{name}"
+    authorization.RoleAssignment(
+        f"{name}-project-team-role",
+        role_assignment_name="0f0e0d0c-0b0a-4909-8807-060504030201",
+        principal_id="aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+        principal_type="Group",
+        role_definition_id=ROLE,
+        scope=f"{scope}/projects/team",
+        opts=pulumi.ResourceOptions(parent=PARENT[0], depends_on=[created]),
+    )
+    return created
+
+
+def deployment(name: str, index: int, after: pulumi.Resource) -> pulumi.Resource:
+    return cognitiveservices.Deployment(
+        f"{name}-deployment-d{index:02d}",
+        account_name=name,
+        resource_group_name="rg-bench",
+        deployment_name=f"d{index:02d}",
+        sku={"name": "GlobalStandard", "capacity": 10},
+        tags=TOKEN_TAGS,
+        properties={
+            "model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"},
+            "raiPolicyName": "Microsoft.DefaultV2",
+            "versionUpgradeOption": "NoAutoUpgrade",
+        },
+        opts=pulumi.ResourceOptions(parent=PARENT[0], depends_on=[after]),
+    )
+
+
+def program(n: int, components: bool) -> None:
+    """The resource group, then per 25 deployments an account, a project with one member, and the chain."""
+    rg = resources.ResourceGroup("resource-group", resource_group_name="rg-bench", location="eastus2", tags=TAGS)
     for a in range((n + PER_ACCOUNT - 1) // PER_ACCOUNT):
         name = f"fdy-bench-{a:03d}"
-        account = cognitiveservices.Account(
-            f"{name}-account",
-            account_name=name,
-            resource_group_name="rg-bench",
-            location="eastus2",
-            kind="AIServices",
-            sku={"name": "S0"},
-            identity={"type": "SystemAssigned"},
-            properties={
-                "allowProjectManagement": True,
-                "customSubDomainName": f"{name}-abcdef",
-                "disableLocalAuth": True,
-                "publicNetworkAccess": "Disabled",
-                "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"},
-            },
-            tags={"owner": "bench"},
-            opts=pulumi.ResourceOptions(depends_on=[rg]),
-        )
-        scope = f"/subscriptions/{SUB}/resourceGroups/rg-bench/providers/Microsoft.CognitiveServices/accounts/{name}"
-        project = cognitiveservices.Project(
-            f"{name}-team-project",
-            account_name=name,
-            resource_group_name="rg-bench",
-            project_name="team",
-            location="eastus2",
-            identity={"type": "SystemAssigned"},
-            properties={"displayName": "team"},
-            tags={"owner": "bench"},
-            opts=pulumi.ResourceOptions(depends_on=[account]),
-        )
-        authorization.RoleAssignment(
-            f"{name}-team-role",
-            role_assignment_name="0f0e0d0c-0b0a-4909-8807-060504030201",
-            principal_id="aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
-            principal_type="Group",
-            role_definition_id=f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
-            "53ca6127-db72-4b80-b1b0-d745d6d5456d",
-            scope=f"{scope}/projects/team",
-            opts=pulumi.ResourceOptions(depends_on=[project]),
-        )
-        previous: pulumi.Resource = project
+        PARENT[0] = pulumi.ComponentResource("foundry-iac:foundry:FoundryAccount", name) if components else None
+        previous = project(name, account(name, rg))
         for d in range(min(PER_ACCOUNT, n - a * PER_ACCOUNT)):
-            previous = cognitiveservices.Deployment(
-                f"{name}-deployment-d{d:02d}",
-                account_name=name,
-                resource_group_name="rg-bench",
-                deployment_name=f"d{d:02d}",
-                sku={"name": "GlobalStandard", "capacity": 10},
-                properties={
-                    "model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"},
-                    "raiPolicyName": "Microsoft.DefaultV2",
-                    "versionUpgradeOption": "NoAutoUpgrade",
-                },
-                opts=pulumi.ResourceOptions(depends_on=[previous]),
-            )
+            previous = deployment(name, d, previous)
 
 
 def main() -> None:
+    """Run the program under the SDK's mocks."""
     n = int(sys.argv[1])
+    components = "--components" in sys.argv[2:]
     mocks.set_mocks(Echo(), project="foundry-iac", stack="bench", preview=True)
-    _sync_await(run_pulumi_func(lambda: program(n)))
+    _sync_await(run_pulumi_func(lambda: program(n, components)))
 
 
 if __name__ == "__main__":
