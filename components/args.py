@@ -188,10 +188,15 @@ class ResourceGroupArgs:
     source: SourceLocation
 
 
+def resource_group_name(loaded: LoadedConfig) -> str:
+    """The stack's resource group name: from config, else rg-foundry-<stack>."""
+    return loaded.config.resource_group or f"rg-foundry-{loaded.stack}"
+
+
 def resource_group_args(loaded: LoadedConfig) -> ResourceGroupArgs:
     """The stack's resource group: named by config, else rg-foundry-<stack>."""
     cfg = loaded.config
-    name = cfg.resource_group or f"rg-foundry-{loaded.stack}"
+    name = resource_group_name(loaded)
     where = loaded.location("resourceGroup") if cfg.resource_group else loaded.location("location")
     return ResourceGroupArgs(name, cfg.location, _stack_tags(loaded), cfg.production, where)
 
@@ -215,7 +220,7 @@ def private_dns_args(loaded: LoadedConfig) -> PrivateDnsArgs | None:
     if dns is None:
         return None
     return PrivateDnsArgs(
-        resource_group_args(loaded).name,
+        resource_group_name(loaded),
         PRIVATE_DNS_ZONES,
         tuple(dns.vnet_ids),
         _stack_tags(loaded),
@@ -231,7 +236,7 @@ def workspace_args(loaded: LoadedConfig) -> list[WorkspaceArgs]:
         if diag is not None and diag.workspace and diag.workspace not in out:
             out[diag.workspace] = WorkspaceArgs(
                 diag.workspace,
-                resource_group_args(loaded).name,
+                resource_group_name(loaded),
                 acct.location or loaded.config.location,
                 diag.retention_days,
                 _stack_tags(loaded),
@@ -252,7 +257,7 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
     cfg = loaded.config
     acct = cfg.accounts[index]
     location = acct.location or cfg.location
-    rg = resource_group_args(loaded).name
+    rg = resource_group_name(loaded)
     public = acct.network.public_access if acct.network.public_access is not None else not cfg.production
     tags = {**_stack_tags(loaded), **acct.tags}
     scope_base = account_id(cfg.subscription_id, rg, acct.name)
@@ -294,7 +299,7 @@ def _project(
     acct = cfg.accounts[index]
     proj = acct.projects[p_index]
     location = acct.location or cfg.location
-    rg = resource_group_args(loaded).name
+    rg = resource_group_name(loaded)
     scope = f"{scope_base}/projects/{proj.name}"
     members = []
     for m_index, member in enumerate(proj.members):
@@ -344,7 +349,7 @@ def _deployment(loaded: LoadedConfig, index: int, d_index: int) -> ModelDeployme
     return ModelDeploymentArgs(
         deployment_name=dep.deployment_name,
         account_name=acct.name,
-        resource_group_name=resource_group_args(loaded).name,
+        resource_group_name=resource_group_name(loaded),
         sku_name=dep.type,
         capacity=dep.capacity,
         model_format=load_catalog().models[dep.model].format,
@@ -372,7 +377,7 @@ def _private_endpoint(loaded: LoadedConfig, index: int, scope_base: str) -> Priv
         zones = {zone: dns.zone_id(cfg.subscription_id, zone) for zone in PRIVATE_DNS_ZONES}
     return PrivateEndpointArgs(
         endpoint_name=f"pe-{acct.name}",
-        resource_group_name=resource_group_args(loaded).name,
+        resource_group_name=resource_group_name(loaded),
         location=acct.location or cfg.location,
         subnet_id=pe.subnet_id,
         account_id=scope_base,
@@ -408,7 +413,7 @@ def _diagnostics(loaded: LoadedConfig, index: int, scope_base: str) -> Diagnosti
     diag = acct.diagnostics
     if diag is None:
         return None
-    rg = resource_group_args(loaded).name
+    rg = resource_group_name(loaded)
     workspace = diag.workspace_id or _workspace_id(cfg.subscription_id, rg, str(diag.workspace))
     return DiagnosticsArgs(
         f"{acct.name}-to-log-analytics", scope_base, workspace, loaded.location("accounts", index, "diagnostics")

@@ -159,11 +159,15 @@ def _money(value: float) -> float:
     return round(value, 2)
 
 
-def cost_section(run: ProgramRun, settings: dict[str, PolicySettings]) -> dict:
+def policy_view(run: ProgramRun) -> list[Resource]:
+    """The recorded resources as the pure policy checks see them."""
+    return [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
+
+
+def cost_section(resources: list[Resource], settings: dict[str, PolicySettings]) -> dict:
     """The report's `cost`: per deployment, per account and in total, expected and ceiling, against the budget."""
     budget_cfg = settings["cost-budget"].config
     input_share = float(budget_cfg.get("inputShare", 0.0))
-    resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
     rows, errors = [], []
     by_account: dict[str, list[dict]] = {}
     for item in price_stack(resources, input_share):
@@ -202,9 +206,8 @@ def cost_section(run: ProgramRun, settings: dict[str, PolicySettings]) -> dict:
     }
 
 
-def quota_section(run: ProgramRun, settings: dict[str, PolicySettings], subscription: str) -> list[dict]:
+def quota_section(resources: list[Resource], settings: dict[str, PolicySettings], subscription: str) -> list[dict]:
     """The report's `quota`: per subscription, region and usage name, this stack's and other stacks' units."""
-    resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
     rows = []
     for line in quota_ledger(deployments(resources), settings["quota-capacity"].config):
         rows.append(
@@ -221,14 +224,15 @@ def quota_section(run: ProgramRun, settings: dict[str, PolicySettings], subscrip
     return rows
 
 
-def with_ledger(settings: dict[str, PolicySettings], run: ProgramRun, root: Path, subscription: str) -> None:
+def with_ledger(
+    settings: dict[str, PolicySettings], resources: list[Resource], stack: str, root: Path, subscription: str
+) -> None:
     """Give quota-capacity the cross-stack ledger (snapshot limits and sibling stacks' requests)."""
     quota = settings["quota-capacity"]
     if quota.enforcement == "disabled":
         return
-    resources = [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
     keys = {(d.region or "unknown", usage_name(d.model, d.sku)) for d in deployments(resources)}
-    ledger = ledger_for(root, run.stack.name, subscription, keys)
+    ledger = ledger_for(root, stack, subscription, keys)
     settings["quota-capacity"] = PolicySettings(quota.enforcement, {**quota.config, "ledger": ledger})
 
 
@@ -253,7 +257,8 @@ def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | N
     if problems:
         raise GateInputError(problems)
     subscription = load_stack_file(stack.path, stack.display, stack.name).config.subscription_id
-    with_ledger(settings, run, root, subscription)
+    resources = policy_view(run)
+    with_ledger(settings, resources, stack.name, root, subscription)
     violations = evaluate_policies(run, settings)
     entry = {
         "stack": stack.name,
@@ -262,7 +267,7 @@ def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | N
         "passed": not any(v.enforcement == "mandatory" and not v.waived for v in violations),
         "resources": [r.as_report() for r in run.resources],
         "violations": [v.as_report() for v in violations],
-        "cost": cost_section(run, settings),
-        "quota": quota_section(run, settings, subscription),
+        "cost": cost_section(resources, settings),
+        "quota": quota_section(resources, settings, subscription),
     }
     return redact(entry, run.secrets)  # type: ignore[return-value]

@@ -76,8 +76,9 @@ def ledger_for(root: Path, stack: str, subscription: str, keys: set[Key]) -> dic
     """The quota-capacity `ledger` setting of one stack: per key, the snapshot limit and other stacks' units."""
     subscription = subscription.lower()
     others: dict[Key, dict[str, int]] = defaultdict(dict)
-    for req in repository_requests(root):
-        if req.stack == stack or req.subscription != subscription:
+    siblings = [ref for ref in all_stacks(root) if ref.name != stack]  # the checked stack is not re-read
+    for req in repository_requests(root, siblings):
+        if req.subscription != subscription:
             continue
         for key, units in req.units.items():
             if key in keys and units:
