@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
@@ -54,11 +54,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+LifecycleStatus = Literal["Preview", "GenerallyAvailable", "Legacy", "Deprecating", "Deprecated", "Retired"]
+LIFECYCLE_STATUSES: tuple[str, ...] = LifecycleStatus.__args__  # type: ignore[attr-defined]
+QuotaScope = Literal["region", "dataZone", "subscription"]
+Money = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
 class TokenPrice(_Strict):
     """USD per 1M tokens for one deployment family, with where and when it was read."""
 
-    input: float = Field(ge=0)
-    output: float | None = Field(default=None, ge=0, description="null for embedding models")
+    input: Money
+    output: Money | None = Field(default=None, description="null only for embedding models (no output tokens)")
     source: str = Field(min_length=3)
     as_of: dt.date = Field(alias="asOf")
 
@@ -66,32 +72,65 @@ class TokenPrice(_Strict):
 class PtuPrice(_Strict):
     """USD per PTU-hour for one deployment family, with where and when it was read."""
 
-    usd_per_ptu_hour: float = Field(alias="usdPerPtuHour", gt=0)
+    usd_per_ptu_hour: Money = Field(alias="usdPerPtuHour")
     source: str = Field(min_length=3)
     as_of: dt.date = Field(alias="asOf")
 
 
-class Provisioned(_Strict):
-    """Capacity rules and hourly prices of a model's provisioned deployment types."""
+class VersionEntry(_Strict):
+    """The lifecycle of one model version: its stated status, the dates that change it, and what replaces it.
 
-    minimum: PositiveInt
-    step: PositiveInt
-    regional_minimum: PositiveInt | None = Field(default=None, alias="regionalMinimum")
-    regional_step: PositiveInt | None = Field(default=None, alias="regionalStep")
-    ptu_hour: dict[Family, PtuPrice] = Field(alias="ptuHour")
+    Statuses follow the docs: Deprecated = no new deployments (an existing customer still can), Retired =
+    no longer served. The Models API spells these `Deprecating` and `Deprecated`; catalog sync translates.
+    """
 
-    def rules_for(self, sku: str) -> tuple[int, int]:
-        """(minimum, step) in PTU for a provisioned deployment type."""
-        if deployment_family(sku) == "regional" and self.regional_minimum:
-            return self.regional_minimum, self.regional_step or self.step
-        return self.minimum, self.step
+    status: LifecycleStatus
+    deprecation: dt.date | None = Field(default=None, description="first day new deployments are refused")
+    retirement: dt.date | None = Field(default=None, description="first day the version is no longer served")
+    replacement: str | None = None
+    source: str = Field(min_length=3)
+    as_of: dt.date = Field(alias="asOf")
+    unverified: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> VersionEntry:
+        if self.deprecation and self.retirement and self.deprecation > self.retirement:
+            raise ValueError(f"deprecation {self.deprecation} is after retirement {self.retirement}")
+        return self
+
+    def status_on(self, today: dt.date) -> LifecycleStatus:
+        """The status on `today`: a date that has passed moves the version on, whatever was stated."""
+        if self.status == "Retired" or (self.retirement is not None and today >= self.retirement):
+            return "Retired"
+        if self.status == "Deprecated" or (self.deprecation is not None and today >= self.deprecation):
+            return "Deprecated"
+        return self.status
 
 
 class Offer(_Strict):
-    """One deployment type Azure offers for a model; `regions` null means every catalog region."""
+    """One deployment type Azure offers for a model: where, the quota it counts against, capacity rules."""
 
     sku: DeploymentType
-    regions: list[str] | None = None
+    regions: list[str] | Literal["all"] = Field(description="'all' = every region of the catalog")
+    usage_name: str = Field(alias="usageName", min_length=3, description="quota usage name as Azure spells it")
+    quota_scope: QuotaScope = Field(
+        default="region", alias="quotaScope", description="where Azure pools this quota: per region, data zone or subscription"
+    )
+    minimum: PositiveInt | None = None
+    step: PositiveInt | None = None
+    maximum: PositiveInt | None = None
+    versions: list[str] | None = Field(default=None, description="versions this offer covers (null: all)")
+    source: str = Field(min_length=3)
+    as_of: dt.date = Field(alias="asOf")
+    unverified: list[str] = Field(default_factory=list)
+
+    def covers(self, version: str | None) -> bool:
+        """True when the offer applies to this version (or to every version)."""
+        return self.versions is None or version is None or version in self.versions
+
+    def in_region(self, region: str) -> bool:
+        """True when the offer lists this region ('all' covers every catalog region)."""
+        return self.regions == "all" or region in self.regions
 
 
 class Meters(_Strict):
@@ -105,42 +144,59 @@ class ModelEntry(_Strict):
     """Everything the catalog knows about one model."""
 
     format: str
-    versions: list[str] = Field(min_length=1)
-    default_version: str = Field(alias="defaultVersion")
     quota_family: Literal["OpenAI", "AIServices"] = Field(alias="quotaFamily")
     tpm_per_unit: PositiveInt = Field(alias="tpmPerUnit")
     registration_required: bool = Field(alias="registrationRequired")
+    default_version: str = Field(alias="defaultVersion")
+    versions: dict[str, VersionEntry] = Field(min_length=1)
     offers: list[Offer] = Field(min_length=1)
     default_quota_tpm: PositiveInt | None = Field(alias="defaultQuotaTpm")
-    prices: dict[Family, TokenPrice]
-    provisioned: Provisioned | None = None
+    prices: dict[Family, TokenPrice] = Field(description="empty: unpriced (never counted as free)")
+    ptu_hour: dict[Family, PtuPrice] = Field(default_factory=dict, alias="ptuHour")
     meters: dict[Family, Meters] = Field(default_factory=dict)
     source: str
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelEntry:
         if self.default_version not in self.versions:
-            raise ValueError(f"defaultVersion {self.default_version!r} is not in versions {self.versions}")
-        skus = [o.sku for o in self.offers]
-        if len(skus) != len(set(skus)):
-            raise ValueError(f"an offer is listed twice: {skus}")
-        for sku in skus:
-            if is_provisioned(sku):
-                if self.provisioned is None:
-                    raise ValueError(f"offers {sku} but has no 'provisioned' rules and PTU prices")
-                if deployment_family(sku) not in self.provisioned.ptu_hour:
-                    raise ValueError(f"offers {sku} but has no {deployment_family(sku)} PTU-hour price")
-            elif deployment_family(sku) not in self.prices and not sku.endswith("Batch"):
-                raise ValueError(f"offers {sku} but has no {deployment_family(sku)} token price")
+            raise ValueError(f"defaultVersion {self.default_version!r} is not in versions {list(self.versions)}")
+        seen: set[tuple[str, str]] = set()
+        for offer in self.offers:
+            for version in offer.versions or list(self.versions):
+                if version not in self.versions:
+                    raise ValueError(f"offer {offer.sku} names unknown version {version!r}")
+                if (offer.sku, version) in seen:
+                    raise ValueError(f"offer {offer.sku} is listed twice for version {version}")
+                seen.add((offer.sku, version))
+            if not is_provisioned(offer.sku) and (offer.minimum or offer.step):
+                raise ValueError(f"offer {offer.sku}: minimum and step are PTU rules, for provisioned types only")
+            if is_provisioned(offer.sku) and (offer.minimum is None) != (offer.step is None):
+                raise ValueError(f"offer {offer.sku}: give both minimum and step (or neither, marked unverified)")
+            if is_provisioned(offer.sku) and offer.minimum is None and "minimum" not in offer.unverified:
+                raise ValueError(f"offer {offer.sku} has no PTU minimum; mark it unverified or add it")
         return self
 
-    def offer(self, sku: str) -> Offer | None:
-        """The offer for a deployment type, or None when the model is not offered that way."""
-        return next((o for o in self.offers if o.sku == sku), None)
+    def offer(self, sku: str, version: str | None = None) -> Offer | None:
+        """The offer for a deployment type (and version), or None when the model is not offered that way."""
+        return next((o for o in self.offers if o.sku == sku and o.covers(version)), None)
 
-    def usage_name(self, name: str, sku: str) -> str:
-        """The quota usage name Azure counts this deployment against (e.g. OpenAI.GlobalStandard.gpt-4o)."""
-        return f"{self.quota_family}.{sku}.{name}"
+    def version(self, version: str | None) -> VersionEntry | None:
+        """The lifecycle entry of a version (the default version when None), or None when unknown."""
+        return self.versions.get(self.default_version if version is None else version)
+
+    def usage_name(self, name: str, sku: str, version: str | None = None) -> str:
+        """The quota usage name Azure counts this deployment against (from the offer; a guess for no offer)."""
+        offer = self.offer(sku, version)
+        if offer is not None:
+            return offer.usage_name
+        return f"{self.quota_family}.{sku}" if is_provisioned(sku) else f"{self.quota_family}.{sku}.{name}"
+
+    def ptu_rules(self, sku: str, version: str | None = None) -> tuple[int, int] | None:
+        """(minimum, step) in PTU for a provisioned offer, or None when unknown."""
+        offer = self.offer(sku, version)
+        if offer is None or offer.minimum is None or offer.step is None:
+            return None
+        return offer.minimum, offer.step
 
 
 class Region(_Strict):
@@ -163,7 +219,7 @@ class Catalog(_Strict):
     def _regions_known(self) -> Catalog:
         for name, model in self.models.items():
             for offer in model.offers:
-                for region in offer.regions or []:
+                for region in [] if offer.regions == "all" else offer.regions:
                     if region not in self.regions:
                         raise ValueError(f"models.{name}: offer {offer.sku} names unknown region {region!r}")
         return self
@@ -172,18 +228,27 @@ class Catalog(_Strict):
         """The entry of a model by its Azure model name, or None."""
         return self.models.get(name)
 
-    def offered_in(self, name: str, sku: str, region: str) -> bool:
-        """True when the catalog says `name` can be deployed as `sku` in `region`."""
+    def offered_in(self, name: str, sku: str, region: str, version: str | None = None) -> bool:
+        """True when the catalog says `name` (version) can be deployed as `sku` in `region`."""
         model = self.models.get(name)
-        offer = model.offer(sku) if model else None
-        if offer is None:
-            return False
-        return offer.regions is None or region in offer.regions
+        offer = model.offer(sku, version) if model else None
+        return offer is not None and offer.in_region(region)
 
     def data_zone(self, region: str) -> str | None:
         """The data zone (EU, US) of a region, or None when it is in none or unknown."""
         entry = self.regions.get(region)
         return entry.data_zone if entry else None
+
+    def quota_scope(self, name: str, sku: str, region: str, version: str | None = None) -> str:
+        """The scope one deployment's quota is counted in: its region, `dataZone:EU|US`, or `subscription`."""
+        model = self.models.get(name)
+        offer = model.offer(sku, version) if model else None
+        scope = offer.quota_scope if offer else "region"
+        if scope == "subscription":
+            return "subscription"
+        if scope == "dataZone":
+            return f"dataZone:{self.data_zone(region) or region}"
+        return region
 
 
 class CatalogError(Exception):
@@ -200,11 +265,21 @@ def parse_catalog(data: object, origin: str = str(CATALOG_PATH)) -> Catalog:
         raise CatalogError(f"{origin}: {where}: {first['msg']} (fix the catalog entry)") from None
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object hook that refuses a key given twice (the second would silently win)."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"key {key!r} appears twice in one object; keep one")
+        out[key] = value
+    return out
+
+
 @functools.cache
 def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     """Load and validate the catalog file once per process."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicate_keys)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
         raise CatalogError(f"{path}: cannot read the model catalog: {exc}") from None
     return parse_catalog(data, str(path))

@@ -56,7 +56,7 @@ def deployment_cost(
     """Expected and ceiling monthly cost of deploying `model` as `sku` with `capacity` units."""
     family = deployment_family(sku)
     if is_provisioned(sku):
-        rates = model.provisioned.ptu_hour if model.provisioned else {}
+        rates = model.ptu_hour
         if family not in rates:
             raise MissingPriceError(f"no {family} PTU-hour price for {name} in the catalog; add one")
         monthly = capacity * rates[family].usd_per_ptu_hour * HOURS_PER_MONTH

@@ -29,7 +29,7 @@ from policies.common import deployments
 from policies.cost import price_stack
 from policies.framework import Finding, Resource
 from policies.pack import POLICIES
-from policies.quota import quota_ledger, usage_name
+from policies.quota import quota_key, quota_ledger
 from policies.waivers import Waiver
 
 from .errors import GateInputError
@@ -72,8 +72,13 @@ class _WaivedRecorder:
 
     found: list[tuple[str, Finding, Waiver]] = field(default_factory=list)
 
+    advisories: list[tuple[str, Finding]] = field(default_factory=list)
+
     def waived(self, policy: str, finding: Finding, waiver: Waiver) -> None:
         self.found.append((policy, finding, waiver))
+
+    def advisory(self, policy: str, finding: Finding) -> None:
+        self.advisories.append((policy, finding))
 
 
 def _options(resource: RecordedResource) -> PolicyResourceOptions:
@@ -142,10 +147,20 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
                 urn = finding.resource.urn if finding.resource else None
                 violations.append(
                     Violation(
-                        policy_id, setting.enforcement, urn, finding.message, True, source(urn), waiver.as_report()
+                        policy_id,
+                        "advisory" if finding.advisory else setting.enforcement,
+                        urn,
+                        finding.message,
+                        True,
+                        source(urn),
+                        waiver.as_report(),
                     )
                 )
+            for _, finding in [a for a in recorder.advisories if a[0] == policy.name]:
+                urn = finding.resource.urn if finding.resource else None
+                violations.append(Violation(policy.name, "advisory", urn, finding.message, False, source(urn)))
             recorder.found.clear()
+            recorder.advisories.clear()
     finally:
         framework.set_observer(None)
     order = {p.name: i for i, p in enumerate(POLICIES)}
@@ -231,7 +246,7 @@ def with_ledger(
     quota = settings["quota-capacity"]
     if quota.enforcement == "disabled":
         return
-    keys = {(d.region or "unknown", usage_name(d.model, d.sku)) for d in deployments(resources)}
+    keys = {quota_key(d.model, d.sku, d.version, d.region or "unknown") for d in deployments(resources)}
     ledger = ledger_for(root, stack, subscription, keys)
     settings["quota-capacity"] = PolicySettings(quota.enforcement, {**quota.config, "ledger": ledger})
 

@@ -14,13 +14,13 @@ from pathlib import Path
 from components.args import account_args
 from components.config.errors import ConfigError
 from components.config.loader import LoadedConfig, load_stack_file
-from policies.quota import requested_units, usage_name
+from policies.quota import default_limit, quota_key, requested_units
 
 from .errors import GateInputError
 from .quota_snapshot import QuotaSnapshot, load_snapshot, snapshot_path
 from .stacks import StackRef, all_stacks
 
-Key = tuple[str, str]  # (region, usage name)
+Key = tuple[str, str]  # (quota scope: region, dataZone:EU|US or subscription; usage name)
 
 
 @dataclass(frozen=True)
@@ -30,18 +30,26 @@ class StackRequests:
     stack: str
     subscription: str
     units: dict[Key, int]
+    defaults: dict[Key, int | None]
 
 
 def stack_requests(loaded: LoadedConfig) -> StackRequests:
     """Sum a stack's deployments by region and usage name."""
     units: dict[Key, int] = defaultdict(int)
+    defaults: dict[Key, set[int | None]] = defaultdict(set)
     for index in range(len(loaded.config.accounts)):
         args = account_args(loaded, index)
         for dep in args.deployments:
-            units[(args.location, usage_name(dep.model_name, dep.sku_name))] += requested_units(
-                dep.model_name, dep.sku_name, dep.capacity
-            )
-    return StackRequests(loaded.stack, loaded.config.subscription_id.lower(), dict(units))
+            key = quota_key(dep.model_name, dep.sku_name, dep.model_version, args.location)
+            units[key] += requested_units(dep.model_name, dep.sku_name, dep.capacity)
+            defaults[key].add(default_limit(dep.model_name, dep.sku_name))
+    # A pool several models share has a catalog default only when they all state the same one.
+    return StackRequests(
+        loaded.stack,
+        loaded.config.subscription_id.lower(),
+        dict(units),
+        {key: next(iter(values)) if len(values) == 1 else None for key, values in defaults.items()},
+    )
 
 
 def repository_requests(root: Path, refs: list[StackRef] | None = None) -> list[StackRequests]:

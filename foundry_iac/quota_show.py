@@ -11,15 +11,15 @@ from .stacks import StackRef
 
 def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None) -> list[dict]:
     """One row per subscription, region and usage name the stacks request: limit, use, requests, headroom."""
-    from policies.quota import default_limit
-
     requests = repository_requests(root, refs)
     grouped: dict[tuple[str, Key], dict[str, int]] = defaultdict(dict)
+    defaults: dict[tuple[str, Key], set[int | None]] = defaultdict(set)
     for req in requests:
         if subscription and req.subscription != subscription.lower():
             continue
         for key, units in req.units.items():
             grouped[(req.subscription, key)][req.stack] = units
+            defaults[(req.subscription, key)].add(req.defaults.get(key))
     rows = []
     snapshots: dict[str, tuple] = {}
     for (sub, (region, usage)), by_stack in sorted(grouped.items()):
@@ -27,8 +27,8 @@ def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None
             snapshots[sub] = snapshot_for(root, sub)
         snapshot, display = snapshots[sub]
         entry = snapshot.limit(region, usage) if snapshot else None
-        model, sku = usage.split(".", 2)[2], usage.split(".", 2)[1]
-        limit = int(entry.limit) if entry else default_limit(model, sku)
+        default = next(iter(defaults[(sub, (region, usage))])) if len(defaults[(sub, (region, usage))]) == 1 else None
+        limit = int(entry.limit) if entry else default
         source = (
             f"{display} ({snapshot.synced_at})"
             if entry

@@ -53,10 +53,25 @@ class QuotaSnapshot(_Model):
     endpoint: str
     regions: dict[str, RegionSnapshot]
 
-    def limit(self, region: str, usage_name: str) -> UsageEntry | None:
-        """The usage entry of a region, or None when the region or usage was not synced."""
-        snap = self.regions.get(region)
-        return snap.usages.get(usage_name) if snap else None
+    def limit(self, scope: str, usage_name: str) -> UsageEntry | None:
+        """The usage entry of a quota scope, or None when it was not synced.
+
+        A region scope reads that region. A pooled scope (`dataZone:EU`, `subscription`) is one pool that
+        Azure reports in every region it covers, so the first synced region that reports it is read.
+        """
+        snap = self.regions.get(scope)
+        if snap is not None:
+            return snap.usages.get(usage_name)
+        if scope == "subscription":
+            covered = sorted(self.regions)
+        elif scope.startswith("dataZone:"):
+            from components.catalog import load_catalog
+
+            zone = scope.split(":", 1)[1]
+            covered = sorted(r for r in self.regions if load_catalog().data_zone(r) == zone)
+        else:
+            return None
+        return next((self.regions[r].usages[usage_name] for r in covered if usage_name in self.regions[r].usages), None)
 
 
 def snapshot_path(root: Path, subscription: str) -> Path:

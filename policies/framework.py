@@ -39,10 +39,16 @@ class Resource:
 
 @dataclass(frozen=True)
 class Finding:
-    """One violation a check found; `resource` None means the whole stack."""
+    """One violation a check found; `resource` None means the whole stack.
+
+    `advisory` marks a warning inside a mandatory policy (e.g. a retirement within the warning window).
+    CrossGuard has one enforcement level per policy, so such findings are not reported to it (they would
+    block `pulumi up`); they reach the observer, which the offline gate reports as advisory.
+    """
 
     message: str
     resource: Resource | None = None
+    advisory: bool = False
 
 
 ResourceCheck = Callable[[Resource, Mapping[str, Any]], Iterable[Finding]]
@@ -50,13 +56,18 @@ StackCheck = Callable[[list[Resource], Mapping[str, Any]], Iterable[Finding]]
 
 
 class Observer(Protocol):
-    """Told about findings a valid waiver exempted."""
+    """Told about findings a valid waiver exempted, and about advisory findings."""
 
     def waived(self, policy: str, finding: Finding, waiver: Waiver) -> None: ...
+
+    def advisory(self, policy: str, finding: Finding) -> None: ...
 
 
 class _Silent:
     def waived(self, policy: str, finding: Finding, waiver: Waiver) -> None:
+        return None
+
+    def advisory(self, policy: str, finding: Finding) -> None:
         return None
 
 
@@ -116,6 +127,8 @@ def _report(
         valid = next((w for w in waivers if w.matches(name, urn) and not w.expired(on)), None)
         if valid is not None:
             _observer.waived(spec.id, finding, valid)
+        elif finding.advisory:
+            _observer.advisory(spec.id, finding)
         else:
             report(finding.message, urn)
     for waiver in waivers:

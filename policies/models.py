@@ -44,10 +44,10 @@ def check_approved(resources: list[Resource], config: Mapping[str, Any]) -> Iter
                 f"(approved: {', '.join(approved[dep.model])})",
                 dep.resource,
             )
-        if dep.region is not None and not cat.offered_in(dep.model, dep.sku, dep.region):
-            offer = entry.offer(dep.sku)
-            where = f"only in {', '.join(offer.regions)}" if offer and offer.regions else "not at all"
-            offered = ", ".join(o.sku for o in entry.offers)
+        if dep.region is not None and not cat.offered_in(dep.model, dep.sku, dep.region, dep.version):
+            offer = entry.offer(dep.sku, dep.version)
+            where = f"only in {', '.join(offer.regions)}" if offer and offer.regions != "all" else "not at all"
+            offered = ", ".join(sorted({o.sku for o in entry.offers if o.covers(dep.version)}))
             yield Finding(
                 f"{dep.label}: the catalog offers {dep.model} as {dep.sku} {where}, not in {dep.region} "
                 f"(offered types: {offered})",

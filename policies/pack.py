@@ -6,6 +6,7 @@ from pulumi_policy import Policy
 
 from .cost import cost_budget, deployment_cost_ceiling
 from .enterprise import cmk_required, diagnostics_enabled, private_endpoint_required
+from .lifecycle import model_lifecycle
 from .models import approved_models, content_filter, model_version_pinned
 from .quota import deployments_per_account, quota_capacity
 from .residency import allowed_regions, residency_deployment_type
@@ -17,6 +18,7 @@ POLICIES: list[Policy] = [
     allowed_regions,
     residency_deployment_type,
     approved_models,
+    model_lifecycle,
     model_version_pinned,
     content_filter,
     cost_budget,

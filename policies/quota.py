@@ -20,7 +20,10 @@ MAX_DEPLOYMENTS = 32
 
 @dataclass(frozen=True)
 class QuotaLine:
-    """Requested quota units of this stack for one region and usage name, against its effective limit."""
+    """Requested quota units of this stack for one quota scope and usage name, against its effective limit.
+
+    `region` is the scope Azure pools the quota in: a region name, `dataZone:EU|US` or `subscription`.
+    """
 
     region: str
     usage_name: str
@@ -37,15 +40,25 @@ def requested_units(model: str, sku: str, capacity: int) -> int:
     return capacity * entry.tpm_per_unit // QUOTA_UNIT_TPM
 
 
-def usage_name(model: str, sku: str) -> str:
-    """The quota usage name a deployment of `model` as `sku` counts against."""
+def usage_name(model: str, sku: str, version: str | None = None) -> str:
+    """The quota usage name a deployment of `model` as `sku` counts against, as Azure spells it.
+
+    Provisioned types count against one pool per deployment type (e.g. OpenAI.GlobalProvisionedManaged),
+    shared by every model of that quota family; pay-per-token types count per model.
+    """
     entry = catalog().models.get(model)
-    family = entry.quota_family if entry else "AIServices"
-    return f"{family}.{sku}.{model}"
+    if entry is None:
+        return f"AIServices.{sku}" if is_provisioned(sku) else f"AIServices.{sku}.{model}"
+    return entry.usage_name(model, sku, version)
+
+
+def quota_key(model: str, sku: str, version: str | None, region: str) -> tuple[str, str]:
+    """(scope, usage name) a deployment is counted under: the one key the gate, ledger and `quota show` use."""
+    return catalog().quota_scope(model, sku, region, version), usage_name(model, sku, version)
 
 
 def default_limit(model: str, sku: str) -> int | None:
-    """The catalog's documented default limit in quota units, when it has one."""
+    """The catalog's documented default limit in quota units, when it has one (PTU pools have none)."""
     entry = catalog().models.get(model)
     if entry is None or entry.default_quota_tpm is None or is_provisioned(sku):
         return None
@@ -54,7 +67,7 @@ def default_limit(model: str, sku: str) -> int | None:
 
 @dataclass(frozen=True)
 class Limit:
-    """The limit of one region and usage name, where it came from, and what other stacks already take."""
+    """The limit of one scope and usage name, where it came from, and what other stacks already take."""
 
     value: int | None
     source: str
@@ -75,13 +88,15 @@ def effective_limit(region: str, usage: str, model: str, sku: str, config: Mappi
 
 
 def quota_ledger(views: list[DeploymentView], config: Mapping[str, Any]) -> list[QuotaLine]:
-    """Requested units summed per region and usage name, with their effective limit."""
+    """Requested units summed per quota scope and usage name, with their effective limit."""
     grouped: dict[tuple[str, str], list[DeploymentView]] = defaultdict(list)
     for dep in views:
-        grouped[(dep.region or "unknown", usage_name(dep.model, dep.sku))].append(dep)
+        grouped[quota_key(dep.model, dep.sku, dep.version, dep.region or "unknown")].append(dep)
     lines = []
     for (region, usage), deps in sorted(grouped.items()):
-        limit = effective_limit(region, usage, deps[0].model, deps[0].sku, config)
+        defaults = {default_limit(d.model, d.sku) for d in deps}
+        model = deps[0].model if len(defaults) == 1 else ""
+        limit = effective_limit(region, usage, model, deps[0].sku, config)
         requested = sum(requested_units(d.model, d.sku, d.capacity) for d in deps)
         lines.append(QuotaLine(region, usage, requested, limit, tuple(deps)))
     return lines
@@ -90,9 +105,10 @@ def quota_ledger(views: list[DeploymentView], config: Mapping[str, Any]) -> list
 def check_capacity_rules(dep: DeploymentView) -> Iterable[str]:
     """Provisioned capacity respects the model's minimum and step."""
     entry = catalog().models.get(dep.model)
-    if entry is None or not is_provisioned(dep.sku) or entry.provisioned is None:
+    rules = entry.ptu_rules(dep.sku, dep.version) if entry is not None and is_provisioned(dep.sku) else None
+    if rules is None:
         return
-    minimum, step = entry.provisioned.rules_for(dep.sku)
+    minimum, step = rules
     if dep.capacity < minimum:
         yield f"{dep.capacity} PTU is below the minimum of {minimum} PTU for {dep.model} on {dep.sku}"
     elif dep.capacity % step:
@@ -151,7 +167,8 @@ QUOTA = PolicySpec(
     properties={
         "limits": {
             "type": "object",
-            "description": "region -> usage name -> limit in units of 1,000 TPM",
+            "description": "quota scope (a region, dataZone:EU|US, or subscription) -> usage name -> limit in "
+            "quota units (1,000 TPM; PTU for provisioned pools)",
             "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         }
     },

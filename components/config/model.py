@@ -132,7 +132,7 @@ class DeploymentConfig(_Model):
         if value not in names:
             raise custom_error(
                 "unknown_model",
-                f"unknown model {value!r}{then(suggest(value, names), 'catalog models: ' + ', '.join(names))}",
+                f"unknown model {value!r}{then(suggest(value, names), 'the models are listed in components/catalog.json')}",
             )
         return value
 
