@@ -114,7 +114,9 @@ class Offer(_Strict):
     regions: list[str] | Literal["all"] = Field(description="'all' = every region of the catalog")
     usage_name: str = Field(alias="usageName", min_length=3, description="quota usage name as Azure spells it")
     quota_scope: QuotaScope = Field(
-        default="region", alias="quotaScope", description="where Azure pools this quota: per region, data zone or subscription"
+        default="region",
+        alias="quotaScope",
+        description="where Azure pools this quota: per region, data zone or subscription",
     )
     minimum: PositiveInt | None = None
     step: PositiveInt | None = None

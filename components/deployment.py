@@ -16,6 +16,8 @@ from .args import ModelDeploymentArgs
 from .tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
 
 DEPLOYMENT_TYPE = "azure-native:cognitiveservices:Deployment"
+# Azure refuses to change a deployment's model in place (CannotChangeDeploymentModel): replace instead.
+MODEL_IDENTITY_PATHS = ["properties.model.format", "properties.model.name"]
 
 
 def deployment_properties(args: ModelDeploymentArgs) -> dict:
@@ -34,9 +36,12 @@ class ModelDeployment(cognitiveservices.Deployment):
 
     def __init__(self, name: str, args: ModelDeploymentArgs, opts: pulumi.ResourceOptions | None = None):
         provenance.record(DEPLOYMENT_TYPE, name, args.source)
+        # The Azure name is explicit, so the new deployment can only be created once the old one is gone:
+        # delete before replace (Pulumi's default, create first, would collide on the name).
+        replace = pulumi.ResourceOptions(replace_on_changes=MODEL_IDENTITY_PATHS, delete_before_replace=True)
         super().__init__(
             name,
-            opts=opts,
+            opts=pulumi.ResourceOptions.merge(opts, replace),
             account_name=args.account_name,
             resource_group_name=args.resource_group_name,
             deployment_name=args.deployment_name,

@@ -30,6 +30,10 @@ LOCKED = (
     "the lock in a reviewed change first"
 )
 
+DELETE_FIRST = (
+    "The deployment name is pinned, so Pulumi deletes the old deployment before it creates the new one "
+    "(delete-before-replace): expect downtime for the minutes Azure takes to create it"
+)
 # Properties whose change makes Azure (and Pulumi) delete and re-create the resource.
 REPLACE_ON = {
     DEPLOYMENT: {
@@ -119,6 +123,38 @@ def _brief(resource: dict) -> dict:
     }
 
 
+def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | None) -> dict[tuple, int]:
+    """Units held while a change runs: Pulumi creates added deployments before it deletes removed ones.
+
+    A deployment renamed (or moved to a new name with a new model) exists twice during `pulumi up`, so
+    the scope holds the old units plus the new ones until the old deployment is deleted.
+    """
+    from policies.quota import quota_key, requested_units
+
+    if after is None:
+        return {}
+    regions = {
+        str(r["props"].get("accountName")): str(r["props"].get("location"))
+        for r in after.get("resources", [])
+        if r["type"] == ACCOUNT
+    }
+    subscription = next((q["subscription"] for q in after.get("quota", [])), "")
+    extra: dict[tuple, int] = {}
+    for r in added:
+        if r["type"] != DEPLOYMENT:
+            continue
+        props = r["props"]
+        model = (props.get("properties") or {}).get("model") or {}
+        sku = props.get("sku") or {}
+        region = regions.get(str(props.get("accountName")), "unknown")
+        scope, usage = quota_key(str(model.get("name")), str(sku.get("name")), model.get("version"), region)
+        key = (subscription, scope, usage)
+        extra[key] = extra.get(key, 0) + requested_units(
+            str(model.get("name")), str(sku.get("name")), int(sku.get("capacity", 0))
+        )
+    return {key: q_old.get(key, 0) + units for key, units in extra.items()}
+
+
 def _violation_key(v: dict) -> tuple:
     return v["policy"], v["urn"], v["message"]
 
@@ -134,8 +170,11 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
         if not changes:
             continue
         kind = new[urn]["type"]
-        replace = any(c["path"] in REPLACE_ON.get(kind, set()) for c in changes)
+        replace_paths = REPLACE_ON.get(kind, set()) | set(new[urn].get("replace_on_changes", []))
+        replace = any(c["path"] in replace_paths for c in changes)
         warning = DOWNTIME.get(kind) if replace else None
+        if replace and new[urn].get("delete_before_replace"):
+            warning = f"{warning}. {DELETE_FIRST}" if warning else DELETE_FIRST
         if replace and kind in (DEPLOYMENT, PROJECT) and _under_lock(new[urn], locked):
             warning = f"{warning}. {LOCKED}" if warning else LOCKED
         changed.append({**_brief(new[urn]), "changes": changes, "replace": replace, "warning": warning})
@@ -149,18 +188,18 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
         }
 
     q_old, q_new = quota(before), quota(after)
-    quota_rows = [
-        {
-            "subscription": k[0],
-            "region": k[1],
-            "usage_name": k[2],
-            "before": q_old.get(k, 0),
-            "after": q_new.get(k, 0),
-            "delta": q_new.get(k, 0) - q_old.get(k, 0),
-        }
-        for k in sorted(set(q_old) | set(q_new))
-        if q_old.get(k, 0) != q_new.get(k, 0)
-    ]
+    added = [new[u] for u in new if u not in old]
+    peak = transient_quota(q_old, added, after)
+    quota_rows = []
+    for k in sorted(set(q_old) | set(q_new) | set(peak)):
+        b, a = q_old.get(k, 0), q_new.get(k, 0)
+        top = peak.get(k, b)
+        if b == a and top <= max(a, b):
+            continue
+        row = {"subscription": k[0], "region": k[1], "usage_name": k[2], "before": b, "after": a, "delta": a - b}
+        if top > max(a, b):
+            row["transient_peak"] = top
+        quota_rows.append(row)
     v_old = {_violation_key(v): v for v in (before or {}).get("violations", []) if not v["waived"]}
     v_new = {_violation_key(v): v for v in (after or {}).get("violations", []) if not v["waived"]}
     status = (

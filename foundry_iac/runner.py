@@ -46,9 +46,16 @@ class RecordedResource:
     protect: bool
     custom: bool
     source: SourceLocation | None = None
+    replace_on_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
 
     def as_report(self) -> dict:
-        """The report shape of DESIGN.md (plus protect and source)."""
+        """The report shape of DESIGN.md (plus protect, source, and replacement options where set)."""
+        options: dict = {}
+        if self.replace_on_changes:
+            options["replace_on_changes"] = self.replace_on_changes
+        if self.delete_before_replace:
+            options["delete_before_replace"] = True
         return {
             "urn": self.urn,
             "type": self.type,
@@ -58,6 +65,7 @@ class RecordedResource:
             "dependencies": self.dependencies,
             "protect": self.protect,
             "source": {"file": self.source.file, "line": self.source.line} if self.source else None,
+            **options,
         }
 
 
@@ -112,6 +120,8 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             dependencies=sorted(set(request.dependencies)),
             protect=bool(request.protect),
             custom=bool(request.custom),
+            replace_on_changes=sorted(request.replaceOnChanges),
+            delete_before_replace=bool(request.deleteBeforeReplace),
         )
         with self.lock:
             self.records[response.urn] = record

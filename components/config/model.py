@@ -130,10 +130,8 @@ class DeploymentConfig(_Model):
     def _known_model(cls, value: str) -> str:
         names = sorted(load_catalog().models)
         if value not in names:
-            raise custom_error(
-                "unknown_model",
-                f"unknown model {value!r}{then(suggest(value, names), 'the models are listed in components/catalog.json')}",
-            )
+            where = "the models are listed in components/catalog.json"
+            raise custom_error("unknown_model", f"unknown model {value!r}{then(suggest(value, names), where)}")
         return value
 
     @property

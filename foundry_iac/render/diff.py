@@ -47,7 +47,10 @@ def render_diff_text(report: dict) -> str:
             f"ceiling {_money(cost['monthly_ceiling']['delta'])}/month"
         )
         for q in s["quota"]:
-            out.append(f"  quota {q['region']} {q['usage_name']}: {q['before']} -> {q['after']} ({q['delta']:+d})")
+            peak = f", {q['transient_peak']} while the change runs" if "transient_peak" in q else ""
+            out.append(
+                f"  quota {q['region']} {q['usage_name']}: {q['before']} -> {q['after']} ({q['delta']:+d}){peak}"
+            )
         for v in s["violations"]["introduced"]:
             out.append(f"  NEW {v['enforcement']} {v['policy']}: {v['message']}")
         for v in s["violations"]["resolved"]:
@@ -111,9 +114,16 @@ def render_diff_markdown(report: dict) -> str:
             f"({_money(cost['monthly_ceiling']['delta'])})",
         ]
         if s["quota"]:
-            out += ["", "| quota (1,000 TPM units) | region | before | after | delta |", "|---|---|---:|---:|---:|"]
+            out += [
+                "",
+                "| quota (1,000 TPM units) | region | before | after | delta | during the change |",
+                "|---|---|---:|---:|---:|---:|",
+            ]
             for q in s["quota"]:
-                out.append(f"| `{q['usage_name']}` | {q['region']} | {q['before']} | {q['after']} | {q['delta']:+d} |")
+                peak = q.get("transient_peak", max(q["before"], q["after"]))
+                out.append(
+                    f"| `{q['usage_name']}` | {q['region']} | {q['before']} | {q['after']} | {q['delta']:+d} | {peak} |"
+                )
         if s["violations"]["introduced"] or s["violations"]["resolved"]:
             out += ["", "| | policy | message |", "|---|---|---|"]
             for v in s["violations"]["introduced"]:
