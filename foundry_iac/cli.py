@@ -56,6 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
     prices_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
     prices_sync.add_argument("--endpoint", default=None, help="Retail Prices API URL (default the public one)")
     prices_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    catalog = sub.add_parser("catalog", help="the model catalog").add_subparsers(
+        dest="catalog_command", required=True, parser_class=_Parser
+    )
+    catalog_sync = catalog.add_parser(
+        "sync", help="merge versions, lifecycle, offers and usage names from Azure's Models API into the catalog"
+    )
+    catalog_sync.add_argument("--subscription", required=True, help="subscription id")
+    catalog_sync.add_argument("--region", required=True, nargs="+", dest="regions", metavar="REGION")
+    catalog_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
+    catalog_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
+    catalog_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     quota = sub.add_parser("quota", help="quota snapshots and headroom").add_subparsers(
         dest="quota_command", required=True, parser_class=_Parser
     )
@@ -219,7 +230,49 @@ def cmd_quota(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"plan": cmd_plan, "check": cmd_check, "diff": cmd_diff, "prices": cmd_prices, "quota": cmd_quota}
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """foundry-iac catalog sync."""
+    import re
+
+    from components.catalog import CATALOG_PATH
+
+    from .catalog_sync import CatalogSyncError, render_result, sync_catalog
+    from .quota_sync import ARM_ENDPOINT
+
+    if not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
+        raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
+    catalog = Path(args.catalog) if args.catalog else CATALOG_PATH
+    if not catalog.is_file():
+        raise UsageError(f"--catalog {args.catalog}: no such file")
+    from azure.identity import DefaultAzureCredential
+
+    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    try:
+        result = sync_catalog(
+            catalog,
+            args.subscription,
+            args.regions,
+            credential,
+            args.endpoint or ARM_ENDPOINT,
+            progress=lambda line: print(line, file=sys.stderr),
+            dry_run=args.dry_run,
+        )
+    except CatalogSyncError as exc:
+        raise UsageError(f"catalog sync: {exc}; {catalog} was not changed") from None
+    finally:
+        credential.close()
+    sys.stdout.write(render_result(result, args.catalog or "components/catalog.json", args.dry_run))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "plan": cmd_plan,
+    "check": cmd_check,
+    "diff": cmd_diff,
+    "prices": cmd_prices,
+    "quota": cmd_quota,
+    "catalog": cmd_catalog,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,7 @@ class QuotaSyncError(Exception):
     """Azure could not be read or answered nonsense; nothing was written."""
 
 
-def _client(
+def make_client(
     credential: TokenCredential, subscription: str, endpoint: str, verify: str | bool | None, retry_backoff: float
 ) -> CognitiveServicesManagementClient:
     kwargs: dict = {"retry_total": 4, "retry_backoff_factor": retry_backoff}
@@ -42,12 +42,13 @@ def _client(
     )
 
 
-def _explain(exc: Exception, subscription: str, region: str) -> QuotaSyncError:
+def explain(exc: Exception, subscription: str, region: str, what: str = "quota") -> QuotaSyncError:
+    """A one-line explanation of a failed read (auth, malformed answer, HTTP error, network)."""
     status = getattr(exc, "status_code", None)
     if isinstance(exc, ClientAuthenticationError) or status in (401, 403):
         verb = "denied" if status == 403 else "not authenticated"
         return QuotaSyncError(
-            f"Azure {verb} reading quota of subscription {subscription} in {region} (HTTP {status}): sign in "
+            f"Azure {verb} reading {what} of subscription {subscription} in {region} (HTTP {status}): sign in "
             f"(az login, or OIDC in CI) and grant the identity the {USAGES_READER} role at subscription scope"
         )
     if (
@@ -114,12 +115,12 @@ def sync_quota(
         "endpoint": endpoint,
         "regions": {},
     }
-    with _client(credential, subscription, endpoint, verify, retry_backoff) as client:
+    with make_client(credential, subscription, endpoint, verify, retry_backoff) as client:
         for index, region in enumerate(regions, 1):
             try:
                 data["regions"][region] = read_region(client, region)
             except (AzureError, ValueError, TypeError, KeyError, AttributeError) as exc:
-                raise _explain(exc, subscription, region) from None
+                raise explain(exc, subscription, region) from None
             if progress:
                 snap = data["regions"][region]
                 progress(

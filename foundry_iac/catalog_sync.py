@@ -1,0 +1,293 @@
+"""`foundry-iac catalog sync`: merge what Azure's Models API says into the model catalog.
+
+For each region it reads `GET /subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{region}/models`
+through azure-mgmt-cognitiveservices (`models.list`, paged) with the same client and credential as
+`quota sync`, then merges versions, lifecycle status and dates, replacements, offers per region, quota
+usage names and PTU capacity rules into catalog.json. The result is validated before it is written,
+atomically; a failing, partial or malformed answer writes nothing. A model Azure lists that the catalog
+lacks is added without a price: it stays unpriced (never free) until `prices sync` or a person prices it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from azure.core.credentials import TokenCredential
+from azure.core.exceptions import AzureError
+
+from components.catalog import DEPLOYMENT_TYPES, CatalogError, is_provisioned, parse_catalog
+
+from .prices_sync import write_json_atomically
+from .quota_sync import ARM_ENDPOINT, QuotaSyncError, explain, make_client
+
+# The Models API spells the docs' Deprecated (no new deployments) `Deprecating`, and Retired `Deprecated`.
+API_STATUS = {
+    "Preview": "Preview",
+    "GenerallyAvailable": "GenerallyAvailable",
+    "Stable": "GenerallyAvailable",
+    "Legacy": "Legacy",
+    "Deprecating": "Deprecated",
+    "Deprecated": "Retired",
+}
+
+
+class CatalogSyncError(Exception):
+    """Azure could not be read, answered nonsense, or the merged catalog would be invalid; nothing written."""
+
+
+@dataclass
+class SyncResult:
+    """The merged catalog data and what changed, one line each."""
+
+    catalog: dict
+    changes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _date(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return dt.date.fromisoformat(str(value)[:10]).isoformat()
+
+
+def read_models(client, region: str) -> list[dict]:
+    """The models Azure offers in one region, as plain data (every page)."""
+    out = []
+    for entry in client.models.list(region):
+        model = entry.model
+        if model is None or not model.name or not model.format:
+            raise ValueError(f"a model without a name or format: {entry.as_dict()}")
+        replacement = model.replacement_config
+        out.append(
+            {
+                "name": model.name,
+                "format": model.format,
+                "version": model.version or "",
+                "status": model.lifecycle_status,
+                "default": bool(model.is_default_version),
+                "retirement": _date(model.deprecation.inference if model.deprecation else None),
+                "replacement": (
+                    f"{replacement.target_model_name} {replacement.target_model_version or ''}".strip()
+                    if replacement and replacement.target_model_name
+                    else None
+                ),
+                "skus": [
+                    {
+                        "name": sku.name,
+                        "usageName": sku.usage_name,
+                        "deprecation": _date(sku.deprecation_date),
+                        "minimum": sku.capacity.minimum if sku.capacity else None,
+                        "maximum": sku.capacity.maximum if sku.capacity else None,
+                        "step": sku.capacity.step if sku.capacity else None,
+                    }
+                    for sku in model.skus or []
+                ],
+            }
+        )
+        if not out[-1]["version"]:
+            raise ValueError(f"model {model.name} has no version")
+        if out[-1]["status"] is not None and out[-1]["status"] not in API_STATUS:
+            raise ValueError(f"model {model.name} has an unknown lifecycleStatus {out[-1]['status']!r}")
+    return out
+
+
+def fetch_models(
+    subscription: str,
+    regions: list[str],
+    credential: TokenCredential,
+    endpoint: str = ARM_ENDPOINT,
+    verify: str | bool | None = None,
+    progress: Callable[[str], None] | None = None,
+    retry_backoff: float = 0.8,
+) -> dict[str, list[dict]]:
+    """Every region's models; CatalogSyncError when any region cannot be read whole."""
+    answers: dict[str, list[dict]] = {}
+    with make_client(credential, subscription, endpoint, verify, retry_backoff) as client:
+        for index, region in enumerate(regions, 1):
+            try:
+                answers[region] = read_models(client, region)
+            except (AzureError, ValueError, TypeError, AttributeError) as exc:
+                raise CatalogSyncError(str(explain(exc, subscription, region, "models"))) from None
+            if progress:
+                progress(f"[{index}/{len(regions)}] {region}: {len(answers[region])} model versions")
+    return answers
+
+
+def _source(region: str, today: dt.date) -> str:
+    return f"Azure Models API (models.list, {region}), synced {today.isoformat()}"
+
+
+def _confirm(entry: dict, *fields: str) -> None:
+    entry["unverified"] = [u for u in entry.get("unverified", []) if u.split(":")[0].split(" ")[0] not in fields]
+
+
+def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> SyncResult:
+    """Merge the Models API's answers into catalog data (a copy); say what changed."""
+    cat = copy.deepcopy(raw)
+    result = SyncResult(cat)
+    changes = result.changes
+    for region in sorted(answers):
+        if region not in cat["regions"]:
+            cat["regions"][region] = {"dataZone": None}
+            changes.append(f"new region {region} (data zone unknown: set dataZone in the catalog if it has one)")
+    for region, models in sorted(answers.items()):
+        source, asof = _source(region, today), today.isoformat()
+        seen: dict[str, set[tuple[str, str]]] = {}
+        for item in sorted(models, key=lambda m: (m["name"], m["version"])):
+            name, version = item["name"], item["version"]
+            entry = cat["models"].get(name)
+            if entry is None:
+                entry = cat["models"][name] = {
+                    "format": item["format"],
+                    "quotaFamily": "OpenAI" if item["format"] == "OpenAI" else "AIServices",
+                    "tpmPerUnit": 1000,
+                    "registrationRequired": False,
+                    "defaultVersion": version,
+                    "versions": {},
+                    "offers": [],
+                    "defaultQuotaTpm": None,
+                    "prices": {},
+                    "ptuHour": {},
+                    "source": source,
+                }
+                changes.append(
+                    f"new model {name} ({item['format']}): unpriced until `prices sync` or a person prices it"
+                )
+            status = API_STATUS.get(item["status"] or "", "GenerallyAvailable")
+            deprecations = sorted(s["deprecation"] for s in item["skus"] if s["deprecation"])
+            facts = {
+                "status": status,
+                "deprecation": deprecations[0] if deprecations else None,
+                "retirement": item["retirement"],
+                "replacement": item["replacement"],
+            }
+            known = entry["versions"].get(version)
+            if known is None:
+                entry["versions"][version] = {**facts, "source": source, "asOf": asof, "unverified": []}
+                changes.append(f"new version {name} {version} ({status})")
+            else:
+                if known["status"] != status:
+                    changes.append(f"lifecycle {name} {version}: {known['status']} -> {status}")
+                for key in ("deprecation", "retirement", "replacement"):
+                    if facts[key] is not None and known.get(key) != facts[key]:
+                        changes.append(f"{key} {name} {version}: {known.get(key)} -> {facts[key]}")
+                        known[key] = facts[key]
+                known["status"] = status
+                known["source"], known["asOf"] = source, asof
+                _confirm(known, "whether", "retirement", "deprecation")
+            if item["default"] and entry["defaultVersion"] != version:
+                changes.append(f"default version {name}: {entry['defaultVersion']} -> {version}")
+                entry["defaultVersion"] = version
+            for sku in item["skus"]:
+                if sku["name"] not in DEPLOYMENT_TYPES:
+                    result.skipped.append(f"{name} {version}: deployment type {sku['name']!r} is not modelled")
+                    continue
+                seen.setdefault(name, set()).add((sku["name"], version))
+                _merge_offer(entry, name, version, region, sku, source, asof, changes)
+        # Offers the catalog lists in this region by name that Azure no longer lists there.
+        for name, entry in sorted(cat["models"].items()):
+            for offer in entry["offers"]:
+                if offer["regions"] == "all" or region not in offer["regions"]:
+                    continue
+                versions = offer.get("versions") or list(entry["versions"])
+                if not any((offer["sku"], v) in seen.get(name, set()) for v in versions):
+                    offer["regions"] = [r for r in offer["regions"] if r != region]
+                    changes.append(f"offer lost {name} {offer['sku']} in {region}")
+    return result
+
+
+def _merge_offer(
+    entry: dict, name: str, version: str, region: str, sku: dict, source: str, asof: str, changes: list[str]
+) -> None:
+    offer = next(
+        (o for o in entry["offers"] if o["sku"] == sku["name"] and (not o.get("versions") or version in o["versions"])),
+        None,
+    )
+    usage = sku["usageName"]
+    if offer is None:
+        offer = {
+            "sku": sku["name"],
+            "regions": [region],
+            "usageName": usage or (f"{entry['quotaFamily']}.{sku['name']}.{name}"),
+            "quotaScope": "region",
+            "source": source,
+            "asOf": asof,
+            "unverified": [] if usage else ["usageName"],
+        }
+        if is_provisioned(sku["name"]):
+            if sku["minimum"] and sku["step"]:
+                offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
+            else:
+                offer["unverified"] += ["minimum", "step"]
+        entry["offers"].append(offer)
+        changes.append(f"offer gained {name} {sku['name']} in {region}")
+        return
+    if offer["regions"] != "all" and region not in offer["regions"]:
+        offer["regions"] = sorted([*offer["regions"], region])
+        changes.append(f"offer gained {name} {sku['name']} in {region}")
+    if usage and offer["usageName"] != usage:
+        changes.append(f"usage name corrected {name} {sku['name']}: {offer['usageName']} -> {usage}")
+        offer["usageName"] = usage
+    if usage:
+        _confirm(offer, "usageName")
+    if is_provisioned(sku["name"]) and sku["minimum"] and sku["step"]:
+        if (offer.get("minimum"), offer.get("step")) != (sku["minimum"], sku["step"]):
+            changes.append(
+                f"PTU rules {name} {sku['name']}: minimum/step {offer.get('minimum')}/{offer.get('step')} -> "
+                f"{sku['minimum']}/{sku['step']}"
+            )
+            offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
+        _confirm(offer, "minimum", "step")
+    if sku["maximum"] and offer.get("maximum") != sku["maximum"]:
+        offer["maximum"] = sku["maximum"]
+    offer["source"], offer["asOf"] = source, asof
+
+
+def sync_catalog(
+    catalog_path: Path,
+    subscription: str,
+    regions: list[str],
+    credential: TokenCredential,
+    endpoint: str = ARM_ENDPOINT,
+    verify: str | bool | None = None,
+    progress: Callable[[str], None] | None = None,
+    retry_backoff: float = 0.8,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+) -> SyncResult:
+    """Read every region, merge, validate, and (unless dry_run) write the catalog atomically."""
+    import json
+
+    try:
+        raw = json.loads(catalog_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CatalogSyncError(f"cannot read {catalog_path}: {exc}") from None
+    answers = fetch_models(subscription, regions, credential, endpoint, verify, progress, retry_backoff)
+    result = merge_models(raw, answers, today or dt.date.today())
+    try:
+        parse_catalog(result.catalog, str(catalog_path))
+    except CatalogError as exc:
+        raise CatalogSyncError(f"the merged catalog would be invalid: {exc}") from None
+    if not dry_run:
+        write_json_atomically(catalog_path, result.catalog)
+    return result
+
+
+def render_result(result: SyncResult, target: str, dry_run: bool) -> str:
+    """What catalog sync prints: one line per change, then what was skipped."""
+    verb = "would change" if dry_run else "changed"
+    lines = [f"catalog sync {verb} {target}: {len(result.changes)} change(s)"]
+    lines += [f"  {c}" for c in result.changes]
+    if result.skipped:
+        lines.append(f"{len(result.skipped)} answer(s) skipped:")
+        lines += [f"  {s}" for s in result.skipped]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["CatalogSyncError", "QuotaSyncError", "SyncResult", "merge_models", "sync_catalog"]
