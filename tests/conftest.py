@@ -31,9 +31,9 @@ config:
           version: "2024-11-20"
           type: DataZoneStandard
           capacity: 10
-        - model: gpt-4.1-mini
-          version: "2025-04-14"
-          type: Standard
+        - model: gpt-5.1
+          version: "2025-11-13"
+          type: DataZoneStandard
           capacity: 5
 """
 
@@ -79,9 +79,9 @@ BASE_POLICY_CONFIG = {
     "approved-models": {
         "approvedModels": {
             "gpt-4o": ["2024-11-20"],
-            "gpt-4.1-mini": ["2025-04-14"],
-            "grok-3": ["1"],
-            "DeepSeek-R1": ["1"],
+            "gpt-5.1": ["2025-11-13"],
+            "grok-4-1-fast-reasoning": ["1"],
+            "DeepSeek-V3.2": ["1"],
         }
     },
     "model-version-pinned": {},
@@ -151,3 +151,13 @@ ENTERPRISE_ACCOUNT = f"""\
 ENTERPRISE_STACK = TAGGED_STACK.replace(
     "  foundry-iac:accounts:\n", f"  foundry-iac:privateDns:\n    vnetIds: [{NET}]\n  foundry-iac:accounts:\n"
 ).replace("    - name: fdy-test\n", "    - name: fdy-test\n" + ENTERPRISE_ACCOUNT)
+
+
+TODAY = "2026-11-30"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test judges lifecycle and waivers on one fixed day (the injectable clock), not the real date."""
+    monkeypatch.setenv("FOUNDRY_IAC_TODAY", TODAY)
+    return TODAY

@@ -101,7 +101,7 @@ class DeploymentConfig(_Model):
         description="Deployment name (2-64 letters, digits, '_', '.', '-'); defaults to the model name.",
     )
     model: str = Field(
-        description="Model name from the catalog, e.g. gpt-4o, grok-3, DeepSeek-R1.",
+        description="Model name from the catalog, e.g. gpt-5.1, grok-4-1-fast-reasoning, DeepSeek-V3.2.",
         json_schema_extra=_catalog_enum("models"),
     )
     version: str | None = Field(

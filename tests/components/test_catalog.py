@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -9,26 +10,38 @@ import pytest
 from components.catalog import CATALOG_PATH, CatalogError, load_catalog, parse_catalog
 
 REQUIRED_MODELS = [
+    # retired, kept so a stack naming one gets a lifecycle message rather than "unknown model"
     "grok-3",
     "grok-3-mini",
-    "grok-4",
     "grok-4-fast-reasoning",
-    "grok-code-fast-1",
+    "grok-4-fast-non-reasoning",
     "DeepSeek-R1",
     "DeepSeek-R1-0528",
     "DeepSeek-V3-0324",
     "DeepSeek-V3.1",
     "MAI-DS-R1",
-    "gpt-4o",
-    "gpt-4o-mini",
-    "gpt-4.1",
-    "gpt-4.1-mini",
-    "gpt-5",
-    "gpt-5-mini",
     "o3",
     "o4-mini",
+    # current
+    "grok-4",
+    "grok-4-1-fast-reasoning",
+    "grok-4-1-fast-non-reasoning",
+    "grok-code-fast-1",
+    "grok-4.7",
+    "DeepSeek-V3.2",
+    "DeepSeek-V4-Pro",
+    "DeepSeek-V4-Flash",
+    "gpt-4o",
+    "gpt-4.1",
+    "gpt-5",
+    "gpt-5.1",
+    "gpt-5.4",
+    "gpt-5.5",
+    "gpt-5.6-sol",
     "text-embedding-3-large",
+    "model-router",
 ]
+TODAY = dt.date(2026, 11, 30)
 
 
 def raw() -> dict:
@@ -50,16 +63,63 @@ def test_every_price_has_a_source_and_a_date():
     for name, model in load_catalog().models.items():
         for family, price in model.prices.items():
             assert price.source and price.as_of, (name, family)
-        if model.provisioned:
-            for family, ptu in model.provisioned.ptu_hour.items():
-                assert ptu.source and ptu.as_of, (name, family)
+        for family, ptu in model.ptu_hour.items():
+            assert ptu.source and ptu.as_of, (name, family)
+
+
+def test_every_version_and_offer_has_a_source_and_a_date():
+    for name, model in load_catalog().models.items():
+        for version, entry in model.versions.items():
+            assert entry.source and entry.as_of, (name, version)
+        for offer in model.offers:
+            assert offer.source and offer.as_of and offer.usage_name, (name, offer.sku)
+
+
+@pytest.mark.parametrize(
+    "name,status",
+    [
+        ("grok-3", "Retired"),
+        ("DeepSeek-R1", "Retired"),
+        ("MAI-DS-R1", "Retired"),
+        ("o3", "Retired"),
+        ("gpt-4.1-nano", "Retired"),
+        ("gpt-4.1", "Deprecated"),
+        ("gpt-4o", "Legacy"),
+        ("gpt-5.1", "GenerallyAvailable"),
+        ("grok-4-1-fast-reasoning", "GenerallyAvailable"),
+        ("DeepSeek-V3.2", "GenerallyAvailable"),
+    ],
+)
+def test_default_version_status_on_2026_11_30(name, status):
+    model = load_catalog().models[name]
+    assert model.version(None).status_on(TODAY) == status
+
+
+def test_retired_versions_name_their_retirement_date_and_replacement():
+    grok3 = load_catalog().models["grok-3"].versions["1"]
+    assert grok3.retirement == dt.date(2026, 5, 1) and grok3.replacement == "grok-4"
+
+
+def test_a_date_that_passes_moves_the_status_on():
+    o3 = load_catalog().models["o3"].versions["2025-04-16"]
+    assert o3.status_on(dt.date(2026, 11, 18)) == "Deprecated"
+    assert o3.status_on(dt.date(2026, 11, 19)) == "Retired"
+
+
+def test_deprecation_after_retirement_is_rejected():
+    data = raw()
+    data["models"]["gpt-5.1"]["versions"]["2025-11-13"]["deprecation"] = "2099-01-01"
+    with pytest.raises(CatalogError, match="after retirement"):
+        parse_catalog(data, "catalog.json")
 
 
 def test_grok_data_zone_is_offered_in_us_regions_only():
     catalog = load_catalog()
-    assert catalog.offered_in("grok-3", "DataZoneStandard", "eastus2")
-    assert not catalog.offered_in("grok-3", "DataZoneStandard", "swedencentral")
-    assert all(catalog.data_zone(r) == "US" for r in catalog.models["grok-3"].offer("DataZoneStandard").regions)
+    for name in [n for n, m in catalog.models.items() if m.format == "xAI"]:
+        offer = catalog.models[name].offer("DataZoneStandard")
+        assert offer is None or all(catalog.data_zone(r) == "US" for r in offer.regions), name
+    assert catalog.offered_in("grok-4-1-fast-reasoning", "DataZoneStandard", "eastus2")
+    assert not catalog.offered_in("grok-4-1-fast-reasoning", "DataZoneStandard", "swedencentral")
 
 
 def test_deepseek_is_offered_only_on_global_types():
@@ -74,6 +134,26 @@ def test_usage_names_follow_the_azure_convention():
         catalog.models["DeepSeek-R1-0528"].usage_name("DeepSeek-R1-0528", "GlobalStandard")
         == "AIServices.GlobalStandard.DeepSeek-R1-0528"
     )
+    # Observed live without the hyphen (third-party, marked unverified in the catalog)
+    assert catalog.models["gpt-4.1"].usage_name("gpt-4.1", "GlobalStandard") == "OpenAI.GlobalStandard.gpt4.1"
+    assert "usageName" in catalog.models["gpt-4.1"].offer("GlobalStandard").unverified
+
+
+def test_provisioned_quota_is_one_pool_per_deployment_type():
+    catalog = load_catalog()
+    pools = {catalog.models[m].usage_name(m, "GlobalProvisionedManaged") for m in ("gpt-4o", "gpt-5.1", "gpt-5.4")}
+    assert pools == {"OpenAI.GlobalProvisionedManaged"}
+    assert catalog.models["DeepSeek-V3.2"].usage_name("DeepSeek-V3.2", "GlobalProvisionedManaged") == (
+        "AIServices.GlobalProvisionedManaged"
+    )
+
+
+def test_ptu_rules_follow_the_sizing_table():
+    catalog = load_catalog()
+    assert catalog.models["gpt-4o"].ptu_rules("GlobalProvisionedManaged") == (15, 5)
+    assert catalog.models["gpt-4o"].ptu_rules("ProvisionedManaged") == (50, 50)
+    assert catalog.models["gpt-4o-mini"].ptu_rules("ProvisionedManaged") == (25, 25)
+    assert catalog.models["DeepSeek-V3.2"].ptu_rules("GlobalProvisionedManaged") is None  # undocumented
 
 
 def test_reasoning_model_tpm_per_unit_is_one_thousand_unless_stated():
@@ -87,23 +167,36 @@ def test_a_price_without_source_is_rejected():
         parse_catalog(data, "catalog.json")
 
 
-def test_an_offer_without_a_price_is_rejected():
+@pytest.mark.parametrize("bad", [0, -1.5, None, "2.50", float("nan"), float("inf")])
+def test_a_price_must_be_a_positive_finite_number(bad):
     data = raw()
-    del data["models"]["gpt-4o"]["prices"]["dataZone"]
-    with pytest.raises(CatalogError, match="DataZoneStandard but has no dataZone token price"):
+    data["models"]["gpt-4o"]["prices"]["global"]["input"] = bad
+    with pytest.raises(CatalogError, match=r"models\.gpt-4o\.prices\.global\.input"):
         parse_catalog(data, "catalog.json")
 
 
-def test_a_provisioned_offer_needs_capacity_rules():
+def test_a_provisioned_offer_needs_capacity_rules_or_says_they_are_unverified():
     data = raw()
-    data["models"]["DeepSeek-R1"]["provisioned"] = None
-    with pytest.raises(CatalogError, match="no 'provisioned' rules"):
+    offer = next(o for o in data["models"]["gpt-4o"]["offers"] if o["sku"] == "GlobalProvisionedManaged")
+    del offer["minimum"], offer["step"]
+    with pytest.raises(CatalogError, match="no PTU minimum"):
         parse_catalog(data, "catalog.json")
+    offer["unverified"] = ["minimum", "step"]
+    assert parse_catalog(data, "catalog.json").models["gpt-4o"].ptu_rules("GlobalProvisionedManaged") is None
+
+
+def test_a_key_given_twice_in_the_catalog_file_is_refused(tmp_path):
+    from components.catalog import load_catalog as load
+
+    path = tmp_path / "catalog.json"
+    path.write_text(CATALOG_PATH.read_text().replace('"currency": "USD",', '"currency": "USD", "currency": "USD",'))
+    with pytest.raises(CatalogError, match="appears twice"):
+        load.__wrapped__(path)
 
 
 def test_an_offer_region_must_be_a_catalog_region():
     data = raw()
-    data["models"]["grok-3"]["offers"][1]["regions"].append("atlantis")
+    data["models"]["grok-4-1-fast-reasoning"]["offers"][1]["regions"].append("atlantis")
     with pytest.raises(CatalogError, match="unknown region 'atlantis'"):
         parse_catalog(data, "catalog.json")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.catalog import load_catalog
+from components.catalog import deployment_family, load_catalog
 from components.cost import (
     HOURS_PER_MONTH,
     MINUTES_PER_MONTH,
@@ -21,7 +21,7 @@ PAYG = [
     (name, offer.sku)
     for name, m in CAT.models.items()
     for offer in m.offers
-    if not offer.sku.endswith(("ProvisionedManaged", "Batch"))
+    if not offer.sku.endswith(("ProvisionedManaged", "Batch")) and deployment_family(offer.sku) in m.prices
 ]
 capacities = st.integers(min_value=1, max_value=10_000)
 tokens = st.integers(min_value=0, max_value=10**12)
@@ -88,7 +88,14 @@ def test_input_share_outside_zero_to_one_is_refused():
 
 
 @pytest.mark.parametrize(
-    "name,sku", [("gpt-4o", "GlobalBatch"), ("gpt-4o", "DeveloperTier"), ("o3", "GlobalProvisionedManaged")]
+    "name,sku",
+    [
+        ("gpt-4o", "GlobalBatch"),
+        ("gpt-4o", "DeveloperTier"),
+        ("DeepSeek-V4-Pro", "GlobalStandard"),
+        ("model-router", "GlobalStandard"),
+        ("grok-4-1-fast-reasoning", "GlobalProvisionedManaged"),
+    ],
 )
 def test_missing_price_is_an_error_never_zero(name, sku):
     with pytest.raises(MissingPriceError, match="in the catalog; add one"):

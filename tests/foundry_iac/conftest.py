@@ -71,5 +71,3 @@ def arm(tls):
 
 def endpoint(server: HTTPServer) -> str:
     return f"https://127.0.0.1:{server.port}"
-
-

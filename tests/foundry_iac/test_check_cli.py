@@ -15,7 +15,9 @@ from policies.waivers import TODAY_ENV
 from tests.conftest import ROOT
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
-GROK_DEPLOYMENT = '        - model: grok-3\n          version: "1"\n          type: {sku}\n          capacity: 10\n'
+GROK_DEPLOYMENT = (
+    '        - model: grok-4-1-fast-reasoning\n          version: "1"\n          type: {sku}\n          capacity: 10\n'
+)
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +41,9 @@ def prod_eu_with_grok(tmp_path: Path, sku: str) -> str:
 
 
 def grok_line(path: str) -> int:
-    return next(i for i, line in enumerate(Path(path).read_text().splitlines(), 1) if "model: grok-3" in line)
+    return next(
+        i for i, line in enumerate(Path(path).read_text().splitlines(), 1) if "model: grok-4-1-fast-reasoning" in line
+    )
 
 
 def test_check_over_the_example_stacks_passes(capsys):
@@ -55,8 +59,8 @@ def test_prod_us_passes_only_because_of_its_deepseek_waiver(capsys, tmp_path):
     (waived,) = [v for v in entry["violations"] if v["waived"]]
     assert all(v["enforcement"] == "advisory" for v in entry["violations"] if not v["waived"])
     assert code == 0 and entry["passed"] and waived["waived"]
-    assert waived["policy"] == "residency-deployment-type" and "DeepSeek-R1" in waived["message"]
-    assert waived["waiver"]["expires"] == "2027-03-31" and "Global deployment types only" in waived["waiver"]["reason"]
+    assert waived["policy"] == "residency-deployment-type" and "DeepSeek-V3.2" in waived["message"]
+    assert waived["waiver"]["expires"] == "2027-03-31" and "GlobalStandard only" in waived["waiver"]["reason"]
     config = json.loads((ROOT / "policies/config/prod-us.json").read_text())
     config["residency-deployment-type"].pop("waivers")
     unwaived_config = tmp_path / "prod-us.json"
@@ -82,7 +86,7 @@ def test_prod_eu_copy_with_grok_on_data_zone_still_fails(capsys, tmp_path):
     assert code == 1
     residency = [v for v in violations if v["policy"] == "residency-deployment-type"]
     assert residency and residency[0]["enforcement"] == "mandatory" and not residency[0]["waived"]
-    assert "offered as DataZoneStandard only in eastus" in residency[0]["message"]
+    assert "offered as DataZoneStandard only in centralus, eastus" in residency[0]["message"]
 
 
 def test_sarif_validates_against_the_sarif_2_1_0_schema(capsys, tmp_path):

@@ -48,10 +48,10 @@ def test_plan_json_of_prod_us_lists_the_account_projects_and_chained_deployments
     models = [
         (d["props"]["properties"]["model"]["name"], d["props"]["properties"]["model"]["format"]) for d in deployments
     ]
-    assert models == [("grok-3", "xAI"), ("DeepSeek-R1", "DeepSeek"), ("gpt-4.1", "OpenAI")]
+    assert models == [("grok-4-1-fast-reasoning", "xAI"), ("DeepSeek-V3.2", "DeepSeek"), ("gpt-5.1", "OpenAI")]
     assert deployments[1]["dependencies"] == [deployments[0]["urn"]]
     assert deployments[2]["dependencies"] == [deployments[1]["urn"]]
-    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 38}
+    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 39}
 
 
 def test_plan_json_is_byte_identical_across_runs(capsys, monkeypatch):
@@ -89,7 +89,7 @@ def test_bad_arguments_exit_2_with_one_line(capsys, monkeypatch, argv, message):
 
 def test_console_script_reports_three_config_errors_and_exits_2(tmp_path):
     text = MINIMAL_STACK.replace("          capacity: 10\n", "          capcity: 10\n")
-    text = text.replace("capacity: 5", "capacity: -5").replace("model: gpt-4.1-mini", "model: gpt-4z")
+    text = text.replace("capacity: 5", "capacity: -5").replace("model: gpt-5.1", "model: gpt-4z")
     stack = tmp_path / "Pulumi.broken.yaml"
     stack.write_text(text)
     exe = shutil.which("foundry-iac", path=str(Path(sys.executable).parent))

@@ -14,8 +14,8 @@ from foundry_iac.report import build_report
 from foundry_iac.stacks import resolve_stack
 from tests.conftest import ROOT
 
-GPT_41_MINI = 'model: gpt-4.1-mini\n          version: "2025-04-14"'
-GPT_4O_MINI = 'model: gpt-4o-mini\n          version: "2024-07-18"'
+GPT_51 = 'model: gpt-5.1\n          version: "2025-11-13"\n          type: DataZoneStandard\n          capacity: 40'
+GPT_54 = 'model: gpt-5.4\n          version: "2026-03-05"\n          type: DataZoneStandard\n          capacity: 20'
 
 
 def git(repo: Path, *args: str) -> None:
@@ -61,7 +61,7 @@ def check_entry(root: Path) -> dict:
 
 def test_model_change_is_a_replacement_and_capacity_change_is_in_place(repo, capsys):
     before = check_entry(repo)
-    edit(repo, GPT_41_MINI, GPT_4O_MINI)
+    edit(repo, GPT_51, GPT_54)
     edit(repo, "type: DataZoneStandard\n          capacity: 50", "type: DataZoneStandard\n          capacity: 60")
     commit(repo, "swap a model, raise a capacity")
     after = check_entry(repo)
@@ -69,9 +69,10 @@ def test_model_change_is_a_replacement_and_capacity_change_is_in_place(repo, cap
     assert code == 0
     (stack,) = report["stacks"]
     changed = {r["name"]: r for r in stack["resources"]["changed"]}
-    swapped = changed["fdy-prod-eu-core-deployment-gpt-4.1-mini"]
+    swapped = changed["fdy-prod-eu-core-deployment-gpt-5.1"]
     assert swapped["replace"] and "CannotChangeDeploymentModel" in swapped["warning"]
-    assert {"path": "properties.model.name", "before": "gpt-4.1-mini", "after": "gpt-4o-mini"} in swapped["changes"]
+    assert "delete-before-replace" in swapped["warning"] and "downtime" in swapped["warning"]
+    assert {"path": "properties.model.name", "before": "gpt-5.1", "after": "gpt-5.4"} in swapped["changes"]
     raised = changed["fdy-prod-eu-core-deployment-gpt-4o"]
     assert not raised["replace"] and raised["warning"] is None
     assert raised["changes"] == [{"path": "sku.capacity", "before": 50, "after": 60}]
@@ -88,7 +89,7 @@ def test_model_change_is_a_replacement_and_capacity_change_is_in_place(repo, cap
 
 
 def test_markdown_is_one_comment_with_the_downtime_warning(repo, capsys):
-    edit(repo, GPT_41_MINI, GPT_4O_MINI)
+    edit(repo, GPT_51, GPT_54)
     commit(repo, "swap")
     assert main(["diff", "--base", "HEAD~1", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
@@ -155,7 +156,7 @@ def test_unknown_ref_exits_2(repo, capsys):
 
 def test_replacing_a_deployment_of_a_locked_account_warns_that_azure_will_refuse(repo, capsys):
     """prod-eu is production: its account carries a CanNotDelete lock that children inherit."""
-    edit(repo, GPT_41_MINI, GPT_4O_MINI)
+    edit(repo, GPT_51, GPT_54)
     commit(repo, "swap under the lock")
     _, report = diff_json(capsys, "--base", "HEAD~1")
     (swapped,) = [r for r in report["stacks"][0]["resources"]["changed"] if r["replace"]]

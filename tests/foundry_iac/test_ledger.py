@@ -124,13 +124,12 @@ def test_an_unreadable_sibling_stack_fails_closed(project):
         check(root, "team-a")
 
 
-def test_gpt_4o_capacity_50_ceiling_and_expected_cost_in_the_json_report():
+def test_gpt_5_1_capacity_50_ceiling_and_expected_cost_in_the_json_report():
     (entry,) = build_report([resolve_stack("dev", ROOT)], ROOT)["stacks"]
-    (row,) = [d for d in entry["cost"]["deployments"] if d["model"] == "gpt-4o"]
+    (row,) = [d for d in entry["cost"]["deployments"] if d["model"] == "gpt-5.1"]
     assert (row["sku"], row["capacity"]) == ("GlobalStandard", 50)
     assert row["monthly_ceiling"] == pytest.approx(50 * 1000 * 43_800 * 10.00 / 1e6)  # input share 0: 21,900
-    assert 5_475 <= row["monthly_ceiling"] <= 21_900
-    assert row["monthly_expected"] == pytest.approx(40 * 2.50 + 10 * 10.00)  # 40M in, 10M out declared
+    assert row["monthly_expected"] == pytest.approx(40 * 1.25 + 10 * 10.00)  # 40M in, 10M out declared
 
 
 @pytest.mark.parametrize("share,ceiling", [(1.0, 5_475.0), (0.5, 13_687.5), (0.0, 21_900.0)])

@@ -10,7 +10,7 @@ from tests.conftest import ENTERPRISE_STACK, TAGGED_STACK, unwaived
 GROK_GLOBAL = (
     TAGGED_STACK
     + """\
-        - model: grok-3
+        - model: grok-4-1-fast-reasoning
           version: "1"
           type: GlobalStandard
           capacity: 10
@@ -27,29 +27,35 @@ CASES = [
     # policy, stack text, policy-config overrides, expected message part
     (
         "allowed-regions",
-        TAGGED_STACK.replace("location: swedencentral", "location: westeurope"),
+        TAGGED_STACK.replace("location: swedencentral", "location: francecentral"),
         {},
-        "location 'westeurope' is not an allowed region",
+        "location 'francecentral' is not an allowed region",
     ),
     (
         "residency-deployment-type",
         GROK_GLOBAL,
         {"approved_models": None},
-        "grok-3 on GlobalStandard breaks the EU residency boundary",
+        "grok-4-1-fast-reasoning on GlobalStandard breaks the EU residency boundary",
     ),
     (
         "approved-models",
         TAGGED_STACK.replace(
-            'model: gpt-4.1-mini\n          version: "2025-04-14"',
-            'model: gpt-4o-mini\n          version: "2024-07-18"',
+            'model: gpt-5.1\n          version: "2025-11-13"',
+            'model: gpt-5.4\n          version: "2026-03-05"',
         ),
         {},
-        "gpt-4o-mini is not on this stack's approved list",
+        "gpt-5.4 is not on this stack's approved list",
+    ),
+    (
+        "model-lifecycle",
+        TAGGED_STACK.replace('version: "2024-11-20"', 'version: "2024-08-06"'),
+        {"approved_models": {"approvedModels": {"gpt-4o": [], "gpt-5.1": []}}},
+        "gpt-4o version 2024-08-06 is deprecated",
     ),
     (
         "model-version-pinned",
         TAGGED_STACK.replace('          version: "2024-11-20"\n', ""),
-        {"approved_models": {"approvedModels": {"gpt-4o": [], "gpt-4.1-mini": []}}},
+        {"approved_models": {"approvedModels": {"gpt-4o": [], "gpt-5.1": []}}},
         "has no version; pin one",
     ),
     (
@@ -119,7 +125,7 @@ CASES = [
 def test_each_policy_fails_its_violation(gate, policy, stack, overrides, message):
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if policy == "residency-deployment-type":
-        overrides["approved_models"] = {"approvedModels": {"gpt-4o": [], "gpt-4.1-mini": [], "grok-3": []}}
+        overrides["approved_models"] = {"approvedModels": {"gpt-4o": [], "gpt-5.1": [], "grok-4-1-fast-reasoning": []}}
     entry = gate(stack, **overrides)
     found = unwaived(entry, policy)
     assert found and any(message in v["message"] for v in found), entry["violations"]
@@ -156,7 +162,7 @@ def test_disabled_policy_is_not_evaluated(gate):
 def test_violation_points_at_the_line_that_produced_the_resource(gate):
     entry = gate(
         TAGGED_STACK.replace('          version: "2024-11-20"\n', ""),
-        approved_models={"approvedModels": {"gpt-4o": [], "gpt-4.1-mini": []}},
+        approved_models={"approvedModels": {"gpt-4o": [], "gpt-5.1": []}},
     )
     (violation,) = unwaived(entry, "model-version-pinned")
     assert violation["source"] == {"file": entry["file"], "line": 15}

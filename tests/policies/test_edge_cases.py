@@ -78,7 +78,7 @@ def test_provisioned_capacity_respects_minimum_and_step():
                 "accountName": "a",
                 "deploymentName": "d",
                 "sku": {"name": "GlobalProvisionedManaged", "capacity": capacity},
-                "properties": {"model": {"format": "DeepSeek", "name": "DeepSeek-R1", "version": "1"}},
+                "properties": {"model": {"format": "OpenAI", "name": "gpt-5.1", "version": "2025-11-13"}},
             },
         )
 

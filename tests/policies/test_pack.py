@@ -14,6 +14,7 @@ DESIGN_IDS = {
     "residency-deployment-type",
     "approved-models",
     "model-version-pinned",
+    "model-lifecycle",
     "content-filter",
     "cost-budget",
     "deployment-cost-ceiling",

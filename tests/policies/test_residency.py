@@ -25,26 +25,35 @@ CAT = load_catalog()
         ("gpt-4o", "Standard", "westeurope", "swedencentral", False),
         ("gpt-4o", "ProvisionedManaged", "eastus2", "US", True),
         ("gpt-4o", "DeveloperTier", "eastus2", "US", False),
-        ("grok-3", "DataZoneStandard", "eastus2", "US", True),
-        ("grok-3", "DataZoneStandard", "swedencentral", "EU", False),
-        ("grok-3", "GlobalStandard", "eastus2", "US", False),
-        ("DeepSeek-R1", "GlobalStandard", "eastus2", "US", False),
-        ("DeepSeek-R1", "GlobalStandard", "eastus2", "none", True),
+        ("grok-4-1-fast-reasoning", "DataZoneStandard", "eastus2", "US", True),
+        ("grok-4-1-fast-reasoning", "DataZoneStandard", "swedencentral", "EU", False),
+        ("grok-4-1-fast-reasoning", "GlobalStandard", "eastus2", "US", False),
+        ("DeepSeek-V3.2", "GlobalStandard", "eastus2", "US", False),
+        ("DeepSeek-V3.2", "GlobalStandard", "eastus2", "none", True),
     ],
 )
 def test_inference_location_follows_the_deployment_type(model, sku, region, boundary, inside):
     assert inference_inside(CAT, model, sku, region, boundary)[0] is inside
 
 
-def test_no_grok_or_deepseek_type_keeps_inference_in_the_eu():
-    for model in ["grok-3", "grok-3-mini", "grok-4", "DeepSeek-R1", "DeepSeek-V3.1", "MAI-DS-R1"]:
+def test_no_grok_type_keeps_inference_in_the_eu():
+    grok = [name for name, entry in CAT.models.items() if entry.format == "xAI"]
+    for model in [*grok, "DeepSeek-V3.1", "MAI-DS-R1", "DeepSeek-V3.2-Speciale"]:
         for region in ["swedencentral", "westeurope", "francecentral"]:
             assert compliant_options(CAT, model, region, "EU") == [], (model, region)
 
 
-def test_grok_can_stay_in_the_us_but_deepseek_cannot():
-    assert compliant_options(CAT, "grok-3", "eastus2", "US") == ["DataZoneStandard"]
-    assert compliant_options(CAT, "DeepSeek-R1", "eastus2", "US") == []
+def test_deepseek_stays_in_the_eu_only_on_v4_flash_data_zone_or_v3_2_provisioned():
+    assert compliant_options(CAT, "DeepSeek-V4-Flash", "swedencentral", "EU") == ["DataZoneStandard"]
+    assert compliant_options(CAT, "DeepSeek-V3.2", "swedencentral", "EU") == ["DataZoneProvisionedManaged"]
+    assert compliant_options(CAT, "DeepSeek-V4-Pro", "swedencentral", "EU") == []
+
+
+def test_grok_and_deepseek_stay_in_the_us_only_on_data_zone_offers():
+    assert compliant_options(CAT, "grok-4-1-fast-reasoning", "eastus2", "US") == ["DataZoneStandard"]
+    assert compliant_options(CAT, "DeepSeek-V4-Pro", "eastus2", "US") == ["DataZoneStandard"]
+    assert compliant_options(CAT, "DeepSeek-V3.2", "eastus2", "US") == ["DataZoneProvisionedManaged"]
+    assert compliant_options(CAT, "DeepSeek-V3.2-Speciale", "eastus2", "US") == []
 
 
 def test_regions_inside_boundaries():
@@ -54,21 +63,22 @@ def test_regions_inside_boundaries():
 
 def test_eu_stack_with_grok_on_data_zone_says_why_plainly(gate):
     stack = (
-        TAGGED_STACK + '        - model: grok-3\n          version: "1"\n          type: DataZoneStandard\n'
+        TAGGED_STACK
+        + '        - model: grok-4-1-fast-reasoning\n          version: "1"\n          type: DataZoneStandard\n'
         "          capacity: 10\n"
     )
     (violation,) = unwaived(gate(stack), "residency-deployment-type")
-    assert "grok-3 is offered as DataZoneStandard only in eastus" in violation["message"]
-    assert "no deployment type of grok-3 keeps inference inside EU" in violation["message"]
-    assert violation["source"]["line"] == 23  # the "- model: grok-3" line
+    assert "grok-4-1-fast-reasoning is offered as DataZoneStandard only in centralus, eastus" in violation["message"]
+    assert "no deployment type of grok-4-1-fast-reasoning keeps inference inside EU" in violation["message"]
+    assert violation["source"]["line"] == 23  # the "- model: grok-4-1-fast-reasoning" line
 
 
 def test_us_stack_with_deepseek_fails_without_a_waiver(gate):
     stack = (
         TAGGED_STACK.replace("swedencentral", "eastus2").replace("residency: EU", "residency: US")
-        + '        - model: DeepSeek-R1\n          version: "1"\n          type: GlobalStandard\n'
+        + '        - model: DeepSeek-V3.2\n          version: "1"\n          type: GlobalStandard\n'
         "          capacity: 10\n"
     )
     entry = gate(stack, allowed_regions={"allowedRegions": ["eastus2"]}, residency_deployment_type={"boundary": "US"})
     (violation,) = unwaived(entry, "residency-deployment-type")
-    assert "DeepSeek-R1 on GlobalStandard breaks the US residency boundary" in violation["message"]
+    assert "DeepSeek-V3.2 on GlobalStandard breaks the US residency boundary" in violation["message"]

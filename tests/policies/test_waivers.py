@@ -10,12 +10,12 @@ from policies import waivers
 from tests.conftest import TAGGED_STACK, unwaived
 
 GROK = (
-    TAGGED_STACK + '        - model: grok-3\n          version: "1"\n          type: GlobalStandard\n'
+    TAGGED_STACK + '        - model: grok-4-1-fast-reasoning\n          version: "1"\n          type: GlobalStandard\n'
     "          capacity: 10\n"
 )
 WAIVER = {
-    "resource": "fdy-test-deployment-grok-3",
-    "reason": "evaluation of grok-3 on public data only",
+    "resource": "fdy-test-deployment-grok-4-1-fast-reasoning",
+    "reason": "evaluation of grok-4-1-fast-reasoning on public data only",
     "approver": "dpo@example.com",
     "expires": "2027-01-31",
 }
@@ -50,7 +50,7 @@ def test_expired_waiver_no_longer_waives_and_is_itself_reported(gate, clock):
     messages = [v["message"] for v in unwaived(entry, "residency-deployment-type")]
     assert len(messages) == 2
     assert any("breaks the EU residency boundary" in m for m in messages)
-    assert any("waiver for fdy-test-deployment-grok-3 expired on 2027-01-31" in m for m in messages)
+    assert any("waiver for fdy-test-deployment-grok-4-1-fast-reasoning expired on 2027-01-31" in m for m in messages)
 
 
 def test_waiver_for_another_resource_does_not_apply(gate, clock):
@@ -63,7 +63,7 @@ def test_waiver_matches_by_urn_too(gate, clock):
     clock("2026-12-01")
     urn = (
         "urn:pulumi:gated::foundry-iac::foundry-iac:foundry:FoundryAccount$azure-native:cognitiveservices:"
-        "Deployment::fdy-test-deployment-grok-3"
+        "Deployment::fdy-test-deployment-grok-4-1-fast-reasoning"
     )
     assert gate(GROK, residency_deployment_type=residency({**WAIVER, "resource": urn}))["passed"]
 

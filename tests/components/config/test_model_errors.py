@@ -24,19 +24,17 @@ def replace(old: str, new: str) -> str:
 
 def test_minimal_stack_is_valid(write_stack):
     loaded = load_stack_file(write_stack(MINIMAL_STACK))
-    assert loaded.config.accounts[0].deployments[1].model == "gpt-4.1-mini"
+    assert loaded.config.accounts[0].deployments[1].model == "gpt-5.1"
     assert loaded.location("accounts", 0, "deployments", 1).line == 18
 
 
 def test_misspelt_key_negative_capacity_and_unknown_model_give_three_errors(write_stack):
     text = replace("          capacity: 10\n", "          capcity: 10\n")
-    text = text.replace("capacity: 5", "capacity: -5").replace("model: gpt-4.1-mini", "model: gpt-4z")
+    text = text.replace("capacity: 5", "capacity: -5").replace("model: gpt-5.1", "model: gpt-4z")
     assert issues_of(write_stack, text) == [
         "Pulumi.test.yaml:17: accounts[0].deployments[0].capcity: unknown key 'capcity'; did you mean 'capacity'?",
         "Pulumi.test.yaml:18: accounts[0].deployments[1].model: unknown model 'gpt-4z'; did you mean 'gpt-4o'? "
-        "Catalog models: DeepSeek-R1, DeepSeek-R1-0528, DeepSeek-V3-0324, DeepSeek-V3.1, MAI-DS-R1, gpt-4.1, "
-        "gpt-4.1-mini, gpt-4o, gpt-4o-mini, gpt-5, gpt-5-mini, grok-3, grok-3-mini, grok-4, grok-4-fast-reasoning, "
-        "grok-code-fast-1, o3, o4-mini, text-embedding-3-large",
+        "The models are listed in components/catalog.json",
         "Pulumi.test.yaml:21: accounts[0].deployments[1].capacity: must be a positive integer (got -5)",
     ]
 
@@ -46,8 +44,16 @@ def test_misspelt_key_negative_capacity_and_unknown_model_give_three_errors(writ
     [
         ("capacity: 10", 'capacity: "10"', ":17: accounts[0].deployments[0].capacity: must be a whole number"),
         ("capacity: 10", "capacity: 2.5", ":17: accounts[0].deployments[0].capacity: must be a whole number"),
-        ("type: Standard", "type: Standart", ":20: accounts[0].deployments[1].type: must be one of Standard, "),
-        ("type: Standard", "type: Standart", "(got 'Standart'); did you mean 'Standard'?"),
+        (
+            "type: DataZoneStandard\n          capacity: 5",
+            "type: Standart\n          capacity: 5",
+            ":20: accounts[0].deployments[1].type: must be one of Standard, ",
+        ),
+        (
+            "type: DataZoneStandard\n          capacity: 5",
+            "type: Standart\n          capacity: 5",
+            "(got 'Standart'); did you mean 'Standard'?",
+        ),
         (
             "role: Azure AI User",
             "role: Azure AI Usr",
@@ -102,8 +108,8 @@ def test_misspelt_key_negative_capacity_and_unknown_model_give_three_errors(writ
             ":9: accounts[0].network.publicAccess: must be true or false",
         ),
         (
-            '          version: "2025-04-14"\n          type: Standard\n',
-            '          version: "2025-04-14"\n          type: Standard\n          name: gpt-4o\n',
+            '          version: "2025-11-13"\n          type: DataZoneStandard\n',
+            '          version: "2025-11-13"\n          type: DataZoneStandard\n          name: gpt-4o\n',
             "accounts[0].deployments[1]: deployment name 'gpt-4o' is used twice (also at index 0); rename one",
         ),
         (
@@ -162,7 +168,7 @@ def test_unquoted_integer_version_is_read_as_text(write_stack):
     loaded = load_stack_file(write_stack(replace('version: "2024-11-20"', "version: 2024-11-20")))
     assert loaded.config.accounts[0].deployments[0].version == "2024-11-20"
     text = MINIMAL_STACK.replace(
-        'model: gpt-4o\n          version: "2024-11-20"', "model: grok-3\n          version: 1"
+        'model: gpt-4o\n          version: "2024-11-20"', "model: grok-4-1-fast-reasoning\n          version: 1"
     )
     assert load_stack_file(write_stack(text)).config.accounts[0].deployments[0].version == "1"
 

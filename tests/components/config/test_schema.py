@@ -25,7 +25,7 @@ def test_example_stacks_validate_against_the_schema_and_point_at_it(stack):
 
 def test_schema_offers_catalog_models_for_completion():
     schema = json.loads(SCHEMA_PATH.read_text())
-    assert "grok-3" in schema["$defs"]["DeploymentConfig"]["properties"]["model"]["enum"]
+    assert "grok-4-1-fast-reasoning" in schema["$defs"]["DeploymentConfig"]["properties"]["model"]["enum"]
 
 
 def test_schema_rejects_a_misspelt_key():
