@@ -99,11 +99,21 @@ class VersionEntry(_Strict):
         return self
 
     def status_on(self, today: dt.date) -> LifecycleStatus:
-        """The status on `today`: a date that has passed moves the version on, whatever was stated."""
-        if self.status == "Retired" or (self.retirement is not None and today >= self.retirement):
+        """The status on `today`: dates decide where the catalog has them, the stated status where it has none.
+
+        A stated Retired or Deprecated status whose date is still ahead of `today` (a verdict for an earlier
+        day) is `Deprecating`: announced, not yet in force.
+        """
+        if self.retirement is not None and today >= self.retirement:
             return "Retired"
-        if self.status == "Deprecated" or (self.deprecation is not None and today >= self.deprecation):
+        if self.status == "Retired" and self.retirement is None and today >= self.as_of:
+            return "Retired"
+        if self.deprecation is not None and today >= self.deprecation:
             return "Deprecated"
+        if self.status in ("Retired", "Deprecated") and self.deprecation is None and today >= self.as_of:
+            return "Deprecated"
+        if self.status in ("Retired", "Deprecated"):
+            return "Deprecating"
         return self.status
 
 

@@ -162,3 +162,23 @@ def test_replacing_a_deployment_of_a_locked_account_warns_that_azure_will_refuse
     (swapped,) = [r for r in report["stacks"][0]["resources"]["changed"] if r["replace"]]
     assert "CannotChangeDeploymentModel" in swapped["warning"] and "ScopeLocked" in swapped["warning"]
     assert "Deploy the new model under a new deployment name" in swapped["warning"]
+
+
+def test_renaming_a_deployment_reports_the_quota_both_hold_during_the_change(repo, capsys):
+    edit(repo, "        - name: gpt-5.1\n", "        - name: gpt-5.1-chat\n")
+    commit(repo, "rename")
+    _, report = diff_json(capsys, "--base", "HEAD~1")
+    (stack,) = report["stacks"]
+    row = next(q for q in stack["quota"] if q["usage_name"] == "OpenAI.DataZoneStandard.gpt-5.1")
+    assert (row["before"], row["after"], row["transient_peak"]) == (40, 40, 80)
+    assert main(["diff", "--base", "HEAD~1"]) == 0
+    assert "40 -> 40 (+0), 80 while the change runs" in capsys.readouterr().out
+
+
+def test_the_program_registers_deployments_to_be_replaced_delete_first(run_stack):
+    from tests.conftest import example_ref
+
+    run = run_stack(example_ref("prod-eu").path)
+    for dep in run.by_type("azure-native:cognitiveservices:Deployment"):
+        assert dep.replace_on_changes == ["properties.model.format", "properties.model.name"]
+        assert dep.delete_before_replace

@@ -167,3 +167,45 @@ def test_cost_is_totalled_per_account_and_per_stack(gate):
     assert [a["account"] for a in cost["accounts"]] == ["fdy-test", "fdy-test-two"]
     assert sum(a["monthly_ceiling"] for a in cost["accounts"]) == pytest.approx(cost["monthly_ceiling"])
     assert cost["accounts"][0]["monthly_ceiling"] == pytest.approx(cost["accounts"][1]["monthly_ceiling"])
+
+
+PTU_STACK = """\
+config:
+  azure-native:subscriptionId: {sub}
+  azure-native:location: eastus2
+  foundry-iac:environment: nonproduction
+  foundry-iac:tags: {{owner: team}}
+  foundry-iac:accounts:
+    - name: fdy-{name}
+      network: {{publicAccess: false}}
+      deployments:
+        - model: {model}
+          version: "{version}"
+          type: GlobalProvisionedManaged
+          capacity: {capacity}
+"""
+
+
+def test_provisioned_deployments_of_different_models_share_one_ptu_pool_across_stacks(tmp_path):
+    for name in ("__main__.py", "Pulumi.yaml"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    for folder in ("stacks", "policies/config"):
+        (tmp_path / folder).mkdir(parents=True)
+    config = {
+        **BASE_POLICY_CONFIG,
+        "allowed-regions": {"allowedRegions": ["eastus2"]},
+        "residency-deployment-type": {"boundary": "none"},
+        "approved-models": {"approvedModels": {"gpt-4o": [], "gpt-5.1": []}},
+        "quota-capacity": {"limits": {"eastus2": {"OpenAI.GlobalProvisionedManaged": 50}}},
+    }
+    for name, model, version in (("team-a", "gpt-4o", "2024-11-20"), ("team-b", "gpt-5.1", "2025-11-13")):
+        (tmp_path / "stacks" / f"Pulumi.{name}.yaml").write_text(
+            PTU_STACK.format(sub=SUB, name=name, model=model, version=version, capacity=30)
+        )
+        (tmp_path / "policies" / "config" / f"{name}.json").write_text(json.dumps(config))
+    report = check(tmp_path, "team-a")
+    (row,) = report["stacks"][0]["quota"]
+    assert row["usage_name"] == "OpenAI.GlobalProvisionedManaged" and row["requested_by_other_stacks"] == {"team-b": 30}
+    (failure,) = quota_failures(report)["team-a"]
+    assert "needs 30 units" in failure and "plus 30 for other stacks in this subscription (team-b: 30)" in failure
+    assert "over the limit of 50 (policy config limits)" in failure
