@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from azure.core.credentials import TokenCredential
-from azure.core.exceptions import AzureError
 
 from components.catalog import DEPLOYMENT_TYPES, CatalogError, is_provisioned, parse_catalog
 
 from .prices_sync import write_json_atomically
-from .quota_sync import ARM_ENDPOINT, QuotaSyncError, explain, make_client
+from .quota_sync import ARM_ENDPOINT, QuotaSyncError, read_regions
 
 # The Models API spells the docs' Deprecated (no new deployments) `Deprecating`, and Retired `Deprecated`.
 API_STATUS = {
@@ -107,16 +107,21 @@ def fetch_models(
     retry_backoff: float = 0.8,
 ) -> dict[str, list[dict]]:
     """Every region's models; CatalogSyncError when any region cannot be read whole."""
-    answers: dict[str, list[dict]] = {}
-    with make_client(credential, subscription, endpoint, verify, retry_backoff) as client:
-        for index, region in enumerate(regions, 1):
-            try:
-                answers[region] = read_models(client, region)
-            except (AzureError, ValueError, TypeError, AttributeError) as exc:
-                raise CatalogSyncError(str(explain(exc, subscription, region, "models"))) from None
-            if progress:
-                progress(f"[{index}/{len(regions)}] {region}: {len(answers[region])} model versions")
-    return answers
+    try:
+        return read_regions(
+            subscription,
+            regions,
+            credential,
+            read_models,
+            lambda models: f"{len(models)} model versions",
+            what="models",
+            endpoint=endpoint,
+            verify=verify,
+            progress=progress,
+            retry_backoff=retry_backoff,
+        )
+    except QuotaSyncError as exc:
+        raise CatalogSyncError(str(exc)) from None
 
 
 def _source(region: str, today: dt.date) -> str:
@@ -262,8 +267,6 @@ def sync_catalog(
     dry_run: bool = False,
 ) -> SyncResult:
     """Read every region, merge, validate, and (unless dry_run) write the catalog atomically."""
-    import json
-
     try:
         raw = json.loads(catalog_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import AzureError, ClientAuthenticationError, DecodeError, HttpResponseError
@@ -19,6 +20,7 @@ from .quota_snapshot import QuotaSnapshot
 
 ARM_ENDPOINT = "https://management.azure.com"
 API_VERSION = "2025-06-01"
+T = TypeVar("T")
 USAGES_READER = "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)"
 
 
@@ -97,6 +99,31 @@ def read_region(client: CognitiveServicesManagementClient, region: str) -> dict:
     return {"usages": dict(sorted(usages.items())), "capacities": capacities}
 
 
+def read_regions(
+    subscription: str,
+    regions: list[str],
+    credential: TokenCredential,
+    read: Callable[[CognitiveServicesManagementClient, str], T],
+    describe: Callable[[T], str],
+    what: str = "quota",
+    endpoint: str = ARM_ENDPOINT,
+    verify: str | bool | None = None,
+    progress: Callable[[str], None] | None = None,
+    retry_backoff: float = 0.8,
+) -> dict[str, T]:
+    """Read every region with one client, saying progress per region; QuotaSyncError on the first failure."""
+    answers: dict[str, T] = {}
+    with make_client(credential, subscription, endpoint, verify, retry_backoff) as client:
+        for index, region in enumerate(regions, 1):
+            try:
+                answers[region] = read(client, region)
+            except (AzureError, ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise explain(exc, subscription, region, what) from None
+            if progress:
+                progress(f"[{index}/{len(regions)}] {region}: {describe(answers[region])}")
+    return answers
+
+
 def sync_quota(
     subscription: str,
     regions: list[str],
@@ -115,18 +142,17 @@ def sync_quota(
         "endpoint": endpoint,
         "regions": {},
     }
-    with make_client(credential, subscription, endpoint, verify, retry_backoff) as client:
-        for index, region in enumerate(regions, 1):
-            try:
-                data["regions"][region] = read_region(client, region)
-            except (AzureError, ValueError, TypeError, KeyError, AttributeError) as exc:
-                raise explain(exc, subscription, region) from None
-            if progress:
-                snap = data["regions"][region]
-                progress(
-                    f"[{index}/{len(regions)}] {region}: {len(snap['usages'])} usages, "
-                    f"{len(snap['capacities'])} model capacity rules"
-                )
+    data["regions"] = read_regions(
+        subscription,
+        regions,
+        credential,
+        read_region,
+        lambda snap: f"{len(snap['usages'])} usages, {len(snap['capacities'])} model capacity rules",
+        endpoint=endpoint,
+        verify=verify,
+        progress=progress,
+        retry_backoff=retry_backoff,
+    )
     QuotaSnapshot.model_validate(data)
     return data
 
