@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
+
+from .errors import FoundryIacError, InputFileError
+from .inputs import MAX_CATALOG_BYTES, read_strict_json
 
 CATALOG_PATH = Path(__file__).with_name("catalog.json")
 
@@ -263,7 +265,7 @@ class Catalog(_Strict):
         return region
 
 
-class CatalogError(Exception):
+class CatalogError(FoundryIacError):
     """The catalog file is missing or malformed; the message names the file and the entry."""
 
 
@@ -277,21 +279,11 @@ def parse_catalog(data: object, origin: str = str(CATALOG_PATH)) -> Catalog:
         raise CatalogError(f"{origin}: {where}: {first['msg']} (fix the catalog entry)") from None
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    """A JSON object hook that refuses a key given twice (the second would silently win)."""
-    out: dict = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"key {key!r} appears twice in one object; keep one")
-        out[key] = value
-    return out
-
-
 @functools.cache
 def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     """Load and validate the catalog file once per process."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicate_keys)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-        raise CatalogError(f"{path}: cannot read the model catalog: {exc}") from None
+        data = read_strict_json(path, str(path), "model catalog", MAX_CATALOG_BYTES)
+    except InputFileError as exc:
+        raise CatalogError(exc.lines()) from None
     return parse_catalog(data, str(path))

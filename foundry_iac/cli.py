@@ -11,7 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import GateInputError, UsageError
+from components.errors import FoundryIacError
+from components.inputs import short
+
+from .errors import UsageError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -293,18 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def error_lines(exc: Exception) -> list[str]:
     """The one-line messages of a failure: input problems as they are, anything else as an internal error."""
-    try:
-        from components.catalog import CatalogError
-        from components.config.errors import ConfigError
-    except Exception:  # noqa: BLE001 - the project itself does not import: say so, still exit 2
-        CatalogError = ConfigError = ()  # type: ignore[assignment,misc]  # noqa: N806
-    if ConfigError and isinstance(exc, ConfigError):
-        return [str(issue) for issue in exc.issues]
-    if isinstance(exc, GateInputError):
-        return exc.messages
-    if isinstance(exc, UsageError) or (CatalogError and isinstance(exc, CatalogError)):
-        return [str(exc)]
-    return [f"internal error ({type(exc).__name__}: {exc}); this is a foundry-iac bug, please report it"]
+    if isinstance(exc, FoundryIacError):
+        return exc.lines()
+    text = short(str(exc))
+    return [f"internal error ({type(exc).__name__}: {text}); this is a foundry-iac bug, please report it"]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,13 +1,11 @@
 """Errors the command line turns into exit code 2 with one line per problem."""
 
+from components.errors import FoundryIacError
 
-class UsageError(Exception):
+
+class UsageError(FoundryIacError):
     """Bad command-line input; the message says what to do."""
 
 
-class GateInputError(Exception):
+class GateInputError(FoundryIacError):
     """Bad input found while checking stacks; one line per problem."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("\n".join(messages))

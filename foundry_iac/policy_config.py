@@ -10,8 +10,7 @@ and fix, so a typo can never switch a policy off.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,24 +19,27 @@ from pulumi_policy import EnforcementLevel, Policy
 
 from components.config.model import suggest
 from components.config.source import read_yaml
+from components.errors import FoundryIacError, InputFileError
+from components.inputs import loads_strict_json, read_input_text, short
 
 LEVELS = [level.value for level in EnforcementLevel]
 
 
-class PolicyConfigError(Exception):
+class PolicyConfigError(FoundryIacError):
     """A policy config that cannot be used; one line per problem."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("\n".join(messages))
 
 
 @dataclass(frozen=True)
 class PolicySettings:
-    """One policy's enforcement level and settings (including waivers)."""
+    """One policy's enforcement level and settings (including waivers), and where each setting is written."""
 
     enforcement: str
     config: dict[str, Any]
+    where: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def location(self, setting: str) -> str:
+        """'file:line' of a setting, or of the policy's entry when the setting is not written."""
+        return self.where.get(setting) or self.where.get("", "")
 
 
 def _schema(policy: Policy) -> dict:
@@ -70,7 +72,42 @@ def _fix(error: jsonschema.ValidationError, policy: Policy) -> str:
         return f"expires must be a date YYYY-MM-DD (got {error.instance!r})"
     if error.validator == "minLength" and error.path and error.path[-1] == "reason":
         return "a waiver's reason must say why (at least 10 characters)"
-    return error.message
+    return _describe(error)
+
+
+_JSON_TYPES = {
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    """A short sentence for a schema error; never the whole offending value."""
+    got = short(error.instance)
+    kind, bound = error.validator, error.validator_value
+    if kind == "type":
+        wanted = bound if isinstance(bound, list) else [bound]
+        return f"must be {' or '.join(_JSON_TYPES.get(str(w), str(w)) for w in wanted)} (got {got})"
+    if kind == "enum":
+        choices = [str(c) for c in bound]
+        listed = ", ".join(choices) if len(choices) <= 12 else ", ".join(choices[:12]) + ", ..."
+        return f"must be one of {listed} (got {got}){suggest(str(error.instance), choices)}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        op = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        return f"must be {op} {bound} (got {got})"
+    if kind == "minItems":
+        return f"must list at least {bound} entr{'y' if bound == 1 else 'ies'}"
+    if kind in ("maxItems", "maxLength"):
+        return f"is longer than the {bound} allowed"
+    if kind == "minLength":
+        return f"must have at least {bound} characters"
+    if kind == "pattern":
+        return f"{got} does not match the pattern {bound}"
+    return short(error.message)
 
 
 def _path_text(parts: list) -> str:
@@ -82,19 +119,16 @@ def _path_text(parts: list) -> str:
 
 def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict[str, PolicySettings]:
     """Every policy's settings from the file; raise PolicyConfigError listing each problem on its line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+    if not path.exists():
         raise PolicyConfigError(
-            [
-                f"{display}: cannot read the policy config ({exc.strerror or exc}); create it "
-                "(copy policies/config/dev.json) or pass --policy-config FILE"
-            ]
-        ) from None
+            f"{display}: cannot read the policy config (no such file); create it (copy policies/config/dev.json) "
+            "or pass --policy-config FILE"
+        )
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PolicyConfigError([f"{display}:{exc.lineno}: not valid JSON ({exc.msg}); fix the syntax"]) from None
+        text = read_input_text(path, display, "policy config")
+        data = loads_strict_json(text, display)
+    except InputFileError as exc:
+        raise PolicyConfigError(exc.lines()) from None
     if not isinstance(data, dict):
         raise PolicyConfigError([f"{display}:1: a policy config is a JSON object of policy ids"])
     lines = read_yaml(text, display).lines  # JSON is YAML: reuse the line-keeping reader for positions
@@ -110,11 +144,11 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
     problems: list[str] = []
     default = str(data.get("all", "")) or None
     if default is not None and default not in LEVELS:
-        problems.append(f"{at('all')}: all: unknown enforcement level {default!r}; use one of {', '.join(LEVELS)}")
+        problems.append(f"{at('all')}: all: unknown enforcement level {short(default)}; use one of {', '.join(LEVELS)}")
     for key in data:
         if key != "all" and key not in by_id:
             hint = suggest(key, list(by_id)) or f"; use one of the pack's policy ids ({', '.join(by_id)})"
-            problems.append(f"{at(key)}: unknown policy {key!r}{hint}")
+            problems.append(f"{at(key)}: unknown policy {short(key)}{hint}")
     settings: dict[str, PolicySettings] = {}
     for name, policy in by_id.items():
         raw = data.get(name, {})
@@ -128,12 +162,13 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
             or default
             or (policy.enforcement_level.value if policy.enforcement_level else "advisory")
         )
+        where = {"": at(name), **{str(key): at(name, key) for key in raw}}
         if level == "disabled":
-            settings[name] = PolicySettings(level, dict(raw))
+            settings[name] = PolicySettings(level, dict(raw), where)
             continue
         for error in sorted(jsonschema.Draft7Validator(_schema(policy)).iter_errors(raw), key=lambda e: list(e.path)):
-            where = [name, *error.path]
-            problems.append(f"{at(*where)}: {_path_text(where)}: {_fix(error, policy)}")
+            parts = [name, *error.path]
+            problems.append(f"{at(*parts)}: {_path_text(parts)}: {_fix(error, policy)}")
         for index, waiver in enumerate(raw.get("waivers") or []):
             expires = waiver.get("expires") if isinstance(waiver, dict) else None
             if isinstance(expires, str) and len(expires) == 10:
@@ -144,7 +179,7 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
                         f"{at(name, 'waivers', index, 'expires')}: {name}.waivers[{index}].expires: "
                         f"{expires!r} is not a real date; use YYYY-MM-DD"
                     )
-        settings[name] = PolicySettings(level, dict(raw))
+        settings[name] = PolicySettings(level, dict(raw), where)
     if problems:
         raise PolicyConfigError(problems)
     return settings

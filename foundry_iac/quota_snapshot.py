@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from components.errors import FoundryIacError, InputFileError
+from components.inputs import read_strict_json
 
-class SnapshotError(Exception):
+
+class SnapshotError(FoundryIacError):
     """A snapshot file that cannot be used; the message names the file and the fix."""
 
 
@@ -84,8 +86,12 @@ def load_snapshot(path: Path, display: str) -> QuotaSnapshot | None:
     if not path.exists():
         return None
     try:
-        return QuotaSnapshot.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, ValidationError) as exc:
+        data = read_strict_json(path, display, "quota snapshot")
+    except InputFileError as exc:
+        raise SnapshotError(exc.lines()) from None
+    try:
+        return QuotaSnapshot.model_validate(data)
+    except ValidationError as exc:
         first = str(exc).splitlines()[0]
         raise SnapshotError(
             f"{display}: not a quota snapshot ({first}); re-create it with `foundry-iac quota sync`"

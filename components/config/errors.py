@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import FoundryIacError
+
 Path_ = tuple[str | int, ...]
 
 
@@ -32,9 +34,9 @@ class ConfigIssue:
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 
-class ConfigError(Exception):
+class ConfigError(FoundryIacError):
     """A stack config that cannot be used; carries every issue found, sorted by line."""
 
     def __init__(self, issues: list[ConfigIssue]):
         self.issues = sorted(issues, key=lambda i: (i.file, i.line or 0, i.path))
-        super().__init__("\n".join(str(i) for i in self.issues))
+        super().__init__([str(i) for i in self.issues])

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..errors import InputFileError
+from ..inputs import read_input_text
 from .errors import ConfigError, ConfigIssue, Path_, format_path
 from .model import StackConfig, suggest
 from .source import SourceDoc, read_yaml
@@ -76,10 +78,10 @@ def read_stack_file(path: Path, display: str | None = None) -> SourceDoc:
     """Read a stack file into a SourceDoc; an unreadable file is an issue, not an exception."""
     name = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+        text = read_input_text(path, name, "stack file")
+    except InputFileError as exc:
         doc = SourceDoc(file=name, value=None)
-        doc.issues.append(ConfigIssue(name, None, "", f"cannot read the stack file: {exc.strerror or exc}"))
+        doc.issues.append(ConfigIssue(name, exc.line, "", exc.message))
         return doc
     return read_yaml(text, name)
 

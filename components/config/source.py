@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..inputs import short
 from .errors import ConfigIssue, Path_, format_path
 
 try:  # the C parser is ~10x faster on large stacks; fall back when libyaml is absent
@@ -49,8 +50,11 @@ class SourceDoc:
         return None
 
 
+MAX_DEPTH = 32  # a stack file nests about 8 levels deep; deeper is a mistake or an attack
+
+
 def read_yaml(text: str, file: str) -> SourceDoc:
-    """Parse YAML text into a SourceDoc; syntax errors and duplicate keys become issues."""
+    """Parse YAML text into a SourceDoc; syntax errors, duplicate keys, aliases and deep nesting become issues."""
     doc = SourceDoc(file=file, value=None)
     loader = _Loader(text)
     try:
@@ -62,51 +66,70 @@ def read_yaml(text: str, file: str) -> SourceDoc:
         doc.issues.append(ConfigIssue(file, line, "", f"YAML syntax error: {problem}; fix the indentation or quoting"))
         return doc
     except yaml.YAMLError as exc:
-        doc.issues.append(ConfigIssue(file, None, "", f"YAML error: {exc}"))
+        doc.issues.append(ConfigIssue(file, None, "", f"YAML error: {short(str(exc))}"))
         return doc
     finally:
         loader.dispose()
     if node is not None:
-        doc.value = _build(node, (), doc, loader)
+        doc.value = _Builder(doc, loader).build(node, ())
     return doc
 
 
-def _build(node: yaml.Node, path: Path_, doc: SourceDoc, loader: yaml.BaseLoader) -> object:
-    doc.lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Turn composed nodes into plain values, visiting each node once (an alias is refused, never expanded)."""
+
+    def __init__(self, doc: SourceDoc, loader: yaml.BaseLoader):
+        self.doc = doc
+        self.loader = loader
+        self.seen: set[int] = set()
+        self.alias_reported = False
+
+    def _issue(self, node: yaml.Node, path: Path_, message: str) -> None:
+        self.doc.issues.append(ConfigIssue(self.doc.file, node.start_mark.line + 1, format_path(path), message))
+
+    def build(self, node: yaml.Node, path: Path_) -> object:
+        doc = self.doc
+        if id(node) in self.seen:
+            if not self.alias_reported:  # one line says it; a bomb would otherwise print thousands
+                self._issue(node, path, "YAML aliases (*name) are not supported; write the value out")
+                self.alias_reported = True
+            return None
+        self.seen.add(id(node))
+        doc.lines.setdefault(path, node.start_mark.line + 1)
+        if len(path) > MAX_DEPTH:
+            self._issue(node, path, f"nested more than {MAX_DEPTH} levels deep; a stack file is never this deep")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         out: dict[object, object] = {}
         first_line: dict[object, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
-                doc.issues.append(
-                    ConfigIssue(
-                        doc.file, line, format_path(path), "YAML merge keys (<<) are not supported; write the keys out"
-                    )
-                )
+                self._issue(key_node, path, "YAML merge keys (<<) are not supported; write the keys out")
                 continue
-            raw_key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._issue(key_node, path, "a key must be plain text, not a list or a mapping")
+                continue
+            raw_key = self.loader.construct_object(key_node, deep=True)
             if not isinstance(raw_key, (str, int, float, bool)):
-                doc.issues.append(
-                    ConfigIssue(doc.file, line, format_path(path), f"a key must be plain text (got {raw_key!r})")
-                )
+                self._issue(key_node, path, f"a key must be plain text (got {short(raw_key)})")
                 continue
             # Keys reach the program as JSON object keys: always text.
             key = ("true" if raw_key else "false") if isinstance(raw_key, bool) else str(raw_key)
             if key in first_line:
-                doc.issues.append(
-                    ConfigIssue(
-                        doc.file,
-                        line,
-                        format_path(path + (key,)),
-                        f"duplicate key {key!r} (first at line {first_line[key]}); keep one of them",
-                    )
+                self._issue(
+                    key_node,
+                    path + (key,),
+                    f"duplicate key {short(key)} (first at line {first_line[key]}); keep one of them",
                 )
                 continue
             first_line[key] = line
-            doc.lines[path + (key,)] = line
-            out[key] = _build(value_node, path + (key,), doc, loader)
+            self.doc.lines[path + (key,)] = line
+            out[key] = self.build(value_node, path + (key,))
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, loader) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)

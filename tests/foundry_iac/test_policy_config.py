@@ -89,7 +89,7 @@ def test_misspelt_setting_is_an_error_not_silently_ignored(tmp_path):
 
 def test_bad_enforcement_level(tmp_path):
     found = errors(tmp_path, pretty({**BASE_POLICY_CONFIG, "content-filter": "strict"}))
-    assert any("content-filter.enforcementLevel" in m and "'strict' is not one of" in m for m in found)
+    assert any("content-filter.enforcementLevel" in m and "must be one of advisory, mandatory, remediate, disabled (got 'strict')" in m for m in found)
 
 
 def test_invalid_json_names_the_line(tmp_path):
