@@ -63,7 +63,7 @@ def policy_config() -> dict:
     config = json.loads((ROOT / "policies" / "config" / "dev.json").read_text())
     config["allowed-regions"] = {"allowedRegions": ["eastus2"]}
     config["approved-models"] = {"approvedModels": {"gpt-4o": ["2024-11-20"]}}
-    config["cost-budget"] = {"budgetUsd": 10_000_000, "basis": "expected"}
+    config["cost-budget"] = {"maxBudgetUsd": 10_000_000, "basis": "expected"}
     config["required-tags"] = {"tags": ["owner"]}
     return config
 

@@ -9,8 +9,7 @@ from .config.loader import LoadedConfig, SourceLocation
 from .config.model import PRIVATE_DNS_ZONES
 from .naming import account_id, custom_subdomain, role_assignment_name
 from .roles import KEY_VAULT_CRYPTO_USER, role_definition_id
-
-MANAGED_BY_TAGS = {"managed-by": "foundry-iac"}
+from .tags import BUDGET_TAG, MANAGED_BY_TAGS, STACK_TAG
 
 
 @dataclass(frozen=True)
@@ -198,11 +197,19 @@ def resource_group_args(loaded: LoadedConfig) -> ResourceGroupArgs:
     cfg = loaded.config
     name = resource_group_name(loaded)
     where = loaded.location("resourceGroup") if cfg.resource_group else loaded.location("location")
-    return ResourceGroupArgs(name, cfg.location, _stack_tags(loaded), cfg.production, where)
+    tags = _stack_tags(loaded)
+    if cfg.monthly_budget_usd is not None:
+        tags[BUDGET_TAG] = budget_tag_value(cfg.monthly_budget_usd)
+    return ResourceGroupArgs(name, cfg.location, tags, cfg.production, where)
+
+
+def budget_tag_value(budget: float) -> str:
+    """The budget as the resource group's tag carries it: USD with two decimals."""
+    return f"{budget:.2f}"
 
 
 def _stack_tags(loaded: LoadedConfig) -> dict[str, str]:
-    return {**MANAGED_BY_TAGS, "foundry-iac-stack": loaded.stack, **loaded.config.tags}
+    return {**MANAGED_BY_TAGS, STACK_TAG: loaded.stack, **loaded.config.tags}
 
 
 def _network(public: bool, default_action: str | None, ip_rules: list[str], bypass: str) -> dict | None:

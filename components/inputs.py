@@ -28,6 +28,11 @@ def short(value: object) -> str:
     return _short.repr(value)
 
 
+def clip(text: str, limit: int = 200) -> str:
+    """`text` cut to `limit` characters (marked with '...'), for messages that quote free text."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _encoding_hint(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "it is UTF-16"

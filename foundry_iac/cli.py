@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from components.errors import FoundryIacError
-from components.inputs import short
+from components.inputs import clip
 
 from .errors import UsageError
 
@@ -298,7 +298,7 @@ def error_lines(exc: Exception) -> list[str]:
     """The one-line messages of a failure: input problems as they are, anything else as an internal error."""
     if isinstance(exc, FoundryIacError):
         return exc.lines()
-    text = short(str(exc))
+    text = clip(str(exc))
     return [f"internal error ({type(exc).__name__}: {text}); this is a foundry-iac bug, please report it"]
 
 

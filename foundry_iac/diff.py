@@ -179,8 +179,20 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
             warning = f"{warning}. {LOCKED}" if warning else LOCKED
         changed.append({**_brief(new[urn]), "changes": changes, "replace": replace, "warning": warning})
 
-    def totals(entry: dict | None, key: str) -> float:
-        return float((entry or {}).get("cost", {}).get(key, 0.0))
+    def totals(entry: dict | None, key: str) -> float | None:
+        # a stack absent on one side costs nothing there; an unpriced one has no total (None), never 0
+        if entry is None:
+            return 0.0
+        value = entry["cost"][key]
+        return None if value is None else float(value)
+
+    def change(key: str) -> dict:
+        old, new = totals(before, key), totals(after, key)
+        return {
+            "before": None if old is None else round(old, 2),
+            "after": None if new is None else round(new, 2),
+            "delta": None if old is None or new is None else round(new - old, 2),
+        }
 
     def quota(entry: dict | None) -> dict[tuple, int]:
         return {
@@ -218,14 +230,7 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
             "removed": [_brief(old[u]) for u in old if u not in new],
             "changed": changed,
         },
-        "cost": {
-            key: {
-                "before": round(totals(before, key), 2),
-                "after": round(totals(after, key), 2),
-                "delta": round(totals(after, key) - totals(before, key), 2),
-            }
-            for key in ("monthly_expected", "monthly_ceiling")
-        },
+        "cost": {key: change(key) for key in ("monthly_expected", "monthly_ceiling")},
         "quota": quota_rows,
         "violations": {
             "introduced": [v for k, v in v_new.items() if k not in v_old],

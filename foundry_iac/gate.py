@@ -23,10 +23,10 @@ from pulumi_policy import (
 )
 
 from components.config.errors import ConfigError
-from components.config.loader import load_stack_file
+from components.config.loader import LoadedConfig, load_stack_file
 from policies import framework
 from policies.common import deployments
-from policies.cost import price_stack
+from policies.cost import effective_budget, price_stack
 from policies.framework import Finding, Resource
 from policies.pack import POLICIES
 from policies.quota import quota_key, quota_ledger
@@ -185,10 +185,13 @@ def cost_section(resources: list[Resource], settings: dict[str, PolicySettings])
     input_share = float(budget_cfg.get("inputShare", 0.0))
     rows, errors = [], []
     by_account: dict[str, list[dict]] = {}
+    unpriced_accounts: set[str] = set()
     for item in price_stack(resources, input_share):
         dep = item.deployment
         if item.cost is None:
             errors.append(f"{dep.label}: {item.error}")
+            unpriced_accounts.add(dep.account)
+            by_account.setdefault(dep.account, [])
             continue
         row = {
             "urn": dep.resource.urn,
@@ -203,22 +206,29 @@ def cost_section(resources: list[Resource], settings: dict[str, PolicySettings])
     accounts = [
         {
             "account": name,
-            "monthly_expected": _money(sum(r["monthly_expected"] for r in group)),
-            "monthly_ceiling": _money(sum(r["monthly_ceiling"] for r in group)),
+            "monthly_expected": _total(group, "monthly_expected", name in unpriced_accounts),
+            "monthly_ceiling": _total(group, "monthly_ceiling", name in unpriced_accounts),
         }
         for name, group in sorted(by_account.items())
     ]
+    budget = effective_budget(resources, budget_cfg)
     return {
         "currency": "USD",
         "basis": budget_cfg.get("basis", "expected"),
         "input_share": input_share,
-        "monthly_expected": _money(sum(r["monthly_expected"] for r in rows)),
-        "monthly_ceiling": _money(sum(r["monthly_ceiling"] for r in rows)),
-        "budget": budget_cfg.get("budgetUsd"),
+        "monthly_expected": _total(rows, "monthly_expected", bool(errors)),
+        "monthly_ceiling": _total(rows, "monthly_ceiling", bool(errors)),
+        "budget": budget.amount,
+        "budget_source": budget.source,
         "accounts": accounts,
         "deployments": rows,
         "unpriced": errors,
     }
+
+
+def _total(rows: list[dict], key: str, unpriced: bool) -> float | None:
+    """The sum of `key`, or None when a deployment could not be priced: a total is never a partial sum."""
+    return None if unpriced else _money(sum(r[key] for r in rows))
 
 
 def quota_section(resources: list[Resource], settings: dict[str, PolicySettings], subscription: str) -> list[dict]:
@@ -251,6 +261,34 @@ def with_ledger(
     settings["quota-capacity"] = PolicySettings(quota.enforcement, {**quota.config, "ledger": ledger})
 
 
+def residency_contradiction(loaded: LoadedConfig, policy: PolicySettings) -> str | None:
+    """Why the stack file's residency and the policy config's boundary disagree, or None.
+
+    The policy config governs (it is what `pulumi preview --policy-pack-config` reads); the stack file may
+    state the boundary for its readers, but only the same one, so no written value is silently ignored.
+    """
+    if "residency" not in loaded.config.model_fields_set:
+        return None
+    stated = loaded.config.residency
+    where = loaded.location("residency")
+    stack_at = f"{where.file}:{where.line}" if where.line else where.file
+    if policy.enforcement == "disabled":
+        if stated == "none":
+            return None
+        return (
+            f"{stack_at}: residency: the stack states {stated!r} but residency-deployment-type is disabled in "
+            f"{policy.location('enforcementLevel')}; enable it with boundary {stated!r}, or remove residency"
+        )
+    boundary = policy.config.get("boundary")
+    if boundary == stated:
+        return None
+    return (
+        f"{stack_at}: residency: the stack states {stated!r} but {policy.location('boundary')} sets "
+        f"residency-deployment-type.boundary {boundary!r}; make them the same (the policy config governs: "
+        "change it through a reviewed change, or remove residency from the stack file)"
+    )
+
+
 def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
     """policies/config/<stack>.json of the project."""
     path = root / "policies" / "config" / f"{stack.name}.json"
@@ -271,7 +309,11 @@ def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | N
         problems += exc.messages
     if problems:
         raise GateInputError(problems)
-    subscription = load_stack_file(stack.path, stack.display, stack.name).config.subscription_id
+    loaded = load_stack_file(stack.path, stack.display, stack.name)
+    contradiction = residency_contradiction(loaded, settings["residency-deployment-type"])
+    if contradiction:
+        raise GateInputError([contradiction])
+    subscription = loaded.config.subscription_id
     resources = policy_view(run)
     with_ledger(settings, resources, stack.name, root, subscription)
     violations = evaluate_policies(run, settings)

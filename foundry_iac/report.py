@@ -8,8 +8,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from components.catalog import CatalogError
-from components.config.errors import ConfigError
+from components.errors import FoundryIacError
+from components.inputs import clip
 
 from .errors import GateInputError
 from .gate import check_stack
@@ -21,14 +21,11 @@ def _check_one(job: tuple[StackRef, Path, tuple[Path, str] | None]) -> tuple[str
     stack, root, policy_config = job
     try:
         return "ok", check_stack(stack, root, policy_config)
-    except GateInputError as exc:
-        return "error", exc.messages
-    except ConfigError as exc:
-        return "error", [str(issue) for issue in exc.issues]
-    except CatalogError as exc:
-        return "error", [str(exc)]
+    except FoundryIacError as exc:
+        return "error", exc.lines()
     except Exception as exc:  # noqa: BLE001 - fail closed: reported as an error, never as a pass
-        return "error", [f"{stack.display}: internal error ({type(exc).__name__}: {exc}); this is a foundry-iac bug"]
+        text = clip(str(exc))
+        return "error", [f"{stack.display}: internal error ({type(exc).__name__}: {text}); this is a foundry-iac bug"]
 
 
 def build_report(
@@ -44,7 +41,8 @@ def build_report(
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             results = list(pool.map(_check_one, jobs))
-    errors = [line for status, value in results if status == "error" for line in value]  # type: ignore[union-attr]
+    # dict.fromkeys: a problem every stack shares (the clock, the catalog) is said once
+    errors = list(dict.fromkeys(line for status, value in results if status == "error" for line in value))  # type: ignore[union-attr]
     if errors:
         raise GateInputError(errors)
     entries = [value for _, value in results]

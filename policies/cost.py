@@ -6,6 +6,7 @@ each deployment as tags.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +14,9 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components.cost import DeploymentCost, MissingPriceError, deployment_cost
+from components.tags import BUDGET_TAG
 
-from .common import DEPLOYMENT, DeploymentView, catalog, deployment_view, deployments
+from .common import DEPLOYMENT, RESOURCE_GROUP, DeploymentView, catalog, deployment_view, deployments
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
 INPUT_SHARE_SCHEMA = {
@@ -57,25 +59,68 @@ def _usd(value: float) -> str:
     return f"{value:,.2f} USD"
 
 
+@dataclass(frozen=True)
+class Budget:
+    """The budget cost-budget checks: the stack file's, capped by the policy config's maxBudgetUsd."""
+
+    amount: float | None
+    source: str  # "stack" or "policy"
+    stack_amount: float | None
+    cap: float | None
+
+
+def stack_budget(resources: list[Resource]) -> float | None:
+    """The stack file's monthlyBudgetUsd, as the program tagged it on the resource group."""
+    for resource in resources:
+        if resource.type == RESOURCE_GROUP:
+            raw = (resource.props.get("tags") or {}).get(BUDGET_TAG)
+            try:
+                value = float(raw) if raw is not None else None
+            except (TypeError, ValueError):
+                return None
+            return value if value is not None and math.isfinite(value) and value > 0 else None
+    return None
+
+
+def effective_budget(resources: list[Resource], config: Mapping[str, Any]) -> Budget:
+    """The stack's budget when it states one, never above the cap; else the cap."""
+    cap = config.get("maxBudgetUsd")
+    cap = float(cap) if cap is not None else None
+    stated = stack_budget(resources)
+    if stated is not None and (cap is None or stated <= cap):
+        return Budget(stated, "stack", stated, cap)
+    return Budget(cap, "policy", stated, cap)
+
+
 def check_budget(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
-    """The stack's monthly cost on the configured basis fits the budget."""
+    """The stack's monthly cost on the configured basis fits its budget, and the budget fits the cap."""
     basis = str(config.get("basis", "expected"))
-    budget = config.get("budgetUsd")
+    budget = effective_budget(resources, config)
     priced = price_stack(resources, float(config.get("inputShare", 0.0)))
     for item in priced:
         if item.error:
             yield Finding(f"{item.deployment.label}: cannot be priced: {item.error}", item.deployment.resource)
-    if budget is None:
+    if budget.stack_amount is not None and budget.cap is not None and budget.stack_amount > budget.cap:
+        yield Finding(
+            f"the stack's monthlyBudgetUsd {_usd(budget.stack_amount)} is above the policy config's maxBudgetUsd "
+            f"{_usd(budget.cap)}; lower foundry-iac:monthlyBudgetUsd, or raise maxBudgetUsd through a reviewed change"
+        )
+    if budget.amount is None:
         return
     total = sum((p.cost.ceiling if basis == "ceiling" else p.cost.expected) for p in priced if p.cost)
-    if total > float(budget):
+    if total > budget.amount:
         top = max(
             (p for p in priced if p.cost), key=lambda p: p.cost.ceiling if basis == "ceiling" else p.cost.expected
         )
+        whose = (
+            "the stack's budget (foundry-iac:monthlyBudgetUsd)"
+            if budget.source == "stack"
+            else "the policy config's maxBudgetUsd"
+        )
         yield Finding(
-            f"monthly {basis} cost {_usd(total)} exceeds the budget {_usd(float(budget))} by "
-            f"{_usd(total - float(budget))}; the largest is {top.deployment.label} — lower capacities or "
-            f"expected tokens, or raise budgetUsd through a reviewed change"
+            f"monthly {basis} cost {_usd(total)} exceeds {whose} {_usd(budget.amount)} by "
+            f"{_usd(total - budget.amount)}; the largest is {top.deployment.label}: lower capacities or "
+            f"expected tokens, or raise the budget through a reviewed change"
         )
 
 
@@ -100,15 +145,20 @@ def check_ceiling(resource: Resource, config: Mapping[str, Any]) -> Iterable[Fin
 BUDGET = PolicySpec(
     id="cost-budget",
     description="The stack's monthly cost (basis `expected` from declared tokens, or `ceiling` from capacity) is "
-    "within budget; every deployment can be priced.",
-    remediation="Lower capacities or expected tokens, or raise budgetUsd through a reviewed change.",
+    "within its budget (the stack file's monthlyBudgetUsd, capped by maxBudgetUsd); every deployment can be priced.",
+    remediation="Lower capacities or expected tokens, or raise the budget (monthlyBudgetUsd, within maxBudgetUsd) "
+    "through a reviewed change.",
     severity=Severity.HIGH,
     properties={
-        "budgetUsd": {"type": "number", "exclusiveMinimum": 0},
+        "maxBudgetUsd": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "description": "Cap on the stack's monthly budget; the budget itself when the stack file states none.",
+        },
         "basis": {"type": "string", "enum": ["expected", "ceiling"]},
         "inputShare": INPUT_SHARE_SCHEMA,
     },
-    required=["budgetUsd"],
+    required=["maxBudgetUsd"],
 )
 CEILING = PolicySpec(
     id="deployment-cost-ceiling",

@@ -48,6 +48,27 @@ def check_private_endpoint(resources: list[Resource], config: Mapping[str, Any])
             )
 
 
+def check_reachable(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
+    """Something can reach each account: public access with a way in, or a private endpoint to it."""
+    endpoints = [r for r in resources if r.type == PRIVATE_ENDPOINT]
+    for account in (r for r in resources if r.type == ACCOUNT):
+        props = account.props.get("properties") or {}
+        acls = props.get("networkAcls") or {}
+        public_off = props.get("publicNetworkAccess") == "Disabled"
+        closed = acls.get("defaultAction") == "Deny" and not acls.get("ipRules") and not acls.get("virtualNetworkRules")
+        if not (public_off or closed):
+            continue
+        suffix = _account_suffix(account)
+        if any(target.endswith(suffix) for endpoint in endpoints for target, _ in _targets(endpoint)):
+            continue
+        why = "public network access is off" if public_off else "the network ACL denies every address and VNet"
+        yield Finding(
+            f"{account.name}: nothing can reach this account once deployed: {why} and no private endpoint "
+            "reaches it; add `privateEndpoint: {subnetId: ...}`, or allow your networks with `ipRules`",
+            account,
+        )
+
+
 def check_diagnostics(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
     """Each account sends its logs (and, when required, to a Log Analytics workspace) through a diagnostic setting."""
     settings = [r for r in resources if r.type == DIAGNOSTIC_SETTING]
@@ -78,6 +99,15 @@ def check_cmk(resource: Resource, config: Mapping[str, Any]) -> Iterable[Finding
         )
 
 
+REACHABLE = PolicySpec(
+    id="account-reachable",
+    description="Each Foundry account can be reached once deployed: an account with public access off (or an ACL "
+    "that admits nothing) has a private endpoint to it.",
+    remediation="Add `privateEndpoint: {subnetId: ...}` to the account, or keep public access with `ipRules` "
+    "naming your networks.",
+    severity=Severity.HIGH,
+    enforcement=EnforcementLevel.MANDATORY,
+)
 PRIVATE = PolicySpec(
     id="private-endpoint-required",
     description="Each Foundry account is reached through a private endpoint (group `account`); meant for production.",
@@ -100,6 +130,7 @@ CMK = PolicySpec(
     enforcement=EnforcementLevel.DISABLED,
 )
 
+account_reachable = stack_policy(REACHABLE, check_reachable)
 private_endpoint_required = stack_policy(PRIVATE, check_private_endpoint)
 diagnostics_enabled = stack_policy(DIAGNOSTICS, check_diagnostics)
 cmk_required = resource_policy(CMK, check_cmk, (ACCOUNT,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pulumi_policy import Policy
 
 from .cost import cost_budget, deployment_cost_ceiling
-from .enterprise import cmk_required, diagnostics_enabled, private_endpoint_required
+from .enterprise import account_reachable, cmk_required, diagnostics_enabled, private_endpoint_required
 from .lifecycle import model_lifecycle
 from .models import approved_models, content_filter, model_version_pinned
 from .quota import deployments_per_account, quota_capacity
@@ -27,6 +27,7 @@ POLICIES: list[Policy] = [
     deployments_per_account,
     local_auth_disabled,
     public_network_access,
+    account_reachable,
     managed_identity,
     required_tags,
     private_endpoint_required,

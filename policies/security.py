@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,15 +26,47 @@ def check_local_auth(resource: Resource, config: Mapping[str, Any]) -> Iterable[
         )
 
 
+# An IP rule wider than /8 (over 16.7 million addresses), or rules that together cover half of IPv4,
+# open the account to the internet as surely as defaultAction Allow does.
+WIDEST_PREFIX = 8
+INTERNET_SHARE = 2**31
+
+
+def internet_wide_rules(rules: Iterable[str]) -> list[str]:
+    """The IP rules that, alone or together, open an account to the internet."""
+    networks = []
+    for rule in rules:
+        try:
+            networks.append((rule, ipaddress.ip_network(str(rule), strict=False)))
+        except ValueError:
+            continue  # the stack config refuses these; a policy judges only what Azure would take
+    wide = [rule for rule, net in networks if net.version != 4 or net.prefixlen < WIDEST_PREFIX]
+    if wide:
+        return wide
+    covered = sum(net.num_addresses for _, net in networks if net.version == 4)
+    return [rule for rule, _ in networks] if covered >= INTERNET_SHARE else []
+
+
 def check_public_access(resource: Resource, config: Mapping[str, Any]) -> Iterable[Finding]:
-    """Public network access is off, or the network ACL denies by default."""
+    """Public network access is off, or the network ACL denies by default and no rule opens it to the internet."""
     props = _props(resource)
     acls = props.get("networkAcls") or {}
-    if props.get("publicNetworkAccess") != "Disabled" and acls.get("defaultAction") != "Deny":
+    if props.get("publicNetworkAccess") == "Disabled":
+        return
+    if acls.get("defaultAction") != "Deny":
         yield Finding(
             f"{resource.name}: reachable from any network (publicNetworkAccess "
             f"{props.get('publicNetworkAccess')!r}, default action {acls.get('defaultAction')!r}); set "
             "`network: {publicAccess: false}` (reached through a `privateEndpoint`) or list `ipRules`",
+            resource,
+        )
+        return
+    wide = internet_wide_rules(rule.get("value", "") for rule in acls.get("ipRules") or [] if isinstance(rule, dict))
+    if wide:
+        yield Finding(
+            f"{resource.name}: the IP rule(s) {', '.join(wide[:4])} open the account to the internet although the "
+            f"default action is Deny; list only your own public ranges (/{WIDEST_PREFIX} or narrower), or set "
+            "`network: {publicAccess: false}` and reach it through a `privateEndpoint`",
             resource,
         )
 
@@ -68,7 +101,7 @@ LOCAL_AUTH = PolicySpec(
 PUBLIC = PolicySpec(
     id="public-network-access",
     description="Foundry accounts are not open to every network: publicNetworkAccess Disabled, or network ACL "
-    "default action Deny.",
+    "default action Deny with no IP rule that opens the account to the internet (wider than /8).",
     remediation="Set `network: {publicAccess: false}`, or keep public access with `ipRules` (default action Deny).",
     severity=Severity.HIGH,
 )

@@ -11,6 +11,9 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from components.errors import FoundryIacError
+from components.inputs import short
+
 TODAY_ENV = "FOUNDRY_IAC_TODAY"
 
 WAIVER_SCHEMA = {
@@ -30,9 +33,20 @@ WAIVER_SCHEMA = {
 }
 
 
+class ClockError(FoundryIacError):
+    """FOUNDRY_IAC_TODAY is set to something that is not a date."""
+
+
 def _default_today() -> dt.date:
     override = os.environ.get(TODAY_ENV)
-    return dt.date.fromisoformat(override) if override else dt.date.today()
+    if not override:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(override)
+    except ValueError:
+        raise ClockError(
+            f"{TODAY_ENV}={short(override)} is not a date; set it to YYYY-MM-DD (e.g. 2026-11-30) or unset it"
+        ) from None
 
 
 _clock: Callable[[], dt.date] = _default_today

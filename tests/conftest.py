@@ -86,7 +86,7 @@ BASE_POLICY_CONFIG = {
     },
     "model-version-pinned": {},
     "content-filter": {},
-    "cost-budget": {"budgetUsd": 100000, "basis": "expected"},
+    "cost-budget": {"maxBudgetUsd": 100000, "basis": "expected"},
     "deployment-cost-ceiling": {"maxMonthlyUsd": 100000},
     "quota-capacity": {},
     "deployments-per-account": {},
@@ -121,9 +121,25 @@ def gate(tmp_path: Path):
     return run
 
 
-TAGGED_STACK = MINIMAL_STACK.replace(
+TAGGED_NO_ENDPOINT = MINIMAL_STACK.replace(
     "  foundry-iac:accounts:\n", "  foundry-iac:tags: {owner: team-a}\n  foundry-iac:accounts:\n"
 )
+_HUB = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-dns/providers/Microsoft.Network"
+# A production account is private; this endpoint (hub DNS zones, one line) is how it is reached.
+REACHABLE = (
+    "      privateEndpoint: {subnetId: /subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-net/"
+    "providers/Microsoft.Network/virtualNetworks/vnet-ai/subnets/snet-pe, dnsZoneIds: {"
+    + ", ".join(
+        f"{zone}: {_HUB}/privateDnsZones/{zone}"
+        for zone in (
+            "privatelink.cognitiveservices.azure.com",
+            "privatelink.openai.azure.com",
+            "privatelink.services.ai.azure.com",
+        )
+    )
+    + "}}\n"
+)
+TAGGED_STACK = TAGGED_NO_ENDPOINT.replace("    - name: fdy-test\n", "    - name: fdy-test\n" + REACHABLE)
 
 
 def unwaived(entry: dict, policy: str) -> list[dict]:
@@ -148,7 +164,7 @@ ENTERPRISE_ACCOUNT = f"""\
       diagnostics:
         workspace: law-test
 """
-ENTERPRISE_STACK = TAGGED_STACK.replace(
+ENTERPRISE_STACK = TAGGED_NO_ENDPOINT.replace(
     "  foundry-iac:accounts:\n", f"  foundry-iac:privateDns:\n    vnetIds: [{NET}]\n  foundry-iac:accounts:\n"
 ).replace("    - name: fdy-test\n", "    - name: fdy-test\n" + ENTERPRISE_ACCOUNT)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputFileError
-from ..inputs import read_input_text
+from ..inputs import read_input_text, short
 from .errors import ConfigError, ConfigIssue, Path_, format_path
 from .model import StackConfig, suggest
 from .source import SourceDoc, read_yaml
@@ -218,6 +218,7 @@ def _display(path: Path_) -> str:
 def _message(error: dict, annotation: object = None) -> tuple[str, Path_]:
     """A fix-oriented message for one pydantic error, and any extra path below its location."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    got = short(value)
     extra: Path_ = ()
     if "index" in ctx:
         extra = (int(ctx["index"]),)
@@ -228,24 +229,31 @@ def _message(error: dict, annotation: object = None) -> tuple[str, Path_]:
     if kind == "missing":
         return f"required key {error['loc'][-1]!r} is missing; add it", extra
     if kind == "greater_than" and annotation is int and ctx.get("gt") == 0:
-        return f"must be a positive integer (got {value!r})", extra
+        return f"must be a positive integer (got {got})", extra
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
         bound = next(iter(ctx.values()))
-        return f"must be {op} {bound:g} (got {value!r})", extra
+        shown = f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
+        return f"must be {op} {shown} (got {got})", extra
+    if kind == "finite_number":
+        return f"must be a finite number (got {got})", extra
+    if kind == "string_too_long":
+        return f"is longer than the {ctx.get('max_length')} characters Azure takes", extra
+    if kind == "too_long":
+        return f"has more than the {ctx.get('max_length')} entries allowed", extra
     if kind == "int_type":
-        return f"must be a whole number, without quotes (got {value!r})", extra
+        return f"must be a whole number, without quotes (got {got})", extra
     if kind in ("float_type", "float_parsing"):
-        return f"must be a number (got {value!r})", extra
+        return f"must be a number (got {got})", extra
     if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false (got {value!r})", extra
+        return f"must be true or false (got {got})", extra
     if kind in ("string_type",):
-        return f"must be text (got {value!r}); quote it", extra
+        return f"must be text (got {got}); quote it", extra
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"must be one of {', '.join(choices)} (got {value!r}){suggest(str(value), choices)}", extra
+        return f"must be one of {', '.join(choices)} (got {got}){suggest(str(value)[:100], choices)}", extra
     if kind == "string_pattern_mismatch":
-        return f"{value!r} is not a valid value here; expected {{description}}", extra
+        return f"{got} is not a valid value here; expected {{description}}", extra
     if kind in ("list_type", "too_short") and isinstance(value, list) and not value:
         return "must list at least one entry", extra
     if kind == "list_type":

@@ -11,11 +11,13 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..catalog import DeploymentType, load_catalog
+from ..inputs import short
 from ..roles import BUILTIN_ROLES
+from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 ACCOUNT_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9-]{1,63}$"
@@ -30,6 +32,22 @@ IDENTITY_ID = _ARM + r"Microsoft\.ManagedIdentity/userAssignedIdentities/[-\w._]
 WORKSPACE_ID = _ARM + r"Microsoft\.OperationalInsights/workspaces/[-\w]+$"
 SEARCH_ID = _ARM + r"Microsoft\.Search/searchServices/[-\w]+$"
 STORAGE_ID = _ARM + r"Microsoft\.Storage/storageAccounts/[a-z0-9]+$"
+# Azure AI services take public IPv4 only in IP rules: "IP address ranges reserved for private networks (as
+# defined in RFC 1918) aren't allowed" (learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks,
+# read 2026-11). Loopback, link-local, multicast, "this network" and reserved space can never be a client either.
+NOT_PUBLIC_IPV4 = tuple(
+    ipaddress.IPv4Network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "0.0.0.0/8",
+    )
+)
 PRIVATE_DNS_ZONES = (
     "privatelink.cognitiveservices.azure.com",
     "privatelink.openai.azure.com",
@@ -37,6 +55,8 @@ PRIVATE_DNS_ZONES = (
 )
 
 PositiveInt = Annotated[int, Field(strict=True, gt=0)]
+INT32_MAX = 2**31 - 1  # ARM's sku.capacity is an int32
+DESCRIPTION_MAX = 1024
 VnetId = Annotated[str, Field(pattern=VNET_ID)]
 Count = Annotated[int, Field(strict=True, ge=0)]
 
@@ -48,6 +68,8 @@ def then(hint: str, tail: str) -> str:
 
 def suggest(word: str, choices: list[str]) -> str:
     """A ' did you mean ...?' hint for a misspelt word, or ''."""
+    if len(word) > 100:  # no name is this long; comparing a huge value would only cost time
+        return ""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if not close:
         close = [c for c in choices if c.lower() == word.lower()]
@@ -109,7 +131,8 @@ class DeploymentConfig(_Model):
     )
     type: DeploymentType = Field(description="Deployment type (sku.name): where prompts are processed.")
     capacity: PositiveInt = Field(
-        description="Capacity units: 1 = 1,000 TPM for pay-per-token types, PTU for provisioned ones."
+        le=INT32_MAX,
+        description="Capacity units: 1 = 1,000 TPM for pay-per-token types, PTU for provisioned ones.",
     )
     monthly_tokens: MonthlyTokens = Field(default_factory=MonthlyTokens, alias="monthlyTokens")
     content_filter: str | None = Field(
@@ -131,8 +154,20 @@ class DeploymentConfig(_Model):
         names = sorted(load_catalog().models)
         if value not in names:
             where = "the models are listed in components/catalog.json"
-            raise custom_error("unknown_model", f"unknown model {value!r}{then(suggest(value, names), where)}")
+            raise custom_error("unknown_model", f"unknown model {short(value)}{then(suggest(value, names), where)}")
         return value
+
+    @model_validator(mode="after")
+    def _within_offer_maximum(self) -> DeploymentConfig:
+        offer = load_catalog().models[self.model].offer(self.type, self.version)
+        if offer is not None and offer.maximum is not None and self.capacity > offer.maximum:
+            raise custom_error(
+                "capacity_maximum",
+                f"capacity {self.capacity} is above the {offer.maximum} units {self.model} takes on {self.type} "
+                f"(catalog, {offer.source}); lower it or split it over deployments",
+                at=("capacity",),
+            )
+        return self
 
     @property
     def deployment_name(self) -> str:
@@ -156,7 +191,7 @@ class Member(_Model):
             names = sorted(BUILTIN_ROLES)
             raise custom_error(
                 "unknown_role",
-                f"unknown role {value!r}{then(suggest(value, names), 'built-in roles: ' + ', '.join(names))}",
+                f"unknown role {short(value)}{then(suggest(value, names), 'built-in roles: ' + ', '.join(names))}",
             )
         return value
 
@@ -189,8 +224,8 @@ class ProjectConfig(_Model):
     """A Foundry project under an account."""
 
     name: str = Field(pattern=CHILD_NAME_PATTERN, description="Project name (2-64 letters, digits, '_', '.', '-').")
-    display_name: str | None = Field(default=None, alias="displayName")
-    description: str | None = None
+    display_name: str | None = Field(default=None, alias="displayName", max_length=256)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
     members: list[Member] = Field(default_factory=list)
     connections: list[ConnectionConfig] = Field(default_factory=list)
 
@@ -246,7 +281,7 @@ class EncryptionConfig(_Model):
         description="Pin a key version; omit to follow the key's current version.",
     )
     identity: KeyIdentity
-    grant_key_access: bool = Field(
+    grant_key_access: StrictBool = Field(
         default=True,
         alias="grantKeyAccess",
         description="Grant the identity Key Vault Crypto Service Encryption User on the vault.",
@@ -274,7 +309,7 @@ class DiagnosticsConfig(_Model):
 class NetworkConfig(_Model):
     """Network exposure of an account."""
 
-    public_access: bool | None = Field(
+    public_access: StrictBool | None = Field(
         default=None,
         alias="publicAccess",
         description="publicNetworkAccess Enabled (true) or Disabled (false); defaults to false in production.",
@@ -282,19 +317,21 @@ class NetworkConfig(_Model):
     default_action: Literal["Allow", "Deny"] | None = Field(
         default=None, alias="defaultAction", description="networkAcls.defaultAction; Deny when ipRules are given."
     )
-    ip_rules: list[str] = Field(default_factory=list, alias="ipRules", description="IPv4 addresses or CIDR ranges.")
+    ip_rules: list[str] = Field(
+        default_factory=list,
+        alias="ipRules",
+        max_length=400,
+        description="Public IPv4 addresses or CIDR ranges (Azure takes no IPv6 and no private ranges).",
+    )
     bypass: Literal["AzureServices", "None"] = "AzureServices"
 
     @field_validator("ip_rules")
     @classmethod
     def _ip_rules(cls, values: list[str]) -> list[str]:
         for index, value in enumerate(values):
-            try:
-                ipaddress.ip_network(value, strict=False)
-            except ValueError:
-                raise custom_error(
-                    "bad_ip_rule", f"{value!r} is not an IPv4 address or CIDR range (e.g. 203.0.113.0/24)", index=index
-                ) from None
+            problem = ip_rule_problem(value)
+            if problem:
+                raise custom_error("bad_ip_rule", problem, index=index)
         return values
 
 
@@ -308,14 +345,20 @@ class AccountConfig(_Model):
         json_schema_extra=_catalog_enum("regions"),
     )
     network: NetworkConfig = Field(default_factory=NetworkConfig)
-    local_auth: bool = Field(default=False, alias="localAuth", description="Allow API keys (disableLocalAuth false).")
+    local_auth: StrictBool = Field(
+        default=False, alias="localAuth", description="Allow API keys (disableLocalAuth false)."
+    )
     identity: Literal["SystemAssigned", "None"] = Field(default="SystemAssigned")
-    restore: bool = Field(default=False, description="Set once to recover a soft-deleted account of the same name.")
+    restore: StrictBool = Field(
+        default=False, description="Set once to recover a soft-deleted account of the same name."
+    )
     tags: dict[str, str] = Field(default_factory=dict, description="Tags added to the stack's tags.")
+
+    _account_tags = field_validator("tags")(lambda cls, value: _tags(value))
     private_endpoint: PrivateEndpointConfig | None = Field(default=None, alias="privateEndpoint")
     encryption: EncryptionConfig | None = None
     diagnostics: DiagnosticsConfig | None = None
-    lock: bool | None = Field(default=None, description="CanNotDelete lock; defaults to true in production.")
+    lock: StrictBool | None = Field(default=None, description="CanNotDelete lock; defaults to true in production.")
     projects: list[ProjectConfig] = Field(default_factory=list)
     deployments: list[DeploymentConfig] = Field(default_factory=list)
 
@@ -335,12 +378,48 @@ class AccountConfig(_Model):
         return None if value is None else _region(value)
 
 
+def ip_rule_problem(value: str) -> str | None:
+    """Why Azure would refuse `value` as an IP rule, or None (a rule wider than /8 is for the policy to judge)."""
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return f"{short(value)} is not an IPv4 address or CIDR range (e.g. 203.0.113.0/24)"
+    if network.version != 4:
+        return f"{short(value)} is IPv6; Azure's IP rules take public IPv4 addresses and ranges only"
+    if network.prefixlen >= 8 and any(network.overlaps(blocked) for blocked in NOT_PUBLIC_IPV4):
+        return (
+            f"{short(value)} is a private or reserved range; Azure's IP rules take public addresses only "
+            "(reach private networks through a privateEndpoint)"
+        )
+    return None
+
+
+def _tags(tags: dict[str, str]) -> dict[str, str]:
+    """Azure's limits on one tag (the count is checked where tags merge)."""
+    for name, value in tags.items():
+        if not name.strip() or len(name) > MAX_TAG_NAME or set(name) & TAG_NAME_FORBIDDEN:
+            raise custom_error(
+                "bad_tag_name",
+                f"tag name {short(name)} is not one Azure takes: 1-{MAX_TAG_NAME} characters, none of < > % & \\ ? /",
+                at=(name,),
+            )
+        if len(value) > MAX_TAG_VALUE:
+            raise custom_error(
+                "bad_tag_value",
+                f"the value of tag {short(name)} has {len(value)} characters; Azure takes at most {MAX_TAG_VALUE}",
+                at=(name,),
+            )
+    if len(tags) > MAX_TAGS:
+        raise custom_error("too_many_tags", f"{len(tags)} tags; Azure takes at most {MAX_TAGS} per resource")
+    return tags
+
+
 def _region(value: str) -> str:
     regions = sorted(load_catalog().regions)
     if value not in regions:
         raise custom_error(
             "unknown_region",
-            f"unknown region {value!r}{suggest(value, regions) or '; use an Azure region name such as swedencentral'}",
+            f"unknown region {short(value)}{suggest(value, regions) or '; use an Azure region name such as swedencentral'}",
         )
     return value
 
@@ -349,6 +428,23 @@ class PrivateDnsConfig(_Model):
     """The three Foundry private DNS zones, created once in the stack's resource group and linked to VNets."""
 
     vnet_ids: list[VnetId] = Field(alias="vnetIds", min_length=1, description="VNets to link the zones to.")
+
+    @field_validator("vnet_ids")
+    @classmethod
+    def _distinct_vnets(cls, value: list[str]) -> list[str]:
+        # ARM ids compare case-insensitively; the link is named after the VNet, so names must differ too
+        seen: dict[str, int] = {}
+        for index, vnet_id in enumerate(value):
+            for key in (vnet_id.lower().rstrip("/"), "name:" + vnet_id.rstrip("/").rsplit("/", 1)[-1].lower()):
+                if key in seen:
+                    what = "the same VNet" if not key.startswith("name:") else "a VNet of the same name"
+                    raise custom_error(
+                        "duplicate_vnet",
+                        f"{what} as entry {seen[key]} (ARM ids ignore case); list it once",
+                        index=index,
+                    )
+                seen[key] = index
+        return value
 
 
 class StackConfig(_Model):
@@ -370,7 +466,17 @@ class StackConfig(_Model):
     )
     resource_group: str | None = Field(default=None, alias="resourceGroup", pattern=RG_NAME_PATTERN)
     tags: dict[str, str] = Field(default_factory=dict)
-    monthly_budget_usd: float | None = Field(default=None, alias="monthlyBudgetUsd", gt=0)
+    monthly_budget_usd: float | None = Field(
+        default=None,
+        alias="monthlyBudgetUsd",
+        gt=0,
+        le=1e9,
+        allow_inf_nan=False,
+        description="The stack's monthly budget in USD, checked by cost-budget; the policy config's maxBudgetUsd "
+        "caps it.",
+    )
+
+    _stack_tags = field_validator("tags")(lambda cls, value: _tags(value))
     private_dns: PrivateDnsConfig | None = Field(default=None, alias="privateDns")
     accounts: list[AccountConfig] = Field(min_length=1)
 
@@ -384,6 +490,19 @@ class StackConfig(_Model):
                     "the private endpoint has no DNS zones: add dnsZoneIds (existing hub zones) or "
                     "foundry-iac:privateDns (create them)",
                     at=("accounts", index, "privateEndpoint"),
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _tag_count(self) -> StackConfig:
+        for index, account in enumerate(self.accounts):
+            count = len({*self.tags, *account.tags}) + SYSTEM_TAG_COUNT
+            if count > MAX_TAGS:
+                raise custom_error(
+                    "too_many_tags",
+                    f"the account would carry {count} tags (the stack's, its own and foundry-iac's "
+                    f"{SYSTEM_TAG_COUNT}); Azure takes at most {MAX_TAGS}: drop some",
+                    at=("accounts", index, "tags"),
                 )
         return self
 
@@ -402,7 +521,7 @@ class StackConfig(_Model):
             return value
         raise custom_error(
             "bad_residency",
-            f"must be none, EU, US or a region name (got {value!r}){suggest(value, ['none', 'EU', 'US', *regions])}",
+            f"must be none, EU, US or a region name (got {short(value)}){suggest(value, ['none', 'EU', 'US', *regions])}",
         )
 
     @field_validator("accounts")

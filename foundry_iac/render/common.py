@@ -27,6 +27,19 @@ def usd(value: float | None) -> str:
     return "none" if value is None else f"{value:,.2f} USD"
 
 
+def total_usd(cost: dict, key: str) -> str:
+    """A stack's total for people; 'unpriced' (never a partial sum) when a deployment has no price."""
+    if cost.get("unpriced"):
+        count = len(cost["unpriced"])
+        return f"unpriced ({count} deployment{'s' if count != 1 else ''} without a price)"
+    return usd(cost[key])
+
+
+def amount(value: float | None) -> str:
+    """A table cell of money: 1,234.50, or 'unpriced'."""
+    return "unpriced" if value is None else f"{value:,.2f}"
+
+
 def counts(entry: dict) -> tuple[int, int, int]:
     """(unwaived mandatory, unwaived advisory, waived) violations of a stack."""
     mandatory = sum(1 for v in entry["violations"] if not v["waived"] and v["enforcement"] == "mandatory")

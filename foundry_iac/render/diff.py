@@ -5,8 +5,12 @@ from __future__ import annotations
 MARKER = "<!-- foundry-iac-diff -->"
 
 
-def _money(delta: float) -> str:
-    return f"{delta:+,.2f} USD"
+def _money(delta: float | None) -> str:
+    return "unpriced" if delta is None else f"{delta:+,.2f} USD"
+
+
+def _amount(value: float | None) -> str:
+    return "unpriced" if value is None else f"{value:,.2f}"
 
 
 def _value(value: object) -> str:
@@ -43,7 +47,7 @@ def render_diff_text(report: dict) -> str:
         cost = s["cost"]
         out.append(
             f"  cost expected {_money(cost['monthly_expected']['delta'])}/month "
-            f"({cost['monthly_expected']['before']:,.2f} -> {cost['monthly_expected']['after']:,.2f}), "
+            f"({_amount(cost['monthly_expected']['before'])} -> {_amount(cost['monthly_expected']['after'])}), "
             f"ceiling {_money(cost['monthly_ceiling']['delta'])}/month"
         )
         for q in s["quota"]:
@@ -108,9 +112,9 @@ def render_diff_markdown(report: dict) -> str:
         cost = s["cost"]
         out += [
             "",
-            f"**Cost**: expected {cost['monthly_expected']['before']:,.2f} → "
-            f"{cost['monthly_expected']['after']:,.2f} USD/month ({_money(cost['monthly_expected']['delta'])}); "
-            f"ceiling {cost['monthly_ceiling']['before']:,.2f} → {cost['monthly_ceiling']['after']:,.2f} "
+            f"**Cost**: expected {_amount(cost['monthly_expected']['before'])} → "
+            f"{_amount(cost['monthly_expected']['after'])} USD/month ({_money(cost['monthly_expected']['delta'])}); "
+            f"ceiling {_amount(cost['monthly_ceiling']['before'])} → {_amount(cost['monthly_ceiling']['after'])} "
             f"({_money(cost['monthly_ceiling']['delta'])})",
         ]
         if s["quota"]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import counts, resource_label, resource_summary, usd, where, worst_first
+from .common import amount, counts, resource_label, resource_summary, total_usd, usd, where, worst_first
 
 MARKER = "<!-- foundry-iac-gate -->"
 
@@ -30,7 +30,7 @@ def render_markdown(report: dict) -> str:
         c = e["cost"]
         out.append(
             f"| `{e['stack']}` | {'✅ pass' if e['passed'] else '❌ fail'} | {m} | {a} | {w} | "
-            f"{usd(c['monthly_expected'])} | {usd(c['monthly_ceiling'])} | {usd(c['budget'])} |"
+            f"{total_usd(c, 'monthly_expected')} | {total_usd(c, 'monthly_ceiling')} | {usd(c['budget'])} |"
         )
     for e in stacks:
         out += ["", f"### {'✅' if e['passed'] else '❌'} `{e['stack']}`", ""]
@@ -65,10 +65,12 @@ def render_markdown(report: dict) -> str:
         if len(c["accounts"]) > 1:
             for acc in c["accounts"]:
                 out.append(
-                    f"| account `{acc['account']}` | | | | {acc['monthly_expected']:,.2f} | "
-                    f"{acc['monthly_ceiling']:,.2f} |"
+                    f"| account `{acc['account']}` | | | | {amount(acc['monthly_expected'])} | "
+                    f"{amount(acc['monthly_ceiling'])} |"
                 )
-        out.append(f"| **total** | | | | **{c['monthly_expected']:,.2f}** | **{c['monthly_ceiling']:,.2f}** |")
+        for line in c.get("unpriced", []):
+            out.append(f"| {_cell(line)} | | | | unpriced | unpriced |")
+        out.append(f"| **total** | | | | **{amount(c['monthly_expected'])}** | **{amount(c['monthly_ceiling'])}** |")
         out.append(f"| budget | | | | {usd(c['budget'])} | |")
         if e["quota"]:
             out += [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from components.roles import BUILTIN_ROLES, SERVICE_ROLES
 
-from .common import TYPE_LABELS, counts, usd
+from .common import TYPE_LABELS, counts, total_usd, usd
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
 PROJECT = "azure-native:cognitiveservices:Project"
@@ -144,9 +144,12 @@ def render_plan(entry: dict) -> str:
     mandatory, advisory, waived = counts(entry)
     cost = entry["cost"]
     out.append(
-        f"cost: expected {usd(cost['monthly_expected'])}/month, ceiling {usd(cost['monthly_ceiling'])}/month, "
+        f"cost: expected {total_usd(cost, 'monthly_expected')}/month, ceiling {total_usd(cost, 'monthly_ceiling')}"
+        "/month, "
         f"budget {usd(cost['budget'])} (basis {cost['basis']})"
     )
+    for line in cost.get("unpriced", []):
+        out.append(f"unpriced: {line}")
     out.append(
         f"verdict: {'PASS' if entry['passed'] else 'FAIL'} ({mandatory} mandatory, {advisory} advisory, "
         f"{waived} waived; policy config {entry['policy_config']})"

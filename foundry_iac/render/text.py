@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import counts, resource_label, resource_summary, usd, where, worst_first
+from .common import amount, counts, resource_label, resource_summary, total_usd, usd, where, worst_first
 
 
 def render_text(report: dict) -> str:
@@ -28,15 +28,16 @@ def render_text(report: dict) -> str:
                 out.append(f"            waived until {w['expires']} by {w['approver']}: {w['reason']}")
         cost = entry["cost"]
         out.append(
-            f"  cost      expected {usd(cost['monthly_expected'])}/month, ceiling {usd(cost['monthly_ceiling'])}"
+            f"  cost      expected {total_usd(cost, 'monthly_expected')}/month, ceiling "
+            f"{total_usd(cost, 'monthly_ceiling')}"
             f"/month (input share {cost['input_share']:g}), budget {usd(cost['budget'])} "
             f"(basis {cost['basis']})"
         )
         if len(cost["accounts"]) > 1:
             for acc in cost["accounts"]:
                 out.append(
-                    f"  account   {acc['account']}: expected {usd(acc['monthly_expected'])}/month, "
-                    f"ceiling {usd(acc['monthly_ceiling'])}/month"
+                    f"  account   {acc['account']}: expected {amount(acc['monthly_expected'])}/month, "
+                    f"ceiling {amount(acc['monthly_ceiling'])}/month"
                 )
         for line in cost.get("unpriced", []):
             out.append(f"  UNPRICED  {line}")

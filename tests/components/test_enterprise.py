@@ -8,7 +8,7 @@ import pytest
 
 from components.config import ConfigError, load_stack_file
 from foundry_iac.cli import main
-from tests.conftest import ENTERPRISE_STACK, NET, ROOT, SUB_ID, TAGGED_STACK
+from tests.conftest import ENTERPRISE_STACK, NET, ROOT, SUB_ID, TAGGED_NO_ENDPOINT, TAGGED_STACK
 
 ZONES = ["privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com", "privatelink.services.ai.azure.com"]
 ACCOUNT = "azure-native:cognitiveservices:Account"
@@ -121,7 +121,7 @@ def test_removing_the_private_endpoint_fails_the_gate(tmp_path, capsys, monkeypa
 def test_hub_and_spoke_references_existing_zones_instead_of_creating_them(write_stack, run_stack):
     hub = f"/subscriptions/{SUB_ID}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones"
     zones = "\n".join(f"          {z}: {hub}/{z}" for z in ZONES)
-    text = TAGGED_STACK.replace(
+    text = TAGGED_NO_ENDPOINT.replace(
         "    - name: fdy-test\n",
         f"    - name: fdy-test\n      privateEndpoint:\n"
         f"        subnetId: {NET}/subnets/snet-pe\n        dnsZoneIds:\n{zones}\n",

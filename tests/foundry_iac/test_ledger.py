@@ -20,7 +20,7 @@ config:
   foundry-iac:tags: {{owner: team}}
   foundry-iac:accounts:
     - name: fdy-{name}
-      network: {{publicAccess: false}}
+      network: {{publicAccess: true, ipRules: [203.0.113.0/24]}}
       deployments:
         - model: gpt-4o
           version: "2024-11-20"
@@ -136,11 +136,13 @@ def test_gpt_5_1_capacity_50_ceiling_and_expected_cost_in_the_json_report():
 def test_ceiling_follows_the_configured_input_share(gate, share, ceiling):
     from tests.conftest import TAGGED_STACK
 
-    stack = TAGGED_STACK.replace("capacity: 10", "capacity: 50").replace(
-        "type: DataZoneStandard", "type: GlobalStandard"
+    stack = (
+        TAGGED_STACK.replace("capacity: 10", "capacity: 50")
+        .replace("type: DataZoneStandard", "type: GlobalStandard")
+        .replace("  foundry-iac:residency: EU\n", "")
     )
     entry = gate(
-        stack, cost_budget={"budgetUsd": 100000, "inputShare": share}, residency_deployment_type={"boundary": "none"}
+        stack, cost_budget={"maxBudgetUsd": 100000, "inputShare": share}, residency_deployment_type={"boundary": "none"}
     )
     (row,) = [d for d in entry["cost"]["deployments"] if d["model"] == "gpt-4o"]
     assert row["monthly_ceiling"] == pytest.approx(ceiling)
@@ -152,10 +154,10 @@ def test_budget_below_the_ceiling_fails_on_ceiling_and_passes_on_expected(gate):
     stack = TAGGED_STACK.replace(
         "capacity: 10\n", "capacity: 10\n          monthlyTokens: {input: 1000000, output: 100000}\n"
     )
-    ceiling = gate(stack, cost_budget={"budgetUsd": 1000, "basis": "ceiling"})
+    ceiling = gate(stack, cost_budget={"maxBudgetUsd": 1000, "basis": "ceiling"})
     assert not ceiling["passed"] and ceiling["cost"]["monthly_ceiling"] > 1000
     assert "monthly ceiling cost" in [v for v in ceiling["violations"] if v["policy"] == "cost-budget"][0]["message"]
-    expected = gate(stack, cost_budget={"budgetUsd": 1000, "basis": "expected"})
+    expected = gate(stack, cost_budget={"maxBudgetUsd": 1000, "basis": "expected"})
     assert expected["passed"] and expected["cost"]["monthly_expected"] < 1000
 
 

@@ -76,20 +76,24 @@ def test_waiver_without_expiry_is_an_error(tmp_path):
     ],
 )
 def test_bad_waivers_are_errors(tmp_path, waiver, expected):
-    config = {**BASE_POLICY_CONFIG, "cost-budget": {"budgetUsd": 5, "waivers": [waiver]}}
+    config = {**BASE_POLICY_CONFIG, "cost-budget": {"maxBudgetUsd": 5, "waivers": [waiver]}}
     assert any(expected in m for m in errors(tmp_path, pretty(config)))
 
 
 def test_misspelt_setting_is_an_error_not_silently_ignored(tmp_path):
-    config = {**BASE_POLICY_CONFIG, "cost-budget": {"budgetUSD": 5}}
+    config = {**BASE_POLICY_CONFIG, "cost-budget": {"maxBudgetUSD": 5}}
     found = errors(tmp_path, pretty(config))
-    assert any("unknown setting 'budgetUSD'; did you mean 'budgetUsd'?" in m for m in found)
-    assert any('cost-budget needs "budgetUsd": add it' in m for m in found)
+    assert any("unknown setting 'maxBudgetUSD'; did you mean 'maxBudgetUsd'?" in m for m in found)
+    assert any('cost-budget needs "maxBudgetUsd": add it' in m for m in found)
 
 
 def test_bad_enforcement_level(tmp_path):
     found = errors(tmp_path, pretty({**BASE_POLICY_CONFIG, "content-filter": "strict"}))
-    assert any("content-filter.enforcementLevel" in m and "must be one of advisory, mandatory, remediate, disabled (got 'strict')" in m for m in found)
+    assert any(
+        "content-filter.enforcementLevel" in m
+        and "must be one of advisory, mandatory, remediate, disabled (got 'strict')" in m
+        for m in found
+    )
 
 
 def test_invalid_json_names_the_line(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ENTERPRISE_STACK, TAGGED_STACK, unwaived
+from tests.conftest import ENTERPRISE_STACK, TAGGED_NO_ENDPOINT, TAGGED_STACK, unwaived
 
 GROK_GLOBAL = (
     TAGGED_STACK
@@ -64,7 +64,7 @@ CASES = [
         {},
         "no content filter",
     ),
-    ("cost-budget", TAGGED_STACK, {"cost_budget": {"budgetUsd": 100, "basis": "ceiling"}}, "monthly ceiling cost"),
+    ("cost-budget", TAGGED_STACK, {"cost_budget": {"maxBudgetUsd": 100, "basis": "ceiling"}}, "monthly ceiling cost"),
     (
         "deployment-cost-ceiling",
         TAGGED_STACK,
@@ -99,6 +99,22 @@ CASES = [
         "reachable from any network",
     ),
     (
+        "public-network-access",
+        TAGGED_NO_ENDPOINT.replace(
+            "    - name: fdy-test\n",
+            "    - name: fdy-test\n      network: {publicAccess: true, ipRules: [203.0.113.0/24, 0.0.0.0/0]}\n",
+        ),
+        {},
+        "the IP rule(s) 0.0.0.0/0 open the account to the internet although the default action is Deny",
+    ),
+    (
+        "account-reachable",
+        TAGGED_NO_ENDPOINT,
+        {},
+        "fdy-test-account: nothing can reach this account once deployed: public network access is off and no "
+        "private endpoint reaches it",
+    ),
+    (
         "managed-identity",
         TAGGED_STACK.replace("    - name: fdy-test\n", "    - name: fdy-test\n      identity: None\n"),
         {},
@@ -112,7 +128,10 @@ CASES = [
     ),
     (
         "private-endpoint-required",
-        TAGGED_STACK,
+        TAGGED_NO_ENDPOINT.replace(
+            "    - name: fdy-test\n",
+            "    - name: fdy-test\n      network: {publicAccess: true, ipRules: [203.0.113.0/24]}\n",
+        ),
         {"private_endpoint_required": "mandatory"},
         "no private endpoint (group 'account') reaches this account",
     ),
@@ -146,7 +165,7 @@ def test_the_enterprise_stack_passes_the_enterprise_policies(gate):
 def test_every_policy_of_the_pack_is_covered():
     from policies.pack import POLICY_IDS
 
-    assert sorted(c[0] for c in CASES) == sorted(POLICY_IDS)
+    assert sorted(set(c[0] for c in CASES)) == sorted(POLICY_IDS)
 
 
 def test_advisory_violations_do_not_fail_the_stack(gate):
@@ -165,10 +184,13 @@ def test_violation_points_at_the_line_that_produced_the_resource(gate):
         approved_models={"approvedModels": {"gpt-4o": [], "gpt-5.1": []}},
     )
     (violation,) = unwaived(entry, "model-version-pinned")
-    assert violation["source"] == {"file": entry["file"], "line": 15}
+    assert violation["source"] == {
+        "file": entry["file"],
+        "line": 16,
+    }  # the "- model: gpt-4o" line (after the endpoint line)
 
 
 def test_stack_level_violation_has_no_urn(gate):
-    entry = gate(TAGGED_STACK, cost_budget={"budgetUsd": 100, "basis": "ceiling"})
+    entry = gate(TAGGED_STACK, cost_budget={"maxBudgetUsd": 100, "basis": "ceiling"})
     (violation,) = unwaived(entry, "cost-budget")
     assert violation["urn"] is None and violation["source"]["line"] is None

@@ -22,6 +22,7 @@ DESIGN_IDS = {
     "deployments-per-account",
     "local-auth-disabled",
     "public-network-access",
+    "account-reachable",
     "managed-identity",
     "required-tags",
     "private-endpoint-required",

@@ -70,7 +70,7 @@ def test_eu_stack_with_grok_on_data_zone_says_why_plainly(gate):
     (violation,) = unwaived(gate(stack), "residency-deployment-type")
     assert "grok-4-1-fast-reasoning is offered as DataZoneStandard only in centralus, eastus" in violation["message"]
     assert "no deployment type of grok-4-1-fast-reasoning keeps inference inside EU" in violation["message"]
-    assert violation["source"]["line"] == 23  # the "- model: grok-4-1-fast-reasoning" line
+    assert violation["source"]["line"] == 24  # the "- model: grok-4-1-fast-reasoning" line
 
 
 def test_us_stack_with_deepseek_fails_without_a_waiver(gate):

@@ -40,7 +40,7 @@ def test_valid_waiver_turns_the_violation_into_a_waived_one(gate, clock):
     assert entry["passed"]
     (waived,) = [v for v in entry["violations"] if v["waived"]]
     assert waived["policy"] == "residency-deployment-type" and waived["waiver"]["reason"] == WAIVER["reason"]
-    assert waived["waiver"]["expires"] == "2027-01-31" and waived["source"]["line"] == 23
+    assert waived["waiver"]["expires"] == "2027-01-31" and waived["source"]["line"] == 24
 
 
 def test_expired_waiver_no_longer_waives_and_is_itself_reported(gate, clock):
