@@ -419,7 +419,8 @@ def _region(value: str) -> str:
     if value not in regions:
         raise custom_error(
             "unknown_region",
-            f"unknown region {short(value)}{suggest(value, regions) or '; use an Azure region name such as swedencentral'}",
+            f"unknown region {short(value)}"
+            + (suggest(value, regions) or "; use an Azure region name such as swedencentral"),
         )
     return value
 
@@ -521,7 +522,8 @@ class StackConfig(_Model):
             return value
         raise custom_error(
             "bad_residency",
-            f"must be none, EU, US or a region name (got {short(value)}){suggest(value, ['none', 'EU', 'US', *regions])}",
+            f"must be none, EU, US or a region name (got {short(value)})"
+            + suggest(value, ["none", "EU", "US", *regions]),
         )
 
     @field_validator("accounts")
