@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import reprlib
 from pathlib import Path
 
@@ -67,18 +66,22 @@ def read_input_text(path: Path, display: str, what: str, limit: int = MAX_INPUT_
 
 
 class _RefusedValueError(ValueError):
-    """A JSON value the strict reader does not take."""
+    """A JSON value the strict reader does not take; `literal` is its text, to find its line."""
+
+    def __init__(self, message: str, literal: str = ""):
+        super().__init__(message)
+        self.literal = literal
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _RefusedValueError(f"the number {text[:20]} is out of range; write a finite number")
+        raise _RefusedValueError(f"the number {text[:20]} is out of range; write a finite number", text)
     return value
 
 
 def _no_constant(name: str) -> float:
-    raise _RefusedValueError(f"{name} is not a number JSON allows; write a finite number")
+    raise _RefusedValueError(f"{name} is not a number JSON allows; write a finite number", name)
 
 
 def _duplicates(pairs: list[tuple[str, object]]) -> dict:
@@ -111,9 +114,8 @@ def loads_strict_json(text: str, display: str) -> object:
     except json.JSONDecodeError as exc:
         raise InputFileError(display, f"not valid JSON ({exc.msg}); fix the syntax", exc.lineno) from None
     except _RefusedValueError as exc:
-        constant = re.search(r"\b(NaN|-?Infinity)\b", text)
-        if "not a number JSON allows" in str(exc) and constant:
-            raise InputFileError(display, str(exc), _line_of(text, constant.start())) from None
+        if exc.literal and exc.literal in text:
+            raise InputFileError(display, str(exc), _line_of(text, text.index(exc.literal))) from None
         if "appears twice" in str(exc):
             located = _duplicate_line(text, display)
             if located:

@@ -108,7 +108,14 @@ ALLOWED_REGIONS = PolicySpec(
     remediation="Set the account's `location` (or the stack's azure-native:location) to an allowed region, or "
     "add the region to allowedRegions in the stack's policy config.",
     severity=Severity.HIGH,
-    properties={"allowedRegions": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
+    properties={
+        "allowedRegions": {
+            "type": "array",
+            "items": {"type": "string", "enum": sorted(catalog().regions)},
+            "minItems": 1,
+            "uniqueItems": True,
+        }
+    },
     required=["allowedRegions"],
 )
 
@@ -121,7 +128,13 @@ RESIDENCY = PolicySpec(
     "region of the boundary). Grok's data zone is US only and DeepSeek is Global only: under an EU "
     "boundary neither can comply, so remove the deployment or record an expiring waiver.",
     severity=Severity.CRITICAL,
-    properties={"boundary": {"type": "string", "description": f"Residency boundary: {BOUNDARIES}."}},
+    properties={
+        "boundary": {
+            "type": "string",
+            "enum": ["none", "EU", "US", *sorted(catalog().regions)],
+            "description": f"Residency boundary: {BOUNDARIES}.",
+        }
+    },
     required=["boundary"],
 )
 

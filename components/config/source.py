@@ -84,14 +84,19 @@ class _Builder:
         self.seen: set[int] = set()
         self.alias_reported = False
 
-    def _issue(self, node: yaml.Node, path: Path_, message: str) -> None:
-        self.doc.issues.append(ConfigIssue(self.doc.file, node.start_mark.line + 1, format_path(path), message))
+    def _issue(self, node: yaml.Node, path: Path_, message: str, line: int | None = None) -> None:
+        shown = format_path(path)
+        if len(shown) > 80:
+            shown = shown[:80] + "..."
+        self.doc.issues.append(ConfigIssue(self.doc.file, line or node.start_mark.line + 1, shown, message))
 
     def build(self, node: yaml.Node, path: Path_) -> object:
         doc = self.doc
         if id(node) in self.seen:
             if not self.alias_reported:  # one line says it; a bomb would otherwise print thousands
-                self._issue(node, path, "YAML aliases (*name) are not supported; write the value out")
+                # the node is the anchored one; its alias was written inside the parent
+                parent_line = self.doc.lines.get(path[:-1])
+                self._issue(node, path, "YAML aliases (*name) are not supported; write the value out", parent_line)
                 self.alias_reported = True
             return None
         self.seen.add(id(node))
