@@ -269,7 +269,7 @@ def test_an_account_nothing_can_reach_fails_everywhere(capsys, tmp_path, config,
 
 
 def test_vnet_ids_compare_without_case(capsys, tmp_path):
-    vnet = "/subscriptions/7e1f3a5c-2b4d-4c6e-8a0f-1d3b5c7e9f20/resourceGroups/rg-network-prod-eu/providers/Microsoft.Network/virtualNetworks/vnet-spoke-ai-prod-eu"
+    vnet = next(row.strip()[2:] for row in PROD_EU.splitlines() if "/virtualNetworks/" in row and "subnets" not in row)
     text = edited(
         f"      - {vnet}\n", f"      - {vnet}\n      - {vnet.upper().replace('/SUBSCRIPTIONS', '/subscriptions')}\n"
     )
