@@ -279,7 +279,15 @@ def test_vnet_ids_compare_without_case(capsys, tmp_path):
 
 # --- totals never hide an unpriced deployment ------------------------------------------------------
 
-UNPRICED = '        - model: gpt-5.2\n          version: "2025-12-11"\n          type: DataZoneStandard\n          capacity: 10\n'
+UNPRICED = "".join(
+    f"{pad}{row}\n"
+    for pad, row in [
+        ("        ", "- model: gpt-5.2"),
+        ("          ", 'version: "2025-12-11"'),
+        ("          ", "type: DataZoneStandard"),
+        ("          ", "capacity: 10"),
+    ]
+)
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
