@@ -75,14 +75,23 @@ class Limit:
 
 
 def effective_limit(region: str, usage: str, model: str, sku: str, config: Mapping[str, Any]) -> Limit:
-    """The limit: the gate's ledger (snapshot and sibling stacks) first, then `limits`, then the catalog."""
+    """The limit that binds: the lower of Azure's (the synced snapshot, through the ledger) and the policy
+    config's `limits`; the catalog's documented default only when neither is known.
+
+    The lower one wins because each is a limit: the snapshot is what Azure grants, `limits` what the
+    stack's governance allows of it.
+    """
     shared = ((config.get("ledger") or {}).get(region) or {}).get(usage)
     others = {str(k): int(v) for k, v in ((shared or {}).get("others") or {}).items()}
+    known: list[tuple[int, str]] = []
     if shared and shared.get("limit") is not None:
-        return Limit(int(shared["limit"]), str(shared.get("source", "ledger")), others)
-    manual = (config.get("limits") or {}).get(region, {}).get(usage)
+        known.append((int(shared["limit"]), str(shared.get("source", "ledger"))))
+    manual = ((config.get("limits") or {}).get(region) or {}).get(usage)
     if manual is not None:
-        return Limit(int(manual), "policy config limits", others)
+        known.append((int(manual), "policy config limits"))
+    if known:
+        value, source = min(known, key=lambda item: item[0])
+        return Limit(value, source, others)
     default = default_limit(model, sku)
     return Limit(default, "catalog default" if default is not None else "unknown", others)
 

@@ -40,6 +40,11 @@ def amount(value: float | None) -> str:
     return "unpriced" if value is None else f"{value:,.2f}"
 
 
+def other_stacks(quota_row: dict) -> str:
+    """'team-b: 50, team-c: 10': the units other stacks of the subscription take from the same quota."""
+    return ", ".join(f"{stack}: {units}" for stack, units in (quota_row.get("requested_by_other_stacks") or {}).items())
+
+
 def counts(entry: dict) -> tuple[int, int, int]:
     """(unwaived mandatory, unwaived advisory, waived) violations of a stack."""
     mandatory = sum(1 for v in entry["violations"] if not v["waived"] and v["enforcement"] == "mandatory")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import amount, counts, resource_label, resource_summary, total_usd, usd, where, worst_first
+from .common import amount, counts, other_stacks, resource_label, resource_summary, total_usd, usd, where, worst_first
 
 MARKER = "<!-- foundry-iac-gate -->"
 
@@ -77,13 +77,15 @@ def render_markdown(report: dict) -> str:
                 "",
                 "**Quota** (units of 1,000 TPM)",
                 "",
-                "| subscription | region | usage | requested | limit |",
-                "|---|---|---|---:|---:|",
+                "| subscription | region | usage | requested | other stacks | limit | limit from |",
+                "|---|---|---|---:|---|---:|---|",
             ]
             for q in e["quota"]:
                 limit = "unknown" if q["limit"] is None else q["limit"]
+                others = other_stacks(q) or "none"
                 out.append(
-                    f"| `{q['subscription']}` | {q['region']} | `{q['usage_name']}` | {q['requested']} | {limit} |"
+                    f"| `{q['subscription']}` | {q['region']} | `{q['usage_name']}` | {q['requested']} | {others} | "
+                    f"{limit} | {_cell(q.get('limit_source') or '')} |"
                 )
         out += [
             "",

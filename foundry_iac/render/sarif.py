@@ -12,6 +12,16 @@ LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "warning"}
 SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "2.0"}
 
 
+def tool_version() -> str:
+    """The installed foundry-iac version (the source tree's when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("foundry-iac")
+    except PackageNotFoundError:  # pragma: no cover - run from a bare checkout
+        return "0+source"
+
+
 def _rules() -> list[dict]:
     rules = []
     for policy in POLICIES:
@@ -34,7 +44,25 @@ def _rules() -> list[dict]:
     return rules
 
 
-def _result(entry: dict, violation: dict, rule_index: dict[str, int]) -> dict:
+def fingerprints(entry: dict) -> list[str]:
+    """A stable identity per violation: stack, policy and resource, never the message.
+
+    A capacity or price change rewrites messages; deriving the fingerprint from them would open new
+    code-scanning alerts and reopen dismissed ones. Several findings of one policy on one resource are
+    told apart by their rank in message order.
+    """
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, violation in enumerate(entry["violations"]):
+        groups.setdefault((violation["policy"], violation.get("urn") or "stack"), []).append(index)
+    out = [""] * len(entry["violations"])
+    for (policy, resource), indexes in groups.items():
+        for rank, index in enumerate(sorted(indexes, key=lambda i: entry["violations"][i]["message"])):
+            key = f"{entry['stack']}|{policy}|{resource}|{rank}"
+            out[index] = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return out
+
+
+def _result(entry: dict, violation: dict, rule_index: dict[str, int], fingerprint: str) -> dict:
     source = violation.get("source") or {}
     physical: dict = {"artifactLocation": {"uri": source.get("file") or entry["file"]}}
     if source.get("line"):
@@ -42,16 +70,13 @@ def _result(entry: dict, violation: dict, rule_index: dict[str, int]) -> dict:
     location: dict = {"physicalLocation": physical}
     if violation.get("urn"):
         location["logicalLocations"] = [{"fullyQualifiedName": violation["urn"], "kind": "resource"}]
-    fingerprint = hashlib.sha256(
-        f"{entry['stack']}|{violation['policy']}|{violation.get('urn')}|{violation['message']}".encode()
-    ).hexdigest()[:32]
     result: dict = {
         "ruleId": violation["policy"],
         "ruleIndex": rule_index[violation["policy"]],
         "level": LEVELS.get(violation["enforcement"], "note"),
         "message": {"text": f"[{entry['stack']}] {violation['message']}"},
         "locations": [location],
-        "partialFingerprints": {"foundryIacViolation/v1": fingerprint},
+        "partialFingerprints": {"foundryIacViolation/v2": fingerprint},
         "properties": {"stack": entry["stack"], "enforcement": violation["enforcement"]},
     }
     if violation["waived"] and violation.get("waiver"):
@@ -70,7 +95,11 @@ def sarif_document(report: dict) -> dict:
     """The SARIF log of a gate report."""
     rules = _rules()
     rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
-    results = [_result(entry, v, rule_index) for entry in report["stacks"] for v in entry["violations"]]
+    results = [
+        _result(entry, v, rule_index, fingerprint)
+        for entry in report["stacks"]
+        for v, fingerprint in zip(entry["violations"], fingerprints(entry), strict=True)
+    ]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -79,7 +108,7 @@ def sarif_document(report: dict) -> dict:
                 "tool": {
                     "driver": {
                         "name": "foundry-iac",
-                        "version": "0.1.0",
+                        "version": tool_version(),
                         "rules": rules,
                         "informationUri": "https://github.com/foundry-iac/foundry-iac",
                     }

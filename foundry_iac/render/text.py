@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import amount, counts, resource_label, resource_summary, total_usd, usd, where, worst_first
+from .common import amount, counts, other_stacks, resource_label, resource_summary, total_usd, usd, where, worst_first
 
 
 def render_text(report: dict) -> str:
@@ -42,7 +42,9 @@ def render_text(report: dict) -> str:
         for line in cost.get("unpriced", []):
             out.append(f"  UNPRICED  {line}")
         for q in entry["quota"]:
-            limit = "no limit known" if q["limit"] is None else f"of {q['limit']}"
-            out.append(f"  quota     {q['region']} {q['usage_name']}: {q['requested']} units {limit}")
+            limit = "no limit known" if q["limit"] is None else f"of {q['limit']} ({q.get('limit_source')})"
+            others = other_stacks(q)
+            plus = f" + {others}" if others else ""
+            out.append(f"  quota     {q['region']} {q['usage_name']}: {q['requested']} units{plus} {limit}")
         out.append(f"  resources {resource_summary(entry)}")
     return "\n".join(out) + "\n"

@@ -321,3 +321,33 @@ def test_plan_says_unpriced_too(capsys, tmp_path):
     out = capsys.readouterr().out
     assert "cost: expected unpriced (1 deployment without a price)/month" in out
     assert "unpriced: fdy-prod-eu-core/gpt-5.2:" in out
+
+
+# --- stable findings -----------------------------------------------------------------------------
+
+
+def sarif_results(capsys, tmp_path: Path, stack: str, policy: dict) -> dict[str, tuple[str, str]]:
+    """fingerprint -> (rule, message) of each SARIF result."""
+    path = tmp_path / "Pulumi.prod-eu.yaml"
+    path.write_text(stack)
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps(policy))
+    main(["check", str(path), "--policy-config", str(config), "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    return {r["partialFingerprints"]["foundryIacViolation/v2"]: (r["ruleId"], r["message"]["text"]) for r in results}
+
+
+def test_changing_one_capacity_keeps_every_other_fingerprint(capsys, tmp_path):
+    # tight caps and quota so several results carry capacities and prices in their messages
+    policy = {
+        **PROD_EU_POLICY,
+        "cost-budget": {"maxBudgetUsd": 100, "basis": "ceiling", "inputShare": 0.75},
+        "deployment-cost-ceiling": {"maxMonthlyUsd": 100, "inputShare": 0.75},
+        "quota-capacity": {"limits": {"swedencentral": {"OpenAI.DataZoneStandard.gpt-4o": 10}}},
+    }
+    before = sarif_results(capsys, tmp_path, PROD_EU, policy)
+    after = sarif_results(capsys, tmp_path, edited("capacity: 50", "capacity: 60"), policy)
+    assert len(before) == len(after) >= 5 and len(set(before)) == len(before)
+    assert set(before) == set(after)  # same alerts, though capacity, cost and quota messages changed
+    changed = [fp for fp in before if before[fp][1] != after[fp][1]]
+    assert changed and all(before[fp][0] == after[fp][0] for fp in before)

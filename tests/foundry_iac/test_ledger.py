@@ -211,3 +211,51 @@ def test_provisioned_deployments_of_different_models_share_one_ptu_pool_across_s
     (failure,) = quota_failures(report)["team-a"]
     assert "needs 30 units" in failure and "plus 30 for other stacks in this subscription (team-b: 30)" in failure
     assert "over the limit of 50 (policy config limits)" in failure
+
+
+def set_limits(root: Path, stack: str, limit: int) -> None:
+    path = root / "policies" / "config" / f"{stack}.json"
+    config = json.loads(path.read_text())
+    config["quota-capacity"] = {"limits": {"eastus2": {"OpenAI.GlobalStandard.gpt-4o": limit}}}
+    path.write_text(json.dumps(config))
+
+
+@pytest.mark.parametrize(
+    "snapshot_limit,policy_limit,binding,source",
+    [(100, 70, 70, "policy config limits"), (100, 500, 100, f"quotas/{SUB}.json, synced 2026-11-20T08:00:00Z")],
+)
+def test_the_lower_of_the_snapshot_and_the_policy_limit_binds(project, snapshot_limit, policy_limit, binding, source):
+    root = project({"team-a": 80}, limit=snapshot_limit)
+    set_limits(root, "team-a", policy_limit)
+    entry = check(root, "team-a")["stacks"][0]
+    (row,) = entry["quota"]
+    assert (row["limit"], row["limit_source"]) == (binding, source)
+    assert bool(quota_failures({"stacks": [entry]})["team-a"]) == (80 > binding)
+
+
+@pytest.mark.parametrize("policy_limit", [None, 70, 500])
+def test_quota_show_and_check_report_the_same_limit(project, monkeypatch, capsys, policy_limit):
+    from foundry_iac.cli import main
+
+    root = project({"team-a": 60, "team-b": 30}, limit=100)
+    if policy_limit is not None:
+        set_limits(root, "team-a", policy_limit)
+    (checked,) = check(root, "team-a")["stacks"][0]["quota"]
+    from foundry_iac.quota_show import quota_rows
+    from foundry_iac.stacks import all_stacks
+
+    (shown,) = quota_rows(root, all_stacks(root))
+    assert (shown["limit"], shown["source"]) == (checked["limit"], checked["limit_source"])
+    assert shown["by_stack"] == {"team-a": 60, "team-b": 30}
+    monkeypatch.chdir(root)
+    assert main(["quota", "show"]) == 0
+    assert f" {checked['limit']} " in capsys.readouterr().out
+
+
+def test_text_and_markdown_quota_rows_show_other_stacks_units(project):
+    from foundry_iac.render.markdown import render_markdown
+    from foundry_iac.render.text import render_text
+
+    report = check(project({"team-a": 60, "team-b": 30}, limit=100), "team-a")
+    assert "60 units + team-b: 30 of 100" in render_text(report)
+    assert "| 60 | team-b: 30 | 100 |" in render_markdown(report)
