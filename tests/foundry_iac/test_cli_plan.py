@@ -122,3 +122,22 @@ def test_stack_and_policy_config_errors_are_reported_together(tmp_path, capsys, 
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and ":21: accounts[0].deployments[1].capacity" in err[0]
     assert "policies/config/nopolicy.json: cannot read the policy config" in err[1]
+
+
+def test_the_command_line_uses_the_repository_it_runs_in_not_an_installed_copy():
+    import components
+    import policies
+    from components.catalog import CATALOG_PATH
+    from foundry_iac.cli import program_root
+
+    assert program_root(ROOT / "stacks") == ROOT
+    for module in (components, policies):
+        assert Path(module.__file__).resolve().is_relative_to(ROOT)
+    assert CATALOG_PATH.resolve() == ROOT / "components" / "catalog.json"  # what the syncs rewrite
+
+
+def test_version_is_the_installed_one(capsys):
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"foundry-iac {version('foundry-iac')}\n"

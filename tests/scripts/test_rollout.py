@@ -63,7 +63,7 @@ def test_up_refuses_to_call_pulumi_when_the_gate_fails(fake_pulumi, tmp_path):
     )
     (project / "policies" / "config" / "keys.json").write_text((ROOT / "policies/config/prod-eu.json").read_text())
     done = subprocess.run(
-        [sys.executable, "-m", "foundry_iac.rollout", "up", "keys", "--yes"],
+        [sys.executable, "-m", "foundry_iac.cli", "up", "keys", "--yes"],
         cwd=project,
         env=env,
         capture_output=True,

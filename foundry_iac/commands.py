@@ -1,0 +1,364 @@
+"""The `foundry-iac` subcommands (contract in DESIGN.md); `cli.main` finds the repository and calls `run`.
+
+Exit codes: 0 no mandatory violation, 1 at least one, 2 bad input or any internal error (fail closed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from components.errors import FoundryIacError
+from components.inputs import clip
+
+from .cli import version
+from .errors import UsageError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(
+            f"{message}; see 'foundry-iac {self.prog.split()[-1]} --help'"
+            if " " in self.prog
+            else f"{message}; see 'foundry-iac --help'"
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = _Parser(prog="foundry-iac", description="Azure AI Foundry as code: offline plan and policy gate.")
+    parser.add_argument("--version", action="version", version=f"foundry-iac {version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    plan = sub.add_parser("plan", help="the resources `pulumi up` would create, with cost, quota and verdicts")
+    plan.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml) or stack file path")
+    plan.add_argument("--format", choices=["text", "json"], default="text")
+    plan.add_argument("--output", help="write the plan there instead of stdout")
+    plan.add_argument("--policy-config", help="policy config file instead of policies/config/<stack>.json")
+    check = sub.add_parser("check", help="the gate: policy verdicts, cost and quota for stacks (default: all)")
+    check.add_argument("stacks", nargs="*", metavar="STACK", help="stack names or stack file paths")
+    check.add_argument("--format", choices=["text", "markdown", "json", "sarif"], default="text")
+    check.add_argument("--output", help="write the report there instead of stdout")
+    check.add_argument(
+        "--policy-config", help="policy config file instead of policies/config/<stack>.json (one STACK only)"
+    )
+    diff = sub.add_parser("diff", help="what the work tree changes against a base ref, per stack")
+    diff.add_argument("--base", required=True, help="git ref to compare with (e.g. origin/main, HEAD~1)")
+    diff.add_argument("stacks", nargs="*", metavar="STACK", help="stack names (default: every stack on either side)")
+    diff.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    diff.add_argument("--output", help="write the diff there instead of stdout")
+    prices = sub.add_parser("prices", help="model prices in the catalog").add_subparsers(
+        dest="prices_command", required=True, parser_class=_Parser
+    )
+    prices_sync = prices.add_parser("sync", help="refresh catalog prices from the Azure Retail Prices API")
+    prices_sync.add_argument("--region", default="eastus2", help="region whose meters are read (default eastus2)")
+    prices_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
+    prices_sync.add_argument("--endpoint", default=None, help="Retail Prices API URL (default the public one)")
+    prices_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    catalog = sub.add_parser("catalog", help="the model catalog").add_subparsers(
+        dest="catalog_command", required=True, parser_class=_Parser
+    )
+    catalog_sync = catalog.add_parser(
+        "sync", help="merge versions, lifecycle, offers and usage names from Azure's Models API into the catalog"
+    )
+    catalog_sync.add_argument("--subscription", required=True, help="subscription id")
+    catalog_sync.add_argument("--region", required=True, nargs="+", dest="regions", metavar="REGION")
+    catalog_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
+    catalog_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
+    catalog_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    quota = sub.add_parser("quota", help="quota snapshots and headroom").add_subparsers(
+        dest="quota_command", required=True, parser_class=_Parser
+    )
+    quota_sync = quota.add_parser("sync", help="read quota usages and model capacity rules from Azure")
+    quota_sync.add_argument("--subscription", required=True, help="subscription id")
+    quota_sync.add_argument("--region", required=True, nargs="+", dest="regions", metavar="REGION")
+    quota_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
+    quota_sync.add_argument("--output", help="snapshot file (default quotas/<subscription>.json)")
+    quota_show = quota.add_parser("show", help="headroom per usage name across the stacks")
+    quota_show.add_argument("stacks", nargs="*", metavar="STACK", help="stacks to count (default: all)")
+    quota_show.add_argument("--subscription", help="only this subscription")
+    for action in ("preview", "up"):
+        rollout = sub.add_parser(
+            action,
+            help=f"gate STACK offline, then `pulumi {action}` with the policy pack and policies/config/STACK.json",
+        )
+        rollout.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml); not a path")
+        rollout.add_argument(
+            "pulumi_args", nargs=argparse.REMAINDER, metavar="-- PULUMI ARGS", help="passed on to pulumi (e.g. --yes)"
+        )
+    return parser
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+
+
+def _policy_config(value: str | None) -> tuple[Path, str] | None:
+    if value is None:
+        return None
+    path = Path(value)
+    if not path.is_file():
+        raise UsageError(f"--policy-config {value}: no such file; give the path of a policy config JSON file")
+    return path.resolve(), value
+
+
+def _report(stacks: list[str], policy_config: str | None) -> dict:
+    from .report import build_report
+    from .stacks import all_stacks, project_root, resolve_stack
+
+    root = project_root()
+    refs = [resolve_stack(s, root) for s in stacks] if stacks else all_stacks(root)
+    if not refs:
+        raise UsageError("no stacks: stacks/ has no Pulumi.<stack>.yaml; add one or name a stack file")
+    if policy_config and len(refs) != 1:
+        raise UsageError(
+            "--policy-config applies to one STACK; name exactly one stack, or drop --policy-config "
+            "to use policies/config/<stack>.json for each"
+        )
+    return build_report(refs, root, _policy_config(policy_config))
+
+
+def _verdict(report: dict) -> int:
+    return EXIT_OK if report["passed"] else EXIT_VIOLATIONS
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """foundry-iac plan STACK: the tree (or the JSON report) of one stack."""
+    from .render.plan import render_plan
+
+    report = _report([args.stack], args.policy_config)
+    if args.format == "json":
+        _write(json.dumps(report, indent=2, sort_keys=True) + "\n", args.output)
+    else:
+        _write(render_plan(report["stacks"][0]), args.output)
+    return _verdict(report)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """foundry-iac check [STACK ...]: the gate over the stacks, in the chosen format."""
+    report = _report(args.stacks, args.policy_config)
+    _write(
+        _render(
+            report,
+            args.format,
+            {
+                "markdown": "render.markdown:render_markdown",
+                "sarif": "render.sarif:render_sarif",
+                "text": "render.text:render_text",
+            },
+        ),
+        args.output,
+    )
+    return _verdict(report)
+
+
+def _render(report: dict, fmt: str, renderers: dict[str, str]) -> str:
+    """JSON, or the renderer `module:function` (imported on use) registered for the format."""
+    if fmt == "json":
+        return json.dumps(report, indent=2, sort_keys=True) + "\n"
+    import importlib
+
+    module, function = renderers[fmt].split(":")
+    return getattr(importlib.import_module(f"foundry_iac.{module}"), function)(report)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """foundry-iac diff --base REF [STACK ...]."""
+    from .diff import diff
+    from .stacks import project_root
+
+    report = diff(project_root(), args.base, args.stacks)
+    renderers = {"markdown": "render.diff:render_diff_markdown", "text": "render.diff:render_diff_text"}
+    _write(_render(report, args.format, renderers), args.output)
+    return _verdict(report)
+
+
+def cmd_prices(args: argparse.Namespace) -> int:
+    """foundry-iac prices sync."""
+    from components.catalog import CATALOG_PATH
+
+    from .prices_sync import RETAIL_ENDPOINT, PriceSyncError, render_result, sync_prices
+
+    catalog = Path(args.catalog) if args.catalog else CATALOG_PATH
+    if not catalog.is_file():
+        raise UsageError(f"--catalog {args.catalog}: no such file")
+    try:
+        result = sync_prices(catalog, args.region, args.endpoint or RETAIL_ENDPOINT, dry_run=args.dry_run)
+    except PriceSyncError as exc:
+        raise UsageError(f"prices sync: {exc}; {catalog} was not changed") from None
+    sys.stdout.write(render_result(result, args.region, args.catalog or os.path.relpath(catalog), args.dry_run))
+    return EXIT_OK
+
+
+def cmd_quota(args: argparse.Namespace) -> int:
+    """foundry-iac quota sync | show."""
+    from .stacks import all_stacks, project_root, resolve_stack
+
+    if args.quota_command == "show":
+        from .quota_show import quota_rows, render_quota
+
+        root = project_root()
+        refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
+        sys.stdout.write(render_quota(quota_rows(root, refs, args.subscription)))
+        return EXIT_OK
+    import re
+
+    from .quota_snapshot import snapshot_path
+    from .quota_sync import ARM_ENDPOINT, QuotaSyncError, sync_quota, write_snapshot
+
+    if not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
+        raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
+    target = Path(args.output) if args.output else snapshot_path(project_root(), args.subscription)
+    from azure.identity import DefaultAzureCredential
+
+    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    try:
+        data = sync_quota(
+            args.subscription,
+            args.regions,
+            credential,
+            args.endpoint or ARM_ENDPOINT,
+            progress=lambda line: print(line, file=sys.stderr),
+        )
+    except QuotaSyncError as exc:
+        raise UsageError(f"quota sync: {exc}; {target} was not changed") from None
+    finally:
+        credential.close()
+    write_snapshot(target, data)
+    print(f"wrote {target}: {len(data['regions'])} region(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    """foundry-iac catalog sync."""
+    import re
+
+    from components.catalog import CATALOG_PATH
+
+    from .catalog_sync import CatalogSyncError, render_result, sync_catalog
+    from .quota_sync import ARM_ENDPOINT
+
+    if not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
+        raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
+    catalog = Path(args.catalog) if args.catalog else CATALOG_PATH
+    if not catalog.is_file():
+        raise UsageError(f"--catalog {args.catalog}: no such file")
+    from azure.identity import DefaultAzureCredential
+
+    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    try:
+        result = sync_catalog(
+            catalog,
+            args.subscription,
+            args.regions,
+            credential,
+            args.endpoint or ARM_ENDPOINT,
+            progress=lambda line: print(line, file=sys.stderr),
+            dry_run=args.dry_run,
+        )
+    except CatalogSyncError as exc:
+        raise UsageError(f"catalog sync: {exc}; {catalog} was not changed") from None
+    finally:
+        credential.close()
+    sys.stdout.write(render_result(result, args.catalog or os.path.relpath(catalog), args.dry_run))
+    return EXIT_OK
+
+
+def pulumi_command(action: str, stack: str, extra: Sequence[str]) -> list[str]:
+    """The Pulumi CLI call for a stack, with the policy pack and the stack's policy config."""
+    return [
+        "pulumi",
+        action,
+        "--stack",
+        stack,
+        "--policy-pack",
+        "policies",
+        "--policy-pack-config",
+        f"policies/config/{stack}.json",
+        *extra,
+    ]
+
+
+def cmd_rollout(args: argparse.Namespace) -> int:
+    """foundry-iac preview|up STACK [pulumi args]: the gate first; Pulumi only when it passes.
+
+    Exit codes: Pulumi's own; 1 when the gate finds a mandatory violation (Pulumi is not run); 2 for bad
+    input or a missing Pulumi CLI.
+    """
+    import shutil
+    import subprocess
+
+    from .render.text import render_text
+    from .report import build_report
+    from .stacks import project_root, resolve_stack
+
+    action, stack = args.command, args.stack
+    extra = [a for a in args.pulumi_args if a != "--"] if args.pulumi_args[:1] == ["--"] else args.pulumi_args
+    if "/" in stack or stack.endswith((".yaml", ".yml")):
+        raise UsageError(f"{stack}: foundry-iac {action} takes a stack name (stacks/Pulumi.<name>.yaml), not a path")
+    if shutil.which("pulumi") is None:
+        raise UsageError(
+            "the Pulumi CLI is not on PATH: install it (scripts/install-pulumi-cli, or "
+            "https://www.pulumi.com/docs/install/) and run again"
+        )
+    root = project_root()
+    report = build_report([resolve_stack(stack, root)], root)
+    sys.stdout.write(render_text(report))
+    if not report["passed"]:
+        print(f"error: the gate failed for {stack}: not running pulumi {action}", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    command = pulumi_command(action, stack, extra)
+    print(f"+ {' '.join(command)}", file=sys.stderr, flush=True)
+    return subprocess.run(command, cwd=root, check=False).returncode
+
+
+COMMANDS = {
+    "preview": cmd_rollout,
+    "up": cmd_rollout,
+    "plan": cmd_plan,
+    "check": cmd_check,
+    "diff": cmd_diff,
+    "prices": cmd_prices,
+    "quota": cmd_quota,
+    "catalog": cmd_catalog,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse and run one command; never lets a traceback reach the user (fail closed)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except SystemExit as exc:  # --help, or a program calling sys.exit
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - every failure is exit 2, never a pass
+        for line in error_lines(exc):
+            print(f"error: {line}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def error_lines(exc: Exception) -> list[str]:
+    """The one-line messages of a failure: input problems as they are, anything else as an internal error."""
+    if isinstance(exc, FoundryIacError):
+        return exc.lines()
+    text = clip(str(exc))
+    return [f"internal error ({type(exc).__name__}: {text}); this is a foundry-iac bug, please report it"]
