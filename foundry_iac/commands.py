@@ -144,7 +144,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     report = _report([args.stack], args.policy_config)
     if args.format == "json":
-        _write(json.dumps(report, indent=2, sort_keys=True) + "\n", args.output)
+        _write(json.dumps(report, indent=2, sort_keys=True, allow_nan=False) + "\n", args.output)
     else:
         _write(render_plan(report["stacks"][0]), args.output)
     return _verdict(report)
@@ -171,7 +171,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _render(report: dict, fmt: str, renderers: dict[str, str]) -> str:
     """JSON, or the renderer `module:function` (imported on use) registered for the format."""
     if fmt == "json":
-        return json.dumps(report, indent=2, sort_keys=True) + "\n"
+        return json.dumps(report, indent=2, sort_keys=True, allow_nan=False) + "\n"
     import importlib
 
     module, function = renderers[fmt].split(":")

@@ -66,10 +66,17 @@ def then(hint: str, tail: str) -> str:
     return f"{hint} {tail[0].upper()}{tail[1:]}" if hint else f"; {tail}"
 
 
+# What people write for the two data zones; difflib alone would offer 'westeurope' for 'Europe'.
+_ZONE_NAMES = {"eu": "EU", "europe": "EU", "european union": "EU", "us": "US", "usa": "US", "united states": "US"}
+
+
 def suggest(word: str, choices: list[str]) -> str:
     """A ' did you mean ...?' hint for a misspelt word, or ''."""
     if len(word) > 100:  # no name is this long; comparing a huge value would only cost time
         return ""
+    zone = _ZONE_NAMES.get(word.strip().lower())
+    if zone in choices:
+        return f"; did you mean {zone!r}?"
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if not close:
         close = [c for c in choices if c.lower() == word.lower()]

@@ -122,4 +122,4 @@ def sarif_document(report: dict) -> dict:
 
 def render_sarif(report: dict) -> str:
     """The SARIF log as JSON text."""
-    return json.dumps(sarif_document(report), indent=2, sort_keys=True) + "\n"
+    return json.dumps(sarif_document(report), indent=2, sort_keys=True, allow_nan=False) + "\n"

@@ -128,7 +128,11 @@ def test_a_key_given_twice_in_a_policy_config_names_both_lines(capsys, tmp_path)
 
 @pytest.mark.parametrize(
     "typo,hint",
-    [('"boundary": "eu"', "did you mean 'EU'?"), ('"boundary": "Eu"', "did you mean 'EU'?")],
+    [
+        ('"boundary": "eu"', "did you mean 'EU'?"),
+        ('"boundary": "Europe"', "did you mean 'EU'?"),
+        ('"boundary": "usa"', "did you mean 'US'?"),
+    ],
 )
 def test_a_boundary_typo_is_an_input_error_with_a_suggestion(capsys, tmp_path, typo, hint):
     text = (ROOT / "policies" / "config" / "prod-eu.json").read_text().replace('"boundary": "EU"', typo)
