@@ -259,3 +259,12 @@ def test_text_and_markdown_quota_rows_show_other_stacks_units(project):
     report = check(project({"team-a": 60, "team-b": 30}, limit=100), "team-a")
     assert "60 units + team-b: 30 of 100" in render_text(report)
     assert "| 60 | team-b: 30 | 100 |" in render_markdown(report)
+
+
+def test_stacks_of_another_subscription_do_not_count(project):
+    root = project({"team-a": 60, "team-b": 50}, limit=100)
+    other = root / "stacks" / "Pulumi.team-b.yaml"
+    other.write_text(other.read_text().replace(SUB, "bbbbbbbb-1111-2222-3333-444444444444"))
+    report = check(root, "team-a")
+    (row,) = report["stacks"][0]["quota"]
+    assert row["requested_by_other_stacks"] == {} and quota_failures(report) == {"team-a": []}

@@ -104,3 +104,42 @@ def test_missing_file_says_how_to_fix(tmp_path):
     with pytest.raises(PolicyConfigError) as err:
         load_policy_config(tmp_path / "nope.json", "policies/config/nope.json", POLICIES)
     assert "create it (copy policies/config/dev.json) or pass --policy-config FILE" in err.value.messages[0]
+
+
+def settings_of(tmp_path: Path, config: dict):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(config))
+    return load_policy_config(path, "p.json", POLICIES)
+
+
+def test_all_sets_the_level_of_every_policy_the_config_does_not_level_itself(tmp_path):
+    config = {
+        **BASE_POLICY_CONFIG,
+        "all": "advisory",
+        "content-filter": "mandatory",
+        "cost-budget": {"enforcementLevel": "disabled", "maxBudgetUsd": 1},
+    }
+    settings = settings_of(tmp_path, config)
+    assert settings["content-filter"].enforcement == "mandatory"
+    assert settings["cost-budget"].enforcement == "disabled"
+    assert settings["managed-identity"].enforcement == "advisory"  # {} takes `all`
+    assert settings["account-reachable"].enforcement == "advisory"  # not named at all: takes `all`
+
+
+def test_without_all_each_policy_keeps_the_packs_level(tmp_path):
+    config = {k: v for k, v in BASE_POLICY_CONFIG.items() if k not in ("all", "cmk-required", "account-reachable")}
+    settings = settings_of(tmp_path, config)
+    assert settings["cmk-required"].enforcement == "disabled"  # the pack's default for cmk-required
+    assert settings["account-reachable"].enforcement == "mandatory"
+    assert settings["managed-identity"].enforcement == "mandatory"
+
+
+def test_settings_know_their_lines(tmp_path):
+    config = {k: v for k, v in BASE_POLICY_CONFIG.items() if k != "cost-budget"}
+    text = json.dumps(config, indent=2)[:-2] + ',\n  "cost-budget": {\n    "maxBudgetUsd": 5\n  }\n}\n'
+    path = tmp_path / "p.json"
+    path.write_text(text)
+    settings = load_policy_config(path, "p.json", POLICIES)
+    first = line_of(text, '"cost-budget"')
+    assert settings["cost-budget"].location("maxBudgetUsd") == f"p.json:{first + 1}"
+    assert settings["cost-budget"].location("basis") == f"p.json:{first}"  # not written: the policy's entry

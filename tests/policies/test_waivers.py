@@ -71,3 +71,17 @@ def test_waiver_matches_by_urn_too(gate, clock):
 def test_clock_comes_from_the_environment_for_other_processes(monkeypatch):
     monkeypatch.setenv(waivers.TODAY_ENV, "2030-05-06")
     assert waivers.today() == dt.date(2030, 5, 6)
+
+
+def test_a_waiver_exempts_only_its_own_policy(gate, clock):
+    """The residency waiver on the Grok deployment leaves that deployment's approved-models finding alone."""
+    clock("2026-12-01")
+    entry = gate(
+        GROK,
+        residency_deployment_type=residency(WAIVER),
+        approved_models={"approvedModels": {"gpt-4o": [], "gpt-5.1": []}},
+    )
+    assert not entry["passed"]
+    (left,) = unwaived(entry, "approved-models")
+    assert "grok-4-1-fast-reasoning" in left["message"]
+    assert [v["policy"] for v in entry["violations"] if v["waived"]] == ["residency-deployment-type"]
