@@ -141,3 +141,26 @@ def test_version_is_the_installed_one(capsys):
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"foundry-iac {version('foundry-iac')}\n"
+
+
+def subcommands(parser, prefix=()):
+    """Every runnable command path of the argument parser, e.g. ('quota', 'show')."""
+    import argparse
+
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not actions:
+        yield prefix
+        return
+    for name, child in actions[0].choices.items():
+        yield from subcommands(child, (*prefix, name))
+
+
+def test_every_subcommand_has_working_help(capsys):
+    from foundry_iac.commands import build_parser
+
+    paths = list(subcommands(build_parser()))
+    assert ("preview",) in paths and ("up",) in paths and ("quota", "show") in paths
+    for path in paths:
+        assert main([*path, "--help"]) == 0, path
+        out = capsys.readouterr().out
+        assert out.startswith(f"usage: foundry-iac {' '.join(path)}"), path
