@@ -152,7 +152,12 @@ def resource_policy(spec: PolicySpec, check: ResourceCheck, types: tuple[str, ..
         if args.resource_type not in types:
             return
         resource = Resource(args.resource_type, args.name, args.urn, args.props)
-        _report(spec, check(resource, args.get_config()), args.get_config(), report, [resource], per_resource=True)
+        # a resource policy's finding is about the resource it validates, whether or not the check says so
+        findings = (
+            f if f.resource is not None else Finding(f.message, resource, f.advisory)
+            for f in check(resource, args.get_config())
+        )
+        _report(spec, findings, args.get_config(), report, [resource], per_resource=True)
 
     return ResourceValidationPolicy(validate=validate, **spec.metadata())
 

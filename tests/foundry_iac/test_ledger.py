@@ -268,3 +268,21 @@ def test_stacks_of_another_subscription_do_not_count(project):
     report = check(root, "team-a")
     (row,) = report["stacks"][0]["quota"]
     assert row["requested_by_other_stacks"] == {} and quota_failures(report) == {"team-a": []}
+
+
+def test_deployments_of_one_stack_on_the_same_quota_add_up(tmp_path):
+    from components.config import load_stack_file
+    from foundry_iac.ledger import stack_requests
+
+    grok = 'model: grok-4-1-fast-reasoning\n          version: "1"'
+    first = STACK.format(sub=SUB, name="team-a", capacity=60).replace(
+        'model: gpt-4o\n          version: "2024-11-20"', grok
+    )
+    second = f"        - name: grok-b\n          {grok}\n          type: GlobalStandard\n          capacity: 25\n"
+    path = tmp_path / "Pulumi.team-a.yaml"
+    path.write_text(first + second)
+    requests = stack_requests(load_stack_file(path, "x"))
+    key = ("eastus2", "AIServices.GlobalStandard.grok-4-1-fast-reasoning")
+    assert requests.units == {key: 85}
+    assert requests.defaults == {key: 400}  # the catalog's documented 400,000 TPM
+    assert requests.subscription == SUB and requests.stack == "team-a"

@@ -228,3 +228,174 @@ def test_without_known_limits_the_catalog_default_applies():
     limit = effective_limit("eastus2", "U", "grok-4-1-fast-reasoning", "GlobalStandard", {})
     assert (limit.value, limit.source) == (400, "catalog default")  # 400,000 TPM documented default
     assert effective_limit("eastus2", "U", "grok-4-1-fast-reasoning", "GlobalProvisionedManaged", {}).value is None
+
+
+def test_a_rule_azure_would_refuse_does_not_hide_the_rules_after_it():
+    assert internet_wide_rules(["garbage", "0.0.0.0/0"]) == ["0.0.0.0/0"]
+    assert internet_wide_rules(["203.0.113.7/24"]) == []  # host bits set: Azure takes it as the /24
+
+
+# --- enterprise posture: diagnostics, customer-managed keys, private endpoints -------------------------
+
+SETTING = "azure-native:monitor:DiagnosticSetting"
+
+
+def diagnostic(uri: str, logs: list[dict], workspace: str | None = "ws") -> Resource:
+    props: dict = {"resourceUri": uri, "logs": logs}
+    if workspace:
+        props["workspaceId"] = workspace
+    return resource(SETTING, "diag", props)
+
+
+@pytest.mark.parametrize(
+    "settings,config,expected",
+    [
+        ([], {}, "no diagnostic setting sends its logs anywhere"),
+        ([diagnostic(ACCOUNT_ID, [{"enabled": True}])], {}, None),
+        ([diagnostic(ACCOUNT_ID.upper(), [{"enabled": True}])], {}, None),
+        ([diagnostic(ACCOUNT_ID, [{"enabled": False}])], {}, "no diagnostic setting sends its logs anywhere"),
+        ([diagnostic(ACCOUNT_ID, [])], {}, "no diagnostic setting sends its logs anywhere"),
+        ([diagnostic(ACCOUNT_ID + "x", [{"enabled": True}])], {}, "no diagnostic setting sends its logs anywhere"),
+        ([diagnostic(ACCOUNT_ID, [{"enabled": True}], None)], {}, "its logs do not go to a Log Analytics workspace"),
+        (
+            [diagnostic(ACCOUNT_ID, [{"enabled": True}], None)],
+            {"requireWorkspace": True},
+            "its logs do not go to a Log Analytics workspace",
+        ),
+        ([diagnostic(ACCOUNT_ID, [{"enabled": True}], None)], {"requireWorkspace": False}, None),
+        (
+            [diagnostic(ACCOUNT_ID, [{"enabled": True}], None), diagnostic(ACCOUNT_ID, [{"enabled": True}])],
+            {},
+            None,
+        ),
+    ],
+)
+def test_diagnostics_enabled(settings, config, expected):
+    from policies.enterprise import check_diagnostics
+
+    found = list(check_diagnostics([account({}), *settings], config))
+    if expected is None:
+        assert found == []
+    else:
+        (finding,) = found
+        assert finding.message.startswith("acct: " + expected) and finding.resource.name == "acct"
+
+
+@pytest.mark.parametrize(
+    "encryption,fails",
+    [
+        ({}, True),
+        ({"keySource": "Microsoft.CognitiveServices"}, True),
+        ({"keySource": "Microsoft.KeyVault"}, True),
+        ({"keySource": "Microsoft.KeyVault", "keyVaultProperties": {}}, True),
+        ({"keySource": "Microsoft.CognitiveServices", "keyVaultProperties": {"keyName": "k"}}, True),
+        ({"keySource": "Microsoft.KeyVault", "keyVaultProperties": {"keyName": "k"}}, False),
+    ],
+)
+def test_cmk_required(encryption, fails):
+    from policies.enterprise import check_cmk
+
+    found = list(check_cmk(account({"encryption": encryption}), {}))
+    assert len(found) == (1 if fails else 0)
+    if fails:
+        assert found[0].message.startswith("acct: encrypted with a Microsoft-managed key") and found[0].resource
+
+
+@pytest.mark.parametrize(
+    "endpoints,fails",
+    [
+        ([], True),
+        ([endpoint(ACCOUNT_ID)], False),
+        ([endpoint(ACCOUNT_ID, "manualPrivateLinkServiceConnections")], False),
+        ([resource(ENDPOINT, "pe", {"privateLinkServiceConnections": [{"privateLinkServiceId": ACCOUNT_ID}]})], True),
+        (
+            [
+                resource(
+                    ENDPOINT,
+                    "pe",
+                    {"privateLinkServiceConnections": [{"privateLinkServiceId": ACCOUNT_ID, "groupIds": ["other"]}]},
+                )
+            ],
+            True,
+        ),
+        ([endpoint("/subscriptions/s/resourceGroups/rg2/providers/Microsoft.CognitiveServices/accounts/acct")], True),
+    ],
+)
+def test_private_endpoint_required(endpoints, fails):
+    from policies.enterprise import check_private_endpoint
+
+    found = list(check_private_endpoint([account({}), *endpoints], {}))
+    assert len(found) == (1 if fails else 0)
+    if fails:
+        assert found[0].message.startswith("acct: no private endpoint (group 'account') reaches this account")
+
+
+def test_an_account_without_its_group_name_is_not_matched_by_an_endpoint_elsewhere():
+    from policies.enterprise import check_private_endpoint
+
+    bare = resource(ACCOUNT, "acct", {"accountName": "acct", "properties": {}})
+    stray = endpoint("/subscriptions/s/resourceGroups/none/providers/Microsoft.CognitiveServices/accounts/acct")
+    assert len(list(check_private_endpoint([bare, stray], {}))) == 1
+
+
+def test_a_waiver_reports_every_field():
+    import datetime as dt
+
+    from policies.waivers import Waiver
+
+    waiver = Waiver("r", "because of reasons", "me@example.com", dt.date(2027, 1, 31))
+    assert waiver.as_report() == {
+        "resource": "r",
+        "reason": "because of reasons",
+        "approver": "me@example.com",
+        "expires": "2027-01-31",
+    }
+
+
+# --- exact messages: what a reviewer reads is part of the behaviour -------------------------------------
+
+
+def test_security_messages_say_what_is_wrong_and_how_to_fix_it():
+    from policies.security import check_identity, check_local_auth, check_tags
+
+    keyed = account({"disableLocalAuth": False})
+    assert [f.message for f in check_local_auth(keyed, {})] == [
+        "acct: API keys are enabled (disableLocalAuth is not true); remove `localAuth: true` and use Entra ID roles"
+    ]
+    assert list(check_local_auth(account({"disableLocalAuth": True}), {})) == []
+    assert [f.message for f in check_public_access(account({"publicNetworkAccess": "Enabled"}), {})] == [
+        "acct: reachable from any network (publicNetworkAccess 'Enabled', default action None); set "
+        "`network: {publicAccess: false}` (reached through a `privateEndpoint`) or list `ipRules`"
+    ]
+    open_acl = {
+        "publicNetworkAccess": "Enabled",
+        "networkAcls": {"defaultAction": "Deny", "ipRules": [{"value": "0.0.0.0/0"}]},
+    }
+    assert [f.message for f in check_public_access(account(open_acl), {})] == [
+        "acct: the IP rule(s) 0.0.0.0/0 open the account to the internet although the default action is Deny; "
+        "list only your own public ranges (/8 or narrower), or set `network: {publicAccess: false}` and reach it "
+        "through a `privateEndpoint`"
+    ]
+    nameless = resource(ACCOUNT, "acct", {"identity": {"type": "None"}})
+    assert [f.message for f in check_identity(nameless, {})] == [
+        "acct: no managed identity (identity 'None'); set `identity: SystemAssigned`"
+    ]
+    for kind in ("SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned", "SystemAssigned, UserAssigned"):
+        assert list(check_identity(resource(ACCOUNT, "acct", {"identity": {"type": kind}}), {})) == [], kind
+    tagged = resource(ACCOUNT, "acct", {"tags": {"owner": "a", "cost-center": " "}})
+    assert [f.message for f in check_tags(tagged, {"tags": ["owner", "cost-center", "team"]})] == [
+        "acct: missing required tag(s) cost-center, team; add them under `foundry-iac:tags` or the account's `tags`"
+    ]
+
+
+def test_a_resource_policy_finding_is_about_the_validated_resource():
+    from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
+
+    from policies.security import local_auth_disabled
+
+    options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+    urn = f"urn:x::{ACCOUNT}::acct"
+    args = ResourceValidationArgs(ACCOUNT, {"properties": {}}, urn, "acct", options, None, {})
+    found = []
+    local_auth_disabled.validate(args, lambda message, urn=None: found.append(urn))
+    assert found == [urn]
