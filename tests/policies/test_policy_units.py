@@ -399,3 +399,106 @@ def test_a_resource_policy_finding_is_about_the_validated_resource():
     found = []
     local_auth_disabled.validate(args, lambda message, urn=None: found.append(urn))
     assert found == [urn]
+
+
+# --- pricing and caps ------------------------------------------------------------------------------
+
+
+def deployment(model: str, sku: str, capacity: int, version: str | None = None, tokens=(0, 0), name="dep") -> Resource:
+    return resource(
+        DEPLOYMENT,
+        name,
+        {
+            "accountName": "acct",
+            "sku": {"name": sku, "capacity": capacity},
+            "properties": {"model": {"format": "OpenAI", "name": model, "version": version}},
+            "tags": {INPUT_TOKENS_TAG: str(tokens[0]), OUTPUT_TOKENS_TAG: str(tokens[1])},
+        },
+    )
+
+
+def test_a_deployment_that_cannot_be_priced_says_why():
+    from policies.common import deployment_view
+    from policies.cost import price
+
+    unknown = price(deployment_view(deployment("gpt-9", "GlobalStandard", 1), {}), 0.0)
+    assert (unknown.cost, unknown.error) == (
+        None,
+        "gpt-9 is not in the catalog",
+    ) and unknown.deployment.model == "gpt-9"
+    unpriced = price(deployment_view(deployment("gpt-5.2", "DataZoneStandard", 1), {}), 0.0)
+    assert unpriced.cost is None and unpriced.deployment.model == "gpt-5.2"
+    assert "gpt-5.2" in unpriced.error and "DataZoneStandard" in unpriced.error
+    priced = price(deployment_view(gpt4o(1_000_000, 0), {}), 0.0)
+    assert priced.error is None and priced.cost.expected == pytest.approx(2.5)
+
+
+def test_an_unpriced_deployment_is_a_budget_finding_on_it():
+    unpriced = deployment("gpt-5.2", "DataZoneStandard", 1)
+    (finding,) = check_budget([group("10.00"), account({}), unpriced], {"maxBudgetUsd": 10})
+    assert finding.resource is unpriced and finding.message.startswith("acct/dep: cannot be priced: ")
+
+
+def test_the_default_basis_is_expected_and_the_largest_deployment_is_named_on_that_basis():
+    small_expected_big_ceiling = deployment("gpt-4o", "GlobalStandard", 100, "2024-11-20", (0, 0), "big")
+    big_expected = deployment("gpt-4o", "GlobalStandard", 1, "2024-11-20", (400_000_000, 0), "busy")
+    stack = [group("10.00"), account({}), small_expected_big_ceiling, big_expected]
+    (finding,) = check_budget(stack, {"maxBudgetUsd": 10_000})
+    assert (
+        finding.message.startswith("monthly expected cost 1,000.00 USD exceeds")
+        and "largest is acct/busy" in finding.message
+    )
+    (finding,) = check_budget(stack, {"maxBudgetUsd": 10_000, "basis": "ceiling"})
+    assert "largest is acct/big" in finding.message
+
+
+def test_a_stack_budget_equal_to_the_cap_is_allowed():
+    assert list(check_budget([group("1000.00"), account({})], {"maxBudgetUsd": 1000})) == []
+    assert stack_budget([group("0")]) is None and stack_budget([group("0.01")]) == 0.01
+
+
+@pytest.mark.parametrize(
+    "config,capacity,fails",
+    [
+        ({"maxMonthlyUsd": 4380}, 10, False),  # the ceiling equals the cap: allowed
+        ({"maxMonthlyUsd": 4379.99}, 10, True),
+        ({"maxMonthlyUsd": 1, "perModel": {"gpt-4o": 4380}}, 10, False),  # the model's own cap wins
+        ({"maxMonthlyUsd": 1_000_000, "perModel": {"gpt-4o": 100}}, 10, True),
+        ({"perModel": {"gpt-5.1": 1}}, 10, False),  # no cap for this model
+        ({"maxMonthlyUsd": 1100, "inputShare": 1.0}, 10, False),  # all input: 10 x 1000 x 43,800 x 2.50 / 1M
+        ({"maxMonthlyUsd": 1100}, 10, True),  # default share 0: every token at the output price
+    ],
+)
+def test_deployment_cost_ceiling(config, capacity, fails):
+    from policies.cost import check_ceiling
+
+    dep = deployment("gpt-4o", "GlobalStandard", capacity, "2024-11-20")
+    found = list(check_ceiling(dep, config))
+    assert len(found) == (1 if fails else 0)
+    if fails:
+        assert found[0].resource is dep and found[0].message.startswith("dep: monthly ceiling ")
+        assert "(GlobalStandard x10 of gpt-4o) exceeds the cap" in found[0].message
+
+
+def test_an_unpriced_deployment_fails_its_ceiling_too():
+    from policies.cost import check_ceiling
+
+    dep = deployment("gpt-5.2", "DataZoneStandard", 1)
+    (finding,) = check_ceiling(dep, {"maxMonthlyUsd": 10})
+    assert finding.resource is dep and finding.message.startswith("dep: cannot be priced: ")
+
+
+# --- quota units and keys --------------------------------------------------------------------------
+
+
+def test_quota_units_and_usage_names():
+    from policies.quota import quota_key, requested_units, usage_name
+
+    assert requested_units("gpt-9", "GlobalStandard", 7) == 7  # not in the catalog: one unit each
+    assert requested_units("gpt-4o", "GlobalProvisionedManaged", 15) == 15  # PTU count as they are
+    assert requested_units("gpt-4o", "GlobalStandard", 7) == 7
+    assert usage_name("gpt-9", "GlobalStandard") == "AIServices.GlobalStandard.gpt-9"
+    assert usage_name("gpt-9", "GlobalProvisionedManaged") == "AIServices.GlobalProvisionedManaged"
+    assert usage_name("gpt-4o", "GlobalStandard", "2024-11-20") == "OpenAI.GlobalStandard.gpt-4o"
+    assert usage_name("gpt-4o", "GlobalProvisionedManaged") == "OpenAI.GlobalProvisionedManaged"
+    assert quota_key("gpt-4o", "GlobalStandard", "2024-11-20", "eastus2") == ("eastus2", "OpenAI.GlobalStandard.gpt-4o")
