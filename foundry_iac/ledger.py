@@ -52,10 +52,10 @@ def stack_requests(loaded: LoadedConfig) -> StackRequests:
     )
 
 
-def repository_requests(root: Path, refs: list[StackRef] | None = None) -> list[StackRequests]:
-    """Requests of every stack in stacks/; any unreadable stack is an error (the ledger fails closed)."""
+def repository_requests(refs: list[StackRef]) -> list[StackRequests]:
+    """Requests of the given stacks; any unreadable stack is an error (the ledger fails closed)."""
     out, problems = [], []
-    for ref in refs if refs is not None else all_stacks(root):
+    for ref in refs:
         try:
             out.append(stack_requests(load_stack_file(ref.path, ref.display, ref.name)))
         except ConfigError as exc:
@@ -85,7 +85,7 @@ def ledger_for(root: Path, stack: str, subscription: str, keys: set[Key]) -> dic
     subscription = subscription.lower()
     others: dict[Key, dict[str, int]] = defaultdict(dict)
     siblings = [ref for ref in all_stacks(root) if ref.name != stack]  # the checked stack is not re-read
-    for req in repository_requests(root, siblings):
+    for req in repository_requests(siblings):
         if req.subscription != subscription:
             continue
         for key, units in req.units.items():

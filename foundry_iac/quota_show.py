@@ -31,7 +31,7 @@ def policy_limits(root: Path, refs: list[StackRef]) -> dict[str, dict[str, dict[
 
 def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None) -> list[dict]:
     """One row per subscription, region and usage name the stacks request: limit, use, requests, headroom."""
-    requests = repository_requests(root, refs)
+    requests = repository_requests(refs)
     limits_by_stack = policy_limits(root, refs)
     grouped: dict[tuple[str, Key], dict[str, int]] = defaultdict(dict)
     defaults: dict[tuple[str, Key], set[int | None]] = defaultdict(set)

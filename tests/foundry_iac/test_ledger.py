@@ -286,3 +286,36 @@ def test_deployments_of_one_stack_on_the_same_quota_add_up(tmp_path):
     assert requests.units == {key: 85}
     assert requests.defaults == {key: 400}  # the catalog's documented 400,000 TPM
     assert requests.subscription == SUB and requests.stack == "team-a"
+
+
+def test_a_sibling_of_another_subscription_does_not_stop_the_count(project):
+    root = project({"team-a": 60, "team-b": 30}, limit=100)
+    stray = root / "stacks" / "Pulumi.team-0.yaml"  # sorts before team-b
+    stray.write_text(STACK.format(sub="bbbbbbbb-1111-2222-3333-444444444444", name="team-0", capacity=5))
+    (root / "policies" / "config" / "team-0.json").write_text(
+        (root / "policies" / "config" / "team-a.json").read_text()
+    )
+    (row,) = check(root, "team-a")["stacks"][0]["quota"]
+    assert row["requested_by_other_stacks"] == {"team-b": 30}
+
+
+def test_an_unreadable_sibling_names_its_first_problem(project):
+    root = project({"team-a": 10, "team-b": 10})
+    (root / "stacks" / "Pulumi.team-b.yaml").write_text(
+        f"config:\n  azure-native:subscriptionId: {SUB}\n  foundry-iac:bogus: 1\n  foundry-iac:zzz: 2\n"
+    )
+    from foundry_iac.errors import GateInputError
+
+    with pytest.raises(GateInputError) as err:
+        check(root, "team-a")
+    assert "stacks/Pulumi.team-b.yaml: cannot be counted in the quota ledger (" in str(err.value)
+    assert "(5 config error(s), first: required key 'accounts' is missing; add it)" in str(err.value)
+
+
+def test_a_broken_snapshot_is_named(project):
+    root = project({"team-a": 10})
+    (root / "quotas" / f"{SUB}.json").write_text("{not json")
+    from foundry_iac.errors import GateInputError
+
+    with pytest.raises(GateInputError, match=rf"quotas/{SUB}.json:1: not valid JSON"):
+        check(root, "team-a")

@@ -502,3 +502,233 @@ def test_quota_units_and_usage_names():
     assert usage_name("gpt-4o", "GlobalStandard", "2024-11-20") == "OpenAI.GlobalStandard.gpt-4o"
     assert usage_name("gpt-4o", "GlobalProvisionedManaged") == "OpenAI.GlobalProvisionedManaged"
     assert quota_key("gpt-4o", "GlobalStandard", "2024-11-20", "eastus2") == ("eastus2", "OpenAI.GlobalStandard.gpt-4o")
+
+
+@pytest.fixture
+def versioned_catalog(monkeypatch):
+    """The real catalog plus what it does not have today but Azure may: gpt-4o's 2024-05-13 counted on its own
+    usage name, data-zone pooled and provisioned with its own minimum, and two units of TPM per capacity unit."""
+    import json
+
+    from components.catalog import CATALOG_PATH, parse_catalog
+
+    data = json.loads(CATALOG_PATH.read_text())
+    model = data["models"]["gpt-4o"]
+    model["versions"]["2024-05-13"] = dict(model["versions"]["2024-11-20"])  # generally available again
+    others = [v for v in model["versions"] if v != "2024-05-13"]
+    base = next(o for o in model["offers"] if o["sku"] == "GlobalStandard")
+    ptu = next(o for o in model["offers"] if o["sku"] == "GlobalProvisionedManaged")
+    old = {**base, "usageName": "OpenAI.GlobalStandard.gpt-4o-0513", "quotaScope": "dataZone"}
+    old_ptu = {**ptu, "minimum": 100, "step": 100}
+    old["versions"] = old_ptu["versions"] = ["2024-05-13"]
+    base["versions"] = ptu["versions"] = others
+    model["offers"][:0] = [old, old_ptu]
+    model["tpmPerUnit"] = 2000
+    fake = parse_catalog(data, "versioned")
+    import policies.common
+    import policies.quota
+
+    monkeypatch.setattr(policies.quota, "catalog", lambda: fake)
+    monkeypatch.setattr(policies.common, "catalog", lambda: fake)
+    return fake
+
+
+def test_the_version_decides_the_usage_name_scope_units_and_ptu_rules(versioned_catalog):
+    from policies.common import deployment_view
+    from policies.quota import check_capacity_rules, quota_key, requested_units, usage_name
+
+    assert usage_name("gpt-4o", "GlobalStandard", "2024-05-13") == "OpenAI.GlobalStandard.gpt-4o-0513"
+    assert usage_name("gpt-4o", "GlobalStandard", "2024-11-20") == "OpenAI.GlobalStandard.gpt-4o"
+    assert quota_key("gpt-4o", "GlobalStandard", "2024-05-13", "swedencentral") == (
+        "dataZone:EU",
+        "OpenAI.GlobalStandard.gpt-4o-0513",
+    )
+    assert requested_units("gpt-4o", "GlobalStandard", 10) == 20
+    old_ptu = deployment_view(deployment("gpt-4o", "GlobalProvisionedManaged", 50, "2024-05-13"), {})
+    new_ptu = deployment_view(deployment("gpt-4o", "GlobalProvisionedManaged", 50, "2024-11-20"), {})
+    assert list(check_capacity_rules(old_ptu)) == [
+        "50 PTU is below the minimum of 100 PTU for gpt-4o on GlobalProvisionedManaged"
+    ]
+    assert list(check_capacity_rules(new_ptu)) == []
+
+
+def test_the_ledger_keeps_versions_apart(versioned_catalog):
+    from policies.common import deployments
+    from policies.quota import quota_ledger
+
+    stack = [
+        account({}),
+        deployment("gpt-4o", "GlobalStandard", 10, "2024-05-13", name="old"),
+        deployment("gpt-4o", "GlobalStandard", 10, "2024-11-20", name="new"),
+    ]
+    lines = quota_ledger(deployments(stack), {})
+    assert {(line.region, line.usage_name, line.requested) for line in lines} == {
+        ("dataZone:US", "OpenAI.GlobalStandard.gpt-4o-0513", 20),
+        ("eastus2", "OpenAI.GlobalStandard.gpt-4o", 20),
+    }
+
+
+def test_capacity_rules_and_the_per_account_maximum_at_their_bounds():
+    from policies.common import deployment_view
+    from policies.quota import check_capacity_rules, check_per_account
+
+    def ptu(capacity: int):
+        return deployment_view(deployment("gpt-4o", "GlobalProvisionedManaged", capacity, "2024-11-20"), {})
+
+    from policies.quota import default_limit
+
+    minimum, step = catalog_rules = (
+        __import__("components.catalog", fromlist=["x"])
+        .load_catalog()
+        .models["gpt-4o"]
+        .ptu_rules("GlobalProvisionedManaged")
+    )
+    assert catalog_rules and list(check_capacity_rules(ptu(minimum))) == []
+    assert list(check_capacity_rules(ptu(minimum + step))) == []
+    assert list(check_capacity_rules(ptu(minimum + 1))) == [
+        f"{minimum + 1} PTU is not a multiple of {step} PTU for gpt-4o on GlobalProvisionedManaged"
+    ]
+    assert isinstance(default_limit("grok-4-1-fast-reasoning", "GlobalStandard"), int)
+    three = [account({})] + [deployment("gpt-4o", "GlobalStandard", 1, "2024-11-20", name=f"d{i}") for i in range(3)]
+    assert list(check_per_account(three, {"max": 3})) == []
+    (finding,) = check_per_account(three, {"max": 2})
+    assert finding.resource is three[-1]
+    assert finding.message == "acct/d2: acct has 3 deployments, more than 2; move some to another account"
+
+
+def test_the_quota_message_names_the_deployments_the_other_stacks_and_the_source():
+    from policies.quota import check_quota
+
+    stack = [
+        account({}),
+        deployment("grok-4-1-fast-reasoning", "GlobalStandard", 10, "1", name="fits"),
+        deployment("gpt-4o", "GlobalStandard", 30, "2024-11-20", name="a"),
+        deployment("gpt-4o", "GlobalStandard", 30, "2024-11-20", name="b"),
+    ]
+    ledger = {"eastus2": {"OpenAI.GlobalStandard.gpt-4o": {"limit": 70, "source": "snap", "others": {"x": 5, "y": 6}}}}
+    found = list(check_quota(stack, {"ledger": ledger}))
+    assert [f.resource.name for f in found] == ["a", "b"]
+    assert found[0].message == (
+        "acct/a: OpenAI.GlobalStandard.gpt-4o in eastus2 needs 60 units (acct/a, acct/b) plus 11 for other stacks "
+        "in this subscription (x: 5, y: 6), over the limit of 70 (snap); lower capacities or request more quota"
+    )
+    alone = list(check_quota(stack, {"ledger": {"eastus2": {"OpenAI.GlobalStandard.gpt-4o": {"limit": 59}}}}))
+    assert alone[0].message.startswith(
+        "acct/a: OpenAI.GlobalStandard.gpt-4o in eastus2 needs 60 units (acct/a, acct/b), over"
+    )
+    assert "(ledger)" in alone[0].message  # a ledger entry without a source still says where it came from
+    bad_ptu = [account({}), deployment("gpt-4o", "GlobalProvisionedManaged", 1, "2024-11-20", name="p")]
+    (finding,) = check_quota(bad_ptu, {})
+    assert finding.resource is bad_ptu[1] and finding.message.endswith("; change the capacity")
+
+
+def test_equal_limits_name_the_snapshot_and_an_unknown_region_is_its_own_key():
+    from policies.common import deployments
+    from policies.quota import quota_ledger
+
+    config = {"ledger": {"eastus2": {"U": {"limit": 100, "source": "snap"}}}, "limits": {"eastus2": {"U": 100}}}
+    assert effective_limit("eastus2", "U", "", "GlobalStandard", config).source == "snap"
+    orphan = deployment("gpt-4o", "GlobalStandard", 5, "2024-11-20")  # its account is not in the stack
+    (line,) = quota_ledger(deployments([orphan]), {})
+    assert line.region == "unknown"
+
+
+# --- messages and loops the first mutation run showed unguarded ----------------------------------------
+
+
+def test_enterprise_messages_say_how_to_fix():
+    from policies.enterprise import check_cmk, check_diagnostics, check_private_endpoint
+
+    (pe,) = check_private_endpoint([account({})], {})
+    assert pe.message == (
+        "acct: no private endpoint (group 'account') reaches this account; add `privateEndpoint: {subnetId: ...}` to it"
+    )
+    (diag,) = check_diagnostics([account({})], {})
+    assert diag.message == (
+        "acct: no diagnostic setting sends its logs anywhere; add `diagnostics: {workspaceId: ...}` (or "
+        "`workspace: <name>` to create one)"
+    )
+    (cmk,) = check_cmk(account({}), {})
+    assert cmk.message == (
+        "acct: encrypted with a Microsoft-managed key; add `encryption:` with a Key Vault key and a user-assigned "
+        "identity"
+    )
+    closed = account({"publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Deny"}})
+    (unreachable,) = check_reachable([closed], {})
+    assert unreachable.resource is closed and unreachable.message == (
+        "acct: nothing can reach this account once deployed: the network ACL denies every address and VNet and no "
+        "private endpoint reaches it; add `privateEndpoint: {subnetId: ...}`, or allow your networks with `ipRules`"
+    )
+
+
+def test_every_account_is_judged_not_only_until_the_first_fine_one():
+    other = resource(
+        ACCOUNT,
+        "b",
+        {"accountName": "b", "resourceGroupName": "rg", "properties": {"publicNetworkAccess": "Disabled"}},
+    )
+    fine_public = account({"publicNetworkAccess": "Enabled"})
+    assert [f.resource.name for f in check_reachable([fine_public, other], {})] == ["b"]
+    fine_private = account({"publicNetworkAccess": "Disabled"})
+    assert [f.resource.name for f in check_reachable([fine_private, endpoint(ACCOUNT_ID), other], {})] == ["b"]
+
+
+def test_public_access_messages_quote_the_settings_and_at_most_four_rules():
+    allow = account({"publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Allow"}})
+    (finding,) = check_public_access(allow, {})
+    assert "(publicNetworkAccess 'Enabled', default action 'Allow')" in finding.message
+    rules = [{"value": f"{n}.0.0.0/7"} for n in (2, 4, 6, 8, 10)]
+    wide = account({"publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Deny", "ipRules": rules}})
+    (finding,) = check_public_access(wide, {})
+    assert "the IP rule(s) 2.0.0.0/7, 4.0.0.0/7, 6.0.0.0/7, 8.0.0.0/7 open the account" in finding.message
+
+
+def test_waivers_keep_their_approver_and_a_bad_one_does_not_hide_the_next():
+    from policies.waivers import parse_waivers
+
+    good = {"resource": "r", "reason": "a reason long enough", "approver": "me", "expires": "2027-01-31"}
+    waivers = parse_waivers({"waivers": [{**good, "expires": "2027-02-30"}, good]})
+    assert [(w.resource, w.approver, w.expires.isoformat()) for w in waivers] == [("r", "me", "2027-01-31")]
+
+
+def test_cost_model_edges():
+    from components.catalog import load_catalog
+    from components.cost import MissingPriceError, blended_price, deployment_cost
+
+    with pytest.raises(ValueError, match=r"input share must be between 0 and 1 \(got 1.5\)"):
+        blended_price(1.0, 2.0, 1.5)
+    gpt4o = load_catalog().models["gpt-4o"]
+    cost = deployment_cost("gpt-4o", gpt4o, "GlobalStandard", 10)
+    assert cost.expected == 0 and cost.ceiling == pytest.approx(4380.0)  # no tokens declared; all output
+    with pytest.raises(MissingPriceError):
+        deployment_cost("gpt-4o", gpt4o, "DeveloperTier", 10)
+    skus = {
+        "global": "GlobalProvisionedManaged",
+        "dataZone": "DataZoneProvisionedManaged",
+        "regional": "ProvisionedManaged",
+    }
+    name, model, family, rate = next(
+        (n, m, f, r.usd_per_ptu_hour)
+        for n, m in load_catalog().models.items()
+        for f, r in (m.ptu_hour or {}).items()
+        if r.usd_per_ptu_hour not in (1, 1.0) and f in skus
+    )
+    sku = skus[family]
+    assert deployment_cost(name, model, sku, 50).ceiling == pytest.approx(50 * rate * 730)
+
+
+def test_the_ledger_counts_a_stack_by_version_and_tpm(versioned_catalog, tmp_path):
+    from components.config import load_stack_file
+    from foundry_iac.ledger import stack_requests
+
+    text = (
+        "config:\n  azure-native:subscriptionId: aaaaaaaa-1111-2222-3333-444444444444\n"
+        "  azure-native:location: swedencentral\n  foundry-iac:environment: nonproduction\n"
+        "  foundry-iac:accounts:\n    - name: fdy-a\n      network: {publicAccess: true, ipRules: [203.0.113.0/24]}\n"
+        '      deployments:\n        - model: gpt-4o\n          version: "2024-05-13"\n'
+        "          type: GlobalStandard\n          capacity: 10\n"
+    )
+    path = tmp_path / "Pulumi.a.yaml"
+    path.write_text(text)
+    requests = stack_requests(load_stack_file(path, "x"))
+    assert requests.units == {("dataZone:EU", "OpenAI.GlobalStandard.gpt-4o-0513"): 20}
