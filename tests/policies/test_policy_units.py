@@ -359,6 +359,7 @@ def test_security_messages_say_what_is_wrong_and_how_to_fix_it():
     from policies.security import check_identity, check_local_auth, check_tags
 
     keyed = account({"disableLocalAuth": False})
+    assert [f.resource for f in check_local_auth(keyed, {})] == [keyed]
     assert [f.message for f in check_local_auth(keyed, {})] == [
         "acct: API keys are enabled (disableLocalAuth is not true); remove `localAuth: true` and use Entra ID roles"
     ]
@@ -377,12 +378,18 @@ def test_security_messages_say_what_is_wrong_and_how_to_fix_it():
         "through a `privateEndpoint`"
     ]
     nameless = resource(ACCOUNT, "acct", {"identity": {"type": "None"}})
+    assert [f.resource for f in check_identity(nameless, {})] == [nameless]
+    open_account = account(open_acl)
+    assert [f.resource for f in check_public_access(open_account, {})] == [open_account]
+    plain = account({"publicNetworkAccess": "Enabled"})
+    assert [f.resource for f in check_public_access(plain, {})] == [plain]
     assert [f.message for f in check_identity(nameless, {})] == [
         "acct: no managed identity (identity 'None'); set `identity: SystemAssigned`"
     ]
     for kind in ("SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned", "SystemAssigned, UserAssigned"):
         assert list(check_identity(resource(ACCOUNT, "acct", {"identity": {"type": kind}}), {})) == [], kind
     tagged = resource(ACCOUNT, "acct", {"tags": {"owner": "a", "cost-center": " "}})
+    assert [f.resource for f in check_tags(tagged, {"tags": ["team"]})] == [tagged]
     assert [f.message for f in check_tags(tagged, {"tags": ["owner", "cost-center", "team"]})] == [
         "acct: missing required tag(s) cost-center, team; add them under `foundry-iac:tags` or the account's `tags`"
     ]
@@ -732,3 +739,12 @@ def test_the_ledger_counts_a_stack_by_version_and_tpm(versioned_catalog, tmp_pat
     path.write_text(text)
     requests = stack_requests(load_stack_file(path, "x"))
     assert requests.units == {("dataZone:EU", "OpenAI.GlobalStandard.gpt-4o-0513"): 20}
+
+
+def test_a_pay_per_token_line_falls_back_to_the_catalog_default():
+    from policies.common import deployments
+    from policies.quota import quota_ledger
+
+    stack = [account({}), deployment("grok-4-1-fast-reasoning", "GlobalStandard", 10, "1")]
+    (line,) = quota_ledger(deployments(stack), {})
+    assert (line.limit.value, line.limit.source, line.requested) == (400, "catalog default", 10)
