@@ -529,7 +529,7 @@ def versioned_catalog(monkeypatch):
     old_ptu = {**ptu, "minimum": 100, "step": 100}
     old["versions"] = old_ptu["versions"] = ["2024-05-13"]
     base["versions"] = ptu["versions"] = others
-    model["offers"][:0] = [old, old_ptu]
+    model["offers"] += [old, old_ptu]  # after the general offers: a deployment without a version gets those
     model["tpmPerUnit"] = 2000
     fake = parse_catalog(data, "versioned")
     import policies.common
@@ -748,3 +748,28 @@ def test_a_pay_per_token_line_falls_back_to_the_catalog_default():
     stack = [account({}), deployment("grok-4-1-fast-reasoning", "GlobalStandard", 10, "1")]
     (line,) = quota_ledger(deployments(stack), {})
     assert (line.limit.value, line.limit.source, line.requested) == (400, "catalog default", 10)
+
+
+def test_guessed_usage_names_and_rules_for_what_the_catalog_does_not_offer():
+    from policies.common import deployment_view
+    from policies.quota import check_capacity_rules, check_quota, usage_name
+
+    assert usage_name("gpt-4o", "DeveloperTier") == "OpenAI.DeveloperTier.gpt-4o"  # no offer: a guess by name
+    unknown_ptu = deployment_view(deployment("gpt-9", "GlobalProvisionedManaged", 7), {})
+    assert list(check_capacity_rules(unknown_ptu)) == []  # an unknown model has no PTU rules (approved-models says why)
+    stack = [
+        account({}),
+        deployment("gpt-9", "GlobalStandard", 10, name="unknown"),  # no limit known: skipped, not the end
+        deployment("gpt-4o", "GlobalStandard", 10, "2024-11-20", name="over"),
+    ]
+    ledger = {"eastus2": {"OpenAI.GlobalStandard.gpt-4o": {"limit": 5, "source": "snap"}}}
+    assert [f.resource.name for f in check_quota(stack, {"ledger": ledger})] == ["over"]
+
+
+def test_a_deployment_without_a_version_counts_on_the_general_offer(versioned_catalog):
+    from policies.quota import quota_key
+
+    assert quota_key("gpt-4o", "GlobalStandard", None, "swedencentral") == (
+        "swedencentral",
+        "OpenAI.GlobalStandard.gpt-4o",
+    )
