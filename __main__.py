@@ -6,7 +6,9 @@ import sys
 import pulumi
 
 # The components live beside this file, in the repository (they are not an installed package).
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+_HERE = os.path.dirname(os.path.realpath(__file__))
+if _HERE not in sys.path:  # the offline runner executes this program once per stack in one process
+    sys.path.insert(0, _HERE)
 
 from components.config.runtime import load_from_pulumi  # noqa: E402
 from components.estate import build_estate  # noqa: E402

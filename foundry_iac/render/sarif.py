@@ -7,19 +7,11 @@ import json
 
 from policies.pack import POLICIES
 
+from ..cli import version
+
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "warning"}
 SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "2.0"}
-
-
-def tool_version() -> str:
-    """The installed foundry-iac version (the source tree's when it is not installed)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("foundry-iac")
-    except PackageNotFoundError:  # pragma: no cover - run from a bare checkout
-        return "0+source"
 
 
 def _rules() -> list[dict]:
@@ -108,7 +100,7 @@ def sarif_document(report: dict) -> dict:
                 "tool": {
                     "driver": {
                         "name": "foundry-iac",
-                        "version": tool_version(),
+                        "version": version(),
                         "rules": rules,
                         "informationUri": "https://github.com/foundry-iac/foundry-iac",
                     }
