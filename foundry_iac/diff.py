@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import GateInputError, UsageError
@@ -58,7 +59,7 @@ DOWNTIME = {
 
 def _git(root: Path, *args: str) -> bytes:
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False, timeout=60)
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60)
     except FileNotFoundError:
         raise UsageError("git is not installed; diff reads the base from git") from None
     if done.returncode != 0:
@@ -69,7 +70,7 @@ def _git(root: Path, *args: str) -> bytes:
 def materialize(root: Path, ref: str, dest: Path) -> str:
     """Write REF's stacks, policy configs and snapshots into `dest` beside the work tree's program."""
     try:
-        sha = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+        sha = _git(root, "rev-parse", "--verify", f"{ref}^{{commit}}").decode().strip()
     except UsageError:
         raise UsageError(
             f"--base {ref}: not a commit in this repository; fetch it (git fetch origin) or name another ref"
@@ -81,7 +82,6 @@ def materialize(root: Path, ref: str, dest: Path) -> str:
         target.write_bytes(_git(root, "show", f"{sha}:{name}"))
     for name in PROGRAM_FILES:
         (dest / name).symlink_to(root / name)
-    (dest / "stacks").mkdir(exist_ok=True)
     return sha
 
 
@@ -100,7 +100,7 @@ def _flatten(value: object, prefix: str = "") -> dict[str, object]:
         out: dict[str, object] = {}
         for key, item in value.items():
             out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-        return out or {prefix: {}}
+        return out or ({prefix: {}} if prefix else {})  # an empty map is a value; no props at all is nothing
     return {prefix: value}
 
 
@@ -172,12 +172,14 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
         kind = new[urn]["type"]
         replace_paths = REPLACE_ON.get(kind, set()) | set(new[urn].get("replace_on_changes", []))
         replace = any(c["path"] in replace_paths for c in changes)
-        warning = DOWNTIME.get(kind) if replace else None
+        notes = [DOWNTIME[kind]] if replace and kind in DOWNTIME else []
         if replace and new[urn].get("delete_before_replace"):
-            warning = f"{warning}. {DELETE_FIRST}" if warning else DELETE_FIRST
+            notes.append(DELETE_FIRST)
         if replace and kind in (DEPLOYMENT, PROJECT) and _under_lock(new[urn], locked):
-            warning = f"{warning}. {LOCKED}" if warning else LOCKED
-        changed.append({**_brief(new[urn]), "changes": changes, "replace": replace, "warning": warning})
+            notes.append(LOCKED)
+        changed.append(
+            {**_brief(new[urn]), "changes": changes, "replace": replace, "warning": ". ".join(notes) or None}
+        )
 
     def totals(entry: dict | None, key: str) -> float | None:
         # a stack absent on one side costs nothing there; an unpriced one has no total (None), never 0
@@ -240,7 +242,10 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
 
 
 def _report(root: Path, names: set[str], side: str) -> dict[str, dict]:
-    refs = [ref for ref in all_stacks(root) if ref.name in names]
+    # named as in the repository (stacks/...), never by the temporary folder the base is read into
+    refs = [
+        replace(ref, display=ref.path.relative_to(root).as_posix()) for ref in all_stacks(root) if ref.name in names
+    ]
     if not refs:
         return {}
     try:
@@ -261,8 +266,8 @@ def diff(root: Path, base: str, stacks: list[str]) -> dict:
         unknown = sorted(names - base_names - head_names)
         if unknown:
             raise UsageError(f"unknown stack(s) {', '.join(unknown)}: not in stacks/ at {base} nor in the work tree")
-        before = _report(base_root, names & base_names, f"at {base}")
-    after = _report(root, names & head_names, "in the work tree")
+        before = _report(base_root, names, f"at {base}")
+    after = _report(root, names, "in the work tree")
     entries = [stack_diff(name, before.get(name), after.get(name)) for name in sorted(names)]
     return {
         "base": base,

@@ -45,8 +45,10 @@ def check_approved(resources: list[Resource], config: Mapping[str, Any]) -> Iter
                 dep.resource,
             )
         if dep.region is not None and not cat.offered_in(dep.model, dep.sku, dep.region, dep.version):
-            offer = entry.offer(dep.sku, dep.version)
-            where = f"only in {', '.join(offer.regions)}" if offer and offer.regions != "all" else "not at all"
+            offer = entry.offer(
+                dep.sku, dep.version
+            )  # when there is one, it lists regions ("all" would cover this one)
+            where = f"only in {', '.join(offer.regions)}" if offer else "not at all"
             offered = ", ".join(sorted({o.sku for o in entry.offers if o.covers(dep.version)}))
             yield Finding(
                 f"{dep.label}: the catalog offers {dep.model} as {dep.sku} {where}, not in {dep.region} "

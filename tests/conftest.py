@@ -177,3 +177,32 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test judges lifecycle and waivers on one fixed day (the injectable clock), not the real date."""
     monkeypatch.setenv("FOUNDRY_IAC_TODAY", TODAY)
     return TODAY
+
+
+@pytest.fixture
+def versioned_catalog(monkeypatch):
+    """The real catalog plus what it does not have today but Azure may: gpt-4o's 2024-05-13 counted on its own
+    usage name, data-zone pooled and provisioned with its own minimum, and two units of TPM per capacity unit."""
+    import json
+
+    from components.catalog import CATALOG_PATH, parse_catalog
+
+    data = json.loads(CATALOG_PATH.read_text())
+    model = data["models"]["gpt-4o"]
+    model["versions"]["2024-05-13"] = dict(model["versions"]["2024-11-20"])  # generally available again
+    others = [v for v in model["versions"] if v != "2024-05-13"]
+    base = next(o for o in model["offers"] if o["sku"] == "GlobalStandard")
+    ptu = next(o for o in model["offers"] if o["sku"] == "GlobalProvisionedManaged")
+    old = {**base, "usageName": "OpenAI.GlobalStandard.gpt-4o-0513", "quotaScope": "dataZone"}
+    old_ptu = {**ptu, "minimum": 100, "step": 100}
+    old["versions"] = old_ptu["versions"] = ["2024-05-13"]
+    base["versions"] = ptu["versions"] = others
+    model["offers"] += [old, old_ptu]  # after the general offers: a deployment without a version gets those
+    model["tpmPerUnit"] = 2000
+    fake = parse_catalog(data, "versioned")
+    import policies.common
+    import policies.quota
+
+    monkeypatch.setattr(policies.quota, "catalog", lambda: fake)
+    monkeypatch.setattr(policies.common, "catalog", lambda: fake)
+    return fake
