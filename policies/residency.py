@@ -45,8 +45,8 @@ def inference_inside(cat: Catalog, model: str, sku: str, region: str, boundary: 
         if zone != boundary:
             return False, f"{sku} in {region} processes prompts in the {zone or 'no'} data zone, not {boundary}"
         if not cat.offered_in(model, sku, region):
-            offer = cat.models[model].offer(sku) if model in cat.models else None
-            where = f"only in {', '.join(offer.regions)}" if offer and offer.regions != "all" else "nowhere"
+            offer = cat.models[model].offer(sku) if model in cat.models else None  # never "all" regions here
+            where = f"only in {', '.join(offer.regions)}" if offer else "nowhere"
             return False, f"{model} is offered as {sku} {where}, so {region} cannot keep its prompts in {boundary}"
         return True, ""
     if not region_inside(cat, region, boundary):

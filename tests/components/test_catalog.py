@@ -206,3 +206,41 @@ def test_default_version_must_be_listed():
     data["models"]["o3"]["defaultVersion"] = "2099-01-01"
     with pytest.raises(CatalogError, match="defaultVersion"):
         parse_catalog(data, "catalog.json")
+
+
+def test_usage_names_without_an_offer_follow_azures_pattern_per_family():
+    grok = load_catalog().models["grok-3"]
+    assert grok.usage_name("grok-3", "GlobalProvisionedManaged") == "AIServices.GlobalProvisionedManaged"
+    assert grok.usage_name("grok-3", "Standard") == "AIServices.Standard.grok-3"
+
+
+@pytest.fixture
+def odd_catalog():
+    """The real catalog plus what Azure may publish: a subscription-wide pool, a data-zone pool."""
+    data = json.loads(CATALOG_PATH.read_text())
+    offers = data["models"]["gpt-4o"]["offers"]
+    next(o for o in offers if o["sku"] == "GlobalStandard")["quotaScope"] = "subscription"
+    next(o for o in offers if o["sku"] == "DataZoneStandard")["quotaScope"] = "dataZone"
+    return parse_catalog(data, "odd")
+
+
+def test_quota_scopes_are_the_region_the_data_zone_or_the_subscription(odd_catalog):
+    assert odd_catalog.quota_scope("gpt-4o", "GlobalStandard", "eastus") == "subscription"
+    assert odd_catalog.quota_scope("gpt-4o", "DataZoneStandard", "swedencentral") == "dataZone:EU"
+    assert odd_catalog.quota_scope("gpt-4o", "DataZoneStandard", "mars") == "dataZone:mars"
+    assert odd_catalog.quota_scope("gpt-4o", "Standard", "eastus") == "eastus"
+    assert odd_catalog.quota_scope("gpt-9", "GlobalStandard", "eastus") == "eastus"
+
+
+def test_ptu_rules_exist_only_for_an_offer_that_states_them():
+    grok = load_catalog().models["grok-3"]
+    assert grok.ptu_rules("ProvisionedManaged") is None  # no such offer
+    assert grok.ptu_rules("GlobalStandard") is None  # an offer without capacity rules
+
+
+def test_what_the_catalog_does_not_know_is_not_offered_and_in_no_zone():
+    cat = load_catalog()
+    assert cat.offered_in("gpt-9", "GlobalStandard", "eastus") is False
+    assert cat.offered_in("gpt-4o", "DataZoneStandard", "japaneast") is False
+    assert cat.offered_in("gpt-4o", "GlobalStandard", "japaneast") is True
+    assert (cat.data_zone("mars"), cat.data_zone("japaneast"), cat.data_zone("westeurope")) == (None, None, "EU")
