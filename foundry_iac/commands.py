@@ -280,8 +280,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def pulumi_command(action: str, stack: str, extra: Sequence[str]) -> list[str]:
-    """The Pulumi CLI call for a stack, with the policy pack and the stack's policy config."""
+def pulumi_command(action: str, stack: str, pack_config: Path, extra: Sequence[str]) -> list[str]:
+    """The Pulumi CLI call for a stack, with the policy pack and the config the gate generated for it."""
     return [
         "pulumi",
         action,
@@ -290,7 +290,7 @@ def pulumi_command(action: str, stack: str, extra: Sequence[str]) -> list[str]:
         "--policy-pack",
         "policies",
         "--policy-pack-config",
-        f"policies/config/{stack}.json",
+        pack_config.as_posix(),
         *extra,
     ]
 
@@ -304,8 +304,9 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     import shutil
     import subprocess
 
+    from .gate import default_policy_config, gate_stack
+    from .pack_config import write_pack_config
     from .render.text import render_text
-    from .report import build_report
     from .stacks import project_root, resolve_stack
 
     action, stack = args.command, args.stack
@@ -318,12 +319,15 @@ def cmd_rollout(args: argparse.Namespace) -> int:
             "https://www.pulumi.com/docs/install/) and run again"
         )
     root = project_root()
-    report = build_report([resolve_stack(stack, root)], root)
+    ref = resolve_stack(stack, root)
+    gated = gate_stack(ref, root)
+    report = {"passed": gated.entry["passed"], "stacks": [gated.entry]}
     sys.stdout.write(render_text(report))
     if not report["passed"]:
         print(f"error: the gate failed for {stack}: not running pulumi {action}", file=sys.stderr)
         return EXIT_VIOLATIONS
-    command = pulumi_command(action, stack, extra)
+    policy_file, _ = default_policy_config(root, ref)
+    command = pulumi_command(action, stack, write_pack_config(root, stack, policy_file, gated.settings), extra)
     print(f"+ {' '.join(command)}", file=sys.stderr, flush=True)
     return subprocess.run(command, cwd=root, check=False).returncode
 

@@ -11,7 +11,6 @@ import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pulumi.runtime.sync_await import _sync_await
 from pulumi_policy import (
     PolicyCustomTimeouts,
     PolicyResource,
@@ -25,17 +24,16 @@ from pulumi_policy import (
 from components.config.errors import ConfigError
 from components.config.loader import LoadedConfig, load_stack_file
 from policies import framework
-from policies.common import deployments
-from policies.cost import effective_budget, price_stack
 from policies.framework import Finding, Resource
 from policies.pack import POLICIES
-from policies.quota import quota_key, quota_ledger
 from policies.waivers import Waiver
 
+from .cost_report import cost_section
 from .errors import GateInputError
-from .ledger import ledger_for
 from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
+from .quota_report import quota_section, with_ledger
 from .runner import ProgramRun, RecordedResource, redact, run_program
+from .sdk import sync_await
 from .stacks import StackRef
 
 
@@ -106,7 +104,7 @@ def _policy_resources(run: ProgramRun) -> list[PolicyResource]:
 
 def _settle(result: object) -> None:
     if inspect.isawaitable(result):
-        _sync_await(result)
+        sync_await(result)
 
 
 def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> list[Violation]:
@@ -170,95 +168,9 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
     return violations
 
 
-def _money(value: float) -> float:
-    return round(value, 2)
-
-
 def policy_view(run: ProgramRun) -> list[Resource]:
     """The recorded resources as the pure policy checks see them."""
     return [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
-
-
-def cost_section(resources: list[Resource], settings: dict[str, PolicySettings]) -> dict:
-    """The report's `cost`: per deployment, per account and in total, expected and ceiling, against the budget."""
-    budget_cfg = settings["cost-budget"].config
-    input_share = float(budget_cfg.get("inputShare", 0.0))
-    rows, errors = [], []
-    by_account: dict[str, list[dict]] = {}
-    unpriced_accounts: set[str] = set()
-    for item in price_stack(resources, input_share):
-        dep = item.deployment
-        if item.cost is None:
-            errors.append(f"{dep.label}: {item.error}")
-            unpriced_accounts.add(dep.account)
-            by_account.setdefault(dep.account, [])
-            continue
-        row = {
-            "urn": dep.resource.urn,
-            "model": dep.model,
-            "sku": dep.sku,
-            "capacity": dep.capacity,
-            "monthly_expected": _money(item.cost.expected),
-            "monthly_ceiling": _money(item.cost.ceiling),
-        }
-        rows.append(row)
-        by_account.setdefault(dep.account, []).append(row)
-    accounts = [
-        {
-            "account": name,
-            "monthly_expected": _total(group, "monthly_expected", name in unpriced_accounts),
-            "monthly_ceiling": _total(group, "monthly_ceiling", name in unpriced_accounts),
-        }
-        for name, group in sorted(by_account.items())
-    ]
-    budget = effective_budget(resources, budget_cfg)
-    return {
-        "currency": "USD",
-        "basis": budget_cfg.get("basis", "expected"),
-        "input_share": input_share,
-        "monthly_expected": _total(rows, "monthly_expected", bool(errors)),
-        "monthly_ceiling": _total(rows, "monthly_ceiling", bool(errors)),
-        "budget": budget.amount,
-        "budget_source": budget.source,
-        "accounts": accounts,
-        "deployments": rows,
-        "unpriced": errors,
-    }
-
-
-def _total(rows: list[dict], key: str, unpriced: bool) -> float | None:
-    """The sum of `key`, or None when a deployment could not be priced: a total is never a partial sum."""
-    return None if unpriced else _money(sum(r[key] for r in rows))
-
-
-def quota_section(resources: list[Resource], settings: dict[str, PolicySettings], subscription: str) -> list[dict]:
-    """The report's `quota`: per subscription, region and usage name, this stack's and other stacks' units."""
-    rows = []
-    for line in quota_ledger(deployments(resources), settings["quota-capacity"].config):
-        rows.append(
-            {
-                "subscription": subscription,
-                "region": line.region,
-                "usage_name": line.usage_name,
-                "requested": line.requested,
-                "limit": line.limit.value,
-                "limit_source": line.limit.source,
-                "requested_by_other_stacks": dict(sorted(line.limit.others.items())),
-            }
-        )
-    return rows
-
-
-def with_ledger(
-    settings: dict[str, PolicySettings], resources: list[Resource], stack: str, root: Path, subscription: str
-) -> None:
-    """Give quota-capacity the cross-stack ledger (snapshot limits and sibling stacks' requests)."""
-    quota = settings["quota-capacity"]
-    if quota.enforcement == "disabled":
-        return
-    keys = {quota_key(d.model, d.sku, d.version, d.region or "unknown") for d in deployments(resources)}
-    ledger = ledger_for(root, stack, subscription, keys)
-    settings["quota-capacity"] = PolicySettings(quota.enforcement, {**quota.config, "ledger": ledger})
 
 
 def residency_contradiction(loaded: LoadedConfig, policy: PolicySettings) -> str | None:
@@ -295,8 +207,21 @@ def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
     return path, f"policies/config/{stack.name}.json"
 
 
+@dataclass(frozen=True)
+class GateResult:
+    """One stack's report entry, and the policy settings it was judged with (the ledger included)."""
+
+    entry: dict
+    settings: dict[str, PolicySettings]
+
+
 def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | None = None) -> dict:
     """Plan one stack offline and gate it: the stack's entry of the JSON report."""
+    return gate_stack(stack, root, policy_config).entry
+
+
+def gate_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | None = None) -> GateResult:
+    """Plan one stack offline and gate it: its report entry and the settings the policies saw."""
     config_path, config_display = policy_config or default_policy_config(root, stack)
     problems: list[str] = []
     try:
@@ -327,4 +252,4 @@ def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | N
         "cost": cost_section(resources, settings),
         "quota": quota_section(resources, settings, subscription),
     }
-    return redact(entry, run.secrets)  # type: ignore[return-value]
+    return GateResult(redact(entry, run.secrets), settings)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text, short
 
 LEVELS = [level.value for level in EnforcementLevel]
+SCHEMA_KEY = "$schema"  # editor help only; Pulumi's parser refuses it, so editors map the schema by file name
 
 
 class PolicyConfigError(FoundryIacError):
@@ -42,7 +43,8 @@ class PolicySettings:
         return self.where.get(setting) or self.where.get("", "")
 
 
-def _schema(policy: Policy) -> dict:
+def policy_schema(policy: Policy) -> dict:
+    """One policy's entry as an object: its CrossGuard config schema plus enforcementLevel, nothing else."""
     schema = policy.config_schema
     properties = dict(schema.properties) if schema else {}
     properties["enforcementLevel"] = {"type": "string", "enum": LEVELS}
@@ -145,8 +147,14 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
     default = str(data.get("all", "")) or None
     if default is not None and default not in LEVELS:
         problems.append(f"{at('all')}: all: unknown enforcement level {short(default)}; use one of {', '.join(LEVELS)}")
+    if SCHEMA_KEY in data:
+        problems.append(
+            f"{at(SCHEMA_KEY)}: {SCHEMA_KEY}: Pulumi reads every top-level text value of a policy config as an "
+            "enforcement level and would refuse this file; remove it (editors get the schema from "
+            ".vscode/settings.json, which maps policies/config/*.json to schema/policy-config.schema.json)"
+        )
     for key in data:
-        if key != "all" and key not in by_id:
+        if key not in ("all", SCHEMA_KEY) and key not in by_id:
             hint = suggest(key, list(by_id)) or f"; use one of the pack's policy ids ({', '.join(by_id)})"
             problems.append(f"{at(key)}: unknown policy {short(key)}{hint}")
     settings: dict[str, PolicySettings] = {}
@@ -163,10 +171,18 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
             or (policy.enforcement_level.value if policy.enforcement_level else "advisory")
         )
         where = {"": at(name), **{str(key): at(name, key) for key in raw}}
+        properties = policy.config_schema.properties if policy.config_schema else {}
+        for key in raw:
+            if (properties.get(key) or {}).get("readOnly"):
+                problems.append(
+                    f"{at(name, key)}: {name}.{key} is computed by foundry-iac (from quotas/ and stacks/), not "
+                    "written by hand; remove it"
+                )
         if level == "disabled":
             settings[name] = PolicySettings(level, dict(raw), where)
             continue
-        for error in sorted(jsonschema.Draft7Validator(_schema(policy)).iter_errors(raw), key=lambda e: list(e.path)):
+        validator = jsonschema.Draft7Validator(policy_schema(policy))
+        for error in sorted(validator.iter_errors(raw), key=lambda e: list(e.path)):
             parts = [name, *error.path]
             problems.append(f"{at(*parts)}: {_path_text(parts)}: {_fix(error, policy)}")
         for index, waiver in enumerate(raw.get("waivers") or []):

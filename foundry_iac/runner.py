@@ -19,15 +19,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulumi
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.settings import get_root_resource, reset_options
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from components import provenance
 from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
 
+from .sdk import (
+    MockCallArgs,
+    MockMonitor,
+    MockResourceArgs,
+    Mocks,
+    get_root_resource,
+    reset_options,
+    run_pulumi_func,
+    set_all_config,
+    set_mocks,
+    sync_await,
+)
 from .stacks import StackRef
 
 SECRET_TEXT = "[secret]"
@@ -83,21 +90,21 @@ class ProgramRun:
         return [r for r in self.resources if r.type == resource_type]
 
 
-class _Mocks(pulumi_mocks.Mocks):
+class _Mocks(Mocks):
     """Resources echo their inputs; ids are derived from the logical name (deterministic)."""
 
     def __init__(self) -> None:
         self.local = threading.local()
 
-    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str, dict]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
         self.local.inputs = args.inputs
         return f"{args.name}-id", args.inputs
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list | None]:
+    def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
         return {}, None
 
 
-class _RecordingMonitor(pulumi_mocks.MockMonitor):
+class _RecordingMonitor(MockMonitor):
     """The SDK's mock monitor, also keeping each request's parent, dependencies and protect flag."""
 
     def __init__(self, mocks: _Mocks) -> None:
@@ -172,7 +179,7 @@ def run_program(stack: StackRef, root: Path) -> ProgramRun:
     mocks = _Mocks()
     monitor = _RecordingMonitor(mocks)
     reset_options(project=PROJECT, stack=stack.name, preview=True)
-    pulumi_mocks.set_mocks(mocks, project=PROJECT, stack=stack.name, preview=True, monitor=monitor)
+    set_mocks(mocks, project=PROJECT, stack=stack.name, preview=True, monitor=monitor)
     set_all_config(file_config.config, file_config.secret_keys)
     provenance.reset()
     outputs: dict = {}
@@ -186,7 +193,7 @@ def run_program(stack: StackRef, root: Path) -> ProgramRun:
 
     with _environment(stack, root):
         try:
-            _sync_await(run_pulumi_func(program))
+            sync_await(run_pulumi_func(program))
         finally:
             locations = provenance.snapshot()
             provenance.reset()

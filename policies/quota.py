@@ -166,6 +166,27 @@ def check_per_account(resources: list[Resource], config: Mapping[str, Any]) -> I
                 )
 
 
+# Written by foundry-iac, never by hand: the gate adds it to the config it evaluates, and `foundry-iac
+# preview|up` to the config it gives `pulumi --policy-pack-config`, so both judge the same figures.
+LEDGER_SCHEMA = {
+    "type": "object",
+    "readOnly": True,
+    "description": "computed by foundry-iac from quotas/ and stacks/: quota scope -> usage name -> the synced "
+    "snapshot's limit (and its source) and the units the other stacks of the subscription request",
+    "additionalProperties": {
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "properties": {
+                "limit": {"type": "integer", "minimum": 0},
+                "source": {"type": "string"},
+                "others": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+            },
+            "required": ["others"],
+            "additionalProperties": False,
+        },
+    },
+}
 QUOTA = PolicySpec(
     id="quota-capacity",
     description="Per subscription, region and usage name, requested capacity fits the quota; provisioned capacity "
@@ -179,7 +200,8 @@ QUOTA = PolicySpec(
             "description": "quota scope (a region, dataZone:EU|US, or subscription) -> usage name -> limit in "
             "quota units (1,000 TPM; PTU for provisioned pools)",
             "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
-        }
+        },
+        "ledger": LEDGER_SCHEMA,
     },
 )
 PER_ACCOUNT = PolicySpec(

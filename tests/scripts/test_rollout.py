@@ -36,15 +36,34 @@ def test_up_runs_the_gate_then_pulumi_up_with_the_policy_pack(fake_pulumi):
     assert done.returncode == 0, done.stderr
     assert "PASS  prod-eu" in done.stdout  # the gate ran first
     assert calls.read_text().splitlines() == [
-        "up --stack prod-eu --policy-pack policies --policy-pack-config policies/config/prod-eu.json --yes"
+        "up --stack prod-eu --policy-pack policies --policy-pack-config .foundry-iac/policy-pack-config/prod-eu.json "
+        "--yes"
     ]
+
+
+def test_pulumi_gets_the_policy_config_as_written_plus_the_ledger_the_gate_judged_with(fake_pulumi):
+    import json
+
+    from foundry_iac.gate import gate_stack
+    from foundry_iac.stacks import resolve_stack
+
+    env, _ = fake_pulumi
+    assert run("preview", "prod-eu", env=env).returncode == 0
+    given = json.loads((ROOT / ".foundry-iac/policy-pack-config/prod-eu.json").read_text())
+    written = json.loads((ROOT / "policies/config/prod-eu.json").read_text())
+    ledger = gate_stack(resolve_stack("prod-eu", ROOT), ROOT).settings["quota-capacity"].config["ledger"]
+    assert ledger  # one entry per quota key the stack's deployments use
+    quota = written.get("quota-capacity") or {}
+    quota = {"enforcementLevel": quota} if isinstance(quota, str) else quota
+    assert given == {**written, "quota-capacity": {**quota, "ledger": ledger}}
 
 
 def test_preview_uses_the_same_flags(fake_pulumi):
     env, calls = fake_pulumi
     assert run("preview", "prod-us", env=env).returncode == 0
     assert calls.read_text().splitlines() == [
-        "preview --stack prod-us --policy-pack policies --policy-pack-config policies/config/prod-us.json"
+        "preview --stack prod-us --policy-pack policies "
+        "--policy-pack-config .foundry-iac/policy-pack-config/prod-us.json"
     ]
 
 
