@@ -10,14 +10,15 @@ import pulumi
 from pulumi_azure_native import authorization, cognitiveservices
 
 from . import provenance
+from . import resource_types as types
 from .args import FoundryAccountArgs
 from .deployment import ModelDeployment
 from .project import FoundryProject
 
-ACCOUNT_TYPE = "azure-native:cognitiveservices:Account"
-COMPONENT_TYPE = "foundry-iac:foundry:FoundryAccount"
-LOCK_TYPE = "azure-native:authorization:ManagementLockByScope"
-KEY_ACCESS_TYPE = "azure-native:authorization:RoleAssignment"
+ACCOUNT_TYPE = types.ACCOUNT
+COMPONENT_TYPE = types.FOUNDRY_ACCOUNT_COMPONENT
+LOCK_TYPE = types.LOCK
+KEY_ACCESS_TYPE = types.ROLE_ASSIGNMENT
 
 
 def account_properties(args: FoundryAccountArgs) -> dict:

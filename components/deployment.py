@@ -12,10 +12,11 @@ import pulumi
 from pulumi_azure_native import cognitiveservices
 
 from . import provenance
+from . import resource_types as types
 from .args import ModelDeploymentArgs
 from .tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
 
-DEPLOYMENT_TYPE = "azure-native:cognitiveservices:Deployment"
+DEPLOYMENT_TYPE = types.DEPLOYMENT
 # Azure refuses to change a deployment's model in place (CannotChangeDeploymentModel): replace instead.
 MODEL_IDENTITY_PATHS = ["properties.model.format", "properties.model.name"]
 

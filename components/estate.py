@@ -8,11 +8,12 @@ import pulumi
 from pulumi_azure_native import resources
 
 from . import provenance
+from . import resource_types as types
 from .account import FoundryAccount
 from .args import account_args, private_dns_args, resource_group_args, workspace_args
 from .config.loader import LoadedConfig
 
-RESOURCE_GROUP_TYPE = "azure-native:resources:ResourceGroup"
+RESOURCE_GROUP_TYPE = types.RESOURCE_GROUP
 
 
 @dataclass

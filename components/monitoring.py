@@ -5,10 +5,11 @@ from __future__ import annotations
 import pulumi
 
 from . import provenance
+from . import resource_types as types
 from .args import DiagnosticsArgs, WorkspaceArgs
 
-WORKSPACE_TYPE = "azure-native:operationalinsights:Workspace"
-SETTING_TYPE = "azure-native:monitor:DiagnosticSetting"
+WORKSPACE_TYPE = types.LOG_ANALYTICS_WORKSPACE
+SETTING_TYPE = types.DIAGNOSTIC_SETTING
 
 
 def workspace(args: WorkspaceArgs, depends_on: list[pulumi.Resource]) -> pulumi.Resource:

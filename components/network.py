@@ -8,12 +8,13 @@ from __future__ import annotations
 import pulumi
 
 from . import provenance
+from . import resource_types as types
 from .args import PrivateDnsArgs, PrivateEndpointArgs
 
-ZONE_TYPE = "azure-native:privatedns:PrivateZone"
-LINK_TYPE = "azure-native:privatedns:VirtualNetworkLink"
-ENDPOINT_TYPE = "azure-native:network:PrivateEndpoint"
-ZONE_GROUP_TYPE = "azure-native:network:PrivateDnsZoneGroup"
+ZONE_TYPE = types.PRIVATE_DNS_ZONE
+LINK_TYPE = types.VNET_LINK
+ENDPOINT_TYPE = types.PRIVATE_ENDPOINT
+ZONE_GROUP_TYPE = types.DNS_ZONE_GROUP
 
 
 def private_dns_zones(args: PrivateDnsArgs, depends_on: list[pulumi.Resource]) -> list[pulumi.Resource]:

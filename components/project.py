@@ -12,11 +12,12 @@ import pulumi
 from pulumi_azure_native import authorization, cognitiveservices
 
 from . import provenance
+from . import resource_types as types
 from .args import FoundryProjectArgs
 
-PROJECT_TYPE = "azure-native:cognitiveservices:Project"
-ROLE_ASSIGNMENT_TYPE = "azure-native:authorization:RoleAssignment"
-CONNECTION_TYPE = "azure-native:cognitiveservices:ProjectConnection"
+PROJECT_TYPE = types.PROJECT
+ROLE_ASSIGNMENT_TYPE = types.ROLE_ASSIGNMENT
+CONNECTION_TYPE = types.CONNECTION
 
 
 def project_properties(args: FoundryProjectArgs) -> dict:

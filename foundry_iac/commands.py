@@ -6,17 +6,20 @@ Exit codes: 0 no mandatory violation, 1 at least one, 2 bad input or any interna
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from components.errors import FoundryIacError
 from components.inputs import clip
 
 from .cli import version
 from .errors import UsageError
+from .report_model import DiffReport, Report, as_json
+
+R = TypeVar("R", Report, DiffReport)
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
@@ -118,7 +121,7 @@ def _policy_config(value: str | None) -> tuple[Path, str] | None:
     return path.resolve(), value
 
 
-def _report(stacks: list[str], policy_config: str | None) -> dict:
+def _report(stacks: list[str], policy_config: str | None) -> Report:
     from .report import build_report
     from .stacks import all_stacks, project_root, resolve_stack
 
@@ -134,8 +137,8 @@ def _report(stacks: list[str], policy_config: str | None) -> dict:
     return build_report(refs, root, _policy_config(policy_config))
 
 
-def _verdict(report: dict) -> int:
-    return EXIT_OK if report["passed"] else EXIT_VIOLATIONS
+def _verdict(report: Report | DiffReport) -> int:
+    return EXIT_OK if report.passed else EXIT_VIOLATIONS
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -144,47 +147,39 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     report = _report([args.stack], args.policy_config)
     if args.format == "json":
-        _write(json.dumps(report, indent=2, sort_keys=True, allow_nan=False) + "\n", args.output)
+        _write(as_json(report), args.output)
     else:
-        _write(render_plan(report["stacks"][0]), args.output)
+        _write(render_plan(report.stacks[0]), args.output)
     return _verdict(report)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """foundry-iac check [STACK ...]: the gate over the stacks, in the chosen format."""
+    from .render.markdown import render_markdown
+    from .render.sarif import render_sarif
+    from .render.text import render_text
+
     report = _report(args.stacks, args.policy_config)
-    _write(
-        _render(
-            report,
-            args.format,
-            {
-                "markdown": "render.markdown:render_markdown",
-                "sarif": "render.sarif:render_sarif",
-                "text": "render.text:render_text",
-            },
-        ),
-        args.output,
-    )
+    renderers = {"markdown": render_markdown, "sarif": render_sarif, "text": render_text}
+    _write(_render(report, args.format, renderers), args.output)
     return _verdict(report)
 
 
-def _render(report: dict, fmt: str, renderers: dict[str, str]) -> str:
-    """JSON, or the renderer `module:function` (imported on use) registered for the format."""
+def _render(report: R, fmt: str, renderers: dict[str, Callable[[R], str]]) -> str:
+    """JSON, or the output of the renderer registered for the format."""
     if fmt == "json":
-        return json.dumps(report, indent=2, sort_keys=True, allow_nan=False) + "\n"
-    import importlib
-
-    module, function = renderers[fmt].split(":")
-    return getattr(importlib.import_module(f"foundry_iac.{module}"), function)(report)
+        return as_json(report)
+    return renderers[fmt](report)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """foundry-iac diff --base REF [STACK ...]."""
     from .diff import diff
+    from .render.diff import render_diff_markdown, render_diff_text
     from .stacks import project_root
 
     report = diff(project_root(), args.base, args.stacks)
-    renderers = {"markdown": "render.diff:render_diff_markdown", "text": "render.diff:render_diff_text"}
+    renderers = {"markdown": render_diff_markdown, "text": render_diff_text}
     _write(_render(report, args.format, renderers), args.output)
     return _verdict(report)
 
@@ -321,9 +316,9 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     root = project_root()
     ref = resolve_stack(stack, root)
     gated = gate_stack(ref, root)
-    report = {"passed": gated.entry["passed"], "stacks": [gated.entry]}
+    report = Report(passed=gated.entry.passed, stacks=[gated.entry])
     sys.stdout.write(render_text(report))
-    if not report["passed"]:
+    if not report.passed:
         print(f"error: the gate failed for {stack}: not running pulumi {action}", file=sys.stderr)
         return EXIT_VIOLATIONS
     policy_file, _ = default_policy_config(root, ref)

@@ -7,18 +7,20 @@ from policies.cost import effective_budget, price_stack
 from policies.framework import Resource
 
 from .policy_config import PolicySettings
+from .report_model import AccountCost, CostSection, DeploymentCost
 
 
 def _money(value: float) -> float:
     return round(value, 2)
 
 
-def cost_section(resources: list[Resource], settings: dict[str, PolicySettings]) -> dict:
+def cost_section(resources: list[Resource], settings: dict[str, PolicySettings]) -> CostSection:
     """The report's `cost`: per deployment, per account and in total, expected and ceiling, against the budget."""
     budget_cfg = settings["cost-budget"].config
     input_share = float(budget_cfg.get("inputShare", 0.0))
-    rows, errors = [], []
-    by_account: dict[str, list[dict]] = {}
+    rows: list[DeploymentCost] = []
+    errors: list[str] = []
+    by_account: dict[str, list[DeploymentCost]] = {}
     unpriced_accounts: set[str] = set()
     for item in price_stack(resources, input_share):
         dep = item.deployment
@@ -27,39 +29,39 @@ def cost_section(resources: list[Resource], settings: dict[str, PolicySettings])
             unpriced_accounts.add(dep.account)
             by_account.setdefault(dep.account, [])
             continue
-        row = {
-            "urn": dep.resource.urn,
-            "model": dep.model,
-            "sku": dep.sku,
-            "capacity": dep.capacity,
-            "monthly_expected": _money(item.cost.expected),
-            "monthly_ceiling": _money(item.cost.ceiling),
-        }
+        row = DeploymentCost(
+            urn=dep.resource.urn,
+            model=dep.model,
+            sku=dep.sku,
+            capacity=dep.capacity,
+            monthly_expected=_money(item.cost.expected),
+            monthly_ceiling=_money(item.cost.ceiling),
+        )
         rows.append(row)
         by_account.setdefault(dep.account, []).append(row)
     accounts = [
-        {
-            "account": name,
-            "monthly_expected": _total(group, "monthly_expected", name in unpriced_accounts),
-            "monthly_ceiling": _total(group, "monthly_ceiling", name in unpriced_accounts),
-        }
+        AccountCost(
+            account=name,
+            monthly_expected=_total([r.monthly_expected for r in group], name in unpriced_accounts),
+            monthly_ceiling=_total([r.monthly_ceiling for r in group], name in unpriced_accounts),
+        )
         for name, group in sorted(by_account.items())
     ]
     budget = effective_budget(resources, budget_cfg)
-    return {
-        "currency": "USD",
-        "basis": budget_cfg.get("basis", "expected"),
-        "input_share": input_share,
-        "monthly_expected": _total(rows, "monthly_expected", bool(errors)),
-        "monthly_ceiling": _total(rows, "monthly_ceiling", bool(errors)),
-        "budget": budget.amount,
-        "budget_source": budget.source,
-        "accounts": accounts,
-        "deployments": rows,
-        "unpriced": errors,
-    }
+    return CostSection(
+        currency="USD",
+        basis=budget_cfg.get("basis", "expected"),
+        input_share=input_share,
+        monthly_expected=_total([r.monthly_expected for r in rows], bool(errors)),
+        monthly_ceiling=_total([r.monthly_ceiling for r in rows], bool(errors)),
+        budget=budget.amount,
+        budget_source=budget.source,
+        accounts=accounts,
+        deployments=rows,
+        unpriced=errors,
+    )
 
 
-def _total(rows: list[dict], key: str, unpriced: bool) -> float | None:
-    """The sum of `key`, or None when a deployment could not be priced: a total is never a partial sum."""
-    return None if unpriced else _money(sum(r[key] for r in rows))
+def _total(amounts: list[float], unpriced: bool) -> float | None:
+    """The sum, or None when a deployment could not be priced: a total is never a partial sum."""
+    return None if unpriced else _money(sum(amounts))

@@ -14,17 +14,20 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from components import resource_types as types
+
 from .errors import GateInputError, UsageError
 from .report import build_report
+from .report_model import DiffReport, StackDiff, as_data
 from .stacks import all_stacks
 
 CONFIG_PATHS = ("stacks", "policies/config", "quotas")
 PROGRAM_FILES = ("__main__.py", "Pulumi.yaml")
-DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
-ACCOUNT = "azure-native:cognitiveservices:Account"
-PROJECT = "azure-native:cognitiveservices:Project"
-ROLE = "azure-native:authorization:RoleAssignment"
-LOCK = "azure-native:authorization:ManagementLockByScope"
+DEPLOYMENT = types.DEPLOYMENT
+ACCOUNT = types.ACCOUNT
+PROJECT = types.PROJECT
+ROLE = types.ROLE_ASSIGNMENT
+LOCK = types.LOCK
 LOCKED = (
     "the account has a CanNotDelete lock, which its children inherit: Azure refuses to delete the old one "
     "(ScopeLocked). Deploy the new model under a new deployment name and retire the old one later, or lift "
@@ -159,8 +162,8 @@ def _violation_key(v: dict) -> tuple:
     return v["policy"], v["urn"], v["message"]
 
 
-def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
-    """Compare one stack's report entries (None: the stack does not exist on that side)."""
+def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
+    """Compare one stack's report entries, as JSON data (None: the stack does not exist on that side)."""
     old = {r["urn"]: r for r in (before or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
     new = {r["urn"]: r for r in (after or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
     locked = {str(r["props"].get("scope", "")).lower() for r in new.values() if r["type"] == LOCK}
@@ -223,22 +226,24 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
         if after is None
         else ("changed" if (changed or set(old) ^ set(new) or quota_rows or set(v_old) ^ set(v_new)) else "unchanged")
     )
-    return {
-        "stack": name,
-        "status": status,
-        "passed": None if after is None else after["passed"],
-        "resources": {
-            "added": [_brief(new[u]) for u in new if u not in old],
-            "removed": [_brief(old[u]) for u in old if u not in new],
-            "changed": changed,
-        },
-        "cost": {key: change(key) for key in ("monthly_expected", "monthly_ceiling")},
-        "quota": quota_rows,
-        "violations": {
-            "introduced": [v for k, v in v_new.items() if k not in v_old],
-            "resolved": [v for k, v in v_old.items() if k not in v_new],
-        },
-    }
+    return StackDiff.model_validate(
+        {
+            "stack": name,
+            "status": status,
+            "passed": None if after is None else after["passed"],
+            "resources": {
+                "added": [_brief(new[u]) for u in new if u not in old],
+                "removed": [_brief(old[u]) for u in old if u not in new],
+                "changed": changed,
+            },
+            "cost": {key: change(key) for key in ("monthly_expected", "monthly_ceiling")},
+            "quota": quota_rows,
+            "violations": {
+                "introduced": [v for k, v in v_new.items() if k not in v_old],
+                "resolved": [v for k, v in v_old.items() if k not in v_new],
+            },
+        }
+    )
 
 
 def _report(root: Path, names: set[str], side: str) -> dict[str, dict]:
@@ -252,10 +257,10 @@ def _report(root: Path, names: set[str], side: str) -> dict[str, dict]:
         report = build_report(refs, root)
     except GateInputError as exc:
         raise GateInputError([f"{side}: {m}" for m in exc.messages]) from None
-    return {entry["stack"]: entry for entry in report["stacks"]}
+    return {entry.stack: as_data(entry) for entry in report.stacks}
 
 
-def diff(root: Path, base: str, stacks: list[str]) -> dict:
+def diff(root: Path, base: str, stacks: list[str]) -> DiffReport:
     """The diff report between REF and the work tree for the named stacks (default: all on either side)."""
     with tempfile.TemporaryDirectory(prefix="foundry-iac-base-") as tmp:
         base_root = Path(tmp)
@@ -269,9 +274,4 @@ def diff(root: Path, base: str, stacks: list[str]) -> dict:
         before = _report(base_root, names, f"at {base}")
     after = _report(root, names, "in the work tree")
     entries = [stack_diff(name, before.get(name), after.get(name)) for name in sorted(names)]
-    return {
-        "base": base,
-        "base_commit": sha,
-        "passed": all(e["passed"] is not False for e in entries),
-        "stacks": entries,
-    }
+    return DiffReport(base=base, base_commit=sha, passed=all(e.passed is not False for e in entries), stacks=entries)

@@ -32,36 +32,10 @@ from .cost_report import cost_section
 from .errors import GateInputError
 from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
 from .quota_report import quota_section, with_ledger
+from .report_model import Source, StackReport, Violation, WaiverRef
 from .runner import ProgramRun, RecordedResource, redact, run_program
 from .sdk import sync_await
 from .stacks import StackRef
-
-
-@dataclass
-class Violation:
-    """One policy result in the report."""
-
-    policy: str
-    enforcement: str
-    urn: str | None
-    message: str
-    waived: bool
-    source: dict | None
-    waiver: dict | None = None
-
-    def as_report(self) -> dict:
-        """The report shape of DESIGN.md (plus the waiver that applied)."""
-        out = {
-            "policy": self.policy,
-            "enforcement": self.enforcement,
-            "urn": self.urn,
-            "message": self.message,
-            "waived": self.waived,
-            "source": self.source,
-        }
-        if self.waiver:
-            out["waiver"] = self.waiver
-        return out
 
 
 @dataclass
@@ -112,11 +86,22 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
     sources = {r.urn: r.source for r in run.resources}
     names = {r.urn: r.name for r in run.resources}
 
-    def source(urn: str | None) -> dict | None:
+    def source(urn: str | None) -> Source:
         loc = sources.get(urn) if urn else None
         if loc is None:
-            return {"file": run.stack.display, "line": None}
-        return {"file": loc.file, "line": loc.line}
+            return Source(file=run.stack.display, line=None)
+        return Source(file=loc.file, line=loc.line)
+
+    def violation(policy: str, enforcement: str, urn: str | None, message: str, waiver: Waiver | None = None):
+        return Violation(
+            policy=policy,
+            enforcement=enforcement,
+            urn=urn,
+            message=message,
+            waived=waiver is not None,
+            source=source(urn),
+            waiver=WaiverRef(**waiver.as_report()) if waiver else None,
+        )
 
     recorder = _WaivedRecorder()
     framework.set_observer(recorder)
@@ -140,23 +125,14 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
             elif isinstance(policy, StackValidationPolicy):
                 _settle(policy.validate(StackValidationArgs(stack_resources, config), report))
             for message, urn in found:
-                violations.append(Violation(policy.name, setting.enforcement, urn, message, False, source(urn)))
+                violations.append(violation(policy.name, setting.enforcement, urn, message))
             for policy_id, finding, waiver in [w for w in recorder.found if w[0] == policy.name]:
                 urn = finding.resource.urn if finding.resource else None
-                violations.append(
-                    Violation(
-                        policy_id,
-                        "advisory" if finding.advisory else setting.enforcement,
-                        urn,
-                        finding.message,
-                        True,
-                        source(urn),
-                        waiver.as_report(),
-                    )
-                )
+                enforcement = "advisory" if finding.advisory else setting.enforcement
+                violations.append(violation(policy_id, enforcement, urn, finding.message, waiver))
             for _, finding in [a for a in recorder.advisories if a[0] == policy.name]:
                 urn = finding.resource.urn if finding.resource else None
-                violations.append(Violation(policy.name, "advisory", urn, finding.message, False, source(urn)))
+                violations.append(violation(policy.name, "advisory", urn, finding.message))
             recorder.found.clear()
             recorder.advisories.clear()
     finally:
@@ -211,11 +187,11 @@ def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
 class GateResult:
     """One stack's report entry, and the policy settings it was judged with (the ledger included)."""
 
-    entry: dict
+    entry: StackReport
     settings: dict[str, PolicySettings]
 
 
-def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | None = None) -> dict:
+def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | None = None) -> StackReport:
     """Plan one stack offline and gate it: the stack's entry of the JSON report."""
     return gate_stack(stack, root, policy_config).entry
 
@@ -242,14 +218,16 @@ def gate_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | No
     resources = policy_view(run)
     with_ledger(settings, resources, stack.name, root, subscription)
     violations = evaluate_policies(run, settings)
-    entry = {
-        "stack": stack.name,
-        "file": stack.display,
-        "policy_config": config_display,
-        "passed": not any(v.enforcement == "mandatory" and not v.waived for v in violations),
-        "resources": [r.as_report() for r in run.resources],
-        "violations": [v.as_report() for v in violations],
-        "cost": cost_section(resources, settings),
-        "quota": quota_section(resources, settings, subscription),
-    }
-    return GateResult(redact(entry, run.secrets), settings)  # type: ignore[arg-type]
+    entry = StackReport(
+        stack=stack.name,
+        file=stack.display,
+        policy_config=config_display,
+        passed=not any(v.enforcement == "mandatory" and not v.waived for v in violations),
+        resources=[r.as_report() for r in run.resources],
+        violations=violations,
+        cost=cost_section(resources, settings),
+        quota=quota_section(resources, settings, subscription),
+    )
+    if run.secrets:  # secret placeholders never leave the gate: every string of the entry is redacted
+        entry = StackReport.model_validate(redact(entry.model_dump(), run.secrets))
+    return GateResult(entry, settings)

@@ -16,22 +16,23 @@ from policies.quota import quota_key, quota_ledger
 
 from .ledger import ledger_for
 from .policy_config import PolicySettings
+from .report_model import QuotaRow
 
 
-def quota_section(resources: list[Resource], settings: dict[str, PolicySettings], subscription: str) -> list[dict]:
+def quota_section(resources: list[Resource], settings: dict[str, PolicySettings], subscription: str) -> list[QuotaRow]:
     """The report's `quota`: per subscription, region and usage name, this stack's and other stacks' units."""
-    rows = []
+    rows: list[QuotaRow] = []
     for line in quota_ledger(deployments(resources), settings["quota-capacity"].config):
         rows.append(
-            {
-                "subscription": subscription,
-                "region": line.region,
-                "usage_name": line.usage_name,
-                "requested": line.requested,
-                "limit": line.limit.value,
-                "limit_source": line.limit.source,
-                "requested_by_other_stacks": dict(sorted(line.limit.others.items())),
-            }
+            QuotaRow(
+                subscription=subscription,
+                region=line.region,
+                usage_name=line.usage_name,
+                requested=line.requested,
+                limit=line.limit.value,
+                limit_source=line.limit.source,
+                requested_by_other_stacks=dict(sorted(line.limit.others.items())),
+            )
         )
     return rows
 

@@ -13,6 +13,7 @@ from components.inputs import clip
 
 from .errors import GateInputError
 from .gate import check_stack
+from .report_model import Report, StackReport
 from .stacks import StackRef
 
 
@@ -30,7 +31,7 @@ def _check_one(job: tuple[StackRef, Path, tuple[Path, str] | None]) -> tuple[str
 
 def build_report(
     stacks: list[StackRef], root: Path, policy_config: tuple[Path, str] | None = None, workers: int | None = None
-) -> dict:
+) -> Report:
     """Check every stack; raise GateInputError with every problem when any stack cannot be checked."""
     jobs = [(stack, root, policy_config) for stack in stacks]
     workers = workers or min(len(jobs), os.cpu_count() or 1)
@@ -45,5 +46,5 @@ def build_report(
     errors = list(dict.fromkeys(line for status, value in results if status == "error" for line in value))  # type: ignore[union-attr]
     if errors:
         raise GateInputError(errors)
-    entries = [value for _, value in results]
-    return {"passed": all(e["passed"] for e in entries), "stacks": entries}  # type: ignore[index]
+    entries: list[StackReport] = [value for _, value in results]  # type: ignore[misc]
+    return Report(passed=all(e.passed for e in entries), stacks=entries)

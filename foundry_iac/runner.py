@@ -23,6 +23,7 @@ import pulumi
 from components import provenance
 from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
 
+from .report_model import ResourceEntry, Source
 from .sdk import (
     MockCallArgs,
     MockMonitor,
@@ -56,24 +57,20 @@ class RecordedResource:
     replace_on_changes: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
 
-    def as_report(self) -> dict:
-        """The report shape of DESIGN.md (plus protect, source, and replacement options where set)."""
-        options: dict = {}
-        if self.replace_on_changes:
-            options["replace_on_changes"] = self.replace_on_changes
-        if self.delete_before_replace:
-            options["delete_before_replace"] = True
-        return {
-            "urn": self.urn,
-            "type": self.type,
-            "name": self.name,
-            "props": self.props,
-            "parent": self.parent,
-            "dependencies": self.dependencies,
-            "protect": self.protect,
-            "source": {"file": self.source.file, "line": self.source.line} if self.source else None,
-            **options,
-        }
+    def as_report(self) -> ResourceEntry:
+        """The report's entry for this resource (replacement options only where set)."""
+        return ResourceEntry(
+            urn=self.urn,
+            type=self.type,
+            name=self.name,
+            props=self.props,
+            parent=self.parent,
+            dependencies=self.dependencies,
+            protect=self.protect,
+            source=Source(file=self.source.file, line=self.source.line) if self.source else None,
+            replace_on_changes=self.replace_on_changes,
+            delete_before_replace=self.delete_before_replace,
+        )
 
 
 @dataclass

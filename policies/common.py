@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from components import resource_types as types
 from components.catalog import Catalog, load_catalog
 from components.tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
 
 from .framework import Resource
 
-ACCOUNT = "azure-native:cognitiveservices:Account"
-DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
-PROJECT = "azure-native:cognitiveservices:Project"
-RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+ACCOUNT = types.ACCOUNT
+DEPLOYMENT = types.DEPLOYMENT
+PROJECT = types.PROJECT
+RESOURCE_GROUP = types.RESOURCE_GROUP
 
 
 def catalog() -> Catalog:

@@ -7,11 +7,13 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from components import resource_types as types
+
 from .common import ACCOUNT
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
-PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
-DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
+PRIVATE_ENDPOINT = types.PRIVATE_ENDPOINT
+DIAGNOSTIC_SETTING = types.DIAGNOSTIC_SETTING
 
 
 def _account_suffix(account: Resource) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from components import resource_types as types
 from components.catalog import Catalog, deployment_family
 
 from .common import ACCOUNT, PROJECT, RESOURCE_GROUP, catalog, deployments
@@ -143,8 +144,8 @@ LOCATED = (
     RESOURCE_GROUP,
     ACCOUNT,
     PROJECT,
-    "azure-native:network:PrivateEndpoint",
-    "azure-native:operationalinsights:Workspace",
+    types.PRIVATE_ENDPOINT,
+    types.LOG_ANALYTICS_WORKSPACE,
 )
 allowed_regions = resource_policy(ALLOWED_REGIONS, check_region, LOCATED)
 residency_deployment_type = stack_policy(RESIDENCY, check_residency)

@@ -107,6 +107,7 @@ def gate(tmp_path: Path):
     import json
 
     from foundry_iac.gate import check_stack
+    from foundry_iac.report_model import as_data
 
     def run(stack_text: str, **overrides: object) -> dict:
         config = copy.deepcopy(BASE_POLICY_CONFIG)
@@ -116,7 +117,7 @@ def gate(tmp_path: Path):
         stack.write_text(textwrap.dedent(stack_text), encoding="utf-8")
         policy = tmp_path / "policy.json"
         policy.write_text(json.dumps(config), encoding="utf-8")
-        return check_stack(resolve_stack(str(stack), ROOT), ROOT, (policy, "policy.json"))
+        return as_data(check_stack(resolve_stack(str(stack), ROOT), ROOT, (policy, "policy.json")))
 
     return run
 

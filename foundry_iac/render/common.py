@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Literal
+
+from components import resource_types as types
+
+from ..report_model import CostSection, QuotaRow, Report, StackReport, Violation
 
 TYPE_LABELS = {
-    "azure-native:resources:ResourceGroup": "resource group",
-    "azure-native:cognitiveservices:Account": "account",
-    "azure-native:cognitiveservices:Project": "project",
-    "azure-native:cognitiveservices:Deployment": "deployment",
-    "azure-native:authorization:RoleAssignment": "role assignment",
-    "foundry-iac:foundry:FoundryAccount": "FoundryAccount component",
-    "azure-native:cognitiveservices:ProjectConnection": "connection",
-    "azure-native:network:PrivateEndpoint": "private endpoint",
-    "azure-native:network:PrivateDnsZoneGroup": "DNS zone group",
-    "azure-native:privatedns:PrivateZone": "private DNS zone",
-    "azure-native:privatedns:VirtualNetworkLink": "VNet link",
-    "azure-native:monitor:DiagnosticSetting": "diagnostic setting",
-    "azure-native:operationalinsights:Workspace": "Log Analytics workspace",
-    "azure-native:authorization:ManagementLockByScope": "lock",
+    types.RESOURCE_GROUP: "resource group",
+    types.ACCOUNT: "account",
+    types.PROJECT: "project",
+    types.DEPLOYMENT: "deployment",
+    types.ROLE_ASSIGNMENT: "role assignment",
+    types.FOUNDRY_ACCOUNT_COMPONENT: "FoundryAccount component",
+    types.CONNECTION: "connection",
+    types.PRIVATE_ENDPOINT: "private endpoint",
+    types.DNS_ZONE_GROUP: "DNS zone group",
+    types.PRIVATE_DNS_ZONE: "private DNS zone",
+    types.VNET_LINK: "VNet link",
+    types.DIAGNOSTIC_SETTING: "diagnostic setting",
+    types.LOG_ANALYTICS_WORKSPACE: "Log Analytics workspace",
+    types.LOCK: "lock",
 }
 
 
@@ -27,12 +32,12 @@ def usd(value: float | None) -> str:
     return "none" if value is None else f"{value:,.2f} USD"
 
 
-def total_usd(cost: dict, key: str) -> str:
+def total_usd(cost: CostSection, key: Literal["monthly_expected", "monthly_ceiling"]) -> str:
     """A stack's total for people; 'unpriced' (never a partial sum) when a deployment has no price."""
-    if cost.get("unpriced"):
-        count = len(cost["unpriced"])
+    if cost.unpriced:
+        count = len(cost.unpriced)
         return f"unpriced ({count} deployment{'s' if count != 1 else ''} without a price)"
-    return usd(cost[key])
+    return usd(getattr(cost, key))
 
 
 def amount(value: float | None) -> str:
@@ -40,41 +45,40 @@ def amount(value: float | None) -> str:
     return "unpriced" if value is None else f"{value:,.2f}"
 
 
-def other_stacks(quota_row: dict) -> str:
+def other_stacks(quota_row: QuotaRow) -> str:
     """'team-b: 50, team-c: 10': the units other stacks of the subscription take from the same quota."""
-    return ", ".join(f"{stack}: {units}" for stack, units in (quota_row.get("requested_by_other_stacks") or {}).items())
+    return ", ".join(f"{stack}: {units}" for stack, units in quota_row.requested_by_other_stacks.items())
 
 
-def counts(entry: dict) -> tuple[int, int, int]:
+def counts(entry: StackReport) -> tuple[int, int, int]:
     """(unwaived mandatory, unwaived advisory, waived) violations of a stack."""
-    mandatory = sum(1 for v in entry["violations"] if not v["waived"] and v["enforcement"] == "mandatory")
-    advisory = sum(1 for v in entry["violations"] if not v["waived"] and v["enforcement"] != "mandatory")
-    waived = sum(1 for v in entry["violations"] if v["waived"])
+    mandatory = sum(1 for v in entry.violations if not v.waived and v.enforcement == "mandatory")
+    advisory = sum(1 for v in entry.violations if not v.waived and v.enforcement != "mandatory")
+    waived = sum(1 for v in entry.violations if v.waived)
     return mandatory, advisory, waived
 
 
-def worst_first(report: dict) -> list[dict]:
+def worst_first(report: Report) -> list[StackReport]:
     """Stacks ordered failing first, then by mandatory and advisory counts, then by name."""
-    return sorted(report["stacks"], key=lambda e: (e["passed"], -counts(e)[0], -counts(e)[1], e["stack"]))
+    return sorted(report.stacks, key=lambda e: (e.passed, -counts(e)[0], -counts(e)[1], e.stack))
 
 
-def resource_label(entry: dict, urn: str | None) -> str:
+def resource_label(entry: StackReport, urn: str | None) -> str:
     """A short name for the resource a violation points at ('stack' when it has none)."""
     if not urn:
         return "stack"
     return urn.rsplit("::", 1)[-1]
 
 
-def where(violation: dict) -> str:
+def where(violation: Violation) -> str:
     """file:line of a violation's source."""
-    source = violation.get("source") or {}
-    line = source.get("line")
-    return f"{source.get('file')}:{line}" if line else str(source.get("file"))
+    source = violation.source
+    if source is None:
+        return "None"
+    return f"{source.file}:{source.line}" if source.line else str(source.file)
 
 
-def resource_summary(entry: dict) -> str:
+def resource_summary(entry: StackReport) -> str:
     """'1 account, 2 projects, 3 deployments, ...' of a stack's Azure resources."""
-    tally = Counter(
-        TYPE_LABELS.get(r["type"], r["type"]) for r in entry["resources"] if not r["type"].startswith("foundry-iac:")
-    )
+    tally = Counter(TYPE_LABELS.get(r.type, r.type) for r in entry.resources if not r.type.startswith("foundry-iac:"))
     return ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for label, n in sorted(tally.items()))

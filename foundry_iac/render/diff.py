@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..report_model import DiffReport, ResourceBrief
+
 MARKER = "<!-- foundry-iac-diff -->"
 
 
@@ -18,47 +20,41 @@ def _value(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _line(item: dict) -> str:
-    source = item.get("source") or {}
-    return f" (line {source['line']})" if source.get("line") else ""
+def _line(item: ResourceBrief) -> str:
+    return f" (line {item.source.line})" if item.source and item.source.line else ""
 
 
-def render_diff_text(report: dict) -> str:
+def render_diff_text(report: DiffReport) -> str:
     """The diff for a terminal."""
-    out = [
-        f"foundry-iac diff against {report['base']} ({report['base_commit'][:12]}): "
-        f"{'PASS' if report['passed'] else 'FAIL'}"
-    ]
-    for s in report["stacks"]:
+    out = [f"foundry-iac diff against {report.base} ({report.base_commit[:12]}): {'PASS' if report.passed else 'FAIL'}"]
+    for s in report.stacks:
         out.append("")
-        verdict = {True: "pass", False: "FAIL", None: "removed"}[s["passed"]]
-        out.append(f"{s['stack']}: {s['status']}, {verdict}")
-        for r in s["resources"]["added"]:
-            out.append(f"  + {r['type']} {r['name']}{_line(r)}")
-        for r in s["resources"]["removed"]:
-            out.append(f"  - {r['type']} {r['name']}")
-        for r in s["resources"]["changed"]:
-            action = "REPLACE" if r["replace"] else "update in place"
-            out.append(f"  ~ {r['type']} {r['name']}{_line(r)}: {action}")
-            for c in r["changes"]:
-                out.append(f"      {c['path']}: {_value(c['before'])} -> {_value(c['after'])}")
-            if r["warning"]:
-                out.append(f"      WARNING downtime: {r['warning']}")
-        cost = s["cost"]
+        verdict = {True: "pass", False: "FAIL", None: "removed"}[s.passed]
+        out.append(f"{s.stack}: {s.status}, {verdict}")
+        for r in s.resources.added:
+            out.append(f"  + {r.type} {r.name}{_line(r)}")
+        for r in s.resources.removed:
+            out.append(f"  - {r.type} {r.name}")
+        for r in s.resources.changed:
+            action = "REPLACE" if r.replace else "update in place"
+            out.append(f"  ~ {r.type} {r.name}{_line(r)}: {action}")
+            for c in r.changes:
+                out.append(f"      {c.path}: {_value(c.before)} -> {_value(c.after)}")
+            if r.warning:
+                out.append(f"      WARNING downtime: {r.warning}")
+        cost = s.cost
         out.append(
-            f"  cost expected {_money(cost['monthly_expected']['delta'])}/month "
-            f"({_amount(cost['monthly_expected']['before'])} -> {_amount(cost['monthly_expected']['after'])}), "
-            f"ceiling {_money(cost['monthly_ceiling']['delta'])}/month"
+            f"  cost expected {_money(cost.monthly_expected.delta)}/month "
+            f"({_amount(cost.monthly_expected.before)} -> {_amount(cost.monthly_expected.after)}), "
+            f"ceiling {_money(cost.monthly_ceiling.delta)}/month"
         )
-        for q in s["quota"]:
-            peak = f", {q['transient_peak']} while the change runs" if "transient_peak" in q else ""
-            out.append(
-                f"  quota {q['region']} {q['usage_name']}: {q['before']} -> {q['after']} ({q['delta']:+d}){peak}"
-            )
-        for v in s["violations"]["introduced"]:
-            out.append(f"  NEW {v['enforcement']} {v['policy']}: {v['message']}")
-        for v in s["violations"]["resolved"]:
-            out.append(f"  RESOLVED {v['policy']}: {v['message']}")
+        for q in s.quota:
+            peak = f", {q.transient_peak} while the change runs" if q.transient_peak is not None else ""
+            out.append(f"  quota {q.region} {q.usage_name}: {q.before} -> {q.after} ({q.delta:+d}){peak}")
+        for v in s.violations.introduced:
+            out.append(f"  NEW {v.enforcement} {v.policy}: {v.message}")
+        for v in s.violations.resolved:
+            out.append(f"  RESOLVED {v.policy}: {v.message}")
     return "\n".join(out) + "\n"
 
 
@@ -66,15 +62,15 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_diff_markdown(report: dict) -> str:
+def render_diff_markdown(report: DiffReport) -> str:
     """One pull-request comment: verdict, changes, cost and quota deltas, violations."""
-    stacks = report["stacks"]
-    replacements = sum(1 for s in stacks for r in s["resources"]["changed"] if r["replace"])
-    introduced = sum(len(s["violations"]["introduced"]) for s in stacks)
-    icon = "✅" if report["passed"] else "❌"
+    stacks = report.stacks
+    replacements = sum(1 for s in stacks for r in s.resources.changed if r.replace)
+    introduced = sum(len(s.violations.introduced) for s in stacks)
+    icon = "✅" if report.passed else "❌"
     out = [
         MARKER,
-        f"## {icon} foundry-iac: {len(stacks)} stack(s) against `{report['base']}` (`{report['base_commit'][:12]}`)"
+        f"## {icon} foundry-iac: {len(stacks)} stack(s) against `{report.base}` (`{report.base_commit[:12]}`)"
         + (f", {introduced} new violation(s)" if introduced else ""),
         "",
     ]
@@ -85,53 +81,49 @@ def render_diff_markdown(report: dict) -> str:
         "|---|---|---|---:|---:|---:|",
     ]
     for s in stacks:
-        verdict = {True: "✅ pass", False: "❌ fail", None: "—"}[s["passed"]]
+        verdict = {True: "✅ pass", False: "❌ fail", None: "—"}[s.passed]
         out.append(
-            f"| `{s['stack']}` | {s['status']} | {verdict} | {_money(s['cost']['monthly_expected']['delta'])} "
-            f"| {_money(s['cost']['monthly_ceiling']['delta'])} | {len(s['violations']['introduced'])} |"
+            f"| `{s.stack}` | {s.status} | {verdict} | {_money(s.cost.monthly_expected.delta)} "
+            f"| {_money(s.cost.monthly_ceiling.delta)} | {len(s.violations.introduced)} |"
         )
     for s in stacks:
-        res = s["resources"]
-        if s["status"] == "unchanged":
+        res = s.resources
+        if s.status == "unchanged":
             continue
-        out += ["", f"### `{s['stack']}` ({s['status']})", ""]
-        if res["added"] or res["removed"] or res["changed"]:
+        out += ["", f"### `{s.stack}` ({s.status})", ""]
+        if res.added or res.removed or res.changed:
             out += ["| | resource | change |", "|---|---|---|"]
-            for r in res["added"]:
-                out.append(f"| ➕ | `{r['name']}`{_line(r)} | created |")
-            for r in res["removed"]:
-                out.append(f"| ➖ | `{r['name']}` | deleted |")
-            for r in res["changed"]:
-                props = "; ".join(
-                    f"`{c['path']}` {_cell(_value(c['before']))} → {_cell(_value(c['after']))}" for c in r["changes"]
-                )
-                if r["replace"]:
-                    out.append(f"| ♻️ | `{r['name']}`{_line(r)} | **replace** — {props}. ⚠️ {_cell(r['warning'])} |")
+            for r in res.added:
+                out.append(f"| ➕ | `{r.name}`{_line(r)} | created |")
+            for r in res.removed:
+                out.append(f"| ➖ | `{r.name}` | deleted |")
+            for r in res.changed:
+                props = "; ".join(f"`{c.path}` {_cell(_value(c.before))} → {_cell(_value(c.after))}" for c in r.changes)
+                if r.replace:
+                    out.append(f"| ♻️ | `{r.name}`{_line(r)} | **replace** — {props}. ⚠️ {_cell(r.warning)} |")
                 else:
-                    out.append(f"| ✏️ | `{r['name']}`{_line(r)} | update in place — {props} |")
-        cost = s["cost"]
+                    out.append(f"| ✏️ | `{r.name}`{_line(r)} | update in place — {props} |")
+        cost = s.cost
         out += [
             "",
-            f"**Cost**: expected {_amount(cost['monthly_expected']['before'])} → "
-            f"{_amount(cost['monthly_expected']['after'])} USD/month ({_money(cost['monthly_expected']['delta'])}); "
-            f"ceiling {_amount(cost['monthly_ceiling']['before'])} → {_amount(cost['monthly_ceiling']['after'])} "
-            f"({_money(cost['monthly_ceiling']['delta'])})",
+            f"**Cost**: expected {_amount(cost.monthly_expected.before)} → "
+            f"{_amount(cost.monthly_expected.after)} USD/month ({_money(cost.monthly_expected.delta)}); "
+            f"ceiling {_amount(cost.monthly_ceiling.before)} → {_amount(cost.monthly_ceiling.after)} "
+            f"({_money(cost.monthly_ceiling.delta)})",
         ]
-        if s["quota"]:
+        if s.quota:
             out += [
                 "",
                 "| quota (1,000 TPM units) | region | before | after | delta | during the change |",
                 "|---|---|---:|---:|---:|---:|",
             ]
-            for q in s["quota"]:
-                peak = q.get("transient_peak", max(q["before"], q["after"]))
-                out.append(
-                    f"| `{q['usage_name']}` | {q['region']} | {q['before']} | {q['after']} | {q['delta']:+d} | {peak} |"
-                )
-        if s["violations"]["introduced"] or s["violations"]["resolved"]:
+            for q in s.quota:
+                peak = max(q.before, q.after) if q.transient_peak is None else q.transient_peak
+                out.append(f"| `{q.usage_name}` | {q.region} | {q.before} | {q.after} | {q.delta:+d} | {peak} |")
+        if s.violations.introduced or s.violations.resolved:
             out += ["", "| | policy | message |", "|---|---|---|"]
-            for v in s["violations"]["introduced"]:
-                out.append(f"| ❌ new {v['enforcement']} | `{v['policy']}` | {_cell(v['message'])} |")
-            for v in s["violations"]["resolved"]:
-                out.append(f"| ✅ resolved | `{v['policy']}` | {_cell(v['message'])} |")
+            for v in s.violations.introduced:
+                out.append(f"| ❌ new {v.enforcement} | `{v.policy}` | {_cell(v.message)} |")
+            for v in s.violations.resolved:
+                out.append(f"| ✅ resolved | `{v.policy}` | {_cell(v.message)} |")
     return "\n".join(out) + "\n"

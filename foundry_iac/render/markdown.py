@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..report_model import Report
 from .common import amount, counts, other_stacks, resource_label, resource_summary, total_usd, usd, where, worst_first
 
 MARKER = "<!-- foundry-iac-gate -->"
@@ -11,12 +12,12 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(report: dict) -> str:
+def render_markdown(report: Report) -> str:
     """Verdict line, then per stack: violations (with waivers), cost, quota and a resource summary."""
     stacks = worst_first(report)
-    failed = [e for e in stacks if not e["passed"]]
+    failed = [e for e in stacks if not e.passed]
     out = [MARKER]
-    if report["passed"]:
+    if report.passed:
         out.append(f"## ✅ foundry-iac gate passed: {len(stacks)} stack(s), no mandatory violation")
     else:
         out.append(f"## ❌ foundry-iac gate failed: {len(failed)} of {len(stacks)} stack(s) have mandatory violations")
@@ -27,52 +28,52 @@ def render_markdown(report: dict) -> str:
     ]
     for e in stacks:
         m, a, w = counts(e)
-        c = e["cost"]
+        c = e.cost
         out.append(
-            f"| `{e['stack']}` | {'✅ pass' if e['passed'] else '❌ fail'} | {m} | {a} | {w} | "
-            f"{total_usd(c, 'monthly_expected')} | {total_usd(c, 'monthly_ceiling')} | {usd(c['budget'])} |"
+            f"| `{e.stack}` | {'✅ pass' if e.passed else '❌ fail'} | {m} | {a} | {w} | "
+            f"{total_usd(c, 'monthly_expected')} | {total_usd(c, 'monthly_ceiling')} | {usd(c.budget)} |"
         )
     for e in stacks:
-        out += ["", f"### {'✅' if e['passed'] else '❌'} `{e['stack']}`", ""]
-        if e["violations"]:
+        out += ["", f"### {'✅' if e.passed else '❌'} `{e.stack}`", ""]
+        if e.violations:
             out += ["| | policy | resource | where | message |", "|---|---|---|---|---|"]
-            for v in e["violations"]:
-                level = "waived" if v["waived"] else v["enforcement"]
+            for v in e.violations:
+                level = "waived" if v.waived else v.enforcement
                 icon = {"mandatory": "❌", "advisory": "⚠️", "waived": "💤"}.get(level, "ℹ️")
-                message = v["message"]
-                if v.get("waiver"):
-                    w = v["waiver"]
-                    message += f" — **waived** until {w['expires']} by {w['approver']}: {w['reason']}"
+                message = v.message
+                if v.waiver:
+                    w = v.waiver
+                    message += f" — **waived** until {w.expires} by {w.approver}: {w.reason}"
                 out.append(
-                    f"| {icon} {level} | `{v['policy']}` | `{resource_label(e, v['urn'])}` | "
+                    f"| {icon} {level} | `{v.policy}` | `{resource_label(e, v.urn)}` | "
                     f"`{where(v)}` | {_cell(message)} |"
                 )
         else:
             out.append("No violations.")
-        c = e["cost"]
+        c = e.cost
         out += [
             "",
-            f"**Cost** (USD per month; ceiling at input share {c['input_share']:g}, budget basis `{c['basis']}`)",
+            f"**Cost** (USD per month; ceiling at input share {c.input_share:g}, budget basis `{c.basis}`)",
             "",
             "| deployment | model | type | capacity | expected | ceiling |",
             "|---|---|---|---:|---:|---:|",
         ]
-        for d in c["deployments"]:
+        for d in c.deployments:
             out.append(
-                f"| `{resource_label(e, d['urn'])}` | {d['model']} | {d['sku']} | {d['capacity']} | "
-                f"{d['monthly_expected']:,.2f} | {d['monthly_ceiling']:,.2f} |"
+                f"| `{resource_label(e, d.urn)}` | {d.model} | {d.sku} | {d.capacity} | "
+                f"{d.monthly_expected:,.2f} | {d.monthly_ceiling:,.2f} |"
             )
-        if len(c["accounts"]) > 1:
-            for acc in c["accounts"]:
+        if len(c.accounts) > 1:
+            for acc in c.accounts:
                 out.append(
-                    f"| account `{acc['account']}` | | | | {amount(acc['monthly_expected'])} | "
-                    f"{amount(acc['monthly_ceiling'])} |"
+                    f"| account `{acc.account}` | | | | {amount(acc.monthly_expected)} | "
+                    f"{amount(acc.monthly_ceiling)} |"
                 )
-        for line in c.get("unpriced", []):
+        for line in c.unpriced:
             out.append(f"| {_cell(line)} | | | | unpriced | unpriced |")
-        out.append(f"| **total** | | | | **{amount(c['monthly_expected'])}** | **{amount(c['monthly_ceiling'])}** |")
-        out.append(f"| budget | | | | {usd(c['budget'])} | |")
-        if e["quota"]:
+        out.append(f"| **total** | | | | **{amount(c.monthly_expected)}** | **{amount(c.monthly_ceiling)}** |")
+        out.append(f"| budget | | | | {usd(c.budget)} | |")
+        if e.quota:
             out += [
                 "",
                 "**Quota** (units of 1,000 TPM)",
@@ -80,12 +81,12 @@ def render_markdown(report: dict) -> str:
                 "| subscription | region | usage | requested | other stacks | limit | limit from |",
                 "|---|---|---|---:|---|---:|---|",
             ]
-            for q in e["quota"]:
-                limit = "unknown" if q["limit"] is None else q["limit"]
+            for q in e.quota:
+                limit = "unknown" if q.limit is None else q.limit
                 others = other_stacks(q) or "none"
                 out.append(
-                    f"| `{q['subscription']}` | {q['region']} | `{q['usage_name']}` | {q['requested']} | {others} | "
-                    f"{limit} | {_cell(q.get('limit_source') or '')} |"
+                    f"| `{q.subscription}` | {q.region} | `{q.usage_name}` | {q.requested} | {others} | "
+                    f"{limit} | {_cell(q.limit_source or '')} |"
                 )
         out += [
             "",
@@ -94,8 +95,8 @@ def render_markdown(report: dict) -> str:
             "| type | name | line |",
             "|---|---|---:|",
         ]
-        for r in e["resources"]:
-            line = (r.get("source") or {}).get("line") or ""
-            out.append(f"| `{r['type']}` | `{r['name']}` | {line} |")
+        for r in e.resources:
+            line = (r.source.line if r.source else None) or ""
+            out.append(f"| `{r.type}` | `{r.name}` | {line} |")
         out += ["", "</details>"]
     return "\n".join(out) + "\n"

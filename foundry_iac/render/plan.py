@@ -3,41 +3,43 @@ every write under it in the order Azure will see them, each with its stack-file 
 
 from __future__ import annotations
 
+from components import resource_types as types
 from components.roles import BUILTIN_ROLES, SERVICE_ROLES
 
+from ..report_model import DeploymentCost, ResourceEntry, StackReport, Violation
 from .common import TYPE_LABELS, counts, total_usd, usd
 
-ACCOUNT = "azure-native:cognitiveservices:Account"
-PROJECT = "azure-native:cognitiveservices:Project"
-DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
-CONNECTION = "azure-native:cognitiveservices:ProjectConnection"
-ROLE = "azure-native:authorization:RoleAssignment"
-RG = "azure-native:resources:ResourceGroup"
+ACCOUNT = types.ACCOUNT
+PROJECT = types.PROJECT
+DEPLOYMENT = types.DEPLOYMENT
+CONNECTION = types.CONNECTION
+ROLE = types.ROLE_ASSIGNMENT
+RG = types.RESOURCE_GROUP
 _ROLE_NAMES = {rid: name for name, rid in {**BUILTIN_ROLES, **SERVICE_ROLES}.items()}
 
 
-def _line(resource: dict) -> str:
-    line = (resource.get("source") or {}).get("line")
+def _line(resource: ResourceEntry) -> str:
+    line = resource.source.line if resource.source else None
     return f"  (line {line})" if line else ""
 
 
-def _protect(resource: dict) -> str:
-    return "  protected" if resource.get("protect") else ""
+def _protect(resource: ResourceEntry) -> str:
+    return "  protected" if resource.protect else ""
 
 
-def _after(resource: dict) -> str:
-    deps = [d.rsplit("::", 1)[-1] for d in resource["dependencies"]]
+def _after(resource: ResourceEntry) -> str:
+    deps = [d.rsplit("::", 1)[-1] for d in resource.dependencies]
     return f"  after {', '.join(deps)}" if deps else ""
 
 
-def _role(resource: dict) -> str:
-    props = resource["props"]
+def _role(resource: ResourceEntry) -> str:
+    props = resource.props
     role_id = str(props.get("roleDefinitionId", "")).rsplit("/", 1)[-1]
     return f"role {_ROLE_NAMES.get(role_id, role_id)} -> {props.get('principalType')} {props.get('principalId')}"
 
 
-def _account_line(account: dict) -> list[str]:
-    p = account["props"]
+def _account_line(account: ResourceEntry) -> list[str]:
+    p = account.props
     props = p.get("properties", {})
     auth = "keyless" if props.get("disableLocalAuth") else "API keys ON"
     acls = props.get("networkAcls") or {}
@@ -57,8 +59,8 @@ def _account_line(account: dict) -> list[str]:
     return lines
 
 
-def _child_line(child: dict, cost: dict | None) -> list[str]:
-    kind, p = child["type"], child["props"]
+def _child_line(child: ResourceEntry, cost: DeploymentCost | None) -> list[str]:
+    kind, p = child.type, child.props
     label = TYPE_LABELS.get(kind, kind)
     if kind == PROJECT:
         display = p.get("properties", {}).get("displayName", "")
@@ -81,77 +83,76 @@ def _child_line(child: dict, cost: dict | None) -> list[str]:
         ]
         if cost:
             lines.append(
-                f"   │    cost {usd(cost['monthly_expected'])}/month expected, at most "
-                f"{usd(cost['monthly_ceiling'])}/month"
+                f"   │    cost {usd(cost.monthly_expected)}/month expected, at most {usd(cost.monthly_ceiling)}/month"
             )
         return lines
     details = {
-        "azure-native:network:PrivateEndpoint": lambda: (
+        types.PRIVATE_ENDPOINT: lambda: (
             "into " + "/".join(str((p.get("subnet") or {}).get("id", "")).split("/")[-3::2])
         ),
-        "azure-native:monitor:DiagnosticSetting": lambda: "to " + str(p.get("workspaceId", "")).rsplit("/", 1)[-1],
-        "azure-native:authorization:ManagementLockByScope": lambda: str(p.get("level", "")),
+        types.DIAGNOSTIC_SETTING: lambda: "to " + str(p.get("workspaceId", "")).rsplit("/", 1)[-1],
+        types.LOCK: lambda: str(p.get("level", "")),
     }
     detail = details[kind]() if kind in details else ""
-    return [f"   ├─ {label} {child['name']}{'  ' + detail if detail else ''}{_after(child)}{_line(child)}"]
+    return [f"   ├─ {label} {child.name}{'  ' + detail if detail else ''}{_after(child)}{_line(child)}"]
 
 
-def render_plan(entry: dict) -> str:
+def render_plan(entry: StackReport) -> str:
     """The resources `pulumi up` would create for one stack, as a tree with verdicts."""
-    resources = entry["resources"]
-    verdicts: dict[str | None, list[dict]] = {}
-    for v in entry["violations"]:
-        verdicts.setdefault(v["urn"], []).append(v)
-    costs = {d["urn"]: d for d in entry["cost"]["deployments"]}
-    azure = [r for r in resources if not r["type"].startswith("foundry-iac:")]
-    out = [f"Stack {entry['stack']}  ({entry['file']})  {len(azure)} Azure resources"]
+    resources = entry.resources
+    verdicts: dict[str | None, list[Violation]] = {}
+    for v in entry.violations:
+        verdicts.setdefault(v.urn, []).append(v)
+    costs = {d.urn: d for d in entry.cost.deployments}
+    azure = [r for r in resources if not r.type.startswith("foundry-iac:")]
+    out = [f"Stack {entry.stack}  ({entry.file})  {len(azure)} Azure resources"]
 
-    def marks(resource: dict, indent: str) -> None:
-        for v in verdicts.get(resource["urn"], []):
-            tag = "WAIVED" if v["waived"] else v["enforcement"].upper()
-            out.append(f"{indent}! {tag} {v['policy']}: {v['message']}")
+    def marks(resource: ResourceEntry, indent: str) -> None:
+        for v in verdicts.get(resource.urn, []):
+            tag = "WAIVED" if v.waived else v.enforcement.upper()
+            out.append(f"{indent}! {tag} {v.policy}: {v.message}")
 
-    accounts = [r for r in resources if r["type"] == ACCOUNT]
-    components = {a["parent"] for a in accounts}
+    accounts = [r for r in resources if r.type == ACCOUNT]
+    components = {a.parent for a in accounts}
     for r in resources:
-        if r["type"].startswith("foundry-iac:") or r["parent"] in components:
+        if r.type.startswith("foundry-iac:") or r.parent in components:
             continue
-        if r["type"] == RG:
-            p = r["props"]
+        if r.type == RG:
+            p = r.props
             out.append(f"resource group {p.get('resourceGroupName')}  {p.get('location')}{_protect(r)}{_line(r)}")
         else:
-            out.append(f"{TYPE_LABELS.get(r['type'], r['type'])} {r['name']}{_line(r)}")
+            out.append(f"{TYPE_LABELS.get(r.type, r.type)} {r.name}{_line(r)}")
         marks(r, "   ")
     for account in accounts:
-        children = [r for r in resources if r["parent"] == account["parent"] and r is not account]
+        children = [r for r in resources if r.parent == account.parent and r is not account]
         before = [
             c
             for c in children
-            if account["urn"] not in c["dependencies"] and c["type"] == ROLE and c["urn"] in account["dependencies"]
+            if account.urn not in c.dependencies and c.type == ROLE and c.urn in account.dependencies
         ]
         for c in before:
-            out.append(f"key access: {_role(c)} on {str(c['props'].get('scope', '')).rsplit('/', 1)[-1]}{_line(c)}")
+            out.append(f"key access: {_role(c)} on {str(c.props.get('scope', '')).rsplit('/', 1)[-1]}{_line(c)}")
         out += _account_line(account)
         marks(account, "   ")
         for child in children:
             if child in before:
                 continue
-            out += _child_line(child, costs.get(child["urn"]))
+            out += _child_line(child, costs.get(child.urn))
             marks(child, "   │    ")
     for v in verdicts.get(None, []):
-        tag = "WAIVED" if v["waived"] else v["enforcement"].upper()
-        out.append(f"stack ! {tag} {v['policy']}: {v['message']}")
+        tag = "WAIVED" if v.waived else v.enforcement.upper()
+        out.append(f"stack ! {tag} {v.policy}: {v.message}")
     mandatory, advisory, waived = counts(entry)
-    cost = entry["cost"]
+    cost = entry.cost
     out.append(
         f"cost: expected {total_usd(cost, 'monthly_expected')}/month, ceiling {total_usd(cost, 'monthly_ceiling')}"
         "/month, "
-        f"budget {usd(cost['budget'])} (basis {cost['basis']})"
+        f"budget {usd(cost.budget)} (basis {cost.basis})"
     )
-    for line in cost.get("unpriced", []):
+    for line in cost.unpriced:
         out.append(f"unpriced: {line}")
     out.append(
-        f"verdict: {'PASS' if entry['passed'] else 'FAIL'} ({mandatory} mandatory, {advisory} advisory, "
-        f"{waived} waived; policy config {entry['policy_config']})"
+        f"verdict: {'PASS' if entry.passed else 'FAIL'} ({mandatory} mandatory, {advisory} advisory, "
+        f"{waived} waived; policy config {entry.policy_config})"
     )
     return "\n".join(out) + "\n"

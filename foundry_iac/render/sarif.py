@@ -8,6 +8,7 @@ import json
 from policies.pack import POLICIES
 
 from ..cli import version
+from ..report_model import Report, StackReport, Violation
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "warning"}
@@ -36,7 +37,7 @@ def _rules() -> list[dict]:
     return rules
 
 
-def fingerprints(entry: dict) -> list[str]:
+def fingerprints(entry: StackReport) -> list[str]:
     """A stable identity per violation: stack, policy and resource, never the message.
 
     A capacity or price change rewrites messages; deriving the fingerprint from them would open new
@@ -44,53 +45,53 @@ def fingerprints(entry: dict) -> list[str]:
     told apart by their rank in message order.
     """
     groups: dict[tuple[str, str], list[int]] = {}
-    for index, violation in enumerate(entry["violations"]):
-        groups.setdefault((violation["policy"], violation.get("urn") or "stack"), []).append(index)
-    out = [""] * len(entry["violations"])
+    for index, violation in enumerate(entry.violations):
+        groups.setdefault((violation.policy, violation.urn or "stack"), []).append(index)
+    out = [""] * len(entry.violations)
     for (policy, resource), indexes in groups.items():
-        for rank, index in enumerate(sorted(indexes, key=lambda i: entry["violations"][i]["message"])):
-            key = f"{entry['stack']}|{policy}|{resource}|{rank}"
+        for rank, index in enumerate(sorted(indexes, key=lambda i: entry.violations[i].message)):
+            key = f"{entry.stack}|{policy}|{resource}|{rank}"
             out[index] = hashlib.sha256(key.encode()).hexdigest()[:32]
     return out
 
 
-def _result(entry: dict, violation: dict, rule_index: dict[str, int], fingerprint: str) -> dict:
-    source = violation.get("source") or {}
-    physical: dict = {"artifactLocation": {"uri": source.get("file") or entry["file"]}}
-    if source.get("line"):
-        physical["region"] = {"startLine": source["line"]}
+def _result(entry: StackReport, violation: Violation, rule_index: dict[str, int], fingerprint: str) -> dict:
+    source = violation.source
+    physical: dict = {"artifactLocation": {"uri": (source.file if source else None) or entry.file}}
+    if source and source.line:
+        physical["region"] = {"startLine": source.line}
     location: dict = {"physicalLocation": physical}
-    if violation.get("urn"):
-        location["logicalLocations"] = [{"fullyQualifiedName": violation["urn"], "kind": "resource"}]
+    if violation.urn:
+        location["logicalLocations"] = [{"fullyQualifiedName": violation.urn, "kind": "resource"}]
     result: dict = {
-        "ruleId": violation["policy"],
-        "ruleIndex": rule_index[violation["policy"]],
-        "level": LEVELS.get(violation["enforcement"], "note"),
-        "message": {"text": f"[{entry['stack']}] {violation['message']}"},
+        "ruleId": violation.policy,
+        "ruleIndex": rule_index[violation.policy],
+        "level": LEVELS.get(violation.enforcement, "note"),
+        "message": {"text": f"[{entry.stack}] {violation.message}"},
         "locations": [location],
         "partialFingerprints": {"foundryIacViolation/v2": fingerprint},
-        "properties": {"stack": entry["stack"], "enforcement": violation["enforcement"]},
+        "properties": {"stack": entry.stack, "enforcement": violation.enforcement},
     }
-    if violation["waived"] and violation.get("waiver"):
-        waiver = violation["waiver"]
+    if violation.waived and violation.waiver:
+        waiver = violation.waiver
         result["suppressions"] = [
             {
                 "kind": "external",
                 "status": "accepted",
-                "justification": f"{waiver['reason']} (approved by {waiver['approver']}, expires {waiver['expires']})",
+                "justification": f"{waiver.reason} (approved by {waiver.approver}, expires {waiver.expires})",
             }
         ]
     return result
 
 
-def sarif_document(report: dict) -> dict:
+def sarif_document(report: Report) -> dict:
     """The SARIF log of a gate report."""
     rules = _rules()
     rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = [
         _result(entry, v, rule_index, fingerprint)
-        for entry in report["stacks"]
-        for v, fingerprint in zip(entry["violations"], fingerprints(entry), strict=True)
+        for entry in report.stacks
+        for v, fingerprint in zip(entry.violations, fingerprints(entry), strict=True)
     ]
     return {
         "$schema": SARIF_SCHEMA,
@@ -105,13 +106,13 @@ def sarif_document(report: dict) -> dict:
                         "informationUri": "https://github.com/foundry-iac/foundry-iac",
                     }
                 },
-                "automationDetails": {"id": "foundry-iac/" + ",".join(e["stack"] for e in report["stacks"])},
+                "automationDetails": {"id": "foundry-iac/" + ",".join(e.stack for e in report.stacks)},
                 "results": results,
             }
         ],
     }
 
 
-def render_sarif(report: dict) -> str:
+def render_sarif(report: Report) -> str:
     """The SARIF log as JSON text."""
     return json.dumps(sarif_document(report), indent=2, sort_keys=True, allow_nan=False) + "\n"

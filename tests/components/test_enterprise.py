@@ -30,9 +30,10 @@ def by_type(resources: list[dict], kind: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def prod_eu() -> list[dict]:
     from foundry_iac.report import build_report
+    from foundry_iac.report_model import as_data
     from foundry_iac.stacks import resolve_stack
 
-    return build_report([resolve_stack("prod-eu", ROOT)], ROOT)["stacks"][0]["resources"]
+    return as_data(build_report([resolve_stack("prod-eu", ROOT)], ROOT))["stacks"][0]["resources"]
 
 
 def test_private_endpoint_targets_the_account_with_group_account(prod_eu):

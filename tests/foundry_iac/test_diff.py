@@ -11,6 +11,7 @@ import pytest
 
 from foundry_iac.cli import main
 from foundry_iac.report import build_report
+from foundry_iac.report_model import as_data
 from foundry_iac.stacks import resolve_stack
 from tests.conftest import ROOT
 
@@ -56,7 +57,7 @@ def diff_json(capsys, *argv: str) -> tuple[int, dict]:
 
 
 def check_entry(root: Path) -> dict:
-    return build_report([resolve_stack("prod-eu", root)], root)["stacks"][0]
+    return as_data(build_report([resolve_stack("prod-eu", root)], root))["stacks"][0]
 
 
 def test_model_change_is_a_replacement_and_capacity_change_is_in_place(repo, capsys):

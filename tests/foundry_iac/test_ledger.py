@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from foundry_iac.report import build_report
+from foundry_iac.report_model import as_data
 from foundry_iac.stacks import resolve_stack
 from tests.conftest import BASE_POLICY_CONFIG, ROOT
 
@@ -78,7 +79,7 @@ def quota_failures(report: dict) -> dict[str, list[str]]:
 
 
 def check(root: Path, *names: str) -> dict:
-    return build_report([resolve_stack(n, root) for n in names], root)
+    return as_data(build_report([resolve_stack(n, root) for n in names], root))
 
 
 def test_two_stacks_past_the_limit_both_fail_together_and_alone(project):
@@ -125,7 +126,7 @@ def test_an_unreadable_sibling_stack_fails_closed(project):
 
 
 def test_gpt_5_1_capacity_50_ceiling_and_expected_cost_in_the_json_report():
-    (entry,) = build_report([resolve_stack("dev", ROOT)], ROOT)["stacks"]
+    (entry,) = as_data(build_report([resolve_stack("dev", ROOT)], ROOT))["stacks"]
     (row,) = [d for d in entry["cost"]["deployments"] if d["model"] == "gpt-5.1"]
     assert (row["sku"], row["capacity"]) == ("GlobalStandard", 50)
     assert row["monthly_ceiling"] == pytest.approx(50 * 1000 * 43_800 * 10.00 / 1e6)  # input share 0: 21,900
@@ -256,7 +257,8 @@ def test_text_and_markdown_quota_rows_show_other_stacks_units(project):
     from foundry_iac.render.markdown import render_markdown
     from foundry_iac.render.text import render_text
 
-    report = check(project({"team-a": 60, "team-b": 30}, limit=100), "team-a")
+    root = project({"team-a": 60, "team-b": 30}, limit=100)
+    report = build_report([resolve_stack("team-a", root)], root)
     assert "60 units + team-b: 30 of 100" in render_text(report)
     assert "| 60 | team-b: 30 | 100 |" in render_markdown(report)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.config import ConfigError
+from foundry_iac.report_model import as_data
 from foundry_iac.runner import SECRET_TEXT, redact
 from foundry_iac.stacks import resolve_stack
 from tests.conftest import MINIMAL_STACK, ROOT
@@ -50,7 +51,7 @@ def test_secure_values_never_reach_the_report(write_stack, run_stack):
         "  azure-native:subscriptionId:\n    secure: v1:AAAABBBBCCCC\n",
     )
     run = run_stack(write_stack(text))
-    report = repr(redact([r.as_report() for r in run.resources], run.secrets))
+    report = repr(redact([as_data(r.as_report()) for r in run.resources], run.secrets))
     assert run.secrets and all(s not in report for s in run.secrets)
     assert "v1:AAAABBBBCCCC" not in report and SECRET_TEXT in report
 

@@ -21,10 +21,11 @@ from foundry_iac.diff import (
     diff,
     materialize,
     resource_changes,
-    stack_diff,
     transient_quota,
 )
+from foundry_iac.diff import stack_diff as typed_stack_diff
 from foundry_iac.errors import GateInputError, UsageError
+from foundry_iac.report_model import as_data
 from tests.conftest import ROOT
 
 SUB = "00000000-0000-0000-0000-000000000001"
@@ -37,9 +38,13 @@ def res(kind: str, name: str, props: dict, **extra) -> dict:
         "type": kind,
         "name": name,
         "props": props,
-        "source": f"stack.yaml:{len(name)}",
+        "source": {"file": "stack.yaml", "line": len(name)},
         **extra,
     }
+
+
+def stack_diff(name: str, before: dict | None, after: dict | None) -> dict:
+    return as_data(typed_stack_diff(name, before, after))
 
 
 def acct(region: str = "swedencentral") -> dict:
@@ -73,7 +78,14 @@ def entry(resources, quota=(), violations=(), expected=100.0, ceiling=200.0, pas
 
 
 def violation(message: str, waived: bool = False) -> dict:
-    return {"policy": "demo", "urn": "urn:a", "message": message, "waived": waived}
+    return {
+        "policy": "demo",
+        "enforcement": "mandatory",
+        "urn": "urn:a",
+        "message": message,
+        "waived": waived,
+        "source": None,
+    }
 
 
 GS = "OpenAI.GlobalStandard.gpt-4o"
@@ -122,7 +134,7 @@ def test_a_stack_on_one_side_only_is_added_or_removed_and_costs_nothing_on_the_o
     assert added["cost"]["monthly_expected"] == {"before": 0.0, "after": 12.5, "delta": 12.5}
     assert removed["cost"]["monthly_ceiling"] == {"before": 40.0, "after": 0.0, "delta": -40.0}
     assert added["resources"]["added"] == [
-        {"urn": "urn:acct", "type": ACCOUNT, "name": "acct", "source": "stack.yaml:4"}
+        {"urn": "urn:acct", "type": ACCOUNT, "name": "acct", "source": {"file": "stack.yaml", "line": 4}}
     ]
     assert removed["resources"]["removed"] == added["resources"]["added"]
 
@@ -156,7 +168,7 @@ def test_a_capacity_change_is_in_place_and_lists_the_changed_path():
         "urn": "urn:a",
         "type": DEPLOYMENT,
         "name": "a",
-        "source": "stack.yaml:1",
+        "source": {"file": "stack.yaml", "line": 1},
         "changes": [{"path": "sku.capacity", "before": 10, "after": 20}],
         "replace": False,
         "warning": None,

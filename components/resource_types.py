@@ -1,0 +1,22 @@
+"""Every Pulumi resource type token foundry-iac registers, checks or reports: the one place they are spelled.
+
+Components register these types (and key their provenance records by them), policies select resources
+by them, and the diff and the renderers label and classify them.
+"""
+
+from __future__ import annotations
+
+RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+ACCOUNT = "azure-native:cognitiveservices:Account"
+PROJECT = "azure-native:cognitiveservices:Project"
+DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+CONNECTION = "azure-native:cognitiveservices:ProjectConnection"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+LOCK = "azure-native:authorization:ManagementLockByScope"
+PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
+DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup"
+PRIVATE_DNS_ZONE = "azure-native:privatedns:PrivateZone"
+VNET_LINK = "azure-native:privatedns:VirtualNetworkLink"
+DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
+LOG_ANALYTICS_WORKSPACE = "azure-native:operationalinsights:Workspace"
+FOUNDRY_ACCOUNT_COMPONENT = "foundry-iac:foundry:FoundryAccount"
