@@ -183,3 +183,17 @@ def test_the_program_registers_deployments_to_be_replaced_delete_first(run_stack
     for dep in run.by_type("azure-native:cognitiveservices:Deployment"):
         assert dep.replace_on_changes == ["properties.model.format", "properties.model.name"]
         assert dep.delete_before_replace
+
+
+def test_the_diff_json_follows_the_committed_report_schema(repo, capsys):
+    import jsonschema
+
+    from foundry_iac.report_model import SCHEMA_FILE
+
+    edit(repo, GPT_51, GPT_54)
+    commit(repo, "swap a model")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    assert code == 0
+    schema = json.loads((ROOT / SCHEMA_FILE).read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert report["stacks"][0]["status"] == "changed"
