@@ -14,6 +14,7 @@ from . import resource_types as types
 from .args import FoundryAccountArgs
 from .deployment import ModelDeployment
 from .project import FoundryProject
+from .wire import Wire
 
 ACCOUNT_TYPE = types.ACCOUNT
 COMPONENT_TYPE = types.FOUNDRY_ACCOUNT_COMPONENT
@@ -21,7 +22,7 @@ LOCK_TYPE = types.LOCK
 KEY_ACCESS_TYPE = types.ROLE_ASSIGNMENT
 
 
-def account_properties(args: FoundryAccountArgs) -> dict:
+def account_properties(args: FoundryAccountArgs) -> Wire:
     """The account's `properties` as Azure expects them (camelCase)."""
     props: dict = {
         "allowProjectManagement": True,
@@ -46,7 +47,7 @@ def account_properties(args: FoundryAccountArgs) -> dict:
     return props
 
 
-def account_identity(args: FoundryAccountArgs) -> dict:
+def account_identity(args: FoundryAccountArgs) -> Wire:
     """The managed identity block: system-assigned, plus the key's user-assigned identity under CMK."""
     identity: dict = {"type": args.identity_type}
     if args.user_assigned_identities:

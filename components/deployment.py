@@ -15,13 +15,14 @@ from . import provenance
 from . import resource_types as types
 from .args import ModelDeploymentArgs
 from .tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
+from .wire import Wire
 
 DEPLOYMENT_TYPE = types.DEPLOYMENT
 # Azure refuses to change a deployment's model in place (CannotChangeDeploymentModel): replace instead.
 MODEL_IDENTITY_PATHS = ["properties.model.format", "properties.model.name"]
 
 
-def deployment_properties(args: ModelDeploymentArgs) -> dict:
+def deployment_properties(args: ModelDeploymentArgs) -> Wire:
     """The deployment's `properties` as Azure expects them (camelCase), omitting what is unset."""
     model: dict = {"format": args.model_format, "name": args.model_name}
     if args.model_version:

@@ -14,13 +14,14 @@ from pulumi_azure_native import authorization, cognitiveservices
 from . import provenance
 from . import resource_types as types
 from .args import FoundryProjectArgs
+from .wire import Wire, wire
 
 PROJECT_TYPE = types.PROJECT
 ROLE_ASSIGNMENT_TYPE = types.ROLE_ASSIGNMENT
 CONNECTION_TYPE = types.CONNECTION
 
 
-def project_properties(args: FoundryProjectArgs) -> dict:
+def project_properties(args: FoundryProjectArgs) -> Wire:
     """The project's `properties` as Azure expects them (camelCase)."""
     props: dict = {"displayName": args.display_name}
     if args.description:
@@ -44,7 +45,7 @@ class FoundryProject(cognitiveservices.Project):
             resource_group_name=args.resource_group_name,
             project_name=args.project_name,
             location=args.location,
-            identity={"type": "SystemAssigned"},
+            identity=wire({"type": "SystemAssigned"}),
             properties=project_properties(args),
             tags=args.tags,
         )
@@ -76,13 +77,15 @@ class FoundryProject(cognitiveservices.Project):
                 project_name=conn.project_name,
                 resource_group_name=conn.resource_group_name,
                 connection_name=conn.connection_name,
-                properties={
-                    "authType": "AAD",
-                    "category": conn.category,
-                    "target": conn.target,
-                    "isSharedToAll": False,
-                    "metadata": {"ApiType": "Azure", "ResourceId": conn.resource_id, "location": conn.location},
-                },
+                properties=wire(
+                    {
+                        "authType": "AAD",
+                        "category": conn.category,
+                        "target": conn.target,
+                        "isSharedToAll": False,
+                        "metadata": {"ApiType": "Azure", "ResourceId": conn.resource_id, "location": conn.location},
+                    }
+                ),
                 opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.last_write]),
             )
             self.connections.append(self.last_write)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -165,7 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return _verdict(report)
 
 
-def _render(report: R, fmt: str, renderers: dict[str, Callable[[R], str]]) -> str:
+def _render(report: R, fmt: str, renderers: Mapping[str, Callable[[R], str]]) -> str:
     """JSON, or the output of the renderer registered for the format."""
     if fmt == "json":
         return as_json(report)

@@ -92,10 +92,12 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
             return Source(file=run.stack.display, line=None)
         return Source(file=loc.file, line=loc.line)
 
-    def violation(policy: str, enforcement: str, urn: str | None, message: str, waiver: Waiver | None = None):
+    def violation(
+        policy: str, enforcement: str, urn: str | None, message: str, waiver: Waiver | None = None
+    ) -> Violation:
         return Violation(
             policy=policy,
-            enforcement=enforcement,
+            enforcement=enforcement,  # type: ignore[arg-type]  # mandatory or advisory: disabled never runs
             urn=urn,
             message=message,
             waived=waiver is not None,

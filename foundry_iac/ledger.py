@@ -96,7 +96,7 @@ def ledger_for(root: Path, stack: str, subscription: str, keys: set[Key]) -> dic
     for region, usage in sorted(keys):
         entry: dict = {"others": dict(sorted(others[(region, usage)].items()))}
         usage_entry = snapshot.limit(region, usage) if snapshot else None
-        if usage_entry is not None:
+        if snapshot is not None and usage_entry is not None:
             entry["limit"] = int(usage_entry.limit)
             entry["source"] = f"{display}, synced {snapshot.synced_at}"
         ledger.setdefault(region, {})[usage] = entry

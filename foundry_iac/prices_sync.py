@@ -66,7 +66,7 @@ def fetch_items(region: str, endpoint: str = RETAIL_ENDPOINT, retry_backoff: flo
     flt = f"serviceName eq 'Foundry Models' and armRegionName eq '{region}' and priceType eq 'Consumption'"
     base = urlsplit(endpoint)
     client = pipeline_client(endpoint, retry_backoff=retry_backoff)
-    request = HttpRequest("GET", endpoint, params={"api-version": API_VERSION, "$filter": flt})
+    request: HttpRequest | None = HttpRequest("GET", endpoint, params={"api-version": API_VERSION, "$filter": flt})
     items: list[dict] = []
     pages = 0
     with client:

@@ -43,7 +43,7 @@ def build_report(
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             results = list(pool.map(_check_one, jobs))
     # dict.fromkeys: a problem every stack shares (the clock, the catalog) is said once
-    errors = list(dict.fromkeys(line for status, value in results if status == "error" for line in value))  # type: ignore[union-attr]
+    errors = list(dict.fromkeys(line for status, value in results if status == "error" for line in value))  # type: ignore[attr-defined]
     if errors:
         raise GateInputError(errors)
     entries: list[StackReport] = [value for _, value in results]  # type: ignore[misc]

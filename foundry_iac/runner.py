@@ -203,7 +203,8 @@ def run_program(stack: StackRef, root: Path) -> ProgramRun:
     for resource in resources:
         resource.source = locations.get((resource.type, resource.name))
     resources.sort(key=lambda r: (order.get((r.type, r.name), len(order)), r.urn))
-    return ProgramRun(stack, resources, _plain(outputs), file_config.secret_placeholders)
+    exported: dict = _plain(outputs)  # type: ignore[assignment]  # a dict stays a dict
+    return ProgramRun(stack, resources, exported, file_config.secret_placeholders)
 
 
 def _close_stray_loops() -> None:

@@ -110,7 +110,8 @@ def check_budget(resources: list[Resource], config: Mapping[str, Any]) -> Iterab
     total = sum((p.cost.ceiling if basis == "ceiling" else p.cost.expected) for p in priced if p.cost)
     if total > budget.amount:
         top = max(
-            (p for p in priced if p.cost), key=lambda p: p.cost.ceiling if basis == "ceiling" else p.cost.expected
+            (p for p in priced if p.cost),
+            key=lambda p: p.cost.ceiling if basis == "ceiling" else p.cost.expected,  # type: ignore[union-attr]
         )
         whose = (
             "the stack's budget (foundry-iac:monthlyBudgetUsd)"

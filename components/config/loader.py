@@ -114,7 +114,7 @@ def _is_secure(value: object) -> bool:
 
 def _replace_secure(value: object, found: list[str]) -> object:
     """Swap every `{secure: <ciphertext>}` for a stable placeholder; the plaintext is never known offline."""
-    if _is_secure(value):
+    if isinstance(value, dict) and _is_secure(value):
         placeholder = str(uuid.uuid5(uuid.NAMESPACE_URL, f"foundry-iac-secret:{value['secure']}"))
         found.append(placeholder)
         return placeholder
@@ -189,7 +189,7 @@ def collect_values(
             hint = f"; did you mean '{PROJECT}:{key}'?" if suggest(namespace, [PROJECT]) else ""
             issues.append(ConfigIssue(doc.file, line, full_key, f"unknown config namespace {namespace!r}{hint}"))
             continue
-        alias = by_full_key.get(full_key)
+        alias = by_full_key.get(full_key)  # type: ignore[assignment]  # None: not a model key
         if alias is None and namespace == PROJECT:
             alias = key  # unknown foundry-iac key: let the model report it with a suggestion
             wanted[alias] = (PROJECT, key)
@@ -325,7 +325,7 @@ def _model_path(issue: ConfigIssue) -> ConfigIssue:
     return ConfigIssue(issue.file, issue.line, path, issue.message)
 
 
-def _fold_misspellings(errors: list[dict]) -> list[dict]:
+def _fold_misspellings(errors: list) -> list:
     """Drop a 'missing' error when an unknown key beside it is its misspelling: one mistake, one error."""
     missing = {tuple(e["loc"]): e for e in errors if e["type"] == "missing"}
     dropped: set[tuple] = set()

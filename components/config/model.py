@@ -11,7 +11,7 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..catalog import DeploymentType, load_catalog
@@ -187,7 +187,8 @@ class Member(_Model):
 
     principal_id: str = Field(alias="principalId", pattern=UUID_PATTERN, description="Entra object id (a GUID).")
     role: str = Field(
-        description="Built-in role name, e.g. 'Azure AI User'.", json_schema_extra={"enum": sorted(BUILTIN_ROLES)}
+        description="Built-in role name, e.g. 'Azure AI User'.",
+        json_schema_extra={"enum": list[JsonValue](sorted(BUILTIN_ROLES))},
     )
     principal_type: Literal["User", "Group", "ServicePrincipal"] = Field(default="Group", alias="principalType")
 

@@ -17,7 +17,7 @@ from .errors import ConfigIssue, Path_, format_path
 try:  # the C parser is ~10x faster on large stacks; fall back when libyaml is absent
     _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc,assignment]
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -78,7 +78,7 @@ def read_yaml(text: str, file: str) -> SourceDoc:
 class _Builder:
     """Turn composed nodes into plain values, visiting each node once (an alias is refused, never expanded)."""
 
-    def __init__(self, doc: SourceDoc, loader: yaml.BaseLoader):
+    def __init__(self, doc: SourceDoc, loader: _Loader):
         self.doc = doc
         self.loader = loader
         self.seen: set[int] = set()

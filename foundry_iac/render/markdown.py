@@ -42,8 +42,7 @@ def render_markdown(report: Report) -> str:
                 icon = {"mandatory": "❌", "advisory": "⚠️", "waived": "💤"}.get(level, "ℹ️")
                 message = v.message
                 if v.waiver:
-                    w = v.waiver
-                    message += f" — **waived** until {w.expires} by {w.approver}: {w.reason}"
+                    message += f" — **waived** until {v.waiver.expires} by {v.waiver.approver}: {v.waiver.reason}"
                 out.append(
                     f"| {icon} {level} | `{v.policy}` | `{resource_label(e, v.urn)}` | "
                     f"`{where(v)}` | {_cell(message)} |"
@@ -96,7 +95,7 @@ def render_markdown(report: Report) -> str:
             "|---|---|---:|",
         ]
         for r in e.resources:
-            line = (r.source.line if r.source else None) or ""
-            out.append(f"| `{r.type}` | `{r.name}` | {line} |")
+            line_text = str(r.source.line) if r.source and r.source.line else ""
+            out.append(f"| `{r.type}` | `{r.name}` | {line_text} |")
         out += ["", "</details>"]
     return "\n".join(out) + "\n"
