@@ -4,6 +4,7 @@ and how the base is read from git."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -359,3 +360,38 @@ def test_diff_names_the_side_whose_stack_file_is_bad(configs_repo):
     with pytest.raises(GateInputError) as raised:
         diff(configs_repo, "main", ["b"])
     assert raised.value.messages[0].startswith("at main: stacks/Pulumi.b.yaml:")
+
+
+@pytest.fixture
+def real_repo(tmp_path: Path) -> Path:
+    """A repository with the real program and two small stacks (a, b) under one policy config each."""
+    from tests.conftest import BASE_POLICY_CONFIG, MINIMAL_STACK
+
+    root = tmp_path / "real"
+    (root / "stacks").mkdir(parents=True)
+    (root / "policies" / "config").mkdir(parents=True)
+    for name in ("__main__.py", "Pulumi.yaml"):
+        (root / name).symlink_to(ROOT / name)
+    for stack in ("a", "b"):
+        (root / "stacks" / f"Pulumi.{stack}.yaml").write_text(MINIMAL_STACK)
+        (root / "policies" / "config" / f"{stack}.json").write_text(json.dumps(BASE_POLICY_CONFIG))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    return root
+
+
+def test_diff_compares_every_stack_on_either_side_or_only_the_named_ones(real_repo):
+    stack_a = real_repo / "stacks" / "Pulumi.a.yaml"
+    stack_a.write_text(stack_a.read_text().replace("capacity: 10", "capacity: 12"))
+    (real_repo / "stacks" / "Pulumi.b.yaml").unlink()
+    sha = subprocess.run(["git", "-C", str(real_repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    everything = diff(real_repo, "main", [])
+    assert (everything.base, everything.base_commit) == ("main", sha.strip())
+    assert [(s.stack, s.status) for s in everything.stacks] == [("a", "changed"), ("b", "removed")]
+    # the verdict is the changed stack's (a removed stack has none): the minimal stack fails account-reachable
+    assert (everything.passed, everything.stacks[0].passed, everything.stacks[1].passed) == (False, False, None)
+    (change,) = everything.stacks[0].resources.changed
+    assert [(c.path, c.before, c.after) for c in change.changes] == [("sku.capacity", 10, 12)]
+    named = diff(real_repo, "main", ["a"])
+    assert [s.stack for s in named.stacks] == ["a"]
