@@ -8,13 +8,14 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from components.config.loader import read_stack_file
 from components.errors import FoundryIacError
 from components.inputs import clip
 
 from .errors import GateInputError
 from .gate import check_stack
 from .report_model import Report, StackReport
-from .stacks import StackRef
+from .stacks import StackRef, all_stacks
 
 
 def _check_one(job: tuple[StackRef, Path, tuple[Path, str] | None]) -> tuple[str, object]:
@@ -34,6 +35,8 @@ def build_report(
 ) -> Report:
     """Check every stack; raise GateInputError with every problem when any stack cannot be checked."""
     jobs = [(stack, root, policy_config) for stack in stacks]
+    for ref in {*stacks, *all_stacks(root)}:  # parsed once here; forked workers inherit the parsed files
+        read_stack_file(ref.path, ref.display)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     if workers <= 1 or len(jobs) == 1:
         results = [_check_one(job) for job in jobs]

@@ -11,7 +11,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -74,8 +74,18 @@ def stack_name_of(path: Path) -> str | None:
     return match.group("stack") if match else None
 
 
+# Parsed stack files by (display name, text): a gate run parses each file once, though the runner, the
+# program, the gate and the ledger all read it (forked workers inherit what the parent parsed). Keyed by
+# the text itself, not the modification time, so an edit is never served stale.
+_PARSED: dict[tuple[str, str], SourceDoc] = {}
+_PARSED_MAX = 512
+
+
 def read_stack_file(path: Path, display: str | None = None) -> SourceDoc:
-    """Read a stack file into a SourceDoc; an unreadable file is an issue, not an exception."""
+    """Read a stack file into a SourceDoc; an unreadable file is an issue, not an exception.
+
+    Each text is parsed once per process; every caller gets its own issue list.
+    """
     name = display or str(path)
     try:
         text = read_input_text(path, name, "stack file")
@@ -83,7 +93,18 @@ def read_stack_file(path: Path, display: str | None = None) -> SourceDoc:
         doc = SourceDoc(file=name, value=None)
         doc.issues.append(ConfigIssue(name, exc.line, "", exc.message))
         return doc
-    return read_yaml(text, name)
+    doc = _PARSED.get((name, text))
+    if doc is None:
+        doc = read_yaml(text, name)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[(name, text)] = doc
+    return replace(doc, issues=list(doc.issues))
+
+
+def forget_parsed_stack_files() -> None:
+    """Drop every parsed stack file (tests that count parses start from nothing)."""
+    _PARSED.clear()
 
 
 def _config_section(doc: SourceDoc) -> dict:
