@@ -43,3 +43,26 @@ def test_plan_json_follows_the_schema_and_the_schema_is_not_vacuous(capsys, monk
     broken = copy.deepcopy(report)
     broken["stacks"][0]["cost"]["surprise"] = 1
     assert not validator.is_valid(broken)
+
+
+def test_the_readme_documents_every_report_model_and_field():
+
+    from foundry_iac import report_model
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### The JSON report", 1)[1].split("\n### ", 1)[0]
+    rows = {line.split("|")[1].strip(): line.split("|")[2] for line in section.splitlines() if line.startswith("| ")}
+    models = {
+        name: cls
+        for name, cls in vars(report_model).items()
+        if isinstance(cls, type) and issubclass(cls, report_model._Part) and not name.startswith("_")
+    }
+    assert set(models) <= set(rows), set(models) - set(rows)
+    for name, cls in models.items():
+        own = (
+            set(cls.model_fields) - set(report_model.ResourceBrief.model_fields)
+            if name == "ChangedResource"
+            else set(cls.model_fields)
+        )
+        missing = [field for field in own if f"`{field}`" not in rows[name]]
+        assert not missing, (name, missing)
