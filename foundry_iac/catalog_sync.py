@@ -22,7 +22,7 @@ from azure.core.credentials import TokenCredential
 from components.catalog import DEPLOYMENT_TYPES, CatalogError, is_provisioned, parse_catalog
 
 from .prices_sync import write_json_atomically
-from .quota_sync import ARM_ENDPOINT, QuotaSyncError, read_regions
+from .quota_sync import ARM_ENDPOINT, MalformedAnswerError, QuotaSyncError, read_regions
 
 # The Models API spells the docs' Deprecated (no new deployments) `Deprecating`, and Retired `Deprecated`.
 API_STATUS = {
@@ -62,7 +62,7 @@ def read_models(client, region: str) -> list[dict]:
     for entry in client.models.list(region):
         model = entry.model
         if model is None or not model.name or not model.format:
-            raise ValueError(f"a model without a name or format: {entry.as_dict()}")
+            raise MalformedAnswerError(f"a model without a name or format: {entry.as_dict()}")
         replacement = model.replacement_config
         out.append(
             {
@@ -91,9 +91,9 @@ def read_models(client, region: str) -> list[dict]:
             }
         )
         if not out[-1]["version"]:
-            raise ValueError(f"model {model.name} has no version")
+            raise MalformedAnswerError(f"model {model.name} has no version")
         if out[-1]["status"] is not None and out[-1]["status"] not in API_STATUS:
-            raise ValueError(f"model {model.name} has an unknown lifecycleStatus {out[-1]['status']!r}")
+            raise MalformedAnswerError(f"model {model.name} has an unknown lifecycleStatus {out[-1]['status']!r}")
     return out
 
 

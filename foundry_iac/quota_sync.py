@@ -44,6 +44,15 @@ def make_client(
     )
 
 
+class MalformedAnswerError(ValueError):
+    """An answer from Azure that lacks what the REST documentation promises (raised by our readers)."""
+
+
+def answer_problem(exc: BaseException) -> bool:
+    """True for a failure of Azure's answer or the network; False for a bug of ours (never relabelled)."""
+    return isinstance(exc, (AzureError, MalformedAnswerError)) or type(exc).__name__ == "DeserializationError"
+
+
 def explain(exc: Exception, subscription: str, region: str, what: str = "quota") -> QuotaSyncError:
     """A one-line explanation of a failed read (auth, malformed answer, HTTP error, network)."""
     status = getattr(exc, "status_code", None)
@@ -53,10 +62,7 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
             f"Azure {verb} reading {what} of subscription {subscription} in {region} (HTTP {status}): sign in "
             f"(az login, or OIDC in CI) and grant the identity the {USAGES_READER} role at subscription scope"
         )
-    if (
-        isinstance(exc, (DecodeError, ValueError, TypeError, KeyError, AttributeError))
-        or type(exc).__name__ == "DeserializationError"
-    ):
+    if isinstance(exc, (DecodeError, MalformedAnswerError)) or type(exc).__name__ == "DeserializationError":
         return QuotaSyncError(
             f"malformed answer from Azure for {region} ({type(exc).__name__}: {exc}); nothing written"
         )
@@ -74,13 +80,13 @@ def read_region(client: CognitiveServicesManagementClient, region: str) -> dict:
     for usage in client.usages.list(region):
         name = usage.name.value if usage.name else None
         if not name or usage.limit is None or usage.current_value is None:
-            raise ValueError(f"a usage without name, limit or currentValue: {usage.as_dict()}")
+            raise MalformedAnswerError(f"a usage without name, limit or currentValue: {usage.as_dict()}")
         usages[name] = {"limit": usage.limit, "current": usage.current_value, "unit": usage.unit}
     capacities = []
     for entry in client.models.list(region):
         model = entry.model
         if model is None or not model.name:
-            raise ValueError(f"a model without a name: {entry.as_dict()}")
+            raise MalformedAnswerError(f"a model without a name: {entry.as_dict()}")
         for sku in model.skus or []:
             cap = sku.capacity
             capacities.append(
@@ -117,7 +123,9 @@ def read_regions(
         for index, region in enumerate(regions, 1):
             try:
                 answers[region] = read(client, region)
-            except (AzureError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            except Exception as exc:
+                if not answer_problem(exc):
+                    raise  # our own bug: the CLI reports it as an internal error, never as Azure's fault
                 raise explain(exc, subscription, region, what) from None
             if progress:
                 progress(f"[{index}/{len(regions)}] {region}: {describe(answers[region])}")

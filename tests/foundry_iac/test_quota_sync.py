@@ -196,3 +196,15 @@ def test_cli_quota_sync_with_default_azure_credential(arm, tls, tmp_path, monkey
     finally:
         identity.clear()
         identity.stop()
+
+
+def test_a_bug_of_ours_while_reading_is_not_blamed_on_azure(arm, tls):
+    from foundry_iac.quota_sync import read_regions
+
+    serve_region(arm, "eastus2")
+
+    def buggy(client, region):
+        return {}["not there"]  # a KeyError of ours, not a malformed answer
+
+    with pytest.raises(KeyError):
+        read_regions(SUB, ["eastus2"], StaticToken(), buggy, str, endpoint=endpoint(arm), verify=str(tls[1]))
