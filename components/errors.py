@@ -32,3 +32,11 @@ class InputFileError(FoundryIacError):
     def __init__(self, file: str, message: str, line: int | None = None):
         self.file, self.line, self.message = file, line, message
         super().__init__(f"{file}:{line}: {message}" if line else f"{file}: {message}")
+
+
+class ServiceError(FoundryIacError):
+    """Azure or the network failed or refused (auth, HTTP error, malformed answer): not the user's input.
+
+    Exit code 2 like input errors (nothing is written, no pass is claimed); kept apart so a network
+    failure is never reported as a usage mistake.
+    """

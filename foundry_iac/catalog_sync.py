@@ -20,6 +20,7 @@ from pathlib import Path
 from azure.core.credentials import TokenCredential
 
 from components.catalog import DEPLOYMENT_TYPES, CatalogError, is_provisioned, parse_catalog
+from components.errors import ServiceError
 
 from .prices_sync import write_json_atomically
 from .quota_sync import ARM_ENDPOINT, MalformedAnswerError, QuotaSyncError, read_regions
@@ -35,7 +36,7 @@ API_STATUS = {
 }
 
 
-class CatalogSyncError(Exception):
+class CatalogSyncError(ServiceError):
     """Azure could not be read, answered nonsense, or the merged catalog would be invalid; nothing written."""
 
 

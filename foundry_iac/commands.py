@@ -196,7 +196,7 @@ def cmd_prices(args: argparse.Namespace) -> int:
     try:
         result = sync_prices(catalog, args.region, args.endpoint or RETAIL_ENDPOINT, dry_run=args.dry_run)
     except PriceSyncError as exc:
-        raise UsageError(f"prices sync: {exc}; {catalog} was not changed") from None
+        raise PriceSyncError(f"prices sync: {exc}; {catalog} was not changed") from None
     sys.stdout.write(render_result(result, args.region, args.catalog or os.path.relpath(catalog), args.dry_run))
     return EXIT_OK
 
@@ -232,7 +232,7 @@ def cmd_quota(args: argparse.Namespace) -> int:
             progress=lambda line: print(line, file=sys.stderr),
         )
     except QuotaSyncError as exc:
-        raise UsageError(f"quota sync: {exc}; {target} was not changed") from None
+        raise QuotaSyncError(f"quota sync: {exc}; {target} was not changed") from None
     finally:
         credential.close()
     write_snapshot(target, data)
@@ -268,7 +268,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
         )
     except CatalogSyncError as exc:
-        raise UsageError(f"catalog sync: {exc}; {catalog} was not changed") from None
+        raise CatalogSyncError(f"catalog sync: {exc}; {catalog} was not changed") from None
     finally:
         credential.close()
     sys.stdout.write(render_result(result, args.catalog or os.path.relpath(catalog), args.dry_run))

@@ -21,6 +21,7 @@ from azure.core.exceptions import AzureError
 from azure.core.rest import HttpRequest
 
 from components.catalog import CatalogError, parse_catalog
+from components.errors import ServiceError
 
 from .http import pipeline_client
 
@@ -30,7 +31,7 @@ MAX_PAGES = 500
 _UNIT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KM])\b", re.IGNORECASE)
 
 
-class PriceSyncError(Exception):
+class PriceSyncError(ServiceError):
     """The API could not be read or made no sense; the catalog was not touched."""
 
 

@@ -15,6 +15,8 @@ from azure.core.credentials import TokenCredential
 from azure.core.exceptions import AzureError, ClientAuthenticationError, DecodeError, HttpResponseError
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 
+from components.errors import ServiceError
+
 from .prices_sync import write_json_atomically
 from .quota_snapshot import QuotaSnapshot
 
@@ -24,7 +26,7 @@ T = TypeVar("T")
 USAGES_READER = "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)"
 
 
-class QuotaSyncError(Exception):
+class QuotaSyncError(ServiceError):
     """Azure could not be read or answered nonsense; nothing was written."""
 
 

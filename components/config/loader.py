@@ -90,9 +90,9 @@ def read_stack_file(path: Path, display: str | None = None) -> SourceDoc:
     try:
         text = read_input_text(path, name, "stack file")
     except InputFileError as exc:
-        doc = SourceDoc(file=name, value=None)
-        doc.issues.append(ConfigIssue(name, exc.line, "", exc.message))
-        return doc
+        unreadable = SourceDoc(file=name, value=None)
+        unreadable.issues.append(ConfigIssue(name, exc.line, "", exc.message))
+        return unreadable
     doc = _PARSED.get((name, text))
     if doc is None:
         doc = read_yaml(text, name)
