@@ -257,7 +257,7 @@ class Catalog(_Strict):
         """The scope one deployment's quota is counted in: its region, `dataZone:EU|US`, or `subscription`."""
         model = self.models.get(name)
         offer = model.offer(sku, version) if model else None
-        scope = offer.quota_scope if offer else "region"
+        scope = offer.quota_scope if offer else None  # no offer: counted in its region, like most
         if scope == "subscription":
             return "subscription"
         if scope == "dataZone":

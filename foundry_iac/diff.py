@@ -92,8 +92,8 @@ def _under_lock(resource: dict, locked_scopes: set[str]) -> bool:
     """True when a CanNotDelete lock sits on the account this child resource belongs to."""
     props = resource["props"]
     suffix = (
-        f"/resourcegroups/{str(props.get('resourceGroupName', '')).lower()}/providers/"
-        f"microsoft.cognitiveservices/accounts/{str(props.get('accountName', '')).lower()}"
+        f"/resourcegroups/{str(props['resourceGroupName']).lower()}/providers/"
+        f"microsoft.cognitiveservices/accounts/{str(props['accountName']).lower()}"
     )
     return any(scope.endswith(suffix) for scope in locked_scopes)
 
@@ -109,7 +109,7 @@ def _flatten(value: object, prefix: str = "") -> dict[str, object]:
 
 def resource_changes(before: dict, after: dict) -> list[dict]:
     """Changed properties of one resource: path, before, after."""
-    old, new = _flatten(before.get("props", {})), _flatten(after.get("props", {}))
+    old, new = _flatten(before["props"]), _flatten(after["props"])
     return [
         {"path": path, "before": old.get(path), "after": new.get(path)}
         for path in sorted(set(old) | set(new))
@@ -138,10 +138,10 @@ def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | No
         return {}
     regions = {
         str(r["props"].get("accountName")): str(r["props"].get("location"))
-        for r in after.get("resources", [])
+        for r in after["resources"]
         if r["type"] == ACCOUNT
     }
-    subscription = next((q["subscription"] for q in after.get("quota", [])), "")
+    subscription = next((q["subscription"] for q in after["quota"]), "")
     extra: dict[tuple, int] = {}
     for r in added:
         if r["type"] != DEPLOYMENT:
@@ -166,7 +166,7 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
     """Compare one stack's report entries, as JSON data (None: the stack does not exist on that side)."""
     old = {r["urn"]: r for r in (before or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
     new = {r["urn"]: r for r in (after or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
-    locked = {str(r["props"].get("scope", "")).lower() for r in new.values() if r["type"] == LOCK}
+    locked = {str(r["props"]["scope"]).lower() for r in new.values() if r["type"] == LOCK}
     changed = []
     for urn in [u for u in new if u in old]:
         changes = resource_changes(old[urn], new[urn])

@@ -61,12 +61,12 @@ def deployment_view(resource: Resource, regions: dict[str, str]) -> DeploymentVi
         account=account,
         region=regions.get(account),
         sku=str(sku.get("name", "")),
-        capacity=_int(sku.get("capacity", 0)),
+        capacity=_int(sku.get("capacity")),  # missing or not a whole number: 0
         model_format=model.get("format"),
         model=str(model.get("name", "")),
         version=model.get("version"),
-        input_tokens=_int(tags.get(INPUT_TOKENS_TAG, 0)),
-        output_tokens=_int(tags.get(OUTPUT_TOKENS_TAG, 0)),
+        input_tokens=_int(tags.get(INPUT_TOKENS_TAG)),
+        output_tokens=_int(tags.get(OUTPUT_TOKENS_TAG)),
     )
 
 

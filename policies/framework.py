@@ -116,7 +116,7 @@ def _report(
     config: Mapping,
     report: ReportViolation,
     scope: list[Resource],
-    per_resource: bool,
+    per_resource: bool = False,
 ) -> None:
     """Report findings minus the validly waived ones; report expired waivers that apply here."""
     waivers = parse_waivers(config)
@@ -167,6 +167,6 @@ def stack_policy(spec: PolicySpec, check: StackCheck) -> StackValidationPolicy:
 
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         resources = [Resource(r.resource_type, r.name, r.urn, r.props) for r in args.resources]
-        _report(spec, check(resources, args.get_config()), args.get_config(), report, resources, per_resource=False)
+        _report(spec, check(resources, args.get_config()), args.get_config(), report, resources)
 
     return StackValidationPolicy(validate=validate, **spec.metadata())

@@ -85,7 +85,7 @@ def lifecycle_findings(
 def check_lifecycle(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
     """No deployment uses a retired or deprecated version; warn within `warnDays` of either date."""
     warn_days = int(config.get("warnDays", DEFAULT_WARN_DAYS))
-    deprecated_advisory = config.get("deprecated", "mandatory") == "advisory"
+    deprecated_advisory = config.get("deprecated") == "advisory"  # default: mandatory
     today = waivers.today()
     cat = catalog()
     for dep in deployments(resources):

@@ -162,7 +162,8 @@ def test_a_stack_policy_reports_every_expired_waiver_at_its_resource_or_at_the_s
     }
     seen: list[list[Resource]] = []
 
-    def check(resources, config):
+    def check(resources, given):
+        assert given == config
         seen.append(resources)
         return [Finding("stack-wide"), Finding("on dep", resources[0])]
 
