@@ -198,12 +198,17 @@ def check_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | N
     return gate_stack(stack, root, policy_config).entry
 
 
-def gate_stack(stack: StackRef, root: Path, policy_config: tuple[Path, str] | None = None) -> GateResult:
-    """Plan one stack offline and gate it: its report entry and the settings the policies saw."""
+def gate_stack(
+    stack: StackRef, root: Path, policy_config: tuple[Path, str] | None = None, lean: bool = True
+) -> GateResult:
+    """Plan one stack offline and gate it: its report entry and the settings the policies saw.
+
+    lean=False runs the program exactly as the SDK would under mocks (see runner.run_program).
+    """
     config_path, config_display = policy_config or default_policy_config(root, stack)
     problems: list[str] = []
     try:
-        run = run_program(stack, root)
+        run = run_program(stack, root, lean)
     except ConfigError as exc:
         problems += [str(issue) for issue in exc.issues]
     try:

@@ -8,13 +8,12 @@ registered, parent, dependencies. It has no code path of its own for building re
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import runpy
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,10 @@ from .sdk import (
     MockMonitor,
     MockResourceArgs,
     Mocks,
+    drop_provider_aliases,
     get_root_resource,
+    lean_offline_run,
+    register_stack_transformation,
     reset_options,
     run_pulumi_func,
     set_all_config,
@@ -166,8 +168,12 @@ def _environment(stack_file: StackRef, root: Path) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_program(stack: StackRef, root: Path) -> ProgramRun:
-    """Run `root/__main__.py` for `stack` under mocks; raise ConfigError for a bad stack config."""
+def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
+    """Run `root/__main__.py` for `stack` under mocks; raise ConfigError for a bad stack config.
+
+    lean (the default): skip what only `pulumi up` needs (provider aliases, stack traces, cyclic GC
+    during the run); what is recorded, and so every report byte, is the same either way (tested).
+    """
     file_config = stack_file_config(stack.path, stack.display)
     # Each run gets its own loop, installed before set_mocks creates the root Stack resource whose
     # futures belong to it: mocks and settings are process-global.
@@ -182,13 +188,15 @@ def run_program(stack: StackRef, root: Path) -> ProgramRun:
     outputs: dict = {}
 
     async def program() -> None:
+        if lean:
+            register_stack_transformation(drop_provider_aliases)
         runpy.run_path(str(root / "__main__.py"), run_name="__main__")
         root_stack = get_root_resource()
         exported = getattr(root_stack, "outputs", {}) or {}
         for key, value in exported.items():
             outputs[key] = await pulumi.Output.from_input(value).future()
 
-    with _environment(stack, root):
+    with _environment(stack, root), _loops_created() as created, lean_offline_run() if lean else nullcontext():
         try:
             sync_await(run_pulumi_func(program))
         finally:
@@ -197,7 +205,7 @@ def run_program(stack: StackRef, root: Path) -> ProgramRun:
             loop.run_until_complete(loop.shutdown_default_executor())
             asyncio.set_event_loop(None)
             loop.close()
-            _close_stray_loops()
+            _close_stray_loops(created)
     order = {key: index for index, key in enumerate(locations)}
     resources = list(monitor.records.values())
     for resource in resources:
@@ -207,16 +215,34 @@ def run_program(stack: StackRef, root: Path) -> ProgramRun:
     return ProgramRun(stack, resources, exported, file_config.secret_placeholders)
 
 
-def _close_stray_loops() -> None:
+@contextmanager
+def _loops_created() -> Iterator[list[asyncio.AbstractEventLoop]]:
+    """Every event loop created while the program runs (the SDK's RPC threads make their own)."""
+    created: list[asyncio.AbstractEventLoop] = []
+    original = asyncio.new_event_loop
+
+    def recording() -> asyncio.AbstractEventLoop:
+        new = original()
+        created.append(new)
+        return new
+
+    asyncio.new_event_loop = recording  # type: ignore[assignment]
+    try:
+        yield created
+    finally:
+        asyncio.new_event_loop = original  # type: ignore[assignment]
+
+
+def _close_stray_loops(loops: list[asyncio.AbstractEventLoop]) -> None:
     """Close the event loops the SDK's RPC threads created for themselves.
 
     Left open, each is garbage together with its self-pipe socket; the collector may finalize the
-    socket first, and the loop's __del__ then prints an ignored-exception traceback to stderr.
+    socket first, and the loop's __del__ then prints an ignored-exception traceback to stderr. They are
+    known from `_loops_created`, so no heap scan is needed.
     """
-    for obj in gc.get_objects():
-        if isinstance(obj, asyncio.BaseEventLoop) and not obj.is_closed() and not obj.is_running():
-            obj.close()
-    gc.collect()
+    for loop in loops:
+        if not loop.is_closed() and not loop.is_running():
+            loop.close()
 
 
 def redact(value: object, secrets: list[str]) -> object:
