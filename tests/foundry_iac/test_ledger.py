@@ -321,3 +321,17 @@ def test_a_broken_snapshot_is_named(project):
 
     with pytest.raises(GateInputError, match=rf"quotas/{SUB}.json:1: not valid JSON"):
         check(root, "team-a")
+
+
+def test_a_snapshot_without_the_usage_gives_no_limit_only_the_other_stacks(project):
+    from foundry_iac.ledger import ledger_for
+
+    root = project({"team-a": 60, "team-b": 30}, limit=100)
+    ledger = ledger_for(root, "team-a", SUB, {("eastus2", "OpenAI.GlobalStandard.gpt-4.1"), ("westus", "x")})
+    assert ledger == {"eastus2": {"OpenAI.GlobalStandard.gpt-4.1": {"others": {}}}, "westus": {"x": {"others": {}}}}
+    known = ledger_for(root, "team-a", SUB, {("eastus2", "OpenAI.GlobalStandard.gpt-4o")})
+    assert known["eastus2"]["OpenAI.GlobalStandard.gpt-4o"] == {
+        "others": {"team-b": 30},
+        "limit": 100,
+        "source": f"quotas/{SUB}.json, synced 2026-11-20T08:00:00Z",
+    }
