@@ -6,6 +6,7 @@ Exit codes: 0 no mandatory violation, 1 at least one, 2 bad input or any interna
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -42,7 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     plan = sub.add_parser("plan", help="the resources `pulumi up` would create, with cost, quota and verdicts")
     plan.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml) or stack file path")
-    plan.add_argument("--format", choices=["text", "json"], default="text")
+    plan.add_argument(
+        "--format",
+        choices=["text", "json", "arm"],
+        default="text",
+        help="text (a tree), json (the report) or arm (an ARM deployment template, for other scanners)",
+    )
     plan.add_argument("--output", help="write the plan there instead of stdout")
     plan.add_argument("--policy-config", help="policy config file instead of policies/config/<stack>.json")
     check = sub.add_parser("check", help="the gate: policy verdicts, cost and quota for stacks (default: all)")
@@ -148,6 +154,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     report = _report([args.stack], args.policy_config)
     if args.format == "json":
         _write(as_json(report), args.output)
+    elif args.format == "arm":
+        from .arm_export import arm_template
+
+        template = arm_template(report.stacks[0], version())
+        _write(json.dumps(template, indent=2, sort_keys=True, allow_nan=False) + "\n", args.output)
     else:
         _write(render_plan(report.stacks[0]), args.output)
     return _verdict(report)

@@ -1,0 +1,133 @@
+"""`foundry-iac plan STACK --format arm`: the registered resources as an ARM deployment template.
+
+Teams run scanners they already use (Checkov, PSRule for Azure, what-if) on exactly what the program
+would deploy. Each resource gets its ARM type and the REST API version the pulumi-azure-native SDK
+uses for it (read from the SDK class), its name (child names joined with `/`), location, sku, kind,
+identity, tags and `properties`, and `dependsOn` from the recorded dependencies. pulumi-azure-native
+flattens some `properties` to the top level (a private endpoint's `subnet`); they go back under
+`properties`. Extension resources (role assignments, locks, diagnostic settings) carry their `scope`.
+The resource group itself is the deployment's target, so it is named in `metadata`, not deployed.
+Secrets are `[secret]`, as in every report.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from components import resource_types as types
+
+from .report_model import ResourceEntry, StackReport
+
+TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+
+
+@dataclass(frozen=True)
+class ArmType:
+    """How a Pulumi type maps to ARM: the type, the props naming each segment, and the scope prop."""
+
+    arm_type: str
+    name_props: tuple[str, ...]
+    scope_prop: str | None = None
+
+
+ARM_TYPES: dict[str, ArmType] = {
+    types.ACCOUNT: ArmType("Microsoft.CognitiveServices/accounts", ("accountName",)),
+    types.DEPLOYMENT: ArmType("Microsoft.CognitiveServices/accounts/deployments", ("accountName", "deploymentName")),
+    types.PROJECT: ArmType("Microsoft.CognitiveServices/accounts/projects", ("accountName", "projectName")),
+    types.CONNECTION: ArmType(
+        "Microsoft.CognitiveServices/accounts/projects/connections", ("accountName", "projectName", "connectionName")
+    ),
+    types.ROLE_ASSIGNMENT: ArmType("Microsoft.Authorization/roleAssignments", ("roleAssignmentName",), "scope"),
+    types.LOCK: ArmType("Microsoft.Authorization/locks", ("lockName",), "scope"),
+    types.PRIVATE_ENDPOINT: ArmType("Microsoft.Network/privateEndpoints", ("privateEndpointName",)),
+    types.DNS_ZONE_GROUP: ArmType(
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups", ("privateEndpointName", "privateDnsZoneGroupName")
+    ),
+    types.PRIVATE_DNS_ZONE: ArmType("Microsoft.Network/privateDnsZones", ("privateZoneName",)),
+    types.VNET_LINK: ArmType(
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks", ("privateZoneName", "virtualNetworkLinkName")
+    ),
+    types.DIAGNOSTIC_SETTING: ArmType("Microsoft.Insights/diagnosticSettings", ("name",), "resourceUri"),
+    types.LOG_ANALYTICS_WORKSPACE: ArmType("Microsoft.OperationalInsights/workspaces", ("workspaceName",)),
+}
+TOP_LEVEL = ("location", "sku", "kind", "identity", "tags")
+NOT_PROPERTIES = {"resourceGroupName", "properties", *TOP_LEVEL}
+_API_VERSION = re.compile(r"Uses Azure REST API version (\d{4}-\d{2}-\d{2}(?:-preview)?)")
+
+
+@functools.cache
+def api_version(pulumi_type: str) -> str:
+    """The REST API version pulumi-azure-native uses for a type, from its class documentation."""
+    _, module, name = pulumi_type.split(":")
+    cls = getattr(importlib.import_module(f"pulumi_azure_native.{module}"), name)
+    # the docstring sits on the typing overloads of __init__, so it is read from the class's source file
+    source = inspect.getsourcefile(cls)
+    found = _API_VERSION.search(Path(source).read_text(encoding="utf-8")) if source else None
+    if found is None:
+        raise LookupError(f"pulumi-azure-native documents no API version for {pulumi_type}")
+    return found.group(1)
+
+
+def _name(resource: ResourceEntry, arm: ArmType) -> str:
+    return "/".join(str(resource.props.get(prop, resource.name)) for prop in arm.name_props)
+
+
+def _resource_id(resource: ResourceEntry, arm: ArmType) -> str:
+    segments = ", ".join(f"'{part}'" for part in _name(resource, arm).split("/"))
+    if arm.scope_prop:
+        scope = resource.props.get(arm.scope_prop, "")
+        return f"[extensionResourceId('{scope}', '{arm.arm_type}', {segments})]"
+    return f"[resourceId('{arm.arm_type}', {segments})]"
+
+
+def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str]) -> dict:
+    """One template resource."""
+    props = resource.props
+    out: dict = {"type": arm.arm_type, "apiVersion": api_version(resource.type), "name": _name(resource, arm)}
+    if arm.scope_prop and arm.scope_prop in props:
+        out["scope"] = props[arm.scope_prop]
+    for key in TOP_LEVEL:
+        if key in props:
+            out[key] = props[key]
+    flattened = {
+        k: v for k, v in props.items() if k not in NOT_PROPERTIES and k not in arm.name_props and k != arm.scope_prop
+    }
+    properties = {**(props.get("properties") or {}), **flattened}
+    if properties:
+        out["properties"] = properties
+    if depends_on:
+        out["dependsOn"] = depends_on
+    return out
+
+
+def arm_template(entry: StackReport, version: str) -> dict:
+    """The deploymentTemplate of one stack's registered resources (at resource-group scope)."""
+    exported = {r.urn: (r, ARM_TYPES[r.type]) for r in entry.resources if r.type in ARM_TYPES}
+    groups = [r for r in entry.resources if r.type == types.RESOURCE_GROUP]
+    resources = []
+    for resource, arm in exported.values():
+        depends = [_resource_id(*exported[urn]) for urn in resource.dependencies if urn in exported]
+        resources.append(arm_resource(resource, arm, depends))
+    skipped = sorted(
+        {r.type for r in entry.resources if r.type not in ARM_TYPES and r.type != types.RESOURCE_GROUP}
+        - {r.type for r in entry.resources if r.type.startswith("foundry-iac:")}  # components deploy nothing
+    )
+    metadata: dict = {
+        "generator": f"foundry-iac {version}",
+        "stack": entry.stack,
+        "file": entry.file,
+        "resourceGroup": groups[0].props.get("resourceGroupName") if groups else None,
+    }
+    if skipped:
+        metadata["notExported"] = skipped
+    return {
+        "$schema": TEMPLATE_SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "metadata": metadata,
+        "resources": resources,
+    }
