@@ -58,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    if argv is None:  # the console script: a process that exits after this one command
+        from . import runner
+
+        runner.FREEZE_AFTER_RUN = True
     return run(args)
 
 

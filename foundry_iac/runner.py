@@ -41,6 +41,8 @@ from .sdk import (
 from .stacks import StackRef
 
 SECRET_TEXT = "[secret]"
+# Set by the command line (a short-lived process): a finished run's objects are frozen, not collected.
+FREEZE_AFTER_RUN = False
 
 
 @dataclass
@@ -196,7 +198,8 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
         for key, value in exported.items():
             outputs[key] = await pulumi.Output.from_input(value).future()
 
-    with _environment(stack, root), _loops_created() as created, lean_offline_run() if lean else nullcontext():
+    lean_run = lean_offline_run(FREEZE_AFTER_RUN) if lean else nullcontext()
+    with _environment(stack, root), _loops_created() as created, lean_run:
         try:
             sync_await(run_pulumi_func(program))
         finally:

@@ -77,11 +77,13 @@ def _no_stack_trace() -> Any:
 
 
 @contextmanager
-def lean_offline_run() -> Iterator[None]:
+def lean_offline_run(freeze: bool = False) -> Iterator[None]:
     """While the program runs under mocks: no stack-trace capture, and no cyclic GC (collected once after).
 
     The SDK walks the Python stack for every registration (for `pulumi up`'s source positions), and the
     collector rescans the growing heap of Outputs again and again; neither changes what is recorded.
+    freeze: instead of collecting, move what the run left to the permanent generation, so no later
+    collection rescans it; for a short-lived process (the CLI) that exits soon after.
     """
     saved = _sdk_resource._get_stack_trace
     was_enabled = gc.isenabled()
@@ -91,9 +93,12 @@ def lean_offline_run() -> Iterator[None]:
         yield
     finally:
         _sdk_resource._get_stack_trace = saved
+        if freeze:
+            gc.freeze()
+        else:
+            gc.collect()
         if was_enabled:
             gc.enable()
-        gc.collect()
 
 
 def sync_await(awaitable: Awaitable[T]) -> T:
