@@ -111,7 +111,7 @@ def main() -> int:
             count = 1 + accounts * 3 + n
             print(
                 f"{n:>6} {count:>9} | {t['ours']:>8.2f} {t['bare']:>8.2f} "
-                f"{100 * (t['ours'] / t['bare'] - 1):>+7.1f}% | "
+                f"{100 * (t['ours'] / t['bare'] - 1):>+7.1f}% ({t['ours'] / t['bare']:.3f}x) | "
                 f"{m['ours']:>9.1f} {m['bare']:>9.1f} {100 * (m['ours'] / m['bare'] - 1):>+6.1f}% | "
                 f"comp {t['comp']:>6.2f} s {m['comp']:>6.1f} MiB, ours over comp "
                 f"{100 * (t['ours'] / t['comp'] - 1):>+5.1f}% time {100 * (m['ours'] / m['comp'] - 1):>+5.1f}% mem",
