@@ -238,10 +238,6 @@ class Catalog(_Strict):
                         raise ValueError(f"models.{name}: offer {offer.sku} names unknown region {region!r}")
         return self
 
-    def model(self, name: str) -> ModelEntry | None:
-        """The entry of a model by its Azure model name, or None."""
-        return self.models.get(name)
-
     def offered_in(self, name: str, sku: str, region: str, version: str | None = None) -> bool:
         """True when the catalog says `name` (version) can be deployed as `sku` in `region`."""
         model = self.models.get(name)
