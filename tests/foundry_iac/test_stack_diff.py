@@ -287,24 +287,30 @@ def git(root: Path, *args: str) -> None:
     )
 
 
-@pytest.fixture
-def configs_repo(tmp_path: Path) -> Path:
-    """A repository with two stack files and a policy config, one commit deep."""
-    root = tmp_path / "repo"
+def two_stack_repo(root: Path, stack_text: str, policy_text: str, real_program: bool) -> Path:
+    """A repository with stacks a and b, a policy config each, and the program (real, or a stand-in)."""
     (root / "stacks").mkdir(parents=True)
     (root / "policies" / "config").mkdir(parents=True)
     for name in ("__main__.py", "Pulumi.yaml"):
-        (root / name).write_text(f"# {name}\n")
-    (root / "stacks" / "Pulumi.a.yaml").write_text("config: {}\n")
-    (root / "stacks" / "Pulumi.b.yaml").write_text("config: {}\n")
-    policy = (ROOT / "policies" / "config" / "dev.json").read_text()
-    (root / "policies" / "config" / "a.json").write_text(policy)
-    (root / "policies" / "config" / "b.json").write_text(policy)
+        if real_program:
+            (root / name).symlink_to(ROOT / name)
+        else:
+            (root / name).write_text(f"# {name}\n")
+    for stack in ("a", "b"):
+        (root / "stacks" / f"Pulumi.{stack}.yaml").write_text(stack_text)
+        (root / "policies" / "config" / f"{stack}.json").write_text(policy_text)
     (root / "README.md").write_text("not a config\n")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")
     return root
+
+
+@pytest.fixture
+def configs_repo(tmp_path: Path) -> Path:
+    """Two placeholder stack files and the dev policy config, one commit deep."""
+    policy = (ROOT / "policies" / "config" / "dev.json").read_text()
+    return two_stack_repo(tmp_path / "repo", "config: {}\n", policy, real_program=False)
 
 
 def test_materialize_writes_the_refs_configs_beside_the_work_trees_program(configs_repo, tmp_path):
@@ -375,21 +381,10 @@ def test_diff_names_the_side_whose_stack_file_is_bad(configs_repo):
 
 @pytest.fixture
 def real_repo(tmp_path: Path) -> Path:
-    """A repository with the real program and two small stacks (a, b) under one policy config each."""
+    """The real program and two small stacks (a, b) that pass under one policy config each."""
     from tests.conftest import BASE_POLICY_CONFIG, TAGGED_STACK
 
-    root = tmp_path / "real"
-    (root / "stacks").mkdir(parents=True)
-    (root / "policies" / "config").mkdir(parents=True)
-    for name in ("__main__.py", "Pulumi.yaml"):
-        (root / name).symlink_to(ROOT / name)
-    for stack in ("a", "b"):
-        (root / "stacks" / f"Pulumi.{stack}.yaml").write_text(TAGGED_STACK)
-        (root / "policies" / "config" / f"{stack}.json").write_text(json.dumps(BASE_POLICY_CONFIG))
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    return root
+    return two_stack_repo(tmp_path / "real", TAGGED_STACK, json.dumps(BASE_POLICY_CONFIG), real_program=True)
 
 
 def test_diff_compares_every_stack_on_either_side_or_only_the_named_ones(real_repo):
