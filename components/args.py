@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from .catalog import load_catalog
 from .config.loader import LoadedConfig, SourceLocation
-from .config.model import PRIVATE_DNS_ZONES
+from .config.model import PRIVATE_DNS_ZONES, BudgetAlerts
 from .naming import account_id, custom_subdomain, role_assignment_name
 from .roles import KEY_VAULT_CRYPTO_USER, role_definition_id
-from .tags import BUDGET_TAG, MANAGED_BY_TAGS, STACK_TAG
+from .tags import MANAGED_BY_TAGS, STACK_TAG
 
 
 @dataclass(frozen=True)
@@ -197,15 +198,48 @@ def resource_group_args(loaded: LoadedConfig) -> ResourceGroupArgs:
     cfg = loaded.config
     name = resource_group_name(loaded)
     where = loaded.location("resourceGroup") if cfg.resource_group else loaded.location("location")
-    tags = _stack_tags(loaded)
-    if cfg.monthly_budget_usd is not None:
-        tags[BUDGET_TAG] = budget_tag_value(cfg.monthly_budget_usd)
-    return ResourceGroupArgs(name, cfg.location, tags, cfg.production, where)
+    return ResourceGroupArgs(name, cfg.location, _stack_tags(loaded), cfg.production, where)
 
 
-def budget_tag_value(budget: float) -> str:
-    """The budget as the resource group's tag carries it: USD with two decimals."""
-    return f"{budget:.2f}"
+@dataclass(frozen=True)
+class BudgetArgs:
+    """The stack's monthly cost budget on its resource group, and who it notifies (ARM shape)."""
+
+    name: str
+    scope: str
+    amount: float
+    start_date: str
+    notifications: dict
+    source: SourceLocation
+
+
+def budget_args(loaded: LoadedConfig, today: dt.date) -> BudgetArgs | None:
+    """The budget of foundry-iac:monthlyBudgetUsd (None without one); it starts this month unless stated."""
+    cfg = loaded.config
+    if cfg.monthly_budget_usd is None:
+        return None
+    alerts = cfg.budget_alerts or BudgetAlerts()
+    start = alerts.start_date or today.replace(day=1)
+    notifications = {
+        f"{t.type.lower()}-{t.percent:g}-percent": {
+            "enabled": True,
+            "operator": "GreaterThanOrEqualTo",
+            "threshold": t.percent,
+            "thresholdType": t.type,
+            "contactEmails": list(alerts.contact_emails),
+            "contactGroups": [alerts.action_group_id] if alerts.action_group_id else [],
+        }
+        for t in alerts.thresholds
+    }
+    scope = f"/subscriptions/{cfg.subscription_id}/resourceGroups/{resource_group_name(loaded)}"
+    return BudgetArgs(
+        f"budget-{loaded.stack}",
+        scope,
+        cfg.monthly_budget_usd,
+        start.isoformat(),
+        notifications,
+        loaded.location("monthlyBudgetUsd"),
+    )
 
 
 def _stack_tags(loaded: LoadedConfig) -> dict[str, str]:

@@ -10,7 +10,8 @@ from pulumi_azure_native import resources
 from . import provenance
 from . import resource_types as types
 from .account import FoundryAccount
-from .args import account_args, private_dns_args, resource_group_args, workspace_args
+from .args import account_args, budget_args, private_dns_args, resource_group_args, workspace_args
+from .clock import default_today
 from .config.loader import LoadedConfig
 
 RESOURCE_GROUP_TYPE = types.RESOURCE_GROUP
@@ -49,6 +50,11 @@ def build_estate(loaded: LoadedConfig) -> Estate:
         tags=rg_args.tags,
         opts=pulumi.ResourceOptions(protect=rg_args.protect),
     )
+    budget = budget_args(loaded, default_today())
+    if budget is not None:
+        from .budget import budget as register_budget
+
+        register_budget(budget, depends_on=[rg])
     dns_zones = []
     dns = private_dns_args(loaded)
     if dns is not None:

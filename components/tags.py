@@ -5,9 +5,6 @@
 INPUT_TOKENS_TAG = "foundry-iac-monthly-input-tokens"
 OUTPUT_TOKENS_TAG = "foundry-iac-monthly-output-tokens"
 
-# The stack's monthly budget travels as a tag on the resource group, so cost-budget checks the budget the
-# stack file states under `pulumi preview` as well as offline.
-BUDGET_TAG = "foundry-iac-monthly-budget-usd"
 MANAGED_BY_TAGS = {"managed-by": "foundry-iac"}
 STACK_TAG = "foundry-iac-stack"
 

@@ -54,6 +54,7 @@ ARM_TYPES: dict[str, ArmType] = {
     ),
     types.DIAGNOSTIC_SETTING: ArmType("Microsoft.Insights/diagnosticSettings", ("name",), "resourceUri"),
     types.LOG_ANALYTICS_WORKSPACE: ArmType("Microsoft.OperationalInsights/workspaces", ("workspaceName",)),
+    types.BUDGET: ArmType("Microsoft.Consumption/budgets", ("budgetName",), "scope"),
 }
 TOP_LEVEL = ("location", "sku", "kind", "identity", "tags")
 NOT_PROPERTIES = {"resourceGroupName", "properties", *TOP_LEVEL}

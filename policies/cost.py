@@ -13,10 +13,10 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from components import resource_types as types
 from components.cost import DeploymentCost, MissingPriceError, deployment_cost
-from components.tags import BUDGET_TAG
 
-from .common import DEPLOYMENT, RESOURCE_GROUP, DeploymentView, catalog, deployment_view, deployments
+from .common import DEPLOYMENT, DeploymentView, catalog, deployment_view, deployments
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
 INPUT_SHARE_SCHEMA = {
@@ -69,17 +69,20 @@ class Budget:
     cap: float | None
 
 
+def budget_resource(resources: list[Resource]) -> Resource | None:
+    """The stack's deployed budget (Microsoft.Consumption/budgets), when it has one."""
+    return next((r for r in resources if r.type == types.BUDGET), None)
+
+
 def stack_budget(resources: list[Resource]) -> float | None:
-    """The stack file's monthlyBudgetUsd, as the program tagged it on the resource group."""
-    for resource in resources:
-        if resource.type == RESOURCE_GROUP:
-            raw = (resource.props.get("tags") or {}).get(BUDGET_TAG)
-            try:
-                value = float(raw) if raw is not None else None
-            except (TypeError, ValueError):
-                return None
-            return value if value is not None and math.isfinite(value) and value > 0 else None
-    return None
+    """The amount of the budget the program deploys from the stack file's monthlyBudgetUsd."""
+    resource = budget_resource(resources)
+    raw = resource.props.get("amount") if resource is not None else None
+    try:
+        value = float(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
+    return value if value is not None and math.isfinite(value) and value > 0 else None
 
 
 def effective_budget(resources: list[Resource], config: Mapping[str, Any]) -> Budget:
@@ -100,10 +103,12 @@ def check_budget(resources: list[Resource], config: Mapping[str, Any]) -> Iterab
     for item in priced:
         if item.error:
             yield Finding(f"{item.deployment.label}: cannot be priced: {item.error}", item.deployment.resource)
+    deployed = budget_resource(resources)  # findings about the budget point at it (the monthlyBudgetUsd line)
     if budget.stack_amount is not None and budget.cap is not None and budget.stack_amount > budget.cap:
         yield Finding(
             f"the stack's monthlyBudgetUsd {_usd(budget.stack_amount)} is above the policy config's maxBudgetUsd "
-            f"{_usd(budget.cap)}; lower foundry-iac:monthlyBudgetUsd, or raise maxBudgetUsd through a reviewed change"
+            f"{_usd(budget.cap)}; lower foundry-iac:monthlyBudgetUsd, or raise maxBudgetUsd through a reviewed change",
+            deployed,
         )
     if budget.amount is None:
         return
@@ -121,7 +126,8 @@ def check_budget(resources: list[Resource], config: Mapping[str, Any]) -> Iterab
         yield Finding(
             f"monthly {basis} cost {_usd(total)} exceeds {whose} {_usd(budget.amount)} by "
             f"{_usd(total - budget.amount)}; the largest is {top.deployment.label}: lower capacities or "
-            f"expected tokens, or raise the budget through a reviewed change"
+            f"expected tokens, or raise the budget through a reviewed change",
+            deployed if budget.source == "stack" else None,
         )
 
 

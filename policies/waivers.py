@@ -7,14 +7,12 @@ into a reported-but-waived one; an expired waiver waives nothing and is itself r
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from components.errors import FoundryIacError
-from components.inputs import short
+from components.clock import TODAY_ENV, default_today
 
-TODAY_ENV = "FOUNDRY_IAC_TODAY"
+__all__ = ["TODAY_ENV", "WAIVER_SCHEMA", "Waiver", "parse_waivers", "set_clock", "today"]
 
 WAIVER_SCHEMA = {
     "type": "array",
@@ -33,23 +31,7 @@ WAIVER_SCHEMA = {
 }
 
 
-class ClockError(FoundryIacError):
-    """FOUNDRY_IAC_TODAY is set to something that is not a date."""
-
-
-def _default_today() -> dt.date:
-    override = os.environ.get(TODAY_ENV)
-    if not override:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(override)
-    except ValueError:
-        raise ClockError(
-            f"{TODAY_ENV}={short(override)} is not a date; set it to YYYY-MM-DD (e.g. 2026-11-30) or unset it"
-        ) from None
-
-
-_clock: Callable[[], dt.date] = _default_today
+_clock: Callable[[], dt.date] = default_today
 
 
 def today() -> dt.date:
@@ -60,7 +42,7 @@ def today() -> dt.date:
 def set_clock(clock: Callable[[], dt.date] | None) -> None:
     """Replace the clock (None restores the real one)."""
     global _clock
-    _clock = clock or _default_today
+    _clock = clock or default_today
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Structure only, plus checks against the model catalog and the built-in roles; wh
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import ipaddress
 import re
@@ -23,6 +24,11 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 ACCOUNT_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9-]{1,63}$"
 CHILD_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}$"
 RG_NAME_PATTERN = r"^[-\w._()]{1,89}[-\w_()]$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+ACTION_GROUP_ID_PATTERN = (
+    r"(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[-\w._()]+/providers/microsoft\.insights/actionGroups/[^/]+$"
+)
+MAX_BUDGET_NOTIFICATIONS = 5  # Azure: at most five notifications per budget
 _ARM = r"(?i)^/subscriptions/[0-9a-f-]{36}/resourceGroups/[-\w._()]+/providers/"
 SUBNET_ID = _ARM + r"Microsoft\.Network/virtualNetworks/[-\w._]+/subnets/[-\w._]+$"
 VNET_ID = _ARM + r"Microsoft\.Network/virtualNetworks/[-\w._]+$"
@@ -456,6 +462,61 @@ class PrivateDnsConfig(_Model):
         return value
 
 
+class BudgetThreshold(_Model):
+    """When a budget notification fires: a percentage of the budget, of actual or forecast cost."""
+
+    percent: float = Field(gt=0, le=1000, allow_inf_nan=False, description="Percent of the budget (0-1000].")
+    type: Literal["Actual", "Forecasted"] = Field(default="Actual", description="Actual or forecast cost.")
+
+
+def _default_thresholds() -> list[BudgetThreshold]:
+    return [BudgetThreshold(percent=80, type="Actual"), BudgetThreshold(percent=100, type="Forecasted")]
+
+
+class BudgetAlerts(_Model):
+    """Who the monthly budget (foundry-iac:monthlyBudgetUsd) notifies, and when."""
+
+    contact_emails: list[Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]] = Field(
+        default_factory=list, alias="contactEmails", max_length=50, description="Addresses to notify (at most 50)."
+    )
+    action_group_id: str | None = Field(
+        default=None,
+        alias="actionGroupId",
+        pattern=ACTION_GROUP_ID_PATTERN,
+        description="ARM id of an existing action group to notify.",
+    )
+    thresholds: list[BudgetThreshold] = Field(
+        default_factory=_default_thresholds,
+        min_length=1,
+        max_length=MAX_BUDGET_NOTIFICATIONS,
+        description="Default: 80% of actual cost and 100% of forecast cost.",
+    )
+    start_date: dt.date | None = Field(
+        default=None,
+        alias="startDate",
+        description="First month of the budget (a first day of a month); default: the current month.",
+    )
+
+    @field_validator("start_date")
+    @classmethod
+    def _first_of_month(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value.day != 1:
+            raise custom_error("not_first_of_month", f"a budget starts on the first day of a month, not {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_thresholds(self) -> BudgetAlerts:
+        seen = [(t.percent, t.type) for t in self.thresholds]
+        if len(set(seen)) != len(seen):
+            raise custom_error("duplicate_threshold", "list each threshold (percent and type) once", at=("thresholds",))
+        return self
+
+    @property
+    def has_contacts(self) -> bool:
+        """True when a notification reaches someone."""
+        return bool(self.contact_emails or self.action_group_id)
+
+
 class StackConfig(_Model):
     """The whole `foundry-iac:` config of one stack (plus `azure-native:subscriptionId` and `:location`)."""
 
@@ -485,6 +546,12 @@ class StackConfig(_Model):
         "caps it.",
     )
 
+    budget_alerts: BudgetAlerts | None = Field(
+        default=None,
+        alias="budgetAlerts",
+        description="Who the budget notifies and when; required in production when monthlyBudgetUsd is set.",
+    )
+
     _stack_tags = field_validator("tags")(lambda cls, value: _tags(value))
     private_dns: PrivateDnsConfig | None = Field(default=None, alias="privateDns")
     accounts: list[AccountConfig] = Field(min_length=1)
@@ -499,6 +566,24 @@ class StackConfig(_Model):
                     "the private endpoint has no DNS zones: add dnsZoneIds (existing hub zones) or "
                     "foundry-iac:privateDns (create them)",
                     at=("accounts", index, "privateEndpoint"),
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _budget_reaches_someone(self) -> StackConfig:
+        if self.budget_alerts is not None and self.monthly_budget_usd is None:
+            raise custom_error(
+                "alerts_without_budget",
+                "budgetAlerts without foundry-iac:monthlyBudgetUsd: set the budget, or remove budgetAlerts",
+                at=("budgetAlerts",),
+            )
+        if self.production and self.monthly_budget_usd is not None:
+            if self.budget_alerts is None or not self.budget_alerts.has_contacts:
+                raise custom_error(
+                    "budget_without_contacts",
+                    "a production budget must notify someone: add foundry-iac:budgetAlerts with contactEmails "
+                    "or actionGroupId",
+                    at=("budgetAlerts",) if self.budget_alerts is not None else ("monthlyBudgetUsd",),
                 )
         return self
 

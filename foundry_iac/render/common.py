@@ -24,6 +24,7 @@ TYPE_LABELS = {
     types.DIAGNOSTIC_SETTING: "diagnostic setting",
     types.LOG_ANALYTICS_WORKSPACE: "Log Analytics workspace",
     types.LOCK: "lock",
+    types.BUDGET: "budget",
 }
 
 

@@ -97,6 +97,16 @@ def _child_line(child: ResourceEntry, cost: DeploymentCost | None) -> list[str]:
     return [f"   ├─ {label} {child.name}{'  ' + detail if detail else ''}{_after(child)}{_line(child)}"]
 
 
+def _budget_line(budget: ResourceEntry) -> str:
+    p = budget.props
+    notifications = (p.get("notifications") or {}).values()
+    rules = sorted((n.get("threshold", 0), str(n.get("thresholdType", ""))) for n in notifications)
+    notifies = ", ".join(f"{threshold:g}% {kind.lower()}" for threshold, kind in rules)
+    start = (p.get("timePeriod") or {}).get("startDate")
+    amount = usd(p.get("amount"))
+    return f"budget {p.get('budgetName')}  {amount}/month from {start}, notifies at {notifies}{_line(budget)}"
+
+
 def render_plan(entry: StackReport) -> str:
     """The resources `pulumi up` would create for one stack, as a tree with verdicts."""
     resources = entry.resources
@@ -120,6 +130,8 @@ def render_plan(entry: StackReport) -> str:
         if r.type == RG:
             p = r.props
             out.append(f"resource group {p.get('resourceGroupName')}  {p.get('location')}{_protect(r)}{_line(r)}")
+        elif r.type == types.BUDGET:
+            out.append(_budget_line(r))
         else:
             out.append(f"{TYPE_LABELS.get(r.type, r.type)} {r.name}{_line(r)}")
         marks(r, "   ")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.tags import BUDGET_TAG, INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
+from components.resource_types import BUDGET
+from components.tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
 from policies.cost import check_budget, effective_budget, stack_budget
 from policies.enterprise import check_reachable
 from policies.framework import Resource
@@ -32,7 +33,11 @@ def account(properties: dict) -> Resource:
 
 
 def group(budget: str | None) -> Resource:
-    return resource(RG, "rg", {"tags": {BUDGET_TAG: budget} if budget is not None else {}})
+    """The stack's deployed budget with that amount (as text, to try what cannot be read), or its bare
+    resource group when it states none."""
+    if budget is None:
+        return resource(RG, "rg", {"tags": {}})
+    return resource(BUDGET, "budget", {"budgetName": "budget-x", "amount": budget, "category": "Cost"})
 
 
 def gpt4o(input_tokens: int, output_tokens: int) -> Resource:
@@ -96,8 +101,8 @@ def test_a_stack_budget_above_the_cap_is_itself_a_finding():
     ]
 
 
-def test_the_budget_tag_is_read_from_the_resource_group_only():
-    other = resource(ACCOUNT, "a", {"tags": {BUDGET_TAG: "1.00"}})
+def test_the_budget_is_read_from_the_deployed_budget_only():
+    other = resource(RG, "rg", {"amount": "1.00", "tags": {}})
     assert stack_budget([other]) is None and stack_budget([other, group("7.50")]) == 7.5
 
 
