@@ -749,3 +749,14 @@ def test_a_deployment_without_a_version_counts_on_the_general_offer(versioned_ca
         "swedencentral",
         "OpenAI.GlobalStandard.gpt-4o",
     )
+
+
+def test_budget_findings_point_at_the_deployed_budget_unless_the_cap_decides():
+    expensive = gpt4o(1_000_000_000, 0)  # 2,500 USD expected
+    over_cap = [group("1500.00"), account({}), expensive]
+    above, exceeds = check_budget(over_cap, {"maxBudgetUsd": 1000})
+    assert above.resource is over_cap[0] and above.message.startswith("the stack's monthlyBudgetUsd 1,500.00 USD")
+    assert exceeds.resource is None and "exceeds the policy config's maxBudgetUsd 1,000.00 USD" in exceeds.message
+    within_cap = [group("2000.00"), account({}), expensive]
+    (finding,) = check_budget(within_cap, {"maxBudgetUsd": 10_000})
+    assert finding.resource is within_cap[0] and "exceeds the stack's budget" in finding.message
