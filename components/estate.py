@@ -10,6 +10,7 @@ from pulumi_azure_native import resources
 from . import provenance
 from . import resource_types as types
 from .account import FoundryAccount
+from .alert_args import alerts_args
 from .args import account_args, budget_args, private_dns_args, resource_group_args, workspace_args
 from .clock import default_today
 from .config.loader import LoadedConfig
@@ -71,4 +72,9 @@ def build_estate(loaded: LoadedConfig) -> Estate:
         args = account_args(loaded, index)
         component = FoundryAccount(acct.name, args, resource_group=rg, dns_zones=dns_zones, workspaces=workspaces)
         accounts[acct.name] = component
+    alerts = alerts_args(loaded)
+    if alerts is not None:
+        from .alerts import metric_alerts
+
+        metric_alerts(alerts, {a.args.account_id: a.account for a in accounts.values()}, depends_on=[rg])
     return Estate(rg, rg_args.name, accounts)

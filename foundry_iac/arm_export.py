@@ -3,7 +3,8 @@
 Teams run scanners they already use (Checkov, PSRule for Azure, what-if) on exactly what the program
 would deploy. Each resource gets its ARM type and the REST API version the pulumi-azure-native SDK
 uses for it (read from the SDK class), its name (child names joined with `/`), location, sku, kind,
-identity, tags and `properties`, and `dependsOn` from the recorded dependencies. pulumi-azure-native
+identity, tags and `properties`, and `dependsOn` from the recorded dependencies. The SDK's `odataType`
+discriminator (metric alert criteria) is written as ARM's `odata.type`. pulumi-azure-native
 flattens some `properties` to the top level (a private endpoint's `subnet`); they go back under
 `properties`. Extension resources (role assignments, locks, diagnostic settings) carry their `scope`.
 The resource group itself is the deployment's target, so it is named in `metadata`, not deployed.
@@ -55,6 +56,8 @@ ARM_TYPES: dict[str, ArmType] = {
     types.DIAGNOSTIC_SETTING: ArmType("Microsoft.Insights/diagnosticSettings", ("name",), "resourceUri"),
     types.LOG_ANALYTICS_WORKSPACE: ArmType("Microsoft.OperationalInsights/workspaces", ("workspaceName",)),
     types.BUDGET: ArmType("Microsoft.Consumption/budgets", ("budgetName",), "scope"),
+    types.ACTION_GROUP: ArmType("Microsoft.Insights/actionGroups", ("actionGroupName",)),
+    types.METRIC_ALERT: ArmType("Microsoft.Insights/metricAlerts", ("ruleName",)),
 }
 TOP_LEVEL = ("location", "sku", "kind", "identity", "tags")
 NOT_PROPERTIES = {"resourceGroupName", "properties", *TOP_LEVEL}
@@ -86,6 +89,15 @@ def _resource_id(resource: ResourceEntry, arm: ArmType) -> str:
     return f"[resourceId('{arm.arm_type}', {segments})]"
 
 
+def _arm_keys(value: object) -> object:
+    """pulumi-azure-native spells ARM's `odata.type` discriminator `odataType`; ARM wants it back."""
+    if isinstance(value, dict):
+        return {("odata.type" if k == "odataType" else k): _arm_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_arm_keys(v) for v in value]
+    return value
+
+
 def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str]) -> dict:
     """One template resource."""
     props = resource.props
@@ -100,7 +112,7 @@ def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str]) -
     }
     properties = {**(props.get("properties") or {}), **flattened}
     if properties:
-        out["properties"] = properties
+        out["properties"] = _arm_keys(properties)
     if depends_on:
         out["dependsOn"] = depends_on
     return out

@@ -70,6 +70,15 @@ def deployment_view(resource: Resource, regions: dict[str, str]) -> DeploymentVi
     )
 
 
+def account_suffix(account: Resource) -> str:
+    """The lower-case end of an account's ARM id (resource group onwards), to match ids that name it."""
+    props = account.props
+    return (
+        f"/resourcegroups/{str(props.get('resourceGroupName', '')).lower()}/providers/"
+        f"microsoft.cognitiveservices/accounts/{str(props.get('accountName', '')).lower()}"
+    )
+
+
 def account_regions(resources: list[Resource]) -> dict[str, str]:
     """Account name -> location, for the accounts of this stack."""
     return {str(r.props.get("accountName")): str(r.props.get("location")) for r in resources if r.type == ACCOUNT}

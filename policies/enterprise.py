@@ -9,19 +9,11 @@ from pulumi_policy import EnforcementLevel, Severity
 
 from components import resource_types as types
 
-from .common import ACCOUNT
+from .common import ACCOUNT, account_suffix
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
 PRIVATE_ENDPOINT = types.PRIVATE_ENDPOINT
 DIAGNOSTIC_SETTING = types.DIAGNOSTIC_SETTING
-
-
-def _account_suffix(account: Resource) -> str:
-    props = account.props
-    return (
-        f"/resourcegroups/{str(props.get('resourceGroupName', '')).lower()}/providers/"
-        f"microsoft.cognitiveservices/accounts/{str(props.get('accountName', '')).lower()}"
-    )
 
 
 def _targets(endpoint: Resource) -> list[tuple[str, list[str]]]:
@@ -37,7 +29,7 @@ def check_private_endpoint(resources: list[Resource], config: Mapping[str, Any])
     """Each account has a private endpoint of group `account` pointing at it."""
     endpoints = [r for r in resources if r.type == PRIVATE_ENDPOINT]
     for account in (r for r in resources if r.type == ACCOUNT):
-        suffix = _account_suffix(account)
+        suffix = account_suffix(account)
         if not any(
             target.endswith(suffix) and "account" in groups
             for endpoint in endpoints
@@ -60,7 +52,7 @@ def check_reachable(resources: list[Resource], config: Mapping[str, Any]) -> Ite
         closed = acls.get("defaultAction") == "Deny" and not acls.get("ipRules") and not acls.get("virtualNetworkRules")
         if not (public_off or closed):
             continue
-        suffix = _account_suffix(account)
+        suffix = account_suffix(account)
         if any(target.endswith(suffix) for endpoint in endpoints for target, _ in _targets(endpoint)):
             continue
         why = "public network access is off" if public_off else "the network ACL denies every address and VNet"
@@ -76,7 +68,7 @@ def check_diagnostics(resources: list[Resource], config: Mapping[str, Any]) -> I
     settings = [r for r in resources if r.type == DIAGNOSTIC_SETTING]
     need_workspace = bool(config.get("requireWorkspace", True))
     for account in (r for r in resources if r.type == ACCOUNT):
-        suffix = _account_suffix(account)
+        suffix = account_suffix(account)
         mine = [s for s in settings if str(s.props.get("resourceUri", "")).lower().endswith(suffix)]
         logging = [s for s in mine if any(log.get("enabled") for log in s.props.get("logs") or [])]
         if not logging:

@@ -8,6 +8,7 @@ from .cost import cost_budget, deployment_cost_ceiling
 from .enterprise import account_reachable, cmk_required, diagnostics_enabled, private_endpoint_required
 from .lifecycle import model_lifecycle
 from .models import approved_models, content_filter, model_version_pinned
+from .monitoring import alerts_configured
 from .quota import deployments_per_account, quota_capacity
 from .residency import allowed_regions, residency_deployment_type
 from .security import local_auth_disabled, managed_identity, public_network_access, required_tags
@@ -33,6 +34,7 @@ POLICIES: list[Policy] = [
     private_endpoint_required,
     diagnostics_enabled,
     cmk_required,
+    alerts_configured,
 ]
 
 POLICY_IDS = [p.name for p in POLICIES]

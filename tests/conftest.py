@@ -97,6 +97,7 @@ BASE_POLICY_CONFIG = {
     "private-endpoint-required": "disabled",
     "diagnostics-enabled": "disabled",
     "cmk-required": "disabled",
+    "alerts-configured": "disabled",
 }
 
 

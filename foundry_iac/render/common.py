@@ -25,6 +25,8 @@ TYPE_LABELS = {
     types.LOG_ANALYTICS_WORKSPACE: "Log Analytics workspace",
     types.LOCK: "lock",
     types.BUDGET: "budget",
+    types.ACTION_GROUP: "action group",
+    types.METRIC_ALERT: "metric alert",
 }
 
 

@@ -107,6 +107,20 @@ def _budget_line(budget: ResourceEntry) -> str:
     return f"budget {p.get('budgetName')}  {amount}/month from {start}, notifies at {notifies}{_line(budget)}"
 
 
+def _alert_line(alert: ResourceEntry) -> str:
+    p = alert.props
+    parts = []
+    for c in (p.get("criteria") or {}).get("allOf") or []:
+        codes = [v for d in c.get("dimensions") or [] for v in d.get("values") or []]
+        on = f" {'/'.join(codes)}" if codes else ""
+        parts.append(f"{c.get('metricName')}{on} {c.get('timeAggregation', '').lower()} > {c.get('threshold')}")
+    group = ", ".join(str(a.get("actionGroupId", "")).rsplit("/", 1)[-1] for a in p.get("actions") or [])
+    return (
+        f"metric alert {p.get('ruleName')}  {'; '.join(parts)} over {p.get('windowSize')}, severity "
+        f"{p.get('severity')} -> {group}{_line(alert)}"
+    )
+
+
 def render_plan(entry: StackReport) -> str:
     """The resources `pulumi up` would create for one stack, as a tree with verdicts."""
     resources = entry.resources
@@ -132,6 +146,11 @@ def render_plan(entry: StackReport) -> str:
             out.append(f"resource group {p.get('resourceGroupName')}  {p.get('location')}{_protect(r)}{_line(r)}")
         elif r.type == types.BUDGET:
             out.append(_budget_line(r))
+        elif r.type == types.METRIC_ALERT:
+            out.append(_alert_line(r))
+        elif r.type == types.ACTION_GROUP:
+            emails = ", ".join(str(e.get("emailAddress")) for e in r.props.get("emailReceivers") or [])
+            out.append(f"action group {r.props.get('actionGroupName')}  emails {emails}{_line(r)}")
         else:
             out.append(f"{TYPE_LABELS.get(r.type, r.type)} {r.name}{_line(r)}")
         marks(r, "   ")

@@ -51,7 +51,7 @@ def test_plan_json_of_prod_us_lists_the_account_projects_and_chained_deployments
     assert models == [("grok-4-1-fast-reasoning", "xAI"), ("DeepSeek-V3.2", "DeepSeek"), ("gpt-5.1", "OpenAI")]
     assert deployments[1]["dependencies"] == [deployments[0]["urn"]]
     assert deployments[2]["dependencies"] == [deployments[1]["urn"]]
-    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 49}
+    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 51}
 
 
 def test_plan_json_is_byte_identical_across_runs(capsys, monkeypatch):

@@ -94,8 +94,8 @@ def test_a_stack_budget_above_the_policy_cap_fails_and_the_cap_is_checked(capsys
 def test_without_a_stack_budget_the_cap_is_the_budget(capsys, tmp_path):
     no_budget = (
         PROD_EU.split("  foundry-iac:monthlyBudgetUsd:")[0]
-        + "  foundry-iac:tags:"
-        + PROD_EU.split("  foundry-iac:tags:", 1)[1]
+        + "  foundry-iac:alerts:"
+        + PROD_EU.split("  foundry-iac:alerts:", 1)[1]
     )
     code, out, _ = check(capsys, tmp_path, no_budget)
     cost = json.loads(out)["stacks"][0]["cost"]

@@ -137,6 +137,12 @@ CASES = [
     ),
     ("diagnostics-enabled", TAGGED_STACK, {"diagnostics_enabled": "mandatory"}, "no diagnostic setting sends its logs"),
     ("cmk-required", TAGGED_STACK, {"cmk_required": "mandatory"}, "encrypted with a Microsoft-managed key"),
+    (
+        "alerts-configured",
+        TAGGED_STACK,
+        {"alerts_configured": "mandatory"},
+        "fdy-test-account: no throttling (requests answered 429) alert",
+    ),
 ]
 
 

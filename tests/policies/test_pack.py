@@ -28,6 +28,7 @@ DESIGN_IDS = {
     "private-endpoint-required",
     "diagnostics-enabled",
     "cmk-required",
+    "alerts-configured",
 }
 
 
