@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from components.errors import FoundryIacError
 from components.inputs import clip
@@ -19,6 +19,9 @@ from components.inputs import clip
 from .cli import version
 from .errors import UsageError
 from .report_model import DiffReport, Report, as_json
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
 
 R = TypeVar("R", Report, DiffReport)
 
@@ -93,6 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     quota_show = quota.add_parser("show", help="headroom per usage name across the stacks")
     quota_show.add_argument("stacks", nargs="*", metavar="STACK", help="stacks to count (default: all)")
     quota_show.add_argument("--subscription", help="only this subscription")
+    preflight = sub.add_parser(
+        "preflight", help="live, read-only checks of the stacks against their subscription (default: all stacks)"
+    )
+    preflight.add_argument("stacks", nargs="*", metavar="STACK", help="stack names or stack file paths")
+    preflight.add_argument("--format", choices=["text", "markdown", "json", "sarif"], default="text")
+    preflight.add_argument("--output", help="write the report there instead of stdout")
+    preflight.add_argument(
+        "--endpoint",
+        default=None,
+        help="Azure Resource Manager URL (default $FOUNDRY_IAC_ARM_ENDPOINT, else public cloud)",
+    )
     for action in ("preview", "up"):
         rollout = sub.add_parser(
             action,
@@ -304,8 +318,9 @@ def pulumi_command(action: str, stack: str, pack_config: Path, extra: Sequence[s
 def cmd_rollout(args: argparse.Namespace) -> int:
     """foundry-iac preview|up STACK [pulumi args]: the gate first; Pulumi only when it passes.
 
-    Exit codes: Pulumi's own; 1 when the gate finds a mandatory violation (Pulumi is not run); 2 for bad
-    input or a missing Pulumi CLI.
+    `up` also runs the live preflight between the gate and Pulumi (FOUNDRY_IAC_PREFLIGHT=off skips it).
+    Exit codes: Pulumi's own; 1 when the gate or the preflight finds a mandatory violation (Pulumi is not
+    run); 2 for bad input or a missing Pulumi CLI.
     """
     import shutil
     import subprocess
@@ -332,13 +347,84 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     if not report.passed:
         print(f"error: the gate failed for {stack}: not running pulumi {action}", file=sys.stderr)
         return EXIT_VIOLATIONS
+    if action == "up" and os.environ.get(PREFLIGHT_ENV, "on") != "off":
+        # live, read-only: Azure accepts the stack today (capacity, quota, names, filters) before anything is written
+        checked = run_preflight([ref], report, None)
+        sys.stdout.write(preflight_renderers()["text"](checked))
+        if not checked.passed:
+            print(f"error: the preflight failed for {stack}: not running pulumi {action}", file=sys.stderr)
+            return EXIT_VIOLATIONS
     policy_file, _ = default_policy_config(root, ref)
     command = pulumi_command(action, stack, write_pack_config(root, stack, policy_file, gated.settings), extra)
     print(f"+ {' '.join(command)}", file=sys.stderr, flush=True)
     return subprocess.run(command, cwd=root, check=False).returncode
 
 
+def default_credential() -> TokenCredential:
+    """azure-identity's DefaultAzureCredential without the browser prompt (az login, OIDC, managed identity)."""
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential(exclude_interactive_browser_credential=True)
+
+
+ARM_ENDPOINT_ENV = "FOUNDRY_IAC_ARM_ENDPOINT"
+PREFLIGHT_ENV = "FOUNDRY_IAC_PREFLIGHT"
+
+
+def run_preflight(refs: list, gated: Report | None, endpoint: str | None) -> Report:
+    """Preflight the stacks against their live subscriptions (DefaultAzureCredential), with progress on a terminal."""
+    from components.clock import default_today
+
+    from .live_arm import LiveArm
+    from .preflight import preflight
+    from .quota_sync import ARM_ENDPOINT
+    from .stacks import project_root
+
+    arm_endpoint = endpoint or os.environ.get(ARM_ENDPOINT_ENV) or ARM_ENDPOINT
+    credential = default_credential()
+    try:
+        return preflight(
+            refs,
+            project_root(),
+            lambda subscription: LiveArm(credential, subscription, arm_endpoint),
+            default_today(),
+            progress=(lambda line: print(line, file=sys.stderr, flush=True)) if sys.stderr.isatty() else None,
+            gated=gated,
+        )
+    finally:
+        close = getattr(credential, "close", None)
+        if close:
+            close()
+
+
+def preflight_renderers() -> dict[str, Callable[[Report], str]]:
+    """The gate's renderers, titled 'preflight'."""
+    from .render.markdown import render_markdown
+    from .render.sarif import render_sarif
+    from .render.text import render_text
+
+    return {
+        "markdown": lambda r: render_markdown(r, "preflight"),
+        "sarif": render_sarif,
+        "text": lambda r: render_text(r, "preflight"),
+    }
+
+
+def cmd_preflight(args: argparse.Namespace) -> int:
+    """foundry-iac preflight [STACK ...]: live checks in the gate's report formats and exit codes."""
+    from .stacks import all_stacks, project_root, resolve_stack
+
+    root = project_root()
+    refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
+    if not refs:
+        raise UsageError("no stacks: stacks/ has no Pulumi.<stack>.yaml; add one or name a stack file")
+    report = run_preflight(refs, None, args.endpoint)
+    _write(_render(report, args.format, preflight_renderers()), args.output)
+    return _verdict(report)
+
+
 COMMANDS = {
+    "preflight": cmd_preflight,
     "preview": cmd_rollout,
     "up": cmd_rollout,
     "plan": cmd_plan,

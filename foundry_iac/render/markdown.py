@@ -12,15 +12,17 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, title: str = "gate") -> str:
     """Verdict line, then per stack: violations (with waivers), cost, quota and a resource summary."""
     stacks = worst_first(report)
     failed = [e for e in stacks if not e.passed]
     out = [MARKER]
     if report.passed:
-        out.append(f"## ✅ foundry-iac gate passed: {len(stacks)} stack(s), no mandatory violation")
+        out.append(f"## ✅ foundry-iac {title} passed: {len(stacks)} stack(s), no mandatory violation")
     else:
-        out.append(f"## ❌ foundry-iac gate failed: {len(failed)} of {len(stacks)} stack(s) have mandatory violations")
+        out.append(
+            f"## ❌ foundry-iac {title} failed: {len(failed)} of {len(stacks)} stack(s) have mandatory violations"
+        )
     out += [
         "",
         "| stack | verdict | mandatory | advisory | waived | expected / month | ceiling / month | budget |",

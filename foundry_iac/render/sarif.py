@@ -15,6 +15,27 @@ LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "warning"}
 SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "2.0"}
 
 
+def _preflight_rules(report: Report) -> list[dict]:
+    from ..preflight import CHECKS
+
+    used = sorted({v.policy for entry in report.stacks for v in entry.violations if v.policy in CHECKS})
+    return [
+        {
+            "id": check.id,
+            "name": "".join(part.title() for part in check.id.split("-")),
+            "shortDescription": {"text": check.description[:200]},
+            "fullDescription": {"text": check.description},
+            "help": {"text": check.remediation},
+            "defaultConfiguration": {"level": "error"},
+            "properties": {
+                "tags": ["azure", "foundry", "preflight"],
+                "security-severity": SECURITY_SEVERITY[check.severity],
+            },
+        }
+        for check in (CHECKS[i] for i in used)
+    ]
+
+
 def _rules() -> list[dict]:
     rules = []
     for policy in POLICIES:
@@ -86,7 +107,7 @@ def _result(entry: StackReport, violation: Violation, rule_index: dict[str, int]
 
 def sarif_document(report: Report) -> dict:
     """The SARIF log of a gate report."""
-    rules = _rules()
+    rules = _rules() + _preflight_rules(report)
     rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = [
         _result(entry, v, rule_index, fingerprint)

@@ -6,13 +6,13 @@ from ..report_model import Report
 from .common import amount, counts, other_stacks, resource_label, resource_summary, total_usd, usd, where, worst_first
 
 
-def render_text(report: Report) -> str:
-    """The gate report for a terminal."""
+def render_text(report: Report, title: str = "gate") -> str:
+    """The gate report (or, with title "preflight", the preflight report) for a terminal."""
     out: list[str] = []
     stacks = worst_first(report)
     failed = sum(1 for e in stacks if not e.passed)
     verdict = "PASSED" if report.passed else "FAILED"
-    out.append(f"foundry-iac gate {verdict}: {len(stacks) - failed} of {len(stacks)} stack(s) passed")
+    out.append(f"foundry-iac {title} {verdict}: {len(stacks) - failed} of {len(stacks)} stack(s) passed")
     for entry in stacks:
         mandatory, advisory, waived = counts(entry)
         out.append("")

@@ -20,7 +20,8 @@ def fake_pulumi(tmp_path: Path) -> tuple[dict, Path]:
     script = bin_dir / "pulumi"
     script.write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$*" >> "{calls}"\n')
     script.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    # the live preflight `up` runs before Pulumi is tested against a fake ARM in tests/foundry_iac/test_preflight.py
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FOUNDRY_IAC_PREFLIGHT": "off"}
     return env, calls
 
 

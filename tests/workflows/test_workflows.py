@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -97,6 +98,10 @@ def test_deploy_gates_first_and_never_runs_two_rollouts_of_one_stack():
     assert up["permissions"] == {"contents": "read", "id-token": "write"}
     assert up["env"]["ARM_USE_OIDC"] == "true"
     assert any('./scripts/up "$STACK" --yes' in s.get("run", "") for s in steps(up))
+    # the preflight inside scripts/up reads Azure with the CI identity, signed in by OIDC before it runs
+    names = [s.get("uses", s.get("run", "")).split("@")[0] for s in steps(up)]
+    assert names.index("azure/login") < next(i for i, n in enumerate(names) if "./scripts/up" in n)
+    assert "FOUNDRY_IAC_PREFLIGHT" not in json.dumps(up)  # never skipped in CI
     assert workflow["jobs"]["gate"]["permissions"] == {"contents": "read"}
 
 
