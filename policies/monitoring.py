@@ -55,7 +55,7 @@ def check_alerts(resources: list[Resource], config: Mapping[str, Any]) -> Iterab
         ]
         if any(is_provisioned(sku) for sku in skus):
             wanted.append(("PTU utilization", metrics.PTU_UTILIZATION, (), "ptuUtilization"))
-        if config.get("requireServerErrors", False):
+        if config.get("requireServerErrors"):
             wanted.append(("server errors (5xx)", metrics.REQUESTS, metrics.SERVER_ERRORS, "serverErrors"))
         for what, metric, codes, key in wanted:
             if not any(watches(a, metric, codes) for a in mine):

@@ -193,6 +193,22 @@ def test_a_disabled_throttling_alert_in_production_fails_the_gate(capsys, tmp_pa
     assert "fdy-prod-eu-core-account: no throttling (requests answered 429) alert" in finding["message"]
 
 
+def test_a_production_stack_without_alerts_fails_alerts_configured(capsys, tmp_path):
+    start = PROD_EU.index("  foundry-iac:alerts:")
+    end = PROD_EU.index("  foundry-iac:tags:")
+    code, out, _ = run_file(capsys, tmp_path, PROD_EU[:start] + PROD_EU[end:])
+    entry = json.loads(out)["stacks"][0]
+    assert code == 1 and not [r for r in entry["resources"] if r["type"] in (ALERT, GROUP)]
+    found = unwaived(entry, "alerts-configured")  # prod-eu.json also requires server-error alerts
+    assert sorted(f["message"].split(":")[1].strip() for f in found) == [
+        "no server errors (5xx) alert",
+        "no throttling (requests answered 429) alert",
+    ]
+    assert {json.dumps(f["source"]) for f in found} == {
+        json.dumps({"file": str(tmp_path / "Pulumi.prod-eu.yaml"), "line": 27})
+    }
+
+
 def test_an_account_without_deployments_is_not_watched_and_not_flagged(gate):
     stack = with_alerts(TAGGED_STACK, EMAILS)
     stack = stack[: stack.index("      deployments:\n")]

@@ -338,6 +338,14 @@ def test_a_denied_read_names_the_missing_role_and_the_other_checks_still_run(fak
     assert not entry["passed"]
 
 
+def test_preflight_only_reads_azure_never_writes(fake, tls, stack_file):
+    fake.deleted = {"id": ACCOUNT, "name": "fdy-test", "properties": {}}
+    run(fake, tls, stack_file)
+    sent = {(request.method, request.path.rsplit("/", 1)[-1]) for request, _ in fake.server.log}
+    writes = {(method, last) for method, last in sent if method != "GET"}
+    assert writes == {("POST", "checkDomainAvailability")}  # an availability question, not a change
+
+
 def test_throttling_is_retried_after_retry_after(fake, tls, stack_file):
     fake.server.expect_oneshot_request(f"{PROVIDERS}/locations/{REGION}/usages").respond_with_response(
         Response(json.dumps({"error": {"code": "TooManyRequests"}}), status=429, headers={"Retry-After": "1"})
