@@ -107,7 +107,8 @@ class FoundryAccount(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=before_account, protect=args.protect),
         )
         # Every write under the account waits for the one before: Azure puts the account in a non-ready
-        # state during each (private endpoint, projects, connections, deployments, diagnostics, lock).
+        # state during each (private endpoint, projects, connections, content filters and their blocklists,
+        # deployments, diagnostics, lock). A filter exists before the deployments that name it.
         previous: pulumi.Resource = self.account
         if args.private_endpoint is not None:
             from .network import private_endpoint
@@ -120,6 +121,11 @@ class FoundryAccount(pulumi.ComponentResource):
             )
             self.projects.append(project)
             previous = project.last_write
+        if args.content_filters:
+            from .content_filter import content_filter
+
+            for filter_args in args.content_filters:
+                previous = content_filter(name, args, filter_args, self, previous)
         self.deployments = []
         for deployment_args in args.deployments:
             deployment = ModelDeployment(

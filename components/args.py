@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from .catalog import load_catalog
 from .config.loader import LoadedConfig, SourceLocation
 from .config.model import PRIVATE_DNS_ZONES, BudgetAlerts
+from .content_filters import HARM_CATEGORIES, SOURCES
 from .naming import account_id, custom_subdomain, role_assignment_name
 from .roles import KEY_VAULT_CRYPTO_USER, role_definition_id
 from .tags import MANAGED_BY_TAGS, STACK_TAG
@@ -147,6 +149,25 @@ class ModelDeploymentArgs:
 
 
 @dataclass(frozen=True)
+class BlocklistArgs:
+    """A blocklist of the account and its items (item name, pattern, is it a regex)."""
+
+    name: str
+    items: tuple[tuple[str, str, bool], ...]
+    source: SourceLocation
+
+
+@dataclass(frozen=True)
+class ContentFilterArgs:
+    """A custom content filter (RAI policy) in Azure's shape, and the blocklists it attaches."""
+
+    name: str
+    properties: dict
+    blocklists: tuple[BlocklistArgs, ...]
+    source: SourceLocation
+
+
+@dataclass(frozen=True)
 class FoundryAccountArgs:
     """A Foundry resource (Cognitive Services account, kind AIServices) and its children."""
 
@@ -169,6 +190,7 @@ class FoundryAccountArgs:
     diagnostics: DiagnosticsArgs | None = None
     lock: bool = False
     projects: tuple[FoundryProjectArgs, ...] = field(default_factory=tuple)
+    content_filters: tuple[ContentFilterArgs, ...] = field(default_factory=tuple)
     deployments: tuple[ModelDeploymentArgs, ...] = field(default_factory=tuple)
 
     @property
@@ -322,6 +344,7 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
         diagnostics=_diagnostics(loaded, index, scope_base),
         lock=acct.lock if acct.lock is not None else cfg.production,
         projects=tuple(_project(loaded, index, p_index, scope_base, tags) for p_index in range(len(acct.projects))),
+        content_filters=tuple(_content_filter(loaded, index, f_index) for f_index in range(len(acct.content_filters))),
         deployments=tuple(_deployment(loaded, index, d_index) for d_index in range(len(acct.deployments))),
     )
 
@@ -382,6 +405,58 @@ def _project(
         source=loaded.location("accounts", index, "projects", p_index),
         connections=connections,
     )
+
+
+def _content_filter(loaded: LoadedConfig, index: int, f_index: int) -> ContentFilterArgs:
+    """A content filter as a RAI policy: every harm category both ways, the shields, and its blocklists."""
+    cf = loaded.config.accounts[index].content_filters[f_index]
+    filters: list[dict] = []
+    for category in HARM_CATEGORIES:
+        for source in SOURCES:
+            setting = cf.category(category).direction(source)
+            filters.append(
+                {
+                    "name": category,
+                    "enabled": True,
+                    "severityThreshold": setting.threshold,
+                    "blocking": setting.blocking,
+                    "source": source,
+                }
+            )
+    switches = [
+        ("Jailbreak", cf.prompt_shields.jailbreak, "Prompt"),
+        ("Indirect Attack", cf.prompt_shields.indirect_attack, "Prompt"),
+        ("Protected Material Text", cf.protected_material.text, "Completion"),
+        ("Protected Material Code", cf.protected_material.code, "Completion"),
+    ]
+    filters += [{"name": name, "enabled": on, "blocking": on, "source": source} for name, on, source in switches]
+    where = ("accounts", index, "contentFilters", f_index)
+    blocklists = tuple(
+        BlocklistArgs(
+            b.name,
+            tuple(
+                (
+                    f"item-{hashlib.sha256(f'{item.regex}:{item.pattern}'.encode()).hexdigest()[:12]}",
+                    item.pattern,
+                    item.regex,
+                )
+                for item in b.items
+            ),
+            loaded.location(*where, "blocklists", b_index),
+        )
+        for b_index, b in enumerate(cf.blocklists)
+    )
+    properties = {
+        "basePolicyName": cf.base_policy,
+        "mode": cf.mode,
+        "contentFilters": filters,
+        "customBlocklists": [
+            {"blocklistName": b.name, "blocking": True, "source": source}
+            for b in cf.blocklists
+            for source in b.applies_to
+        ],
+    }
+    return ContentFilterArgs(cf.name, properties, blocklists, loaded.location(*where))
 
 
 def _deployment(loaded: LoadedConfig, index: int, d_index: int) -> ModelDeploymentArgs:

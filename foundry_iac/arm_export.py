@@ -43,6 +43,14 @@ ARM_TYPES: dict[str, ArmType] = {
     types.CONNECTION: ArmType(
         "Microsoft.CognitiveServices/accounts/projects/connections", ("accountName", "projectName", "connectionName")
     ),
+    types.RAI_POLICY: ArmType("Microsoft.CognitiveServices/accounts/raiPolicies", ("accountName", "raiPolicyName")),
+    types.RAI_BLOCKLIST: ArmType(
+        "Microsoft.CognitiveServices/accounts/raiBlocklists", ("accountName", "raiBlocklistName")
+    ),
+    types.RAI_BLOCKLIST_ITEM: ArmType(
+        "Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems",
+        ("accountName", "raiBlocklistName", "raiBlocklistItemName"),
+    ),
     types.ROLE_ASSIGNMENT: ArmType("Microsoft.Authorization/roleAssignments", ("roleAssignmentName",), "scope"),
     types.LOCK: ArmType("Microsoft.Authorization/locks", ("lockName",), "scope"),
     types.PRIVATE_ENDPOINT: ArmType("Microsoft.Network/privateEndpoints", ("privateEndpointName",)),

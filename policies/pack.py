@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Policy
 
+from .content_safety import content_filter_mode, content_filter_severity, content_filter_shields
 from .cost import cost_budget, deployment_cost_ceiling
 from .enterprise import account_reachable, cmk_required, diagnostics_enabled, private_endpoint_required
 from .lifecycle import model_lifecycle
@@ -22,6 +23,9 @@ POLICIES: list[Policy] = [
     model_lifecycle,
     model_version_pinned,
     content_filter,
+    content_filter_severity,
+    content_filter_shields,
+    content_filter_mode,
     cost_budget,
     deployment_cost_ceiling,
     quota_capacity,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, field_
 from pydantic_core import PydanticCustomError
 
 from ..catalog import DeploymentType, load_catalog
+from ..content_filters import BUILTIN_FILTERS
 from ..inputs import short
 from ..roles import BUILTIN_ROLES
 from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
@@ -349,6 +350,111 @@ class NetworkConfig(_Model):
         return values
 
 
+Threshold = Literal["Low", "Medium", "High"]
+FilterSource = Literal["Prompt", "Completion"]
+MAX_BLOCKLIST_PATTERN = 1000  # characters per blocklist item pattern (not verified against Azure's limit)
+
+
+class DirectionFilter(_Model):
+    """One harm category in one direction: the severity it filters from, and whether it blocks."""
+
+    threshold: Threshold = Field(default="Medium", description="Low filters low, medium and high: the strictest.")
+    blocking: StrictBool = Field(default=True, description="false: annotate only (needs Microsoft's approval).")
+
+
+class CategoryFilter(_Model):
+    """A harm category on prompts and on completions (a threshold, or {threshold, blocking})."""
+
+    prompt: Threshold | DirectionFilter = "Medium"
+    completion: Threshold | DirectionFilter = "Medium"
+
+    def direction(self, source: str) -> DirectionFilter:
+        """The setting of one direction, Prompt or Completion."""
+        value = self.prompt if source == "Prompt" else self.completion
+        return value if isinstance(value, DirectionFilter) else DirectionFilter(threshold=value)
+
+
+class PromptShields(_Model):
+    """Prompt shields: user prompt attacks (Jailbreak) and attacks hidden in documents (Indirect Attack)."""
+
+    jailbreak: StrictBool = True
+    indirect_attack: StrictBool = Field(default=False, alias="indirectAttack")
+
+
+class ProtectedMaterial(_Model):
+    """Completion filters for protected material: text and code."""
+
+    text: StrictBool = True
+    code: StrictBool = True
+
+
+class BlocklistItem(_Model):
+    """A term (plain text) or a regular expression to block."""
+
+    pattern: str = Field(min_length=1, max_length=MAX_BLOCKLIST_PATTERN)
+    regex: StrictBool = False
+
+    @model_validator(mode="after")
+    def _compiles(self) -> BlocklistItem:
+        if self.regex:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise custom_error(
+                    "bad_regex",
+                    f"{short(self.pattern)} is not a regular expression ({exc}); fix it, or set regex: false "
+                    "to block the text as written",
+                    at=("pattern",),
+                ) from None
+        return self
+
+
+class BlocklistConfig(_Model):
+    """A blocklist of the account, attached to a content filter on prompts and/or completions."""
+
+    name: str = Field(pattern=CHILD_NAME_PATTERN)
+    items: list[BlocklistItem] = Field(min_length=1)
+    applies_to: list[FilterSource] = Field(default=["Prompt", "Completion"], alias="appliesTo", min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _distinct_items(cls, value: list[BlocklistItem]) -> list[BlocklistItem]:
+        seen: dict[tuple[str, bool], int] = {}
+        for index, item in enumerate(value):
+            key = (item.pattern, item.regex)
+            if key in seen:
+                raise custom_error("duplicate_item", f"the same pattern as item {seen[key]}; list it once", index=index)
+            seen[key] = index
+        return value
+
+
+class ContentFilterConfig(_Model):
+    """A custom content filter (RAI policy) of the account, which deployments name by `name`."""
+
+    name: str = Field(pattern=CHILD_NAME_PATTERN, description="RAI policy name; deployments' contentFilter.")
+    base_policy: Literal["Microsoft.DefaultV2", "Microsoft.Default"] = Field(
+        default="Microsoft.DefaultV2", alias="basePolicy"
+    )
+    mode: Literal["Default", "Deferred", "Blocking", "Asynchronous_filter"] = "Default"
+    categories: dict[Literal["Hate", "Sexual", "Violence", "Selfharm"], CategoryFilter] = Field(
+        default_factory=dict, description="Per harm category; unlisted ones filter at Medium both ways."
+    )
+    prompt_shields: PromptShields = Field(default_factory=PromptShields, alias="promptShields")
+    protected_material: ProtectedMaterial = Field(default_factory=ProtectedMaterial, alias="protectedMaterial")
+    blocklists: list[BlocklistConfig] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _not_builtin(cls, value: str) -> str:
+        if value in BUILTIN_FILTERS:
+            raise custom_error("builtin_filter", f"{value} is a built-in filter; name yours differently")
+        return value
+
+    def category(self, name: str) -> CategoryFilter:
+        """A harm category's setting (Medium, blocking, both ways when unlisted)."""
+        return self.categories.get(name, CategoryFilter())  # type: ignore[call-overload]
+
+
 class AccountConfig(_Model):
     """A Foundry resource (Cognitive Services account of kind AIServices) and what lives in it."""
 
@@ -374,7 +480,43 @@ class AccountConfig(_Model):
     diagnostics: DiagnosticsConfig | None = None
     lock: StrictBool | None = Field(default=None, description="CanNotDelete lock; defaults to true in production.")
     projects: list[ProjectConfig] = Field(default_factory=list)
+    content_filters: list[ContentFilterConfig] = Field(
+        default_factory=list, alias="contentFilters", description="Custom content filters deployments can name."
+    )
     deployments: list[DeploymentConfig] = Field(default_factory=list)
+
+    @field_validator("content_filters")
+    @classmethod
+    def _unique_filters(cls, value: list[ContentFilterConfig]) -> list[ContentFilterConfig]:
+        _unique(value, "name", "content filter")
+        seen: dict[str, str] = {}
+        for index, cf in enumerate(value):
+            for b_index, blocklist in enumerate(cf.blocklists):
+                key = blocklist.name.lower()
+                if key in seen:
+                    raise custom_error(
+                        "duplicate_blocklist",
+                        f"blocklist {blocklist.name!r} is also defined in filter {seen[key]!r}; blocklist names are "
+                        "per account: rename one",
+                        at=(index, "blocklists", b_index, "name"),
+                    )
+                seen[key] = cf.name
+        return value
+
+    @model_validator(mode="after")
+    def _known_filters(self) -> AccountConfig:
+        names = [cf.name for cf in self.content_filters]
+        for index, dep in enumerate(self.deployments):
+            if dep.content_filter is None or dep.content_filter in BUILTIN_FILTERS or dep.content_filter in names:
+                continue
+            known = [*BUILTIN_FILTERS, *names]
+            raise custom_error(
+                "unknown_filter",
+                f"content filter {short(dep.content_filter)} is neither built in nor in this account's "
+                f"contentFilters{suggest(dep.content_filter, known) or '; known: ' + ', '.join(known)}",
+                at=("deployments", index, "contentFilter"),
+            )
+        return self
 
     @field_validator("projects")
     @classmethod

@@ -59,6 +59,20 @@ def _account_line(account: ResourceEntry) -> list[str]:
     return lines
 
 
+def _filter_detail(p: dict) -> str:
+    from components.content_filters import settings_of
+
+    props = p.get("properties", {})
+    settings = settings_of(str(p.get("raiPolicyName")), props)
+    levels = sorted(set(settings.thresholds.values()))
+    blocklists = sorted({str(b.get("blocklistName")) for b in props.get("customBlocklists") or []})
+    return (
+        f"{p.get('raiPolicyName')}  mode {settings.mode}, harm filtered from {'/'.join(levels) or 'nothing'}, "
+        f"on: {', '.join(sorted(settings.shields)) or 'no shields'}"
+        + (f", blocklists {', '.join(blocklists)}" if blocklists else "")
+    )
+
+
 def _child_line(child: ResourceEntry, cost: DeploymentCost | None) -> list[str]:
     kind, p = child.type, child.props
     label = TYPE_LABELS.get(kind, kind)
@@ -86,7 +100,13 @@ def _child_line(child: ResourceEntry, cost: DeploymentCost | None) -> list[str]:
                 f"   │    cost {usd(cost.monthly_expected)}/month expected, at most {usd(cost.monthly_ceiling)}/month"
             )
         return lines
+    if kind == types.RAI_BLOCKLIST_ITEM:
+        props = p.get("properties", {})
+        what = "regex" if props.get("isRegex") else "text"
+        return [f"   │    blocks {what} {props.get('pattern')!r}{_line(child)}"]
     details = {
+        types.RAI_POLICY: lambda: _filter_detail(p),
+        types.RAI_BLOCKLIST: lambda: str(p.get("raiBlocklistName", "")),
         types.PRIVATE_ENDPOINT: lambda: (
             "into " + "/".join(str((p.get("subnet") or {}).get("id", "")).split("/")[-3::2])
         ),

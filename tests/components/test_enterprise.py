@@ -17,6 +17,9 @@ UNDER_ACCOUNT_WRITES = {
     "azure-native:network:PrivateDnsZoneGroup",
     "azure-native:cognitiveservices:Project",
     "azure-native:cognitiveservices:ProjectConnection",
+    "azure-native:cognitiveservices:RaiBlocklist",
+    "azure-native:cognitiveservices:RaiBlocklistItem",
+    "azure-native:cognitiveservices:RaiPolicy",
     "azure-native:cognitiveservices:Deployment",
     "azure-native:monitor:DiagnosticSetting",
     "azure-native:authorization:ManagementLockByScope",
@@ -97,7 +100,7 @@ def test_no_two_writes_under_the_account_can_run_at_once(prod_eu):
     """The writes under the account form one chain: each depends on the one before it."""
     (account,) = by_type(prod_eu, "cognitiveservices:Account")
     chain = [r for r in prod_eu if r["type"] in UNDER_ACCOUNT_WRITES]
-    assert len(chain) == 11
+    assert len(chain) == 15  # endpoint, zone group, 2 projects, 2 connections, blocklist + 2 items, filter, ...
     previous = account["urn"]
     for resource in chain:
         assert previous in resource["dependencies"], (resource["name"], previous)

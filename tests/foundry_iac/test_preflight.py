@@ -306,20 +306,44 @@ def test_a_taken_subdomain_fails_but_our_own_account_is_not_asked(fake, tls, sta
     assert findings(run(fake, tls, stack_file)) == []
 
 
-def test_a_custom_content_filter_must_exist_on_the_account(fake, tls, stack_file):
+def test_a_content_filter_the_stack_creates_is_not_looked_up_in_azure(fake, tls, stack_file):
     stack_file.write_text(
         TAGGED_STACK.replace(
-            "          capacity: 10\n", "          capacity: 10\n          contentFilter: team-strict\n"
-        )
+            "      deployments:\n", "      contentFilters: [{name: team-strict}]\n      deployments:\n"
+        ).replace("          capacity: 10\n", "          capacity: 10\n          contentFilter: team-strict\n")
     )
     fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
-    (finding,) = findings(run(fake, tls, stack_file), "preflight-content-filter")
-    assert finding["message"].startswith(
-        "fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test"
-    )
+    assert findings(run(fake, tls, stack_file)) == []
+    assert not [r for r, _ in fake.server.log if "raiPolicies" in r.path]
+
+
+def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(fake, tls, stack_file):
+    """The config refuses such a name; a program changed by hand could still register one."""
+    from foundry_iac.gate import check_stack
+    from foundry_iac.preflight import preflight_entry
+
+    entry = check_stack(resolve_stack(str(stack_file), ROOT), ROOT)
+    deployments = [r for r in entry.resources if r.type == "azure-native:cognitiveservices:Deployment"]
+    props = {
+        **deployments[0].props,
+        "properties": {**deployments[0].props["properties"], "raiPolicyName": "team-strict"},
+    }
+    changed = [r.model_copy(update={"props": props}) if r is deployments[0] else r for r in entry.resources]
+    entry = entry.model_copy(update={"resources": changed})
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.serve()
+    arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
+    checked = preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
+    arm.close()
+    (finding,) = [v for v in checked.violations if v.policy == "preflight-content-filter"]
+    assert finding.message.startswith("fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test")
     fake.server.clear()
     fake.filters.add("team-strict")
-    assert findings(run(fake, tls, stack_file)) == []
+    fake.serve()
+    arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
+    checked = preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
+    arm.close()
+    assert not [v for v in checked.violations if v.policy == "preflight-content-filter"]
 
 
 def test_a_denied_read_names_the_missing_role_and_the_other_checks_still_run(fake, tls, stack_file):

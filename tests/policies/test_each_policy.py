@@ -138,6 +138,26 @@ CASES = [
     ("diagnostics-enabled", TAGGED_STACK, {"diagnostics_enabled": "mandatory"}, "no diagnostic setting sends its logs"),
     ("cmk-required", TAGGED_STACK, {"cmk_required": "mandatory"}, "encrypted with a Microsoft-managed key"),
     (
+        "content-filter-severity",
+        TAGGED_STACK,
+        {"content_filter_severity": {"maxThreshold": {"Hate": "Low"}}},
+        "built-in content filter Microsoft.DefaultV2 (used by fdy-test/gpt-4o): it filters Hate on prompts only from "
+        "Medium severity, looser than Low",
+    ),
+    (
+        "content-filter-shields",
+        TAGGED_STACK,
+        {"content_filter_shields": {"requiredPromptShields": ["Jailbreak", "Indirect Attack"]}},
+        "built-in content filter Microsoft.DefaultV2 (used by fdy-test/gpt-4o): Indirect Attack is not on and blocking",
+    ),
+    (
+        "content-filter-mode",
+        TAGGED_STACK,
+        {"content_filter_mode": {"allowedModes": ["Asynchronous_filter"]}},
+        "built-in content filter Microsoft.DefaultV2 (used by fdy-test/gpt-4o): its mode Default is not one of "
+        "Asynchronous_filter",
+    ),
+    (
         "alerts-configured",
         TAGGED_STACK,
         {"alerts_configured": "mandatory"},

@@ -29,6 +29,9 @@ DESIGN_IDS = {
     "diagnostics-enabled",
     "cmk-required",
     "alerts-configured",
+    "content-filter-severity",
+    "content-filter-shields",
+    "content-filter-mode",
 }
 
 
