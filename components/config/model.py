@@ -102,8 +102,14 @@ class _Model(BaseModel):
 
 def custom_error(kind: str, message: str, **ctx: object) -> PydanticCustomError:
     # ctx "index" points the error at a list item, ctx "at" at a deeper path (both below the location).
-    """A validation error whose message is already formatted (braces escaped for pydantic)."""
-    return PydanticCustomError(kind, message.replace("{", "{{").replace("}", "}}"), ctx or None)
+    """A validation error whose message is already formatted.
+
+    pydantic-core fills `{name}` only for names in the context and has no `{{` escape, so braces in a
+    message (a regex, a YAML flow map) stay as written; only the context's own names are guarded.
+    """
+    for name in ctx:
+        message = message.replace("{" + name + "}", "{ " + name + " }")
+    return PydanticCustomError(kind, message, ctx or None)
 
 
 def _unique(items: list, attr: str, what: str) -> list:
