@@ -81,7 +81,7 @@ def _findings(resources: list[Resource], problems_of: Any) -> Iterable[Finding]:
         problems = list(problems_of(settings))
         if not problems:
             continue
-        what = f"built-in content filter {name}" if settings.builtin else f"content filter {name}"
+        what = f"built-in content filter {settings.name}" if settings.builtin else f"content filter {settings.name}"
         target = resource if resource is not None else deployments[0]
         yield Finding(f"{what} (used by {users}): " + "; ".join(problems), target)
 
