@@ -11,7 +11,7 @@ from pulumi_azure_native import authorization, cognitiveservices
 
 from . import provenance
 from . import resource_types as types
-from .args import FoundryAccountArgs
+from .args import FoundryAccountArgs, ModelDeploymentArgs
 from .deployment import ModelDeployment
 from .project import FoundryProject
 from .wire import Wire
@@ -53,6 +53,20 @@ def account_identity(args: FoundryAccountArgs) -> Wire:
     if args.user_assigned_identities:
         identity["userAssignedIdentities"] = {uai: {} for uai in args.user_assigned_identities}
     return identity
+
+
+def spillover_order(deployments: tuple[ModelDeploymentArgs, ...]) -> list[ModelDeploymentArgs]:
+    """The deployments in config order, except that a spillover target is written just before the first
+    provisioned deployment naming it (Azure needs the target to exist)."""
+    by_name = {d.deployment_name: d for d in deployments}
+    out: list[ModelDeploymentArgs] = []
+    for dep in deployments:
+        target = by_name.get(dep.spillover_to or "")
+        if target is not None and target not in out:
+            out.append(target)
+        if dep not in out:
+            out.append(dep)
+    return out
 
 
 class FoundryAccount(pulumi.ComponentResource):
@@ -127,7 +141,7 @@ class FoundryAccount(pulumi.ComponentResource):
             for filter_args in args.content_filters:
                 previous = content_filter(name, args, filter_args, self, previous)
         self.deployments = []
-        for deployment_args in args.deployments:
+        for deployment_args in spillover_order(args.deployments):
             deployment = ModelDeployment(
                 f"{name}-deployment-{deployment_args.deployment_name}",
                 deployment_args,

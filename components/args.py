@@ -146,6 +146,7 @@ class ModelDeploymentArgs:
     monthly_input_tokens: int
     monthly_output_tokens: int
     source: SourceLocation
+    spillover_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -476,6 +477,7 @@ def _deployment(loaded: LoadedConfig, index: int, d_index: int) -> ModelDeployme
         monthly_input_tokens=dep.monthly_tokens.input,
         monthly_output_tokens=dep.monthly_tokens.output,
         source=loaded.location("accounts", index, "deployments", d_index),
+        spillover_to=dep.spillover_to,
     )
 
 

@@ -30,6 +30,8 @@ def deployment_properties(args: ModelDeploymentArgs) -> Wire:
     props: dict = {"model": model, "versionUpgradeOption": args.version_upgrade_option}
     if args.rai_policy_name:
         props["raiPolicyName"] = args.rai_policy_name
+    if args.spillover_to:
+        props["spilloverDeploymentName"] = args.spillover_to
     return props
 
 

@@ -22,6 +22,11 @@ def cost_section(resources: list[Resource], settings: dict[str, PolicySettings])
     errors: list[str] = []
     by_account: dict[str, list[DeploymentCost]] = {}
     unpriced_accounts: set[str] = set()
+    urns = {
+        (str(r.props.get("accountName")), str(r.props.get("deploymentName"))): r.urn
+        for r in resources
+        if r.type == "azure-native:cognitiveservices:Deployment"
+    }
     for item in price_stack(resources, input_share):
         dep = item.deployment
         if item.cost is None:
@@ -36,6 +41,9 @@ def cost_section(resources: list[Resource], settings: dict[str, PolicySettings])
             capacity=dep.capacity,
             monthly_expected=_money(item.cost.expected),
             monthly_ceiling=_money(item.cost.ceiling),
+            spillover_to=urns.get(
+                (dep.account, str((dep.resource.props.get("properties") or {}).get("spilloverDeploymentName")))
+            ),
         )
         rows.append(row)
         by_account.setdefault(dep.account, []).append(row)

@@ -74,6 +74,9 @@ class DeploymentCost(_Part):
     capacity: int
     monthly_expected: float
     monthly_ceiling: float
+    spillover_to: str | None = Field(
+        default=None, description="the deployment (urn) its overflow goes to; omitted when none"
+    )
 
 
 class AccountCost(_Part):

@@ -67,10 +67,29 @@ def compliant_options(cat: Catalog, model: str, region: str, boundary: str) -> l
     ]
 
 
+def check_spillover(deps: list, boundary: str, cat: Catalog) -> Iterable[Finding]:
+    """A provisioned deployment's spillover traffic is processed under its target's type: it must comply too."""
+    by_name = {(d.account, d.resource.props.get("deploymentName")): d for d in deps}
+    for dep in deps:
+        target_name = (dep.resource.props.get("properties") or {}).get("spilloverDeploymentName")
+        target = by_name.get((dep.account, target_name)) if target_name else None
+        if target is None or target.region is None:
+            continue
+        inside, why = inference_inside(cat, target.model, target.sku, target.region, boundary)
+        if not inside:
+            yield Finding(
+                f"{dep.label}: its spillover traffic is processed under {target.label}'s type {target.sku}, which "
+                f"breaks the {boundary} residency boundary: {why}; spill over to a deployment of a compliant type, "
+                "or remove spilloverTo",
+                dep.resource,
+            )
+
+
 def check_residency(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
-    """Each deployment's type keeps inference inside the stack's boundary."""
+    """Each deployment's type keeps inference inside the stack's boundary, spillover targets included."""
     boundary = str(config.get("boundary", "none"))
     cat = catalog()
+    yield from check_spillover(deployments(resources), boundary, cat)
     for dep in deployments(resources):
         if dep.region is None:
             yield Finding(f"{dep.label}: its account is not in this stack, so its region is unknown", dep.resource)

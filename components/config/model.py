@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..catalog import DeploymentType, load_catalog
+from ..catalog import DeploymentType, is_provisioned, load_catalog
 from ..content_filters import BUILTIN_FILTERS
 from ..inputs import short
 from ..roles import BUILTIN_ROLES
@@ -160,6 +160,12 @@ class DeploymentConfig(_Model):
     )
     version_upgrade: Literal["NoAutoUpgrade", "OnceCurrentVersionExpired", "OnceNewDefaultVersionAvailable"] = Field(
         default="NoAutoUpgrade", alias="versionUpgrade"
+    )
+    spillover_to: str | None = Field(
+        default=None,
+        alias="spilloverTo",
+        description="Provisioned deployments only: the pay-per-token deployment (same model and version, same "
+        "account) that takes the traffic when this one is full (spilloverDeploymentName).",
     )
 
     @field_validator("version", mode="before")
@@ -522,6 +528,34 @@ class AccountConfig(_Model):
                 f"contentFilters{suggest(dep.content_filter, known) or '; known: ' + ', '.join(known)}",
                 at=("deployments", index, "contentFilter"),
             )
+        return self
+
+    @model_validator(mode="after")
+    def _spillover_targets(self) -> AccountConfig:
+        by_name = {d.deployment_name: d for d in self.deployments}
+        for index, dep in enumerate(self.deployments):
+            target_name = dep.spillover_to
+            if target_name is None:
+                continue
+            at = ("deployments", index, "spilloverTo")
+            problem = None
+            target = by_name.get(target_name)
+            if not is_provisioned(dep.type):
+                problem = f"only a provisioned deployment spills over; {dep.type} is pay-per-token: remove spilloverTo"
+            elif target is None or target is dep:
+                known = [n for n in by_name if n != dep.deployment_name]
+                problem = f"no other deployment named {short(target_name)} in this account" + (
+                    suggest(target_name, known) or f"; deployments: {', '.join(known) or 'none'}"
+                )
+            elif is_provisioned(target.type):
+                problem = f"{target_name} is {target.type}; spillover goes to a pay-per-token deployment"
+            elif (target.model, target.version) != (dep.model, dep.version):
+                problem = (
+                    f"{target_name} runs {target.model} {target.version or '(no version)'}; the spillover target runs "
+                    f"the same model and version as this deployment ({dep.model} {dep.version or '(no version)'})"
+                )
+            if problem:
+                raise custom_error("bad_spillover", problem, at=at)
         return self
 
     @field_validator("projects")

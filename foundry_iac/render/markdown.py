@@ -60,8 +60,9 @@ def render_markdown(report: Report, title: str = "gate") -> str:
             "|---|---|---|---:|---:|---:|",
         ]
         for d in c.deployments:
+            spills = f" → spills over to `{resource_label(e, d.spillover_to)}`" if d.spillover_to else ""
             out.append(
-                f"| `{resource_label(e, d.urn)}` | {d.model} | {d.sku} | {d.capacity} | "
+                f"| `{resource_label(e, d.urn)}`{spills} | {d.model} | {d.sku} | {d.capacity} | "
                 f"{d.monthly_expected:,.2f} | {d.monthly_ceiling:,.2f} |"
             )
         if len(c.accounts) > 1:

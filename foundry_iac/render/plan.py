@@ -99,6 +99,9 @@ def _child_line(child: ResourceEntry, cost: DeploymentCost | None) -> list[str]:
             lines.append(
                 f"   │    cost {usd(cost.monthly_expected)}/month expected, at most {usd(cost.monthly_ceiling)}/month"
             )
+        spill = p.get("properties", {}).get("spilloverDeploymentName")
+        if spill:
+            lines.append(f"   │    spills over to {spill} when full (its cost and quota count as its own)")
         return lines
     if kind == types.RAI_BLOCKLIST_ITEM:
         props = p.get("properties", {})

@@ -30,7 +30,7 @@ def test_plan_of_each_example_stack_shows_accounts_projects_and_deployments(caps
     out = capsys.readouterr().out
     assert out.startswith(f"Stack {stack}  (stacks/Pulumi.{stack}.yaml)")
     assert "└─ account fdy-" in out and "AIServices S0" in out and "keyless" in out
-    assert out.count("├─ project ") >= 2 and out.count("├─ deployment ") == 3
+    assert out.count("├─ project ") >= 2 and out.count("├─ deployment ") == (4 if stack == "prod-us" else 3)
 
 
 def test_plan_json_of_prod_us_lists_the_account_projects_and_chained_deployments(capsys, monkeypatch):
@@ -48,7 +48,12 @@ def test_plan_json_of_prod_us_lists_the_account_projects_and_chained_deployments
     models = [
         (d["props"]["properties"]["model"]["name"], d["props"]["properties"]["model"]["format"]) for d in deployments
     ]
-    assert models == [("grok-4-1-fast-reasoning", "xAI"), ("DeepSeek-V3.2", "DeepSeek"), ("gpt-5.1", "OpenAI")]
+    assert models == [
+        ("grok-4-1-fast-reasoning", "xAI"),
+        ("DeepSeek-V3.2", "DeepSeek"),
+        ("gpt-5.1", "OpenAI"),
+        ("gpt-5.1", "OpenAI"),  # gpt-5.1-ptu, which spills over to gpt-5.1
+    ]
     assert deployments[1]["dependencies"] == [deployments[0]["urn"]]
     assert deployments[2]["dependencies"] == [deployments[1]["urn"]]
     assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 51}
