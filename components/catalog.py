@@ -154,6 +154,14 @@ class Meters(_Strict):
     output: str | None = None
 
 
+class Routes(_Strict):
+    """The models a router version may send a prompt to, as its documentation names them."""
+
+    models: list[str] = Field(min_length=1)
+    source: str
+    as_of: str = Field(alias="asOf")
+
+
 class ModelEntry(_Strict):
     """Everything the catalog knows about one model."""
 
@@ -168,6 +176,9 @@ class ModelEntry(_Strict):
     prices: dict[Family, TokenPrice] = Field(description="empty: unpriced (never counted as free)")
     ptu_hour: dict[Family, PtuPrice] = Field(default_factory=dict, alias="ptuHour")
     meters: dict[Family, Meters] = Field(default_factory=dict)
+    routes_to: dict[str, Routes] = Field(
+        default_factory=dict, alias="routesTo", description="a router's underlying models, per router version"
+    )
     source: str
 
     @model_validator(mode="after")

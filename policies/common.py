@@ -88,3 +88,19 @@ def deployments(resources: list[Resource]) -> list[DeploymentView]:
     """Every deployment of the stack, with its account's region."""
     regions = account_regions(resources)
     return [deployment_view(r, regions) for r in resources if r.type == DEPLOYMENT]
+
+
+def routed_models(model: str, version: str | None) -> tuple[list[str], list[str]]:
+    """(catalog names, names the catalog does not know) of the models a router version may send prompts to.
+
+    Both empty for a model that is not a router. Names match the catalog without case (the router's
+    documentation writes `Deepseek-v3.1` for the catalog's `DeepSeek-V3.1`).
+    """
+    entry = catalog().models.get(model)
+    routes = entry.routes_to.get(version or entry.default_version) if entry else None
+    if routes is None:
+        return [], []
+    by_lower = {name.lower(): name for name in catalog().models}
+    known = [by_lower[m.lower()] for m in routes.models if m.lower() in by_lower]
+    unknown = [m for m in routes.models if m.lower() not in by_lower]
+    return known, unknown

@@ -8,7 +8,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from .common import DEPLOYMENT, catalog, deployments
+from .common import DEPLOYMENT, catalog, deployments, routed_models
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
 
@@ -42,6 +42,15 @@ def check_approved(resources: list[Resource], config: Mapping[str, Any]) -> Iter
             yield Finding(
                 f"{dep.label}: {dep.model} version {dep.version!r} is not approved "
                 f"(approved: {', '.join(approved[dep.model])})",
+                dep.resource,
+            )
+        known, unknown = routed_models(dep.model, dep.version)
+        unapproved = [m for m in [*known, *unknown] if m not in approved]
+        if unapproved:
+            yield Finding(
+                f"{dep.label}: {dep.model} {dep.version} may route prompts to models not on this stack's approved "
+                f"list: {', '.join(unapproved)}; approve them (by catalog name, or as the router's documentation "
+                "names them when the catalog does not know them), or do not deploy the router",
                 dep.resource,
             )
         if dep.region is not None and not cat.offered_in(dep.model, dep.sku, dep.region, dep.version):

@@ -17,7 +17,7 @@ from pulumi_policy import Severity
 from components import resource_types as types
 from components.catalog import Catalog, deployment_family
 
-from .common import ACCOUNT, PROJECT, RESOURCE_GROUP, catalog, deployments
+from .common import ACCOUNT, PROJECT, RESOURCE_GROUP, catalog, deployments, routed_models
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
 BOUNDARIES = "none, EU, US, or a single region name"
@@ -72,7 +72,7 @@ def check_spillover(deps: list, boundary: str, cat: Catalog) -> Iterable[Finding
     by_name = {(d.account, d.resource.props.get("deploymentName")): d for d in deps}
     for dep in deps:
         target_name = (dep.resource.props.get("properties") or {}).get("spilloverDeploymentName")
-        target = by_name.get((dep.account, target_name)) if target_name else None
+        target = by_name.get((dep.account, target_name))  # None when it names none
         if target is None or target.region is None:
             continue
         inside, why = inference_inside(cat, target.model, target.sku, target.region, boundary)
@@ -85,11 +85,55 @@ def check_spillover(deps: list, boundary: str, cat: Catalog) -> Iterable[Finding
             )
 
 
+FAMILY_ORDER = {"global": 0, "developer": 0, "dataZone": 1, "regional": 2}  # most permissive first
+
+
+def routed_outside(cat: Catalog, dep: Any, boundary: str) -> list[str]:
+    """Why a router deployment's routed prompts may leave the boundary: per routed model, and the unknown ones."""
+    known, unknown = routed_models(dep.model, dep.version)
+    problems = []
+    for model in known:
+        if cat.offered_in(model, dep.sku, dep.region):
+            continue  # served under the router's own type, judged with the router
+        here = [o.sku for o in cat.models[model].offers if cat.offered_in(model, o.sku, dep.region)]
+        sku = min(here, key=lambda s: FAMILY_ORDER[deployment_family(s)]) if here else "GlobalStandard"
+        inside, why = inference_inside(cat, model, sku, dep.region, boundary)
+        if not inside:
+            offered = (
+                f"offered in {dep.region} only as {', '.join(sorted(here))}" if here else f"not offered in {dep.region}"
+            )
+            problems.append(f"{model} ({offered}: {why})")
+    if unknown:
+        problems.append(
+            f"{', '.join(unknown)}, which the catalog does not know, so where their prompts are processed is unknown"
+        )
+    return problems
+
+
+def check_router(deps: list, boundary: str, cat: Catalog) -> Iterable[Finding]:
+    """A router is judged by the most permissive type among the models it may route to."""
+    if boundary == "none":
+        return
+    for dep in deps:
+        if dep.region is None:
+            continue
+        problems = routed_outside(cat, dep, boundary)
+        if problems:
+            yield Finding(
+                f"{dep.label}: {dep.model} {dep.version} may route prompts outside the {boundary} residency boundary: "
+                + "; ".join(problems)
+                + "; deploy it only where every model it routes to complies, or waive it with reason, approver and "
+                "expiry",
+                dep.resource,
+            )
+
+
 def check_residency(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
     """Each deployment's type keeps inference inside the stack's boundary, spillover targets included."""
     boundary = str(config.get("boundary", "none"))
     cat = catalog()
     yield from check_spillover(deployments(resources), boundary, cat)
+    yield from check_router(deployments(resources), boundary, cat)
     for dep in deployments(resources):
         if dep.region is None:
             yield Finding(f"{dep.label}: its account is not in this stack, so its region is unknown", dep.resource)
