@@ -46,6 +46,12 @@ class _WaivedRecorder:
 
     advisories: list[tuple[str, Finding]] = field(default_factory=list)
 
+    related_urns: dict[tuple[str, str | None, str], list[str]] = field(default_factory=dict)
+
+    def related(self, policy: str, finding: Finding) -> None:
+        urn = finding.resource.urn if finding.resource else None
+        self.related_urns[(policy, urn, finding.message)] = [r.urn for r in finding.related]
+
     def waived(self, policy: str, finding: Finding, waiver: Waiver) -> None:
         self.found.append((policy, finding, waiver))
 
@@ -103,6 +109,7 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
             waived=waiver is not None,
             source=source(urn),
             waiver=WaiverRef(**waiver.as_report()) if waiver else None,
+            related=[source(r) for r in recorder.related_urns.get((policy, urn, message), [])],
         )
 
     recorder = _WaivedRecorder()

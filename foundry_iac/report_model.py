@@ -63,6 +63,10 @@ class Violation(_Part):
     waived: bool
     source: Source | None
     waiver: WaiverRef | None = Field(default=None, description="omitted when not waived")
+    related: list[Source] = Field(
+        default_factory=list,
+        description="other lines the finding concerns (the deployments using a content filter); omitted when none",
+    )
 
 
 class DeploymentCost(_Part):

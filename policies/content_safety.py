@@ -83,7 +83,8 @@ def _findings(resources: list[Resource], problems_of: Any) -> Iterable[Finding]:
             continue
         what = f"built-in content filter {settings.name}" if settings.builtin else f"content filter {settings.name}"
         target = resource if resource is not None else deployments[0]
-        yield Finding(f"{what} (used by {users}): " + "; ".join(problems), target)
+        related = tuple(deployments) if resource is not None else ()
+        yield Finding(f"{what} (used by {users}): " + "; ".join(problems), target, related=related)
 
 
 def _max_thresholds(config: Mapping[str, Any]) -> dict[tuple[str, str], str]:

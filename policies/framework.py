@@ -49,6 +49,7 @@ class Finding:
     message: str
     resource: Resource | None = None
     advisory: bool = False
+    related: tuple[Resource, ...] = ()  # other resources it concerns (the offline gate shows their lines)
 
 
 ResourceCheck = Callable[[Resource, Mapping[str, Any]], Iterable[Finding]]
@@ -62,12 +63,17 @@ class Observer(Protocol):
 
     def advisory(self, policy: str, finding: Finding) -> None: ...
 
+    def related(self, policy: str, finding: Finding) -> None: ...
+
 
 class _Silent:
     def waived(self, policy: str, finding: Finding, waiver: Waiver) -> None:
         return None
 
     def advisory(self, policy: str, finding: Finding) -> None:
+        return None
+
+    def related(self, policy: str, finding: Finding) -> None:
         return None
 
 
@@ -122,6 +128,8 @@ def _report(
     waivers = parse_waivers(config)
     on = waiver_mod.today()
     for finding in findings:
+        if finding.related:
+            _observer.related(spec.id, finding)
         name = finding.resource.name if finding.resource else None
         urn = finding.resource.urn if finding.resource else None
         valid = next((w for w in waivers if w.matches(name, urn) and not w.expired(on)), None)
@@ -154,7 +162,7 @@ def resource_policy(spec: PolicySpec, check: ResourceCheck, types: tuple[str, ..
         resource = Resource(args.resource_type, args.name, args.urn, args.props)
         # a resource policy's finding is about the resource it validates, whether or not the check says so
         findings = (
-            f if f.resource is not None else Finding(f.message, resource, f.advisory)
+            f if f.resource is not None else Finding(f.message, resource, f.advisory, f.related)
             for f in check(resource, args.get_config())
         )
         _report(spec, findings, args.get_config(), report, [resource], per_resource=True)

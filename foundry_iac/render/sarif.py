@@ -93,6 +93,16 @@ def _result(entry: StackReport, violation: Violation, rule_index: dict[str, int]
         "partialFingerprints": {"foundryIacViolation/v2": fingerprint},
         "properties": {"stack": entry.stack, "enforcement": violation.enforcement},
     }
+    related = [
+        {
+            "id": index,
+            "physicalLocation": {"artifactLocation": {"uri": r.file}, "region": {"startLine": r.line}},
+        }
+        for index, r in enumerate(violation.related)
+        if r.line is not None
+    ]
+    if related:
+        result["relatedLocations"] = related
     if violation.waived and violation.waiver:
         waiver = violation.waiver
         result["suppressions"] = [

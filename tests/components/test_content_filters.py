@@ -98,6 +98,7 @@ def test_a_filter_that_lowers_violence_to_high_fails_content_filter_severity_onl
         "looser than Medium"
     )
     assert finding["source"]["line"] == 74  # the filter's line; the message names the deployments
+    assert [r["line"] for r in finding["related"]] == [84, 90, 97]  # and the report their lines
 
 
 def test_a_filter_with_jailbreak_off_fails_content_filter_shields(capsys, tmp_path):
@@ -106,6 +107,21 @@ def test_a_filter_with_jailbreak_off_fails_content_filter_shields(capsys, tmp_pa
     assert code == 1 and entry is not None
     (finding,) = unwaived(entry, "content-filter-shields")
     assert finding["message"].endswith("): Jailbreak is not on and blocking")
+    text = tmp_path / "report.txt"
+    assert (
+        main(
+            [
+                "check",
+                str(tmp_path / "Pulumi.prod-eu.yaml"),
+                "--policy-config",
+                str(ROOT / "policies/config/prod-eu.json"),
+                "--output",
+                str(text),
+            ]
+        )
+        == 1
+    )
+    assert f"{tmp_path / 'Pulumi.prod-eu.yaml'}:74 (also 84, 90, 97)".replace(str(ROOT) + "/", "") in text.read_text()
 
 
 def test_a_mode_the_policy_config_does_not_allow_fails_content_filter_mode(capsys, tmp_path):

@@ -42,6 +42,10 @@ class Recorder:
     def __init__(self) -> None:
         self.exempted: list[tuple[str, Finding, str]] = []
         self.advisories: list[tuple[str, Finding]] = []
+        self.related_to: list[tuple[str, Finding]] = []
+
+    def related(self, policy: str, finding: Finding) -> None:
+        self.related_to.append((policy, finding))
 
     def waived(self, policy: str, finding: Finding, waiver) -> None:
         self.exempted.append((policy, finding, waiver.resource))
@@ -179,3 +183,18 @@ def test_a_stack_policy_reports_every_expired_waiver_at_its_resource_or_at_the_s
         [Resource(KIND, "dep", "urn:dep", {"n": "dep"}), Resource(OTHER_KIND, "acct", "urn:acct", {"n": "acct"})]
     ]
     assert [(f.message, w) for _, f, w in observer.exempted] == [("on dep", "dep")]
+
+
+def test_a_finding_with_related_resources_is_reported_and_told_to_the_observer(observer):
+    deployments = (Resource(KIND, "d1", "urn:d1", {}), Resource(KIND, "d2", "urn:d2", {}))
+    policy = resource_policy(SPEC, lambda r, c: [Finding("loose filter", None, False, deployments)], (OTHER_KIND,))
+    assert validate(policy, resource_args("filter", OTHER_KIND)) == [("loose filter", "urn:filter")]
+    ((policy_id, finding),) = observer.related_to
+    assert policy_id == "demo" and finding.related == deployments
+    assert finding.resource == Resource(OTHER_KIND, "filter", "urn:filter", {"n": "filter"})
+
+
+def test_a_finding_without_related_resources_is_not_told_as_related(observer):
+    policy = stack_policy(SPEC, lambda rs, c: [Finding("plain")])
+    assert validate(policy, StackValidationArgs([policy_resource("x")], {"limit": 1})) == [("plain", None)]
+    assert observer.related_to == []

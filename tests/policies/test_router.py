@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from policies.common import routed_models
 from tests.conftest import unwaived
 
@@ -119,7 +121,94 @@ def test_approved_models_names_every_routed_model_not_approved(gate):
         model_lifecycle="disabled",
     )
     (finding,) = unwaived(entry, "approved-models")
-    assert finding["message"].startswith(
+    assert finding["message"] == (
         "fdy-test/model-router: model-router 2025-05-19 may route prompts to models not on this stack's approved "
-        "list: o4-mini; approve them"
+        "list: o4-mini; approve them (by catalog name, or as the router's documentation names them when the catalog "
+        "does not know them), or do not deploy the router"
     )
+    assert finding["urn"].endswith("::fdy-test-deployment-model-router")
+    del approved["gpt-4.1-nano"]
+    entry = gate(
+        router("2025-05-19"),
+        approved_models={"approvedModels": approved},
+        cost_budget="disabled",
+        deployment_cost_ceiling="disabled",
+        quota_capacity="disabled",
+        model_lifecycle="disabled",
+    )
+    assert "list: gpt-4.1-nano, o4-mini; approve" in unwaived(entry, "approved-models")[0]["message"]
+
+
+# --- the router rule on a catalog made for it -------------------------------------------------------------
+
+
+@pytest.fixture
+def router_catalog(monkeypatch):
+    """The real catalog plus two made-up models (one only regional in swedencentral, one not offered there),
+    and the router routing to them, to gpt-4o, grok-4 and a model the catalog does not know."""
+    import copy
+    import json
+
+    import policies.common
+    from components.catalog import CATALOG_PATH, parse_catalog
+
+    data = json.loads(CATALOG_PATH.read_text())
+    base = data["models"]["gpt-4o"]
+    standard = next(o for o in base["offers"] if o["sku"] == "Standard")
+    regional = copy.deepcopy(base)
+    regional["offers"] = [{**copy.deepcopy(standard), "regions": ["swedencentral"]}]
+    elsewhere = copy.deepcopy(base)
+    elsewhere["offers"] = [{**copy.deepcopy(standard), "sku": "DataZoneStandard", "regions": ["eastus2"]}]
+    data["models"]["reg-only"], data["models"]["nowhere"] = regional, elsewhere
+    routes = data["models"]["model-router"]["routesTo"]["2025-11-18"]
+    routes["models"] = ["gpt-4o", "grok-4", "reg-only", "nowhere", "Mystery-1"]
+    fake = parse_catalog(data, "router")
+    monkeypatch.setattr(policies.common, "catalog", lambda: fake)
+    return fake
+
+
+def view(region: str | None, sku: str = "DataZoneStandard"):
+    from policies.common import deployment_view
+    from policies.framework import Resource
+
+    props = {
+        "accountName": "a",
+        "deploymentName": "router",
+        "sku": {"name": sku, "capacity": 1},
+        "properties": {"model": {"format": "OpenAI", "name": "model-router", "version": "2025-11-18"}},
+    }
+    resource = Resource("azure-native:cognitiveservices:Deployment", "a-router", "urn:router", props)
+    return deployment_view(resource, {"a": region} if region else {})
+
+
+GLOBAL_WHY = "GlobalStandard may process prompts in any Azure region"
+
+
+def test_each_routed_model_is_judged_by_its_most_permissive_type_in_the_region(router_catalog):
+    from policies.residency import routed_outside
+
+    assert routed_outside(router_catalog, view("swedencentral"), "EU") == [
+        f"grok-4 (offered in swedencentral only as GlobalStandard: {GLOBAL_WHY})",
+        f"nowhere (not offered in swedencentral: {GLOBAL_WHY})",
+        "Mystery-1, which the catalog does not know, so where their prompts are processed is unknown",
+    ]  # gpt-4o runs under the router's own type; reg-only stays in swedencentral (Standard)
+
+
+def test_check_router_skips_deployments_without_a_region_and_reports_each_router(router_catalog):
+    from policies.residency import check_router
+
+    deps = [view(None), view("swedencentral")]
+    (finding,) = check_router(deps, "EU", router_catalog)
+    assert finding.resource is deps[1].resource
+    assert finding.message == (
+        "a/router: model-router 2025-11-18 may route prompts outside the EU residency boundary: "
+        f"grok-4 (offered in swedencentral only as GlobalStandard: {GLOBAL_WHY}); "
+        f"nowhere (not offered in swedencentral: {GLOBAL_WHY}); "
+        "Mystery-1, which the catalog does not know, so where their prompts are processed is unknown; "
+        "deploy it only where every model it routes to complies, or waive it with reason, approver and expiry"
+    )
+    assert list(check_router(deps, "none", router_catalog)) == []
+
+
+def test_a_model_outside_the_catalog_routes_nowhere():
+    assert routed_models("no-such-model", "1") == ([], [])
