@@ -23,6 +23,12 @@ def deployment(name: str, filter_name: str, account: str = "a") -> Resource:
     return Resource("azure-native:cognitiveservices:Deployment", f"{account}-{name}", f"urn:{name}", props)
 
 
+def test_only_a_custom_filters_finding_names_related_deployments():
+    custom = list(check_shields([rai("f", FULL), deployment("d1", "f")], {}))
+    builtin = list(check_shields([deployment("d2", "Microsoft.Default")], {}))
+    assert [r.name for r in custom[0].related] == ["a-d1"] and builtin[0].related == ()
+
+
 def found(check, resources: list[Resource], config: dict | None = None) -> list[tuple[str, str]]:
     return [(f.resource.name if f.resource else "", f.message) for f in check(resources, config or {})]
 

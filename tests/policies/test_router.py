@@ -160,8 +160,16 @@ def router_catalog(monkeypatch):
     elsewhere = copy.deepcopy(base)
     elsewhere["offers"] = [{**copy.deepcopy(standard), "sku": "DataZoneStandard", "regions": ["eastus2"]}]
     data["models"]["reg-only"], data["models"]["nowhere"] = regional, elsewhere
+    deepseek = data["models"]["DeepSeek-V3.2"]
+    zone_ptu = next(o for o in deepseek["offers"] if o["sku"] == "DataZoneProvisionedManaged")
+    zone_first = copy.deepcopy(deepseek)  # listed zone first: the most permissive type is not the first one
+    others = [o for o in zone_first["offers"] if o["sku"] != "DataZoneProvisionedManaged"]
+    zone_first["offers"] = [copy.deepcopy(zone_ptu), *others]
+    zone_regional = copy.deepcopy(deepseek)  # a data-zone PTU and a regional type: stays in the EU
+    zone_regional["offers"] = [copy.deepcopy(zone_ptu), {**copy.deepcopy(standard), "regions": ["swedencentral"]}]
+    data["models"]["zone-first"], data["models"]["zone-regional"] = zone_first, zone_regional
     routes = data["models"]["model-router"]["routesTo"]["2025-11-18"]
-    routes["models"] = ["gpt-4o", "grok-4", "reg-only", "nowhere", "Mystery-1"]
+    routes["models"] = ["gpt-4o", "grok-4", "reg-only", "nowhere", "zone-first", "zone-regional", "Mystery-1"]
     fake = parse_catalog(data, "router")
     monkeypatch.setattr(policies.common, "catalog", lambda: fake)
     return fake
@@ -190,8 +198,10 @@ def test_each_routed_model_is_judged_by_its_most_permissive_type_in_the_region(r
     assert routed_outside(router_catalog, view("swedencentral"), "EU") == [
         f"grok-4 (offered in swedencentral only as GlobalStandard: {GLOBAL_WHY})",
         f"nowhere (not offered in swedencentral: {GLOBAL_WHY})",
+        "zone-first (offered in swedencentral only as DataZoneProvisionedManaged, GlobalProvisionedManaged, "
+        f"GlobalStandard: {GLOBAL_WHY})",
         "Mystery-1, which the catalog does not know, so where their prompts are processed is unknown",
-    ]  # gpt-4o runs under the router's own type; reg-only stays in swedencentral (Standard)
+    ]  # gpt-4o runs under the router's own type; reg-only stays in swedencentral; zone-regional in the EU zone
 
 
 def test_check_router_skips_deployments_without_a_region_and_reports_each_router(router_catalog):
@@ -204,6 +214,8 @@ def test_check_router_skips_deployments_without_a_region_and_reports_each_router
         "a/router: model-router 2025-11-18 may route prompts outside the EU residency boundary: "
         f"grok-4 (offered in swedencentral only as GlobalStandard: {GLOBAL_WHY}); "
         f"nowhere (not offered in swedencentral: {GLOBAL_WHY}); "
+        "zone-first (offered in swedencentral only as DataZoneProvisionedManaged, GlobalProvisionedManaged, "
+        f"GlobalStandard: {GLOBAL_WHY}); "
         "Mystery-1, which the catalog does not know, so where their prompts are processed is unknown; "
         "deploy it only where every model it routes to complies, or waive it with reason, approver and expiry"
     )
