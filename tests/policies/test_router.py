@@ -46,6 +46,10 @@ ALL_ROUTED = {
 }
 
 
+# the router has no price in the catalog and no quota of its own there: those policies are not under test
+UNPRICED = {"cost_budget": "disabled", "deployment_cost_ceiling": "disabled", "quota_capacity": "disabled"}
+
+
 def router(version: str = "2025-11-18") -> str:
     return ROUTER.replace("{version}", version)
 
@@ -70,9 +74,7 @@ def test_a_router_that_may_route_to_global_only_models_breaks_the_eu_boundary(ga
     entry = gate(
         router(),
         approved_models={"approvedModels": ALL_ROUTED},
-        cost_budget="disabled",
-        deployment_cost_ceiling="disabled",
-        quota_capacity="disabled",
+        **UNPRICED,
     )
     (finding,) = unwaived(entry, "residency-deployment-type")
     assert finding["message"].startswith(
@@ -90,9 +92,7 @@ def test_a_router_whose_models_are_all_offered_on_its_type_here_keeps_the_bounda
     entry = gate(
         router("2025-05-19"),
         approved_models={"approvedModels": ALL_ROUTED},
-        cost_budget="disabled",
-        deployment_cost_ceiling="disabled",
-        quota_capacity="disabled",
+        **UNPRICED,
         model_lifecycle="disabled",
     )
     assert not unwaived(entry, "residency-deployment-type"), entry["violations"]
@@ -103,9 +103,7 @@ def test_without_a_boundary_the_router_is_not_judged_for_residency(gate):
         router(),
         residency_deployment_type={"boundary": "none"},
         approved_models={"approvedModels": ALL_ROUTED},
-        cost_budget="disabled",
-        deployment_cost_ceiling="disabled",
-        quota_capacity="disabled",
+        **UNPRICED,
     )
     assert not unwaived(entry, "residency-deployment-type")
 
@@ -115,9 +113,7 @@ def test_approved_models_names_every_routed_model_not_approved(gate):
     entry = gate(
         router("2025-05-19"),
         approved_models={"approvedModels": approved},
-        cost_budget="disabled",
-        deployment_cost_ceiling="disabled",
-        quota_capacity="disabled",
+        **UNPRICED,
         model_lifecycle="disabled",
     )
     (finding,) = unwaived(entry, "approved-models")
@@ -131,9 +127,7 @@ def test_approved_models_names_every_routed_model_not_approved(gate):
     entry = gate(
         router("2025-05-19"),
         approved_models={"approvedModels": approved},
-        cost_budget="disabled",
-        deployment_cost_ceiling="disabled",
-        quota_capacity="disabled",
+        **UNPRICED,
         model_lifecycle="disabled",
     )
     assert "list: gpt-4.1-nano, o4-mini; approve" in unwaived(entry, "approved-models")[0]["message"]
