@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import metrics
-from .args import _stack_tags, resource_group_name
+from .args import resource_group_name, stack_tags
 from .catalog import is_provisioned
 from .config.loader import LoadedConfig, SourceLocation
 from .config.model import METRIC_FREQUENCY
@@ -92,7 +92,7 @@ def alerts_args(loaded: LoadedConfig) -> AlertsArgs | None:
     if alerts is None:
         return None
     rg = resource_group_name(loaded)
-    tags = _stack_tags(loaded)
+    tags = stack_tags(loaded)
     group = None
     group_id = str(alerts.action_group_id)
     if alerts.emails:

@@ -221,7 +221,7 @@ def resource_group_args(loaded: LoadedConfig) -> ResourceGroupArgs:
     cfg = loaded.config
     name = resource_group_name(loaded)
     where = loaded.location("resourceGroup") if cfg.resource_group else loaded.location("location")
-    return ResourceGroupArgs(name, cfg.location, _stack_tags(loaded), cfg.production, where)
+    return ResourceGroupArgs(name, cfg.location, stack_tags(loaded), cfg.production, where)
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,8 @@ def budget_args(loaded: LoadedConfig, today: dt.date) -> BudgetArgs | None:
     )
 
 
-def _stack_tags(loaded: LoadedConfig) -> dict[str, str]:
+def stack_tags(loaded: LoadedConfig) -> dict[str, str]:
+    """The tags every resource of the stack carries: foundry-iac's own and the stack's."""
     return {**MANAGED_BY_TAGS, STACK_TAG: loaded.stack, **loaded.config.tags}
 
 
@@ -287,7 +288,7 @@ def private_dns_args(loaded: LoadedConfig) -> PrivateDnsArgs | None:
         resource_group_name(loaded),
         PRIVATE_DNS_ZONES,
         tuple(dns.vnet_ids),
-        _stack_tags(loaded),
+        stack_tags(loaded),
         loaded.location("privateDns"),
     )
 
@@ -303,7 +304,7 @@ def workspace_args(loaded: LoadedConfig) -> list[WorkspaceArgs]:
                 resource_group_name(loaded),
                 acct.location or loaded.config.location,
                 diag.retention_days,
-                _stack_tags(loaded),
+                stack_tags(loaded),
                 loaded.location("accounts", index, "diagnostics"),
             )
     return list(out.values())
@@ -323,7 +324,7 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
     location = acct.location or cfg.location
     rg = resource_group_name(loaded)
     public = acct.network.public_access if acct.network.public_access is not None else not cfg.production
-    tags = {**_stack_tags(loaded), **acct.tags}
+    tags = {**stack_tags(loaded), **acct.tags}
     scope_base = account_id(cfg.subscription_id, rg, acct.name)
     return FoundryAccountArgs(
         account_name=acct.name,

@@ -3,6 +3,7 @@ against the stack's effective budget. Totals are never partial: one unpriced dep
 
 from __future__ import annotations
 
+from components import resource_types as types
 from policies.cost import effective_budget, price_stack
 from policies.framework import Resource
 
@@ -25,7 +26,7 @@ def cost_section(resources: list[Resource], settings: dict[str, PolicySettings])
     urns = {
         (str(r.props.get("accountName")), str(r.props.get("deploymentName"))): r.urn
         for r in resources
-        if r.type == "azure-native:cognitiveservices:Deployment"
+        if r.type == types.DEPLOYMENT
     }
     for item in price_stack(resources, input_share):
         dep = item.deployment

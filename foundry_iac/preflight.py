@@ -22,6 +22,7 @@ from pathlib import Path
 from components import resource_types as types
 from components.args import account_args
 from components.config.loader import load_stack_file
+from components.content_filters import BUILTIN_FILTERS
 from policies.pack import POLICIES
 from policies.quota import requested_units, usage_name
 
@@ -30,7 +31,6 @@ from .policy_config import load_policy_config
 from .report_model import Report, ResourceEntry, StackReport, Violation
 from .stacks import StackRef, all_stacks
 
-BUILTIN_FILTERS = ("Microsoft.Default", "Microsoft.DefaultV2")
 DEFAULT_WARN_DAYS = 90
 Progress = Callable[[str], None]
 
@@ -394,7 +394,7 @@ def preflight_entry(
     created = {
         (str(r.props.get("accountName")), str(r.props.get("raiPolicyName")))
         for r in entry.resources
-        if r.type == "azure-native:cognitiveservices:RaiPolicy"
+        if r.type == types.RAI_POLICY
     }
     for region, group in _by_region(accounts):
         for account in group:
