@@ -32,6 +32,11 @@ def account_properties(args: FoundryAccountArgs) -> Wire:
     }
     if args.network_acls is not None:
         props["networkAcls"] = args.network_acls
+    if args.agent_subnet_id is not None:
+        # Agent network injection: the agent runtime runs in the customer's (dedicated, delegated) subnet.
+        props["networkInjections"] = [
+            {"scenario": "agent", "subnetArmId": args.agent_subnet_id, "useMicrosoftManagedNetwork": False}
+        ]
     if args.restore:
         props["restore"] = True
     if args.encryption is not None:
@@ -149,6 +154,10 @@ class FoundryAccount(pulumi.ComponentResource):
             )
             self.deployments.append(deployment)
             previous = deployment
+        if args.agent_projects:
+            from .agents import agent_setup
+
+            previous = agent_setup(name, args, self, self.projects, previous, dns_zones or [])
         if args.diagnostics is not None:
             from .monitoring import diagnostic_setting
 

@@ -8,10 +8,19 @@ from dataclasses import dataclass, field
 
 from .catalog import load_catalog
 from .config.loader import LoadedConfig, SourceLocation
-from .config.model import PRIVATE_DNS_ZONES, BudgetAlerts
+from .config.model import AGENT_DNS_ZONES, AGENT_PRIVATE_LINKS, PRIVATE_DNS_ZONES, BudgetAlerts, agent_connection_name
 from .content_filters import HARM_CATEGORIES, SOURCES
 from .naming import account_id, custom_subdomain, role_assignment_name
-from .roles import KEY_VAULT_CRYPTO_USER, role_definition_id
+from .roles import (
+    COSMOS_DATA_CONTRIBUTOR,
+    COSMOS_DB_OPERATOR,
+    KEY_VAULT_CRYPTO_USER,
+    SEARCH_INDEX_DATA_CONTRIBUTOR,
+    SEARCH_SERVICE_CONTRIBUTOR,
+    STORAGE_BLOB_DATA_CONTRIBUTOR,
+    STORAGE_BLOB_DATA_OWNER,
+    role_definition_id,
+)
 from .tags import MANAGED_BY_TAGS, STACK_TAG
 
 
@@ -45,15 +54,68 @@ class ConnectionArgs:
 
 @dataclass(frozen=True)
 class PrivateEndpointArgs:
-    """A private endpoint (group `account`) into a subnet, and its DNS zone group."""
+    """A private endpoint into a subnet (to an account, group `account`, or an agent resource), and its zone group."""
 
     endpoint_name: str
     resource_group_name: str
     location: str
     subnet_id: str
-    account_id: str
+    target_id: str
     zone_ids: tuple[tuple[str, str], ...]
     source: SourceLocation
+    group_id: str = "account"
+
+
+@dataclass(frozen=True)
+class AgentRoleArgs:
+    """A role the project's identity gets on an agent resource (the principal is known only once deployed)."""
+
+    name: str
+    role_name: str
+    role_definition_id: str
+    scope: str
+    condition: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentResourceArgs:
+    """One bring-your-own agent resource: its connection, and the roles the project's identity needs on it."""
+
+    key: str
+    resource_id: str
+    location: str
+    connection_name: str
+    category: str
+    target: str
+    roles: tuple[AgentRoleArgs, ...]
+    after_host: tuple[AgentRoleArgs, ...] = ()
+
+
+@dataclass(frozen=True)
+class CosmosDataRoleArgs:
+    """Cosmos DB's data-plane role (a sqlRoleAssignment) for the project's identity on the agents' database."""
+
+    assignment_id: str
+    account_name: str
+    resource_group_name: str
+    role_definition_id: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class AgentSetupArgs:
+    """A project's Agent Service standard setup: connections, roles, the capability host and the data-plane grants."""
+
+    host_name: str
+    resources: tuple[AgentResourceArgs, ...]
+    cosmos_data_role: CosmosDataRoleArgs | None
+    role_wait_seconds: int
+    source: SourceLocation
+    host_source: SourceLocation
+
+    def connection(self, key: str) -> list[str]:
+        """The connection names of one kind (cosmosDb, storage, search): what the capability host lists."""
+        return [r.connection_name for r in self.resources if r.key == key]
 
 
 @dataclass(frozen=True)
@@ -127,6 +189,7 @@ class FoundryProjectArgs:
     members: tuple[RoleAssignmentArgs, ...]
     source: SourceLocation
     connections: tuple[ConnectionArgs, ...] = ()
+    agents: AgentSetupArgs | None = None
 
 
 @dataclass(frozen=True)
@@ -187,12 +250,19 @@ class FoundryAccountArgs:
     account_id: str = ""
     user_assigned_identities: tuple[str, ...] = ()
     private_endpoint: PrivateEndpointArgs | None = None
+    agent_subnet_id: str | None = None
+    agent_endpoints: tuple[PrivateEndpointArgs, ...] = ()
     encryption: EncryptionArgs | None = None
     diagnostics: DiagnosticsArgs | None = None
     lock: bool = False
     projects: tuple[FoundryProjectArgs, ...] = field(default_factory=tuple)
     content_filters: tuple[ContentFilterArgs, ...] = field(default_factory=tuple)
     deployments: tuple[ModelDeploymentArgs, ...] = field(default_factory=tuple)
+
+    @property
+    def agent_projects(self) -> tuple[FoundryProjectArgs, ...]:
+        """The projects with an Agent Service standard setup."""
+        return tuple(p for p in self.projects if p.agents is not None)
 
     @property
     def endpoint(self) -> str:
@@ -286,10 +356,25 @@ def private_dns_args(loaded: LoadedConfig) -> PrivateDnsArgs | None:
         return None
     return PrivateDnsArgs(
         resource_group_name(loaded),
-        PRIVATE_DNS_ZONES,
+        PRIVATE_DNS_ZONES + (AGENT_DNS_ZONES if _agent_zones_from_stack(loaded) else ()),
         tuple(dns.vnet_ids),
         stack_tags(loaded),
         loaded.location("privateDns"),
+    )
+
+
+def _private_with_agents(loaded: LoadedConfig, index: int) -> bool:
+    """True when account `index` is private, has a private endpoint, and projects with agents: their resources
+    get private endpoints too."""
+    acct = loaded.config.accounts[index]
+    return acct.private_endpoint is not None and acct.has_agents and not acct.public(loaded.config.production)
+
+
+def _agent_zones_from_stack(loaded: LoadedConfig) -> bool:
+    """True when an account's agent resources take their private DNS zones from foundry-iac:privateDns."""
+    return any(
+        _private_with_agents(loaded, index) and acct.private_endpoint.dns_zone_ids is None  # type: ignore[union-attr]
+        for index, acct in enumerate(loaded.config.accounts)
     )
 
 
@@ -342,6 +427,8 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
         account_id=scope_base,
         user_assigned_identities=(acct.encryption.identity.resource_id,) if acct.encryption else (),
         private_endpoint=_private_endpoint(loaded, index, scope_base),
+        agent_subnet_id=acct.agent_network.subnet_id if acct.agent_network else None,
+        agent_endpoints=_agent_endpoints(loaded, index),
         encryption=_encryption(loaded, index),
         diagnostics=_diagnostics(loaded, index, scope_base),
         lock=acct.lock if acct.lock is not None else cfg.production,
@@ -406,7 +493,121 @@ def _project(
         members=tuple(members),
         source=loaded.location("accounts", index, "projects", p_index),
         connections=connections,
+        agents=_agents(loaded, index, p_index, scope),
     )
+
+
+# Category and endpoint of each agent resource's connection (Azure public cloud endpoints). The category is
+# spelled as the API's enum (ConnectionCategory "CosmosDb"); Microsoft's templates write "CosmosDB", which ARM
+# also takes because it compares enum values without case.
+_AGENT_CONNECTIONS = {
+    "cosmosDb": ("CosmosDb", "https://{name}.documents.azure.com:443/"),
+    "storage": ("AzureStorageAccount", "https://{name}.blob.core.windows.net/"),
+    "search": ("CognitiveSearch", "https://{name}.search.windows.net"),
+}
+_AGENT_ROLES = {
+    "cosmosDb": (COSMOS_DB_OPERATOR,),
+    "storage": (STORAGE_BLOB_DATA_CONTRIBUTOR,),
+    "search": (SEARCH_INDEX_DATA_CONTRIBUTOR, SEARCH_SERVICE_CONTRIBUTOR),
+}
+# Storage Blob Data Owner only on the agents' containers (names end in -azureml-agent), and no blob tag or
+# filter actions elsewhere. Microsoft's template also requires the container name to start with the project's
+# workspace id (properties.internalId), which the SDK's API version (2025-06-01) does not return; see README.
+AGENT_CONTAINER_CONDITION = (
+    "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read'}) "
+    "AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/filter/action'}) "
+    "AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/write'})) "
+    "OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] "
+    "StringLikeIgnoreCase '*-azureml-agent'))"
+)
+AGENT_DATABASE = "enterprise_memory"
+
+
+def _id_parts(resource_id: str) -> tuple[str, str, str]:
+    """(subscription, resource group, name) of an ARM id."""
+    parts = resource_id.rstrip("/").split("/")
+    return parts[2], parts[4], parts[-1]
+
+
+def _agent_role(scope: str, subscription: str, role: str, principal_key: str, condition: str | None = None):
+    role_id = role_definition_id(subscription, role)
+    return AgentRoleArgs(role_assignment_name(scope, role_id, principal_key), role, role_id, scope, condition)
+
+
+def _agents(loaded: LoadedConfig, index: int, p_index: int, project_id: str) -> AgentSetupArgs | None:
+    """A project's standard agent setup; role assignment names are keyed by the project's id, because the
+    identity's principal id exists only once the project is deployed."""
+    acct = loaded.config.accounts[index]
+    proj = acct.projects[p_index]
+    if proj.agents is None:
+        return None
+    where = ("accounts", index, "projects", p_index, "agents")
+    resources = []
+    cosmos_role = None
+    for key, resource in proj.agents.resources().items():
+        subscription, group, name = _id_parts(resource.id)
+        category, target = _AGENT_CONNECTIONS[key]
+        roles = tuple(_agent_role(resource.id, subscription, role, project_id) for role in _AGENT_ROLES[key])
+        after = ()
+        if key == "storage":
+            after = (
+                _agent_role(resource.id, subscription, STORAGE_BLOB_DATA_OWNER, project_id, AGENT_CONTAINER_CONDITION),
+            )
+        if key == "cosmosDb":
+            definition = f"{resource.id}/sqlRoleDefinitions/{COSMOS_DATA_CONTRIBUTOR}"
+            scope = f"{resource.id}/dbs/{AGENT_DATABASE}"
+            cosmos_role = CosmosDataRoleArgs(
+                role_assignment_name(scope, definition, project_id), name, group, definition, scope
+            )
+        resources.append(
+            AgentResourceArgs(
+                key=key,
+                resource_id=resource.id,
+                location=resource.location,
+                connection_name=agent_connection_name(resource.id),
+                category=category,
+                target=target.format(name=name),
+                roles=roles,
+                after_host=after,
+            )
+        )
+    return AgentSetupArgs(
+        host_name="agents",
+        resources=tuple(resources),
+        cosmos_data_role=cosmos_role,
+        role_wait_seconds=proj.agents.role_wait_seconds,
+        source=loaded.location(*where),
+        host_source=loaded.location("accounts", index, "projects", p_index),
+    )
+
+
+def _agent_endpoints(loaded: LoadedConfig, index: int) -> tuple[PrivateEndpointArgs, ...]:
+    """Private endpoints to the agent resources of a private account (each resource once), in its endpoint subnet."""
+    if not _private_with_agents(loaded, index):
+        return ()
+    cfg = loaded.config
+    acct = cfg.accounts[index]
+    pe = acct.private_endpoint
+    assert pe is not None, "checked by _private_with_agents"
+    dns = private_dns_args(loaded)
+    out: dict[str, PrivateEndpointArgs] = {}
+    for p_index, proj in enumerate(acct.projects):
+        for key, resource in (proj.agents.resources() if proj.agents else {}).items():
+            group, zone = AGENT_PRIVATE_LINKS[key]
+            if resource.id.lower() in out:
+                continue
+            zone_id = pe.dns_zone_ids[zone] if pe.dns_zone_ids is not None else dns.zone_id(cfg.subscription_id, zone)  # type: ignore[union-attr]
+            out[resource.id.lower()] = PrivateEndpointArgs(
+                endpoint_name=f"pe-{acct.name}-{agent_connection_name(resource.id)}"[:80],
+                resource_group_name=resource_group_name(loaded),
+                location=acct.location or cfg.location,
+                subnet_id=pe.subnet_id,
+                target_id=resource.id,
+                zone_ids=((zone, zone_id),),
+                source=loaded.location("accounts", index, "projects", p_index, "agents", key),
+                group_id=group,
+            )
+    return tuple(out.values())
 
 
 def _content_filter(loaded: LoadedConfig, index: int, f_index: int) -> ContentFilterArgs:
@@ -490,7 +691,7 @@ def _private_endpoint(loaded: LoadedConfig, index: int, scope_base: str) -> Priv
         return None
     dns = private_dns_args(loaded)
     if pe.dns_zone_ids is not None:
-        zones = pe.dns_zone_ids
+        zones = {zone: pe.dns_zone_ids[zone] for zone in PRIVATE_DNS_ZONES}  # the agent zones serve other endpoints
     else:
         assert dns is not None, "validated: an endpoint without dnsZoneIds needs foundry-iac:privateDns"
         zones = {zone: dns.zone_id(cfg.subscription_id, zone) for zone in PRIVATE_DNS_ZONES}
@@ -499,7 +700,7 @@ def _private_endpoint(loaded: LoadedConfig, index: int, scope_base: str) -> Priv
         resource_group_name=resource_group_name(loaded),
         location=acct.location or cfg.location,
         subnet_id=pe.subnet_id,
-        account_id=scope_base,
+        target_id=scope_base,
         zone_ids=tuple(sorted(zones.items())),
         source=loaded.location("accounts", index, "privateEndpoint"),
     )

@@ -68,7 +68,7 @@ def private_endpoint(
         location=args.location,
         subnet={"id": args.subnet_id},
         private_link_service_connections=[
-            {"name": args.endpoint_name, "private_link_service_id": args.account_id, "group_ids": ["account"]}
+            {"name": args.endpoint_name, "private_link_service_id": args.target_id, "group_ids": [args.group_id]}
         ],
         opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on),
     )

@@ -29,6 +29,17 @@ def project_properties(args: FoundryProjectArgs) -> Wire:
     return props
 
 
+def connection_properties(category: str, target: str, resource_id: str, location: str) -> Wire:
+    """A project connection's `properties`: Entra ID auth (no keys stored), the resource's id and region."""
+    return {
+        "authType": "AAD",
+        "category": category,
+        "target": target,
+        "isSharedToAll": False,
+        "metadata": {"ApiType": "Azure", "ResourceId": resource_id, "location": location},
+    }
+
+
 class FoundryProject(cognitiveservices.Project):
     """A Foundry project (accounts/projects) and one role assignment per member, scoped to the project."""
 
@@ -77,15 +88,7 @@ class FoundryProject(cognitiveservices.Project):
                 project_name=conn.project_name,
                 resource_group_name=conn.resource_group_name,
                 connection_name=conn.connection_name,
-                properties=wire(
-                    {
-                        "authType": "AAD",
-                        "category": conn.category,
-                        "target": conn.target,
-                        "isSharedToAll": False,
-                        "metadata": {"ApiType": "Azure", "ResourceId": conn.resource_id, "location": conn.location},
-                    }
-                ),
+                properties=connection_properties(conn.category, conn.target, conn.resource_id, conn.location),
                 opts=pulumi.ResourceOptions(parent=parent, depends_on=[self.last_write]),
             )
             self.connections.append(self.last_write)

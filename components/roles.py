@@ -13,7 +13,23 @@ BUILTIN_ROLES: dict[str, str] = {
 
 # Not offered to project members: foundry-iac grants it to the identity that reads a customer-managed key.
 KEY_VAULT_CRYPTO_USER = "Key Vault Crypto Service Encryption User"
-SERVICE_ROLES: dict[str, str] = {KEY_VAULT_CRYPTO_USER: "e147488a-f6f5-4113-8e2d-b22465e65bf6"}
+# Granted to a project's identity on its agents' own Cosmos DB, Storage and Search (AZURE_FACTS.md, "Agent Service
+# standard setup"): the first four before the capability host, Storage Blob Data Owner after it.
+COSMOS_DB_OPERATOR = "Cosmos DB Operator"
+STORAGE_BLOB_DATA_CONTRIBUTOR = "Storage Blob Data Contributor"
+STORAGE_BLOB_DATA_OWNER = "Storage Blob Data Owner"
+SEARCH_INDEX_DATA_CONTRIBUTOR = "Search Index Data Contributor"
+SEARCH_SERVICE_CONTRIBUTOR = "Search Service Contributor"
+SERVICE_ROLES: dict[str, str] = {
+    KEY_VAULT_CRYPTO_USER: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+    COSMOS_DB_OPERATOR: "230815da-be43-4aae-9cb4-875f7bd000aa",
+    STORAGE_BLOB_DATA_CONTRIBUTOR: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    STORAGE_BLOB_DATA_OWNER: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+    SEARCH_INDEX_DATA_CONTRIBUTOR: "8ebe5a00-799e-43f5-93ac-243d3dce84a7",
+    SEARCH_SERVICE_CONTRIBUTOR: "7ca78c08-252a-4471-8644-bb5ff32d4ba0",
+}
+# Cosmos DB's own (data-plane) built-in role: Cosmos DB Built-in Data Contributor, a sqlRoleDefinition.
+COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002"
 
 
 def role_definition_id(subscription_id: str, role_name: str) -> str:

@@ -24,10 +24,12 @@ from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV,
 
 from .report_model import ResourceEntry, Source
 from .sdk import (
+    UNKNOWN,
     MockCallArgs,
     MockMonitor,
     MockResourceArgs,
     Mocks,
+    Unknown,
     drop_provider_aliases,
     get_root_resource,
     lean_offline_run,
@@ -41,6 +43,8 @@ from .sdk import (
 from .stacks import StackRef
 
 SECRET_TEXT = "[secret]"
+# An input Azure computes at deployment (a project identity's principal id): unknown at preview, as in Pulumi's.
+COMPUTED_TEXT = "[computed]"
 # Set by the command line (a short-lived process): a finished run's objects are frozen, not collected.
 FREEZE_AFTER_RUN = False
 
@@ -99,6 +103,10 @@ class _Mocks(Mocks):
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
         self.local.inputs = args.inputs
+        identity = args.inputs.get("identity")
+        if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
+            # Azure assigns a system identity's principal at creation: unknown at preview, as a real preview has it
+            return f"{args.name}-id", {**args.inputs, "identity": {**identity, "principalId": UNKNOWN}}
         return f"{args.name}-id", args.inputs
 
     def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
@@ -146,6 +154,8 @@ def _plain(value: object) -> object:
         return [_plain(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if isinstance(value, Unknown):
+        return COMPUTED_TEXT
     return str(value)
 
 

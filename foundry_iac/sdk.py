@@ -17,10 +17,12 @@ from typing import Any, TypeVar
 
 import pulumi
 import pulumi.runtime.resource as _sdk_resource
+from pulumi.output import Unknown
 from pulumi.runtime import register_stack_transformation
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
 from pulumi.runtime.proto import source_pb2
+from pulumi.runtime.rpc import UNKNOWN
 from pulumi.runtime.settings import get_root_resource, reset_options
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -121,4 +123,6 @@ __all__ = [
     "set_all_config",
     "set_mocks",
     "sync_await",
+    "UNKNOWN",
+    "Unknown",
 ]

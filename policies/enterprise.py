@@ -9,6 +9,7 @@ from pulumi_policy import EnforcementLevel, Severity
 
 from components import resource_types as types
 
+from .agents import check_agent_endpoints
 from .common import ACCOUNT, account_suffix
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
@@ -26,7 +27,8 @@ def _targets(endpoint: Resource) -> list[tuple[str, list[str]]]:
 
 
 def check_private_endpoint(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
-    """Each account has a private endpoint of group `account` pointing at it."""
+    """Each account has a private endpoint of group `account` pointing at it, and so do a private account's
+    agent resources (their own groups)."""
     endpoints = [r for r in resources if r.type == PRIVATE_ENDPOINT]
     for account in (r for r in resources if r.type == ACCOUNT):
         suffix = account_suffix(account)
@@ -40,6 +42,7 @@ def check_private_endpoint(resources: list[Resource], config: Mapping[str, Any])
                 "`privateEndpoint: {subnetId: ...}` to it",
                 account,
             )
+    yield from check_agent_endpoints(resources, config)
 
 
 def check_reachable(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -104,7 +107,8 @@ REACHABLE = PolicySpec(
 )
 PRIVATE = PolicySpec(
     id="private-endpoint-required",
-    description="Each Foundry account is reached through a private endpoint (group `account`); meant for production.",
+    description="Each Foundry account is reached through a private endpoint (group `account`), and so are the agent "
+    "resources (Cosmos DB, Storage, AI Search) of a private account; meant for production.",
     remediation="Add `privateEndpoint: {subnetId: ...}` to the account, with DNS zones from foundry-iac:privateDns "
     "or `dnsZoneIds` of existing hub zones.",
     severity=Severity.HIGH,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Policy
 
+from .agents import agent_byo_resources, agent_network_injection
 from .content_safety import content_filter_mode, content_filter_severity, content_filter_shields
 from .cost import cost_budget, deployment_cost_ceiling
 from .enterprise import account_reachable, cmk_required, diagnostics_enabled, private_endpoint_required
@@ -39,6 +40,8 @@ POLICIES: list[Policy] = [
     diagnostics_enabled,
     cmk_required,
     alerts_configured,
+    agent_byo_resources,
+    agent_network_injection,
 ]
 
 POLICY_IDS = [p.name for p in POLICIES]

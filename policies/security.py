@@ -8,8 +8,9 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from .agents import check_agent_public_access
 from .common import ACCOUNT
-from .framework import Finding, PolicySpec, Resource, resource_policy
+from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
 
 def _props(resource: Resource) -> Mapping[str, Any]:
@@ -71,6 +72,13 @@ def check_public_access(resource: Resource, config: Mapping[str, Any]) -> Iterab
         )
 
 
+def check_public_network(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
+    """Every account passes check_public_access, and a private account's agents reach their resources privately."""
+    for account in (r for r in resources if r.type == ACCOUNT):
+        yield from check_public_access(account, config)
+    yield from check_agent_public_access(resources, config)
+
+
 def check_identity(resource: Resource, config: Mapping[str, Any]) -> Iterable[Finding]:
     """The account has a managed identity (projects need one)."""
     kind = (resource.props.get("identity") or {}).get("type")
@@ -101,7 +109,8 @@ LOCAL_AUTH = PolicySpec(
 PUBLIC = PolicySpec(
     id="public-network-access",
     description="Foundry accounts are not open to every network: publicNetworkAccess Disabled, or network ACL "
-    "default action Deny with no IP rule that opens the account to the internet (wider than /8).",
+    "default action Deny with no IP rule that opens the account to the internet (wider than /8); a private "
+    "account's agents reach their Cosmos DB, Storage and AI Search through private endpoints.",
     remediation="Set `network: {publicAccess: false}`, or keep public access with `ipRules` (default action Deny).",
     severity=Severity.HIGH,
 )
@@ -121,6 +130,6 @@ TAGS = PolicySpec(
 )
 
 local_auth_disabled = resource_policy(LOCAL_AUTH, check_local_auth, (ACCOUNT,))
-public_network_access = resource_policy(PUBLIC, check_public_access, (ACCOUNT,))
+public_network_access = stack_policy(PUBLIC, check_public_network)
 managed_identity = resource_policy(IDENTITY, check_identity, (ACCOUNT,))
 required_tags = resource_policy(TAGS, check_tags, (ACCOUNT,))

@@ -98,6 +98,8 @@ BASE_POLICY_CONFIG = {
     "diagnostics-enabled": "disabled",
     "cmk-required": "disabled",
     "alerts-configured": "disabled",
+    "agent-byo-resources": {},
+    "agent-network-injection": "disabled",
 }
 
 
@@ -142,6 +144,18 @@ REACHABLE = (
     + "}}\n"
 )
 TAGGED_STACK = TAGGED_NO_ENDPOINT.replace("    - name: fdy-test\n", "    - name: fdy-test\n" + REACHABLE)
+_DATA = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-data/providers"
+AGENTS_BLOCK = f"""\
+          agents:
+            cosmosDb: {{id: {_DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-agents, location: swedencentral}}
+            storage: {{id: {_DATA}/Microsoft.Storage/storageAccounts/stagents, location: swedencentral}}
+            search: {{id: {_DATA}/Microsoft.Search/searchServices/srch-agents, location: swedencentral}}
+"""
+AGENT_ZONES = ("privatelink.documents.azure.com", "privatelink.blob.core.windows.net", "privatelink.search.windows.net")
+# TAGGED_STACK with a standard agent setup on its project: the hub also has the agents' three DNS zones.
+AGENT_STACK = TAGGED_STACK.replace(
+    "}}\n", ", " + ", ".join(f"{zone}: {_HUB}/privateDnsZones/{zone}" for zone in AGENT_ZONES) + "}}\n", 1
+).replace("              role: Azure AI User\n", "              role: Azure AI User\n" + AGENTS_BLOCK, 1)
 
 
 def unwaived(entry: dict, policy: str) -> list[dict]:

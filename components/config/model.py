@@ -39,6 +39,7 @@ IDENTITY_ID = _ARM + r"Microsoft\.ManagedIdentity/userAssignedIdentities/[-\w._]
 WORKSPACE_ID = _ARM + r"Microsoft\.OperationalInsights/workspaces/[-\w]+$"
 SEARCH_ID = _ARM + r"Microsoft\.Search/searchServices/[-\w]+$"
 STORAGE_ID = _ARM + r"Microsoft\.Storage/storageAccounts/[a-z0-9]+$"
+COSMOS_ID = _ARM + r"Microsoft\.DocumentDB/databaseAccounts/[a-z0-9][a-z0-9-]{1,42}[a-z0-9]$"
 # Azure AI services take public IPv4 only in IP rules: "IP address ranges reserved for private networks (as
 # defined in RFC 1918) aren't allowed" (learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks,
 # read 2026-11). Loopback, link-local, multicast, "this network" and reserved space can never be a client either.
@@ -60,6 +61,14 @@ PRIVATE_DNS_ZONES = (
     "privatelink.openai.azure.com",
     "privatelink.services.ai.azure.com",
 )
+# The private endpoint group and DNS zone of each bring-your-own agent resource (AZURE_FACTS.md, "Agent
+# Service standard setup"), by the agents block's key.
+AGENT_PRIVATE_LINKS = {
+    "cosmosDb": ("Sql", "privatelink.documents.azure.com"),
+    "storage": ("blob", "privatelink.blob.core.windows.net"),
+    "search": ("searchService", "privatelink.search.windows.net"),
+}
+AGENT_DNS_ZONES = tuple(zone for _, zone in AGENT_PRIVATE_LINKS.values())
 
 PositiveInt = Annotated[int, Field(strict=True, gt=0)]
 INT32_MAX = 2**31 - 1  # ARM's sku.capacity is an int32
@@ -247,6 +256,82 @@ class ConnectionConfig(_Model):
         return self
 
 
+_AGENT_IDS = {"cosmosDb": COSMOS_ID, "storage": STORAGE_ID, "search": SEARCH_ID}
+_AGENT_KINDS = {
+    "cosmosDb": "a Microsoft.DocumentDB/databaseAccounts id",
+    "storage": "a Microsoft.Storage/storageAccounts id",
+    "search": "a Microsoft.Search/searchServices id",
+}
+
+
+class AgentResource(_Model):
+    """An existing resource agents keep their data in (referenced, never created or priced), and its region."""
+
+    id: str = Field(description="ARM id of the existing resource.")
+    location: str = Field(
+        description="The region the resource is in (written to the connection's metadata; judged by agent-byo-resources).",
+        json_schema_extra=_catalog_enum("regions"),
+    )
+
+    _known_location = field_validator("location")(lambda cls, value: _region(value))
+
+
+class AgentsConfig(_Model):
+    """Foundry Agent Service standard setup: the project's agents keep threads, files and vector stores in the
+    customer's own Cosmos DB, Storage account and AI Search service, reached with the project's identity."""
+
+    cosmos_db: AgentResource | None = Field(
+        default=None, alias="cosmosDb", description="Azure Cosmos DB for NoSQL account: thread storage."
+    )
+    storage: AgentResource | None = Field(default=None, description="Storage account: files the agents upload.")
+    search: AgentResource | None = Field(default=None, description="Azure AI Search service: vector stores.")
+    role_wait_seconds: int = Field(
+        default=60,
+        alias="roleWaitSeconds",
+        strict=True,
+        ge=0,
+        le=900,
+        description="Seconds `pulumi up` waits after the project identity's role assignments before it creates the "
+        "capability host (Azure RBAC propagates in minutes).",
+    )
+
+    @model_validator(mode="after")
+    def _ids_match_kinds(self) -> AgentsConfig:
+        named = self.resources()
+        if not named:
+            raise custom_error(
+                "agents_empty", "an agents block names its cosmosDb, storage and search resources (by ARM id)"
+            )
+        for key, resource in named.items():
+            if not re.match(_AGENT_IDS[key], resource.id):
+                raise custom_error(
+                    "bad_agent_resource", f"id must be {_AGENT_KINDS[key]}, not {short(resource.id)}", at=(key, "id")
+                )
+        return self
+
+    def resources(self) -> dict[str, AgentResource]:
+        """The resources named, by key (cosmosDb, storage, search), in that order."""
+        found = {"cosmosDb": self.cosmos_db, "storage": self.storage, "search": self.search}
+        return {key: value for key, value in found.items() if value is not None}
+
+
+class AgentNetworkConfig(_Model):
+    """Agent network injection: the account's agent runtime runs in a dedicated subnet of the customer's VNet."""
+
+    subnet_id: str = Field(
+        alias="subnetId",
+        pattern=SUBNET_ID,
+        description="ARM id of an existing subnet delegated to Microsoft.App/environments and used by nothing else.",
+    )
+    public_access_justification: str | None = Field(
+        default=None,
+        alias="publicAccessJustification",
+        min_length=10,
+        max_length=500,
+        description="Why the account keeps public network access although its agents are injected into a VNet.",
+    )
+
+
 class ProjectConfig(_Model):
     """A Foundry project under an account."""
 
@@ -255,6 +340,23 @@ class ProjectConfig(_Model):
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
     members: list[Member] = Field(default_factory=list)
     connections: list[ConnectionConfig] = Field(default_factory=list)
+    agents: AgentsConfig | None = Field(default=None, description="Agent Service standard setup of this project.")
+
+    @model_validator(mode="after")
+    def _agent_connection_names(self) -> ProjectConfig:
+        if self.agents is None:
+            return self
+        mine = {c.name.lower(): index for index, c in enumerate(self.connections)}
+        for key, resource in self.agents.resources().items():
+            name = agent_connection_name(resource.id)
+            if name.lower() in mine:
+                raise custom_error(
+                    "agent_connection_clash",
+                    f"connection {name!r} is also the name of the agents' {key} connection (named after the "
+                    "resource); rename the connection",
+                    at=("connections", mine[name.lower()], "name"),
+                )
+        return self
 
     @field_validator("connections")
     @classmethod
@@ -277,8 +379,15 @@ class PrivateEndpointConfig(_Model):
     def _three_zones(cls, value: dict[str, str] | None) -> dict[str, str] | None:
         if value is None:
             return value
-        if sorted(value) != sorted(PRIVATE_DNS_ZONES):
-            raise custom_error("dns_zones", f"dnsZoneIds must name exactly the zones {', '.join(PRIVATE_DNS_ZONES)}")
+        missing = [zone for zone in PRIVATE_DNS_ZONES if zone not in value]
+        unknown = [zone for zone in value if zone not in PRIVATE_DNS_ZONES + AGENT_DNS_ZONES]
+        if missing or unknown:
+            raise custom_error(
+                "dns_zones",
+                f"dnsZoneIds must name the zones {', '.join(PRIVATE_DNS_ZONES)}"
+                + (f" (missing {', '.join(missing)})" if missing else f" and nothing else but the agent zones "
+                   f"{', '.join(AGENT_DNS_ZONES)} (not {', '.join(map(short, unknown))})"),
+            )
         for zone, zone_id in value.items():
             if not re.match(DNS_ZONE_ID, zone_id) or not zone_id.lower().endswith("/" + zone):
                 raise custom_error(
@@ -488,6 +597,11 @@ class AccountConfig(_Model):
 
     _account_tags = field_validator("tags")(lambda cls, value: _tags(value))
     private_endpoint: PrivateEndpointConfig | None = Field(default=None, alias="privateEndpoint")
+    agent_network: AgentNetworkConfig | None = Field(
+        default=None,
+        alias="agentNetwork",
+        description="Inject the agent runtime into this subnet (networkInjections, scenario agent).",
+    )
     encryption: EncryptionConfig | None = None
     diagnostics: DiagnosticsConfig | None = None
     lock: StrictBool | None = Field(default=None, description="CanNotDelete lock; defaults to true in production.")
@@ -514,6 +628,27 @@ class AccountConfig(_Model):
                     )
                 seen[key] = cf.name
         return value
+
+    @model_validator(mode="after")
+    def _dedicated_agent_subnet(self) -> AccountConfig:
+        injected, endpoint = self.agent_network, self.private_endpoint
+        if injected is not None and endpoint is not None and injected.subnet_id.lower() == endpoint.subnet_id.lower():
+            raise custom_error(
+                "agent_subnet_shared",
+                "the agent subnet is also the private endpoint subnet; agents need a dedicated subnet delegated to "
+                "Microsoft.App/environments: name another one",
+                at=("agentNetwork", "subnetId"),
+            )
+        return self
+
+    def public(self, production: bool) -> bool:
+        """Whether the account takes public network access (off by default in production)."""
+        return self.network.public_access if self.network.public_access is not None else not production
+
+    @property
+    def has_agents(self) -> bool:
+        """True when a project of the account has an agents block."""
+        return any(p.agents is not None for p in self.projects)
 
     @model_validator(mode="after")
     def _known_filters(self) -> AccountConfig:
@@ -572,6 +707,11 @@ class AccountConfig(_Model):
     @classmethod
     def _known_region(cls, value: str | None) -> str | None:
         return None if value is None else _region(value)
+
+
+def agent_connection_name(resource_id: str) -> str:
+    """The project connection to an agent resource is named after the resource, as Microsoft's templates do."""
+    return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
 
 def ip_rule_problem(value: str) -> str | None:
@@ -816,6 +956,42 @@ class StackConfig(_Model):
                     "foundry-iac:privateDns (create them)",
                     at=("accounts", index, "privateEndpoint"),
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _agent_rules(self) -> StackConfig:
+        for index, account in enumerate(self.accounts):
+            at = ("accounts", index)
+            injected = account.agent_network
+            if injected is not None and account.public(self.production) and not injected.public_access_justification:
+                raise custom_error(
+                    "agent_subnet_public",
+                    "the agents are injected into a subnet but the account keeps public network access: set "
+                    "`network: {publicAccess: false}`, or give agentNetwork.publicAccessJustification",
+                    at=(*at, "agentNetwork"),
+                )
+            endpoint = account.private_endpoint
+            private = endpoint is not None and not account.public(self.production)
+            zones = endpoint.dns_zone_ids if endpoint is not None else None
+            if private and account.has_agents and zones is not None:
+                missing = [zone for zone in AGENT_DNS_ZONES if zone not in zones]
+                if missing:
+                    raise custom_error(
+                        "agent_dns_zones",
+                        f"the agents' Cosmos DB, Storage and Search get private endpoints too: add "
+                        f"{', '.join(missing)} to dnsZoneIds",
+                        at=(*at, "privateEndpoint", "dnsZoneIds"),
+                    )
+            for p_index, project in enumerate(account.projects):
+                cosmos = project.agents.cosmos_db if project.agents else None
+                if cosmos is not None and f"/subscriptions/{self.subscription_id.lower()}/" not in cosmos.id.lower():
+                    raise custom_error(
+                        "agent_cosmos_subscription",
+                        "the Cosmos DB account must be in the stack's subscription (azure-native:subscriptionId): "
+                        "its data-plane role assignment is written through the stack's provider; move the "
+                        "project to a stack of that subscription",
+                        at=(*at, "projects", p_index, "agents", "cosmosDb", "id"),
+                    )
         return self
 
     @model_validator(mode="after")

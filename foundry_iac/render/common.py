@@ -30,6 +30,10 @@ TYPE_LABELS = {
     types.BUDGET: "budget",
     types.ACTION_GROUP: "action group",
     types.METRIC_ALERT: "metric alert",
+    types.ACCOUNT_CAPABILITY_HOST: "account capability host",
+    types.PROJECT_CAPABILITY_HOST: "project capability host",
+    types.COSMOS_SQL_ROLE_ASSIGNMENT: "Cosmos DB data role assignment",
+    types.SLEEP: "role propagation wait",
 }
 
 

@@ -41,7 +41,7 @@ def test_the_filter_and_its_blocklist_come_before_the_deployments_that_use_it(ca
     (blocklist,) = [r for r in resources if r["type"] == BLOCKLIST]
     items = [r for r in resources if r["type"] == ITEM]
     assert order.index(BLOCKLIST) < order.index(ITEM) < order.index(RAI) < order.index(DEPLOYMENT)
-    assert policy["props"]["raiPolicyName"] == "strict-eu" and policy["source"]["line"] == 74
+    assert policy["props"]["raiPolicyName"] == "strict-eu" and policy["source"]["line"] == 93
     assert blocklist["urn"] in items[0]["dependencies"] and items[-1]["urn"] in policy["dependencies"]
     first_deployment = next(r for r in resources if r["type"] == DEPLOYMENT)
     assert policy["urn"] in first_deployment["dependencies"]
@@ -97,8 +97,8 @@ def test_a_filter_that_lowers_violence_to_high_fails_content_filter_severity_onl
         "fdy-prod-eu-core/text-embedding-3-large): it filters Violence on completions only from High severity, "
         "looser than Medium"
     )
-    assert finding["source"]["line"] == 74  # the filter's line; the message names the deployments
-    assert [r["line"] for r in finding["related"]] == [84, 90, 97]  # and the report their lines
+    assert finding["source"]["line"] == 93  # the filter's line; the message names the deployments
+    assert [r["line"] for r in finding["related"]] == [103, 109, 116]  # and the report their lines
 
 
 def test_a_filter_with_jailbreak_off_fails_content_filter_shields(capsys, tmp_path):
@@ -121,7 +121,7 @@ def test_a_filter_with_jailbreak_off_fails_content_filter_shields(capsys, tmp_pa
         )
         == 1
     )
-    assert f"{tmp_path / 'Pulumi.prod-eu.yaml'}:74 (also 84, 90, 97)".replace(str(ROOT) + "/", "") in text.read_text()
+    assert f"{tmp_path / 'Pulumi.prod-eu.yaml'}:93 (also 103, 109, 116)".replace(str(ROOT) + "/", "") in text.read_text()
 
 
 def test_a_mode_the_policy_config_does_not_allow_fails_content_filter_mode(capsys, tmp_path):
@@ -138,24 +138,24 @@ def test_a_mode_the_policy_config_does_not_allow_fails_content_filter_mode(capsy
         (
             "          contentFilter: strict-eu\n          monthlyTokens: {input: 900000000",
             "          contentFilter: strict-ue\n          monthlyTokens: {input: 900000000",
-            ":88: accounts[0].deployments[0].contentFilter: content filter 'strict-ue' is neither built in nor in "
+            ":107: accounts[0].deployments[0].contentFilter: content filter 'strict-ue' is neither built in nor in "
             "this account's contentFilters; did you mean 'strict-eu'?",
         ),
         (
             '{pattern: "FIN-[0-9]{4}-INTERNAL", regex: true}',
             '{pattern: "FIN-[0-9{4}", regex: true}',
-            ":82: accounts[0].contentFilters[0].blocklists[0].items[1].pattern: 'FIN-[0-9{4}' is not a regular "
+            ":101: accounts[0].contentFilters[0].blocklists[0].items[1].pattern: 'FIN-[0-9{4}' is not a regular "
             "expression (unterminated character set at position 4); fix it, or set regex: false",
         ),
         (
             "        - name: strict-eu\n",
             "        - name: Microsoft.DefaultV2\n",
-            ":74: accounts[0].contentFilters[0].name: Microsoft.DefaultV2 is a built-in filter; name yours differently",
+            ":93: accounts[0].contentFilters[0].name: Microsoft.DefaultV2 is a built-in filter; name yours differently",
         ),
         (
             "Violence: {prompt: Low, completion: Medium}",
             "Violence: {prompt: Lowest, completion: Medium}",
-            ":77: accounts[0].contentFilters[0].categories.Violence.prompt",
+            ":96: accounts[0].contentFilters[0].categories.Violence.prompt",
         ),
     ],
     ids=["unknown-filter", "bad-regex", "builtin-name", "bad-threshold"],

@@ -11,6 +11,8 @@ from foundry_iac.cli import main
 from tests.conftest import ENTERPRISE_STACK, NET, ROOT, SUB_ID, TAGGED_NO_ENDPOINT, TAGGED_STACK
 
 ZONES = ["privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com", "privatelink.services.ai.azure.com"]
+# prod-eu's agents keep their data in its own Cosmos DB, Storage and Search: their zones are created too
+AGENT_ZONES = ["privatelink.blob.core.windows.net", "privatelink.documents.azure.com", "privatelink.search.windows.net"]
 ACCOUNT = "azure-native:cognitiveservices:Account"
 UNDER_ACCOUNT_WRITES = {
     "azure-native:network:PrivateEndpoint",
@@ -40,7 +42,8 @@ def prod_eu() -> list[dict]:
 
 
 def test_private_endpoint_targets_the_account_with_group_account(prod_eu):
-    (endpoint,) = by_type(prod_eu, "network:PrivateEndpoint")
+    endpoints = by_type(prod_eu, "network:PrivateEndpoint")
+    (endpoint,) = [e for e in endpoints if e["props"]["privateLinkServiceConnections"][0]["groupIds"] == ["account"]]
     (conn,) = endpoint["props"]["privateLinkServiceConnections"]
     assert conn["groupIds"] == ["account"]
     assert conn["privateLinkServiceId"].endswith("/providers/Microsoft.CognitiveServices/accounts/fdy-prod-eu-core")
@@ -52,11 +55,11 @@ def test_private_endpoint_targets_the_account_with_group_account(prod_eu):
 
 def test_the_three_zones_are_created_global_and_linked(prod_eu):
     zones = by_type(prod_eu, "privatedns:PrivateZone")
-    assert sorted(z["props"]["privateZoneName"] for z in zones) == ZONES
+    assert sorted(z["props"]["privateZoneName"] for z in zones) == sorted(ZONES + AGENT_ZONES)
     assert all(z["props"]["location"] == "global" for z in zones)
     links = by_type(prod_eu, "privatedns:VirtualNetworkLink")
-    assert len(links) == 3 and all(link["props"]["registrationEnabled"] is False for link in links)
-    (group,) = by_type(prod_eu, "network:PrivateDnsZoneGroup")
+    assert len(links) == 6 and all(link["props"]["registrationEnabled"] is False for link in links)
+    group = next(g for g in by_type(prod_eu, "network:PrivateDnsZoneGroup") if "agents" not in g["name"])
     configs = group["props"]["privateDnsZoneConfigs"]
     assert sorted(c["privateDnsZoneId"].rsplit("/", 1)[-1] for c in configs) == ZONES
 
@@ -92,15 +95,22 @@ def test_diagnostics_lock_and_connections(prod_eu):
     (lock,) = by_type(prod_eu, "authorization:ManagementLockByScope")
     assert lock["props"]["level"] == "CanNotDelete" and lock["props"]["scope"].endswith("/accounts/fdy-prod-eu-core")
     connections = by_type(prod_eu, "cognitiveservices:ProjectConnection")
-    assert {c["props"]["properties"]["category"] for c in connections} == {"CognitiveSearch", "AzureBlob"}
+    assert {c["props"]["properties"]["category"] for c in connections} == {
+        "CognitiveSearch",
+        "AzureBlob",
+        "CosmosDb",
+        "AzureStorageAccount",
+    }
     assert all(c["props"]["properties"]["authType"] == "AAD" for c in connections)
 
 
 def test_no_two_writes_under_the_account_can_run_at_once(prod_eu):
     """The writes under the account form one chain: each depends on the one before it."""
     (account,) = by_type(prod_eu, "cognitiveservices:Account")
-    chain = [r for r in prod_eu if r["type"] in UNDER_ACCOUNT_WRITES]
-    assert len(chain) == 15  # endpoint, zone group, 2 projects, 2 connections, blocklist + 2 items, filter, ...
+    chain = [r for r in prod_eu if r["type"] in UNDER_ACCOUNT_WRITES or r["name"].startswith("fdy-prod-eu-core-agents-")]
+    # endpoint, zone group, 3 projects, 2 connections, blocklist + 2 items, filter, 3 deployments, then the agents:
+    # 3 endpoints + zone groups, 3 connections, 4 roles, the wait, the project host, 2 grants; diagnostics, lock
+    assert len(chain) == 33
     previous = account["urn"]
     for resource in chain:
         assert previous in resource["dependencies"], (resource["name"], previous)
@@ -112,14 +122,17 @@ def test_removing_the_private_endpoint_fails_the_gate(tmp_path, capsys, monkeypa
     monkeypatch.chdir(ROOT)
     text = (ROOT / "stacks/Pulumi.prod-eu.yaml").read_text()
     start = text.index("      privateEndpoint:\n")
-    end = text.index("      encryption:\n")
+    end = text.index("      agentNetwork:")
     copy = tmp_path / "Pulumi.prod-eu-public.yaml"
     copy.write_text(text[:start] + text[end:])
     code = main(["check", str(copy), "--policy-config", "policies/config/prod-eu.json", "--format", "json"])
     violations = json.loads(capsys.readouterr().out)["stacks"][0]["violations"]
     assert code == 1
-    (found,) = [v for v in violations if v["policy"] == "private-endpoint-required"]
-    assert found["enforcement"] == "mandatory" and found["source"]["line"] == text[:start].count("\n") - 2
+    found = [v for v in violations if v["policy"] == "private-endpoint-required"]
+    (account,) = [v for v in found if v["source"]["line"] == text[:start].count("\n") - 2]
+    assert account["enforcement"] == "mandatory"
+    # and the agents' Cosmos DB, Storage and Search, each at its line in the agents block
+    assert sorted(v["message"].split("'")[1] for v in found if v is not account) == ["Sql", "blob", "searchService"]
 
 
 def test_hub_and_spoke_references_existing_zones_instead_of_creating_them(write_stack, run_stack):

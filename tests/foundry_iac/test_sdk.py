@@ -30,6 +30,12 @@ def test_each_internal_the_runner_calls_takes_the_arguments_it_passes(name, para
     )
 
 
+def test_the_unknown_marker_a_mock_returns_arrives_as_an_unknown_input():
+    # the runner's mocks return UNKNOWN for a system identity's principal id; a resource that consumes it gets Unknown
+    assert isinstance(sdk.UNKNOWN, str) and sdk.UNKNOWN
+    assert inspect.isclass(sdk.Unknown)
+
+
 def test_the_mock_monitor_still_records_through_register_resource():
     assert list(inspect.signature(sdk.MockMonitor.__init__).parameters)[1:] == ["mocks"]
     assert callable(getattr(sdk.MockMonitor, "RegisterResource", None))

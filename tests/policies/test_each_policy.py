@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ENTERPRISE_STACK, TAGGED_NO_ENDPOINT, TAGGED_STACK, unwaived
+from tests.conftest import AGENT_STACK, ENTERPRISE_STACK, TAGGED_NO_ENDPOINT, TAGGED_STACK, unwaived
 
 GROK_GLOBAL = (
     TAGGED_STACK
@@ -162,6 +162,19 @@ CASES = [
         TAGGED_STACK,
         {"alerts_configured": "mandatory"},
         "fdy-test-account: no throttling (requests answered 429) alert",
+    ),
+    (
+        "agent-byo-resources",
+        "\n".join(line for line in AGENT_STACK.splitlines() if "cosmosDb:" not in line) + "\n",
+        {},
+        "fdy-test/team-a: the standard agent setup names no Cosmos DB (thread storage) (threadStorageConnections is "
+        "empty)",
+    ),
+    (
+        "agent-network-injection",
+        AGENT_STACK,
+        {"agent_network_injection": "mandatory"},
+        "fdy-test: its agents run with public egress (no networkInjections with scenario agent)",
     ),
 ]
 

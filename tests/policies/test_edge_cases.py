@@ -41,11 +41,11 @@ def test_identity_with_both_kinds_counts_as_managed():
 
 def test_public_access_with_deny_acl_is_restricted_enough():
     props = {"properties": {"publicNetworkAccess": "Enabled", "networkAcls": {"defaultAction": "Deny"}}}
-    assert validate(public_network_access, ACCOUNT, props) == []
+    assert validate_stack(public_network_access, [(ACCOUNT, "a", props)]) == []
 
 
 def test_account_without_properties_is_reported_not_crashed():
-    assert validate(public_network_access, ACCOUNT, {}) != []
+    assert validate_stack(public_network_access, [(ACCOUNT, "a", {})]) != []
 
 
 def test_deployment_without_properties_reports_missing_version_and_upgrade_option():

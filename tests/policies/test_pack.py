@@ -32,6 +32,8 @@ DESIGN_IDS = {
     "content-filter-severity",
     "content-filter-shields",
     "content-filter-mode",
+    "agent-byo-resources",
+    "agent-network-injection",
 }
 
 

@@ -1,0 +1,233 @@
+"""Agent Service standard setup: agent-byo-resources, agent-network-injection, and the agent resources that
+public-network-access and private-endpoint-required cover on private accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import Severity
+
+from components import resource_types as types
+
+from .common import ACCOUNT
+from .framework import Finding, PolicySpec, Resource, stack_policy
+
+PROJECT_HOST = types.PROJECT_CAPABILITY_HOST
+ACCOUNT_HOST = types.ACCOUNT_CAPABILITY_HOST
+CONNECTION = types.CONNECTION
+PRIVATE_ENDPOINT = types.PRIVATE_ENDPOINT
+
+# What a standard setup keeps where: the capability host's list, the connection category it must name, the
+# resource it stands for, and the private endpoint group that resource is reached through.
+SLOTS = (
+    ("threadStorageConnections", "CosmosDb", "Cosmos DB (thread storage)", "Sql"),
+    ("storageConnections", "AzureStorageAccount", "Storage account (files)", "blob"),
+    ("vectorStoreConnections", "CognitiveSearch", "AI Search (vector stores)", "searchService"),
+)
+
+
+def _key(*parts: object) -> tuple[str, ...]:
+    return tuple(str(p).lower() for p in parts)
+
+
+@dataclass(frozen=True)
+class AgentConnection:
+    """A connection a project capability host names, and what it is used for."""
+
+    host: Resource
+    slot: str
+    category: str
+    what: str
+    group: str
+    name: str
+    connection: Resource | None
+
+    @property
+    def properties(self) -> Mapping[str, Any]:
+        """The connection's properties ({} when the host names a connection the stack does not have)."""
+        return (self.connection.props.get("properties") or {}) if self.connection else {}
+
+    @property
+    def resource_id(self) -> str:
+        """The ARM id of the resource the connection reaches."""
+        return str((self.properties.get("metadata") or {}).get("ResourceId", ""))
+
+    @property
+    def location(self) -> str:
+        """The region the connection says the resource is in."""
+        return str((self.properties.get("metadata") or {}).get("location", ""))
+
+
+def _host_properties(host: Resource) -> Mapping[str, Any]:
+    return host.props.get("projectCapabilityHostProperties") or {}
+
+
+def agent_connections(resources: list[Resource]) -> list[AgentConnection]:
+    """Every connection each project capability host names, joined with the connection resource."""
+    connections = {
+        _key(r.props.get("accountName"), r.props.get("projectName"), r.props.get("connectionName")): r
+        for r in resources
+        if r.type == CONNECTION
+    }
+    out = []
+    for host in (r for r in resources if r.type == PROJECT_HOST):
+        account, project = host.props.get("accountName"), host.props.get("projectName")
+        for slot, category, what, group in SLOTS:
+            for name in _host_properties(host).get(slot) or []:
+                found = connections.get(_key(account, project, name))
+                out.append(AgentConnection(host, slot, category, what, group, str(name), found))
+    return out
+
+
+def _label(host: Resource) -> str:
+    return f"{host.props.get('accountName')}/{host.props.get('projectName')}"
+
+
+def _accounts(resources: list[Resource]) -> dict[str, Resource]:
+    return {str(r.props.get("accountName", "")).lower(): r for r in resources if r.type == ACCOUNT}
+
+
+def check_byo_resources(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
+    """Each project capability host names a Cosmos DB, a Storage account and an AI Search service, through
+    connections of the right kind with Entra ID auth, in an allowed region (the config's, else the account's)."""
+    accounts = _accounts(resources)
+    allowed = [str(r) for r in config.get("allowedRegions") or []]
+    named = agent_connections(resources)
+    for host in (r for r in resources if r.type == PROJECT_HOST):
+        for slot, _, what, _ in SLOTS:
+            if not _host_properties(host).get(slot):
+                yield Finding(
+                    f"{_label(host)}: the standard agent setup names no {what} ({slot} is empty); add it to the "
+                    "project's `agents` block",
+                    host,
+                )
+    for item in named:
+        label = f"{_label(item.host)}: {item.what} connection {item.name!r}"
+        if item.connection is None:
+            yield Finding(f"{label} does not exist in this project; name one the stack creates", item.host)
+            continue
+        props = item.properties
+        if str(props.get("category", "")).lower() != item.category.lower():  # ARM compares enums without case
+            yield Finding(
+                f"{label} is of category {props.get('category')!r}, not {item.category}",
+                item.host,
+                related=(item.connection,),
+            )
+        if props.get("authType") != "AAD":
+            yield Finding(
+                f"{label} authenticates with {props.get('authType')!r}; agent connections use Entra ID (AAD): "
+                "no keys stored in the project",
+                item.host,
+                related=(item.connection,),
+            )
+        account = accounts.get(str(item.host.props.get("accountName", "")).lower())
+        regions = allowed or ([str(account.props.get("location"))] if account is not None else [])
+        if item.location not in regions:
+            where = "the policy's allowedRegions" if allowed else "the account's region"
+            yield Finding(
+                f"{label} reaches a resource in {item.location or 'an unknown region'!r}, outside {where} "
+                f"({', '.join(regions) or 'none'}); keep the agents' data in {', '.join(regions) or 'an allowed region'}",
+                item.connection,
+                related=(item.host,),
+            )
+
+
+def _injected(account: Resource) -> bool:
+    """The account injects its agent runtime into a customer subnet (no Microsoft-managed network)."""
+    injections = (account.props.get("properties") or {}).get("networkInjections") or []
+    return any(
+        i.get("scenario") == "agent" and i.get("subnetArmId") and i.get("useMicrosoftManagedNetwork") is not True
+        for i in injections
+    )
+
+
+def check_network_injection(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
+    """Each account with agents (a capability host) injects the agent runtime into its own subnet."""
+    with_agents = {
+        str(r.props.get("accountName", "")).lower() for r in resources if r.type in (PROJECT_HOST, ACCOUNT_HOST)
+    }
+    for key, account in _accounts(resources).items():
+        if key in with_agents and not _injected(account):
+            yield Finding(
+                f"{account.props.get('accountName')}: its agents run with public egress (no networkInjections with "
+                "scenario agent); add `agentNetwork: {subnetId: ...}` with a dedicated subnet delegated to "
+                "Microsoft.App/environments",
+                account,
+            )
+
+
+def _endpoint_groups(resources: list[Resource]) -> dict[str, set[str]]:
+    """Target resource id (lower case) -> the private endpoint groups that reach it."""
+    out: dict[str, set[str]] = {}
+    for endpoint in (r for r in resources if r.type == PRIVATE_ENDPOINT):
+        for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
+            for conn in endpoint.props.get(key) or []:
+                target = str(conn.get("privateLinkServiceId", "")).lower()
+                out.setdefault(target, set()).update(str(g) for g in conn.get("groupIds") or [])
+    return out
+
+
+def unreached_agent_resources(resources: list[Resource]) -> list[AgentConnection]:
+    """The agent resources of private accounts (public access off) that no private endpoint of their group reaches."""
+    accounts = _accounts(resources)
+    groups = _endpoint_groups(resources)
+    out = []
+    seen: set[str] = set()
+    for item in agent_connections(resources):
+        account = accounts.get(str(item.host.props.get("accountName", "")).lower())
+        private = account is not None and (account.props.get("properties") or {}).get("publicNetworkAccess") == (
+            "Disabled"
+        )
+        target = item.resource_id.lower()
+        if not private or item.connection is None or not target or target in seen:
+            continue
+        seen.add(target)
+        if item.group not in groups.get(target, set()):
+            out.append(item)
+    return out
+
+
+def check_agent_endpoints(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
+    """A private account's agent resources are reached through private endpoints (private-endpoint-required)."""
+    for item in unreached_agent_resources(resources):
+        yield Finding(
+            f"{_label(item.host)}: no private endpoint (group {item.group!r}) reaches the agents' {item.what} "
+            f"{item.resource_id.rsplit('/', 1)[-1]}; give the account a `privateEndpoint` (its agent resources "
+            "get one each in its subnet)",
+            item.connection,
+        )
+
+
+def check_agent_public_access(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
+    """A private account's agents do not reach their resources over public networks (public-network-access)."""
+    for item in unreached_agent_resources(resources):
+        yield Finding(
+            f"{_label(item.host)}: the account is private but its agents reach the {item.what} "
+            f"{item.resource_id.rsplit('/', 1)[-1]} over its public endpoint (no private endpoint, group "
+            f"{item.group!r}); give the account a `privateEndpoint` so its agent resources get one too",
+            item.connection,
+        )
+
+
+BYO = PolicySpec(
+    id="agent-byo-resources",
+    description="A standard agent setup names a Cosmos DB, a Storage account and an AI Search service, through "
+    "connections with Entra ID auth, in an allowed region (allowedRegions, else the account's region).",
+    remediation="Name `cosmosDb`, `storage` and `search` (ARM id and location) in the project's `agents` block, in "
+    "an allowed region.",
+    severity=Severity.HIGH,
+    properties={"allowedRegions": {"type": "array", "items": {"type": "string"}}},
+)
+INJECTION = PolicySpec(
+    id="agent-network-injection",
+    description="Accounts with agents inject the agent runtime into a customer subnet (networkInjections, scenario "
+    "agent), so it has no public egress; meant for production.",
+    remediation="Add `agentNetwork: {subnetId: ...}` to the account: a dedicated subnet delegated to "
+    "Microsoft.App/environments.",
+    severity=Severity.HIGH,
+)
+
+agent_byo_resources = stack_policy(BYO, check_byo_resources)
+agent_network_injection = stack_policy(INJECTION, check_network_injection)
