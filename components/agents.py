@@ -64,7 +64,9 @@ def _before_host(
             project_name=project.args.project_name,
             resource_group_name=args.resource_group_name,
             connection_name=resource.connection_name,
-            properties=connection_properties(resource.category, resource.target, resource.resource_id, resource.location),
+            properties=connection_properties(
+                resource.category, resource.target, resource.resource_id, resource.location
+            ),
             opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]),
         )
     principal = _principal(project)

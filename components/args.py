@@ -529,7 +529,10 @@ def _id_parts(resource_id: str) -> tuple[str, str, str]:
     return parts[2], parts[4], parts[-1]
 
 
-def _agent_role(scope: str, subscription: str, role: str, principal_key: str, condition: str | None = None):
+def _agent_role(
+    scope: str, subscription: str, role: str, principal_key: str, condition: str | None = None
+) -> AgentRoleArgs:
+    """A built-in role on an agent resource, named from the scope, the role and the project (the principal's key)."""
     role_id = role_definition_id(subscription, role)
     return AgentRoleArgs(role_assignment_name(scope, role_id, principal_key), role, role_id, scope, condition)
 
@@ -548,7 +551,7 @@ def _agents(loaded: LoadedConfig, index: int, p_index: int, project_id: str) -> 
         subscription, group, name = _id_parts(resource.id)
         category, target = _AGENT_CONNECTIONS[key]
         roles = tuple(_agent_role(resource.id, subscription, role, project_id) for role in _AGENT_ROLES[key])
-        after = ()
+        after: tuple[AgentRoleArgs, ...] = ()
         if key == "storage":
             after = (
                 _agent_role(resource.id, subscription, STORAGE_BLOB_DATA_OWNER, project_id, AGENT_CONTAINER_CONDITION),

@@ -34,6 +34,7 @@ class ArmType:
     arm_type: str
     name_props: tuple[str, ...]
     scope_prop: str | None = None
+    properties_prop: str = "properties"  # the SDK input that holds ARM's `properties`
 
 
 ARM_TYPES: dict[str, ArmType] = {
@@ -50,6 +51,19 @@ ARM_TYPES: dict[str, ArmType] = {
     types.RAI_BLOCKLIST_ITEM: ArmType(
         "Microsoft.CognitiveServices/accounts/raiBlocklists/raiBlocklistItems",
         ("accountName", "raiBlocklistName", "raiBlocklistItemName"),
+    ),
+    types.ACCOUNT_CAPABILITY_HOST: ArmType(
+        "Microsoft.CognitiveServices/accounts/capabilityHosts",
+        ("accountName", "capabilityHostName"),
+        properties_prop="capabilityHostProperties",
+    ),
+    types.PROJECT_CAPABILITY_HOST: ArmType(
+        "Microsoft.CognitiveServices/accounts/projects/capabilityHosts",
+        ("accountName", "projectName", "capabilityHostName"),
+        properties_prop="projectCapabilityHostProperties",
+    ),
+    types.COSMOS_SQL_ROLE_ASSIGNMENT: ArmType(
+        "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments", ("accountName", "roleAssignmentId")
     ),
     types.ROLE_ASSIGNMENT: ArmType("Microsoft.Authorization/roleAssignments", ("roleAssignmentName",), "scope"),
     types.LOCK: ArmType("Microsoft.Authorization/locks", ("lockName",), "scope"),
@@ -69,6 +83,9 @@ ARM_TYPES: dict[str, ArmType] = {
 }
 TOP_LEVEL = ("location", "sku", "kind", "identity", "tags")
 NOT_PROPERTIES = {"resourceGroupName", "properties", *TOP_LEVEL}
+NESTED_DEPLOYMENT = "Microsoft.Resources/deployments"
+NESTED_API_VERSION = "2022-09-01"
+COMPUTED_TEXT = "[computed]"  # as the offline runner records an input Azure computes (foundry_iac.runner)
 _API_VERSION = re.compile(r"Uses Azure REST API version (\d{4}-\d{2}-\d{2}(?:-preview)?)")
 
 
@@ -106,9 +123,19 @@ def _arm_keys(value: object) -> object:
     return value
 
 
-def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str]) -> dict:
-    """One template resource."""
-    props = resource.props
+def principal_reference(project: ResourceEntry) -> str:
+    """ARM's expression for a project's system-assigned identity, which Azure assigns at creation."""
+    p = project.props
+    names = f"'{p.get('accountName')}', '{p.get('projectName')}'"
+    target = f"resourceId('{p.get('resourceGroupName')}', '{ARM_TYPES[types.PROJECT].arm_type}', {names})"
+    return f"[reference({target}, '{api_version(types.PROJECT)}', 'full').identity.principalId]"
+
+
+def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str], principal: str | None = None) -> dict:
+    """One template resource; `principal` replaces a principal id the runner recorded as computed."""
+    props = dict(resource.props)
+    if principal is not None and props.get("principalId") == COMPUTED_TEXT:
+        props["principalId"] = principal
     out: dict = {"type": arm.arm_type, "apiVersion": api_version(resource.type), "name": _name(resource, arm)}
     if arm.scope_prop and arm.scope_prop in props:
         out["scope"] = props[arm.scope_prop]
@@ -116,9 +143,11 @@ def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str]) -
         if key in props:
             out[key] = props[key]
     flattened = {
-        k: v for k, v in props.items() if k not in NOT_PROPERTIES and k not in arm.name_props and k != arm.scope_prop
+        k: v
+        for k, v in props.items()
+        if k not in NOT_PROPERTIES and k not in arm.name_props and k not in (arm.scope_prop, arm.properties_prop)
     }
-    properties = {**(props.get("properties") or {}), **flattened}
+    properties = {**(props.get(arm.properties_prop) or {}), **flattened}
     if properties:
         out["properties"] = _arm_keys(properties)
     if depends_on:
@@ -126,14 +155,71 @@ def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str]) -
     return out
 
 
+def _nested_name(resource: ResourceEntry, arm: ArmType) -> str:
+    return ("nested-" + _name(resource, arm).replace("/", "-"))[:64]
+
+
+def _exported_dependencies(
+    resource: ResourceEntry, by_urn: dict[str, ResourceEntry], exported: dict[str, tuple]
+) -> list[str]:
+    """The exported resources a resource waits for, looking through the ones ARM has no type for (the role
+    propagation wait): the capability host still waits for the role assignments the wait follows."""
+    out: list[str] = []
+    seen: set[str] = set()
+    pending = list(resource.dependencies)
+    while pending:
+        urn = pending.pop(0)
+        if urn in seen or urn not in by_urn:
+            continue
+        seen.add(urn)
+        if urn in exported:
+            out.append(urn)
+        elif not by_urn[urn].type.startswith("foundry-iac:") and by_urn[urn].type != types.RESOURCE_GROUP:
+            pending.extend(by_urn[urn].dependencies)
+    return out
+
+
+def _nested(resource: dict, name: str, group: str) -> dict:
+    """A resource of another resource group (the agents' Cosmos DB role), deployed there by a nested deployment."""
+    depends = resource.pop("dependsOn", None)
+    out: dict = {
+        "type": NESTED_DEPLOYMENT,
+        "apiVersion": NESTED_API_VERSION,
+        "name": name,
+        "resourceGroup": group,
+        "properties": {
+            "mode": "Incremental",
+            "expressionEvaluationOptions": {"scope": "inner"},
+            "template": {"$schema": TEMPLATE_SCHEMA, "contentVersion": "1.0.0.0", "resources": [resource]},
+        },
+    }
+    if depends:
+        out["dependsOn"] = depends
+    return out
+
+
 def arm_template(entry: StackReport, version: str) -> dict:
     """The deploymentTemplate of one stack's registered resources (at resource-group scope)."""
+    by_urn = {r.urn: r for r in entry.resources}
     exported = {r.urn: (r, ARM_TYPES[r.type]) for r in entry.resources if r.type in ARM_TYPES}
     groups = [r for r in entry.resources if r.type == types.RESOURCE_GROUP]
+    home = groups[0].props.get("resourceGroupName") if groups else None
+    ids: dict[str, str] = {}
+    nested: dict[str, str] = {}  # urn -> the other resource group it is deployed to
+    for urn, (resource, arm) in exported.items():
+        group = resource.props.get("resourceGroupName")
+        if home is not None and group is not None and group != home:
+            nested[urn] = str(group)
+            ids[urn] = f"[resourceId('{NESTED_DEPLOYMENT}', '{_nested_name(resource, arm)}')]"
+        else:
+            ids[urn] = _resource_id(resource, arm)
     resources = []
-    for resource, arm in exported.values():
-        depends = [_resource_id(*exported[urn]) for urn in resource.dependencies if urn in exported]
-        resources.append(arm_resource(resource, arm, depends))
+    for urn, (resource, arm) in exported.items():
+        depends = [ids[d] for d in _exported_dependencies(resource, by_urn, exported)]
+        projects = [by_urn[d] for d in resource.dependencies if d in by_urn and by_urn[d].type == types.PROJECT]
+        principal = principal_reference(projects[0]) if len(projects) == 1 else None
+        item = arm_resource(resource, arm, depends, principal)
+        resources.append(_nested(item, _nested_name(resource, arm), nested[urn]) if urn in nested else item)
     skipped = sorted(
         {r.type for r in entry.resources if r.type not in ARM_TYPES and r.type != types.RESOURCE_GROUP}
         - {r.type for r in entry.resources if r.type.startswith("foundry-iac:")}  # components deploy nothing
@@ -142,7 +228,7 @@ def arm_template(entry: StackReport, version: str) -> dict:
         "generator": f"foundry-iac {version}",
         "stack": entry.stack,
         "file": entry.file,
-        "resourceGroup": groups[0].props.get("resourceGroupName") if groups else None,
+        "resourceGroup": home,
     }
     if skipped:
         metadata["notExported"] = skipped

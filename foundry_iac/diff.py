@@ -34,6 +34,23 @@ LOCKED = (
     "the lock in a reviewed change first"
 )
 
+ACCOUNT_HOST = types.ACCOUNT_CAPABILITY_HOST
+PROJECT_HOST = types.PROJECT_CAPABILITY_HOST
+TEARDOWN_ORDER = (
+    "Azure needs the project capability hosts deleted first, then the account capability host, then the account "
+    "(Pulumi deletes in that order, the reverse of the chain it created)"
+)
+HOST_DELETED = (
+    "deleting an agents capability host stops the agents that use it (their threads, files and vectors stay in "
+    "your Cosmos DB, Storage and Search). " + TEARDOWN_ORDER
+)
+# The agent subnet's service association link outlives the account (AZURE_FACTS.md: foundry-samples #314).
+SUBNET_HELD = (
+    "the account's agents are injected into subnet {subnet}: Azure keeps that subnet in use (service association "
+    "link) after the account is deleted, until the account is purged (`az cognitiveservices account purge`) and "
+    "the link is released 15-60 minutes later; reusing the subnet before then fails. " + TEARDOWN_ORDER
+)
+
 DELETE_FIRST = (
     "The deployment name is pinned, so Pulumi deletes the old deployment before it creates the new one "
     "(delete-before-replace): expect downtime for the minutes Azure takes to create it"
@@ -158,6 +175,26 @@ def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | No
     return {key: q_old.get(key, 0) + units for key, units in extra.items()}
 
 
+def injected_subnets(account: dict) -> list[str]:
+    """The subnets an account's agent runtime is injected into."""
+    injections = (account["props"].get("properties") or {}).get("networkInjections") or []
+    return [str(i.get("subnetArmId")) for i in injections if i.get("scenario") == "agent" and i.get("subnetArmId")]
+
+
+def deletion_warning(resource: dict) -> str | None:
+    """What deleting this resource takes, when it is an agents capability host or an account with an agent subnet."""
+    if resource["type"] in (ACCOUNT_HOST, PROJECT_HOST):
+        return HOST_DELETED
+    if resource["type"] == ACCOUNT and injected_subnets(resource):
+        return SUBNET_HELD.format(subnet=", ".join(injected_subnets(resource)))
+    return None
+
+
+def _removed(resource: dict) -> dict:
+    warning = deletion_warning(resource)
+    return {**_brief(resource), "warning": warning} if warning else _brief(resource)
+
+
 def _violation_key(v: dict) -> tuple:
     return v["policy"], v["urn"], v["message"]
 
@@ -180,6 +217,8 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
             notes.append(DELETE_FIRST)
         if replace and kind in (DEPLOYMENT, PROJECT) and _under_lock(new[urn], locked):
             notes.append(LOCKED)
+        if replace and deletion_warning(old[urn]):
+            notes.append(str(deletion_warning(old[urn])))
         changed.append(
             {**_brief(new[urn]), "changes": changes, "replace": replace, "warning": ". ".join(notes) or None}
         )
@@ -233,7 +272,7 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
             "passed": None if after is None else after["passed"],
             "resources": {
                 "added": [_brief(new[u]) for u in new if u not in old],
-                "removed": [_brief(old[u]) for u in old if u not in new],
+                "removed": [_removed(old[u]) for u in old if u not in new],
                 "changed": changed,
             },
             "cost": {key: change(key) for key in ("monthly_expected", "monthly_ceiling")},

@@ -155,7 +155,7 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
         )
     for key in data:
         if key not in ("all", SCHEMA_KEY) and key not in by_id:
-            hint = suggest(key, list(by_id)) or "; use a policy id from the README's table under \"The policy pack\""
+            hint = suggest(key, list(by_id)) or '; use a policy id from the README\'s table under "The policy pack"'
             problems.append(f"{at(key)}: unknown policy {short(key)}{hint}")
     settings: dict[str, PolicySettings] = {}
     for name, policy in by_id.items():

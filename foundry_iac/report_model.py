@@ -155,6 +155,12 @@ class PropertyChange(_Part):
     after: Any
 
 
+class RemovedResource(ResourceBrief):
+    """A resource the change deletes; warning: what deleting it takes (order, cool-downs)."""
+
+    warning: str | None = Field(default=None, description="omitted unless deleting it needs care")
+
+
 class ChangedResource(ResourceBrief):
     """A resource on both sides whose inputs changed; replace: Azure deletes and re-creates it."""
 
@@ -167,7 +173,7 @@ class ResourceChanges(_Part):
     """Resources added, removed and changed by the change."""
 
     added: list[ResourceBrief]
-    removed: list[ResourceBrief]
+    removed: list[RemovedResource]
     changed: list[ChangedResource]
 
 

@@ -128,7 +128,8 @@ def check_byo_resources(resources: list[Resource], config: Mapping[str, Any]) ->
             where = "the policy's allowedRegions" if allowed else "the account's region"
             yield Finding(
                 f"{label} reaches a resource in {item.location or 'an unknown region'!r}, outside {where} "
-                f"({', '.join(regions) or 'none'}); keep the agents' data in {', '.join(regions) or 'an allowed region'}",
+                f"({', '.join(regions) or 'none'}); keep the agents' data in "
+                f"{', '.join(regions) or 'an allowed region'}",
                 item.connection,
                 related=(item.host,),
             )

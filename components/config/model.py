@@ -269,7 +269,7 @@ class AgentResource(_Model):
 
     id: str = Field(description="ARM id of the existing resource.")
     location: str = Field(
-        description="The region the resource is in (written to the connection's metadata; judged by agent-byo-resources).",
+        description="The region the resource is in (the connection's metadata; judged by agent-byo-resources).",
         json_schema_extra=_catalog_enum("regions"),
     )
 
@@ -385,8 +385,12 @@ class PrivateEndpointConfig(_Model):
             raise custom_error(
                 "dns_zones",
                 f"dnsZoneIds must name the zones {', '.join(PRIVATE_DNS_ZONES)}"
-                + (f" (missing {', '.join(missing)})" if missing else f" and nothing else but the agent zones "
-                   f"{', '.join(AGENT_DNS_ZONES)} (not {', '.join(map(short, unknown))})"),
+                + (
+                    f" (missing {', '.join(missing)})"
+                    if missing
+                    else f" and nothing else but the agent zones "
+                    f"{', '.join(AGENT_DNS_ZONES)} (not {', '.join(map(short, unknown))})"
+                ),
             )
         for zone, zone_id in value.items():
             if not re.match(DNS_ZONE_ID, zone_id) or not zone_id.lower().endswith("/" + zone):

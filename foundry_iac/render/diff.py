@@ -35,6 +35,8 @@ def render_diff_text(report: DiffReport) -> str:
             out.append(f"  + {r.type} {r.name}{_line(r)}")
         for r in s.resources.removed:
             out.append(f"  - {r.type} {r.name}")
+            if r.warning:
+                out.append(f"      WARNING delete: {r.warning}")
         for r in s.resources.changed:
             action = "REPLACE" if r.replace else "update in place"
             out.append(f"  ~ {r.type} {r.name}{_line(r)}: {action}")
@@ -76,6 +78,9 @@ def render_diff_markdown(report: DiffReport) -> str:
     ]
     if replacements:
         out += [f"> [!WARNING]\n> {replacements} resource(s) will be **replaced**, with downtime. See below.", ""]
+    careful = sum(1 for s in stacks for r in s.resources.removed if r.warning)
+    if careful:
+        out += [f"> [!WARNING]\n> {careful} deletion(s) need an order or a cool-down (agents). See below.", ""]
     out += [
         "| stack | change | verdict | expected / month | ceiling / month | new violations |",
         "|---|---|---|---:|---:|---:|",
@@ -96,7 +101,7 @@ def render_diff_markdown(report: DiffReport) -> str:
             for r in res.added:
                 out.append(f"| ➕ | `{r.name}`{_line(r)} | created |")
             for r in res.removed:
-                out.append(f"| ➖ | `{r.name}` | deleted |")
+                out.append(f"| ➖ | `{r.name}` | deleted" + (f". ⚠️ {_cell(r.warning)}" if r.warning else "") + " |")
             for r in res.changed:
                 props = "; ".join(f"`{c.path}` {_cell(_value(c.before))} → {_cell(_value(c.after))}" for c in r.changes)
                 if r.replace:

@@ -121,7 +121,9 @@ def test_a_filter_with_jailbreak_off_fails_content_filter_shields(capsys, tmp_pa
         )
         == 1
     )
-    assert f"{tmp_path / 'Pulumi.prod-eu.yaml'}:93 (also 103, 109, 116)".replace(str(ROOT) + "/", "") in text.read_text()
+    assert (
+        f"{tmp_path / 'Pulumi.prod-eu.yaml'}:93 (also 103, 109, 116)".replace(str(ROOT) + "/", "") in text.read_text()
+    )
 
 
 def test_a_mode_the_policy_config_does_not_allow_fails_content_filter_mode(capsys, tmp_path):

@@ -107,7 +107,9 @@ def test_diagnostics_lock_and_connections(prod_eu):
 def test_no_two_writes_under_the_account_can_run_at_once(prod_eu):
     """The writes under the account form one chain: each depends on the one before it."""
     (account,) = by_type(prod_eu, "cognitiveservices:Account")
-    chain = [r for r in prod_eu if r["type"] in UNDER_ACCOUNT_WRITES or r["name"].startswith("fdy-prod-eu-core-agents-")]
+    chain = [
+        r for r in prod_eu if r["type"] in UNDER_ACCOUNT_WRITES or r["name"].startswith("fdy-prod-eu-core-agents-")
+    ]
     # endpoint, zone group, 3 projects, 2 connections, blocklist + 2 items, filter, 3 deployments, then the agents:
     # 3 endpoints + zone groups, 3 connections, 4 roles, the wait, the project host, 2 grants; diagnostics, lock
     assert len(chain) == 33

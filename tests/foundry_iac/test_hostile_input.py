@@ -265,7 +265,9 @@ def test_rules_that_open_a_production_account_to_the_internet_fail(capsys, tmp_p
 
 
 def test_public_access_with_own_ranges_passes_network_policies(capsys, tmp_path):
-    text = edited("publicAccess: false", 'publicAccess: true\n        ipRules: ["203.0.113.0/24", "198.51.100.7"]', JUSTIFIED)
+    text = edited(
+        "publicAccess: false", 'publicAccess: true\n        ipRules: ["203.0.113.0/24", "198.51.100.7"]', JUSTIFIED
+    )
     code, out, _ = check(capsys, tmp_path, text)
     assert mandatory(out, "public-network-access") == [] and mandatory(out, "account-reachable") == []
 
