@@ -27,6 +27,22 @@ READER = "Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)"
 DOMAIN_ACTION = "Microsoft.CognitiveServices/checkDomainAvailability/action"
 PROVIDER_API_VERSION = "2021-04-01"  # Microsoft.Resources providers: Get
 NAMESPACE = "Microsoft.CognitiveServices"
+# API versions of the resources a standard agent setup references (those Microsoft's foundry-samples templates
+# 15/41 read them with, Jan 2026), by lower-case resource type.
+RESOURCE_API_VERSIONS = {
+    "microsoft.documentdb/databaseaccounts": "2024-11-15",
+    "microsoft.storage/storageaccounts": "2023-05-01",
+    "microsoft.search/searchservices": "2023-11-01",
+    "microsoft.network/virtualnetworks/subnets": "2024-05-01",
+}
+
+
+def resource_type(resource_id: str) -> str:
+    """The lower-case resource type of an ARM id (provider namespace and the type segments)."""
+    parts = resource_id.strip("/").split("/")
+    at = [p.lower() for p in parts].index("providers")
+    rest = parts[at + 1 :]
+    return "/".join([rest[0], *rest[1::2]]).lower()
 
 
 class LiveReadError(Exception):
@@ -246,6 +262,20 @@ class LiveArm:
 
         role = f"a role with {DOMAIN_ACTION} (Cognitive Services Contributor has it; Reader does not)"
         return self._read(f"whether the custom subdomain {name} is available", role, read) or (True, "")
+
+    def resource(self, resource_id: str) -> dict | None:
+        """Any resource by ARM id (Reader suffices), or None when it does not exist."""
+        version = RESOURCE_API_VERSIONS[resource_type(resource_id)]
+
+        def read() -> dict | None:
+            url = f"{resource_id}?api-version={version}"
+            response = self.arm.send_request(HttpRequest("GET", self.arm.format_url(url)))
+            if response.status_code == 404:
+                return None
+            response.raise_for_status()
+            return dict(response.json())
+
+        return self._read(f"resource {resource_id}", READER, read)
 
     def rai_policy_exists(self, resource_group: str, account: str, name: str) -> bool:
         """True when the account has the content filter (RAI policy) of that name."""

@@ -3,8 +3,9 @@
 The gate judges what the repository asks for; preflight asks the subscription, right before `pulumi up`,
 whether Azure will accept it now: the provider is registered, each model version and type is offered in
 the region with capacity left, the quota has room once the repository's own live deployments are
-counted, no soft-deleted account blocks a name, each custom subdomain is free or already ours, and
-every content filter a deployment names exists or is created by the stack.
+counted, no soft-deleted account blocks a name, each custom subdomain is free or already ours, every
+content filter a deployment names exists or is created by the stack, and a standard agent setup's
+resources and subnet are there and fit for it.
 
 Findings use the gate's report model (ids `preflight-*`), so the same renderers and exit codes apply.
 A read Azure refuses or fails becomes a mandatory finding (`preflight-access`, `preflight-unreadable`):
@@ -88,6 +89,19 @@ CHECKS = {
             "preflight-content-filter",
             "Each content filter a deployment names is built in, created by the stack, or exists on the account.",
             "Create the filter on the account, or name Microsoft.DefaultV2.",
+        ),
+        Check(
+            "preflight-agent-resource",
+            "Each Cosmos DB, Storage account and AI Search service a standard agent setup names exists, in the "
+            "region its connection states.",
+            "Fix the id or the location in the project's `agents` block, or create the resource first.",
+        ),
+        Check(
+            "preflight-agent-subnet",
+            "The agent subnet exists, is delegated to Microsoft.App/environments, holds nothing else, and no service "
+            "association link of a deleted account still holds it.",
+            "Delegate the subnet to Microsoft.App/environments and keep it for the agents; after deleting an injected "
+            "account, purge it and wait 15-60 minutes.",
         ),
         Check(
             "preflight-access",
@@ -374,6 +388,94 @@ def _check_filter(
         )
 
 
+AGENT_DELEGATION = "Microsoft.App/environments"
+AGENT_CATEGORIES = {"cosmosdb", "azurestorageaccount", "cognitivesearch"}
+
+
+def _region(value: object) -> str:
+    """Azure writes a location as a name (swedencentral) or a display name (Sweden Central)."""
+    return str(value or "").replace(" ", "").lower()
+
+
+def _check_agent_resources(arm: LiveArm, entry: StackReport, found: _Findings) -> None:
+    """The agents' Cosmos DB, Storage and Search exist where their connections say."""
+    hosts = {
+        (str(r.props.get("accountName")), str(r.props.get("projectName")))
+        for r in entry.resources
+        if r.type == types.PROJECT_CAPABILITY_HOST
+    }
+    checked: set[str] = set()
+    for connection in entry.resources:
+        props = connection.props.get("properties") or {}
+        key = (str(connection.props.get("accountName")), str(connection.props.get("projectName")))
+        if connection.type != types.CONNECTION or key not in hosts:
+            continue
+        if str(props.get("category", "")).lower() not in AGENT_CATEGORIES:
+            continue
+        metadata = props.get("metadata") or {}
+        resource_id, location = str(metadata.get("ResourceId", "")), str(metadata.get("location", ""))
+        if not resource_id or resource_id.lower() in checked:
+            continue
+        checked.add(resource_id.lower())
+        try:
+            live = arm.resource(resource_id)
+        except LiveReadError as exc:
+            found.failed(exc, connection)
+            continue
+        if live is None:
+            found.add(
+                "preflight-agent-resource",
+                f"{resource_id} does not exist (or the identity cannot see it): create it, or fix the id",
+                connection,
+            )
+        elif _region(live.get("location")) != _region(location):
+            found.add(
+                "preflight-agent-resource",
+                f"{resource_id.rsplit('/', 1)[-1]} is in {live.get('location')!r}, not {location!r} as the agents "
+                "block says: correct its location (agent-byo-resources judges the stated one)",
+                connection,
+            )
+
+
+def _check_agent_subnet(arm: LiveArm, account: ResourceEntry, live_account: dict | None, found: _Findings) -> None:
+    """The injected subnet is delegated to Microsoft.App/environments, dedicated, and not held by a deleted account."""
+    injections = _props(account).get("networkInjections") or []
+    for subnet_id in (str(i.get("subnetArmId")) for i in injections if i.get("subnetArmId")):
+        try:
+            subnet = arm.resource(subnet_id)
+        except LiveReadError as exc:
+            found.failed(exc, account)
+            continue
+        name = subnet_id.rsplit("/", 1)[-1]
+        if subnet is None:
+            found.add("preflight-agent-subnet", f"the agent subnet {subnet_id} does not exist: create it", account)
+            continue
+        props = subnet.get("properties") or {}
+        services = [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
+        if AGENT_DELEGATION.lower() not in [x.lower() for x in services]:
+            found.add(
+                "preflight-agent-subnet",
+                f"the agent subnet {name} is not delegated to {AGENT_DELEGATION} (delegations: "
+                f"{', '.join(services) or 'none'}): delegate it",
+                account,
+            )
+        others = len(props.get("ipConfigurations") or []) + len(props.get("privateEndpoints") or [])
+        if others:
+            found.add(
+                "preflight-agent-subnet",
+                f"the agent subnet {name} holds {others} other network interface(s) or private endpoint(s); agents "
+                "need a dedicated subnet: move them, or name another subnet",
+                account,
+            )
+        if live_account is None and props.get("serviceAssociationLinks"):
+            found.add(
+                "preflight-agent-subnet",
+                f"the agent subnet {name} is still held by a service association link while this account does not "
+                "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes",
+                account,
+            )
+
+
 def preflight_entry(
     entry: StackReport,
     arm: LiveArm,
@@ -399,6 +501,7 @@ def preflight_entry(
     for region, group in _by_region(accounts):
         for account in group:
             live_account = _check_account(arm, account, found)
+            _check_agent_subnet(arm, account, live_account, found)
             name, rg = str(account.props.get("accountName")), str(account.props.get("resourceGroupName"))
             live: dict = {}
             if live_account is not None:
@@ -415,6 +518,7 @@ def preflight_entry(
             count = sum(1 for k in deployments if k.split("/", 1)[0] in {a.props.get("accountName") for a in group})
             progress(f"[{entry.stack}] {region}: {len(group)} account(s), {count} deployment(s) checked")
     _check_quota(arm, entry.stack, planned, deployments, found)
+    _check_agent_resources(arm, entry, found)
     violations = found.items
     return entry.model_copy(
         update={

@@ -16,7 +16,7 @@ from foundry_iac.cli import main
 from foundry_iac.live_arm import LiveArm
 from foundry_iac.preflight import preflight
 from foundry_iac.stacks import resolve_stack
-from tests.conftest import ROOT, TAGGED_STACK
+from tests.conftest import AGENT_STACK, ROOT, TAGGED_STACK
 from tests.foundry_iac.conftest import StaticToken, endpoint
 
 SUB = "11111111-2222-3333-4444-555555555555"
@@ -75,6 +75,7 @@ class FakeArm:
         self.deployments: list[dict] = []
         self.subdomain = {"isSubdomainAvailable": True, "subdomainName": SUBDOMAIN}
         self.filters: set[str] = set()
+        self.resources: dict[str, dict | None] = {}  # other resources by ARM id (agent resources, subnets)
 
     def serve(self) -> None:
         s, PROVIDERS, ACCOUNT = self.server, self.providers, self.account_path  # noqa: N806
@@ -100,6 +101,8 @@ class FakeArm:
             )
         )
         s.expect_request(ACCOUNT).respond_with_response(self._maybe(self.account))
+        for resource_id, body in self.resources.items():
+            s.expect_request(resource_id).respond_with_response(self._maybe(body))
 
     @staticmethod
     def _maybe(body: dict | None) -> Response:
@@ -425,6 +428,21 @@ def prod_eu(arm, tls, monkeypatch, tmp_path) -> FakeArm:
     fake = FakeArm(arm, PROD_EU_SUB, "rg-foundry-prod-eu", "fdy-prod-eu-core")
     fake.models = [GPT_4O, GPT_51, offered("text-embedding-3-large", "1", ["Standard"], "text-embedding-3-large")]
     fake.capacity["text-embedding-3-large"] = 1000.0
+    # its agents' own Cosmos DB, Storage and Search, and their delegated subnet (in the network subscription)
+    data = f"/subscriptions/{PROD_EU_SUB}/resourceGroups/rg-data-prod-eu/providers"
+    for rid in (
+        f"{data}/Microsoft.DocumentDB/databaseAccounts/cosmos-agents-prod-eu",
+        f"{data}/Microsoft.Storage/storageAccounts/stagentsprodeu",
+        f"{data}/Microsoft.Search/searchServices/srch-agents-prod-eu",
+    ):
+        fake.resources[rid] = {"id": rid, "location": "Sweden Central", "properties": {}}
+    subnet = (
+        "/subscriptions/7e1f3a5c-2b4d-4c6e-8a0f-1d3b5c7e9f20/resourceGroups/rg-network-prod-eu/providers/"
+        "Microsoft.Network/virtualNetworks/vnet-spoke-ai-prod-eu/subnets/snet-agents"
+    )
+    fake.resources[subnet] = {
+        "properties": {"delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/environments"}}]}
+    }
     fake.usages = {
         "value": USAGES["value"]
         + [{"name": {"value": "OpenAI.Standard.text-embedding-3-large"}, "currentValue": 0.0, "limit": 350.0}]
@@ -458,3 +476,124 @@ def test_up_never_calls_pulumi_when_the_preflight_fails(prod_eu, capsys, tmp_pat
     assert "preflight-capacity" in captured.out
     assert "error: the preflight failed for prod-eu: not running pulumi up" in captured.err
     assert not (tmp_path / "calls.txt").exists()
+
+
+# --- the standard agent setup's resources and subnet ------------------------------------------------------
+
+DATA = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers"
+AGENT_SUBNET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-ai/subnets/snet-agents"
+AGENT_IDS = {
+    f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-agents": "Sweden Central",
+    f"{DATA}/Microsoft.Storage/storageAccounts/stagents": "swedencentral",
+    f"{DATA}/Microsoft.Search/searchServices/srch-agents": "Sweden Central",
+}
+DELEGATED = {
+    "properties": {"delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/environments"}}]}
+}
+
+
+@pytest.fixture
+def agent_stack(tmp_path) -> Path:
+    path = tmp_path / "Pulumi.prod-eu.yaml"
+    path.write_text(
+        AGENT_STACK.replace(
+            "    - name: fdy-test\n", f"    - name: fdy-test\n      agentNetwork: {{subnetId: {AGENT_SUBNET}}}\n"
+        )
+    )
+    return path
+
+
+def line_of(path: Path, text: str) -> int:
+    content = path.read_text()
+    return content[: content.index(text)].count("\n") + 1
+
+
+def agents_present(fake: FakeArm) -> None:
+    fake.resources = {rid: {"id": rid, "location": loc, "properties": {}} for rid, loc in AGENT_IDS.items()}
+    fake.resources[AGENT_SUBNET] = DELEGATED
+
+
+def test_an_agent_setup_whose_resources_and_subnet_are_fit_passes(fake, tls, agent_stack):
+    agents_present(fake)
+    entry = run(fake, tls, agent_stack)
+    assert entry["passed"] and entry["violations"] == []
+
+
+def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_block(fake, tls, agent_stack):
+    agents_present(fake)
+    cosmos, storage, _ = AGENT_IDS
+    fake.resources[cosmos] = None
+    fake.resources[storage] = {"id": storage, "location": "westeurope", "properties": {}}
+    entry = run(fake, tls, agent_stack)
+    found = findings(entry, "preflight-agent-resource")
+    assert [f["message"] for f in found] == [
+        f"{cosmos} does not exist (or the identity cannot see it): create it, or fix the id",
+        "stagents is in 'westeurope', not 'swedencentral' as the agents block says: correct its location "
+        "(agent-byo-resources judges the stated one)",
+    ]
+    agents_line = line_of(agent_stack, "          agents:")
+    assert all(f["source"]["line"] == agents_line and f["enforcement"] == "mandatory" for f in found)
+    assert not entry["passed"]
+
+
+@pytest.mark.parametrize(
+    "subnet,message",
+    [
+        (None, f"the agent subnet {AGENT_SUBNET} does not exist: create it"),
+        (
+            {"properties": {"delegations": []}},
+            "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: none): "
+            "delegate it",
+        ),
+        (
+            {
+                "properties": {
+                    **DELEGATED["properties"],
+                    "ipConfigurations": [{"id": "nic1"}],
+                    "privateEndpoints": [{"id": "pe"}],
+                }
+            },
+            "the agent subnet snet-agents holds 2 other network interface(s) or private endpoint(s); agents need a "
+            "dedicated subnet: move them, or name another subnet",
+        ),
+        (
+            {"properties": {**DELEGATED["properties"], "serviceAssociationLinks": [{"name": "legionservicelink"}]}},
+            "the agent subnet snet-agents is still held by a service association link while this account does not "
+            "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes",
+        ),
+    ],
+    ids=["missing", "not-delegated", "shared", "held-after-delete"],
+)
+def test_an_agent_subnet_unfit_for_agents_fails_at_the_account(fake, tls, agent_stack, subnet, message):
+    agents_present(fake)
+    fake.resources[AGENT_SUBNET] = subnet
+    entry = run(fake, tls, agent_stack)
+    (found,) = findings(entry, "preflight-agent-subnet")
+    assert found["message"] == message and found["source"]["line"] == line_of(agent_stack, "    - name: fdy-test")
+
+
+def test_the_service_link_of_an_existing_injected_account_is_its_own(fake, tls, agent_stack):
+    agents_present(fake)
+    fake.resources[AGENT_SUBNET] = {
+        "properties": {**DELEGATED["properties"], "serviceAssociationLinks": [{"name": "l"}]}
+    }
+    fake.account = {
+        "name": "fdy-test",
+        "location": REGION,
+        "kind": "AIServices",
+        "properties": {"customSubDomainName": SUBDOMAIN},
+    }
+    entry = run(fake, tls, agent_stack)
+    assert findings(entry, "preflight-agent-subnet") == []
+
+
+def test_an_unreadable_agent_resource_is_a_finding_not_a_pass(fake, tls, agent_stack):
+    agents_present(fake)
+    cosmos = next(iter(AGENT_IDS))
+    del fake.resources[cosmos]
+    fake.server.expect_request(cosmos).respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no"}}, status=403
+    )
+    entry = run(fake, tls, agent_stack)
+    (found,) = findings(entry, "preflight-access")
+    assert found["message"].startswith(f"Azure denied reading resource {cosmos} (HTTP 403 AuthorizationFailed): grant")
