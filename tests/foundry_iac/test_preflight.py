@@ -481,7 +481,8 @@ def test_up_never_calls_pulumi_when_the_preflight_fails(prod_eu, capsys, tmp_pat
 # --- the standard agent setup's resources and subnet ------------------------------------------------------
 
 DATA = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers"
-AGENT_SUBNET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-ai/subnets/snet-agents"
+NET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network"
+AGENT_SUBNET = f"{NET}/virtualNetworks/vnet-ai/subnets/snet-agents"
 AGENT_IDS = {
     f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-agents": "Sweden Central",
     f"{DATA}/Microsoft.Storage/storageAccounts/stagents": "swedencentral",
