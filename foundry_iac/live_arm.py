@@ -40,7 +40,9 @@ RESOURCE_API_VERSIONS = {
 def resource_type(resource_id: str) -> str:
     """The lower-case resource type of an ARM id (provider namespace and the type segments)."""
     parts = resource_id.strip("/").split("/")
-    at = [p.lower() for p in parts].index("providers")
+    # the first "providers" after the subscription and resource group (a group may be named "providers")
+    start = 4 if len(parts) > 4 and parts[2].lower() == "resourcegroups" else 0
+    at = next(i for i in range(start, len(parts)) if parts[i].lower() == "providers")
     rest = parts[at + 1 :]
     return "/".join([rest[0], *rest[1::2]]).lower()
 

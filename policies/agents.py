@@ -32,6 +32,16 @@ def _key(*parts: object) -> tuple[str, ...]:
     return tuple(str(p).lower() for p in parts)
 
 
+def _account_of(resource: Resource) -> str:
+    """The account a resource names, as ARM compares names (without case)."""
+    return str(resource.props.get("accountName") or "").lower()
+
+
+def _short(resource_id: str) -> str:
+    """The last segment of an ARM id: the resource's name."""
+    return resource_id.split("/")[-1]
+
+
 @dataclass(frozen=True)
 class AgentConnection:
     """A connection a project capability host names, and what it is used for."""
@@ -86,7 +96,7 @@ def _label(host: Resource) -> str:
 
 
 def _accounts(resources: list[Resource]) -> dict[str, Resource]:
-    return {str(r.props.get("accountName", "")).lower(): r for r in resources if r.type == ACCOUNT}
+    return {_account_of(r): r for r in resources if r.type == ACCOUNT}
 
 
 def check_byo_resources(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -122,7 +132,7 @@ def check_byo_resources(resources: list[Resource], config: Mapping[str, Any]) ->
                 item.host,
                 related=(item.connection,),
             )
-        account = accounts.get(str(item.host.props.get("accountName", "")).lower())
+        account = accounts.get(_account_of(item.host))
         regions = allowed or ([str(account.props.get("location"))] if account is not None else [])
         if item.location not in regions:
             where = "the policy's allowedRegions" if allowed else "the account's region"
@@ -146,9 +156,7 @@ def _injected(account: Resource) -> bool:
 
 def check_network_injection(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
     """Each account with agents (a capability host) injects the agent runtime into its own subnet."""
-    with_agents = {
-        str(r.props.get("accountName", "")).lower() for r in resources if r.type in (PROJECT_HOST, ACCOUNT_HOST)
-    }
+    with_agents = {_account_of(r) for r in resources if r.type in (PROJECT_HOST, ACCOUNT_HOST)}
     for key, account in _accounts(resources).items():
         if key in with_agents and not _injected(account):
             yield Finding(
@@ -165,7 +173,7 @@ def _endpoint_groups(resources: list[Resource]) -> dict[str, set[str]]:
     for endpoint in (r for r in resources if r.type == PRIVATE_ENDPOINT):
         for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
             for conn in endpoint.props.get(key) or []:
-                target = str(conn.get("privateLinkServiceId", "")).lower()
+                target = str(conn.get("privateLinkServiceId") or "").lower()
                 out.setdefault(target, set()).update(str(g) for g in conn.get("groupIds") or [])
     return out
 
@@ -177,7 +185,7 @@ def unreached_agent_resources(resources: list[Resource]) -> list[AgentConnection
     out = []
     seen: set[str] = set()
     for item in agent_connections(resources):
-        account = accounts.get(str(item.host.props.get("accountName", "")).lower())
+        account = accounts.get(_account_of(item.host))
         private = account is not None and (account.props.get("properties") or {}).get("publicNetworkAccess") == (
             "Disabled"
         )
@@ -195,7 +203,7 @@ def check_agent_endpoints(resources: list[Resource], config: Mapping[str, Any]) 
     for item in unreached_agent_resources(resources):
         yield Finding(
             f"{_label(item.host)}: no private endpoint (group {item.group!r}) reaches the agents' {item.what} "
-            f"{item.resource_id.rsplit('/', 1)[-1]}; give the account a `privateEndpoint` (its agent resources "
+            f"{_short(item.resource_id)}; give the account a `privateEndpoint` (its agent resources "
             "get one each in its subnet)",
             item.connection,
         )
@@ -206,7 +214,7 @@ def check_agent_public_access(resources: list[Resource], config: Mapping[str, An
     for item in unreached_agent_resources(resources):
         yield Finding(
             f"{_label(item.host)}: the account is private but its agents reach the {item.what} "
-            f"{item.resource_id.rsplit('/', 1)[-1]} over its public endpoint (no private endpoint, group "
+            f"{_short(item.resource_id)} over its public endpoint (no private endpoint, group "
             f"{item.group!r}); give the account a `privateEndpoint` so its agent resources get one too",
             item.connection,
         )

@@ -119,6 +119,15 @@ def test_a_connection_the_stack_does_not_have_is_named():
     assert found.resource is resources[-1]
 
 
+def test_every_missing_connection_is_named():
+    resources = [account(), host()]
+    assert [f.message.split(";")[0] for f in check_byo_resources(resources, {})] == [
+        "fdy/p: Cosmos DB (thread storage) connection 'cosmos' does not exist in this project",
+        "fdy/p: Storage account (files) connection 'st' does not exist in this project",
+        "fdy/p: AI Search (vector stores) connection 'srch' does not exist in this project",
+    ]
+
+
 def test_a_connection_of_another_project_does_not_count():
     resources = [account(), connection("cosmos", "CosmosDb", COSMOS, project="q"), *setup()[1:]]
     assert [f.message.split(";")[0] for f in check_byo_resources(resources, {})] == [
@@ -144,7 +153,7 @@ def test_keys_instead_of_entra_id_fail():
         "fdy/p: AI Search (vector stores) connection 'srch' authenticates with 'ApiKey'; agent connections use "
         "Entra ID (AAD): no keys stored in the project"
     )
-    assert found.related == (resources[3],)
+    assert found.resource is resources[-1] and found.related == (resources[3],)
 
 
 def test_without_allowed_regions_the_resources_sit_in_the_accounts_region():
@@ -166,6 +175,15 @@ def test_allowed_regions_replace_the_accounts_region():
         "fdy/p: Cosmos DB (thread storage) connection 'cosmos' reaches a resource in 'swedencentral', outside the "
         "policy's allowedRegions (westeurope); keep the agents' data in westeurope"
     )
+
+
+def test_every_allowed_region_is_named():
+    resources = [account(), *setup(storage_location="westeurope")]
+    found = messages(check_byo_resources(resources, {"allowedRegions": ["swedencentral", "norwayeast"]}))
+    assert found == [
+        "fdy/p: Storage account (files) connection 'st' reaches a resource in 'westeurope', outside the policy's "
+        "allowedRegions (swedencentral, norwayeast); keep the agents' data in swedencentral, norwayeast"
+    ]
 
 
 def test_a_host_of_an_account_outside_the_stack_has_no_allowed_region():
