@@ -224,35 +224,3 @@ def test_removing_a_projects_agents_warns_of_the_delete_order(repo, capsys):
     assert "| ➖ | `fdy-prod-eu-core-agents-support-agents-host` | deleted. ⚠️ deleting an agents capability" in markdown
     main(["diff", "--base", "HEAD~1", "--format", "text"])
     assert "      WARNING delete: deleting an agents capability host" in capsys.readouterr().out
-
-
-def _account(injections: list | None, location: str = "swedencentral") -> dict:
-    props: dict = {"accountName": "fdy", "resourceGroupName": "rg", "location": location, "properties": {}}
-    if injections is not None:
-        props["properties"]["networkInjections"] = injections
-    return {"urn": "urn:a", "type": "azure-native:cognitiveservices:Account", "name": "fdy-account", "props": props}
-
-
-SUBNET = "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/v/subnets/agents"
-
-
-def test_deleting_or_replacing_an_account_with_an_agent_subnet_names_the_subnet_cool_down():
-    from foundry_iac.diff import deletion_warning, stack_diff
-
-    injected = _account([{"scenario": "agent", "subnetArmId": SUBNET, "useMicrosoftManagedNetwork": False}])
-    warning = deletion_warning(injected)
-    assert warning is not None and f"injected into subnet {SUBNET}" in warning
-    assert "purged (`az cognitiveservices account purge`)" in warning and "15-60 minutes" in warning
-    assert deletion_warning(_account(None)) is None
-    assert deletion_warning(_account([{"scenario": "none", "subnetArmId": SUBNET}])) is None
-    assert deletion_warning(_account([{"scenario": "agent"}])) is None
-    role = {"urn": "urn:r", "type": "azure-native:authorization:RoleAssignment", "name": "r", "props": {}}
-    assert deletion_warning(role) is None
-    empty = {"resources": [], "cost": {"monthly_expected": 0, "monthly_ceiling": 0}, "quota": [], "violations": []}
-    before = {**empty, "resources": [injected], "passed": True}
-    moved = _account(injected["props"]["properties"]["networkInjections"], location="westeurope")
-    after = {**empty, "resources": [moved], "passed": True}
-    (changed,) = stack_diff("s", before, after).resources.changed
-    assert changed.replace and changed.warning is not None and f"injected into subnet {SUBNET}" in changed.warning
-    (removed,) = stack_diff("s", before, {**empty, "passed": True}).resources.removed
-    assert removed.warning == warning

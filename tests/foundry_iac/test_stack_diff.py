@@ -15,11 +15,14 @@ from foundry_iac.diff import (
     DELETE_FIRST,
     DEPLOYMENT,
     DOWNTIME,
+    HOST_DELETED,
     LOCK,
     LOCKED,
     PROJECT,
     _git,
+    deletion_warning,
     diff,
+    injected_subnets,
     materialize,
     resource_changes,
     transient_quota,
@@ -401,3 +404,71 @@ def test_diff_compares_every_stack_on_either_side_or_only_the_named_ones(real_re
     assert [(c.path, c.before, c.after) for c in change.changes] == [("sku.capacity", 10, 12)]
     named = diff(real_repo, "main", ["a"])
     assert [s.stack for s in named.stacks] == ["a"]
+
+
+AGENT_SUBNET = "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/v/subnets/agents"
+
+
+def injected_acct(injections: list | None, region: str = "swedencentral") -> dict:
+    account = acct(region)
+    if injections is not None:
+        account["props"]["properties"] = {"networkInjections": injections}
+    return account
+
+
+AGENT = [{"scenario": "agent", "subnetArmId": AGENT_SUBNET, "useMicrosoftManagedNetwork": False}]
+
+
+def test_only_agent_scenarios_with_a_subnet_are_injected_subnets():
+    assert injected_subnets(injected_acct(AGENT)) == [AGENT_SUBNET]
+    assert injected_subnets(injected_acct(AGENT + [{"scenario": "agent", "subnetArmId": "/b"}])) == [AGENT_SUBNET, "/b"]
+    assert injected_subnets(injected_acct([{"scenario": "none", "subnetArmId": AGENT_SUBNET}])) == []
+    assert injected_subnets(injected_acct([{"scenario": "agent"}, {"subnetArmId": "/c"}])) == []
+    assert injected_subnets(injected_acct(None)) == []
+
+
+def test_deleting_an_account_with_an_agent_subnet_names_the_subnet_purge_and_cool_down():
+    warning = deletion_warning(injected_acct(AGENT))
+    assert warning == (
+        f"the account's agents are injected into subnet {AGENT_SUBNET}: Azure keeps that subnet in use (service "
+        "association link) after the account is deleted, until the account is purged (`az cognitiveservices account "
+        "purge`) and the link is released 15-60 minutes later; reusing the subnet before then fails. Azure needs the "
+        "project capability hosts deleted first, then the account capability host, then the account (Pulumi deletes "
+        "in that order, the reverse of the chain it created)"
+    )
+    assert deletion_warning(injected_acct(None)) is None
+    assert deletion_warning(res(LOCK, "lock", {})) is None
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["azure-native:cognitiveservices:ProjectCapabilityHost", "azure-native:cognitiveservices:AccountCapabilityHost"],
+)
+def test_deleting_a_capability_host_names_the_delete_order(kind):
+    assert deletion_warning(res(kind, "host", {})) == HOST_DELETED
+    removed = stack_diff("prod", entry([acct(), res(kind, "host", {})]), entry([acct()]))["resources"]["removed"]
+    assert removed == [
+        {
+            "urn": "urn:host",
+            "type": kind,
+            "name": "host",
+            "source": {"file": "stack.yaml", "line": 4},
+            "warning": HOST_DELETED,
+        }
+    ]
+
+
+def test_a_removed_resource_that_needs_no_care_has_no_warning_key():
+    removed = stack_diff("prod", entry([acct(), dep("d")]), entry([acct()]))["resources"]["removed"]
+    assert removed == [{"urn": "urn:d", "type": DEPLOYMENT, "name": "d", "source": {"file": "stack.yaml", "line": 1}}]
+
+
+def test_replacing_or_removing_an_injected_account_warns_of_the_subnet():
+    before = entry([injected_acct(AGENT)])
+    (changed,) = stack_diff("prod", before, entry([injected_acct(AGENT, "westeurope")]))["resources"]["changed"]
+    assert changed["replace"] and changed["warning"].endswith(deletion_warning(injected_acct(AGENT)))
+    assert changed["warning"].startswith("the account and everything in it are re-created")
+    (removed,) = stack_diff("prod", before, entry([]))["resources"]["removed"]
+    assert removed["warning"] == deletion_warning(injected_acct(AGENT))
+    (moved,) = stack_diff("prod", entry([acct()]), entry([acct("westeurope")]))["resources"]["changed"]
+    assert "subnet" not in moved["warning"]
