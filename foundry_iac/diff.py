@@ -191,8 +191,7 @@ def deletion_warning(resource: dict) -> str | None:
 
 
 def _removed(resource: dict) -> dict:
-    warning = deletion_warning(resource)
-    return {**_brief(resource), "warning": warning} if warning else _brief(resource)
+    return {**_brief(resource), "warning": deletion_warning(resource)}  # None is left out of the report
 
 
 def _violation_key(v: dict) -> tuple:

@@ -438,6 +438,8 @@ def test_deleting_an_account_with_an_agent_subnet_names_the_subnet_purge_and_coo
     )
     assert deletion_warning(injected_acct(None)) is None
     assert deletion_warning(res(LOCK, "lock", {})) is None
+    two = injected_acct(AGENT + [{"scenario": "agent", "subnetArmId": "/b"}])
+    assert f"injected into subnet {AGENT_SUBNET}, /b: Azure keeps" in str(deletion_warning(two))
 
 
 @pytest.mark.parametrize(
