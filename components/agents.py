@@ -23,7 +23,7 @@ from pulumi_azure_native import authorization, cognitiveservices
 
 from . import provenance
 from . import resource_types as types
-from .args import AgentSetupArgs, FoundryAccountArgs
+from .args import AgentRoleArgs, AgentSetupArgs, FoundryAccountArgs
 from .project import FoundryProject, connection_properties
 from .wire import wire
 
@@ -44,6 +44,24 @@ def _wait(name: str, setup: AgentSetupArgs, role_names: list[str], parent: pulum
         name,
         create_duration=f"{setup.role_wait_seconds}s",
         triggers={f"role{i}": role for i, role in enumerate(role_names)},
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]),
+    )
+
+
+def _role(
+    logical: str, role: AgentRoleArgs, principal: pulumi.Output, setup: AgentSetupArgs, parent, previous
+) -> authorization.RoleAssignment:
+    """One role of the project's identity on an agent resource, after the write before it."""
+    provenance.record(types.ROLE_ASSIGNMENT, logical, setup.source)
+    return authorization.RoleAssignment(
+        logical,
+        role_assignment_name=role.name,
+        principal_id=principal,
+        principal_type="ServicePrincipal",
+        role_definition_id=role.role_definition_id,
+        scope=role.scope,
+        condition=role.condition,
+        condition_version="2.0" if role.condition else None,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]),
     )
 
@@ -73,17 +91,7 @@ def _before_host(
     role_names = []
     for resource in setup.resources:
         for role in resource.roles:
-            logical = f"{base}-role-{role.name[:8]}"
-            provenance.record(types.ROLE_ASSIGNMENT, logical, setup.source)
-            previous = authorization.RoleAssignment(
-                logical,
-                role_assignment_name=role.name,
-                principal_id=principal,
-                principal_type="ServicePrincipal",
-                role_definition_id=role.role_definition_id,
-                scope=role.scope,
-                opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]),
-            )
+            previous = _role(f"{base}-role-{role.name[:8]}", role, principal, setup, parent, previous)
             role_names.append(role.name)
     if setup.role_wait_seconds:
         previous = _wait(f"{base}-role-propagation", setup, role_names, parent, previous)
@@ -117,19 +125,7 @@ def _host_and_grants(
     principal = _principal(project)
     for resource in setup.resources:
         for role in resource.after_host:
-            logical = f"{base}-grant-{role.name[:8]}"
-            provenance.record(types.ROLE_ASSIGNMENT, logical, setup.source)
-            previous = authorization.RoleAssignment(
-                logical,
-                role_assignment_name=role.name,
-                principal_id=principal,
-                principal_type="ServicePrincipal",
-                role_definition_id=role.role_definition_id,
-                scope=role.scope,
-                condition=role.condition,
-                condition_version="2.0" if role.condition else None,
-                opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]),
-            )
+            previous = _role(f"{base}-grant-{role.name[:8]}", role, principal, setup, parent, previous)
     data_role = setup.cosmos_data_role
     if data_role is not None:
         from pulumi_azure_native import cosmosdb
