@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pulumi
 
-from components import provenance
+from components import provenance, resource_types
 from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
 
 from .report_model import ResourceEntry, Source
@@ -33,6 +33,7 @@ from .sdk import (
     drop_provider_aliases,
     get_root_resource,
     lean_offline_run,
+    load_services_by_module,
     register_stack_transformation,
     reset_options,
     run_pulumi_func,
@@ -43,6 +44,14 @@ from .sdk import (
 from .stacks import StackRef
 
 SECRET_TEXT = "[secret]"
+# The pulumi-azure-native services the program registers resources of (azure-native:<service>:<Type>).
+SERVICES = sorted(
+    {
+        token.split(":")[1]
+        for token in vars(resource_types).values()
+        if isinstance(token, str) and token.startswith("azure-native:")
+    }
+)
 # An input Azure computes at deployment (a project identity's principal id): unknown at preview, as in Pulumi's.
 COMPUTED_TEXT = "[computed]"
 # Set by the command line (a short-lived process): a finished run's objects are frozen, not collected.
@@ -208,6 +217,8 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
         for key, value in exported.items():
             outputs[key] = await pulumi.Output.from_input(value).future()
 
+    if lean:
+        load_services_by_module(SERVICES)
     lean_run = lean_offline_run(FREEZE_AFTER_RUN) if lean else nullcontext()
     with _environment(stack, root), _loops_created() as created, lean_run:
         try:

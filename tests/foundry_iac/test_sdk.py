@@ -53,3 +53,45 @@ def test_sync_await_settles_an_awaitable():
         return 42
 
     assert sdk.sync_await(answer()) == 42
+
+
+PARTIAL_PROBE = """
+import json
+import sys
+import pulumi_azure_native
+from foundry_iac.sdk import load_services_by_module
+
+load_services_by_module(["network"])
+from pulumi_azure_native import network
+endpoint = network.PrivateEndpoint
+loaded = [m for m in sys.modules if m.startswith("pulumi_azure_native.network.")]
+from pulumi_azure_native.network.private_endpoint import PrivateEndpoint
+same = endpoint is PrivateEndpoint
+try:
+    network.NoSuchClass
+    missing = "no error"
+except AttributeError as exc:
+    missing = str(exc)
+whole = [m for m in sys.modules if m.startswith("pulumi_azure_native.network.")]
+load_services_by_module(["network"])  # a package loaded already is left as it is
+print(json.dumps({
+    "loaded": len(loaded), "same": same, "still_same": network.PrivateEndpoint is endpoint, "whole": len(whole),
+    "missing": missing, "one_package": sys.modules["pulumi_azure_native.network"] is network
+    and pulumi_azure_native.network is network, "others": hasattr(network, "VirtualNetwork"),
+}))
+"""
+
+
+def test_a_partial_service_package_loads_one_class_module_and_completes_on_anything_else():
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", PARTIAL_PROBE], capture_output=True, text=True, cwd=ROOT, check=True)
+    probe = json.loads(done.stdout)
+    assert probe["loaded"] < 10  # private_endpoint and the shared _inputs/outputs/_enums, not 290 modules
+    assert probe["same"] and probe["still_same"] and probe["one_package"] and probe["others"]
+    assert probe["whole"] > 250  # an unknown name ran the real __init__: the package is whole
+    assert probe["missing"] == "module 'pulumi_azure_native.network' has no attribute 'NoSuchClass'"
