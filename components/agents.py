@@ -28,6 +28,11 @@ from .project import FoundryProject, connection_properties
 from .wire import wire
 
 ACCOUNT_HOST_NAME = "agents"
+# Azure does not update a capability host ("delete the existing one and recreate it", Learn: Capability
+# hosts), and one host per scope: any change replaces it, deleting the old one first.
+PROJECT_HOST_LISTS = ("threadStorageConnections", "storageConnections", "vectorStoreConnections")
+PROJECT_HOST_REPLACE = [f"projectCapabilityHostProperties.{name}" for name in PROJECT_HOST_LISTS]
+ACCOUNT_HOST_REPLACE = ["capabilityHostProperties.capabilityHostKind"]
 
 
 def _principal(project: FoundryProject) -> pulumi.Output:
@@ -120,7 +125,9 @@ def _host_and_grants(
                 "vectorStoreConnections": setup.connection("search"),
             }
         ),
-        opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]),
+        opts=pulumi.ResourceOptions(
+            parent=parent, depends_on=[previous], replace_on_changes=PROJECT_HOST_REPLACE, delete_before_replace=True
+        ),
     )
     principal = _principal(project)
     for resource in setup.resources:
@@ -173,7 +180,12 @@ def agent_setup(
             resource_group_name=args.resource_group_name,
             capability_host_name=ACCOUNT_HOST_NAME,
             capability_host_properties=wire({"capabilityHostKind": "Agents"}),
-            opts=pulumi.ResourceOptions(parent=parent, depends_on=[previous]),
+            opts=pulumi.ResourceOptions(
+                parent=parent,
+                depends_on=[previous],
+                replace_on_changes=ACCOUNT_HOST_REPLACE,
+                delete_before_replace=True,
+            ),
         )
     for project in with_agents:
         previous = _host_and_grants(name, args, project, parent, previous)

@@ -52,7 +52,7 @@ SUBNET_HELD = (
 )
 
 DELETE_FIRST = (
-    "The deployment name is pinned, so Pulumi deletes the old deployment before it creates the new one "
+    "The Azure name is pinned, so Pulumi deletes the old resource before it creates the new one "
     "(delete-before-replace): expect downtime for the minutes Azure takes to create it"
 )
 # Properties whose change makes Azure (and Pulumi) delete and re-create the resource.
@@ -74,6 +74,10 @@ DOWNTIME = {
     ACCOUNT: "the account and everything in it are re-created: every deployment and project goes down, and the "
     "old name stays soft-deleted (and its quota held) for up to 48 hours",
     PROJECT: "the project is re-created: its agents, connections and files are lost",
+    types.PROJECT_CAPABILITY_HOST: "Azure does not update a capability host: it is deleted and re-created, and the "
+    "project's agents stop until the new one is ready (their threads, files and vectors stay in your resources)",
+    types.ACCOUNT_CAPABILITY_HOST: "Azure does not update a capability host: it is deleted and re-created, and the "
+    "account's agents stop until the new one is ready",
 }
 
 

@@ -169,6 +169,19 @@ def test_without_injection_the_account_host_comes_after_the_wait_and_before_the_
     assert "networkInjections" not in account.props["properties"]
 
 
+def test_a_changed_capability_host_is_deleted_then_created_because_azure_does_not_update_one(run_stack, write_stack):
+    run = run_stack(write_stack(AGENT_STACK))
+    (account_host,) = run.by_type(ACCOUNT_HOST)
+    (project_host,) = run.by_type(PROJECT_HOST)
+    assert account_host.delete_before_replace and project_host.delete_before_replace
+    assert account_host.replace_on_changes == ["capabilityHostProperties.capabilityHostKind"]
+    assert project_host.replace_on_changes == [
+        "projectCapabilityHostProperties.storageConnections",
+        "projectCapabilityHostProperties.threadStorageConnections",
+        "projectCapabilityHostProperties.vectorStoreConnections",
+    ]
+
+
 def test_no_wait_when_the_role_wait_is_zero(run_stack, write_stack):
     text = AGENT_STACK.replace("          agents:\n", "          agents:\n            roleWaitSeconds: 0\n")
     run = run_stack(write_stack(text))

@@ -474,3 +474,19 @@ def test_replacing_or_removing_an_injected_account_warns_of_the_subnet():
     assert removed["warning"] == deletion_warning(injected_acct(AGENT))
     (moved,) = stack_diff("prod", entry([acct()]), entry([acct("westeurope")]))["resources"]["changed"]
     assert "subnet" not in moved["warning"]
+
+
+def test_changing_a_capability_host_replaces_it_delete_first_with_the_agents_down():
+    kind = "azure-native:cognitiveservices:ProjectCapabilityHost"
+    options = {
+        "replace_on_changes": ["projectCapabilityHostProperties.storageConnections"],
+        "delete_before_replace": True,
+    }
+
+    def host(storage: str) -> dict:
+        props = {"projectCapabilityHostProperties": {"storageConnections": [storage]}}
+        return res(kind, "host", props, **options)
+
+    (changed,) = stack_diff("prod", entry([host("st1")]), entry([host("st2")]))["resources"]["changed"]
+    assert changed["replace"] and changed["warning"] == ". ".join([DOWNTIME[kind], DELETE_FIRST, HOST_DELETED])
+    assert changed["warning"].startswith("Azure does not update a capability host: it is deleted and re-created")
