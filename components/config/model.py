@@ -302,11 +302,21 @@ class AgentsConfig(_Model):
             raise custom_error(
                 "agents_empty", "an agents block names its cosmosDb, storage and search resources (by ARM id)"
             )
+        seen: dict[str, str] = {}
         for key, resource in named.items():
             if not re.match(_AGENT_IDS[key], resource.id):
                 raise custom_error(
                     "bad_agent_resource", f"id must be {_AGENT_KINDS[key]}, not {short(resource.id)}", at=(key, "id")
                 )
+            name = agent_connection_name(resource.id).lower()
+            if name in seen:
+                raise custom_error(
+                    "agent_name_clash",
+                    f"{key} has the same name as {seen[name]}; each connection is named after its resource, so "
+                    "the three need different names",
+                    at=(key, "id"),
+                )
+            seen[name] = key
         return self
 
     def resources(self) -> dict[str, AgentResource]:
@@ -632,6 +642,22 @@ class AccountConfig(_Model):
                     )
                 seen[key] = cf.name
         return value
+
+    @model_validator(mode="after")
+    def _one_resource_per_agent_name(self) -> AccountConfig:
+        # the resource's name names its connection and its private endpoint in the account
+        ids: dict[str, str] = {}
+        for p_index, project in enumerate(self.projects):
+            for key, resource in (project.agents.resources() if project.agents else {}).items():
+                name = agent_connection_name(resource.id).lower()
+                if ids.setdefault(name, resource.id.lower()) != resource.id.lower():
+                    raise custom_error(
+                        "agent_name_clash",
+                        f"another project's agents use a different resource named {name!r}; give the resources "
+                        "distinct names (their connections and private endpoints are named after them)",
+                        at=("projects", p_index, "agents", key, "id"),
+                    )
+        return self
 
     @model_validator(mode="after")
     def _dedicated_agent_subnet(self) -> AccountConfig:

@@ -20,7 +20,7 @@ from foundry_iac.gate import check_stack
 from foundry_iac.report_model import as_data
 from foundry_iac.stacks import resolve_stack
 from tests.azure_contract import contract_errors
-from tests.conftest import AGENT_STACK, ROOT, example_ref
+from tests.conftest import AGENT_STACK, AGENTS_BLOCK, ROOT, example_ref
 
 PROD_EU = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text()
 CONNECTION = "azure-native:cognitiveservices:ProjectConnection"
@@ -403,6 +403,27 @@ def test_an_empty_agents_block_and_a_clashing_connection_name_are_refused(write_
     )
     code, _, err = plan(capsys, monkeypatch, write(tmp_path, clash, "clash"), "policies/config/dev.json")
     assert code == 2 and "connections[0].name: connection 'stagents' is also the name of the agents' storage" in err
+
+
+def test_resources_that_would_share_a_connection_or_endpoint_name_are_refused(capsys, monkeypatch, tmp_path):
+    same_in_block = AGENT_STACK.replace("searchServices/srch-agents", "searchServices/stagents")
+    code, _, err = plan(capsys, monkeypatch, write(tmp_path, same_in_block, "same"), "policies/config/dev.json")
+    assert code == 2 and "agents.search.id: search has the same name as storage" in err
+    second = AGENTS_BLOCK.replace("rg-data/", "rg-other/")
+    two_projects = AGENT_STACK.replace(
+        "      deployments:\n", "        - name: team-b\n" + second + "      deployments:\n", 1
+    )
+    code, _, err = plan(capsys, monkeypatch, write(tmp_path, two_projects, "two"), "policies/config/dev.json")
+    assert code == 2 and "projects[1].agents.cosmosDb.id: another project's agents use a different resource" in err
+
+
+def test_two_projects_may_share_one_agent_resource(run_stack, write_stack):
+    two_projects = AGENT_STACK.replace(
+        "      deployments:\n", "        - name: team-b\n" + AGENTS_BLOCK + "      deployments:\n", 1
+    )
+    run = run_stack(write_stack(two_projects))
+    assert len(run.by_type(PROJECT_HOST)) == 2 and len(run.by_type(CONNECTION)) == 6
+    assert len([e for e in run.by_type(ENDPOINT) if "-agents-" in e.name]) == 3  # one endpoint per resource
 
 
 def test_hub_zones_without_the_agent_zones_are_refused_at_dns_zone_ids(write_stack, capsys, monkeypatch, tmp_path):
