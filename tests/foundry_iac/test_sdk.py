@@ -58,7 +58,6 @@ def test_sync_await_settles_an_awaitable():
 PARTIAL_PROBE = """
 import json
 import sys
-import pulumi_azure_native
 from foundry_iac.sdk import load_services_by_module
 
 load_services_by_module(["network"])
@@ -77,7 +76,7 @@ load_services_by_module(["network"])  # a package loaded already is left as it i
 print(json.dumps({
     "loaded": len(loaded), "same": same, "still_same": network.PrivateEndpoint is endpoint, "whole": len(whole),
     "missing": missing, "one_package": sys.modules["pulumi_azure_native.network"] is network
-    and pulumi_azure_native.network is network, "others": hasattr(network, "VirtualNetwork"),
+    and sys.modules["pulumi_azure_native"].network is network, "others": hasattr(network, "VirtualNetwork"),
 }))
 """
 
