@@ -24,6 +24,8 @@ from components import resource_types as types
 from components.args import account_args
 from components.config.loader import load_stack_file
 from components.content_filters import BUILTIN_FILTERS
+from policies.agents import agent_connections
+from policies.framework import Resource
 from policies.pack import POLICIES
 from policies.quota import requested_units, usage_name
 
@@ -389,7 +391,6 @@ def _check_filter(
 
 
 AGENT_DELEGATION = "Microsoft.App/environments"
-AGENT_CATEGORIES = {"cosmosdb", "azurestorageaccount", "cognitivesearch"}
 
 
 def _region(value: object) -> str:
@@ -399,24 +400,14 @@ def _region(value: object) -> str:
 
 def _check_agent_resources(arm: LiveArm, entry: StackReport, found: _Findings) -> None:
     """The agents' Cosmos DB, Storage and Search exist where their connections say."""
-    hosts = {
-        (str(r.props.get("accountName")), str(r.props.get("projectName")))
-        for r in entry.resources
-        if r.type == types.PROJECT_CAPABILITY_HOST
-    }
+    entries = {r.urn: r for r in entry.resources}
     checked: set[str] = set()
-    for connection in entry.resources:
-        props = connection.props.get("properties") or {}
-        key = (str(connection.props.get("accountName")), str(connection.props.get("projectName")))
-        if connection.type != types.CONNECTION or key not in hosts:
-            continue
-        if str(props.get("category", "")).lower() not in AGENT_CATEGORIES:
-            continue
-        metadata = props.get("metadata") or {}
-        resource_id, location = str(metadata.get("ResourceId", "")), str(metadata.get("location", ""))
-        if not resource_id or resource_id.lower() in checked:
+    for item in agent_connections([Resource(r.type, r.name, r.urn, r.props) for r in entry.resources]):
+        resource_id, location = item.resource_id, item.location
+        if item.connection is None or not resource_id or resource_id.lower() in checked:
             continue
         checked.add(resource_id.lower())
+        connection = entries[item.connection.urn]
         try:
             live = arm.resource(resource_id)
         except LiveReadError as exc:

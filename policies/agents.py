@@ -11,7 +11,7 @@ from pulumi_policy import Severity
 
 from components import resource_types as types
 
-from .common import ACCOUNT
+from .common import ACCOUNT, endpoint_targets
 from .framework import Finding, PolicySpec, Resource, stack_policy
 
 PROJECT_HOST = types.PROJECT_CAPABILITY_HOST
@@ -171,10 +171,8 @@ def _endpoint_groups(resources: list[Resource]) -> dict[str, set[str]]:
     """Target resource id (lower case) -> the private endpoint groups that reach it."""
     out: dict[str, set[str]] = {}
     for endpoint in (r for r in resources if r.type == PRIVATE_ENDPOINT):
-        for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
-            for conn in endpoint.props.get(key) or []:
-                target = str(conn.get("privateLinkServiceId") or "").lower()
-                out.setdefault(target, set()).update(str(g) for g in conn.get("groupIds") or [])
+        for target, groups in endpoint_targets(endpoint):
+            out.setdefault(target, set()).update(str(g) for g in groups)
     return out
 
 

@@ -79,6 +79,15 @@ def account_suffix(account: Resource) -> str:
     )
 
 
+def endpoint_targets(endpoint: Resource) -> list[tuple[str, list[str]]]:
+    """(target resource id in lower case, group ids) of each connection of a private endpoint."""
+    out = []
+    for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
+        for conn in endpoint.props.get(key) or []:
+            out.append((str(conn.get("privateLinkServiceId", "")).lower(), list(conn.get("groupIds") or [])))
+    return out
+
+
 def account_regions(resources: list[Resource]) -> dict[str, str]:
     """Account name -> location, for the accounts of this stack."""
     return {str(r.props.get("accountName")): str(r.props.get("location")) for r in resources if r.type == ACCOUNT}

@@ -10,20 +10,11 @@ from pulumi_policy import EnforcementLevel, Severity
 from components import resource_types as types
 
 from .agents import check_agent_endpoints
-from .common import ACCOUNT, account_suffix
+from .common import ACCOUNT, account_suffix, endpoint_targets
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
 PRIVATE_ENDPOINT = types.PRIVATE_ENDPOINT
 DIAGNOSTIC_SETTING = types.DIAGNOSTIC_SETTING
-
-
-def _targets(endpoint: Resource) -> list[tuple[str, list[str]]]:
-    """(target resource id, group ids) of each connection of a private endpoint."""
-    out = []
-    for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
-        for conn in endpoint.props.get(key) or []:
-            out.append((str(conn.get("privateLinkServiceId", "")).lower(), list(conn.get("groupIds") or [])))
-    return out
 
 
 def check_private_endpoint(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -35,7 +26,7 @@ def check_private_endpoint(resources: list[Resource], config: Mapping[str, Any])
         if not any(
             target.endswith(suffix) and "account" in groups
             for endpoint in endpoints
-            for target, groups in _targets(endpoint)
+            for target, groups in endpoint_targets(endpoint)
         ):
             yield Finding(
                 f"{account.name}: no private endpoint (group 'account') reaches this account; add "
@@ -56,7 +47,7 @@ def check_reachable(resources: list[Resource], config: Mapping[str, Any]) -> Ite
         if not (public_off or closed):
             continue
         suffix = account_suffix(account)
-        if any(target.endswith(suffix) for endpoint in endpoints for target, _ in _targets(endpoint)):
+        if any(target.endswith(suffix) for endpoint in endpoints for target, _ in endpoint_targets(endpoint)):
             continue
         why = "public network access is off" if public_off else "the network ACL denies every address and VNet"
         yield Finding(
