@@ -8,9 +8,11 @@ once and a sync writes the repository's files, never an installed copy.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 EXIT_ERROR = 2
 
@@ -42,6 +44,21 @@ def version() -> str:
         return "0+source"
 
 
+def exit_now(code: int) -> NoReturn:
+    """End the process after a finished command, skipping the interpreter's teardown.
+
+    The teardown frees, one by one, every object the command built (a plan's recorded program, the imported
+    SDK): about 0.1 s of a 0.8 s `check`, for nothing the process still needs. Every file the commands write
+    is closed when they return and no subprocess is left; standard output and error are flushed here.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): what was written stands
+            pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; never lets a traceback reach the user (fail closed)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -62,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import runner
 
         runner.FREEZE_AFTER_RUN = True
+        exit_now(run(args))
     return run(args)
 
 

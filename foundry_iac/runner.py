@@ -25,6 +25,7 @@ from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV,
 from .report_model import ResourceEntry, Source
 from .sdk import (
     UNKNOWN,
+    InlineExecutor,
     MockCallArgs,
     MockMonitor,
     MockResourceArgs,
@@ -34,6 +35,7 @@ from .sdk import (
     get_root_resource,
     lean_offline_run,
     load_services_by_module,
+    register_resource_now,
     register_stack_transformation,
     reset_options,
     run_pulumi_func,
@@ -123,19 +125,28 @@ class _Mocks(Mocks):
 
 
 class _RecordingMonitor(MockMonitor):
-    """The SDK's mock monitor, also keeping each request's parent, dependencies and protect flag."""
+    """The SDK's mock monitor, also keeping each request's parent, dependencies and protect flag.
 
-    def __init__(self, mocks: _Mocks) -> None:
+    inline: answer on the program's thread without touching its event loop (the lean run's InlineExecutor);
+    otherwise the SDK's own RegisterResource answers, on an executor thread.
+    """
+
+    def __init__(self, mocks: _Mocks, inline: bool = False) -> None:
         super().__init__(mocks)
         self.recording_mocks = mocks
+        self.inline = inline
         self.records: dict[str, RecordedResource] = {}
         self.lock = threading.Lock()
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
-        response = super().RegisterResource(request)
+        if self.inline:
+            response, inputs = register_resource_now(self, request)
+        else:
+            response = super().RegisterResource(request)
+            inputs = getattr(self.recording_mocks.local, "inputs", {})
         if request.type == "pulumi:pulumi:Stack":
             return response
-        inputs = getattr(self.recording_mocks.local, "inputs", {}) if request.custom else {}
+        inputs = inputs if request.custom else {}
         record = RecordedResource(
             urn=response.urn,
             type=request.type,
@@ -193,15 +204,18 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     """Run `root/__main__.py` for `stack` under mocks; raise ConfigError for a bad stack config.
 
     lean (the default): skip what only `pulumi up` needs (provider aliases, stack traces, cyclic GC
-    during the run); what is recorded, and so every report byte, is the same either way (tested).
+    during the run) and answer the monitor's requests inline instead of on a thread per request; what
+    is recorded, and so every report byte, is the same either way (tested).
     """
     file_config = stack_file_config(stack.path, stack.display)
     # Each run gets its own loop, installed before set_mocks creates the root Stack resource whose
     # futures belong to it: mocks and settings are process-global.
     loop = asyncio.new_event_loop()
+    if lean:
+        loop.set_default_executor(InlineExecutor())
     asyncio.set_event_loop(loop)
     mocks = _Mocks()
-    monitor = _RecordingMonitor(mocks)
+    monitor = _RecordingMonitor(mocks, inline=lean)
     reset_options(project=PROJECT, stack=stack.name, preview=True)
     set_mocks(mocks, project=PROJECT, stack=stack.name, preview=True, monitor=monitor)
     set_all_config(file_config.config, file_config.secret_keys)

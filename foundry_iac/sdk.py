@@ -15,17 +15,18 @@ import os
 import re
 import sys
 import types
-from collections.abc import Awaitable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pulumi
 import pulumi.runtime.resource as _sdk_resource
 from pulumi.output import Unknown
-from pulumi.runtime import register_stack_transformation
+from pulumi.runtime import register_stack_transformation, rpc
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, set_mocks
-from pulumi.runtime.proto import source_pb2
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks, _resolve_callbacks, set_mocks
+from pulumi.runtime.proto import resource_pb2, source_pb2
 from pulumi.runtime.rpc import UNKNOWN
 from pulumi.runtime.settings import get_root_resource, reset_options
 from pulumi.runtime.stack import run_pulumi_func
@@ -168,6 +169,67 @@ def lean_offline_run(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+class InlineExecutor(ThreadPoolExecutor):
+    """An executor that runs each call at once, on the calling thread (asyncio accepts only a ThreadPoolExecutor).
+
+    The SDK sends every request to the monitor through the loop's default executor, a thread per call; the
+    mock monitor answers in microseconds, so the thread hop (and the GIL handover) is most of its cost.
+    Only for a monitor that never pumps the loop it is called from: see `register_resource_now`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1)  # never starts a thread: submit is overridden
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        """Run fn now; its result or exception in a finished Future."""
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task, as a worker thread would
+            future.set_exception(exc)
+        return future
+
+
+def _settled(coroutine: Any) -> Any:
+    """The result of a coroutine that finishes without waiting on anything (plain data to serialize)."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("a mock's answer holds a value that must be awaited; return plain data from new_resource")
+
+
+def register_resource_now(
+    monitor: MockMonitor, request: resource_pb2.RegisterResourceRequest
+) -> tuple[resource_pb2.RegisterResourceResponse, dict]:
+    """MockMonitor.RegisterResource without an event loop: the response, and the inputs the mocks were given.
+
+    The SDK's version serializes the mocks' answer with `_sync_await`, which, on the program's own thread
+    (InlineExecutor), pumps the program's loop and runs other registrations in the middle of this one.
+    The answer is plain data, so its serialization finishes without waiting; anything else is an error,
+    never a wrong record. tests/foundry_iac/test_sdk.py checks both versions answer alike.
+    """
+    urn = monitor.make_urn(request.parent, request.type, request.name)
+    if request.type == "pulumi:pulumi:Stack":
+        return resource_pb2.RegisterResourceResponse(urn=urn), {}
+    inputs = rpc.deserialize_properties(request.object)
+    resource_args = MockResourceArgs(
+        typ=request.type,
+        name=request.name,
+        inputs=inputs,
+        provider=request.provider,
+        resource_id=request.importId,
+        custom=request.custom or False,
+        transforms=_resolve_callbacks(request.transforms),
+    )
+    id_, state = monitor.mocks.new_resource(resource_args)
+    obj_proto = _settled(rpc.serialize_properties(state, {}))
+    # a mock may answer no id (None), which the SDK passes on as it is: an unset field
+    monitor.resources[urn] = MockMonitor.ResourceRegistration(urn, id_, state)  # type: ignore[arg-type]
+    return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj_proto), inputs  # type: ignore[arg-type]
+
+
 def sync_await(awaitable: Awaitable[T]) -> T:
     """Run an awaitable to completion on the SDK's loop (the SDK's private `_sync_await`)."""
     return _sync_await(awaitable)
@@ -175,6 +237,8 @@ def sync_await(awaitable: Awaitable[T]) -> T:
 
 __all__ = [
     "REGISTER_REQUEST_FIELDS",
+    "InlineExecutor",
+    "register_resource_now",
     "drop_provider_aliases",
     "lean_offline_run",
     "load_services_by_module",

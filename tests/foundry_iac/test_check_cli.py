@@ -177,3 +177,27 @@ def test_a_passing_run_writes_nothing_to_stderr():
     for argv in (["plan", "prod-us"], ["check"], ["plan", "dev"], ["check", "prod-eu"]):
         done = subprocess.run([exe, *argv], cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0 and done.stderr == "", (argv, done.stderr)
+
+
+def test_the_console_script_ends_without_teardown_but_with_its_whole_output_and_exit_code(capsys, tmp_path):
+    """cli.exit_now skips the interpreter's teardown: every byte written before it still arrives, piped."""
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("foundry-iac", path=str(Path(sys.executable).parent))
+    env = {**os.environ, TODAY_ENV: "2026-11-23"}
+    failing = prod_eu_with_grok(tmp_path, "GlobalStandard")
+    cases = [
+        (["check", "--format", "json"], 0),
+        (["check", failing, "--policy-config", "policies/config/prod-eu.json", "--format", "sarif"], 1),
+        (["plan", "no-such-stack"], 2),
+    ]
+    for argv, expected in cases:
+        done = subprocess.run([exe, *argv], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+        in_process = run(capsys, *argv)
+        assert (done.returncode, done.stdout, done.stderr) == in_process, argv
+        assert done.returncode == expected, (argv, done.stderr)
+    written = tmp_path / "plan.json"
+    done = subprocess.run([exe, "plan", "prod-eu", "--format", "json", "--output", str(written)], cwd=ROOT, env=env)
+    assert done.returncode == 0 and json.loads(written.read_text())["stacks"][0]["stack"] == "prod-eu"

@@ -94,3 +94,75 @@ def test_a_partial_service_package_loads_one_class_module_and_completes_on_anyth
     assert probe["same"] and probe["still_same"] and probe["one_package"] and probe["others"]
     assert probe["whole"] > 250  # an unknown name ran the real __init__: the package is whole
     assert probe["missing"] == "module 'pulumi_azure_native.network' has no attribute 'NoSuchClass'"
+
+
+def _register_request(name: str, object_: dict, resource_type: str = "azure-native:cognitiveservices:Account"):
+    from pulumi.runtime import rpc
+
+    struct = sdk.sync_await(rpc.serialize_properties(object_, {}))
+    return resource_pb2.RegisterResourceRequest(
+        type=resource_type, name=name, parent="", custom=True, object=struct, provider=""
+    )
+
+
+class _Echo(sdk.Mocks):
+    def __init__(self) -> None:
+        self.seen: list[dict] = []
+
+    def new_resource(self, args):
+        self.seen.append(args.inputs)
+        return f"{args.name}-id", {**args.inputs, "extra": [1, {"x": sdk.UNKNOWN}]}
+
+    def call(self, args):
+        return {}, None
+
+
+def test_register_resource_now_answers_as_the_sdks_mock_monitor_does():
+    from pulumi.runtime.settings import reset_options
+
+    reset_options(project="p", stack="s", preview=True)
+    request = _register_request("acct", {"location": "swedencentral", "sku": {"name": "S0"}, "n": 3, "tags": {}})
+    theirs_mocks, ours_mocks = _Echo(), _Echo()
+    theirs = sdk.MockMonitor(theirs_mocks).RegisterResource(request)
+    ours_monitor = sdk.MockMonitor(ours_mocks)
+    ours, inputs = sdk.register_resource_now(ours_monitor, request)
+    assert ours == theirs and ours.urn == "urn:pulumi:s::p::azure-native:cognitiveservices:Account::acct"
+    assert (
+        inputs
+        == ours_mocks.seen[0]
+        == theirs_mocks.seen[0]
+        == {
+            "location": "swedencentral",
+            "sku": {"name": "S0"},
+            "n": 3,
+            "tags": {},
+        }
+    )
+    assert ours_monitor.resources[ours.urn].id == "acct-id"
+    stack = resource_pb2.RegisterResourceRequest(type="pulumi:pulumi:Stack", name="p-s")
+    assert sdk.register_resource_now(ours_monitor, stack) == (sdk.MockMonitor(_Echo()).RegisterResource(stack), {})
+
+
+def test_register_resource_now_refuses_an_answer_that_must_be_awaited():
+    class Pending(_Echo):
+        def new_resource(self, args):
+            return "x-id", {"later": asyncio.get_event_loop().create_future()}
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        with pytest.raises(RuntimeError, match="must be awaited"):
+            sdk.register_resource_now(sdk.MockMonitor(Pending()), _register_request("x", {}))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def test_the_inline_executor_runs_a_call_at_once_on_the_calling_thread():
+    import threading
+
+    executor = sdk.InlineExecutor()
+    assert executor.submit(threading.get_ident).result(timeout=0) == threading.get_ident()
+    failed = executor.submit(int, "not a number")
+    assert failed.done() and isinstance(failed.exception(timeout=0), ValueError)
+    executor.shutdown()
