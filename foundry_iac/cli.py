@@ -51,12 +51,26 @@ def exit_now(code: int) -> NoReturn:
     The teardown frees, one by one, every object the command built (a plan's recorded program, the imported
     SDK): about 0.1 s of a 0.8 s `check`, for nothing the process still needs. Every file the commands write
     is closed when they return and no subprocess is left; standard output and error are flushed here.
+    Output that cannot be flushed (a closed pipe, a full disk) makes the exit code 2, with the reason.
     """
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`| head`): what was written stands
-            pass
+    try:
+        if sys.stdout is not None:  # None: started with it closed (the command has failed on it already)
+            sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        from .errors import OutputError
+
+        if code != EXIT_ERROR:  # exit 2 has said its error already (a failed write says the same)
+            code = EXIT_ERROR
+            try:
+                if sys.stderr is not None:
+                    print(f"error: {OutputError.stdout(exc)}", file=sys.stderr)
+            except (OSError, ValueError):
+                pass
+    try:
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     os._exit(code)
 
 

@@ -17,7 +17,7 @@ from components.errors import FoundryIacError
 from components.inputs import clip
 
 from .cli import version
-from .errors import UsageError
+from .errors import OutputError, UsageError
 from .report_model import DiffReport, Report, as_json
 
 if TYPE_CHECKING:
@@ -119,9 +119,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def write_stdout(text: str) -> None:
+    """Write to standard output; a closed or full one is an OutputError (exit 2), not an internal error."""
+    if sys.stdout is None:  # started with standard output closed
+        raise OutputError.stdout(ValueError("it is closed"))
+    try:
+        sys.stdout.write(text)
+    except (OSError, ValueError) as exc:  # ValueError: standard output was closed
+        raise OutputError.stdout(exc) from None
+
+
 def _write(text: str, output: str | None) -> None:
     if output is None:
-        sys.stdout.write(text)
+        write_stdout(text)
         return
     target = Path(output)
     tmp = target.with_name(f".{target.name}.tmp")
@@ -222,7 +232,7 @@ def cmd_prices(args: argparse.Namespace) -> int:
         result = sync_prices(catalog, args.region, args.endpoint or RETAIL_ENDPOINT, dry_run=args.dry_run)
     except PriceSyncError as exc:
         raise PriceSyncError(f"prices sync: {exc}; {catalog} was not changed") from None
-    sys.stdout.write(render_result(result, args.region, args.catalog or os.path.relpath(catalog), args.dry_run))
+    write_stdout(render_result(result, args.region, args.catalog or os.path.relpath(catalog), args.dry_run))
     return EXIT_OK
 
 
@@ -235,7 +245,7 @@ def cmd_quota(args: argparse.Namespace) -> int:
 
         root = project_root()
         refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
-        sys.stdout.write(render_quota(quota_rows(root, refs, args.subscription)))
+        write_stdout(render_quota(quota_rows(root, refs, args.subscription)))
         return EXIT_OK
     import re
 
@@ -296,7 +306,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         raise CatalogSyncError(f"catalog sync: {exc}; {catalog} was not changed") from None
     finally:
         credential.close()
-    sys.stdout.write(render_result(result, args.catalog or os.path.relpath(catalog), args.dry_run))
+    write_stdout(render_result(result, args.catalog or os.path.relpath(catalog), args.dry_run))
     return EXIT_OK
 
 
@@ -343,14 +353,14 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     ref = resolve_stack(stack, root)
     gated = gate_stack(ref, root)
     report = Report(passed=gated.entry.passed, stacks=[gated.entry])
-    sys.stdout.write(render_text(report))
+    write_stdout(render_text(report))
     if not report.passed:
         print(f"error: the gate failed for {stack}: not running pulumi {action}", file=sys.stderr)
         return EXIT_VIOLATIONS
     if action == "up" and os.environ.get(PREFLIGHT_ENV, "on") != "off":
         # live, read-only: Azure accepts the stack today (capacity, quota, names, filters) before anything is written
         checked = run_preflight([ref], report, None)
-        sys.stdout.write(preflight_renderers()["text"](checked))
+        write_stdout(preflight_renderers()["text"](checked))
         if not checked.passed:
             print(f"error: the preflight failed for {stack}: not running pulumi {action}", file=sys.stderr)
             return EXIT_VIOLATIONS
@@ -444,12 +454,22 @@ def run(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a program calling sys.exit
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        _say_error(["interrupted"])
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - every failure is exit 2, never a pass
-        for line in error_lines(exc):
-            print(f"error: {line}", file=sys.stderr)
+        _say_error(error_lines(exc))
         return EXIT_ERROR
+
+
+def _say_error(lines: list[str]) -> None:
+    """Print `error: ...` lines to standard error; if it is closed or full, the exit code alone tells."""
+    if sys.stderr is None:  # print() would fall back to standard output, mixing the error into the report
+        return
+    try:
+        for line in lines:
+            print(f"error: {line}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
 
 
 def error_lines(exc: Exception) -> list[str]:

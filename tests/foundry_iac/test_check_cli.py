@@ -201,3 +201,42 @@ def test_the_console_script_ends_without_teardown_but_with_its_whole_output_and_
     written = tmp_path / "plan.json"
     done = subprocess.run([exe, "plan", "prod-eu", "--format", "json", "--output", str(written)], cwd=ROOT, env=env)
     assert done.returncode == 0 and json.loads(written.read_text())["stacks"][0]["stack"] == "prod-eu"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device every write to fails)")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "prod-us"],  # fits the buffer: fails when the console script flushes it at exit
+        ["plan", "prod-eu", "--format", "json"],  # larger than the buffer: fails while the command writes
+    ],
+)
+def test_output_that_cannot_be_written_exits_2_with_one_line_never_a_pass(argv):
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("foundry-iac", path=str(Path(sys.executable).parent))
+    env = {**os.environ, TODAY_ENV: "2026-11-23"}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([exe, *argv], cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "error: standard output: cannot write: No space left on device; the output is incomplete (use --output FILE)\n"
+    )
+
+
+def test_a_closed_standard_output_exits_2_with_one_line():
+    import shutil
+    import subprocess
+    import sys
+
+    exe = shutil.which("foundry-iac", path=str(Path(sys.executable).parent))
+    done = subprocess.run(
+        f"{exe} check prod-us >&-", shell=True, cwd=ROOT, stderr=subprocess.PIPE, text=True, env=os.environ
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == "error: standard output: cannot write: it is closed; the output is incomplete (use --output FILE)\n"
+    )
