@@ -3,20 +3,35 @@
 No config model, no components, no recording, no policies: plain azure-native resources with the same
 props (tags included), the same per-account depends_on chain, under the SDK's own MockMonitor, in a
 fresh process like `foundry-iac plan`.
-Usage: python bare_program.py N [--components]
+Usage: python bare_program.py N [--components] [--lean] [--list]
   --components: parent each account's resources under a FoundryAccount component, as foundry-iac
                 does, to separate the cost of that structure from the cost of foundry-iac's own code.
+  --lean:       the same program with every lean setting of foundry-iac's runner (foundry_iac/sdk.py:
+                provider aliases dropped, no stack traces, no cyclic GC, the monitor answered inline,
+                service packages loaded by module): the SDK's own floor, which no change to foundry-iac's
+                code can go below. Without it the program runs exactly as before.
+  --list:       print the type and name of each resource the mocks were asked for (tests compare modes).
 """
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import sys
+from pathlib import Path
 
 import pulumi
 from pulumi.runtime import mocks
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
-from pulumi_azure_native import authorization, cognitiveservices, resources
+
+if "--lean" in sys.argv[2:]:  # before the service packages are imported: load them by module
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from foundry_iac import sdk
+
+    sdk.load_services_by_module(["authorization", "cognitiveservices", "resources"])
+
+from pulumi_azure_native import authorization, cognitiveservices, resources  # noqa: E402
 
 SUB = "11111111-2222-3333-4444-555555555555"
 PER_ACCOUNT = 25
@@ -29,7 +44,11 @@ ROLE = f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/
 class Echo(mocks.Mocks):
     """Resources echo their inputs, as the foundry-iac runner's mocks do."""
 
+    def __init__(self) -> None:
+        self.created: list[str] = []
+
     def new_resource(self, args):
+        self.created.append(f"{args.typ} {args.name}")
         return f"{args.name}-id", args.inputs
 
     def call(self, args):
@@ -110,12 +129,43 @@ def program(n: int, components: bool) -> None:
             previous = deployment(name, d, previous)
 
 
+class _InlineMonitor(mocks.MockMonitor):
+    """The SDK's mock monitor, answering without the event loop (as foundry-iac's lean runner does)."""
+
+    def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+        return sdk.register_resource_now(self, request)[0]
+
+
+def lean(n: int, components: bool) -> Echo:
+    """The program under foundry-iac's lean settings."""
+    gc.disable()
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(sdk.InlineExecutor())
+    asyncio.set_event_loop(loop)
+    echo = Echo()
+    mocks.set_mocks(echo, project="foundry-iac", stack="bench", preview=True, monitor=_InlineMonitor(echo))
+
+    def run() -> None:
+        sdk.register_stack_transformation(sdk.drop_provider_aliases)
+        program(n, components)
+
+    with sdk.lean_offline_run(freeze=True):
+        _sync_await(run_pulumi_func(run))
+    return echo
+
+
 def main() -> None:
     """Run the program under the SDK's mocks."""
     n = int(sys.argv[1])
     components = "--components" in sys.argv[2:]
-    mocks.set_mocks(Echo(), project="foundry-iac", stack="bench", preview=True)
-    _sync_await(run_pulumi_func(lambda: program(n, components)))
+    if "--lean" in sys.argv[2:]:
+        echo = lean(n, components)
+    else:
+        echo = Echo()
+        mocks.set_mocks(echo, project="foundry-iac", stack="bench", preview=True)
+        _sync_await(run_pulumi_func(lambda: program(n, components)))
+    if "--list" in sys.argv[2:]:
+        print("\n".join(sorted(echo.created)))
 
 
 if __name__ == "__main__":

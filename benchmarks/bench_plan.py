@@ -5,7 +5,9 @@ then runs, each in a fresh process and alternating, `foundry-iac plan STACK --fo
 plan: program under mocks, every policy, cost and quota ledger, JSON report) and
 bare_program.py (the same Azure resources under the same SDK mocks, nothing else). It prints the
 median wall time and peak RSS of each and our overhead over the floor, and, to tell what that
-overhead is made of, the floor with the same FoundryAccount component tree ("comp").
+overhead is made of, the floor with the same FoundryAccount component tree ("comp") and the floor
+under foundry-iac's lean runner settings ("lean": the SDK's own cost, below which no change to
+foundry-iac's code can take a plan).
 
     .venv/bin/python benchmarks/bench_plan.py [--sizes 10 100 1000] [--repeat 3]
 """
@@ -99,14 +101,17 @@ def main() -> int:
         for n in args.sizes:
             stack = Path(tmp) / f"Pulumi.bench{n}.yaml"
             stack.write_text(stack_yaml(n))
-            ours, bare, comp = [], [], []
+            runs: dict[str, list[tuple[float, float]]] = {"ours": [], "bare": [], "comp": [], "lean": []}
             floor = [sys.executable, str(ROOT / "benchmarks" / "bare_program.py"), str(n)]
             for _ in range(args.repeat):  # alternate so machine noise hits all alike
-                ours.append(measure([exe, "plan", str(stack), "--format", "json", "--policy-config", str(policy)]))
-                bare.append(measure(floor))
-                comp.append(measure([*floor, "--components"]))
-            t = {k: statistics.median(w for w, _ in v) for k, v in (("ours", ours), ("bare", bare), ("comp", comp))}
-            m = {k: statistics.median(x for _, x in v) for k, v in (("ours", ours), ("bare", bare), ("comp", comp))}
+                runs["ours"].append(
+                    measure([exe, "plan", str(stack), "--format", "json", "--policy-config", str(policy)])
+                )
+                runs["bare"].append(measure(floor))
+                runs["comp"].append(measure([*floor, "--components"]))
+                runs["lean"].append(measure([*floor, "--components", "--lean"]))
+            t = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
+            m = {k: statistics.median(x for _, x in v) for k, v in runs.items()}
             accounts = (n + PER_ACCOUNT - 1) // PER_ACCOUNT
             count = 1 + accounts * 3 + n
             print(
@@ -114,7 +119,8 @@ def main() -> int:
                 f"{100 * (t['ours'] / t['bare'] - 1):>+7.1f}% ({t['ours'] / t['bare']:.3f}x) | "
                 f"{m['ours']:>9.1f} {m['bare']:>9.1f} {100 * (m['ours'] / m['bare'] - 1):>+6.1f}% | "
                 f"comp {t['comp']:>6.2f} s {m['comp']:>6.1f} MiB, ours over comp "
-                f"{100 * (t['ours'] / t['comp'] - 1):>+5.1f}% time {100 * (m['ours'] / m['comp'] - 1):>+5.1f}% mem",
+                f"{100 * (t['ours'] / t['comp'] - 1):>+5.1f}% time {100 * (m['ours'] / m['comp'] - 1):>+5.1f}% mem | "
+                f"lean floor {t['lean']:>5.2f} s {m['lean']:>6.1f} MiB (ours {t['ours'] - t['lean']:+.2f} s)",
                 flush=True,
             )
     return 0
