@@ -71,13 +71,18 @@ def _role(
     )
 
 
+def _agent_setup(name: str, project: FoundryProject) -> tuple[AgentSetupArgs, str]:
+    """A project's agent setup and the prefix of the logical names of its agent resources."""
+    setup = project.args.agents
+    assert setup is not None, "only projects with agents are set up"
+    return setup, f"{name}-agents-{project.args.project_name}"
+
+
 def _before_host(
     name: str, args: FoundryAccountArgs, project: FoundryProject, parent: pulumi.Resource, previous: pulumi.Resource
 ) -> pulumi.Resource:
     """A project's connections, its identity's roles on the agent resources, and the wait after them."""
-    setup = project.args.agents
-    assert setup is not None, "only projects with agents are set up"
-    base = f"{name}-agents-{project.args.project_name}"
+    setup, base = _agent_setup(name, project)
     for resource in setup.resources:
         logical = f"{base}-connection-{resource.key}"
         provenance.record(types.CONNECTION, logical, setup.source)
@@ -107,9 +112,7 @@ def _host_and_grants(
     name: str, args: FoundryAccountArgs, project: FoundryProject, parent: pulumi.Resource, previous: pulumi.Resource
 ) -> pulumi.Resource:
     """The project capability host, then the data-plane grants the agent runtime needs."""
-    setup = project.args.agents
-    assert setup is not None, "only projects with agents are set up"
-    base = f"{name}-agents-{project.args.project_name}"
+    setup, base = _agent_setup(name, project)
     provenance.record(types.PROJECT_CAPABILITY_HOST, f"{base}-host", setup.host_source)
     previous = cognitiveservices.ProjectCapabilityHost(
         f"{base}-host",
