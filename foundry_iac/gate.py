@@ -23,6 +23,7 @@ from pulumi_policy import (
 
 from components.config.errors import ConfigError
 from components.config.loader import LoadedConfig, load_stack_file
+from components.refs import unresolved
 from policies import framework
 from policies.framework import Finding, Resource
 from policies.pack import POLICIES
@@ -186,6 +187,24 @@ def residency_contradiction(loaded: LoadedConfig, policy: PolicySettings) -> str
     )
 
 
+def waiver_problems(settings: dict[str, PolicySettings], run: ProgramRun) -> list[str]:
+    """One line per waiver (of a policy at any level) whose resource is none the program registered."""
+    names = sorted({r.name for r in run.resources})
+    urns = {r.urn for r in run.resources}
+    problems = []
+    for policy, setting in settings.items():
+        for index, raw in enumerate(setting.config.get("waivers") or []):
+            resource = raw.get("resource") if isinstance(raw, dict) else None
+            if not isinstance(resource, str) or resource in urns:
+                continue
+            problem = unresolved(
+                resource, names, "resource", "a waiver names a resource of this stack by logical name or URN"
+            )
+            if problem:
+                problems.append(f"{setting.location('waivers')}: {policy}.waivers[{index}].resource: {problem}")
+    return problems
+
+
 def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
     """policies/config/<stack>.json of the project."""
     path = root / "policies" / "config" / f"{stack.name}.json"
@@ -214,17 +233,22 @@ def gate_stack(
     """
     config_path, config_display = policy_config or default_policy_config(root, stack)
     problems: list[str] = []
+    filters: list[str] | None = None  # the stack's own content filters, which allowedFilters may name
     try:
         run = run_program(stack, root, lean)
+        loaded = load_stack_file(stack.path, stack.display, stack.name)
+        filters = [f.name for account in loaded.config.accounts for f in account.content_filters]
     except ConfigError as exc:
         problems += [str(issue) for issue in exc.issues]
     try:
-        settings = load_policy_config(config_path, config_display, POLICIES)
+        settings = load_policy_config(config_path, config_display, POLICIES, filters)
     except PolicyConfigError as exc:
         problems += exc.messages
     if problems:
         raise GateInputError(problems)
-    loaded = load_stack_file(stack.path, stack.display, stack.name)
+    problems = waiver_problems(settings, run)
+    if problems:
+        raise GateInputError(problems)
     contradiction = residency_contradiction(loaded, settings["residency-deployment-type"])
     if contradiction:
         raise GateInputError([contradiction])

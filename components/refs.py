@@ -1,0 +1,90 @@
+"""One rule for every value that names something else: it resolves exactly, or it is refused.
+
+A model name in a cost cap, a region key of a quota limit, a usage name, a filter name: each must be
+written exactly as the thing it names. A near miss (other case, surrounding whitespace, a look-alike
+character, a typo) is never matched loosely and never dropped; it is refused at its line, with the
+nearest valid names, because a reference that silently misses switches a limit off.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Collection, Iterable
+
+from .errors import FoundryIacError
+from .inputs import short
+
+MAX_NAME = 200  # no name foundry-iac resolves is this long; comparing a huge value would only cost time
+NEAREST = 3  # nearest names a message offers
+LISTED = 8  # names listed when none is near
+
+
+class UnresolvedName(FoundryIacError):
+    """A value that names something that does not exist; one line with where, the nearest names and the fix."""
+
+
+def _folded(name: str) -> str:
+    """The name as a reader sees it: compatibility-normalised, without case and surrounding whitespace."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def why_not(name: str, valid: Collection[str]) -> str:
+    """What makes `name` miss a valid name it looks like, or '' when it resembles none exactly."""
+    if name.strip() != name and name.strip() in valid:
+        return "has whitespace around it"
+    if not name.isascii() and unicodedata.normalize("NFKC", name) in valid:
+        return "has look-alike characters"
+    folded = _folded(name)
+    if any(_folded(v) == folded for v in valid):
+        if not name.isascii():
+            return "has look-alike characters"
+        return "differs in case" if name.strip() == name else "differs in case and whitespace"
+    return ""
+
+
+def nearest(name: str, valid: Iterable[str], n: int = NEAREST) -> list[str]:
+    """The valid names closest to `name`: the ones equal but for case, whitespace and look-alikes first."""
+    choices = sorted(set(valid))
+    if len(name) > MAX_NAME:
+        return []
+    folded = _folded(name)
+    same = [c for c in choices if _folded(c) == folded]
+    by_fold = {_folded(c): c for c in choices}
+    close = [by_fold[f] for f in difflib.get_close_matches(folded, list(by_fold), n=n, cutoff=0.6)]
+    out: list[str] = []
+    for candidate in [*same, *close]:
+        if candidate not in out:
+            out.append(candidate)
+    return out[:n]
+
+
+def unresolved(name: object, valid: Collection[str], what: str, fix: str = "") -> str | None:
+    """Why `name` does not resolve among `valid` (a message without location), or None when it does.
+
+    `what` names the kind of thing ("model", "region"); `fix` says what to do when no name is near.
+    """
+    if isinstance(name, str) and name in valid:
+        return None
+    text = name if isinstance(name, str) else str(name)
+    reason = why_not(text, valid) if isinstance(name, str) else ""
+    near = nearest(text, valid) if isinstance(name, str) else []
+    message = f"unknown {what} {short(name)}"
+    if reason:
+        message += f" ({reason}; names must match exactly)"
+    if near:
+        message += f"; did you mean {' or '.join(repr(n) for n in near)}?"
+    else:
+        names = sorted(valid)
+        listed = ", ".join(names[:LISTED]) + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
+        message += f"; known: {listed or 'none'}"
+    return f"{message}{'; ' + fix if fix else ''}"
+
+
+def resolve(name: object, valid: Collection[str], where: str, what: str, fix: str = "") -> str:
+    """`name` when it is one of `valid`; else raise UnresolvedName, one line starting with `where` (file:line)."""
+    problem = unresolved(name, valid, what, fix)
+    if problem is not None:
+        raise UnresolvedName(f"{where}: {problem}")
+    assert isinstance(name, str)
+    return name
