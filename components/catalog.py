@@ -52,6 +52,9 @@ def is_provisioned(sku: str) -> bool:
     return sku.endswith("ProvisionedManaged")
 
 
+ROUTER_PREFIX = "model-router"  # Azure's router models are named model-router (a version routes to other models)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -200,6 +203,10 @@ class ModelEntry(_Strict):
             if is_provisioned(offer.sku) and offer.minimum is None and "minimum" not in offer.unverified:
                 raise ValueError(f"offer {offer.sku} has no PTU minimum; mark it unverified or add it")
         return self
+
+    def is_router(self, name: str) -> bool:
+        """True for a model router: the catalog lists routed models for one of its versions, or it is named one."""
+        return bool(self.routes_to) or name.lower().startswith(ROUTER_PREFIX)
 
     def offer(self, sku: str, version: str | None = None) -> Offer | None:
         """The offer for a deployment type (and version), or None when the model is not offered that way."""

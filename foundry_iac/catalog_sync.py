@@ -19,7 +19,7 @@ from pathlib import Path
 
 from azure.core.credentials import TokenCredential
 
-from components.catalog import DEPLOYMENT_TYPES, CatalogError, is_provisioned, parse_catalog
+from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is_provisioned, parse_catalog
 from components.errors import ServiceError
 
 from .prices_sync import write_json_atomically
@@ -176,7 +176,7 @@ def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> S
             known = entry["versions"].get(version)
             if known is None:
                 entry["versions"][version] = {**facts, "source": source, "asOf": asof, "unverified": []}
-                changes.append(f"new version {name} {version} ({status})")
+                changes.append(f"new version {name} {version} ({status}){_unrouted(entry, name, version)}")
             else:
                 if known["status"] != status:
                     changes.append(f"lifecycle {name} {version}: {known['status']} -> {status}")
@@ -206,6 +206,16 @@ def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> S
                     offer["regions"] = [r for r in offer["regions"] if r != region]
                     changes.append(f"offer lost {name} {offer['sku']} in {region}")
     return result
+
+
+def _unrouted(entry: dict, name: str, version: str) -> str:
+    """What a change line adds for a router version without routed models: the policies judge it unknown."""
+    if not (entry.get("routesTo") or name.lower().startswith(ROUTER_PREFIX)) or version in entry.get("routesTo", {}):
+        return ""
+    return (
+        ": a router version without its routed models, so residency and approval fail closed on it until "
+        "routesTo lists them (from the router's documentation)"
+    )
 
 
 def _merge_offer(

@@ -44,8 +44,15 @@ def check_approved(resources: list[Resource], config: Mapping[str, Any]) -> Iter
                 f"(approved: {', '.join(approved[dep.model])})",
                 dep.resource,
             )
-        known, unknown = routed_models(dep.model, dep.version)
-        unapproved = [m for m in [*known, *unknown] if m not in approved]
+        routed = routed_models(dep.model, dep.version)
+        if routed is None:
+            yield Finding(
+                f"{dep.label}: {dep.model} {dep.version} is a router version whose routed models the catalog does "
+                "not list, so what it may send prompts to cannot be approved; add its routesTo to the catalog "
+                "(from the router's documentation), or deploy a version the catalog lists",
+                dep.resource,
+            )
+        unapproved = [m for m in [*routed[0], *routed[1]] if m not in approved] if routed is not None else []
         if unapproved:
             yield Finding(
                 f"{dep.label}: {dep.model} {dep.version} may route prompts to models not on this stack's approved "
