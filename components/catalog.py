@@ -122,6 +122,26 @@ class VersionEntry(_Strict):
         return self.status
 
 
+class OfferQuota(_Strict):
+    """The quota Azure documents for one offer, in TPM: the default every subscription gets (null when it
+    depends on the subscription's quota tier, or is not published) and the largest of any quota tier."""
+
+    default_tpm: PositiveInt | None = Field(alias="defaultTpm")
+    largest_tpm: PositiveInt | None = Field(alias="largestTpm")
+    source: str = Field(min_length=3)
+    as_of: dt.date = Field(alias="asOf")
+
+
+class TypeLimit(_Strict):
+    """The largest value Azure documents for a deployment type, whatever the model: quota in TPM for
+    pay-per-token types, capacity per deployment in PTU for provisioned ones."""
+
+    largest_tpm: PositiveInt | None = Field(default=None, alias="largestTpm")
+    ptu_per_deployment: PositiveInt | None = Field(default=None, alias="ptuPerDeployment")
+    source: str = Field(min_length=3)
+    as_of: dt.date = Field(alias="asOf")
+
+
 class Offer(_Strict):
     """One deployment type Azure offers for a model: where, the quota it counts against, capacity rules."""
 
@@ -137,6 +157,7 @@ class Offer(_Strict):
     step: PositiveInt | None = None
     maximum: PositiveInt | None = None
     versions: list[str] | None = Field(default=None, description="versions this offer covers (null: all)")
+    quota: OfferQuota | None = Field(default=None, description="documented quota (null: none documented)")
     source: str = Field(min_length=3)
     as_of: dt.date = Field(alias="asOf")
     unverified: list[str] = Field(default_factory=list)
@@ -175,7 +196,6 @@ class ModelEntry(_Strict):
     default_version: str = Field(alias="defaultVersion")
     versions: dict[str, VersionEntry] = Field(min_length=1)
     offers: list[Offer] = Field(min_length=1)
-    default_quota_tpm: PositiveInt | None = Field(alias="defaultQuotaTpm")
     prices: dict[Family, TokenPrice] = Field(description="empty: unpriced (never counted as free)")
     ptu_hour: dict[Family, PtuPrice] = Field(default_factory=dict, alias="ptuHour")
     meters: dict[Family, Meters] = Field(default_factory=dict)
@@ -244,6 +264,7 @@ class Catalog(_Strict):
     currency: Literal["USD"]
     regions_source: str = Field(alias="regionsSource")
     meters_source: str = Field(default="", alias="metersSource")
+    type_limits: dict[DeploymentType, TypeLimit] = Field(default_factory=dict, alias="typeLimits")
     regions: dict[str, Region]
     models: dict[str, ModelEntry]
 

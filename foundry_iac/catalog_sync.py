@@ -157,7 +157,6 @@ def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> S
                     "defaultVersion": version,
                     "versions": {},
                     "offers": [],
-                    "defaultQuotaTpm": None,
                     "prices": {},
                     "ptuHour": {},
                     "source": source,

@@ -88,7 +88,19 @@ BASE_POLICY_CONFIG = {
     "content-filter": {},
     "cost-budget": {"maxBudgetUsd": 100000, "basis": "expected"},
     "deployment-cost-ceiling": {"maxMonthlyUsd": 100000},
-    "quota-capacity": {},
+    # the limits of the pools the shared stacks use (with no limit known, quota-capacity reports it)
+    "quota-capacity": {
+        "limits": {
+            "swedencentral": {
+                "OpenAI.DataZoneStandard.gpt-4o": 1000,
+                "OpenAI.DataZoneStandard.gpt-5.1": 1000,
+                "OpenAI.GlobalStandard.gpt-5.1": 1000,
+                "OpenAI.GlobalStandard.gpt-4o": 1000,
+                "OpenAI.DataZoneStandard.gpt-5.4": 1000,
+            },
+            "francecentral": {"OpenAI.DataZoneStandard.gpt-4o": 1000, "OpenAI.DataZoneStandard.gpt-5.1": 1000},
+        }
+    },
     "deployments-per-account": {},
     "local-auth-disabled": {},
     "public-network-access": {},
