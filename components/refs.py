@@ -4,6 +4,9 @@ A model name in a cost cap, a region key of a quota limit, a usage name, a filte
 written exactly as the thing it names. A near miss (other case, surrounding whitespace, a look-alike
 character, a typo) is never matched loosely and never dropped; it is refused at its line, with the
 nearest valid names, because a reference that silently misses switches a limit off.
+
+Closed sets (the catalog's models, regions, usage names) take only their own names (`unresolved`,
+`resolve`); open sets (the names Azure reports, filters a stack may add) refuse near misses (`lookalike`).
 """
 
 from __future__ import annotations
@@ -79,6 +82,21 @@ def unresolved(name: object, valid: Collection[str], what: str, fix: str = "") -
         listed = ", ".join(names[:LISTED]) + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
         message += f"; known: {listed or 'none'}"
     return f"{message}{'; ' + fix if fix else ''}"
+
+
+def lookalike(name: object, valid: Collection[str], what: str, fix: str = "", cutoff: float = 0.8) -> str | None:
+    """For an open set (names that may exist beyond what foundry-iac knows): why `name` is refused when it only
+    looks like a valid name (other case, whitespace, look-alikes, a typo), else None.
+
+    A name unlike any known one may name something not listed here, so it passes; a near miss never does.
+    """
+    if not isinstance(name, str) or name in valid or len(name) > MAX_NAME:
+        return None
+    folded = _folded(name)
+    close = difflib.get_close_matches(folded, [_folded(v) for v in valid], n=1, cutoff=cutoff)
+    if why_not(name, valid) or close:
+        return unresolved(name, valid, what, fix)
+    return None
 
 
 def resolve(name: object, valid: Collection[str], where: str, what: str, fix: str = "") -> str:

@@ -23,7 +23,7 @@ from components.config.source import read_yaml
 from components.content_filters import BUILTIN_FILTERS
 from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text, short
-from components.refs import unresolved
+from components.refs import lookalike, unresolved
 
 LEVELS = [level.value for level in EnforcementLevel]
 SCHEMA_KEY = "$schema"  # editor help only; Pulumi's parser refuses it, so editors map the schema by file name
@@ -104,7 +104,8 @@ def reference_problems(policy: str, config: dict, at: Any, filters: list[str] | 
     problems: list[str] = []
 
     def check(name: object, valid: list[str], what: str, fix: str, *path: Any) -> None:
-        problem = unresolved(name, valid, what, fix)
+        # the stack's filters are an open set: an allowed filter it does not define (yet) is no near miss
+        problem = (lookalike if what == "content filter" else unresolved)(name, valid, what, fix)
         if problem:
             problems.append(f"{at(policy, *path)}: {_path_text([policy, *path])}: {problem}")
 
@@ -141,7 +142,7 @@ _REFERENCE_FIX = {
     "quota scope": "a region name, dataZone:EU, dataZone:US or subscription",
     "usage name": "write the usage name as Azure spells it (the catalog's usageName; `foundry-iac quota show` "
     "lists them)",
-    "content filter": "a built-in filter or one of the stack's contentFilters",
+    "content filter": "write the filter's name exactly as the stack's contentFilters or Azure's built-in ones",
     "version": "approve a version the catalog lists, or run `foundry-iac catalog sync`",
 }
 

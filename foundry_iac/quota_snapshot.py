@@ -10,7 +10,7 @@ from components.catalog import load_catalog
 from components.config.source import read_yaml
 from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text
-from components.refs import unresolved, why_not
+from components.refs import lookalike, unresolved
 
 
 class SnapshotError(FoundryIacError):
@@ -129,7 +129,7 @@ def snapshot_reference_problems(snapshot: QuotaSnapshot, text: str, display: str
         if problem:
             problems.append(f"{at('regions', region)}: regions.{region}: {problem}")
         for usage in snap.usages:
-            if usage not in usage_names and why_not(usage, usage_names):
-                problem = unresolved(usage, usage_names, "usage name", fix)
+            problem = lookalike(usage, usage_names, "usage name", fix, cutoff=1.0)  # Azure lists many more
+            if problem:
                 problems.append(f"{at('regions', region, 'usages', usage)}: regions.{region}.usages: {problem}")
     return problems

@@ -47,8 +47,8 @@ def test_program_exports_endpoints(run_stack):
 
 def test_secure_values_never_reach_the_report(write_stack, run_stack):
     text = MINIMAL_STACK.replace(
-        "  azure-native:subscriptionId: 11111111-2222-3333-4444-555555555555\n",
-        "  azure-native:subscriptionId:\n    secure: v1:AAAABBBBCCCC\n",
+        "  foundry-iac:environment: production\n",
+        "  foundry-iac:environment: production\n  foundry-iac:tags:\n    owner:\n      secure: v1:AAAABBBBCCCC\n",
     )
     run = run_stack(write_stack(text))
     report = repr(redact([as_data(r.as_report()) for r in run.resources], run.secrets))
