@@ -7,7 +7,6 @@ Structure only, plus checks against the model catalog and the built-in roles; wh
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import ipaddress
 import re
 from typing import Annotated, Literal
@@ -18,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from ..catalog import DeploymentType, is_provisioned, load_catalog
 from ..content_filters import BUILTIN_FILTERS
 from ..inputs import short
+from ..refs import nearest, unresolved
 from ..roles import BUILTIN_ROLES
 from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
 
@@ -93,9 +93,7 @@ def suggest(word: str, choices: list[str]) -> str:
     zone = _ZONE_NAMES.get(word.strip().lower())
     if zone in choices:
         return f"; did you mean {zone!r}?"
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not close:
-        close = [c for c in choices if c.lower() == word.lower()]
+    close = nearest(word, choices, 1)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -191,6 +189,15 @@ class DeploymentConfig(_Model):
             where = "the models are listed in components/catalog.json"
             raise custom_error("unknown_model", f"unknown model {short(value)}{then(suggest(value, names), where)}")
         return value
+
+    @model_validator(mode="after")
+    def _known_version(self) -> DeploymentConfig:
+        versions = load_catalog().models[self.model].versions
+        if self.version is not None and self.version not in versions:
+            fix = "pin a version the catalog lists, or run `foundry-iac catalog sync` to learn new ones"
+            problem = unresolved(self.version, list(versions), f"version of {self.model}", fix)
+            raise custom_error("unknown_version", str(problem), at=("version",))
+        return self
 
     @model_validator(mode="after")
     def _within_offer_maximum(self) -> DeploymentConfig:
