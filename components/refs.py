@@ -27,21 +27,36 @@ class UnresolvedName(FoundryIacError):
     """A value that names something that does not exist; one line with where, the nearest names and the fix."""
 
 
+# Letters of other scripts that print like Latin ones (Cyrillic, Greek); NFKC keeps them apart.
+_CONFUSABLES = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u0501\u051b\u051d\u043d\u0442\u043c\u043a"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406"
+    "\u03bf\u03b1\u03bd\u03c1\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a7",
+    "aeopcxyijsdqwhtmk" "ABEKMHOPCTXI" "oavpABEZHIKMNOPTX",
+)
+
+
+def _visible(name: str) -> str:
+    """The name as it prints: compatibility-normalised, look-alike letters as Latin, invisible characters gone."""
+    text = unicodedata.normalize("NFKC", name).translate(_CONFUSABLES)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def _folded(name: str) -> str:
-    """The name as a reader sees it: compatibility-normalised, without case and surrounding whitespace."""
-    return unicodedata.normalize("NFKC", name).casefold().strip()
+    """The name as a reader compares it: as it prints, without case and surrounding whitespace."""
+    return _visible(name).casefold().strip()
 
 
 def why_not(name: str, valid: Collection[str]) -> str:
     """What makes `name` miss a valid name it looks like, or '' when it resembles none exactly."""
     if name.strip() != name and name.strip() in valid:
         return "has whitespace around it"
-    if not name.isascii() and unicodedata.normalize("NFKC", name) in valid:
-        return "has look-alike characters"
+    if not name.isascii() and _visible(name).strip() in valid:
+        return "has look-alike or invisible characters"
     folded = _folded(name)
     if any(_folded(v) == folded for v in valid):
         if not name.isascii():
-            return "has look-alike characters"
+            return "has look-alike or invisible characters"
         return "differs in case" if name.strip() == name else "differs in case and whitespace"
     return ""
 

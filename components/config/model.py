@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from ..catalog import DeploymentType, is_provisioned, load_catalog
 from ..content_filters import BUILTIN_FILTERS
 from ..inputs import short
-from ..refs import nearest, unresolved
+from ..refs import nearest, unresolved, why_not
 from ..roles import BUILTIN_ROLES
 from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
 
@@ -94,7 +94,8 @@ def suggest(word: str, choices: list[str]) -> str:
     if zone in choices:
         return f"; did you mean {zone!r}?"
     close = nearest(word, choices, 1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    reason = why_not(word, choices)  # a near miss by case, whitespace or look-alikes: say so, it is easy to miss
+    return f"; did you mean {close[0]!r}?{f' (the name {reason})' if reason else ''}" if close else ""
 
 
 def _catalog_enum(kind: str) -> dict:
