@@ -232,3 +232,49 @@ def test_an_account_location_written_as_a_secret_is_refused_alone(capsys, tmp_pa
     code = main(["check", str(stack), "--policy-config", "policies/config/prod-eu.json"])
     (line,) = capsys.readouterr().err.splitlines()  # the placeholder's "unknown region" is not said as well
     assert code == 2 and ".agents.cosmosDb.location: places the stack" in line
+
+
+def snapshot_text(region: str, usage: str) -> str:
+    data = {
+        "subscription": "4d8a1c6e-9b2f-4e7d-a3c5-1f6b8e0d2c97",
+        "syncedAt": "2026-11-20T08:00:00Z",
+        "apiVersion": "2025-06-01",
+        "endpoint": "https://management.azure.com",
+        "regions": {
+            region: {
+                "usages": {
+                    usage: {"limit": 10, "current": 0, "unit": "Count"},
+                    "OpenAI.Some.usage-the-catalog-does-not-know": {"limit": 5, "current": 0},
+                },
+            }
+        },
+    }
+    return json.dumps(data, indent=2)
+
+
+@pytest.mark.parametrize(
+    "region, usage, expected",
+    [
+        ("eastus2 ", "OpenAI.GlobalStandard.gpt-5.1", ":7: regions.eastus2 : unknown region 'eastus2 ' (has whitespace"),
+        ("eastus2", "openai.globalstandard.gpt-5.1", ":9: regions.eastus2.usages: unknown usage name "),
+        ("eastus2", "OpenAI.GlobalStandard.gpt\u20105.1", ":9: regions.eastus2.usages: unknown usage name "),
+    ],
+)
+def test_a_quota_snapshot_key_that_only_looks_right_is_refused_at_its_line(tmp_path, region, usage, expected):
+    from foundry_iac.quota_snapshot import SnapshotError, load_snapshot
+
+    path = tmp_path / "snap.json"
+    path.write_text(snapshot_text(region, usage))
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(path, "quotas/x.json")
+    (line,) = caught.value.lines()
+    assert line.startswith("quotas/x.json" + expected), line
+
+
+def test_a_quota_snapshot_keeps_the_usage_names_azure_reports_beyond_the_catalog(tmp_path):
+    from foundry_iac.quota_snapshot import load_snapshot
+
+    path = tmp_path / "snap.json"
+    path.write_text(snapshot_text("eastus2", "OpenAI.GlobalStandard.gpt-5.1"))
+    snapshot = load_snapshot(path, "quotas/x.json")
+    assert snapshot.limit("eastus2", "OpenAI.Some.usage-the-catalog-does-not-know").limit == 5
