@@ -23,7 +23,7 @@ NEAREST = 3  # nearest names a message offers
 LISTED = 8  # names listed when none is near
 
 
-class UnresolvedName(FoundryIacError):
+class UnresolvedNameError(FoundryIacError):
     """A value that names something that does not exist; one line with where, the nearest names and the fix."""
 
 
@@ -32,10 +32,9 @@ _CONFUSABLES = str.maketrans(
     "\u0430\u0435\u043e\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u0501\u051b\u051d\u043d\u0442\u043c\u043a"
     "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406"
     "\u03bf\u03b1\u03bd\u03c1\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a7",
-    "aeopcxyijsdqwhtmk" "ABEKMHOPCTXI" "oavpABEZHIKMNOPTX",
+    "aeopcxyijsdqwhtmkABEKMHOPCTXIoavpABEZHIKMNOPTX",
 )
 _CONFUSABLES.update(str.maketrans("\u2010\u2011\u2012\u2013\u2212\u02d7", "------"))  # dashes that print as '-'
-
 
 
 def _visible(name: str) -> str:
@@ -117,9 +116,9 @@ def lookalike(name: object, valid: Collection[str], what: str, fix: str = "", cu
 
 
 def resolve(name: object, valid: Collection[str], where: str, what: str, fix: str = "") -> str:
-    """`name` when it is one of `valid`; else raise UnresolvedName, one line starting with `where` (file:line)."""
+    """`name` when it is one of `valid`; else raise UnresolvedNameError, one line starting with `where` (file:line)."""
     problem = unresolved(name, valid, what, fix)
     if problem is not None:
-        raise UnresolvedName(f"{where}: {problem}")
+        raise UnresolvedNameError(f"{where}: {problem}")
     assert isinstance(name, str)
     return name

@@ -74,10 +74,16 @@ def largest_documented(model: str, sku: str, version: str | None = None) -> tupl
     offer = entry.offer(sku, version) if entry is not None else None
     if offer is not None and offer.quota is not None and offer.quota.largest_tpm is not None:
         as_of = offer.quota.as_of.isoformat()
-        return offer.quota.largest_tpm // QUOTA_UNIT_TPM, f"the highest quota tier's for {model} on {sku}, catalog {as_of}"
+        return (
+            offer.quota.largest_tpm // QUOTA_UNIT_TPM,
+            f"the highest quota tier's for {model} on {sku}, catalog {as_of}",
+        )
     limit = catalog().type_limits.get(sku)  # type: ignore[call-overload]
     if limit is not None and limit.largest_tpm is not None:
-        return limit.largest_tpm // QUOTA_UNIT_TPM, f"the most Azure documents for any model on {sku}, catalog {limit.as_of}"
+        return (
+            limit.largest_tpm // QUOTA_UNIT_TPM,
+            f"the most Azure documents for any model on {sku}, catalog {limit.as_of}",
+        )
     return None
 
 
@@ -131,9 +137,10 @@ def quota_ledger(views: list[DeploymentView], config: Mapping[str, Any]) -> list
         model, version = (first.model, first.version) if len(defaults) == 1 else ("", None)
         limit = effective_limit(region, usage, model, first.sku, config, version)
         if limit.value is None:
-            caps = [largest_documented(d.model, d.sku, d.version) for d in deps]
-            if all(cap is not None for cap in caps):  # a pool shared by models: the lowest cap binds
-                cap, cap_source = min(caps, key=lambda c: c[0])  # type: ignore[arg-type,return-value]
+            found = [largest_documented(d.model, d.sku, d.version) for d in deps]
+            caps = [cap for cap in found if cap is not None]
+            if len(caps) == len(found):  # a pool shared by models: the lowest cap binds
+                cap, cap_source = min(caps, key=lambda c: c[0])
                 limit = Limit(None, limit.source, limit.others, cap, cap_source)
         requested = sum(requested_units(d.model, d.sku, d.capacity) for d in deps)
         lines.append(QuotaLine(region, usage, requested, limit, tuple(deps)))

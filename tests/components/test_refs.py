@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.refs import UnresolvedName, lookalike, nearest, resolve, unresolved, why_not
+from components.refs import UnresolvedNameError, lookalike, nearest, resolve, unresolved, why_not
 
 REGIONS = ["eastus", "eastus2", "swedencentral", "westeurope", "francecentral"]
 
@@ -15,7 +15,7 @@ def test_an_exact_name_resolves_and_nothing_else_does():
     assert resolve("eastus2", REGIONS, "f.json:3", "region") == "eastus2"
     assert unresolved("eastus2", REGIONS, "region") is None
     for miss in ("eastus2 ", " eastus2", "EastUS2", "eastus2\u200b", "\uff45astus2", "\u0435astus2", "eastsu2"):
-        with pytest.raises(UnresolvedName) as caught:
+        with pytest.raises(UnresolvedNameError) as caught:
             resolve(miss, REGIONS, "f.json:3", "region")
         (line,) = caught.value.lines()
         assert line.startswith("f.json:3: unknown region ") and "did you mean 'eastus2'" in line

@@ -190,7 +190,9 @@ def test_a_cost_cap_for_a_model_in_other_case_is_refused(capsys, tmp_path):
     site = SITES["per-model cost cap"]
     stack, config = site.write(tmp_path, "deepseek-v3.2")
     code, err = check(capsys, stack, config)
-    assert code == 2 and "deployment-cost-ceiling.perModel.deepseek-v3.2: unknown model 'deepseek-v3.2' (differs in" in err
+    assert (
+        code == 2 and "deployment-cost-ceiling.perModel.deepseek-v3.2: unknown model 'deepseek-v3.2' (differs in" in err
+    )
     assert "did you mean 'DeepSeek-V3.2'" in err
 
 
@@ -255,7 +257,11 @@ def snapshot_text(region: str, usage: str) -> str:
 @pytest.mark.parametrize(
     "region, usage, expected",
     [
-        ("eastus2 ", "OpenAI.GlobalStandard.gpt-5.1", ":7: regions.eastus2 : unknown region 'eastus2 ' (has whitespace"),
+        (
+            "eastus2 ",
+            "OpenAI.GlobalStandard.gpt-5.1",
+            ":7: regions.eastus2 : unknown region 'eastus2 ' (has whitespace",
+        ),
         ("eastus2", "openai.globalstandard.gpt-5.1", ":9: regions.eastus2.usages: unknown usage name "),
         ("eastus2", "OpenAI.GlobalStandard.gpt\u20105.1", ":9: regions.eastus2.usages: unknown usage name "),
     ],

@@ -70,7 +70,9 @@ def test_a_known_limit_still_decides(gate):
     assert unwaived(entry, "quota-capacity") == [] and entry["passed"]
 
 
-@pytest.mark.parametrize("level, enforcement", [("advisory", "advisory"), ("mandatory", "mandatory"), (None, "mandatory")])
+@pytest.mark.parametrize(
+    "level, enforcement", [("advisory", "advisory"), ("mandatory", "mandatory"), (None, "mandatory")]
+)
 def test_an_unknown_limit_is_a_finding_at_the_configured_level(gate, level, enforcement):
     quota = {"unknownLimit": level} if level else {}
     entry = gate(stack(capacity=10), quota_capacity=quota, **LOOSE)

@@ -264,8 +264,10 @@ def test_residency_fails_closed_on_a_router_version_without_routes(unrouted_cata
 
     _, dep = unrouted_view()
     (finding,) = check_router([dep], "EU", unrouted_catalog)
-    assert "the catalog lists no routed models for this router version, so where its prompts are processed is " \
+    assert (
+        "the catalog lists no routed models for this router version, so where its prompts are processed is "
         "unknown" in finding.message
+    )
     assert list(check_router([dep], "none", unrouted_catalog)) == []  # no boundary: nothing to keep
 
 
