@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 from pulumi_policy import EnforcementLevel, Policy
 
+from components.clock import date_range_problem
 from components.config.model import suggest
 from components.config.source import read_yaml
 from components.errors import FoundryIacError, InputFileError
@@ -189,11 +190,13 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
             expires = waiver.get("expires") if isinstance(waiver, dict) else None
             if isinstance(expires, str) and len(expires) == 10:
                 try:
-                    dt.date.fromisoformat(expires)
+                    out_of_range = date_range_problem(dt.date.fromisoformat(expires))
                 except ValueError:
+                    out_of_range = f"{expires!r} is not a real date"
+                if out_of_range:
                     problems.append(
                         f"{at(name, 'waivers', index, 'expires')}: {name}.waivers[{index}].expires: "
-                        f"{expires!r} is not a real date; use YYYY-MM-DD"
+                        f"{out_of_range}; use YYYY-MM-DD"
                     )
         settings[name] = PolicySettings(level, dict(raw), where)
     if problems:

@@ -22,6 +22,7 @@ import pulumi
 from components import provenance, resource_types
 from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
 
+from .errors import ProgramEndedError
 from .report_model import ResourceEntry, Source
 from .sdk import (
     UNKNOWN,
@@ -237,6 +238,8 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     with _environment(stack, root), _loops_created() as created, lean_run:
         try:
             sync_await(run_pulumi_func(program))
+        except SystemExit as exc:  # sys.exit() in the program or in a callback: never a verdict (exit 0 or 1)
+            raise ProgramEndedError.exited(stack.display, exc.code) from None
         finally:
             locations = provenance.snapshot()
             provenance.reset()
@@ -246,6 +249,8 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
             _close_stray_loops(created)
     order = {key: index for index, key in enumerate(locations)}
     resources = list(monitor.records.values())
+    if not resources:  # every stack has at least its resource group: an empty run judged nothing
+        raise ProgramEndedError.empty(stack.display)
     for resource in resources:
         resource.source = locations.get((resource.type, resource.name))
     resources.sort(key=lambda r: (order.get((r.type, r.name), len(order)), r.urn))
