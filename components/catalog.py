@@ -53,7 +53,6 @@ def is_provisioned(sku: str) -> bool:
     return sku.endswith("ProvisionedManaged")
 
 
-
 def _judged_date(value: dt.date) -> dt.date:
     problem = date_range_problem(value)
     if problem:
@@ -63,6 +62,7 @@ def _judged_date(value: dt.date) -> dt.date:
 
 # A catalog date: inside the dates foundry-iac judges (a retirement in 9999 would read as never).
 CatalogDate = Annotated[dt.date, AfterValidator(_judged_date)]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -52,9 +52,7 @@ class SourceDoc:
 
 # YAML 1.2's core schema: the only tags a value may carry, implicit or written (`!!str 5`). Anything else
 # (`!Ref`, `!!binary`, `!!timestamp`, `!!set`, `!!python/...`) has no meaning to Pulumi's config.
-CORE_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
-)
+CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq"))
 MAX_DEPTH = 32  # a stack file nests about 8 levels deep; deeper is a mistake or an attack
 
 

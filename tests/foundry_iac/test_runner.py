@@ -97,8 +97,9 @@ def test_a_program_that_exits_after_registering_some_resources_is_still_an_error
     from foundry_iac.runner import run_program
 
     real = (ROOT / "__main__.py").read_text()
-    ref = _project_with_program(tmp_path, real.replace("estate = build_estate(", "import sys\nestate = build_estate(")
-                                + "sys.exit(0)\n")
+    ref = _project_with_program(
+        tmp_path, real.replace("estate = build_estate(", "import sys\nestate = build_estate(") + "sys.exit(0)\n"
+    )
     (tmp_path / "__main__.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n" + (tmp_path / "__main__.py").read_text()
     )
@@ -111,7 +112,8 @@ def test_an_exit_inside_an_apply_callback_is_an_error_too(tmp_path):
     from foundry_iac.runner import run_program
 
     ref = _project_with_program(
-        tmp_path, "import sys\nimport pulumi\npulumi.export('x', pulumi.Output.from_input(1).apply(lambda _: sys.exit(0)))\n"
+        tmp_path,
+        "import sys\nimport pulumi\npulumi.export('x', pulumi.Output.from_input(1).apply(lambda _: sys.exit(0)))\n",
     )
     with pytest.raises(ProgramEndedError, match=r"SystemExit\(0\)"):
         run_program(ref, tmp_path)
@@ -129,7 +131,9 @@ def test_a_program_that_registers_nothing_is_an_error_not_an_empty_pass(tmp_path
 
 def test_a_json_string_value_nested_too_deeply_is_an_input_error_at_its_line(write_stack, run_stack):
     deep = "[" * 50_000 + "]" * 50_000
-    text = MINIMAL_STACK.replace("  foundry-iac:accounts:\n", f"  foundry-iac:extra: '{deep}'\n  foundry-iac:accounts:\n")
+    text = MINIMAL_STACK.replace(
+        "  foundry-iac:accounts:\n", f"  foundry-iac:extra: '{deep}'\n  foundry-iac:accounts:\n"
+    )
     with pytest.raises(ConfigError) as err:
         run_stack(write_stack(text))
     assert [(i.line, i.message) for i in err.value.issues if "nested" in i.message] == [
