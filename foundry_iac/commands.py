@@ -476,10 +476,16 @@ def ended_without_verdict(command: str, code: object) -> str:
     )
 
 
+MAX_ERROR_LINES = 20  # a file with thousands of mistakes: the first ones, in file order, and how many more
+
+
 def _say_error(lines: list[str]) -> None:
-    """Print `error: ...` lines to standard error; if it is closed or full, the exit code alone tells."""
-    for line in lines:
+    """Print `error: ...` lines to standard error (at most MAX_ERROR_LINES, then how many more); if it is
+    closed or full, the exit code alone tells."""
+    for line in lines[:MAX_ERROR_LINES]:
         say(f"error: {line}")
+    if len(lines) > MAX_ERROR_LINES:
+        say(f"error: and {len(lines) - MAX_ERROR_LINES} more problems; fix these first")
 
 
 def error_lines(exc: Exception) -> list[str]:

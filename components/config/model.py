@@ -20,6 +20,15 @@ from ..content_filters import BUILTIN_FILTERS
 from ..inputs import short
 from ..roles import BUILTIN_ROLES
 from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
+from .limits import (
+    FOUNDRY_LIMITS,
+    MAX_ACCOUNTS_PER_REGION,
+    MAX_DEPLOYMENTS_PER_ACCOUNT,
+    MAX_PROJECTS_PER_ACCOUNT,
+    MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
+    RBAC_LIMITS,
+    too_many,
+)
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 ACCOUNT_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9-]{1,63}$"
@@ -625,6 +634,42 @@ class AccountConfig(_Model):
     )
     deployments: list[DeploymentConfig] = Field(default_factory=list)
 
+    @field_validator("deployments")
+    @classmethod
+    def _deployments_within_azure_limit(cls, value: list[DeploymentConfig]) -> list[DeploymentConfig]:
+        if len(value) > MAX_DEPLOYMENTS_PER_ACCOUNT:
+            raise custom_error(
+                "too_many_deployments",
+                too_many(
+                    len(value),
+                    MAX_DEPLOYMENTS_PER_ACCOUNT,
+                    "deployments",
+                    "in one account",
+                    FOUNDRY_LIMITS,
+                    "move the rest to another account",
+                ),
+                index=MAX_DEPLOYMENTS_PER_ACCOUNT,
+            )
+        return value
+
+    @field_validator("projects")
+    @classmethod
+    def _projects_within_azure_limit(cls, value: list[ProjectConfig]) -> list[ProjectConfig]:
+        if len(value) > MAX_PROJECTS_PER_ACCOUNT:
+            raise custom_error(
+                "too_many_projects",
+                too_many(
+                    len(value),
+                    MAX_PROJECTS_PER_ACCOUNT,
+                    "projects",
+                    "in one account",
+                    FOUNDRY_LIMITS,
+                    "move the rest to another account",
+                ),
+                index=MAX_PROJECTS_PER_ACCOUNT,
+            )
+        return value
+
     @field_validator("content_filters")
     @classmethod
     def _unique_filters(cls, value: list[ContentFilterConfig]) -> list[ContentFilterConfig]:
@@ -974,6 +1019,46 @@ class StackConfig(_Model):
     _stack_tags = field_validator("tags")(lambda cls, value: _tags(value))
     private_dns: PrivateDnsConfig | None = Field(default=None, alias="privateDns")
     accounts: list[AccountConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _within_azure_limits(self) -> StackConfig:
+        per_region: dict[str, int] = {}
+        assignments = 0
+        for index, account in enumerate(self.accounts):
+            region = account.location or self.location
+            per_region[region] = per_region.get(region, 0) + 1
+            if per_region[region] > MAX_ACCOUNTS_PER_REGION:
+                count = sum(1 for a in self.accounts if (a.location or self.location) == region)
+                raise custom_error(
+                    "too_many_accounts",
+                    too_many(
+                        count,
+                        MAX_ACCOUNTS_PER_REGION,
+                        "accounts",
+                        f"in {region}",
+                        FOUNDRY_LIMITS,
+                        "use fewer accounts (each holds up to 32 deployments) or another region",
+                    ),
+                    at=("accounts", index),
+                )
+            for p_index, project in enumerate(account.projects):
+                if assignments + len(project.members) > MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION:
+                    total = sum(len(p.members) for a in self.accounts for p in a.projects)
+                    first = MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - assignments
+                    raise custom_error(
+                        "too_many_role_assignments",
+                        too_many(
+                            total,
+                            MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
+                            "members (one role assignment each)",
+                            "in this stack",
+                            f"{RBAC_LIMITS}: role assignments per subscription",
+                            "assign roles to Entra groups instead of to each person",
+                        ),
+                        at=("accounts", index, "projects", p_index, "members", first),
+                    )
+                assignments += len(project.members)
+        return self
 
     @model_validator(mode="after")
     def _endpoints_have_zones(self) -> StackConfig:
