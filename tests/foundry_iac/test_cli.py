@@ -134,3 +134,28 @@ def test_an_sdk_outside_the_tested_range_is_one_line_exit_2_naming_the_range(tmp
         [sys.executable, "-c", "import foundry_iac.sdk"], cwd=ROOT, capture_output=True, text=True, env=env
     )
     assert "foundry_iac.errors.SdkVersionError: pulumi 3.259.0 is installed" in imported.stderr
+
+
+def test_a_file_with_thousands_of_mistakes_prints_the_first_twenty_and_how_many_more(monkeypatch, capsys):
+    from components.config import ConfigError
+    from components.config.errors import ConfigIssue
+
+    def fails(args):
+        raise ConfigError([ConfigIssue("Pulumi.x.yaml", line, "a", "bad") for line in range(1, 5001)])
+
+    monkeypatch.setitem(commands.COMMANDS, "check", fails)
+    assert commands.run(["check"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == ["error: Pulumi.x.yaml:1: a: bad", "error: Pulumi.x.yaml:2: a: bad"]
+    assert lines[19] == "error: Pulumi.x.yaml:20: a: bad"
+    assert lines[20:] == ["error: and 4980 more problems; fix these first"]
+
+
+def test_exactly_twenty_problems_are_all_printed(monkeypatch, capsys):
+    from components.errors import FoundryIacError
+
+    monkeypatch.setitem(
+        commands.COMMANDS, "check", lambda args: (_ for _ in ()).throw(FoundryIacError([str(i) for i in range(20)]))
+    )
+    assert commands.run(["check"]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"error: {i}" for i in range(20)]
