@@ -12,7 +12,16 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ..catalog import DeploymentType, is_provisioned, load_catalog
@@ -634,39 +643,22 @@ class AccountConfig(_Model):
     )
     deployments: list[DeploymentConfig] = Field(default_factory=list)
 
-    @field_validator("deployments")
+    @field_validator("deployments", "projects")
     @classmethod
-    def _deployments_within_azure_limit(cls, value: list[DeploymentConfig]) -> list[DeploymentConfig]:
-        if len(value) > MAX_DEPLOYMENTS_PER_ACCOUNT:
+    def _within_azure_limit(cls, value: list, info: ValidationInfo) -> list:
+        limit = {"deployments": MAX_DEPLOYMENTS_PER_ACCOUNT, "projects": MAX_PROJECTS_PER_ACCOUNT}[info.field_name]
+        if len(value) > limit:
             raise custom_error(
-                "too_many_deployments",
+                f"too_many_{info.field_name}",
                 too_many(
                     len(value),
-                    MAX_DEPLOYMENTS_PER_ACCOUNT,
-                    "deployments",
+                    limit,
+                    info.field_name,
                     "in one account",
                     FOUNDRY_LIMITS,
                     "move the rest to another account",
                 ),
-                index=MAX_DEPLOYMENTS_PER_ACCOUNT,
-            )
-        return value
-
-    @field_validator("projects")
-    @classmethod
-    def _projects_within_azure_limit(cls, value: list[ProjectConfig]) -> list[ProjectConfig]:
-        if len(value) > MAX_PROJECTS_PER_ACCOUNT:
-            raise custom_error(
-                "too_many_projects",
-                too_many(
-                    len(value),
-                    MAX_PROJECTS_PER_ACCOUNT,
-                    "projects",
-                    "in one account",
-                    FOUNDRY_LIMITS,
-                    "move the rest to another account",
-                ),
-                index=MAX_PROJECTS_PER_ACCOUNT,
+                index=limit,
             )
         return value
 
