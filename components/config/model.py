@@ -646,14 +646,15 @@ class AccountConfig(_Model):
     @field_validator("deployments", "projects")
     @classmethod
     def _within_azure_limit(cls, value: list, info: ValidationInfo) -> list:
-        limit = {"deployments": MAX_DEPLOYMENTS_PER_ACCOUNT, "projects": MAX_PROJECTS_PER_ACCOUNT}[info.field_name]
+        what = str(info.field_name)
+        limit = {"deployments": MAX_DEPLOYMENTS_PER_ACCOUNT, "projects": MAX_PROJECTS_PER_ACCOUNT}[what]
         if len(value) > limit:
             raise custom_error(
-                f"too_many_{info.field_name}",
+                f"too_many_{what}",
                 too_many(
                     len(value),
                     limit,
-                    info.field_name,
+                    what,
                     "in one account",
                     FOUNDRY_LIMITS,
                     "move the rest to another account",
