@@ -159,3 +159,26 @@ def test_exactly_twenty_problems_are_all_printed(monkeypatch, capsys):
     )
     assert commands.run(["check"]) == 2
     assert capsys.readouterr().err.splitlines() == [f"error: {i}" for i in range(20)]
+
+
+def test_main_refuses_an_sdk_outside_its_range_before_running_any_command(tmp_path, monkeypatch, capsys):
+    site = tmp_path / "site"
+    _fake_distribution(site, "pulumi-policy", "2.0.0")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.chdir(ROOT)
+    assert main(["check", "dev"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "error: pulumi-policy 2.0.0 is installed but foundry-iac is tested with pulumi-policy>=1.21,<2; install "
+        "from the lock file (scripts/setup), or pip install 'pulumi-policy>=1.21,<2'\n"
+    )
+    assert "pulumi-policy 2.0.0" in version_text()
+
+
+def test_the_program_root_is_the_nearest_folder_holding_the_program(tmp_path, monkeypatch):
+    from foundry_iac.cli import program_root
+
+    monkeypatch.chdir(tmp_path)
+    assert program_root() is None
+    assert program_root(ROOT / "stacks") == ROOT
