@@ -80,7 +80,7 @@ def test_error_lines_with_a_closed_or_broken_stderr_never_crash_nor_reach_stdout
 
 def _project(tmp_path: Path, program: str | None = None) -> Path:
     """A copy of the repository's program, components, policies and stacks (optionally another __main__.py)."""
-    for name in ("Pulumi.yaml", "__main__.py"):
+    for name in ("Pulumi.yaml", "__main__.py", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
     for folder in ("components", "policies", "stacks", "quotas"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
