@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from components.errors import FoundryIacError
-from components.inputs import clip
+from components.inputs import clip, short
 
-from .cli import version
+from .cli import say, stderr_is_terminal, version, version_text
 from .errors import OutputError, UsageError
 from .report_model import DiffReport, Report, as_json
 
@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="foundry-iac", description="Azure AI Foundry as code: offline plan and policy gate.")
-    parser.add_argument("--version", action="version", version=f"foundry-iac {version()}")
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     plan = sub.add_parser("plan", help="the resources `pulumi up` would create, with cost, quota and verdicts")
     plan.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml) or stack file path")
@@ -264,14 +264,14 @@ def cmd_quota(args: argparse.Namespace) -> int:
             args.regions,
             credential,
             args.endpoint or ARM_ENDPOINT,
-            progress=lambda line: print(line, file=sys.stderr),
+            progress=say,
         )
     except QuotaSyncError as exc:
         raise QuotaSyncError(f"quota sync: {exc}; {target} was not changed") from None
     finally:
         credential.close()
     write_snapshot(target, data)
-    print(f"wrote {target}: {len(data['regions'])} region(s)", file=sys.stderr)
+    say(f"wrote {target}: {len(data['regions'])} region(s)")
     return EXIT_OK
 
 
@@ -299,7 +299,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             args.regions,
             credential,
             args.endpoint or ARM_ENDPOINT,
-            progress=lambda line: print(line, file=sys.stderr),
+            progress=say,
             dry_run=args.dry_run,
         )
     except CatalogSyncError as exc:
@@ -355,18 +355,18 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     report = Report(passed=gated.entry.passed, stacks=[gated.entry])
     write_stdout(render_text(report))
     if not report.passed:
-        print(f"error: the gate failed for {stack}: not running pulumi {action}", file=sys.stderr)
+        say(f"error: the gate failed for {stack}: not running pulumi {action}")
         return EXIT_VIOLATIONS
     if action == "up" and os.environ.get(PREFLIGHT_ENV, "on") != "off":
         # live, read-only: Azure accepts the stack today (capacity, quota, names, filters) before anything is written
         checked = run_preflight([ref], report, None)
         write_stdout(preflight_renderers()["text"](checked))
         if not checked.passed:
-            print(f"error: the preflight failed for {stack}: not running pulumi {action}", file=sys.stderr)
+            say(f"error: the preflight failed for {stack}: not running pulumi {action}")
             return EXIT_VIOLATIONS
     policy_file, _ = default_policy_config(root, ref)
     command = pulumi_command(action, stack, write_pack_config(root, stack, policy_file, gated.settings), extra)
-    print(f"+ {' '.join(command)}", file=sys.stderr, flush=True)
+    say(f"+ {' '.join(command)}")  # flushed: before Pulumi's own output
     return subprocess.run(command, cwd=root, check=False).returncode
 
 
@@ -398,7 +398,7 @@ def run_preflight(refs: list, gated: Report | None, endpoint: str | None) -> Rep
             project_root(),
             lambda subscription: LiveArm(credential, subscription, arm_endpoint),
             default_today(),
-            progress=(lambda line: print(line, file=sys.stderr, flush=True)) if sys.stderr.isatty() else None,
+            progress=say if stderr_is_terminal() else None,
             gated=gated,
         )
     finally:
@@ -450,9 +450,16 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Parse and run one command; never lets a traceback reach the user (fail closed)."""
     try:
         args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help or --version (usage errors raise UsageError): 0 when it was told
+        return EXIT_OK if exc.code == 0 else EXIT_ERROR
+    except UsageError as exc:
+        _say_error(exc.lines())
+        return EXIT_ERROR
+    try:
         return COMMANDS[args.command](args)
-    except SystemExit as exc:  # --help, or a program calling sys.exit
-        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except SystemExit as exc:  # code that exits mid-command (a policy, a component): never a verdict
+        _say_error([ended_without_verdict(args.command, exc.code)])
+        return EXIT_ERROR
     except KeyboardInterrupt:
         _say_error(["interrupted"])
         return EXIT_ERROR
@@ -461,15 +468,24 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def ended_without_verdict(command: str, code: object) -> str:
+    """The line for a command that raised SystemExit (any code: 0, 1, None, text, an object) before its verdict."""
+    return (
+        f"foundry-iac {command} ended before its verdict (SystemExit({short(code)}) was raised while it ran); "
+        "nothing was judged: remove the sys.exit() call from the code it ran"
+    )
+
+
+MAX_ERROR_LINES = 20  # a file with thousands of mistakes: the first ones, in file order, and how many more
+
+
 def _say_error(lines: list[str]) -> None:
-    """Print `error: ...` lines to standard error; if it is closed or full, the exit code alone tells."""
-    if sys.stderr is None:  # print() would fall back to standard output, mixing the error into the report
-        return
-    try:
-        for line in lines:
-            print(f"error: {line}", file=sys.stderr)
-    except (OSError, ValueError):
-        pass
+    """Print `error: ...` lines to standard error (at most MAX_ERROR_LINES, then how many more); if it is
+    closed or full, the exit code alone tells."""
+    for line in lines[:MAX_ERROR_LINES]:
+        say(f"error: {line}")
+    if len(lines) > MAX_ERROR_LINES:
+        say(f"error: and {len(lines) - MAX_ERROR_LINES} more problems; fix these first")
 
 
 def error_lines(exc: Exception) -> list[str]:

@@ -11,7 +11,16 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ..catalog import DeploymentType, is_provisioned, load_catalog
@@ -20,6 +29,15 @@ from ..inputs import short
 from ..refs import nearest, unresolved, why_not
 from ..roles import BUILTIN_ROLES
 from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
+from .limits import (
+    FOUNDRY_LIMITS,
+    MAX_ACCOUNTS_PER_REGION,
+    MAX_DEPLOYMENTS_PER_ACCOUNT,
+    MAX_PROJECTS_PER_ACCOUNT,
+    MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
+    RBAC_LIMITS,
+    too_many,
+)
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 ACCOUNT_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9-]{1,63}$"
@@ -633,6 +651,26 @@ class AccountConfig(_Model):
     )
     deployments: list[DeploymentConfig] = Field(default_factory=list)
 
+    @field_validator("deployments", "projects")
+    @classmethod
+    def _within_azure_limit(cls, value: list, info: ValidationInfo) -> list:
+        what = str(info.field_name)
+        limit = {"deployments": MAX_DEPLOYMENTS_PER_ACCOUNT, "projects": MAX_PROJECTS_PER_ACCOUNT}[what]
+        if len(value) > limit:
+            raise custom_error(
+                f"too_many_{what}",
+                too_many(
+                    len(value),
+                    limit,
+                    what,
+                    "in one account",
+                    FOUNDRY_LIMITS,
+                    "move the rest to another account",
+                ),
+                index=limit,
+            )
+        return value
+
     @field_validator("content_filters")
     @classmethod
     def _unique_filters(cls, value: list[ContentFilterConfig]) -> list[ContentFilterConfig]:
@@ -982,6 +1020,46 @@ class StackConfig(_Model):
     _stack_tags = field_validator("tags")(lambda cls, value: _tags(value))
     private_dns: PrivateDnsConfig | None = Field(default=None, alias="privateDns")
     accounts: list[AccountConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _within_azure_limits(self) -> StackConfig:
+        per_region: dict[str, int] = {}
+        assignments = 0
+        for index, account in enumerate(self.accounts):
+            region = account.location or self.location
+            per_region[region] = per_region.get(region, 0) + 1
+            if per_region[region] > MAX_ACCOUNTS_PER_REGION:
+                count = sum(1 for a in self.accounts if (a.location or self.location) == region)
+                raise custom_error(
+                    "too_many_accounts",
+                    too_many(
+                        count,
+                        MAX_ACCOUNTS_PER_REGION,
+                        "accounts",
+                        f"in {region}",
+                        FOUNDRY_LIMITS,
+                        "use fewer accounts (each holds up to 32 deployments) or another region",
+                    ),
+                    at=("accounts", index),
+                )
+            for p_index, project in enumerate(account.projects):
+                if assignments + len(project.members) > MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION:
+                    total = sum(len(p.members) for a in self.accounts for p in a.projects)
+                    first = MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - assignments
+                    raise custom_error(
+                        "too_many_role_assignments",
+                        too_many(
+                            total,
+                            MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
+                            "members (one role assignment each)",
+                            "in this stack",
+                            f"{RBAC_LIMITS}: role assignments per subscription",
+                            "assign roles to Entra groups instead of to each person",
+                        ),
+                        at=("accounts", index, "projects", p_index, "members", first),
+                    )
+                assignments += len(project.members)
+        return self
 
     @model_validator(mode="after")
     def _endpoints_have_zones(self) -> StackConfig:
