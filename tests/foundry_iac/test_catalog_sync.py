@@ -11,6 +11,7 @@ import pytest
 from azure.mgmt.cognitiveservices import models as arm_models
 
 from components.catalog import CATALOG_PATH, parse_catalog
+from components.errors import ServiceError
 from foundry_iac.catalog_sync import CatalogSyncError, sync_catalog
 from foundry_iac.cli import main
 from tests.foundry_iac.conftest import StaticToken, endpoint
@@ -169,7 +170,7 @@ def test_a_failing_or_malformed_page_leaves_the_catalog_bytes_unchanged(arm, tls
         page2.respond_with_data(answer["body"], content_type="text/html")
     else:
         page2.respond_with_json(answer["body"], status=answer["status"])
-    with pytest.raises(CatalogSyncError, match="eastus2"):
+    with pytest.raises(ServiceError, match="eastus2"):
         run(arm, tls, catalog_copy)
     assert catalog_copy.read_bytes() == before
 

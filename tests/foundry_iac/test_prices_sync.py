@@ -11,6 +11,7 @@ import pytest
 from werkzeug import Response
 
 from components.catalog import CATALOG_PATH, load_catalog, parse_catalog
+from foundry_iac.azure_client import AzureAnswerError
 from foundry_iac.cli import main
 from foundry_iac.prices_sync import PriceSyncError, sync_prices
 
@@ -129,8 +130,9 @@ def test_malformed_page_leaves_the_catalog_untouched(httpserver, catalog):
 
 def test_a_next_page_link_to_another_host_is_refused(httpserver, catalog):
     httpserver.expect_request(PATH).respond_with_json(page([], "https://evil.example/api/retail/prices?x=1"))
-    with pytest.raises(PriceSyncError, match="NextPageLink points away"):
+    with pytest.raises(AzureAnswerError, match="refused to follow Azure to https://evil.example/api/retail/prices: "):
         sync_prices(catalog, "eastus2", httpserver.url_for(PATH))
+    assert len(httpserver.log) == 1
 
 
 def test_cli_prices_sync_end_to_end(httpserver, catalog, capsys):
