@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -183,6 +184,63 @@ def check_json(text: str, where: str) -> object:
     return body
 
 
+_SCALARS: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "bool": (bool,),
+    "int": (int,),
+    "long": (int,),
+    "float": (int, float),
+    "decimal": (int, float),
+    "iso-8601": (str,),
+    "rfc-1123": (str,),
+    "date": (str,),
+    "duration": (str,),
+    "unix-time": (int,),
+}
+
+
+def conform(value: object, kind: str, path: str, models: object, what: str) -> None:
+    """MalformedAnswerError unless raw JSON `value` has the type the SDK declares (`kind`, as in its models'
+    `_attribute_map`); null is left to the readers, which know what is required."""
+    if value is None or kind == "object":
+        return
+    if kind.startswith(("[", "{")):
+        container = list if kind[0] == "[" else dict
+        if not isinstance(value, container):
+            raise MalformedAnswerError(f"{what}: {clip(path, 80)} is {clip(repr(value), 40)}, not {kind}")
+        pairs = enumerate(value) if isinstance(value, list) else value.items()  # type: ignore[union-attr]
+        for key, item in pairs:
+            conform(item, kind[1:-1], f"{path}[{key!r}]", models, what)
+        return
+    model = getattr(models, kind, None)
+    expected = _SCALARS.get(kind, (dict,) if model else (object,))
+    if not isinstance(value, expected) or (isinstance(value, bool) and kind != "bool"):
+        raise MalformedAnswerError(f"{what}: {clip(path, 80)} is {clip(repr(value), 40)}, not {kind}")
+    for attribute in getattr(model, "_attribute_map", {}).values():
+        item: object = value
+        for part in attribute["key"].split(".") if attribute["key"] else ():
+            item = item.get(part) if isinstance(item, dict) else None
+        if attribute["key"]:
+            conform(item, attribute["type"], f"{path}.{attribute['key']}", models, what)
+
+
+def shaped(result: type, what: str) -> Callable[[Any], None]:
+    """A `raw_response_hook` for an SDK call: its 2xx answer must have the shape of the SDK model `result` (the
+    SDK's own deserializer turns a number or a list into the string it expected, and a missing list into a crash)."""
+    models = sys.modules[result.__module__]
+
+    def hook(response: Any) -> None:
+        http = response.http_response
+        if not 200 <= http.status_code < 300:
+            return  # an error answer: the SDK raises the HTTP error
+        body = answer_body(http, what) or {}
+        if "value" in result._attribute_map and "value" not in body:  # type: ignore[attr-defined]
+            raise MalformedAnswerError(f"{what}: a list answer without `value`")
+        conform(body, result.__name__, "$", models, what)
+
+    return hook
+
+
 class AnswerShapePolicy(SansIOHTTPPolicy):
     """Checks each JSON answer with `check_json` before the SDK decodes it (its decoder would raise or accept)."""
 
@@ -190,12 +248,19 @@ class AnswerShapePolicy(SansIOHTTPPolicy):
         if response.context.options.get("stream", True):
             return  # a streamed body is not decoded here, nor by azure-core's ContentDecodePolicy
         http = response.http_response
-        mime = (http.content_type or "application/json").split(";")[0].strip().lower()
-        text, where = http.text(), f"{http.request.method} {_where(http.request.url)}"
-        if text and ContentDecodePolicy.JSON_REGEXP.match(mime):
-            check_json(text, where)
-        elif text and 200 <= http.status_code < 300:  # an error page keeps its status for the SDK to report
-            raise MalformedAnswerError(f"{where}: the answer is {clip(mime, 60)}, not JSON")
+        answer_body(http, f"{http.request.method} {_where(http.request.url)}")
+
+
+def answer_body(http: Any, what: str) -> dict | None:
+    """The checked JSON object of an HTTP answer (None when empty or, for an error status, not JSON: the SDK
+    reports that error); a successful answer that is not JSON is MalformedAnswerError."""
+    mime = (http.content_type or "application/json").split(";")[0].strip().lower()
+    body = http.text()
+    if body and ContentDecodePolicy.JSON_REGEXP.match(mime):
+        return check_json(body, what)  # type: ignore[return-value]
+    if body and 200 <= http.status_code < 300:
+        raise MalformedAnswerError(f"{what}: the answer is {clip(mime, 60)}, not JSON")
+    return None
 
 
 class BoundedRetryPolicy(RetryPolicy):

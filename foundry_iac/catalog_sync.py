@@ -18,12 +18,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from azure.core.credentials import TokenCredential
+from azure.mgmt.cognitiveservices.models import ModelListResult
 
 from components.catalog import DEPLOYMENT_TYPES, CatalogError, is_provisioned, parse_catalog
 from components.errors import ServiceError
 from components.inputs import clip
 
-from .azure_client import Limits, MalformedAnswerError, day, every_item, optional_number, optional_text, text
+from .azure_client import (
+    Limits,
+    MalformedAnswerError,
+    day,
+    every_item,
+    optional_number,
+    optional_text,
+    shaped,
+    text,
+)
 from .prices_sync import write_json_atomically
 from .quota_sync import ARM_ENDPOINT, QuotaSyncError, read_regions
 
@@ -59,7 +69,8 @@ def _date(value: object, where: str) -> str | None:
 def read_models(client, region: str, limits: Limits) -> list[dict]:
     """The models Azure offers in one region, as plain data (every page, each field checked)."""
     out = []
-    for entry in every_item(client.models.list(region), f"models in {region}", limits):
+    what = f"models in {region}"
+    for entry in every_item(client.models.list(region, raw_response_hook=shaped(ModelListResult, what)), what, limits):
         model = entry.model
         if model is None:
             raise MalformedAnswerError(f"models in {region}: an entry without a model")

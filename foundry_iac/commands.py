@@ -288,9 +288,7 @@ def cmd_quota(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
         raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
     target = Path(args.output) if args.output else snapshot_path(project_root(), args.subscription)
-    from azure.identity import DefaultAzureCredential
-
-    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    credential = default_credential()
     try:
         data = sync_quota(
             args.subscription,
@@ -303,7 +301,7 @@ def cmd_quota(args: argparse.Namespace) -> int:
     except QuotaSyncError as exc:
         raise QuotaSyncError(f"quota sync: {exc}; {target} was not changed") from None
     finally:
-        credential.close()
+        _close(credential)
     write_snapshot(target, data)
     print(f"wrote {target}: {len(data['regions'])} region(s)", file=sys.stderr)
     return EXIT_OK
@@ -324,9 +322,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     catalog = Path(args.catalog) if args.catalog else CATALOG_PATH
     if not catalog.is_file():
         raise UsageError(f"--catalog {args.catalog}: no such file")
-    from azure.identity import DefaultAzureCredential
-
-    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    credential = default_credential()
     try:
         result = sync_catalog(
             catalog,
@@ -341,7 +337,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     except CatalogSyncError as exc:
         raise CatalogSyncError(f"catalog sync: {exc}; {catalog} was not changed") from None
     finally:
-        credential.close()
+        _close(credential)
     write_stdout(render_result(result, args.catalog or os.path.relpath(catalog), args.dry_run))
     return EXIT_OK
 
@@ -413,6 +409,12 @@ def default_credential() -> TokenCredential:
     return DefaultAzureCredential(exclude_interactive_browser_credential=True)
 
 
+def _close(credential: TokenCredential) -> None:
+    close = getattr(credential, "close", None)
+    if close:
+        close()
+
+
 ARM_ENDPOINT_ENV = "FOUNDRY_IAC_ARM_ENDPOINT"
 PREFLIGHT_ENV = "FOUNDRY_IAC_PREFLIGHT"
 
@@ -441,9 +443,7 @@ def run_preflight(refs: list, gated: Report | None, endpoint: str | None, timeou
             gated=gated,
         )
     finally:
-        close = getattr(credential, "close", None)
-        if close:
-            close()
+        _close(credential)
 
 
 def preflight_renderers() -> dict[str, Callable[[Report], str]]:

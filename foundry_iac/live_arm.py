@@ -24,6 +24,15 @@ from azure.core.exceptions import (
 )
 from azure.core.rest import HttpRequest
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+from azure.mgmt.cognitiveservices.models import (
+    Account,
+    DeploymentListResult,
+    DomainAvailability,
+    ModelCapacityListResult,
+    ModelListResult,
+    RaiPolicy,
+    UsageListResult,
+)
 from azure.mgmt.core import ARMPipelineClient
 
 from components.inputs import clip
@@ -31,13 +40,14 @@ from components.inputs import clip
 from .azure_client import (
     Limits,
     MalformedAnswerError,
+    answer_body,
     arm_client,
-    check_json,
     day,
     every_item,
     management_client,
     number,
     optional_text,
+    shaped,
     text,
 )
 from .quota_sync import USAGES_READER, answer_problem
@@ -185,7 +195,7 @@ class LiveArm:
         if response.status_code == 404:
             return None
         response.raise_for_status()
-        return check_json(response.text(), what)
+        return answer_body(response, what) or {}
 
     def models(self, region: str) -> dict[tuple[str, str, str], OfferedModel]:
         """Model versions offered in a region now, by (format, name, version)."""
@@ -193,7 +203,9 @@ class LiveArm:
 
         def read() -> dict[tuple[str, str, str], OfferedModel]:
             out = {}
-            for entry in every_item(self.client.models.list(region), what, self.limits):
+            for entry in every_item(
+                self.client.models.list(region, raw_response_hook=shaped(ModelListResult, what)), what, self.limits
+            ):
                 model = entry.model
                 if model is None:
                     raise MalformedAnswerError(f"{what}: an entry without a model")
@@ -228,7 +240,11 @@ class LiveArm:
         def read() -> dict[str, float]:
             out: dict[str, float] = {}
             for item in every_item(
-                self.client.location_based_model_capacities.list(region, fmt, model, version), what, self.limits
+                self.client.location_based_model_capacities.list(
+                    region, fmt, model, version, raw_response_hook=shaped(ModelCapacityListResult, what)
+                ),
+                what,
+                self.limits,
             ):
                 props = item.properties
                 sku = text(props.sku_name if props else None, f"the skuName of an entry of {what}")
@@ -244,7 +260,9 @@ class LiveArm:
 
         def read() -> dict[str, tuple[float, float]]:
             out = {}
-            for usage in every_item(self.client.usages.list(region), what, self.limits):
+            for usage in every_item(
+                self.client.usages.list(region, raw_response_hook=shaped(UsageListResult, what)), what, self.limits
+            ):
                 name = text(usage.name.value if usage.name else None, f"a usage's name in {what}")
                 out[name] = (
                     number(usage.current_value, f"the currentValue of {name} in {what}"),
@@ -256,10 +274,10 @@ class LiveArm:
 
     def account(self, resource_group: str, name: str) -> dict | None:
         """The live account (as a dict), or None when it does not exist."""
+        what = f"account {name} in {resource_group}"
+        hook = shaped(Account, what)
         return self._read(
-            f"account {name} in {resource_group}",
-            READER,
-            lambda: dict(self.client.accounts.get(resource_group, name).as_dict()),
+            what, READER, lambda: self.client.accounts.get(resource_group, name, raw_response_hook=hook).as_dict()
         )
 
     def deployments(self, resource_group: str, account: str) -> dict[str, LiveDeployment]:
@@ -269,7 +287,13 @@ class LiveArm:
 
         def read() -> dict[str, LiveDeployment]:
             out = {}
-            for d in every_item(self.client.deployments.list(resource_group, account), what, self.limits):
+            for d in every_item(
+                self.client.deployments.list(
+                    resource_group, account, raw_response_hook=shaped(DeploymentListResult, what)
+                ),
+                what,
+                self.limits,
+            ):
                 name = text(d.name, f"a deployment's name in {what}")
                 model = d.properties.model if d.properties else None
                 if model is None or d.sku is None:
@@ -287,10 +311,12 @@ class LiveArm:
 
     def deleted_account(self, region: str, resource_group: str, name: str) -> dict | None:
         """A soft-deleted account of that name, or None."""
+        what = f"soft-deleted accounts named {name} in {region}"
+        hook = shaped(Account, what)
         return self._read(
-            f"soft-deleted accounts named {name} in {region}",
+            what,
             READER,
-            lambda: dict(self.client.deleted_accounts.get(region, resource_group, name).as_dict()),
+            lambda: self.client.deleted_accounts.get(region, resource_group, name, raw_response_hook=hook).as_dict(),
         )
 
     def subdomain(self, name: str) -> tuple[bool, str]:
@@ -298,7 +324,9 @@ class LiveArm:
         what = f"whether the custom subdomain {name} is available"
 
         def read() -> tuple[bool, str]:
-            answer = self.client.check_domain_availability(name, f"{NAMESPACE}/accounts", kind="AIServices")
+            answer = self.client.check_domain_availability(
+                name, f"{NAMESPACE}/accounts", kind="AIServices", raw_response_hook=shaped(DomainAvailability, what)
+            )
             return bool(answer.is_subdomain_available), optional_text(answer.reason, f"the reason in {what}") or ""
 
         role = f"a role with {DOMAIN_ACTION} (Cognitive Services Contributor has it; Reader does not)"
@@ -320,10 +348,12 @@ class LiveArm:
 
     def rai_policy_exists(self, resource_group: str, account: str, name: str) -> bool:
         """True when the account has the content filter (RAI policy) of that name."""
+        what = f"content filter {name} of account {account}"
+        hook = shaped(RaiPolicy, what)
         found = self._read(
-            f"content filter {name} of account {account}",
+            what,
             READER,
-            lambda: self.client.rai_policies.get(resource_group, account, name) is not None,
+            lambda: self.client.rai_policies.get(resource_group, account, name, raw_response_hook=hook) is not None,
             missing=False,
         )
         return bool(found)

@@ -20,6 +20,7 @@ from azure.core.exceptions import (
     HttpResponseError,
 )
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+from azure.mgmt.cognitiveservices.models import ModelListResult, UsageListResult
 
 from components.errors import ServiceError
 from components.inputs import clip
@@ -33,6 +34,7 @@ from .azure_client import (
     number,
     optional_number,
     optional_text,
+    shaped,
     text,
 )
 from .prices_sync import write_json_atomically
@@ -87,7 +89,8 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
 def read_region(client: CognitiveServicesManagementClient, region: str, limits: Limits) -> dict:
     """Usages and model capacity rules of one region, as snapshot data (each field checked)."""
     usages: dict[str, dict] = {}
-    for usage in every_item(client.usages.list(region), f"quota usages in {region}", limits):
+    what = f"quota usages in {region}"
+    for usage in every_item(client.usages.list(region, raw_response_hook=shaped(UsageListResult, what)), what, limits):
         name = text(usage.name.value if usage.name else None, f"a usage's name in {region}")
         usages[name] = {
             "limit": number(usage.limit, f"the limit of {name} in {region}"),
@@ -95,7 +98,8 @@ def read_region(client: CognitiveServicesManagementClient, region: str, limits: 
             "unit": optional_text(usage.unit, f"the unit of {name} in {region}"),
         }
     capacities = []
-    for entry in every_item(client.models.list(region), f"models in {region}", limits):
+    what = f"models in {region}"
+    for entry in every_item(client.models.list(region, raw_response_hook=shaped(ModelListResult, what)), what, limits):
         model = entry.model
         name = text(model.name if model else None, f"a model's name in {region}")
         version = optional_text(model.version, f"the version of {name} in {region}")
