@@ -217,11 +217,11 @@ def conform(value: object, kind: str, path: str, models: object, what: str) -> N
     if not isinstance(value, expected) or (isinstance(value, bool) and kind != "bool"):
         raise MalformedAnswerError(f"{what}: {clip(path, 80)} is {clip(repr(value), 40)}, not {kind}")
     for attribute in getattr(model, "_attribute_map", {}).values():
-        item: object = value
+        field: object = value
         for part in attribute["key"].split(".") if attribute["key"] else ():
-            item = item.get(part) if isinstance(item, dict) else None
-        if attribute["key"]:
-            conform(item, attribute["type"], f"{path}.{attribute['key']}", models, what)
+            field = field.get(part) if isinstance(field, dict) else None
+        if attribute["key"]:  # "" holds additional properties: any JSON
+            conform(field, attribute["type"], f"{path}.{attribute['key']}", models, what)
 
 
 def shaped(result: type, what: str) -> Callable[[Any], None]:
@@ -419,7 +419,7 @@ class PageTrail:
 def every_item(paged: ItemPaged, what: str, limits: Limits) -> Iterator[Any]:
     """Every item of an azure-core paged list, through PageTrail."""
     trail = PageTrail(what, limits)
-    pages = paged.by_page()
+    pages: Any = paged.by_page()  # a PageIterator: continuation_token is the next page's link
     for page in pages:
         yield from page
         if pages.continuation_token:

@@ -277,7 +277,7 @@ class LiveArm:
         what = f"account {name} in {resource_group}"
         hook = shaped(Account, what)
         return self._read(
-            what, READER, lambda: self.client.accounts.get(resource_group, name, raw_response_hook=hook).as_dict()
+            what, READER, lambda: dict(self.client.accounts.get(resource_group, name, raw_response_hook=hook).as_dict())
         )
 
     def deployments(self, resource_group: str, account: str) -> dict[str, LiveDeployment]:
@@ -316,7 +316,9 @@ class LiveArm:
         return self._read(
             what,
             READER,
-            lambda: self.client.deleted_accounts.get(region, resource_group, name, raw_response_hook=hook).as_dict(),
+            lambda: dict(
+                self.client.deleted_accounts.get(region, resource_group, name, raw_response_hook=hook).as_dict()
+            ),
         )
 
     def subdomain(self, name: str) -> tuple[bool, str]:
