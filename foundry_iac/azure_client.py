@@ -36,6 +36,7 @@ from azure.core.paging import ItemPaged
 from azure.core.pipeline.policies import (
     ContentDecodePolicy,
     HeadersPolicy,
+    HTTPPolicy,
     RetryPolicy,
     SansIOHTTPPolicy,
     UserAgentPolicy,
@@ -360,14 +361,9 @@ def management_client(
     )
 
 
-def arm_client(
-    credential: TokenCredential,
-    endpoint: str,
-    limits: Limits,
-    verify: str | bool | None = None,
-    retry_backoff: float = 0.8,
-) -> ARMPipelineClient:
-    """A bare ARM pipeline (for GETs no management package covers), with the same bounds."""
+def _bare_pipeline(
+    endpoint: str, limits: Limits, verify: str | bool | None, retry_backoff: float, *auth: HTTPPolicy
+) -> dict:
     kwargs = _pipeline_kwargs(endpoint, limits, verify, retry_backoff)
     policies = [
         HeadersPolicy({"Accept": "application/json"}),
@@ -375,22 +371,26 @@ def arm_client(
         ContentDecodePolicy(),
         kwargs.pop("retry_policy"),
         *kwargs.pop("per_retry_policies"),
-        ARMChallengeAuthenticationPolicy(credential, f"{endpoint.rstrip('/')}/.default"),
+        *auth,
     ]
-    return ARMPipelineClient(base_url=endpoint, policies=policies, **kwargs)
+    return {"policies": policies, **kwargs}
+
+
+def arm_client(
+    credential: TokenCredential,
+    endpoint: str,
+    limits: Limits,
+    verify: str | bool | None = None,
+    retry_backoff: float = 0.8,
+) -> ARMPipelineClient:
+    """A bare ARM pipeline (for GETs no management package covers), with the same bounds; no redirects."""
+    auth = ARMChallengeAuthenticationPolicy(credential, f"{endpoint.rstrip('/')}/.default")
+    return ARMPipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, verify, retry_backoff, auth))
 
 
 def public_client(endpoint: str, limits: Limits, retry_backoff: float = 0.8) -> PipelineClient:
-    """A pipeline for a public Azure API (no credential), with the same bounds."""
-    kwargs = _pipeline_kwargs(endpoint, limits, None, retry_backoff)
-    policies = [
-        HeadersPolicy({"Accept": "application/json"}),
-        UserAgentPolicy(USER_AGENT),
-        ContentDecodePolicy(),
-        kwargs.pop("retry_policy"),
-        *kwargs.pop("per_retry_policies"),
-    ]
-    return PipelineClient(base_url=endpoint, policies=policies, **kwargs)
+    """A pipeline for a public Azure API (no credential), with the same bounds; no redirects."""
+    return PipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, None, retry_backoff))
 
 
 class PageTrail:

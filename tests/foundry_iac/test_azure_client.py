@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from components.catalog import CATALOG_PATH
@@ -77,16 +76,6 @@ def cli(arm, tls, monkeypatch, catalog, capsys):
         return code, [line for line in captured.err.splitlines() if not line.startswith("[")]
 
     return run
-
-
-@pytest.fixture
-def foreign(tls):
-    """Another HTTPS server on 127.0.0.1 (another port): not the configured endpoint."""
-    server = HTTPServer(host="127.0.0.1", ssl_context=tls[0])
-    server.start()
-    yield server
-    server.clear()
-    server.stop()
 
 
 # --- credentials only to the configured endpoint ------------------------------------------------------------

@@ -653,24 +653,16 @@ def command(fake, tls, stack_file, monkeypatch, capsys, tmp_path):
     return go
 
 
-def test_preflight_sends_no_token_to_a_foreign_next_link(fake, tls, command):
-    foreign = HTTPServer(host="127.0.0.1", ssl_context=tls[0])
-    foreign.start()
-    try:
-        models = f"{PROVIDERS}/locations/{REGION}/models"
-        foreign.expect_request(models).respond_with_json({"value": [GPT_51]})
-        fake.server.expect_request(models, query_string="api-version=2025-06-01").respond_with_json(
-            {"value": [GPT_4O], "nextLink": f"{endpoint(foreign)}{models}?api-version=2025-06-01&page=2"}
-        )
-        code, err, written = command()
-        assert code == 2 and not written
-        assert err.startswith(
-            f"error: refused to follow Azure to {endpoint(foreign)}{models}: it is not the configured"
-        )
-        assert foreign.log == []
-    finally:
-        foreign.clear()
-        foreign.stop()
+def test_preflight_sends_no_token_to_a_foreign_next_link(fake, foreign, command):
+    models = f"{PROVIDERS}/locations/{REGION}/models"
+    foreign.expect_request(models).respond_with_json({"value": [GPT_51]})
+    fake.server.expect_request(models, query_string="api-version=2025-06-01").respond_with_json(
+        {"value": [GPT_4O], "nextLink": f"{endpoint(foreign)}{models}?api-version=2025-06-01&page=2"}
+    )
+    code, err, written = command()
+    assert code == 2 and not written
+    assert err.startswith(f"error: refused to follow Azure to {endpoint(foreign)}{models}: it is not the configured")
+    assert foreign.log == []
 
 
 def test_preflight_refuses_a_malformed_answer_with_one_line(fake, command):

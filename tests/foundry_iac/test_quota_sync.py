@@ -133,9 +133,7 @@ def test_malformed_answers_are_clear_errors(arm, tls, usages):
 
 def test_not_json_is_a_clear_error(arm, tls):
     arm.expect_request(usages_path("eastus2")).respond_with_data("<html>proxy error</html>", content_type="text/html")
-    with pytest.raises(
-        MalformedAnswerError, match=r"usages in eastus2: the answer is text/html, not JSON, nothing"
-    ):
+    with pytest.raises(MalformedAnswerError, match=r"usages in eastus2: the answer is text/html, not JSON, nothing"):
         sync(arm, tls, ["eastus2"])
 
 
