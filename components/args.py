@@ -19,6 +19,7 @@ from .roles import (
     SEARCH_SERVICE_CONTRIBUTOR,
     STORAGE_BLOB_DATA_CONTRIBUTOR,
     STORAGE_BLOB_DATA_OWNER,
+    current_name,
     role_definition_id,
 )
 from .tags import MANAGED_BY_TAGS, STACK_TAG
@@ -460,7 +461,7 @@ def _project(
         members.append(
             RoleAssignmentArgs(
                 name=role_assignment_name(scope, role_id, member.principal_id),
-                role_name=member.role,
+                role_name=current_name(member.role),
                 role_definition_id=role_id,
                 principal_id=member.principal_id,
                 principal_type=member.principal_type,
