@@ -33,6 +33,7 @@ def current_name(role_name: str) -> str:
     """Today's name of a built-in role given by either of its names."""
     return PREVIOUS_NAMES.get(role_name, role_name)
 
+
 # Not offered to project members: foundry-iac grants it to the identity that reads a customer-managed key.
 KEY_VAULT_CRYPTO_USER = "Key Vault Crypto Service Encryption User"
 # Granted to a project's identity on its agents' own Cosmos DB, Storage and Search (AZURE_FACTS.md, "Agent Service
