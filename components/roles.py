@@ -36,8 +36,8 @@ def current_name(role_name: str) -> str:
 
 # Not offered to project members: foundry-iac grants it to the identity that reads a customer-managed key.
 KEY_VAULT_CRYPTO_USER = "Key Vault Crypto Service Encryption User"
-# Granted to a project's identity on its agents' own Cosmos DB, Storage and Search (AZURE_FACTS.md, "Agent Service
-# standard setup"): the first four before the capability host, Storage Blob Data Owner after it.
+# Granted to a project's identity on its agents' own Cosmos DB, Storage and Search (microsoft-foundry/foundry-samples,
+# infrastructure-setup-bicep 41 and 15): the first four before the capability host, Storage Blob Data Owner after it.
 COSMOS_DB_OPERATOR = "Cosmos DB Operator"
 STORAGE_BLOB_DATA_CONTRIBUTOR = "Storage Blob Data Contributor"
 STORAGE_BLOB_DATA_OWNER = "Storage Blob Data Owner"
