@@ -51,8 +51,10 @@ SERVICE_ROLES: dict[str, str] = {
     SEARCH_INDEX_DATA_CONTRIBUTOR: "8ebe5a00-799e-43f5-93ac-243d3dce84a7",
     SEARCH_SERVICE_CONTRIBUTOR: "7ca78c08-252a-4471-8644-bb5ff32d4ba0",
 }
-# Cosmos DB's own (data-plane) built-in role: Cosmos DB Built-in Data Contributor, a sqlRoleDefinition.
+# Cosmos DB's own (data-plane) built-in role: Cosmos DB Built-in Data Contributor, a sqlRoleDefinition, granted on
+# the database the Agent Service keeps threads in.
 COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002"
+AGENT_DATABASE = "enterprise_memory"
 
 
 def role_definition_id(subscription_id: str, role_name: str) -> str:
