@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from components import resource_types as types
 from components.config import ConfigError, load_stack_file
@@ -85,3 +87,29 @@ def test_a_stack_using_foundry_user_plans_and_passes(gate):
     assert entry["passed"] and not entry["violations"], entry["violations"]
     roles = [r for r in entry["resources"] if r["type"] == types.ROLE_ASSIGNMENT]
     assert [r["props"]["roleDefinitionId"].rsplit("/", 1)[-1] for r in roles] == [PINNED["Foundry User"]]
+
+
+PRINCIPALS = (
+    "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee",
+    "AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE",
+    "11111111-2222-3333-4444-555555555555",
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(PRINCIPALS), st.sampled_from(sorted(BUILTIN_ROLES))), min_size=1, max_size=5))
+def test_members_are_accepted_exactly_when_no_principal_has_one_role_twice(write_stack, members):
+    lines = "".join(f"            - principalId: {p}\n              role: {r}\n" for p, r in members)
+    text = MINIMAL_STACK.replace(
+        "            - principalId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\n              role: Azure AI User\n", lines
+    )
+    keys = [(p.lower(), BUILTIN_ROLES[r]) for p, r in members]
+    try:
+        loaded = load_stack_file(write_stack(text), "Pulumi.test.yaml")
+    except ConfigError as err:
+        assert len(set(keys)) < len(keys), err.issues
+        (issue,) = err.issues
+        assert "members[" in str(issue) and "list it once" in str(issue)
+    else:
+        assert len(set(keys)) == len(keys)
+        assert [m.role_id for m in loaded.config.accounts[0].projects[0].members] == [k[1] for k in keys]
