@@ -27,7 +27,7 @@ from ..catalog import DeploymentType, is_provisioned, load_catalog
 from ..content_filters import BUILTIN_FILTERS
 from ..inputs import short
 from ..refs import nearest, unresolved, why_not
-from ..roles import BUILTIN_ROLES
+from ..roles import BUILTIN_ROLES, CURRENT_ROLES, PREVIOUS_NAMES
 from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
 from .limits import (
     FOUNDRY_LIMITS,
@@ -241,8 +241,18 @@ class Member(_Model):
 
     principal_id: str = Field(alias="principalId", pattern=UUID_PATTERN, description="Entra object id (a GUID).")
     role: str = Field(
-        description="Built-in role name, e.g. 'Azure AI User'.",
-        json_schema_extra={"enum": list[JsonValue](sorted(BUILTIN_ROLES))},
+        description="Built-in role name, e.g. 'Foundry User' (the previous names, e.g. 'Azure AI User', are accepted).",
+        json_schema_extra={
+            "anyOf": [
+                {"enum": list[JsonValue](sorted(CURRENT_ROLES))},
+                {
+                    "enum": list[JsonValue](sorted(PREVIOUS_NAMES)),
+                    "deprecated": True,
+                    "description": "Previous name of a Foundry role (renamed in 2026, same role id): "
+                    + "; ".join(f"{old} is now {new}" for old, new in sorted(PREVIOUS_NAMES.items())),
+                },
+            ]
+        },
     )
     principal_type: Literal["User", "Group", "ServicePrincipal"] = Field(default="Group", alias="principalType")
 
@@ -250,12 +260,18 @@ class Member(_Model):
     @classmethod
     def _known_role(cls, value: str) -> str:
         if value not in BUILTIN_ROLES:
-            names = sorted(BUILTIN_ROLES)
+            names = sorted(CURRENT_ROLES)
             raise custom_error(
                 "unknown_role",
-                f"unknown role {short(value)}{then(suggest(value, names), 'built-in roles: ' + ', '.join(names))}",
+                f"unknown role {short(value)}"
+                f"{then(suggest(value, sorted(BUILTIN_ROLES)), 'built-in roles: ' + ', '.join(names))}",
             )
         return value
+
+    @property
+    def role_id(self) -> str:
+        """The role definition's GUID (the same under a role's current and previous name)."""
+        return BUILTIN_ROLES[self.role]
 
 
 class ConnectionConfig(_Model):
@@ -377,6 +393,24 @@ class ProjectConfig(_Model):
     members: list[Member] = Field(default_factory=list)
     connections: list[ConnectionConfig] = Field(default_factory=list)
     agents: AgentsConfig | None = Field(default=None, description="Agent Service standard setup of this project.")
+
+    @field_validator("members")
+    @classmethod
+    def _one_grant_per_role(cls, value: list[Member]) -> list[Member]:
+        # A role's two names share one id, so both would be one role assignment (one deterministic name).
+        seen: dict[tuple[str, str], int] = {}
+        for index, member in enumerate(value):
+            key = (member.principal_id.lower(), member.role_id)
+            if key in seen:
+                first = value[seen[key]].role
+                same = "" if first == member.role else f" ({member.role!r} is the same role, renamed in 2026)"
+                raise custom_error(
+                    "duplicate_member",
+                    f"principal {member.principal_id} already has {first!r} at index {seen[key]}{same}; list it once",
+                    index=index,
+                )
+            seen[key] = index
+        return value
 
     @model_validator(mode="after")
     def _agent_connection_names(self) -> ProjectConfig:

@@ -551,6 +551,17 @@ def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_b
         (
             {
                 "properties": {
+                    "delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/Environments"}}]
+                }
+            },
+            "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: "
+            "Microsoft.App/Environments): it is spelled 'Microsoft.App/Environments'; the Agent Service compares it "
+            "exactly, so the capability host would fail: delegate the subnet to Microsoft.App/environments spelled "
+            "exactly so",
+        ),
+        (
+            {
+                "properties": {
                     **DELEGATED["properties"],
                     "ipConfigurations": [{"id": "nic1"}],
                     "privateEndpoints": [{"id": "pe"}],
@@ -565,7 +576,7 @@ def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_b
             "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes",
         ),
     ],
-    ids=["missing", "not-delegated", "shared", "held-after-delete"],
+    ids=["missing", "not-delegated", "delegated-in-other-case", "shared", "held-after-delete"],
 )
 def test_an_agent_subnet_unfit_for_agents_fails_at_the_account(fake, tls, agent_stack, subnet, message):
     agents_present(fake)
