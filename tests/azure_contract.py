@@ -73,7 +73,8 @@ def _typespec_differences(instance: Any, raw: dict, path: str) -> list[str]:
         if type(instance)._attr_to_rest_field[fields[key]]._visibility == ["read"]:
             out.append(f"{where}: read-only in {type(instance).__name__}")
         read = getattr(instance, fields[key])
-        pairs = zip(read, value, strict=False) if isinstance(value, list) and isinstance(read, list) else [(read, value)]
+        listed = isinstance(value, list) and isinstance(read, list)
+        pairs = zip(read, value, strict=False) if listed else [(read, value)]
         for i, (item, sub) in enumerate(pairs):
             if hasattr(type(item), "_attr_to_rest_field") and isinstance(sub, dict):
                 out += _typespec_differences(item, sub, f"{where}[{i}]" if isinstance(value, list) else where)
