@@ -158,9 +158,19 @@ def _name(resource: ResourceEntry, arm: ArmType) -> str:
 
 
 def _resource_id(resource: ResourceEntry, arm: ArmType) -> str:
-    segments = ", ".join(f"'{part}'" for part in _name(resource, arm).split("/"))
+    """How `dependsOn` names a resource of the template: its resource id.
+
+    An extension resource on a known scope gets the id that `extensionResourceId(scope, type, name)` evaluates
+    to, written out: the same string for ARM, and scanners that do not evaluate template functions (Checkov
+    knows `resourceId(` only and cuts other expressions at their last `/`) find the resource by its name."""
+    names = _name(resource, arm).split("/")
+    segments = ", ".join(f"'{part}'" for part in names)
     if arm.scope_prop:
-        scope = resource.props.get(arm.scope_prop, "")
+        scope = str(resource.props.get(arm.scope_prop, ""))
+        if scope.startswith("/") and "'" not in scope:
+            namespace, *kinds = arm.arm_type.split("/")
+            path = "/".join(f"{kind}/{name}" for kind, name in zip(kinds, names, strict=True))
+            return f"{scope.rstrip('/')}/providers/{namespace}/{path}"
         return f"[extensionResourceId('{scope}', '{arm.arm_type}', {segments})]"
     return f"[resourceId('{arm.arm_type}', {segments})]"
 
