@@ -111,18 +111,32 @@ def wanted() -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", required=True, help="the bicep-types-az repository, commit and its date")
+    parser.add_argument("--out", type=Path, default=SHAPES_FILE, help=argparse.SUPPRESS)
     parser.add_argument("types_json", nargs="+", type=Path)
     args = parser.parse_args(argv)
     found: dict[str, dict] = {}
     for path in args.types_json:
-        for name, shape in extract(path, {key.lower() for key in wanted()}).items():
+        try:
+            shapes = extract(path, {key.lower() for key in wanted()})
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+            print(
+                f"error: {path}: not a readable bicep-types types.json ({error!r}); pass"
+                " generated/<provider>/<namespace>/<api-version>/types.json of Azure/bicep-types-az",
+                file=sys.stderr,
+            )
+            return 2
+        for name, shape in shapes.items():
             # bicep-types-az spells some type names differently in case (Microsoft.Insights / microsoft.insights)
             for key in wanted():
                 if key.lower() == name.lower():
                     found[key] = {"file": "/".join(path.parts[-4:]), **shape}
     missing = sorted(set(wanted()) - set(found))
     if missing:
-        print(f"error: not in the given types.json files: {', '.join(missing)}; pass their files", file=sys.stderr)
+        print(
+            f"error: not in the given types.json files: {', '.join(missing)}; pass the types.json of each"
+            " (generated/<provider>/<namespace>/<api-version>/types.json), nothing written",
+            file=sys.stderr,
+        )
         return 2
     data = {
         "source": f"{args.source}, generated/<file>/types.json",
@@ -131,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         " null: an object with no wrapper inside, copied as is. Regenerate with python -m foundry_iac.arm_shapes_sync.",
         "types": dict(sorted(found.items())),
     }
-    write_json_atomically(SHAPES_FILE, data)
-    print(f"{SHAPES_FILE}: {len(found)} types", file=sys.stderr)
+    write_json_atomically(args.out, data)
+    print(f"{args.out}: {len(found)} types", file=sys.stderr)
     return 0
 
 
