@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from foundry_iac.arm_export import ARM_TYPES, NESTED_DEPLOYMENT, api_version, arm_template, nest, shape
 from foundry_iac.gate import check_stack
 from foundry_iac.stacks import resolve_stack
-from tests.azure_contract import contract_differences, contract_errors
+from tests.azure_contract import contract_differences, contract_errors, request_body
 from tests.conftest import ROOT
 
 # Each ARM type the export writes, and the azure-mgmt model of its PUT body.
@@ -75,8 +75,7 @@ def differences(template: dict) -> list[str]:
         model = MODELS[resource["type"]]
         found = contract_differences(model, resource)
         if hasattr(model, "deserialize"):  # msrest models carry required/read-only rules too
-            body = {k: v for k, v in resource.items() if k not in ("type", "apiVersion", "name", "dependsOn", "scope")}
-            found += contract_errors(model.deserialize(body))
+            found += contract_errors(model.deserialize(request_body(resource)))
         out += [f"{resource['type']} {resource['name']}: {line}" for line in found]
     return out
 
