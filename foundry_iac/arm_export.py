@@ -9,8 +9,8 @@ flattens every ARM `properties` wrapper into the object that holds it: a resourc
 endpoint's `subnet`) and those of the objects inside it (each `privateLinkServiceConnections[]` item's
 `groupIds`). Every such field goes back under the `properties` it belongs to, by the shapes of Azure's
 published types for that type and API version (arm_shapes.json, written by `arm_shapes_sync`): one
-generic walk, no rule per type. Extension resources (role assignments, locks, diagnostic settings) carry their `scope`.
-The resource group itself is the deployment's target, so it is named in `metadata`, not deployed.
+generic walk, no rule per type. Extension resources (role assignments, locks, diagnostic settings)
+carry their `scope`. The resource group itself is the deployment's target, so it is named in `metadata`, not deployed.
 Secrets are `[secret]`, as in every report.
 """
 
@@ -210,7 +210,7 @@ def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str], p
     }
     top = sorted((k for k in fields if k in envelope and k != "properties"), key=_top_level_order)
     for key in top:
-        out[key] = nest(_arm_keys(fields[key]), envelope[key], nodes)
+        out[key] = nest(fields[key], envelope[key], nodes)
     properties = {
         **(props.get(arm.properties_prop) or {}),
         **{k: v for k, v in fields.items() if k not in top},
