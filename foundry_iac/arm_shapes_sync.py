@@ -60,15 +60,17 @@ class _Extractor:
 
     def shape(self, body: int) -> tuple[int, list[dict]]:
         """The body's node index and the nodes: every object on a path to a `properties` wrapper."""
-        reach, pending = set(), [body]
+        reach: set[int] = set()
+        pending = [body]
         while pending:  # every object type a request body can hold
             index = pending.pop()
             if index not in reach:
                 reach.add(index)
                 pending += [t for t in self._props(index).values() if t is not None]
                 pending += list(self._elements(index).values())
-        wrapper = {t for t in reach if self._props(t).get("properties") is not None}
-        needed = {body} | wrapper | {self._props(t)["properties"] for t in wrapper}
+        inner = {t: self._props(t).get("properties") for t in reach}
+        needed = {body} | {t for t, held in inner.items() if held is not None}
+        needed |= {held for held in inner.values() if held is not None}
         grown = True
         while grown:  # an object is kept when an object it holds is kept (cycles included)
             grown = False
