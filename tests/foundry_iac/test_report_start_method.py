@@ -38,11 +38,12 @@ def formats(report: Report) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def forked() -> dict[str, str]:
-    """The reports over every example stack, checked by forked workers (Linux's choice)."""
+def default() -> dict[str, str]:
+    """The reports over every example stack, checked by workers started as this system does (Linux: fork)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(TODAY_ENV, DAY)
-        patch.setenv(START_METHOD_ENV, "fork")
+        patch.delenv(START_METHOD_ENV, raising=False)
+        assert start_method() == ("fork" if sys.platform.startswith("linux") else "forkserver")
         return formats(build_report(all_stacks(ROOT), ROOT, workers=3))
 
 
@@ -79,7 +80,7 @@ def test_a_bad_override_exits_2_with_one_line_even_for_one_stack(monkeypatch, ca
     assert err.count("\n") == 1 and f"error: {START_METHOD_ENV}='threads' is not a start method" in err
 
 
-def test_spawned_workers_write_the_same_json_markdown_and_sarif_as_forked_ones(forked, monkeypatch):
+def test_spawned_workers_write_the_same_json_markdown_and_sarif_as_the_default_start(default, monkeypatch):
     started: list[str | None] = []
     real = multiprocessing.get_context
 
@@ -91,12 +92,12 @@ def test_spawned_workers_write_the_same_json_markdown_and_sarif_as_forked_ones(f
     monkeypatch.setenv(START_METHOD_ENV, "spawn")
     spawned = formats(build_report(all_stacks(ROOT), ROOT, workers=3))
     assert started == ["spawn"]
-    for fmt, text in forked.items():
+    for fmt, text in default.items():
         assert spawned[fmt] == text, fmt
-    assert '"stack": "prod-us"' in forked["json"]  # every example stack was checked, not an empty report
+    assert '"stack": "prod-us"' in default["json"]  # every example stack was checked, not an empty report
 
 
-def test_the_console_script_with_forkserver_workers_writes_the_forked_bytes(forked):
+def test_the_console_script_with_forkserver_workers_writes_the_same_bytes(default):
     """macOS's choice, through the installed command: workers import the repository's modules afresh."""
     exe = shutil.which("foundry-iac", path=str(Path(sys.executable).parent))
     env = {**os.environ, TODAY_ENV: DAY, START_METHOD_ENV: "forkserver"}
@@ -104,4 +105,4 @@ def test_the_console_script_with_forkserver_workers_writes_the_forked_bytes(fork
         [exe, "check", "--format", "markdown"], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env
     )
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == forked["markdown"]
+    assert done.stdout == default["markdown"]
