@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from foundry_iac import report as report_module
+from foundry_iac import runner
 from foundry_iac.cli import main
 from foundry_iac.errors import GateInputError
 from foundry_iac.render.markdown import render_markdown
@@ -106,3 +109,18 @@ def test_the_console_script_with_forkserver_workers_writes_the_same_bytes(defaul
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == default["markdown"]
+
+
+def worker_settings() -> tuple[bool, bool]:
+    return gc.isenabled(), runner.FREEZE_AFTER_RUN
+
+
+def test_a_spawned_worker_gets_the_parents_gc_and_freeze_settings():
+    """The console script turns the cyclic GC off and freezes finished runs; a spawned worker does the same."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        1, mp_context=context, initializer=report_module._start_worker, initargs=(False, True)
+    ) as pool:
+        assert pool.submit(worker_settings).result(timeout=120) == (False, True)
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        assert pool.submit(worker_settings).result(timeout=120) == (True, False)  # what it would get without
