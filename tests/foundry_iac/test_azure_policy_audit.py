@@ -315,13 +315,13 @@ def evaluate(rule: dict, template: dict) -> dict[str, str]:
 
 
 PRODUCTION = ["prod-eu", "prod-us"]  # the examples whose foundry-iac:environment is production
-# Today's results. prod-us has no diagnostic setting yet (issue 27: another branch adds one and makes
-# diagnostics-enabled mandatory in production); after that merge its 1b4d1c4e result reads compliant.
+# Today's results: both production examples send their logs to a workspace (diagnostics-enabled is
+# mandatory in their policy configs); prod-us keeps Microsoft-managed keys, which only the strict CMK
+# assignment (excludedKinds: []) flags.
 EXPECTED = {
     "prod-eu": {rule["id"]: "compliant" for rule in [*RULES, CMK_STRICT]},
     "prod-us": {
         **{rule["id"]: "compliant" for rule in RULES},
-        "1b4d1c4e-934c-4703-944c-27c82c06bebb": "non-compliant",
         CMK_STRICT["id"]: "non-compliant",
     },
 }
