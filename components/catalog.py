@@ -12,8 +12,9 @@ import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
+from .clock import date_range_problem
 from .errors import FoundryIacError, InputFileError
 from .inputs import MAX_CATALOG_BYTES, read_strict_json
 
@@ -55,6 +56,17 @@ def is_provisioned(sku: str) -> bool:
 ROUTER_PREFIX = "model-router"  # Azure's router models are named model-router (a version routes to other models)
 
 
+def _judged_date(value: dt.date) -> dt.date:
+    problem = date_range_problem(value)
+    if problem:
+        raise ValueError(f"{problem}; write the real date")
+    return value
+
+
+# A catalog date: inside the dates foundry-iac judges (a retirement in 9999 would read as never).
+CatalogDate = Annotated[dt.date, AfterValidator(_judged_date)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -71,7 +83,7 @@ class TokenPrice(_Strict):
     input: Money
     output: Money | None = Field(default=None, description="null only for embedding models (no output tokens)")
     source: str = Field(min_length=3)
-    as_of: dt.date = Field(alias="asOf")
+    as_of: CatalogDate = Field(alias="asOf")
 
 
 class PtuPrice(_Strict):
@@ -79,7 +91,7 @@ class PtuPrice(_Strict):
 
     usd_per_ptu_hour: Money = Field(alias="usdPerPtuHour")
     source: str = Field(min_length=3)
-    as_of: dt.date = Field(alias="asOf")
+    as_of: CatalogDate = Field(alias="asOf")
 
 
 class VersionEntry(_Strict):
@@ -90,11 +102,11 @@ class VersionEntry(_Strict):
     """
 
     status: LifecycleStatus
-    deprecation: dt.date | None = Field(default=None, description="first day new deployments are refused")
-    retirement: dt.date | None = Field(default=None, description="first day the version is no longer served")
+    deprecation: CatalogDate | None = Field(default=None, description="first day new deployments are refused")
+    retirement: CatalogDate | None = Field(default=None, description="first day the version is no longer served")
     replacement: str | None = None
     source: str = Field(min_length=3)
-    as_of: dt.date = Field(alias="asOf")
+    as_of: CatalogDate = Field(alias="asOf")
     unverified: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -159,7 +171,7 @@ class Offer(_Strict):
     versions: list[str] | None = Field(default=None, description="versions this offer covers (null: all)")
     quota: OfferQuota | None = Field(default=None, description="documented quota (null: none documented)")
     source: str = Field(min_length=3)
-    as_of: dt.date = Field(alias="asOf")
+    as_of: CatalogDate = Field(alias="asOf")
     unverified: list[str] = Field(default_factory=list)
 
     def covers(self, version: str | None) -> bool:

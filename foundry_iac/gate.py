@@ -88,6 +88,16 @@ def _settle(result: object) -> None:
         sync_await(result)
 
 
+def reported_level(enforcement: str) -> str:
+    """The level a finding is reported at: `remediate` as `mandatory`, as the Pulumi engine does.
+
+    The engine runs a remediation first and reports a violation that is still found as mandatory
+    (pulumi/pulumi pkg/resource/deploy/step_generator.go); this pack's policies only validate, so every
+    finding under `remediate` blocks, exactly as `pulumi preview` with the same config would.
+    """
+    return "mandatory" if enforcement == "remediate" else enforcement
+
+
 def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> list[Violation]:
     """Run every enabled policy of the pack on the run's resources; waived findings are kept, marked."""
     sources = {r.urn: r.source for r in run.resources}
@@ -134,11 +144,12 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
                     _settle(policy.validate(args, report))
             elif isinstance(policy, StackValidationPolicy):
                 _settle(policy.validate(StackValidationArgs(stack_resources, config), report))
+            level = reported_level(setting.enforcement)
             for message, urn in found:
-                violations.append(violation(policy.name, setting.enforcement, urn, message))
+                violations.append(violation(policy.name, level, urn, message))
             for policy_id, finding, waiver in [w for w in recorder.found if w[0] == policy.name]:
                 urn = finding.resource.urn if finding.resource else None
-                enforcement = "advisory" if finding.advisory else setting.enforcement
+                enforcement = "advisory" if finding.advisory else level
                 violations.append(violation(policy_id, enforcement, urn, finding.message, waiver))
             for _, finding in [a for a in recorder.advisories if a[0] == policy.name]:
                 urn = finding.resource.urn if finding.resource else None

@@ -18,6 +18,7 @@ import jsonschema
 from pulumi_policy import EnforcementLevel, Policy
 
 from components.catalog import load_catalog
+from components.clock import date_range_problem
 from components.config.model import suggest
 from components.config.source import read_yaml
 from components.content_filters import BUILTIN_FILTERS
@@ -287,11 +288,13 @@ def load_policy_config(
             expires = waiver.get("expires") if isinstance(waiver, dict) else None
             if isinstance(expires, str) and len(expires) == 10:
                 try:
-                    dt.date.fromisoformat(expires)
+                    out_of_range = date_range_problem(dt.date.fromisoformat(expires))
                 except ValueError:
+                    out_of_range = f"{expires!r} is not a real date"
+                if out_of_range:
                     problems.append(
                         f"{at(name, 'waivers', index, 'expires')}: {name}.waivers[{index}].expires: "
-                        f"{expires!r} is not a real date; use YYYY-MM-DD"
+                        f"{out_of_range}; use YYYY-MM-DD"
                     )
         settings[name] = PolicySettings(level, dict(raw), where)
     if problems:

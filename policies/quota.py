@@ -10,12 +10,14 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components.catalog import is_provisioned
+from components.config.limits import MAX_DEPLOYMENTS_PER_ACCOUNT
+from components.inputs import listing
 
 from .common import DeploymentView, catalog, deployments
 from .framework import Finding, PolicySpec, Resource, stack_policy
 
 QUOTA_UNIT_TPM = 1000  # Azure counts TPM quota in units of 1,000 tokens per minute
-MAX_DEPLOYMENTS = 32
+MAX_DEPLOYMENTS = MAX_DEPLOYMENTS_PER_ACCOUNT  # Azure's limit; a stack file past it is refused on load
 
 
 @dataclass(frozen=True)
@@ -173,9 +175,9 @@ def over_limit(line: QuotaLine, limit: int, bound: str, advice: str) -> Iterable
         return
     shared = ""
     if others:
-        parts = ", ".join(f"{stack}: {units}" for stack, units in sorted(line.limit.others.items()))
+        parts = listing(f"{stack}: {units}" for stack, units in sorted(line.limit.others.items()))
         shared = f" plus {others} for other stacks in this subscription ({parts})"
-    names = ", ".join(d.label for d in line.deployments)
+    names = listing(d.label for d in line.deployments)
     for dep in line.deployments:
         yield Finding(
             f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units ({names}){shared}, "

@@ -112,6 +112,7 @@ BASE_POLICY_CONFIG = {
     "alerts-configured": "disabled",
     "agent-byo-resources": {},
     "agent-network-injection": "disabled",
+    "agent-storage-isolation": {},
 }
 
 
@@ -168,6 +169,13 @@ AGENT_ZONES = ("privatelink.documents.azure.com", "privatelink.blob.core.windows
 AGENT_STACK = TAGGED_STACK.replace(
     "}}\n", ", " + ", ".join(f"{zone}: {_HUB}/privateDnsZones/{zone}" for zone in AGENT_ZONES) + "}}\n", 1
 ).replace("              role: Azure AI User\n", "              role: Azure AI User\n" + AGENTS_BLOCK, 1)
+
+# AGENT_STACK with a second project whose agents use the same Cosmos DB, Storage account and AI Search.
+SHARED_AGENT_STACK = AGENT_STACK.replace(
+    "      deployments:\n",
+    "        - name: team-b\n" + AGENTS_BLOCK + "      deployments:\n",
+    1,
+)
 
 
 def unwaived(entry: dict, policy: str) -> list[dict]:

@@ -257,7 +257,15 @@ def collect_values(
     for alias, (namespace, key) in wanted.items():
         raw = get(namespace, key)
         if raw is not None:
-            values[alias] = _decode(raw)
+            try:
+                values[alias] = _decode(raw)
+            except RecursionError:  # a JSON string nested thousands deep: input, never an internal error
+                full_key = f"{namespace}:{key}"
+                issues.append(
+                    ConfigIssue(
+                        doc.file, doc.line_of(("config", full_key)), full_key, "nested too deeply; flatten the value"
+                    )
+                )
     return values, lines, issues
 
 

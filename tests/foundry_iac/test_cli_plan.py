@@ -56,7 +56,7 @@ def test_plan_json_of_prod_us_lists_the_account_projects_and_chained_deployments
     ]
     assert deployments[1]["dependencies"] == [deployments[0]["urn"]]
     assert deployments[2]["dependencies"] == [deployments[1]["urn"]]
-    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 51}
+    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 55}
 
 
 def test_plan_json_is_byte_identical_across_runs(capsys, monkeypatch):
