@@ -71,7 +71,7 @@ SITES = {
     "deployment model": Site("prod-us", "stack", "- model: grok-4-1-fast-reasoning", "grok-4-1-fast-reasoning"),
     "deployment version": Site("prod-us", "stack", 'version: "2025-11-13"', "2025-11-13"),
     "spillover target": Site("prod-us", "stack", "spilloverTo: gpt-5.1", "gpt-5.1"),
-    "member role": Site("prod-us", "stack", "role: Azure AI Project Manager", "Azure AI Project Manager"),
+    "member role": Site("prod-us", "stack", "role: Foundry Project Manager", "Foundry Project Manager"),
     "deployment filter": Site("prod-eu", "stack", "contentFilter: strict-eu", "strict-eu"),
     "agent resource region": Site("prod-eu", "stack", "              location: swedencentral", "swedencentral"),
     "approved model": Site("prod-us", "config", '"DeepSeek-V4-Pro": ["2026-04-23"]', "DeepSeek-V4-Pro"),
