@@ -104,3 +104,23 @@ def test_without_an_offer_figure_the_deployment_types_largest_caps_it(gate):
     )
     at = gate(stack("gpt-6-sol", "2026-09-22", 225_000), quota_capacity={"unknownLimit": "advisory"}, **LOOSE)
     assert at["passed"] and [f["enforcement"] for f in unwaived(at, "quota-capacity")] == ["advisory"]
+
+
+def test_a_production_stack_cannot_make_an_unknown_limit_advisory(tmp_path, monkeypatch, capsys):
+    import json
+
+    from foundry_iac.cli import main
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    data = json.loads((ROOT / "policies/config/prod-us.json").read_text())
+    data["quota-capacity"]["unknownLimit"] = "advisory"
+    config = tmp_path / "prod-us.json"
+    config.write_text(json.dumps(data, indent=2))
+    code = main(["check", "prod-us", "--policy-config", str(config)])
+    (line,) = capsys.readouterr().err.splitlines()
+    assert code == 2 and line.startswith(f"error: {config}:")
+    assert "quota-capacity.unknownLimit: the stack is production (stacks/Pulumi.prod-us.yaml:8)" in line
+    data["quota-capacity"]["unknownLimit"] = "mandatory"
+    config.write_text(json.dumps(data, indent=2))
+    assert main(["check", "prod-us", "--policy-config", str(config)]) == 0
