@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Collection, Iterable
 
 from .errors import FoundryIacError
-from .inputs import short
+from .inputs import listing, short
 
 MAX_NAME = 200  # no name foundry-iac resolves is this long; comparing a huge value would only cost time
 NEAREST = 3  # nearest names a message offers
@@ -94,9 +94,7 @@ def unresolved(name: object, valid: Collection[str], what: str, fix: str = "") -
     if near:
         message += f"; did you mean {' or '.join(repr(n) for n in near)}?"
     else:
-        names = sorted(valid)
-        listed = ", ".join(names[:LISTED]) + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
-        message += f"; known: {listed or 'none'}"
+        message += f"; known: {listing(sorted(valid), LISTED)}"
     return f"{message}{'; ' + fix if fix else ''}"
 
 
