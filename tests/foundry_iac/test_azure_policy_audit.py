@@ -315,15 +315,11 @@ def evaluate(rule: dict, template: dict) -> dict[str, str]:
 
 
 PRODUCTION = ["prod-eu", "prod-us"]  # the examples whose foundry-iac:environment is production
-# Today's results: both production examples send their logs to a workspace (diagnostics-enabled is
-# mandatory in their policy configs); prod-us keeps Microsoft-managed keys, which only the strict CMK
-# assignment (excludedKinds: []) flags.
+# Every default rule holds on both; prod-us keeps Microsoft-managed keys, which only a CMK assignment that
+# excludes no kind flags (its 1b4d1c4e diagnostics result turned compliant when prod-us gained a diagnostic setting).
 EXPECTED = {
     "prod-eu": {rule["id"]: "compliant" for rule in [*RULES, CMK_STRICT]},
-    "prod-us": {
-        **{rule["id"]: "compliant" for rule in RULES},
-        CMK_STRICT["id"]: "non-compliant",
-    },
+    "prod-us": {**{rule["id"]: "compliant" for rule in RULES}, CMK_STRICT["id"]: "non-compliant"},
 }
 
 
