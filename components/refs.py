@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Collection, Iterable
 
 from .errors import FoundryIacError
-from .inputs import short
+from .inputs import listing, short
 
 MAX_NAME = 200  # no name foundry-iac resolves is this long; comparing a huge value would only cost time
 NEAREST = 3  # nearest names a message offers
@@ -49,10 +49,12 @@ def _folded(name: str) -> str:
 
 
 def why_not(name: str, valid: Collection[str]) -> str:
-    """What makes `name` miss a valid name it looks like, or '' when it resembles none exactly."""
+    """What makes `name` miss a valid name it looks like, or '' when it resembles none exactly (or is one)."""
+    if name in valid:
+        return ""
     if name.strip() != name and name.strip() in valid:
         return "has whitespace around it"
-    if not name.isascii() and _visible(name).strip() in valid:
+    if _visible(name).strip() in valid:
         return "has look-alike or invisible characters"
     folded = _folded(name)
     if any(_folded(v) == folded for v in valid):
@@ -94,9 +96,7 @@ def unresolved(name: object, valid: Collection[str], what: str, fix: str = "") -
     if near:
         message += f"; did you mean {' or '.join(repr(n) for n in near)}?"
     else:
-        names = sorted(valid)
-        listed = ", ".join(names[:LISTED]) + (f" and {len(names) - LISTED} more" if len(names) > LISTED else "")
-        message += f"; known: {listed or 'none'}"
+        message += f"; known: {listing(sorted(valid), LISTED)}"
     return f"{message}{'; ' + fix if fix else ''}"
 
 

@@ -41,7 +41,7 @@ from azure.core.pipeline.policies import (
     SansIOHTTPPolicy,
     UserAgentPolicy,
 )
-from azure.core.pipeline.transport import HttpTransport, RequestsTransport
+from azure.core.pipeline.transport import RequestsTransport
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.core import ARMPipelineClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
@@ -99,19 +99,15 @@ class Limits:
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
-    """(scheme, host, port) of a URL, lower case, with the scheme's default port; an unreadable port is -1."""
+    """(scheme, host, port) of a URL, lower case, with the scheme's default port; ValueError for a bad port."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    return scheme, (parts.hostname or "").lower(), port or _PORTS.get(scheme)
+    return scheme, (parts.hostname or "").lower(), parts.port or _PORTS.get(scheme)
 
 
 def _where(url: str) -> str:
     """A URL without its query, short enough for a message."""
-    return clip(urlsplit(url)._replace(query="", fragment="").geturl(), 160)
+    return clip(urlsplit(url)._replace(query="", fragment="").geturl())
 
 
 class EndpointGuardPolicy(SansIOHTTPPolicy):
@@ -123,7 +119,11 @@ class EndpointGuardPolicy(SansIOHTTPPolicy):
 
     def on_request(self, request: Any) -> None:
         url = request.http_request.url
-        if origin(url) != self._origin:
+        try:
+            same = origin(url) == self._origin
+        except ValueError:  # a port that is no number
+            same = False
+        if not same:
             raise AzureAnswerError(
                 f"refused to follow Azure to {_where(url)}: it is not the configured endpoint {self._endpoint} "
                 "(a nextLink or redirect to another scheme, host or port); no credentials were sent, nothing written"
@@ -141,14 +141,15 @@ def _no_constant(name: str) -> float:
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _NumberError(f"{clip(text, 40)} is too large a number")
+        raise _NumberError(f"{clip(text)} is too large a number")
     return value
 
 
 def _integer(text: str) -> int:
-    if len(text) > 20 or not -MAX_INT <= int(text) < MAX_INT:
-        raise _NumberError(f"{clip(text, 40)} is beyond a 64-bit integer")
-    return int(text)
+    value = int(text)  # past 4300 digits a ValueError: not JSON
+    if not -MAX_INT <= value < MAX_INT:
+        raise _NumberError(f"{clip(text)} is beyond a 64-bit integer")
+    return value
 
 
 def check_json(text: str, where: str) -> object:
@@ -161,20 +162,20 @@ def check_json(text: str, where: str) -> object:
     except _NumberError as exc:
         raise MalformedAnswerError(f"{where}: {exc}") from None
     except ValueError as exc:
-        raise MalformedAnswerError(f"{where}: not JSON ({clip(str(exc), 80)})") from None
+        raise MalformedAnswerError(f"{where}: not JSON ({clip(str(exc))})") from None
     if not isinstance(body, dict):
         raise MalformedAnswerError(f"{where}: the answer is {type(body).__name__}, not a JSON object")
     stack: list[tuple[object, str, int]] = [(body, "$", 1)]
     while stack:
         value, path, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise MalformedAnswerError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels at {clip(path, 80)}")
+            raise MalformedAnswerError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels at {clip(path)}")
         if isinstance(value, dict):
             stack.extend((item, f"{path}.{key}", depth + 1) for key, item in value.items())
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 if item is None:
-                    raise MalformedAnswerError(f"{where}: null in a list at {clip(path, 80)}[{index}]")
+                    raise MalformedAnswerError(f"{where}: null in a list at {clip(path)}[{index}]")
                 stack.append((item, f"{path}[{index}]", depth + 1))
     items = body.get("value", [])
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
@@ -203,12 +204,12 @@ _SCALARS: dict[str, tuple[type, ...]] = {
 def conform(value: object, kind: str, path: str, models: object, what: str) -> None:
     """MalformedAnswerError unless raw JSON `value` has the type the SDK declares (`kind`, as in its models'
     `_attribute_map`); null is left to the readers, which know what is required."""
-    if value is None or kind == "object":
+    if value is None:
         return
     if kind.startswith(("[", "{")):
         container = list if kind[0] == "[" else dict
         if not isinstance(value, container):
-            raise MalformedAnswerError(f"{what}: {clip(path, 80)} is {clip(repr(value), 40)}, not {kind}")
+            raise MalformedAnswerError(f"{what}: {clip(path)} is {clip(repr(value))}, not {kind}")
         pairs = enumerate(value) if isinstance(value, list) else value.items()  # type: ignore[union-attr]
         for key, item in pairs:
             conform(item, kind[1:-1], f"{path}[{key!r}]", models, what)
@@ -216,13 +217,11 @@ def conform(value: object, kind: str, path: str, models: object, what: str) -> N
     model = getattr(models, kind, None)
     expected = _SCALARS.get(kind, (dict,) if model else (object,))
     if not isinstance(value, expected) or (isinstance(value, bool) and kind != "bool"):
-        raise MalformedAnswerError(f"{what}: {clip(path, 80)} is {clip(repr(value), 40)}, not {kind}")
+        raise MalformedAnswerError(f"{what}: {clip(path)} is {clip(repr(value))}, not {kind}")
     for attribute in getattr(model, "_attribute_map", {}).values():
-        field: object = value
-        for part in attribute["key"].split(".") if attribute["key"] else ():
-            field = field.get(part) if isinstance(field, dict) else None
-        if attribute["key"]:  # "" holds additional properties: any JSON
-            conform(field, attribute["type"], f"{path}.{attribute['key']}", models, what)
+        # "" holds additional properties (any JSON); azure-mgmt-cognitiveservices flattens no key ("a.b")
+        if attribute["key"]:
+            conform(value.get(attribute["key"]), attribute["type"], f"{path}.{attribute['key']}", models, what)  # type: ignore[attr-defined]
 
 
 def shaped(result: type, what: str) -> Callable[[Any], None]:
@@ -260,7 +259,7 @@ def answer_body(http: Any, what: str) -> dict | None:
     if body and ContentDecodePolicy.JSON_REGEXP.match(mime):
         return check_json(body, what)  # type: ignore[return-value]
     if body and 200 <= http.status_code < 300:
-        raise MalformedAnswerError(f"{what}: the answer is {clip(mime, 60)}, not JSON")
+        raise MalformedAnswerError(f"{what}: the answer is {clip(mime)}, not JSON")
     return None
 
 
@@ -287,39 +286,27 @@ class BoundedRetryPolicy(RetryPolicy):
         transport.sleep(wait)
 
 
-class DeadlineTransport(HttpTransport):
+class DeadlineTransport(RequestsTransport):
     """requests under a deadline: each attempt's timeouts come from the time left, and an attempt still
     running at the deadline (a server trickling bytes, a hung name lookup) is abandoned."""
 
     def __init__(self, limits: Limits, **kwargs: Any):
-        self._inner = RequestsTransport(**kwargs)
+        super().__init__(**kwargs)
         self._limits = limits
 
-    def __enter__(self) -> DeadlineTransport:
-        self._inner.__enter__()
-        return self
-
-    def __exit__(self, *args: Any) -> None:
-        self._inner.__exit__(*args)
-
-    def open(self) -> None:
-        self._inner.open()
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def send(self, request: Any, **kwargs: Any) -> Any:
+    def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         doing = f"calling {request.method} {_where(request.url)}"
         left = self._limits.remaining()
         if left <= 0:
             raise self._limits.expired(doing)
         attempt = min(left, self._limits.timeout / ATTEMPT_SHARE)
         kwargs["connection_timeout"] = kwargs["read_timeout"] = attempt
+        send = super().send
         outcome: dict[str, Any] = {}
 
         def run() -> None:
             try:
-                outcome["response"] = self._inner.send(request, **kwargs)
+                outcome["response"] = send(request, **kwargs)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
                 outcome["error"] = exc
 
@@ -334,9 +321,8 @@ class DeadlineTransport(HttpTransport):
 
 
 def _pipeline_kwargs(endpoint: str, limits: Limits, verify: str | bool | None, retry_backoff: float) -> dict:
-    transport = DeadlineTransport(limits) if verify is None else DeadlineTransport(limits, connection_verify=verify)
     return {
-        "transport": transport,
+        "transport": DeadlineTransport(limits, connection_verify=True if verify is None else verify),
         "retry_policy": BoundedRetryPolicy(limits, retry_total=RETRIES, retry_backoff_factor=retry_backoff),
         "per_retry_policies": [EndpointGuardPolicy(endpoint), AnswerShapePolicy()],
     }
@@ -347,8 +333,8 @@ def management_client(
     subscription: str,
     endpoint: str,
     limits: Limits,
-    verify: str | bool | None = None,
-    retry_backoff: float = 0.8,
+    verify: str | bool | None,
+    retry_backoff: float,
 ) -> CognitiveServicesManagementClient:
     """azure-mgmt-cognitiveservices against `endpoint`, with the token scoped to it and the bounds above."""
     return CognitiveServicesManagementClient(
@@ -380,15 +366,15 @@ def arm_client(
     credential: TokenCredential,
     endpoint: str,
     limits: Limits,
-    verify: str | bool | None = None,
-    retry_backoff: float = 0.8,
+    verify: str | bool | None,
+    retry_backoff: float,
 ) -> ARMPipelineClient:
     """A bare ARM pipeline (for GETs no management package covers), with the same bounds; no redirects."""
     auth = ARMChallengeAuthenticationPolicy(credential, f"{endpoint.rstrip('/')}/.default")
     return ARMPipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, verify, retry_backoff, auth))
 
 
-def public_client(endpoint: str, limits: Limits, retry_backoff: float = 0.8) -> PipelineClient:
+def public_client(endpoint: str, limits: Limits, retry_backoff: float) -> PipelineClient:
     """A pipeline for a public Azure API (no credential), with the same bounds; no redirects."""
     return PipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, None, retry_backoff))
 
@@ -429,7 +415,7 @@ def every_item(paged: ItemPaged, what: str, limits: Limits) -> Iterator[Any]:
 def text(value: object, where: str) -> str:
     """A non-empty string Azure must give, or MalformedAnswerError."""
     if not isinstance(value, str) or not value:
-        raise MalformedAnswerError(f"{where} is {clip(repr(value), 60)}, not a name")
+        raise MalformedAnswerError(f"{where} is {clip(repr(value))}, not a name")
     return value
 
 
@@ -441,7 +427,7 @@ def optional_text(value: object, where: str) -> str | None:
 def number(value: object, where: str) -> float:
     """A finite number >= 0 Azure must give, or MalformedAnswerError."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
-        raise MalformedAnswerError(f"{where} is {clip(repr(value), 60)}, not a number >= 0")
+        raise MalformedAnswerError(f"{where} is {clip(repr(value))}, not a number >= 0")
     return value
 
 
@@ -459,4 +445,4 @@ def day(value: object, where: str) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(str(value)).date()
     except ValueError:
-        raise MalformedAnswerError(f"{where} is {clip(repr(value), 60)}, not a date") from None
+        raise MalformedAnswerError(f"{where} is {clip(repr(value))}, not a date") from None

@@ -79,7 +79,7 @@ def read_models(client, region: str, limits: Limits) -> list[dict]:
         where = f"{name} {version} in {region}"
         status = optional_text(model.lifecycle_status, f"the lifecycleStatus of {where}")
         if status is not None and status not in API_STATUS:
-            raise MalformedAnswerError(f"{where} has an unknown lifecycleStatus {clip(status, 40)!r}")
+            raise MalformedAnswerError(f"{where} has an unknown lifecycleStatus {clip(status)!r}")
         replacement = model.replacement_config
         target, target_version = (
             optional_text(getattr(replacement, key, None), f"the replacement of {where}")

@@ -216,6 +216,18 @@ def waiver_problems(settings: dict[str, PolicySettings], run: ProgramRun) -> lis
     return problems
 
 
+def unknown_limit_contradiction(loaded: LoadedConfig, policy: PolicySettings) -> str | None:
+    """Why a production stack's policy config may not make an unknown quota limit advisory, or None."""
+    if not loaded.config.production or policy.config.get("unknownLimit") != "advisory":
+        return None
+    where = loaded.location("environment")
+    return (
+        f"{policy.location('unknownLimit')}: quota-capacity.unknownLimit: the stack is production "
+        f"({where.file}:{where.line}), where a pool without a known limit must block; remove unknownLimit (or set "
+        "it to mandatory) and record the limit in `limits` or run `foundry-iac quota sync`"
+    )
+
+
 def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
     """policies/config/<stack>.json of the project."""
     path = root / "policies" / "config" / f"{stack.name}.json"
@@ -260,9 +272,12 @@ def gate_stack(
     problems = waiver_problems(settings, run)
     if problems:
         raise GateInputError(problems)
-    contradiction = residency_contradiction(loaded, settings["residency-deployment-type"])
-    if contradiction:
-        raise GateInputError([contradiction])
+    contradictions = [
+        residency_contradiction(loaded, settings["residency-deployment-type"]),
+        unknown_limit_contradiction(loaded, settings["quota-capacity"]),
+    ]
+    if any(contradictions):
+        raise GateInputError([c for c in contradictions if c])
     subscription = loaded.config.subscription_id
     resources = policy_view(run)
     with_ledger(settings, resources, stack.name, root, subscription)

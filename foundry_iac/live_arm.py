@@ -160,7 +160,7 @@ class LiveArm:
         except ResourceNotFoundError:
             return missing
         except (DecodeError, DeserializationError) as exc:
-            raise MalformedAnswerError(f"{what}: {clip(str(exc), 160)}") from None
+            raise MalformedAnswerError(f"{what}: {clip(str(exc))}") from None
         except Exception as exc:
             if not answer_problem(exc):
                 raise

@@ -77,7 +77,7 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
             f"(az login, or OIDC in CI) and grant the identity the {USAGES_READER} role at subscription scope"
         )
     if isinstance(exc, (DecodeError, DeserializationError)):
-        return MalformedAnswerError(f"{what} in {region}: {clip(str(exc), 160)}")
+        return MalformedAnswerError(f"{what} in {region}: {clip(str(exc))}")
     if isinstance(exc, HttpResponseError):
         code = getattr(getattr(exc, "error", None), "code", None) or ""
         return QuotaSyncError(

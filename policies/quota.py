@@ -168,10 +168,27 @@ def check_capacity_rules(dep: DeploymentView) -> Iterable[str]:
         yield f"{dep.capacity} PTU is not a multiple of {step} PTU for {dep.model} on {dep.sku}"
 
 
+def over_limit(line: QuotaLine, limit: int, bound: str, advice: str) -> Iterable[Finding]:
+    """One finding per deployment of a pool whose units (other stacks' too) exceed `limit`, described by `bound`."""
+    others = sum(line.limit.others.values())
+    if line.requested + others <= limit:
+        return
+    shared = ""
+    if others:
+        parts = listing(f"{stack}: {units}" for stack, units in sorted(line.limit.others.items()))
+        shared = f" plus {others} for other stacks in this subscription ({parts})"
+    names = listing(d.label for d in line.deployments)
+    for dep in line.deployments:
+        yield Finding(
+            f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units ({names}){shared}, "
+            f"over {bound}; {advice}",
+            dep.resource,
+        )
+
+
 def unknown_limit_findings(line: QuotaLine, advisory: bool) -> Iterable[Finding]:
     """A pool whose limit nobody states: said, never passed as unlimited; above the documented maximum, refused."""
     total = line.requested + sum(line.limit.others.values())
-    names = ", ".join(d.label for d in line.deployments)
     for dep in line.deployments:
         yield Finding(
             f"{dep.label}: {line.usage_name} in {line.region}: limit unknown (no quota snapshot, no `limits` entry, "
@@ -180,12 +197,9 @@ def unknown_limit_findings(line: QuotaLine, advisory: bool) -> Iterable[Finding]
             dep.resource,
             advisory=advisory,
         )
-        if line.limit.cap is not None and total > line.limit.cap:
-            yield Finding(
-                f"{dep.label}: {line.usage_name} in {line.region} needs {total} units ({names}), above "
-                f"{line.limit.cap}, {line.limit.cap_source}; lower capacities",
-                dep.resource,
-            )
+    if line.limit.cap is not None:
+        bound = f"the largest quota Azure documents, {line.limit.cap} ({line.limit.cap_source})"
+        yield from over_limit(line, line.limit.cap, bound, "lower capacities")
 
 
 def check_quota(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -201,22 +215,9 @@ def check_quota(resources: list[Resource], config: Mapping[str, Any]) -> Iterabl
     for line in quota_ledger(views, config):
         if line.limit.value is None:
             yield from unknown_limit_findings(line, advisory)
-            continue
-        others = sum(line.limit.others.values())
-        if line.requested + others <= line.limit.value:
-            continue
-        shared = ""
-        if others:
-            parts = listing(f"{stack}: {units}" for stack, units in sorted(line.limit.others.items()))
-            shared = f" plus {others} for other stacks in this subscription ({parts})"
-        names = listing(d.label for d in line.deployments)
-        for dep in line.deployments:
-            yield Finding(
-                f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units ({names})"
-                f"{shared}, over the limit of {line.limit.value} ({line.limit.source}); lower "
-                "capacities or request more quota",
-                dep.resource,
-            )
+        else:
+            bound = f"the limit of {line.limit.value} ({line.limit.source})"
+            yield from over_limit(line, line.limit.value, bound, "lower capacities or request more quota")
 
 
 def check_per_account(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:

@@ -13,19 +13,25 @@ import time
 from pathlib import Path
 
 import pytest
+from azure.core.exceptions import AzureError
+from azure.core.pipeline import PipelineContext, PipelineRequest
+from azure.core.rest import HttpRequest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug import Response
 
 from components.catalog import CATALOG_PATH
-from foundry_iac import commands
+from foundry_iac import azure_client, commands
 from foundry_iac.azure_client import (
     MAX_DEPTH,
     AzureAnswerError,
     BoundedRetryPolicy,
+    DeadlineTransport,
+    EndpointGuardPolicy,
     Limits,
     MalformedAnswerError,
     check_json,
+    conform,
     day,
     number,
     origin,
@@ -118,6 +124,7 @@ def test_a_redirect_to_another_host_is_refused_too(arm, foreign, tls):
         ("HTTPS://Management.Azure.com:443/a", True),
         ("https://management.azure.com:444/a", False),
         ("http://management.azure.com/a", False),
+        ("http://management.azure.com:443/a", False),
         ("https://management.azure.com.evil.example/a", False),
         ("https://evil.example/?https://management.azure.com", False),
         ("https://management.azure.com@evil.example/a", False),
@@ -125,7 +132,29 @@ def test_a_redirect_to_another_host_is_refused_too(arm, foreign, tls):
     ],
 )
 def test_the_endpoint_is_scheme_host_and_port(url, same):
-    assert (origin(url) == origin("https://management.azure.com")) is same
+    guard = EndpointGuardPolicy("https://management.azure.com")
+    request = PipelineRequest(HttpRequest("GET", url), PipelineContext(None))
+    if same:
+        guard.on_request(request)
+    else:
+        with pytest.raises(AzureAnswerError, match="^refused to follow Azure to .* no credentials were sent"):
+            guard.on_request(request)
+
+
+def test_plain_http_keeps_its_default_port():
+    assert origin("http://127.0.0.1/a") == origin("http://127.0.0.1:80/b") == ("http", "127.0.0.1", 80)
+
+
+def test_an_unverifiable_certificate_is_refused(arm, tls, monkeypatch, capsys, catalog):
+    """The fake's certificate is self-signed: without its CA bundle, TLS verification must fail."""
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    arm.expect_request(MODELS).respond_with_json({"value": [entry()]})
+    argv = ["catalog", "sync", "--subscription", SUB, "--region", "eastus2", "--endpoint", endpoint(arm)]
+    assert main([*argv, "--catalog", str(catalog), "--timeout", "20"]) == 2
+    assert "cannot reach Azure Resource Manager for eastus2" in capsys.readouterr().err
+    assert arm.log == []
 
 
 # --- pages -----------------------------------------------------------------------------------------------
@@ -253,7 +282,14 @@ class _Answer:
         st.floats(allow_nan=True, allow_infinity=True).map(repr),
         st.integers(min_value=-(10**30), max_value=10**30).map(str),
         st.text(max_size=40),
-        st.sampled_from(["Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Jan 2001 00:00:00 GMT", "Sun, 99 Foo 2026"]),
+        st.sampled_from(
+            [
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                "Mon, 01 Jan 2001 00:00:00 GMT",
+                "Sun, 99 Foo 2026",
+                "Fri, 31 Dec 99999999999999999999 23:59:59 GMT",  # OverflowError in azure-core's parser
+            ]
+        ),
     ),
     st.sampled_from(["Retry-After", "retry-after-ms", "x-ms-retry-after-ms"]),
 )
@@ -291,7 +327,11 @@ VERY_DEEP = '{"value": [' + "[" * 100_000 + "]" * 100_000 + "]}"
         ('{"value": [], "x": -Infinity}', "-Infinity is not a JSON number"),
         ('{"value": [], "x": 1e400}', "1e400 is too large a number"),
         ('{"value": [], "x": ' + "9" * 30 + "}", "is beyond a 64-bit integer"),
-        ('{"value": [', "not JSON"),
+        ('{"value": [', "not JSON (Expecting value: line 1 column 12 (char 11))"),
+        (
+            json.dumps({"value": [entry(skus=[{"name": "GlobalStandard", "usageName": ""}])]}),
+            "the usageName of GlobalStandard of gpt-4o 2024-11-20 in eastus2 is '', not a name",
+        ),
         (json.dumps({"value": [entry(deprecation={"inference": "next spring"})]}), "is 'next spring', not a date"),
         ("{}", "models in eastus2: a list answer without `value`"),
         (json.dumps({"value": [entry(name=5)]}), "models in eastus2: $.value[0].model.name is 5, not str"),
@@ -402,7 +442,8 @@ def test_any_value_in_a_models_field_is_read_with_its_shape_or_refused(arm, tls,
 
 def test_field_checks_say_what_and_where():
     assert text("gpt-4o", "w") == "gpt-4o" and number(0, "w") == 0 and day("2027-01-01T10:00:00Z", "w").day == 1
-    for check, bad in ((text, ""), (text, None), (number, True), (number, math.nan), (number, -0.5), (day, "x")):
+    bad_values = ((text, ""), (text, None), (number, True), (number, math.nan), (number, math.inf), (number, -0.5))
+    for check, bad in (*bad_values, (day, "x")):
         with pytest.raises(MalformedAnswerError, match=r"^malformed answer from Azure: the w is .*, nothing written$"):
             check(bad, "the w")
     assert day(None, "w") is None and day("", "w") is None
@@ -431,3 +472,155 @@ def test_sync_catalog_reads_every_region_before_writing(arm, tls, catalog):
     with pytest.raises(MalformedAnswerError, match="swedencentral"):
         sync_catalog(catalog, SUB, ["eastus2", "swedencentral"], StaticToken(), endpoint(arm), str(tls[1]))
     assert catalog.read_bytes() == before
+
+
+# --- the bounds, one by one -------------------------------------------------------------------------------
+
+
+class Clock:
+    """An injectable monotonic clock."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_each_attempt_gets_a_third_of_the_budget_or_what_is_left(monkeypatch):
+    clock = Clock()
+    limits = Limits(timeout=30, clock=clock)
+    seen: list[dict] = []
+    monkeypatch.setattr(azure_client.RequestsTransport, "send", lambda self, request, **kw: seen.append(kw) or "ok")
+    transport = DeadlineTransport(limits)
+    request = HttpRequest("GET", "https://management.azure.com/x")
+    assert transport.send(request) == "ok"
+    clock.now += 26
+    assert transport.send(request) == "ok"
+    assert [(kw["connection_timeout"], kw["read_timeout"]) for kw in seen] == [(10, 10), (4, 4)]
+    clock.now += 4  # exactly at the deadline: nothing more is sent
+    with pytest.raises(AzureAnswerError, match="within the 30 s deadline while calling GET https://management"):
+        transport.send(request)
+    assert len(seen) == 2
+
+
+def test_an_attempt_failing_at_the_deadline_is_the_deadline(monkeypatch):
+    clock = Clock()
+    limits = Limits(timeout=30, clock=clock)
+
+    def late(self, request, **kw):
+        clock.now += 30
+        raise AzureError("read timed out")
+
+    monkeypatch.setattr(azure_client.RequestsTransport, "send", late)
+    with pytest.raises(AzureAnswerError, match="within the 30 s deadline"):
+        DeadlineTransport(limits).send(HttpRequest("GET", "https://management.azure.com/x"))
+    clock.now -= 29  # the same failure with time left is the transport's, for the retry policy
+
+    def early(self, request, **kw):
+        raise AzureError("read timed out")
+
+    monkeypatch.setattr(azure_client.RequestsTransport, "send", early)
+    with pytest.raises(AzureError, match="read timed out"):
+        DeadlineTransport(limits).send(HttpRequest("GET", "https://management.azure.com/x"))
+
+
+def test_no_retry_waits_up_to_the_deadline():
+    clock = Clock()
+    policy = BoundedRetryPolicy(Limits(timeout=10, retry_after_cap=30, clock=clock))
+    slept: list[float] = []
+    transport = type("T", (), {"sleep": lambda self, seconds: slept.append(seconds)})()
+    policy.sleep({}, transport, _Answer({"Retry-After": "9.5"}))
+    assert slept == [9.5]
+    with pytest.raises(AzureAnswerError, match="while waiting 10 s to retry"):
+        policy.sleep({}, transport, _Answer({"Retry-After": "10"}))
+    assert slept == [9.5]
+
+
+@pytest.mark.parametrize(
+    "value,allowed",
+    [
+        (str(2**63 - 1), True),
+        (str(-(2**63)), True),
+        (str(2**63), False),
+        (str(-(2**63) - 1), False),
+        ("1" + "0" * 20, False),
+    ],
+)
+def test_integers_beyond_64_bits_are_refused(value, allowed):
+    with pytest.raises(MalformedAnswerError):
+        check_json('{"x": ' + "9" * 5000 + "}", "w")
+    raw = '{"x": ' + value + "}"
+    if allowed:
+        assert check_json(raw, "w")["x"] == int(value)
+    else:
+        with pytest.raises(MalformedAnswerError, match="is beyond a 64-bit integer"):
+            check_json(raw, "w")
+
+
+def test_json_exactly_max_depth_deep_is_read_and_one_deeper_is_not():
+    deepest = '{"a": ' + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "}"
+    assert check_json(deepest, "w") == {"a": json.loads("[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1))}
+    too_deep = '{"a": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}"
+    with pytest.raises(MalformedAnswerError, match=rf"nested deeper than {MAX_DEPTH} levels at \$.a"):
+        check_json(too_deep, "w")
+
+
+@pytest.mark.parametrize(
+    "kind,good,bad",
+    [
+        ("str", "x", 1),
+        ("bool", True, "true"),
+        ("int", 3, True),
+        ("int", 3, 3.5),
+        ("long", 3, "3"),
+        ("float", 2.5, "2.5"),
+        ("float", 2, False),
+        ("decimal", 2.5, None),
+        ("iso-8601", "2026-01-01T00:00:00Z", 20260101),
+        ("rfc-1123", "Mon, 01 Jan 2026 00:00:00 GMT", 1),
+        ("date", "2026-01-01", 1),
+        ("duration", "PT1H", 3600),
+        ("unix-time", 1700000000, "1700000000"),
+        ("[str]", ["a"], "a"),
+        ("[str]", ["a"], {"a": "b"}),
+        ("{str}", {"a": "b"}, ["a"]),
+        ("{str}", {"a": "b"}, {"a": 1}),
+        ("ModelSku", {"name": "x"}, "x"),
+        ("ModelSku", {"name": "x", "capacity": {"minimum": 1}}, {"name": "x", "capacity": {"minimum": "1"}}),
+        ("Unknown", "anything", None),
+    ],
+)
+def test_conform_checks_the_type_the_sdk_declares(kind, good, bad):
+    from azure.mgmt.cognitiveservices.models import _models_py3 as models
+
+    conform(good, kind, "$", models, "w")
+    if bad is None:
+        conform(bad, kind, "$", models, "w")  # null is for the readers to judge
+        return
+    with pytest.raises(MalformedAnswerError, match=r"^malformed answer from Azure: w: \$.* is .*, not "):
+        conform(bad, kind, "$", models, "w")
+
+
+@pytest.mark.parametrize(
+    "body,mime", [('{"value": [{"model": 5}]}', "application/json"), ("<html>moved</html>", "text/html")]
+)
+def test_an_answer_with_a_status_outside_2xx_is_left_to_the_sdk(arm, tls, body, mime):
+    arm.expect_request(MODELS).respond_with_data(body, status=300, content_type=mime)
+    with pytest.raises(azure_client.ServiceError, match="HTTP 300"):
+        fetch_models(SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]))
+
+
+def test_the_documented_defaults_are_the_code_s(root):
+    """README's section on talking to Azure states the bounds; they are these."""
+    readme = (root / "README.md").read_text()
+    assert f"`--timeout SECONDS` (default {azure_client.DEFAULT_TIMEOUT:g})" in readme
+    assert f"retried {azure_client.RETRIES} times" in readme
+    assert f"never more than {azure_client.RETRY_AFTER_CAP:g} s" in readme
+    assert f"at most {azure_client.MAX_PAGES} pages per list" in readme
+    assert f"nested deeper than {azure_client.MAX_DEPTH} levels" in readme
+    assert "each attempt gets a\n  third of it" in readme and azure_client.ATTEMPT_SHARE == 3
+    limits = Limits()
+    assert (limits.timeout, limits.max_pages, limits.retry_after_cap) == (300, 500, 30)
+    args = commands.build_parser().parse_args(["preflight"])
+    assert args.timeout == azure_client.DEFAULT_TIMEOUT

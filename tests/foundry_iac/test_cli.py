@@ -182,3 +182,59 @@ def test_the_program_root_is_the_nearest_folder_holding_the_program(tmp_path, mo
     monkeypatch.chdir(tmp_path)
     assert program_root() is None
     assert program_root(ROOT / "stacks") == ROOT
+
+
+def test_use_repository_puts_the_repository_first_once(monkeypatch, tmp_path):
+    from foundry_iac.cli import use_repository
+
+    monkeypatch.setattr(sys, "path", ["a", "b"])
+    use_repository(None)
+    assert sys.path == ["a", "b"]
+    use_repository(tmp_path)
+    use_repository(tmp_path)
+    assert sys.path == [str(tmp_path), "a", "b"]
+
+
+def test_say_writes_one_flushed_line_to_stderr(monkeypatch):
+    class Recording(io.StringIO):
+        flushed = 0
+
+        def flush(self) -> None:
+            self.flushed += 1
+            super().flush()
+
+    stream = Recording()
+    monkeypatch.setattr(sys, "stderr", stream)
+    say("error: one")
+    assert stream.getvalue() == "error: one\n" and stream.flushed >= 1
+
+
+def test_failure_lines_keep_input_errors_and_mark_anything_else_internal():
+    from components.errors import FoundryIacError
+    from foundry_iac.cli import _failure_lines
+
+    assert _failure_lines(FoundryIacError(["a: bad", "b: bad"])) == ["a: bad", "b: bad"]
+    assert _failure_lines(ValueError("x" * 500)) == [
+        f"internal error (ValueError: {'x' * 200}); this is a foundry-iac bug, please report it"
+    ]
+
+
+@pytest.mark.parametrize(("code", "stdout", "expected"), [(0, "ok", 0), (1, "ok", 1), (2, "ok", 2)])
+def test_exit_now_flushes_standard_output_and_exits_with_the_code(code, stdout, expected):
+    program = f"import sys\nfrom foundry_iac.cli import exit_now\nsys.stdout.write({stdout!r})\nexit_now({code})\n"
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, env=clean_env())
+    assert (done.returncode, done.stdout, done.stderr) == (expected, stdout, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device every write to fails)")
+@pytest.mark.parametrize("code", [0, 1])
+def test_exit_now_turns_an_unwritable_stdout_into_exit_2_with_one_line(code):
+    program = f"import sys\nfrom foundry_iac.cli import exit_now\nsys.stdout.write('report')\nexit_now({code})\n"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", program], cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True, env=clean_env()
+        )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "error: standard output: cannot write: No space left on device; the output is incomplete (use --output FILE)\n"
+    )

@@ -145,7 +145,8 @@ def test_version_is_the_installed_one(capsys):
     from importlib.metadata import version
 
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out == f"foundry-iac {version('foundry-iac')}\n"
+    sdks = ", ".join(f"{name} {version(name)}" for name in ("pulumi", "pulumi-azure-native", "pulumi-policy"))
+    assert capsys.readouterr().out == f"foundry-iac {version('foundry-iac')} ({sdks})\n"
 
 
 def subcommands(parser, prefix=()):

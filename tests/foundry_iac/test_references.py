@@ -71,7 +71,7 @@ SITES = {
     "deployment model": Site("prod-us", "stack", "- model: grok-4-1-fast-reasoning", "grok-4-1-fast-reasoning"),
     "deployment version": Site("prod-us", "stack", 'version: "2025-11-13"', "2025-11-13"),
     "spillover target": Site("prod-us", "stack", "spilloverTo: gpt-5.1", "gpt-5.1"),
-    "member role": Site("prod-us", "stack", "role: Azure AI Project Manager", "Azure AI Project Manager"),
+    "member role": Site("prod-us", "stack", "role: Foundry Project Manager", "Foundry Project Manager"),
     "deployment filter": Site("prod-eu", "stack", "contentFilter: strict-eu", "strict-eu"),
     "agent resource region": Site("prod-eu", "stack", "              location: swedencentral", "swedencentral"),
     "approved model": Site("prod-us", "config", '"DeepSeek-V4-Pro": ["2026-04-23"]', "DeepSeek-V4-Pro"),
@@ -194,6 +194,13 @@ def test_a_cost_cap_for_a_model_in_other_case_is_refused(capsys, tmp_path):
         code == 2 and "deployment-cost-ceiling.perModel.deepseek-v3.2: unknown model 'deepseek-v3.2' (differs in" in err
     )
     assert "did you mean 'DeepSeek-V3.2'" in err
+
+
+def test_a_cost_cap_for_a_model_the_catalog_lacks_is_refused_however_unlike_any_it_is(capsys, tmp_path):
+    site = SITES["per-model cost cap"]
+    stack, config = site.write(tmp_path, "in-house-model")  # the catalog is a closed set: no near miss needed
+    code, err = check(capsys, stack, config)
+    assert code == 2 and "unknown model 'in-house-model'" in err
 
 
 def test_an_allowed_filter_the_stack_does_not_define_is_allowed_but_a_near_miss_is_not(capsys, tmp_path):

@@ -91,15 +91,36 @@ def test_int32_max_units_never_pass_for_lack_of_a_limit(gate):
     mandatory = [f["message"] for f in found if f["enforcement"] == "mandatory"]
     assert mandatory == [
         f"fdy-test/gpt-5.1: OpenAI.GlobalStandard.gpt-5.1 in swedencentral needs {INT32_MAX} units (fdy-test/gpt-5.1), "
-        "above 15000, the highest quota tier's for gpt-5.1 on GlobalStandard, catalog 2026-08-20; lower capacities"
+        "over the largest quota Azure documents, 15000 (the highest quota tier's for gpt-5.1 on GlobalStandard, "
+        "catalog 2026-08-20); lower capacities"
     ]
     assert not entry["passed"]
 
 
 def test_without_an_offer_figure_the_deployment_types_largest_caps_it(gate):
     over = gate(stack("gpt-6-sol", "2026-09-22", 225_001), quota_capacity={"unknownLimit": "advisory"}, **LOOSE)
-    assert not over["passed"] and "above 225000, the most Azure documents for any model on GlobalStandard" in str(
+    assert not over["passed"] and "documents, 225000 (the most Azure documents for any model on GlobalStandard" in str(
         unwaived(over, "quota-capacity")
     )
     at = gate(stack("gpt-6-sol", "2026-09-22", 225_000), quota_capacity={"unknownLimit": "advisory"}, **LOOSE)
     assert at["passed"] and [f["enforcement"] for f in unwaived(at, "quota-capacity")] == ["advisory"]
+
+
+def test_a_production_stack_cannot_make_an_unknown_limit_advisory(tmp_path, monkeypatch, capsys):
+    import json
+
+    from foundry_iac.cli import main
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    data = json.loads((ROOT / "policies/config/prod-us.json").read_text())
+    data["quota-capacity"]["unknownLimit"] = "advisory"
+    config = tmp_path / "prod-us.json"
+    config.write_text(json.dumps(data, indent=2))
+    code = main(["check", "prod-us", "--policy-config", str(config)])
+    (line,) = capsys.readouterr().err.splitlines()
+    assert code == 2 and line.startswith(f"error: {config}:")
+    assert "quota-capacity.unknownLimit: the stack is production (stacks/Pulumi.prod-us.yaml:8)" in line
+    data["quota-capacity"]["unknownLimit"] = "mandatory"
+    config.write_text(json.dumps(data, indent=2))
+    assert main(["check", "prod-us", "--policy-config", str(config)]) == 0
