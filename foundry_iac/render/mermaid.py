@@ -26,7 +26,7 @@ from .common import TYPE_LABELS
 
 MAX_NODES = 60
 MAX_CHILDREN = 15
-MAX_TEXT = 40_000  # below Mermaid's maxTextSize (50,000): room for GitHub's own wrapping
+MAX_TEXT = 40_000  # a margin below Mermaid's maxTextSize (50,000)
 MAX_LINE = 60  # characters of one label line, before escaping
 WRAP_PX = 480  # label width before Mermaid wraps: a MAX_LINE line fits
 
@@ -244,16 +244,15 @@ class _Writer:
         self.lines = ["---", "config:", "  flowchart:", f"    wrappingWidth: {WRAP_PX}", "---", "flowchart LR"]
         self.classes: dict[str, list[str]] = {}
         self.count = 0
-        self.edges = 0
 
     def node(self, kind: str | None, lines: tuple[str, ...], parent: str | None, css: str | None) -> str:
+        """Add a node (kind None: a '+N more' box) under `parent`, styled `css`; its id."""
         self.count += 1
         node_id = f"n{self.count}"
         start, end = SHAPES[kind] if kind else ('["', '"]')
         self.lines.append(f"  {node_id}{start}{'<br/>'.join(escape(line) for line in lines)}{end}")
         if parent:
             self.lines.append(f"  {parent} --> {node_id}")
-            self.edges += 1
         if css:
             self.classes.setdefault(css, []).append(node_id)
         return node_id
