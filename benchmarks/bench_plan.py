@@ -46,7 +46,7 @@ def stack_yaml(n: int) -> str:
             "      projects:",
             "        - name: team",
             "          members:",
-            "            - {principalId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, role: Azure AI User}",
+            "            - {principalId: aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee, role: Foundry User}",
             "      deployments:",
         ]
         for d in range(min(PER_ACCOUNT, n - a * PER_ACCOUNT)):

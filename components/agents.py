@@ -1,8 +1,8 @@
 """Foundry Agent Service standard setup: agents keep threads, files and vector stores in the customer's own
 Cosmos DB, Storage account and AI Search service, reached with each project's managed identity.
 
-Everything is written in the order Azure needs, as one chain under the account (AZURE_FACTS.md, "Agent
-Service standard setup"; Microsoft's foundry-samples 41 and 15):
+Everything is written in the order Azure needs, as one chain under the account (Microsoft's foundry-samples
+infrastructure-setup-bicep 41 and 15; docs/reference/agents-vs-templates.md):
 
 1. private endpoints to the agent resources of a private account, after the account has finished
    provisioning and after its deployments (a private endpoint to a provisioning account is refused);

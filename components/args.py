@@ -12,6 +12,7 @@ from .config.model import AGENT_DNS_ZONES, AGENT_PRIVATE_LINKS, PRIVATE_DNS_ZONE
 from .content_filters import HARM_CATEGORIES, SOURCES
 from .naming import account_id, custom_subdomain, role_assignment_name
 from .roles import (
+    AGENT_DATABASE,
     COSMOS_DATA_CONTRIBUTOR,
     COSMOS_DB_OPERATOR,
     KEY_VAULT_CRYPTO_USER,
@@ -19,6 +20,7 @@ from .roles import (
     SEARCH_SERVICE_CONTRIBUTOR,
     STORAGE_BLOB_DATA_CONTRIBUTOR,
     STORAGE_BLOB_DATA_OWNER,
+    current_name,
     role_definition_id,
 )
 from .tags import MANAGED_BY_TAGS, STACK_TAG
@@ -460,7 +462,7 @@ def _project(
         members.append(
             RoleAssignmentArgs(
                 name=role_assignment_name(scope, role_id, member.principal_id),
-                role_name=member.role,
+                role_name=current_name(member.role),
                 role_definition_id=role_id,
                 principal_id=member.principal_id,
                 principal_type=member.principal_type,
@@ -511,8 +513,9 @@ _AGENT_ROLES = {
     "search": (SEARCH_INDEX_DATA_CONTRIBUTOR, SEARCH_SERVICE_CONTRIBUTOR),
 }
 # Storage Blob Data Owner only on the agents' containers (names end in -azureml-agent), and no blob tag or
-# filter actions elsewhere. Microsoft's template also requires the container name to start with the project's
-# workspace id (properties.internalId), which the SDK's API version (2025-06-01) does not return; see README.
+# filter actions elsewhere. Microsoft's templates also require the container name to start with the project's
+# workspace id (properties.internalId), which no API version declares and so no Pulumi output carries; the policy
+# agent-storage-isolation keeps projects from sharing the account instead (README "Agents", step 7).
 AGENT_CONTAINER_CONDITION = (
     "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read'}) "
     "AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/filter/action'}) "
@@ -520,7 +523,6 @@ AGENT_CONTAINER_CONDITION = (
     "OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] "
     "StringLikeIgnoreCase '*-azureml-agent'))"
 )
-AGENT_DATABASE = "enterprise_memory"
 
 
 def _id_parts(resource_id: str) -> tuple[str, str, str]:

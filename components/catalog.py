@@ -12,8 +12,9 @@ import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PositiveInt, ValidationError, model_validator
 
+from .clock import date_range_problem
 from .errors import FoundryIacError, InputFileError
 from .inputs import MAX_CATALOG_BYTES, read_strict_json
 
@@ -52,6 +53,20 @@ def is_provisioned(sku: str) -> bool:
     return sku.endswith("ProvisionedManaged")
 
 
+ROUTER_PREFIX = "model-router"  # Azure's router models are named model-router (a version routes to other models)
+
+
+def _judged_date(value: dt.date) -> dt.date:
+    problem = date_range_problem(value)
+    if problem:
+        raise ValueError(f"{problem}; write the real date")
+    return value
+
+
+# A catalog date: inside the dates foundry-iac judges (a retirement in 9999 would read as never).
+CatalogDate = Annotated[dt.date, AfterValidator(_judged_date)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -68,7 +83,7 @@ class TokenPrice(_Strict):
     input: Money
     output: Money | None = Field(default=None, description="null only for embedding models (no output tokens)")
     source: str = Field(min_length=3)
-    as_of: dt.date = Field(alias="asOf")
+    as_of: CatalogDate = Field(alias="asOf")
 
 
 class PtuPrice(_Strict):
@@ -76,7 +91,7 @@ class PtuPrice(_Strict):
 
     usd_per_ptu_hour: Money = Field(alias="usdPerPtuHour")
     source: str = Field(min_length=3)
-    as_of: dt.date = Field(alias="asOf")
+    as_of: CatalogDate = Field(alias="asOf")
 
 
 class VersionEntry(_Strict):
@@ -87,11 +102,11 @@ class VersionEntry(_Strict):
     """
 
     status: LifecycleStatus
-    deprecation: dt.date | None = Field(default=None, description="first day new deployments are refused")
-    retirement: dt.date | None = Field(default=None, description="first day the version is no longer served")
+    deprecation: CatalogDate | None = Field(default=None, description="first day new deployments are refused")
+    retirement: CatalogDate | None = Field(default=None, description="first day the version is no longer served")
     replacement: str | None = None
     source: str = Field(min_length=3)
-    as_of: dt.date = Field(alias="asOf")
+    as_of: CatalogDate = Field(alias="asOf")
     unverified: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -119,6 +134,26 @@ class VersionEntry(_Strict):
         return self.status
 
 
+class OfferQuota(_Strict):
+    """The quota Azure documents for one offer, in TPM: the default every subscription gets (null when it
+    depends on the subscription's quota tier, or is not published) and the largest of any quota tier."""
+
+    default_tpm: PositiveInt | None = Field(alias="defaultTpm")
+    largest_tpm: PositiveInt | None = Field(alias="largestTpm")
+    source: str = Field(min_length=3)
+    as_of: dt.date = Field(alias="asOf")
+
+
+class TypeLimit(_Strict):
+    """The largest value Azure documents for a deployment type, whatever the model: quota in TPM for
+    pay-per-token types, capacity per deployment in PTU for provisioned ones."""
+
+    largest_tpm: PositiveInt | None = Field(default=None, alias="largestTpm")
+    ptu_per_deployment: PositiveInt | None = Field(default=None, alias="ptuPerDeployment")
+    source: str = Field(min_length=3)
+    as_of: dt.date = Field(alias="asOf")
+
+
 class Offer(_Strict):
     """One deployment type Azure offers for a model: where, the quota it counts against, capacity rules."""
 
@@ -134,8 +169,9 @@ class Offer(_Strict):
     step: PositiveInt | None = None
     maximum: PositiveInt | None = None
     versions: list[str] | None = Field(default=None, description="versions this offer covers (null: all)")
+    quota: OfferQuota | None = Field(default=None, description="documented quota (null: none documented)")
     source: str = Field(min_length=3)
-    as_of: dt.date = Field(alias="asOf")
+    as_of: CatalogDate = Field(alias="asOf")
     unverified: list[str] = Field(default_factory=list)
 
     def covers(self, version: str | None) -> bool:
@@ -172,7 +208,6 @@ class ModelEntry(_Strict):
     default_version: str = Field(alias="defaultVersion")
     versions: dict[str, VersionEntry] = Field(min_length=1)
     offers: list[Offer] = Field(min_length=1)
-    default_quota_tpm: PositiveInt | None = Field(alias="defaultQuotaTpm")
     prices: dict[Family, TokenPrice] = Field(description="empty: unpriced (never counted as free)")
     ptu_hour: dict[Family, PtuPrice] = Field(default_factory=dict, alias="ptuHour")
     meters: dict[Family, Meters] = Field(default_factory=dict)
@@ -200,6 +235,10 @@ class ModelEntry(_Strict):
             if is_provisioned(offer.sku) and offer.minimum is None and "minimum" not in offer.unverified:
                 raise ValueError(f"offer {offer.sku} has no PTU minimum; mark it unverified or add it")
         return self
+
+    def is_router(self, name: str) -> bool:
+        """True for a model router: the catalog lists routed models for one of its versions, or it is named one."""
+        return bool(self.routes_to) or name.lower().startswith(ROUTER_PREFIX)
 
     def offer(self, sku: str, version: str | None = None) -> Offer | None:
         """The offer for a deployment type (and version), or None when the model is not offered that way."""
@@ -237,6 +276,7 @@ class Catalog(_Strict):
     currency: Literal["USD"]
     regions_source: str = Field(alias="regionsSource")
     meters_source: str = Field(default="", alias="metersSource")
+    type_limits: dict[DeploymentType, TypeLimit] = Field(default_factory=dict, alias="typeLimits")
     regions: dict[str, Region]
     models: dict[str, ModelEntry]
 

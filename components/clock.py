@@ -13,6 +13,17 @@ from .errors import FoundryIacError
 from .inputs import short
 
 TODAY_ENV = "FOUNDRY_IAC_TODAY"
+# The dates foundry-iac judges. Outside them a deadline (today plus a warning window, a budget's months)
+# would leave Python's calendar (year 9999) or mean a typo; either way the input is refused, not judged.
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2999, 12, 31)
+
+
+def date_range_problem(value: dt.date) -> str | None:
+    """Why `value` is outside the dates foundry-iac judges, or None when it is inside."""
+    if FIRST_DATE <= value <= LAST_DATE:
+        return None
+    return f"{value.isoformat()} is outside the dates foundry-iac judges ({FIRST_DATE} to {LAST_DATE})"
 
 
 class ClockError(FoundryIacError):
@@ -25,8 +36,12 @@ def default_today() -> dt.date:
     if not override:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(override)
+        today = dt.date.fromisoformat(override)
     except ValueError:
         raise ClockError(
             f"{TODAY_ENV}={short(override)} is not a date; set it to YYYY-MM-DD (e.g. 2026-11-30) or unset it"
         ) from None
+    problem = date_range_problem(today)
+    if problem:
+        raise ClockError(f"{TODAY_ENV}: {problem}; set a real date (YYYY-MM-DD) or unset it")
+    return today

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import reprlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputFileError
@@ -30,6 +31,19 @@ def short(value: object) -> str:
 def clip(text: str, limit: int = 200) -> str:
     """`text` cut to `limit` characters (marked with '...'), for messages that quote free text."""
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def listing(names: Iterable[object], limit: int = 5, empty: str = "none") -> str:
+    """Up to `limit` names, each cut short, then "and N more": a message never echoes a whole list.
+
+    A policy config may approve thousands of models; a violation message names a few, and how many more.
+    """
+    items = [clip(str(name), 60) for name in names]
+    if not items:
+        return empty
+    if len(items) <= limit:
+        return ", ".join(items)
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more"
 
 
 def _encoding_hint(data: bytes) -> str:

@@ -5,9 +5,12 @@ would deploy. Each resource gets its ARM type and the REST API version the pulum
 uses for it (read from the SDK class), its name (child names joined with `/`), location, sku, kind,
 identity, tags and `properties`, and `dependsOn` from the recorded dependencies. The SDK's `odataType`
 discriminator (metric alert criteria) is written as ARM's `odata.type`. pulumi-azure-native
-flattens some `properties` to the top level (a private endpoint's `subnet`); they go back under
-`properties`. Extension resources (role assignments, locks, diagnostic settings) carry their `scope`.
-The resource group itself is the deployment's target, so it is named in `metadata`, not deployed.
+flattens every ARM `properties` wrapper into the object that holds it: a resource's own (a private
+endpoint's `subnet`) and those of the objects inside it (each `privateLinkServiceConnections[]` item's
+`groupIds`). Every such field goes back under the `properties` it belongs to, by the shapes of Azure's
+published types for that type and API version (arm_shapes.json, written by `arm_shapes_sync`): one
+generic walk, no rule per type. Extension resources (role assignments, locks, diagnostic settings)
+carry their `scope`. The resource group itself is the deployment's target, so it is named in `metadata`, not deployed.
 Secrets are `[secret]`, as in every report.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,8 +85,9 @@ ARM_TYPES: dict[str, ArmType] = {
     types.ACTION_GROUP: ArmType("Microsoft.Insights/actionGroups", ("actionGroupName",)),
     types.METRIC_ALERT: ArmType("Microsoft.Insights/metricAlerts", ("ruleName",)),
 }
-TOP_LEVEL = ("location", "sku", "kind", "identity", "tags")
-NOT_PROPERTIES = {"resourceGroupName", "properties", *TOP_LEVEL}
+TOP_LEVEL = ("location", "sku", "kind", "identity", "tags")  # the order they are written in
+SDK_ONLY = {"resourceGroupName", "properties"}  # SDK inputs that are no field of the ARM body
+SHAPES_FILE = Path(__file__).with_name("arm_shapes.json")
 NESTED_DEPLOYMENT = "Microsoft.Resources/deployments"
 NESTED_API_VERSION = "2022-09-01"
 COMPUTED_TEXT = "[computed]"  # as the offline runner records an input Azure computes (foundry_iac.runner)
@@ -102,14 +107,70 @@ def api_version(pulumi_type: str) -> str:
     return found.group(1)
 
 
+@functools.cache
+def _all_shapes() -> dict:
+    return json.loads(SHAPES_FILE.read_text(encoding="utf-8"))["types"]
+
+
+def shape(arm_type: str, version: str) -> tuple[int, list[dict]]:
+    """The body node and the nodes of one ARM type's request body at an API version (arm_shapes.json)."""
+    found = _all_shapes().get(f"{arm_type}@{version}")
+    if found is None:
+        raise LookupError(
+            f"{SHAPES_FILE.name} has no shape for {arm_type}@{version}: run python -m foundry_iac.arm_shapes_sync"
+        )
+    return found["body"], found["nodes"]
+
+
+def nest(value: object, node: int | None, nodes: list[dict]) -> object:
+    """`value` in the contract's shape: each field the SDK flattened goes back under its object's `properties`.
+
+    A field the shape does not know stays where it is (the contract tests report it)."""
+    if node is None:
+        return value
+    if isinstance(value, list):
+        return [nest(item, node, nodes) for item in value]
+    if not isinstance(value, dict):
+        return value
+    props = dict(nodes[node]["props"])
+    if "discriminator" in nodes[node]:
+        element = nodes[node]["elements"].get(value.get(nodes[node]["discriminator"]))
+        if element is not None:
+            props.update(nodes[element]["props"])
+    inner = props.get("properties")
+    inner_props = nodes[inner]["props"] if inner is not None else {}
+    out: dict = {}
+    moved: dict = {}
+    for key, item in value.items():
+        if key in props:
+            out[key] = nest(item, props[key], nodes)
+        elif key in inner_props:
+            moved[key] = nest(item, inner_props[key], nodes)
+        else:
+            out[key] = item
+    if moved:
+        out["properties"] = {**(out.get("properties") or {}), **moved}
+    return out
+
+
 def _name(resource: ResourceEntry, arm: ArmType) -> str:
     return "/".join(str(resource.props.get(prop, resource.name)) for prop in arm.name_props)
 
 
 def _resource_id(resource: ResourceEntry, arm: ArmType) -> str:
-    segments = ", ".join(f"'{part}'" for part in _name(resource, arm).split("/"))
+    """How `dependsOn` names a resource of the template: its resource id.
+
+    An extension resource on a known scope gets the id that `extensionResourceId(scope, type, name)` evaluates
+    to, written out: the same string for ARM, and scanners that do not evaluate template functions (Checkov
+    knows `resourceId(` only and cuts other expressions at their last `/`) find the resource by its name."""
+    names = _name(resource, arm).split("/")
+    segments = ", ".join(f"'{part}'" for part in names)
     if arm.scope_prop:
-        scope = resource.props.get(arm.scope_prop, "")
+        scope = str(resource.props.get(arm.scope_prop, ""))
+        if scope.startswith("/") and "'" not in scope:
+            namespace, *kinds = arm.arm_type.split("/")
+            path = "/".join(f"{kind}/{name}" for kind, name in zip(kinds, names, strict=True))
+            return f"{scope.rstrip('/')}/providers/{namespace}/{path}"
         return f"[extensionResourceId('{scope}', '{arm.arm_type}', {segments})]"
     return f"[resourceId('{arm.arm_type}', {segments})]"
 
@@ -136,23 +197,33 @@ def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str], p
     props = dict(resource.props)
     if principal is not None and props.get("principalId") == COMPUTED_TEXT:
         props["principalId"] = principal
-    out: dict = {"type": arm.arm_type, "apiVersion": api_version(resource.type), "name": _name(resource, arm)}
+    version = api_version(resource.type)
+    body, nodes = shape(arm.arm_type, version)
+    envelope = nodes[body]["props"]  # the fields ARM has beside `properties`
+    out: dict = {"type": arm.arm_type, "apiVersion": version, "name": _name(resource, arm)}
     if arm.scope_prop and arm.scope_prop in props:
         out["scope"] = props[arm.scope_prop]
-    for key in TOP_LEVEL:
-        if key in props:
-            out[key] = props[key]
-    flattened = {
+    fields = {
         k: v
         for k, v in props.items()
-        if k not in NOT_PROPERTIES and k not in arm.name_props and k not in (arm.scope_prop, arm.properties_prop)
+        if k not in SDK_ONLY and k not in arm.name_props and k not in (arm.scope_prop, arm.properties_prop)
     }
-    properties = {**(props.get(arm.properties_prop) or {}), **flattened}
+    top = sorted((k for k in fields if k in envelope and k != "properties"), key=_top_level_order)
+    for key in top:
+        out[key] = nest(fields[key], envelope[key], nodes)
+    properties = {
+        **(props.get(arm.properties_prop) or {}),
+        **{k: v for k, v in fields.items() if k not in top},
+    }
     if properties:
-        out["properties"] = _arm_keys(properties)
+        out["properties"] = nest(_arm_keys(properties), envelope.get("properties"), nodes)
     if depends_on:
         out["dependsOn"] = depends_on
     return out
+
+
+def _top_level_order(key: str) -> tuple[int, str]:
+    return (TOP_LEVEL.index(key) if key in TOP_LEVEL else len(TOP_LEVEL), key)
 
 
 def _nested_name(resource: ResourceEntry, arm: ArmType) -> str:

@@ -18,12 +18,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from azure.core.credentials import TokenCredential
+from azure.mgmt.cognitiveservices.models import ModelListResult
 
-from components.catalog import DEPLOYMENT_TYPES, CatalogError, is_provisioned, parse_catalog
+from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is_provisioned, parse_catalog
 from components.errors import ServiceError
+from components.inputs import clip
 
+from .azure_client import (
+    Limits,
+    MalformedAnswerError,
+    day,
+    every_item,
+    optional_number,
+    optional_text,
+    shaped,
+    text,
+)
 from .prices_sync import write_json_atomically
-from .quota_sync import ARM_ENDPOINT, MalformedAnswerError, QuotaSyncError, read_regions
+from .quota_sync import ARM_ENDPOINT, QuotaSyncError, read_regions
 
 # The Models API spells the docs' Deprecated (no new deployments) `Deprecating`, and Retired `Deprecated`.
 API_STATUS = {
@@ -49,53 +61,58 @@ class SyncResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def _date(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return dt.date.fromisoformat(str(value)[:10]).isoformat()
+def _date(value: object, where: str) -> str | None:
+    found = day(value, where)
+    return found.isoformat() if found else None
 
 
-def read_models(client, region: str) -> list[dict]:
-    """The models Azure offers in one region, as plain data (every page)."""
+def read_models(client, region: str, limits: Limits) -> list[dict]:
+    """The models Azure offers in one region, as plain data (every page, each field checked)."""
     out = []
-    for entry in client.models.list(region):
+    what = f"models in {region}"
+    for entry in every_item(client.models.list(region, raw_response_hook=shaped(ModelListResult, what)), what, limits):
         model = entry.model
-        if model is None or not model.name or not model.format:
-            raise MalformedAnswerError(f"a model without a name or format: {entry.as_dict()}")
+        if model is None:
+            raise MalformedAnswerError(f"models in {region}: an entry without a model")
+        name = text(model.name, f"a model's name in {region}")
+        version = text(model.version, f"the version of model {name} in {region}")
+        where = f"{name} {version} in {region}"
+        status = optional_text(model.lifecycle_status, f"the lifecycleStatus of {where}")
+        if status is not None and status not in API_STATUS:
+            raise MalformedAnswerError(f"{where} has an unknown lifecycleStatus {clip(status)!r}")
         replacement = model.replacement_config
+        target, target_version = (
+            optional_text(getattr(replacement, key, None), f"the replacement of {where}")
+            for key in ("target_model_name", "target_model_version")
+        )
+        retirement = model.deprecation.inference if model.deprecation else None
         out.append(
             {
-                "name": model.name,
-                "format": model.format,
-                "version": model.version or "",
-                "status": model.lifecycle_status,
+                "name": name,
+                "format": text(model.format, f"the format of {where}"),
+                "version": version,
+                "status": status,
                 "default": bool(model.is_default_version),
-                "retirement": _date(model.deprecation.inference if model.deprecation else None),
-                "replacement": (
-                    f"{replacement.target_model_name} {replacement.target_model_version or ''}".strip()
-                    if replacement and replacement.target_model_name
-                    else None
-                ),
-                "skus": [
-                    {
-                        "name": sku.name,
-                        "usageName": sku.usage_name,
-                        "deprecation": _date(sku.deprecation_date),
-                        "minimum": sku.capacity.minimum if sku.capacity else None,
-                        "maximum": sku.capacity.maximum if sku.capacity else None,
-                        "step": sku.capacity.step if sku.capacity else None,
-                    }
-                    for sku in model.skus or []
-                ],
+                "retirement": _date(retirement, f"the retirement of {where}"),
+                "replacement": f"{target} {target_version or ''}".strip() if target else None,
+                "skus": [_sku(sku, where) for sku in model.skus or []],
             }
         )
-        if not out[-1]["version"]:
-            raise MalformedAnswerError(f"model {model.name} has no version")
-        if out[-1]["status"] is not None and out[-1]["status"] not in API_STATUS:
-            raise MalformedAnswerError(f"model {model.name} has an unknown lifecycleStatus {out[-1]['status']!r}")
     return out
+
+
+def _sku(sku, where: str) -> dict:
+    name = text(sku.name, f"a deployment type of {where}")
+    where = f"{name} of {where}"
+    return {
+        "name": name,
+        "usageName": optional_text(sku.usage_name, f"the usageName of {where}"),
+        "deprecation": _date(sku.deprecation_date, f"the deprecationDate of {where}"),
+        **{
+            key: optional_number(getattr(sku.capacity, key) if sku.capacity else None, f"capacity.{key} of {where}")
+            for key in ("minimum", "maximum", "step")
+        },
+    }
 
 
 def fetch_models(
@@ -106,6 +123,7 @@ def fetch_models(
     verify: str | bool | None = None,
     progress: Callable[[str], None] | None = None,
     retry_backoff: float = 0.8,
+    limits: Limits | None = None,
 ) -> dict[str, list[dict]]:
     """Every region's models; CatalogSyncError when any region cannot be read whole."""
     try:
@@ -120,6 +138,7 @@ def fetch_models(
             verify=verify,
             progress=progress,
             retry_backoff=retry_backoff,
+            limits=limits,
         )
     except QuotaSyncError as exc:
         raise CatalogSyncError(str(exc)) from None
@@ -157,7 +176,6 @@ def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> S
                     "defaultVersion": version,
                     "versions": {},
                     "offers": [],
-                    "defaultQuotaTpm": None,
                     "prices": {},
                     "ptuHour": {},
                     "source": source,
@@ -176,7 +194,7 @@ def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> S
             known = entry["versions"].get(version)
             if known is None:
                 entry["versions"][version] = {**facts, "source": source, "asOf": asof, "unverified": []}
-                changes.append(f"new version {name} {version} ({status})")
+                changes.append(f"new version {name} {version} ({status}){_unrouted(entry, name, version)}")
             else:
                 if known["status"] != status:
                     changes.append(f"lifecycle {name} {version}: {known['status']} -> {status}")
@@ -206,6 +224,16 @@ def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> S
                     offer["regions"] = [r for r in offer["regions"] if r != region]
                     changes.append(f"offer lost {name} {offer['sku']} in {region}")
     return result
+
+
+def _unrouted(entry: dict, name: str, version: str) -> str:
+    """What a change line adds for a router version without routed models: the policies judge it unknown."""
+    if not (entry.get("routesTo") or name.lower().startswith(ROUTER_PREFIX)) or version in entry.get("routesTo", {}):
+        return ""
+    return (
+        ": a router version without its routed models, so residency and approval fail closed on it until "
+        "routesTo lists them (from the router's documentation)"
+    )
 
 
 def _merge_offer(
@@ -266,13 +294,14 @@ def sync_catalog(
     retry_backoff: float = 0.8,
     today: dt.date | None = None,
     dry_run: bool = False,
+    limits: Limits | None = None,
 ) -> SyncResult:
     """Read every region, merge, validate, and (unless dry_run) write the catalog atomically."""
     try:
         raw = json.loads(catalog_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise CatalogSyncError(f"cannot read {catalog_path}: {exc}") from None
-    answers = fetch_models(subscription, regions, credential, endpoint, verify, progress, retry_backoff)
+    answers = fetch_models(subscription, regions, credential, endpoint, verify, progress, retry_backoff, limits)
     result = merge_models(raw, answers, today or dt.date.today())
     try:
         parse_catalog(result.catalog, str(catalog_path))

@@ -45,6 +45,41 @@ def version() -> str:
         return "0+source"
 
 
+def version_text() -> str:
+    """What `foundry-iac --version` prints: this command's version and the Pulumi SDKs it runs on."""
+    from .sdk_versions import sdk_summary
+
+    return f"foundry-iac {version()} ({sdk_summary()})"
+
+
+def say(line: str) -> None:
+    """Print one line to standard error; if it is closed or full, say nothing (the exit code still tells).
+
+    Never falls back to standard output (print(file=None) would), so an error line cannot mix into a report.
+    """
+    try:
+        if sys.stderr is not None:
+            print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # ValueError: closed; OSError: a broken pipe or a full disk
+        pass
+
+
+def stderr_is_terminal() -> bool:
+    """True when standard error is an open terminal (progress lines are for people, not logs)."""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _failure_lines(exc: Exception) -> list[str]:
+    """A failure while loading the repository's code: its input lines (a bad catalog), else an internal error."""
+    lines = getattr(exc, "lines", None)
+    if callable(lines):
+        return list(lines())
+    return [f"internal error ({type(exc).__name__}: {str(exc)[:200]}); this is a foundry-iac bug, please report it"]
+
+
 def exit_now(code: int) -> NoReturn:
     """End the process after a finished command, skipping the interpreter's teardown.
 
@@ -61,11 +96,7 @@ def exit_now(code: int) -> NoReturn:
 
         if code != EXIT_ERROR:  # exit 2 has said its error already (a failed write says the same)
             code = EXIT_ERROR
-            try:
-                if sys.stderr is not None:
-                    print(f"error: {OutputError.stdout(exc)}", file=sys.stderr)
-            except (OSError, ValueError):
-                pass
+            say(f"error: {OutputError.stdout(exc)}")
     try:
         if sys.stderr is not None:
             sys.stderr.flush()
@@ -82,22 +113,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["--version"]:
-        print(f"foundry-iac {version()}")
+        try:
+            print(version_text())
+        except (OSError, ValueError):  # standard output closed: the version could not be told
+            return EXIT_ERROR
         return 0
+    from .sdk_versions import installed_versions, version_problems
+
+    problems = version_problems(installed_versions())  # before anything imports the SDK
+    if problems:
+        for problem in problems:
+            say(f"error: {problem}")
+        return EXIT_ERROR
     use_repository(program_root())
     try:
         from .commands import run
+
+        if argv is None:  # the console script: a process that exits after this one command
+            from . import runner
+
+            runner.FREEZE_AFTER_RUN = True
     except ImportError as exc:
-        print(
+        say(
             f"error: foundry-iac runs inside its repository, the folder with Pulumi.yaml, __main__.py, components/ "
-            f"and policies/ ({exc.name or exc} is not importable here); cd into it",
-            file=sys.stderr,
+            f"and policies/ ({exc.name or exc} is not importable here); cd into it"
         )
         return EXIT_ERROR
-    if argv is None:  # the console script: a process that exits after this one command
-        from . import runner
-
-        runner.FREEZE_AFTER_RUN = True
+    except Exception as exc:  # noqa: BLE001 - the catalog loads with the config model: a bad one is input, exit 2
+        for line in _failure_lines(exc):
+            say(f"error: {line}")
+        return EXIT_ERROR
+    if argv is None:
         exit_now(run(args))
     return run(args)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from components.errors import FoundryIacError
-from components.inputs import clip
+from components.inputs import clip, short
 
-from .cli import version
+from .cli import say, stderr_is_terminal, version, version_text
 from .errors import OutputError, UsageError
 from .report_model import DiffReport, Report, as_json
 
@@ -39,10 +39,33 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
+def _seconds(value: str) -> float:
+    """A --timeout value: a finite number of seconds > 0."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds > 0")
+    return seconds
+
+
+def _timeout_option(parser: argparse.ArgumentParser) -> None:
+    from .azure_client import DEFAULT_TIMEOUT
+
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"deadline for all calls to Azure of this command (default {DEFAULT_TIMEOUT:g})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="foundry-iac", description="Azure AI Foundry as code: offline plan and policy gate.")
-    parser.add_argument("--version", action="version", version=f"foundry-iac {version()}")
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     plan = sub.add_parser("plan", help="the resources `pulumi up` would create, with cost, quota and verdicts")
     plan.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml) or stack file path")
@@ -75,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     prices_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
     prices_sync.add_argument("--endpoint", default=None, help="Retail Prices API URL (default the public one)")
     prices_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    _timeout_option(prices_sync)
     catalog = sub.add_parser("catalog", help="the model catalog").add_subparsers(
         dest="catalog_command", required=True, parser_class=_Parser
     )
@@ -86,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
     catalog_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
     catalog_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
+    _timeout_option(catalog_sync)
     quota = sub.add_parser("quota", help="quota snapshots and headroom").add_subparsers(
         dest="quota_command", required=True, parser_class=_Parser
     )
@@ -94,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     quota_sync.add_argument("--region", required=True, nargs="+", dest="regions", metavar="REGION")
     quota_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
     quota_sync.add_argument("--output", help="snapshot file (default quotas/<subscription>.json)")
+    _timeout_option(quota_sync)
     quota_show = quota.add_parser("show", help="headroom per usage name across the stacks")
     quota_show.add_argument("stacks", nargs="*", metavar="STACK", help="stacks to count (default: all)")
     quota_show.add_argument("--subscription", help="only this subscription")
@@ -108,12 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="Azure Resource Manager URL (default $FOUNDRY_IAC_ARM_ENDPOINT, else public cloud)",
     )
+    _timeout_option(preflight)
     for action in ("preview", "up"):
         rollout = sub.add_parser(
             action,
             help=f"gate STACK offline, then `pulumi {action}` with the policy pack and policies/config/STACK.json",
         )
         rollout.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml); not a path")
+        if action == "up":
+            _timeout_option(rollout)  # for the live preflight
         rollout.add_argument(
             "pulumi_args", nargs=argparse.REMAINDER, metavar="-- PULUMI ARGS", help="passed on to pulumi (e.g. --yes)"
         )
@@ -229,13 +258,16 @@ def cmd_prices(args: argparse.Namespace) -> int:
     """foundry-iac prices sync."""
     from components.catalog import CATALOG_PATH
 
+    from .azure_client import Limits
     from .prices_sync import RETAIL_ENDPOINT, PriceSyncError, render_result, sync_prices
 
     catalog = Path(args.catalog) if args.catalog else CATALOG_PATH
     if not catalog.is_file():
         raise UsageError(f"--catalog {args.catalog}: no such file")
     try:
-        result = sync_prices(catalog, args.region, args.endpoint or RETAIL_ENDPOINT, dry_run=args.dry_run)
+        result = sync_prices(
+            catalog, args.region, args.endpoint or RETAIL_ENDPOINT, dry_run=args.dry_run, limits=Limits(args.timeout)
+        )
     except PriceSyncError as exc:
         raise PriceSyncError(f"prices sync: {exc}; {catalog} was not changed") from None
     write_stdout(render_result(result, args.region, args.catalog or os.path.relpath(catalog), args.dry_run))
@@ -255,29 +287,29 @@ def cmd_quota(args: argparse.Namespace) -> int:
         return EXIT_OK
     import re
 
+    from .azure_client import Limits
     from .quota_snapshot import snapshot_path
     from .quota_sync import ARM_ENDPOINT, QuotaSyncError, sync_quota, write_snapshot
 
     if not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
         raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
     target = Path(args.output) if args.output else snapshot_path(project_root(), args.subscription)
-    from azure.identity import DefaultAzureCredential
-
-    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    credential = default_credential()
     try:
         data = sync_quota(
             args.subscription,
             args.regions,
             credential,
             args.endpoint or ARM_ENDPOINT,
-            progress=lambda line: print(line, file=sys.stderr),
+            progress=say,
+            limits=Limits(args.timeout),
         )
     except QuotaSyncError as exc:
         raise QuotaSyncError(f"quota sync: {exc}; {target} was not changed") from None
     finally:
-        credential.close()
+        _close(credential)
     write_snapshot(target, data)
-    print(f"wrote {target}: {len(data['regions'])} region(s)", file=sys.stderr)
+    say(f"wrote {target}: {len(data['regions'])} region(s)")
     return EXIT_OK
 
 
@@ -287,6 +319,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
     from components.catalog import CATALOG_PATH
 
+    from .azure_client import Limits
     from .catalog_sync import CatalogSyncError, render_result, sync_catalog
     from .quota_sync import ARM_ENDPOINT
 
@@ -295,9 +328,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     catalog = Path(args.catalog) if args.catalog else CATALOG_PATH
     if not catalog.is_file():
         raise UsageError(f"--catalog {args.catalog}: no such file")
-    from azure.identity import DefaultAzureCredential
-
-    credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
+    credential = default_credential()
     try:
         result = sync_catalog(
             catalog,
@@ -305,13 +336,14 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             args.regions,
             credential,
             args.endpoint or ARM_ENDPOINT,
-            progress=lambda line: print(line, file=sys.stderr),
+            progress=say,
             dry_run=args.dry_run,
+            limits=Limits(args.timeout),
         )
     except CatalogSyncError as exc:
         raise CatalogSyncError(f"catalog sync: {exc}; {catalog} was not changed") from None
     finally:
-        credential.close()
+        _close(credential)
     write_stdout(render_result(result, args.catalog or os.path.relpath(catalog), args.dry_run))
     return EXIT_OK
 
@@ -361,18 +393,18 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     report = Report(passed=gated.entry.passed, stacks=[gated.entry])
     write_stdout(render_text(report))
     if not report.passed:
-        print(f"error: the gate failed for {stack}: not running pulumi {action}", file=sys.stderr)
+        say(f"error: the gate failed for {stack}: not running pulumi {action}")
         return EXIT_VIOLATIONS
     if action == "up" and os.environ.get(PREFLIGHT_ENV, "on") != "off":
         # live, read-only: Azure accepts the stack today (capacity, quota, names, filters) before anything is written
-        checked = run_preflight([ref], report, None)
+        checked = run_preflight([ref], report, None, args.timeout)
         write_stdout(preflight_renderers()["text"](checked))
         if not checked.passed:
-            print(f"error: the preflight failed for {stack}: not running pulumi {action}", file=sys.stderr)
+            say(f"error: the preflight failed for {stack}: not running pulumi {action}")
             return EXIT_VIOLATIONS
     policy_file, _ = default_policy_config(root, ref)
     command = pulumi_command(action, stack, write_pack_config(root, stack, policy_file, gated.settings), extra)
-    print(f"+ {' '.join(command)}", file=sys.stderr, flush=True)
+    say(f"+ {' '.join(command)}")  # flushed: before Pulumi's own output
     return subprocess.run(command, cwd=root, check=False).returncode
 
 
@@ -383,34 +415,41 @@ def default_credential() -> TokenCredential:
     return DefaultAzureCredential(exclude_interactive_browser_credential=True)
 
 
+def _close(credential: TokenCredential) -> None:
+    close = getattr(credential, "close", None)
+    if close:
+        close()
+
+
 ARM_ENDPOINT_ENV = "FOUNDRY_IAC_ARM_ENDPOINT"
 PREFLIGHT_ENV = "FOUNDRY_IAC_PREFLIGHT"
 
 
-def run_preflight(refs: list, gated: Report | None, endpoint: str | None) -> Report:
-    """Preflight the stacks against their live subscriptions (DefaultAzureCredential), with progress on a terminal."""
+def run_preflight(refs: list, gated: Report | None, endpoint: str | None, timeout: float) -> Report:
+    """Preflight the stacks against their live subscriptions (DefaultAzureCredential), with progress on a terminal;
+    every call to Azure within one deadline of `timeout` seconds."""
     from components.clock import default_today
 
+    from .azure_client import Limits
     from .live_arm import LiveArm
     from .preflight import preflight
     from .quota_sync import ARM_ENDPOINT
     from .stacks import project_root
 
     arm_endpoint = endpoint or os.environ.get(ARM_ENDPOINT_ENV) or ARM_ENDPOINT
+    limits = Limits(timeout)
     credential = default_credential()
     try:
         return preflight(
             refs,
             project_root(),
-            lambda subscription: LiveArm(credential, subscription, arm_endpoint),
+            lambda subscription: LiveArm(credential, subscription, arm_endpoint, limits=limits),
             default_today(),
-            progress=(lambda line: print(line, file=sys.stderr, flush=True)) if sys.stderr.isatty() else None,
+            progress=say if stderr_is_terminal() else None,
             gated=gated,
         )
     finally:
-        close = getattr(credential, "close", None)
-        if close:
-            close()
+        _close(credential)
 
 
 def preflight_renderers() -> dict[str, Callable[[Report], str]]:
@@ -434,7 +473,7 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
     if not refs:
         raise UsageError("no stacks: stacks/ has no Pulumi.<stack>.yaml; add one or name a stack file")
-    report = run_preflight(refs, None, args.endpoint)
+    report = run_preflight(refs, None, args.endpoint, args.timeout)
     _write(_render(report, args.format, preflight_renderers()), args.output)
     return _verdict(report)
 
@@ -456,9 +495,16 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Parse and run one command; never lets a traceback reach the user (fail closed)."""
     try:
         args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help or --version (usage errors raise UsageError): 0 when it was told
+        return EXIT_OK if exc.code == 0 else EXIT_ERROR
+    except UsageError as exc:
+        _say_error(exc.lines())
+        return EXIT_ERROR
+    try:
         return COMMANDS[args.command](args)
-    except SystemExit as exc:  # --help, or a program calling sys.exit
-        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except SystemExit as exc:  # code that exits mid-command (a policy, a component): never a verdict
+        _say_error([ended_without_verdict(args.command, exc.code)])
+        return EXIT_ERROR
     except KeyboardInterrupt:
         _say_error(["interrupted"])
         return EXIT_ERROR
@@ -467,15 +513,24 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def ended_without_verdict(command: str, code: object) -> str:
+    """The line for a command that raised SystemExit (any code: 0, 1, None, text, an object) before its verdict."""
+    return (
+        f"foundry-iac {command} ended before its verdict (SystemExit({short(code)}) was raised while it ran); "
+        "nothing was judged: remove the sys.exit() call from the code it ran"
+    )
+
+
+MAX_ERROR_LINES = 20  # a file with thousands of mistakes: the first ones, in file order, and how many more
+
+
 def _say_error(lines: list[str]) -> None:
-    """Print `error: ...` lines to standard error; if it is closed or full, the exit code alone tells."""
-    if sys.stderr is None:  # print() would fall back to standard output, mixing the error into the report
-        return
-    try:
-        for line in lines:
-            print(f"error: {line}", file=sys.stderr)
-    except (OSError, ValueError):
-        pass
+    """Print `error: ...` lines to standard error (at most MAX_ERROR_LINES, then how many more); if it is
+    closed or full, the exit code alone tells."""
+    for line in lines[:MAX_ERROR_LINES]:
+        say(f"error: {line}")
+    if len(lines) > MAX_ERROR_LINES:
+        say(f"error: and {len(lines) - MAX_ERROR_LINES} more problems; fix these first")
 
 
 def error_lines(exc: Exception) -> list[str]:

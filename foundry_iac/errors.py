@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from components.errors import FoundryIacError
+from components.inputs import short
 
 
 class UsageError(FoundryIacError):
@@ -21,3 +22,28 @@ class OutputError(FoundryIacError):
         """The error for a failed write or flush of standard output."""
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return cls(f"standard output: cannot write: {reason}; the output is incomplete (use --output FILE)")
+
+
+class ProgramEndedError(FoundryIacError):
+    """The Pulumi program ended (exited, or registered nothing) before it was judged: never a pass."""
+
+    @classmethod
+    def exited(cls, display: str, code: object) -> ProgramEndedError:
+        """The error for a program that raised SystemExit (sys.exit, exit(), quit()) with any code."""
+        shown = short(code)
+        return cls(
+            f"{display}: the program ended before registering its resources (__main__.py raised SystemExit({shown})); "
+            "a Pulumi program must not exit: raise an error for a problem, or remove the exit"
+        )
+
+    @classmethod
+    def empty(cls, display: str) -> ProgramEndedError:
+        """The error for a run that finished without registering a single resource."""
+        return cls(
+            f"{display}: the program ended before registering any resource (__main__.py must build the estate "
+            "with build_estate); nothing was judged"
+        )
+
+
+class SdkVersionError(FoundryIacError):
+    """An installed Pulumi SDK is missing or outside the range the gate was tested with (sdk_versions.TESTED)."""

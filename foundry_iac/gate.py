@@ -23,6 +23,7 @@ from pulumi_policy import (
 
 from components.config.errors import ConfigError
 from components.config.loader import LoadedConfig, load_stack_file
+from components.refs import unresolved
 from policies import framework
 from policies.framework import Finding, Resource
 from policies.pack import POLICIES
@@ -87,6 +88,16 @@ def _settle(result: object) -> None:
         sync_await(result)
 
 
+def reported_level(enforcement: str) -> str:
+    """The level a finding is reported at: `remediate` as `mandatory`, as the Pulumi engine does.
+
+    The engine runs a remediation first and reports a violation that is still found as mandatory
+    (pulumi/pulumi pkg/resource/deploy/step_generator.go); this pack's policies only validate, so every
+    finding under `remediate` blocks, exactly as `pulumi preview` with the same config would.
+    """
+    return "mandatory" if enforcement == "remediate" else enforcement
+
+
 def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> list[Violation]:
     """Run every enabled policy of the pack on the run's resources; waived findings are kept, marked."""
     sources = {r.urn: r.source for r in run.resources}
@@ -133,11 +144,12 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
                     _settle(policy.validate(args, report))
             elif isinstance(policy, StackValidationPolicy):
                 _settle(policy.validate(StackValidationArgs(stack_resources, config), report))
+            level = reported_level(setting.enforcement)
             for message, urn in found:
-                violations.append(violation(policy.name, setting.enforcement, urn, message))
+                violations.append(violation(policy.name, level, urn, message))
             for policy_id, finding, waiver in [w for w in recorder.found if w[0] == policy.name]:
                 urn = finding.resource.urn if finding.resource else None
-                enforcement = "advisory" if finding.advisory else setting.enforcement
+                enforcement = "advisory" if finding.advisory else level
                 violations.append(violation(policy_id, enforcement, urn, finding.message, waiver))
             for _, finding in [a for a in recorder.advisories if a[0] == policy.name]:
                 urn = finding.resource.urn if finding.resource else None
@@ -186,6 +198,36 @@ def residency_contradiction(loaded: LoadedConfig, policy: PolicySettings) -> str
     )
 
 
+def waiver_problems(settings: dict[str, PolicySettings], run: ProgramRun) -> list[str]:
+    """One line per waiver (of a policy at any level) whose resource is none the program registered."""
+    names = sorted({r.name for r in run.resources})
+    urns = {r.urn for r in run.resources}
+    problems = []
+    for policy, setting in settings.items():
+        for index, raw in enumerate(setting.config.get("waivers") or []):
+            resource = raw.get("resource") if isinstance(raw, dict) else None
+            if not isinstance(resource, str) or resource in urns:
+                continue
+            problem = unresolved(
+                resource, names, "resource", "a waiver names a resource of this stack by logical name or URN"
+            )
+            if problem:
+                problems.append(f"{setting.location('waivers')}: {policy}.waivers[{index}].resource: {problem}")
+    return problems
+
+
+def unknown_limit_contradiction(loaded: LoadedConfig, policy: PolicySettings) -> str | None:
+    """Why a production stack's policy config may not make an unknown quota limit advisory, or None."""
+    if not loaded.config.production or policy.config.get("unknownLimit") != "advisory":
+        return None
+    where = loaded.location("environment")
+    return (
+        f"{policy.location('unknownLimit')}: quota-capacity.unknownLimit: the stack is production "
+        f"({where.file}:{where.line}), where a pool without a known limit must block; remove unknownLimit (or set "
+        "it to mandatory) and record the limit in `limits` or run `foundry-iac quota sync`"
+    )
+
+
 def default_policy_config(root: Path, stack: StackRef) -> tuple[Path, str]:
     """policies/config/<stack>.json of the project."""
     path = root / "policies" / "config" / f"{stack.name}.json"
@@ -214,20 +256,28 @@ def gate_stack(
     """
     config_path, config_display = policy_config or default_policy_config(root, stack)
     problems: list[str] = []
+    filters: list[str] | None = None  # the stack's own content filters, which allowedFilters may name
     try:
         run = run_program(stack, root, lean)
+        loaded = load_stack_file(stack.path, stack.display, stack.name)
+        filters = [f.name for account in loaded.config.accounts for f in account.content_filters]
     except ConfigError as exc:
         problems += [str(issue) for issue in exc.issues]
     try:
-        settings = load_policy_config(config_path, config_display, POLICIES)
+        settings = load_policy_config(config_path, config_display, POLICIES, filters)
     except PolicyConfigError as exc:
         problems += exc.messages
     if problems:
         raise GateInputError(problems)
-    loaded = load_stack_file(stack.path, stack.display, stack.name)
-    contradiction = residency_contradiction(loaded, settings["residency-deployment-type"])
-    if contradiction:
-        raise GateInputError([contradiction])
+    problems = waiver_problems(settings, run)
+    if problems:
+        raise GateInputError(problems)
+    contradictions = [
+        residency_contradiction(loaded, settings["residency-deployment-type"]),
+        unknown_limit_contradiction(loaded, settings["quota-capacity"]),
+    ]
+    if any(contradictions):
+        raise GateInputError([c for c in contradictions if c])
     subscription = loaded.config.subscription_id
     resources = policy_view(run)
     with_ledger(settings, resources, stack.name, root, subscription)

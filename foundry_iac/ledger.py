@@ -42,7 +42,7 @@ def stack_requests(loaded: LoadedConfig) -> StackRequests:
         for dep in args.deployments:
             key = quota_key(dep.model_name, dep.sku_name, dep.model_version, args.location)
             units[key] += requested_units(dep.model_name, dep.sku_name, dep.capacity)
-            defaults[key].add(default_limit(dep.model_name, dep.sku_name))
+            defaults[key].add(default_limit(dep.model_name, dep.sku_name, dep.model_version))
     # A pool several models share has a catalog default only when they all state the same one.
     return StackRequests(
         loaded.stack,

@@ -2,7 +2,9 @@
 
 Every read is cached (stacks in one region share answers), returns None where Azure answers 404, and
 turns any other failure of Azure into a LiveReadError that names what could not be read and, for
-401/403, the role the identity lacks. A bug of ours is never relabelled as Azure's fault.
+401/403, the role the identity lacks. The clients are azure_client's (one endpoint, one deadline, bounded
+pages and retries); what they refuse, and an answer whose fields do not have the documented shape, ends
+the command (exit 2) instead. A bug of ours is never relabelled as Azure's fault.
 """
 
 from __future__ import annotations
@@ -13,14 +15,42 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from azure.core.credentials import TokenCredential
-from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
-from azure.core.pipeline.policies import RetryPolicy
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    DecodeError,
+    DeserializationError,
+    HttpResponseError,
+    ResourceNotFoundError,
+)
 from azure.core.rest import HttpRequest
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+from azure.mgmt.cognitiveservices.models import (
+    Account,
+    DeploymentListResult,
+    DomainAvailability,
+    ModelCapacityListResult,
+    ModelListResult,
+    RaiPolicy,
+    UsageListResult,
+)
 from azure.mgmt.core import ARMPipelineClient
-from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
 
-from .quota_sync import USAGES_READER, answer_problem, make_client
+from components.inputs import clip
+
+from .azure_client import (
+    Limits,
+    MalformedAnswerError,
+    answer_body,
+    arm_client,
+    day,
+    every_item,
+    management_client,
+    number,
+    optional_text,
+    shaped,
+    text,
+)
+from .quota_sync import USAGES_READER, answer_problem
 
 T = TypeVar("T")
 READER = "Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)"
@@ -87,14 +117,6 @@ class LiveDeployment:
     capacity: int
 
 
-def _date(value: object) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
-
-
 class LiveArm:
     """The reads preflight makes in one subscription (each cached)."""
 
@@ -105,21 +127,15 @@ class LiveArm:
         endpoint: str,
         verify: str | bool | None = None,
         retry_backoff: float = 0.8,
+        limits: Limits | None = None,
     ):
         self.subscription = subscription
+        self.limits = limits or Limits()
         self._answers: dict[str, object] = {}
-        self.client: CognitiveServicesManagementClient = make_client(
-            credential, subscription, endpoint, verify, retry_backoff
+        self.client: CognitiveServicesManagementClient = management_client(
+            credential, subscription, endpoint, self.limits, verify, retry_backoff
         )
-        kwargs: dict = {} if verify is None else {"connection_verify": verify}
-        self.arm: ARMPipelineClient = ARMPipelineClient(
-            base_url=endpoint,
-            policies=[
-                ARMChallengeAuthenticationPolicy(credential, f"{endpoint.rstrip('/')}/.default"),
-                RetryPolicy(retry_total=4, retry_backoff_factor=retry_backoff, retry_backoff_max=30),
-            ],
-            **kwargs,
-        )
+        self.arm: ARMPipelineClient = arm_client(credential, endpoint, self.limits, verify, retry_backoff)
 
     def close(self) -> None:
         """Close both HTTP pipelines."""
@@ -143,6 +159,8 @@ class LiveArm:
             return read()
         except ResourceNotFoundError:
             return missing
+        except (DecodeError, DeserializationError) as exc:
+            raise MalformedAnswerError(f"{what}: {clip(str(exc))}") from None
         except Exception as exc:
             if not answer_problem(exc):
                 raise
@@ -162,129 +180,202 @@ class LiveArm:
 
     def provider_state(self) -> str | None:
         """registrationState of Microsoft.CognitiveServices in the subscription."""
+        what = f"the registration of {NAMESPACE} in subscription {self.subscription}"
 
         def read() -> str | None:
             url = f"/subscriptions/{self.subscription}/providers/{NAMESPACE}?api-version={PROVIDER_API_VERSION}"
-            response = self.arm.send_request(HttpRequest("GET", self.arm.format_url(url)))
-            response.raise_for_status()
-            state = response.json().get("registrationState")
-            return str(state) if state is not None else None
+            body = self._get(url, what)
+            return optional_text(body.get("registrationState") if body else None, f"registrationState in {what}")
 
-        return self._read(f"the registration of {NAMESPACE} in subscription {self.subscription}", READER, read)
+        return self._read(what, READER, read)
+
+    def _get(self, url: str, what: str) -> dict | None:
+        """The checked JSON object at an ARM URL, None on 404 (other failures raise)."""
+        response = self.arm.send_request(HttpRequest("GET", self.arm.format_url(url)))
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        return answer_body(response, what) or {}
 
     def models(self, region: str) -> dict[tuple[str, str, str], OfferedModel]:
         """Model versions offered in a region now, by (format, name, version)."""
+        what = f"the models offered in {region} (models.list)"
 
         def read() -> dict[tuple[str, str, str], OfferedModel]:
             out = {}
-            for entry in self.client.models.list(region):
+            for entry in every_item(
+                self.client.models.list(region, raw_response_hook=shaped(ModelListResult, what)), what, self.limits
+            ):
                 model = entry.model
-                if model is None or not model.name or not model.format:
-                    continue
-                skus = {
-                    s.name: OfferedSku(s.name, s.usage_name, _date(s.deprecation_date))
-                    for s in model.skus or []
-                    if s.name
-                }
+                if model is None:
+                    raise MalformedAnswerError(f"{what}: an entry without a model")
+                name = text(model.name, f"a model's name in {what}")
+                version = optional_text(model.version, f"the version of {name} in {what}") or ""
+                where = f"{name} {version} in {what}"
+                skus = {}
+                for sku in model.skus or []:
+                    sku_name = text(sku.name, f"a deployment type of {where}")
+                    skus[sku_name] = OfferedSku(
+                        sku_name,
+                        optional_text(sku.usage_name, f"the usageName of {sku_name} of {where}"),
+                        day(sku.deprecation_date, f"the deprecationDate of {sku_name} of {where}"),
+                    )
                 offered = OfferedModel(
-                    model.format,
-                    model.name,
-                    model.version or "",
-                    model.lifecycle_status,
-                    _date(model.deprecation.inference) if model.deprecation else None,
+                    text(model.format, f"the format of {where}"),
+                    name,
+                    version,
+                    optional_text(model.lifecycle_status, f"the lifecycleStatus of {where}"),
+                    day(model.deprecation.inference if model.deprecation else None, f"the retirement of {where}"),
                     skus,
                 )
                 out[(offered.format, offered.name, offered.version)] = offered
             return out
 
-        return self._read(f"the models offered in {region} (models.list)", READER, read) or {}
+        return self._read(what, READER, read) or {}
 
     def available_capacity(self, region: str, fmt: str, model: str, version: str) -> dict[str, float]:
         """Capacity a new deployment could take in a region now, by deployment type."""
+        what = f"the capacity available for {model} {version} in {region} (locationBasedModelCapacities)"
 
         def read() -> dict[str, float]:
             out: dict[str, float] = {}
-            for item in self.client.location_based_model_capacities.list(region, fmt, model, version):
+            for item in every_item(
+                self.client.location_based_model_capacities.list(
+                    region, fmt, model, version, raw_response_hook=shaped(ModelCapacityListResult, what)
+                ),
+                what,
+                self.limits,
+            ):
                 props = item.properties
-                if props is not None and props.sku_name and props.available_capacity is not None:
-                    out[props.sku_name] = out.get(props.sku_name, 0) + props.available_capacity
+                sku = text(props.sku_name if props else None, f"the skuName of an entry of {what}")
+                left = number(props.available_capacity, f"the availableCapacity of {sku} in {what}")
+                out[sku] = out.get(sku, 0) + left
             return out
 
-        what = f"the capacity available for {model} {version} in {region} (locationBasedModelCapacities)"
         return self._read(what, READER, read) or {}
 
     def usages(self, region: str) -> dict[str, tuple[float, float]]:
         """(current value, limit) of each quota usage name in a region."""
+        what = f"quota usages in {region}"
 
         def read() -> dict[str, tuple[float, float]]:
             out = {}
-            for usage in self.client.usages.list(region):
-                if usage.name and usage.name.value and usage.limit is not None and usage.current_value is not None:
-                    out[usage.name.value] = (usage.current_value, usage.limit)
+            for usage in every_item(
+                self.client.usages.list(region, raw_response_hook=shaped(UsageListResult, what)), what, self.limits
+            ):
+                name = text(usage.name.value if usage.name else None, f"a usage's name in {what}")
+                out[name] = (
+                    number(usage.current_value, f"the currentValue of {name} in {what}"),
+                    number(usage.limit, f"the limit of {name} in {what}"),
+                )
             return out
 
-        return self._read(f"quota usages in {region}", USAGES_READER, read) or {}
+        return self._read(what, USAGES_READER, read) or {}
 
     def account(self, resource_group: str, name: str) -> dict | None:
         """The live account (as a dict), or None when it does not exist."""
+        what = f"account {name} in {resource_group}"
+        hook = shaped(Account, what)
         return self._read(
-            f"account {name} in {resource_group}",
-            READER,
-            lambda: dict(self.client.accounts.get(resource_group, name).as_dict()),
+            what, READER, lambda: dict(self.client.accounts.get(resource_group, name, raw_response_hook=hook).as_dict())
         )
 
     def deployments(self, resource_group: str, account: str) -> dict[str, LiveDeployment]:
-        """The live deployments of an account by name ({} when the account does not exist)."""
+        """The live deployments of an account by name ({} when the account does not exist); a deployment
+        without a model or sku (Azure may list one mid-creation) holds nothing and is left out."""
+        what = f"the deployments of account {account}"
 
         def read() -> dict[str, LiveDeployment]:
             out = {}
-            for d in self.client.deployments.list(resource_group, account):
+            for d in every_item(
+                self.client.deployments.list(
+                    resource_group, account, raw_response_hook=shaped(DeploymentListResult, what)
+                ),
+                what,
+                self.limits,
+            ):
+                name = text(d.name, f"a deployment's name in {what}")
                 model = d.properties.model if d.properties else None
-                if not d.name or model is None or d.sku is None:
+                if model is None or d.sku is None:
                     continue
-                out[d.name] = LiveDeployment(str(model.name), model.version, str(d.sku.name), int(d.sku.capacity or 0))
+                where = f"deployment {name} in {what}"
+                out[name] = LiveDeployment(
+                    text(model.name, f"the model of {where}"),
+                    optional_text(model.version, f"the model version of {where}"),
+                    text(d.sku.name, f"the sku of {where}"),
+                    int(number(d.sku.capacity or 0, f"the capacity of {where}")),
+                )
             return out
 
-        return self._read(f"the deployments of account {account}", READER, read, missing={}) or {}
+        return self._read(what, READER, read, missing={}) or {}
 
     def deleted_account(self, region: str, resource_group: str, name: str) -> dict | None:
         """A soft-deleted account of that name, or None."""
+        what = f"soft-deleted accounts named {name} in {region}"
+        hook = shaped(Account, what)
         return self._read(
-            f"soft-deleted accounts named {name} in {region}",
+            what,
             READER,
-            lambda: dict(self.client.deleted_accounts.get(region, resource_group, name).as_dict()),
+            lambda: dict(
+                self.client.deleted_accounts.get(region, resource_group, name, raw_response_hook=hook).as_dict()
+            ),
         )
 
     def subdomain(self, name: str) -> tuple[bool, str]:
         """(available, Azure's reason) for a custom subdomain."""
+        what = f"whether the custom subdomain {name} is available"
 
         def read() -> tuple[bool, str]:
-            answer = self.client.check_domain_availability(name, f"{NAMESPACE}/accounts", kind="AIServices")
-            return bool(answer.is_subdomain_available), str(answer.reason or "")
+            answer = self.client.check_domain_availability(
+                name, f"{NAMESPACE}/accounts", kind="AIServices", raw_response_hook=shaped(DomainAvailability, what)
+            )
+            return bool(answer.is_subdomain_available), optional_text(answer.reason, f"the reason in {what}") or ""
 
         role = f"a role with {DOMAIN_ACTION} (Cognitive Services Contributor has it; Reader does not)"
-        return self._read(f"whether the custom subdomain {name} is available", role, read) or (True, "")
+        return self._read(what, role, read) or (True, "")
 
     def resource(self, resource_id: str) -> dict | None:
-        """Any resource by ARM id (Reader suffices), or None when it does not exist."""
+        """Any resource by ARM id (Reader suffices), or None when it does not exist; the fields preflight
+        reads (location, a subnet's delegations and what it holds) have their documented shape."""
         version = RESOURCE_API_VERSIONS[resource_type(resource_id)]
+        what = f"resource {resource_id}"
 
         def read() -> dict | None:
-            url = f"{resource_id}?api-version={version}"
-            response = self.arm.send_request(HttpRequest("GET", self.arm.format_url(url)))
-            if response.status_code == 404:
-                return None
-            response.raise_for_status()
-            return dict(response.json())
+            body = self._get(f"{resource_id}?api-version={version}", what)
+            if body is not None:
+                _check_resource(body, what)
+            return body
 
-        return self._read(f"resource {resource_id}", READER, read)
+        return self._read(what, READER, read)
 
     def rai_policy_exists(self, resource_group: str, account: str, name: str) -> bool:
         """True when the account has the content filter (RAI policy) of that name."""
+        what = f"content filter {name} of account {account}"
+        hook = shaped(RaiPolicy, what)
         found = self._read(
-            f"content filter {name} of account {account}",
+            what,
             READER,
-            lambda: self.client.rai_policies.get(resource_group, account, name) is not None,
+            lambda: self.client.rai_policies.get(resource_group, account, name, raw_response_hook=hook) is not None,
             missing=False,
         )
         return bool(found)
+
+
+SUBNET_LISTS = ("delegations", "ipConfigurations", "privateEndpoints", "serviceAssociationLinks")
+
+
+def _check_resource(body: dict, what: str) -> None:
+    """MalformedAnswerError unless location is a string, properties an object, and a subnet's lists lists of objects."""
+    optional_text(body.get("location"), f"the location of {what}")
+    props = body.get("properties", {})
+    if not isinstance(props, dict):
+        raise MalformedAnswerError(f"{what}: `properties` is not an object")
+    for key in SUBNET_LISTS:
+        items = props.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise MalformedAnswerError(f"{what}: `properties.{key}` is not a list of objects")
+    for delegation in props.get("delegations", []):
+        inner = delegation.get("properties", {})
+        if not isinstance(inner, dict):
+            raise MalformedAnswerError(f"{what}: a delegation's `properties` is not an object")
+        optional_text(inner.get("serviceName"), f"a delegation's serviceName in {what}")

@@ -17,10 +17,14 @@ from typing import Any
 import jsonschema
 from pulumi_policy import EnforcementLevel, Policy
 
+from components.catalog import load_catalog
+from components.clock import date_range_problem
 from components.config.model import suggest
 from components.config.source import read_yaml
+from components.content_filters import BUILTIN_FILTERS
 from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text, short
+from components.refs import lookalike, unresolved
 
 LEVELS = [level.value for level in EnforcementLevel]
 SCHEMA_KEY = "$schema"  # editor help only; Pulumi's parser refuses it, so editors map the schema by file name
@@ -43,17 +47,105 @@ class PolicySettings:
         return self.where.get(setting) or self.where.get("", "")
 
 
-def policy_schema(policy: Policy) -> dict:
-    """One policy's entry as an object: its CrossGuard config schema plus enforcementLevel, nothing else."""
+def policy_schema(policy: Policy, required: bool = True) -> dict:
+    """One policy's entry as an object: its CrossGuard config schema plus enforcementLevel, nothing else.
+
+    required=False: the same rules without required settings (a disabled policy needs none, but what it
+    states, its waivers above all, is still checked).
+    """
     schema = policy.config_schema
     properties = dict(schema.properties) if schema else {}
     properties["enforcementLevel"] = {"type": "string", "enum": LEVELS}
     return {
         "type": "object",
         "properties": properties,
-        "required": (schema.required or []) if schema else [],
+        "required": (schema.required or []) if schema and required else [],
         "additionalProperties": False,
     }
+
+
+# Settings whose keys or items name something else: (policy, setting) -> (what is named, where the names are).
+# "keys": the object's keys; "items": the list's items; "scopes": quota scope -> usage name -> number.
+# Every name must resolve exactly (components.refs); tests/foundry_iac/test_references.py checks that every
+# setting of the pack that holds names is listed here or in FREE_NAMES.
+REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    ("approved-models", "approvedModels"): ("approvable model", "keys"),
+    ("deployment-cost-ceiling", "perModel"): ("model", "keys"),
+    ("allowed-regions", "allowedRegions"): ("region", "items"),
+    ("agent-byo-resources", "allowedRegions"): ("region", "items"),
+    ("content-filter", "allowedFilters"): ("content filter", "items"),
+    ("quota-capacity", "limits"): ("quota scope", "scopes"),
+}
+# Settings whose names are the user's own, naming nothing foundry-iac knows (tag names to require).
+FREE_NAMES = {("required-tags", "tags")}
+POOLED_SCOPES = ("dataZone:EU", "dataZone:US", "subscription")
+
+
+def known_names(kind: str, filters: list[str] | None = None) -> list[str]:
+    """The valid names of one kind of reference, from the catalog (and the stack's own content filters)."""
+    catalog = load_catalog()
+    if kind == "model":
+        return sorted(catalog.models)
+    if kind == "approvable model":  # a router's routed models may be approved as its documentation names them
+        routed = {m for entry in catalog.models.values() for r in entry.routes_to.values() for m in r.models}
+        return sorted({*catalog.models, *routed})
+    if kind == "region":
+        return sorted(catalog.regions)
+    if kind == "quota scope":
+        return [*sorted(catalog.regions), *POOLED_SCOPES]
+    if kind == "usage name":
+        return sorted({o.usage_name for entry in catalog.models.values() for o in entry.offers})
+    if kind == "content filter":
+        return [*BUILTIN_FILTERS, *(filters or [])]
+    raise ValueError(kind)
+
+
+def reference_problems(policy: str, config: dict, at: Any, filters: list[str] | None) -> list[str]:
+    """One line per name in a policy's settings that does not resolve (see REFERENCES)."""
+    problems: list[str] = []
+
+    def check(name: object, valid: list[str], what: str, fix: str, *path: Any) -> None:
+        # the stack's filters are an open set: an allowed filter it does not define (yet) is no near miss
+        problem = (lookalike if what == "content filter" else unresolved)(name, valid, what, fix)
+        if problem:
+            problems.append(f"{at(policy, *path)}: {_path_text([policy, *path])}: {problem}")
+
+    models = load_catalog().models
+    for (owner, setting), (kind, shape) in REFERENCES.items():
+        value = config.get(setting)
+        if owner != policy or value is None or (kind == "content filter" and filters is None):
+            continue  # (the stack's own filters unknown: its file did not load, and says so itself)
+        valid, fix = known_names(kind, filters), _REFERENCE_FIX[kind]
+        if shape == "items":
+            for index, name in enumerate(value):
+                check(name, valid, kind, fix, setting, index)
+        elif shape == "keys":
+            for name, versions in value.items():
+                check(name, valid, kind, fix, setting, name)
+                if setting == "approvedModels" and name in models:
+                    for index, version in enumerate(versions):
+                        known = list(models[name].versions)
+                        check(version, known, f"version of {name}", _REFERENCE_FIX["version"], setting, name, index)
+        else:
+            usage_names = known_names("usage name")
+            for scope, usages in value.items():
+                check(scope, valid, kind, fix, setting, scope)
+                for usage in usages:
+                    check(usage, usage_names, "usage name", _REFERENCE_FIX["usage name"], setting, scope, usage)
+    return problems
+
+
+_REFERENCE_FIX = {
+    "approvable model": "write the catalog's name (components/catalog.json), or a router's routed model as its "
+    "documentation names it",
+    "model": "write the catalog's name (components/catalog.json)",
+    "region": "write the Azure region name as the catalog has it (components/catalog.json)",
+    "quota scope": "a region name, dataZone:EU, dataZone:US or subscription",
+    "usage name": "write the usage name as Azure spells it (the catalog's usageName; `foundry-iac quota show` "
+    "lists them)",
+    "content filter": "write the filter's name exactly as the stack's contentFilters or Azure's built-in ones",
+    "version": "approve a version the catalog lists, or run `foundry-iac catalog sync`",
+}
 
 
 def _fix(error: jsonschema.ValidationError, policy: Policy) -> str:
@@ -119,8 +211,14 @@ def _path_text(parts: list) -> str:
     return out
 
 
-def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict[str, PolicySettings]:
-    """Every policy's settings from the file; raise PolicyConfigError listing each problem on its line."""
+def load_policy_config(
+    path: Path, display: str, policies: list[Policy], filters: list[str] | None = None
+) -> dict[str, PolicySettings]:
+    """Every policy's settings from the file; raise PolicyConfigError listing each problem on its line.
+
+    `filters`: the stack's own content filter names, which allowedFilters may name (None: not known here,
+    so allowedFilters is checked by the caller that knows them).
+    """
     if not path.exists():
         raise PolicyConfigError(
             f"{display}: cannot read the policy config (no such file); create it (copy policies/config/dev.json) "
@@ -178,22 +276,25 @@ def load_policy_config(path: Path, display: str, policies: list[Policy]) -> dict
                     f"{at(name, key)}: {name}.{key} is computed by foundry-iac (from quotas/ and stacks/), not "
                     "written by hand; remove it"
                 )
-        if level == "disabled":
-            settings[name] = PolicySettings(level, dict(raw), where)
-            continue
-        validator = jsonschema.Draft7Validator(policy_schema(policy))
-        for error in sorted(validator.iter_errors(raw), key=lambda e: list(e.path)):
+        # a disabled policy needs no settings, but what it states is checked like any other's
+        validator = jsonschema.Draft7Validator(policy_schema(policy, required=level != "disabled"))
+        errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.path))
+        for error in errors:
             parts = [name, *error.path]
             problems.append(f"{at(*parts)}: {_path_text(parts)}: {_fix(error, policy)}")
+        if not errors:
+            problems += reference_problems(name, raw, at, filters)
         for index, waiver in enumerate(raw.get("waivers") or []):
             expires = waiver.get("expires") if isinstance(waiver, dict) else None
             if isinstance(expires, str) and len(expires) == 10:
                 try:
-                    dt.date.fromisoformat(expires)
+                    out_of_range = date_range_problem(dt.date.fromisoformat(expires))
                 except ValueError:
+                    out_of_range = f"{expires!r} is not a real date"
+                if out_of_range:
                     problems.append(
                         f"{at(name, 'waivers', index, 'expires')}: {name}.waivers[{index}].expires: "
-                        f"{expires!r} is not a real date; use YYYY-MM-DD"
+                        f"{out_of_range}; use YYYY-MM-DD"
                     )
         settings[name] = PolicySettings(level, dict(raw), where)
     if problems:

@@ -100,8 +100,9 @@ CHECKS = {
         ),
         Check(
             "preflight-agent-subnet",
-            "The agent subnet exists, is delegated to Microsoft.App/environments, holds nothing else, and no service "
-            "association link of a deleted account still holds it.",
+            "The agent subnet exists, is delegated to Microsoft.App/environments (spelled exactly so: the Agent "
+            "Service compares it with case), holds nothing else, and no service association link of a deleted "
+            "account still holds it.",
             "Delegate the subnet to Microsoft.App/environments and keep it for the agents; after deleting an injected "
             "account, purge it and wait 15-60 minutes.",
         ),
@@ -429,7 +430,8 @@ def _check_agent_resources(arm: LiveArm, entry: StackReport, found: _Findings) -
 
 
 def _check_agent_subnet(arm: LiveArm, account: ResourceEntry, live_account: dict | None, found: _Findings) -> None:
-    """The injected subnet is delegated to Microsoft.App/environments, dedicated, and not held by a deleted account."""
+    """The injected subnet is delegated to Microsoft.App/environments (exactly), dedicated, and not held by a deleted
+    account."""
     injections = _props(account).get("networkInjections") or []
     for subnet_id in (str(i.get("subnetArmId")) for i in injections if i.get("subnetArmId")):
         try:
@@ -443,11 +445,20 @@ def _check_agent_subnet(arm: LiveArm, account: ResourceEntry, live_account: dict
             continue
         props = subnet.get("properties") or {}
         services = [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
-        if AGENT_DELEGATION.lower() not in [x.lower() for x in services]:
+        if AGENT_DELEGATION not in services:
+            # The Agent Service compares the delegation with case: a differently cased one passes ARM and fails
+            # the capability host late (Azure/bicep-ptn-aiml-landing-zone PR 111).
+            cased = [x for x in services if x.lower() == AGENT_DELEGATION.lower()]
+            fix = (
+                f"it is spelled {cased[0]!r}; the Agent Service compares it exactly, so the capability host would "
+                f"fail: delegate the subnet to {AGENT_DELEGATION} spelled exactly so"
+                if cased
+                else "delegate it"
+            )
             found.add(
                 "preflight-agent-subnet",
                 f"the agent subnet {name} is not delegated to {AGENT_DELEGATION} (delegations: "
-                f"{', '.join(services) or 'none'}): delegate it",
+                f"{', '.join(services) or 'none'}): {fix}",
                 account,
             )
         others = len(props.get("ipConfigurations") or []) + len(props.get("privateEndpoints") or [])

@@ -1,6 +1,7 @@
 """`foundry-iac prices sync`: refresh catalog prices from the public Azure Retail Prices API.
 
-Reads every `Foundry Models` consumption meter of one region (OData $filter, following NextPageLink),
+Reads every `Foundry Models` consumption meter of one region (OData $filter, following NextPageLink on the
+same endpoint, through azure_client's bounded pipeline),
 maps the catalog's meter names to input/output prices per 1M tokens, and rewrites catalog.json
 atomically with the meter, region and date as each price's source. Any API failure leaves the
 catalog untouched.
@@ -15,7 +16,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from azure.core.exceptions import AzureError
 from azure.core.rest import HttpRequest
@@ -23,11 +23,10 @@ from azure.core.rest import HttpRequest
 from components.catalog import CatalogError, parse_catalog
 from components.errors import ServiceError
 
-from .http import pipeline_client
+from .azure_client import Limits, PageTrail, public_client
 
 RETAIL_ENDPOINT = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"
-MAX_PAGES = 500
 _UNIT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KM])\b", re.IGNORECASE)
 
 
@@ -62,19 +61,19 @@ class SyncResult:
     pages: int = 0
 
 
-def fetch_items(region: str, endpoint: str = RETAIL_ENDPOINT, retry_backoff: float = 0.8) -> tuple[list[dict], int]:
-    """Every Foundry Models consumption item of `region`, across pages; raises PriceSyncError."""
+def fetch_items(
+    region: str, endpoint: str = RETAIL_ENDPOINT, retry_backoff: float = 0.8, limits: Limits | None = None
+) -> tuple[list[dict], int]:
+    """Every Foundry Models consumption item of `region`, across pages; raises PriceSyncError (or, for what
+    azure_client refuses, its AzureAnswerError)."""
     flt = f"serviceName eq 'Foundry Models' and armRegionName eq '{region}' and priceType eq 'Consumption'"
-    base = urlsplit(endpoint)
-    client = pipeline_client(endpoint, retry_backoff=retry_backoff)
+    limits = limits or Limits()
+    trail = PageTrail(f"the Azure Retail Prices API's {region} meters", limits)
+    client = public_client(endpoint, limits, retry_backoff)
     request: HttpRequest | None = HttpRequest("GET", endpoint, params={"api-version": API_VERSION, "$filter": flt})
     items: list[dict] = []
-    pages = 0
     with client:
         while request is not None:
-            pages += 1
-            if pages > MAX_PAGES:
-                raise PriceSyncError(f"more than {MAX_PAGES} pages from {endpoint}; the filter is too broad")
             try:
                 response = client.send_request(request)
             except AzureError as exc:
@@ -82,24 +81,21 @@ def fetch_items(region: str, endpoint: str = RETAIL_ENDPOINT, retry_backoff: flo
             if response.status_code != 200:
                 raise PriceSyncError(
                     f"the Azure Retail Prices API answered HTTP {response.status_code} on page "
-                    f"{pages} (after retries); try again later"
+                    f"{trail.pages} (after retries); try again later"
                 )
             try:
                 body = response.json()
             except ValueError:
-                raise PriceSyncError(f"page {pages} of the Azure Retail Prices API is not JSON") from None
+                raise PriceSyncError(f"page {trail.pages} of the Azure Retail Prices API is not JSON") from None
             if not isinstance(body, dict) or not isinstance(body.get("Items"), list):
-                raise PriceSyncError(f"page {pages} of the Azure Retail Prices API has no 'Items' list")
-            items.extend(_checked(item, pages) for item in body["Items"])
+                raise PriceSyncError(f"page {trail.pages} of the Azure Retail Prices API has no 'Items' list")
+            items.extend(_checked(item, trail.pages) for item in body["Items"])
             next_link = body.get("NextPageLink")
+            request = None
             if next_link:
-                link = urlsplit(next_link)
-                if (link.scheme, link.hostname) != (base.scheme, base.hostname):
-                    raise PriceSyncError(f"NextPageLink points away from {base.hostname}: {next_link!r}; refusing")
+                trail.follow(next_link)
                 request = HttpRequest("GET", next_link)
-            else:
-                request = None
-    return items, pages
+    return items, trail.pages
 
 
 def _checked(item: object, page: int) -> dict:
@@ -191,10 +187,11 @@ def sync_prices(
     today: dt.date | None = None,
     dry_run: bool = False,
     retry_backoff: float = 0.8,
+    limits: Limits | None = None,
 ) -> SyncResult:
     """Fetch, map and (unless dry_run) write the updated catalog; the catalog changes only on success."""
     raw = json.loads(catalog_path.read_text(encoding="utf-8"))
-    items, pages = fetch_items(region, endpoint, retry_backoff)
+    items, pages = fetch_items(region, endpoint, retry_backoff, limits)
     result = apply_prices(raw, items, region, today or dt.date.today())
     result.pages = pages
     try:

@@ -6,8 +6,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from components.catalog import load_catalog
+from components.config.source import read_yaml
 from components.errors import FoundryIacError, InputFileError
-from components.inputs import read_strict_json
+from components.inputs import loads_strict_json, read_input_text
+from components.refs import lookalike, unresolved
 
 
 class SnapshotError(FoundryIacError):
@@ -82,17 +85,51 @@ def snapshot_path(root: Path, subscription: str) -> Path:
 
 
 def load_snapshot(path: Path, display: str) -> QuotaSnapshot | None:
-    """The snapshot at `path`, None when there is none; SnapshotError when it is unreadable."""
+    """The snapshot at `path`, None when there is none; SnapshotError when it is unreadable.
+
+    Its keys name things: each region key is a catalog region, and a usage name that differs from one the
+    catalog counts deployments against only by case, whitespace or look-alikes is refused (the gate would
+    find no limit under the catalog's spelling and judge nothing).
+    """
     if not path.exists():
         return None
     try:
-        data = read_strict_json(path, display, "quota snapshot")
+        text = read_input_text(path, display, "quota snapshot")
+        data = loads_strict_json(text, display)
     except InputFileError as exc:
         raise SnapshotError(exc.lines()) from None
     try:
-        return QuotaSnapshot.model_validate(data)
+        snapshot = QuotaSnapshot.model_validate(data)
     except ValidationError as exc:
         first = str(exc).splitlines()[0]
         raise SnapshotError(
             f"{display}: not a quota snapshot ({first}); re-create it with `foundry-iac quota sync`"
         ) from None
+    problems = snapshot_reference_problems(snapshot, text, display)
+    if problems:
+        raise SnapshotError(problems)
+    return snapshot
+
+
+def snapshot_reference_problems(snapshot: QuotaSnapshot, text: str, display: str) -> list[str]:
+    """One line per region key that is no catalog region, and per usage name that only looks like the catalog's."""
+    lines = read_yaml(text, display).lines  # JSON is YAML: the line-keeping reader gives positions
+
+    def at(*parts: str) -> str:
+        line = lines.get(parts) or lines.get(parts[:2]) or lines.get(parts[:1])
+        return f"{display}:{line}" if line else display
+
+    catalog = load_catalog()
+    regions = sorted(catalog.regions)
+    usage_names = sorted({o.usage_name for m in catalog.models.values() for o in m.offers})
+    fix = "re-create the snapshot with `foundry-iac quota sync`, or correct the key"
+    problems = []
+    for region, snap in snapshot.regions.items():
+        problem = unresolved(region, regions, "region", fix)
+        if problem:
+            problems.append(f"{at('regions', region)}: regions.{region}: {problem}")
+        for usage in snap.usages:
+            problem = lookalike(usage, usage_names, "usage name", fix, cutoff=1.0)  # Azure lists many more
+            if problem:
+                problems.append(f"{at('regions', region, 'usages', usage)}: regions.{region}.usages: {problem}")
+    return problems

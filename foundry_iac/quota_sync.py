@@ -12,16 +12,36 @@ from pathlib import Path
 from typing import TypeVar
 
 from azure.core.credentials import TokenCredential
-from azure.core.exceptions import AzureError, ClientAuthenticationError, DecodeError, HttpResponseError
+from azure.core.exceptions import (
+    AzureError,
+    ClientAuthenticationError,
+    DecodeError,
+    DeserializationError,
+    HttpResponseError,
+)
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+from azure.mgmt.cognitiveservices.models import ModelListResult, UsageListResult
 
 from components.errors import ServiceError
+from components.inputs import clip
 
+from .azure_client import (
+    COGNITIVE_API_VERSION,
+    Limits,
+    MalformedAnswerError,
+    every_item,
+    management_client,
+    number,
+    optional_number,
+    optional_text,
+    shaped,
+    text,
+)
 from .prices_sync import write_json_atomically
 from .quota_snapshot import QuotaSnapshot
 
 ARM_ENDPOINT = "https://management.azure.com"
-API_VERSION = "2025-06-01"
+API_VERSION = COGNITIVE_API_VERSION
 T = TypeVar("T")
 USAGES_READER = "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)"
 
@@ -31,31 +51,23 @@ class QuotaSyncError(ServiceError):
 
 
 def make_client(
-    credential: TokenCredential, subscription: str, endpoint: str, verify: str | bool | None, retry_backoff: float
+    credential: TokenCredential,
+    subscription: str,
+    endpoint: str,
+    verify: str | bool | None,
+    retry_backoff: float,
+    limits: Limits | None = None,
 ) -> CognitiveServicesManagementClient:
-    kwargs: dict = {"retry_total": 4, "retry_backoff_factor": retry_backoff}
-    if verify is not None:
-        kwargs["connection_verify"] = verify
-    return CognitiveServicesManagementClient(
-        credential,
-        subscription,
-        base_url=endpoint,
-        credential_scopes=[f"{endpoint.rstrip('/')}/.default"],
-        api_version=API_VERSION,
-        **kwargs,
-    )
-
-
-class MalformedAnswerError(ValueError):
-    """An answer from Azure that lacks what the REST documentation promises (raised by our readers)."""
+    """The management client of azure_client (one endpoint, deadline, capped retries, checked answers)."""
+    return management_client(credential, subscription, endpoint, limits or Limits(), verify, retry_backoff)
 
 
 def answer_problem(exc: BaseException) -> bool:
     """True for a failure of Azure's answer or the network; False for a bug of ours (never relabelled)."""
-    return isinstance(exc, (AzureError, MalformedAnswerError)) or type(exc).__name__ == "DeserializationError"
+    return isinstance(exc, (AzureError, DeserializationError))
 
 
-def explain(exc: Exception, subscription: str, region: str, what: str = "quota") -> QuotaSyncError:
+def explain(exc: Exception, subscription: str, region: str, what: str = "quota") -> ServiceError:
     """A one-line explanation of a failed read (auth, malformed answer, HTTP error, network)."""
     status = getattr(exc, "status_code", None)
     if isinstance(exc, ClientAuthenticationError) or status in (401, 403):
@@ -64,10 +76,8 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
             f"Azure {verb} reading {what} of subscription {subscription} in {region} (HTTP {status}): sign in "
             f"(az login, or OIDC in CI) and grant the identity the {USAGES_READER} role at subscription scope"
         )
-    if isinstance(exc, (DecodeError, MalformedAnswerError)) or type(exc).__name__ == "DeserializationError":
-        return QuotaSyncError(
-            f"malformed answer from Azure for {region} ({type(exc).__name__}: {exc}); nothing written"
-        )
+    if isinstance(exc, (DecodeError, DeserializationError)):
+        return MalformedAnswerError(f"{what} in {region}: {clip(str(exc))}")
     if isinstance(exc, HttpResponseError):
         code = getattr(getattr(exc, "error", None), "code", None) or ""
         return QuotaSyncError(
@@ -76,34 +86,39 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
     return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {exc}")
 
 
-def read_region(client: CognitiveServicesManagementClient, region: str) -> dict:
-    """Usages and model capacity rules of one region, as snapshot data."""
+def read_region(client: CognitiveServicesManagementClient, region: str, limits: Limits) -> dict:
+    """Usages and model capacity rules of one region, as snapshot data (each field checked)."""
     usages: dict[str, dict] = {}
-    for usage in client.usages.list(region):
-        name = usage.name.value if usage.name else None
-        if not name or usage.limit is None or usage.current_value is None:
-            raise MalformedAnswerError(f"a usage without name, limit or currentValue: {usage.as_dict()}")
-        usages[name] = {"limit": usage.limit, "current": usage.current_value, "unit": usage.unit}
+    what = f"quota usages in {region}"
+    for usage in every_item(client.usages.list(region, raw_response_hook=shaped(UsageListResult, what)), what, limits):
+        name = text(usage.name.value if usage.name else None, f"a usage's name in {region}")
+        usages[name] = {
+            "limit": number(usage.limit, f"the limit of {name} in {region}"),
+            "current": number(usage.current_value, f"the currentValue of {name} in {region}"),
+            "unit": optional_text(usage.unit, f"the unit of {name} in {region}"),
+        }
     capacities = []
-    for entry in client.models.list(region):
+    what = f"models in {region}"
+    for entry in every_item(client.models.list(region, raw_response_hook=shaped(ModelListResult, what)), what, limits):
         model = entry.model
-        if model is None or not model.name:
-            raise MalformedAnswerError(f"a model without a name: {entry.as_dict()}")
+        name = text(model.name if model else None, f"a model's name in {region}")
+        version = optional_text(model.version, f"the version of {name} in {region}")
         for sku in model.skus or []:
+            where = f"{name} {version} in {region}"
             cap = sku.capacity
             capacities.append(
                 {
-                    "model": model.name,
-                    "version": model.version,
-                    "sku": sku.name,
-                    "usageName": sku.usage_name,
-                    "minimum": cap.minimum if cap else None,
-                    "maximum": cap.maximum if cap else None,
-                    "step": cap.step if cap else None,
-                    "default": cap.default if cap else None,
+                    "model": name,
+                    "version": version,
+                    "sku": text(sku.name, f"a deployment type of {where}"),
+                    "usageName": optional_text(sku.usage_name, f"the usageName of {where}"),
+                    **{
+                        key: optional_number(getattr(cap, key) if cap else None, f"capacity.{key} of {where}")
+                        for key in ("minimum", "maximum", "step", "default")
+                    },
                 }
             )
-    capacities.sort(key=lambda c: (c["model"], c["version"] or "", c["sku"] or ""))
+    capacities.sort(key=lambda c: (c["model"], c["version"] or "", c["sku"]))
     return {"usages": dict(sorted(usages.items())), "capacities": capacities}
 
 
@@ -111,23 +126,25 @@ def read_regions(
     subscription: str,
     regions: list[str],
     credential: TokenCredential,
-    read: Callable[[CognitiveServicesManagementClient, str], T],
+    read: Callable[[CognitiveServicesManagementClient, str, Limits], T],
     describe: Callable[[T], str],
     what: str = "quota",
     endpoint: str = ARM_ENDPOINT,
     verify: str | bool | None = None,
     progress: Callable[[str], None] | None = None,
     retry_backoff: float = 0.8,
+    limits: Limits | None = None,
 ) -> dict[str, T]:
-    """Read every region with one client, saying progress per region; QuotaSyncError on the first failure."""
+    """Read every region with one client, saying progress per region; a ServiceError on the first failure."""
+    limits = limits or Limits()
     answers: dict[str, T] = {}
-    with make_client(credential, subscription, endpoint, verify, retry_backoff) as client:
+    with make_client(credential, subscription, endpoint, verify, retry_backoff, limits) as client:
         for index, region in enumerate(regions, 1):
             try:
-                answers[region] = read(client, region)
+                answers[region] = read(client, region, limits)
             except Exception as exc:
                 if not answer_problem(exc):
-                    raise  # our own bug: the CLI reports it as an internal error, never as Azure's fault
+                    raise  # a refusal of azure_client, or our own bug (an internal error, never Azure's fault)
                 raise explain(exc, subscription, region, what) from None
             if progress:
                 progress(f"[{index}/{len(regions)}] {region}: {describe(answers[region])}")
@@ -143,6 +160,7 @@ def sync_quota(
     progress: Callable[[str], None] | None = None,
     retry_backoff: float = 0.8,
     now: dt.datetime | None = None,
+    limits: Limits | None = None,
 ) -> dict:
     """Read every region; return snapshot data (validated), or raise QuotaSyncError."""
     data: dict = {
@@ -162,6 +180,7 @@ def sync_quota(
         verify=verify,
         progress=progress,
         retry_backoff=retry_backoff,
+        limits=limits,
     )
     QuotaSnapshot.model_validate(data)
     return data

@@ -22,6 +22,7 @@ import pulumi
 from components import provenance, resource_types
 from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
 
+from .errors import ProgramEndedError
 from .report_model import ResourceEntry, Source
 from .sdk import (
     UNKNOWN,
@@ -234,18 +235,30 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     if lean:
         load_services_by_module(SERVICES)
     lean_run = lean_offline_run(FREEZE_AFTER_RUN) if lean else nullcontext()
+    # sys.exit() in the program or in a callback (which asyncio raises again wherever the loop runs next):
+    # never a verdict, whatever the code (0 would read as a pass, 1 as violations)
+    exited: SystemExit | None = None
     with _environment(stack, root), _loops_created() as created, lean_run:
         try:
             sync_await(run_pulumi_func(program))
+        except SystemExit as exc:
+            exited = exc
         finally:
             locations = provenance.snapshot()
             provenance.reset()
-            loop.run_until_complete(loop.shutdown_default_executor())
+            try:
+                loop.run_until_complete(loop.shutdown_default_executor())
+            except SystemExit as exc:
+                exited = exited or exc
             asyncio.set_event_loop(None)
             loop.close()
             _close_stray_loops(created)
+    if exited is not None:
+        raise ProgramEndedError.exited(stack.display, exited.code)
     order = {key: index for index, key in enumerate(locations)}
     resources = list(monitor.records.values())
+    if not resources:  # every stack has at least its resource group: an empty run judged nothing
+        raise ProgramEndedError.empty(stack.display)
     for resource in resources:
         resource.source = locations.get((resource.type, resource.name))
     resources.sort(key=lambda r: (order.get((r.type, r.name), len(order)), r.urn))

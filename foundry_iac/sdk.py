@@ -20,6 +20,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from .errors import SdkVersionError
+from .sdk_versions import installed_versions, version_problems
+
+# Before any internal name is imported: an SDK outside the tested range is one line per SDK, not a traceback.
+_SDK_PROBLEMS = version_problems(installed_versions())
+if _SDK_PROBLEMS:
+    raise SdkVersionError(_SDK_PROBLEMS)
+
 import pulumi
 import pulumi.runtime.resource as _sdk_resource
 from pulumi.output import Unknown

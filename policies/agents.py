@@ -1,5 +1,5 @@
-"""Agent Service standard setup: agent-byo-resources, agent-network-injection, and the agent resources that
-public-network-access and private-endpoint-required cover on private accounts."""
+"""Agent Service standard setup: agent-byo-resources, agent-network-injection, agent-storage-isolation, and the
+agent resources that public-network-access and private-endpoint-required cover on private accounts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components import resource_types as types
+from components.roles import AGENT_DATABASE, SERVICE_ROLES, STORAGE_BLOB_DATA_OWNER
 
 from .common import ACCOUNT, endpoint_targets
 from .framework import Finding, PolicySpec, Resource, stack_policy
@@ -18,6 +19,12 @@ PROJECT_HOST = types.PROJECT_CAPABILITY_HOST
 ACCOUNT_HOST = types.ACCOUNT_CAPABILITY_HOST
 CONNECTION = types.CONNECTION
 PRIVATE_ENDPOINT = types.PRIVATE_ENDPOINT
+ROLE_ASSIGNMENT = types.ROLE_ASSIGNMENT
+COSMOS_DATA_ROLE = types.COSMOS_SQL_ROLE_ASSIGNMENT
+BLOB_DATA_OWNER_ID = SERVICE_ROLES[STORAGE_BLOB_DATA_OWNER]
+# How Microsoft's templates limit a project's Storage Blob Data Owner grant to its own agent containers: the
+# container name starts with the project's workspace id (foundry-samples 41 and 15).
+OWN_CONTAINERS = "StringStartsWithIgnoreCase"
 
 # What a standard setup keeps where: the capability host's list, the connection category it must name, the
 # resource it stands for, and the private endpoint group that resource is reached through.
@@ -218,6 +225,72 @@ def check_agent_public_access(resources: list[Resource], config: Mapping[str, An
         )
 
 
+def _blob_owner_narrow(resources: list[Resource], storage_id: str) -> bool:
+    """Every Storage Blob Data Owner grant on the storage account is limited to its project's own containers."""
+    grants = [
+        r
+        for r in resources
+        if r.type == ROLE_ASSIGNMENT
+        and str(r.props.get("scope", "")).lower() == storage_id
+        and str(r.props.get("roleDefinitionId", "")).lower().endswith(BLOB_DATA_OWNER_ID)
+    ]
+    return bool(grants) and all(OWN_CONTAINERS in str(g.props.get("condition") or "") for g in grants)
+
+
+def _cosmos_data_narrow(resources: list[Resource], cosmos_id: str) -> bool:
+    """Every Cosmos DB data role on the account is scoped to collections (the project's own), not a database."""
+    grants = [
+        r
+        for r in resources
+        if r.type == COSMOS_DATA_ROLE and str(r.props.get("scope", "")).lower().startswith(cosmos_id + "/")
+    ]
+    return bool(grants) and all("/colls/" in str(g.props.get("scope", "")).lower() for g in grants)
+
+
+# The agent resources whose data a project's grants should keep to the project: the capability host's list, what
+# is kept there, what the resource is, which grant reaches the other projects' data, and whether it is narrowed.
+_SHARED = (
+    (
+        "storageConnections",
+        "files",
+        "storage account",
+        "each project's Storage Blob Data Owner grant there reaches every `*-azureml-agent` container",
+        _blob_owner_narrow,
+    ),
+    (
+        "threadStorageConnections",
+        "threads",
+        "Cosmos DB account",
+        f"each project's Cosmos DB data role there covers the whole `{AGENT_DATABASE}` database",
+        _cosmos_data_narrow,
+    ),
+)
+
+
+def check_storage_isolation(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
+    """No two projects keep their agents' files (Storage) or threads (Cosmos DB) in one account while a project's
+    data-plane grant there reaches the other projects' data (Microsoft's templates limit it with the project's
+    workspace id, which is not known before deploying)."""
+    named = agent_connections(resources)
+    for slot, kept, what, reach, narrow in _SHARED:
+        sharing: dict[str, list[AgentConnection]] = {}
+        for item in named:
+            if item.slot == slot and item.connection is not None and item.resource_id:
+                sharing.setdefault(item.resource_id.lower(), []).append(item)
+        for resource_id, items in sharing.items():
+            projects = list(dict.fromkeys(_label(item.host) for item in items))
+            if len(projects) < 2 or narrow(resources, resource_id):
+                continue
+            yield Finding(
+                f"projects {', '.join(projects)} keep their agents' {kept} in one {what} "
+                f"{_short(items[0].resource_id)}, and {reach}, the other projects' too (the project's workspace id "
+                f"that Microsoft's templates scope it to is not known before deploying); give each project its own "
+                f"{what}",
+                items[-1].connection,
+                related=tuple(item.connection for item in items[:-1] if item.connection is not None),
+            )
+
+
 BYO = PolicySpec(
     id="agent-byo-resources",
     description="A standard agent setup names a Cosmos DB, a Storage account and an AI Search service, through "
@@ -236,5 +309,15 @@ INJECTION = PolicySpec(
     severity=Severity.HIGH,
 )
 
+ISOLATION = PolicySpec(
+    id="agent-storage-isolation",
+    description="Projects do not share an agent storage account (files) or Cosmos DB account (threads): each "
+    "project's data-plane grant there covers every project's agent data, because the workspace id that would limit "
+    "it to the project's own is not known before deploying; meant for production.",
+    remediation="Give each project with agents its own storage account and Cosmos DB account in its `agents` block.",
+    severity=Severity.HIGH,
+)
+
 agent_byo_resources = stack_policy(BYO, check_byo_resources)
 agent_network_injection = stack_policy(INJECTION, check_network_injection)
+agent_storage_isolation = stack_policy(ISOLATION, check_storage_isolation)

@@ -99,16 +99,20 @@ def deployments(resources: list[Resource]) -> list[DeploymentView]:
     return [deployment_view(r, regions) for r in resources if r.type == DEPLOYMENT]
 
 
-def routed_models(model: str, version: str | None) -> tuple[list[str], list[str]]:
+def routed_models(model: str, version: str | None) -> tuple[list[str], list[str]] | None:
     """(catalog names, names the catalog does not know) of the models a router version may send prompts to.
 
-    Both empty for a model that is not a router. Names match the catalog without case (the router's
-    documentation writes `Deepseek-v3.1` for the catalog's `DeepSeek-V3.1`).
+    Both empty for a model that is not a router. None for a router version whose routed models the catalog
+    does not list (e.g. one `catalog sync` added): what it routes to is unknown, so policies fail closed.
+    Names match the catalog without case (the router's documentation writes `Deepseek-v3.1` for the
+    catalog's `DeepSeek-V3.1`).
     """
     entry = catalog().models.get(model)
-    routes = entry.routes_to.get(version or entry.default_version) if entry else None
-    if routes is None:
+    if entry is None:
         return [], []
+    routes = entry.routes_to.get(version or entry.default_version)
+    if routes is None:
+        return None if entry.is_router(model) else ([], [])
     by_lower = {name.lower(): name for name in catalog().models}
     known = [by_lower[m.lower()] for m in routes.models if m.lower() in by_lower]
     unknown = [m for m in routes.models if m.lower() not in by_lower]

@@ -28,6 +28,7 @@ from components.content_filters import (
     settings_of,
     stricter_or_equal,
 )
+from components.inputs import listing
 
 from .common import DEPLOYMENT
 from .framework import Finding, PolicySpec, Resource, stack_policy
@@ -70,7 +71,7 @@ def filters_in_use(
 
 def _findings(resources: list[Resource], problems_of: Any) -> Iterable[Finding]:
     for settings, resource, deployments, name in filters_in_use(resources):
-        users = ", ".join(_label(d) for d in deployments)
+        users = listing(_label(d) for d in deployments)
         if settings is None:
             yield Finding(
                 f"{users}: content filter {name} is neither built in nor created by this stack, so its settings "

@@ -8,6 +8,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
+from components.inputs import listing
+
 from .common import DEPLOYMENT, catalog, deployments, routed_models
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
@@ -29,27 +31,34 @@ def check_approved(resources: list[Resource], config: Mapping[str, Any]) -> Iter
         if dep.version is not None and dep.version not in entry.versions:
             yield Finding(
                 f"{dep.label}: version {dep.version!r} of {dep.model} is not in the catalog "
-                f"(known: {', '.join(entry.versions)})",
+                f"(known: {listing(entry.versions)})",
                 dep.resource,
             )
         if dep.model not in approved:
             yield Finding(
                 f"{dep.label}: {dep.model} is not on this stack's approved list "
-                f"({', '.join(sorted(approved)) or 'empty'}); get it approved or remove it",
+                f"({listing(sorted(approved), empty='empty')}); get it approved or remove it",
                 dep.resource,
             )
         elif approved[dep.model] and dep.version not in approved[dep.model]:
             yield Finding(
                 f"{dep.label}: {dep.model} version {dep.version!r} is not approved "
-                f"(approved: {', '.join(approved[dep.model])})",
+                f"(approved: {listing(approved[dep.model])})",
                 dep.resource,
             )
-        known, unknown = routed_models(dep.model, dep.version)
-        unapproved = [m for m in [*known, *unknown] if m not in approved]
+        routed = routed_models(dep.model, dep.version)
+        if routed is None:
+            yield Finding(
+                f"{dep.label}: {dep.model} {dep.version} is a router version whose routed models the catalog does "
+                "not list, so what it may send prompts to cannot be approved; add its routesTo to the catalog "
+                "(from the router's documentation), or deploy a version the catalog lists",
+                dep.resource,
+            )
+        unapproved = [m for m in [*routed[0], *routed[1]] if m not in approved] if routed is not None else []
         if unapproved:
             yield Finding(
                 f"{dep.label}: {dep.model} {dep.version} may route prompts to models not on this stack's approved "
-                f"list: {', '.join(unapproved)}; approve them (by catalog name, or as the router's documentation "
+                f"list: {listing(unapproved)}; approve them (by catalog name, or as the router's documentation "
                 "names them when the catalog does not know them), or do not deploy the router",
                 dep.resource,
             )
@@ -57,7 +66,7 @@ def check_approved(resources: list[Resource], config: Mapping[str, Any]) -> Iter
             offer = entry.offer(
                 dep.sku, dep.version
             )  # when there is one, it lists regions ("all" would cover this one)
-            where = f"only in {', '.join(offer.regions)}" if offer else "not at all"
+            where = f"only in {listing(offer.regions)}" if offer else "not at all"
             offered = ", ".join(sorted({o.sku for o in entry.offers if o.covers(dep.version)}))
             yield Finding(
                 f"{dep.label}: the catalog offers {dep.model} as {dep.sku} {where}, not in {dep.region} "
@@ -95,7 +104,7 @@ def check_filter(resource: Resource, config: Mapping[str, Any]) -> Iterable[Find
         )
     elif allowed and name not in allowed:
         yield Finding(
-            f"{resource.name}: content filter {name!r} is not allowed (allowed: {', '.join(allowed)})", resource
+            f"{resource.name}: content filter {name!r} is not allowed (allowed: {listing(allowed)})", resource
         )
 
 

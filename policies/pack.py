@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Policy
 
-from .agents import agent_byo_resources, agent_network_injection
+from .agents import agent_byo_resources, agent_network_injection, agent_storage_isolation
 from .content_safety import content_filter_mode, content_filter_severity, content_filter_shields
 from .cost import cost_budget, deployment_cost_ceiling
 from .enterprise import account_reachable, cmk_required, diagnostics_enabled, private_endpoint_required
@@ -42,6 +42,7 @@ POLICIES: list[Policy] = [
     alerts_configured,
     agent_byo_resources,
     agent_network_injection,
+    agent_storage_isolation,
 ]
 
 POLICY_IDS = [p.name for p in POLICIES]

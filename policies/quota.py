@@ -10,12 +10,14 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components.catalog import is_provisioned
+from components.config.limits import MAX_DEPLOYMENTS_PER_ACCOUNT
+from components.inputs import listing
 
 from .common import DeploymentView, catalog, deployments
 from .framework import Finding, PolicySpec, Resource, stack_policy
 
 QUOTA_UNIT_TPM = 1000  # Azure counts TPM quota in units of 1,000 tokens per minute
-MAX_DEPLOYMENTS = 32
+MAX_DEPLOYMENTS = MAX_DEPLOYMENTS_PER_ACCOUNT  # Azure's limit; a stack file past it is refused on load
 
 
 @dataclass(frozen=True)
@@ -57,24 +59,53 @@ def quota_key(model: str, sku: str, version: str | None, region: str) -> tuple[s
     return catalog().quota_scope(model, sku, region, version), usage_name(model, sku, version)
 
 
-def default_limit(model: str, sku: str) -> int | None:
-    """The catalog's documented default limit in quota units, when it has one (PTU pools have none)."""
+def default_limit(model: str, sku: str, version: str | None = None) -> int | None:
+    """The offer's documented default limit in quota units, when every subscription gets one (PTU pools,
+    and OpenAI models whose default depends on the subscription's quota tier, have none)."""
     entry = catalog().models.get(model)
-    if entry is None or entry.default_quota_tpm is None or is_provisioned(sku):
+    offer = entry.offer(sku, version) if entry is not None else None
+    if offer is None or offer.quota is None or offer.quota.default_tpm is None or is_provisioned(sku):
         return None
-    return entry.default_quota_tpm // QUOTA_UNIT_TPM
+    return offer.quota.default_tpm // QUOTA_UNIT_TPM
+
+
+def largest_documented(model: str, sku: str, version: str | None = None) -> tuple[int, str] | None:
+    """The largest quota Azure documents for a deployment's pool, in quota units, and what it is: the
+    offer's highest quota tier, else the largest of any model on that deployment type; None when neither."""
+    entry = catalog().models.get(model)
+    offer = entry.offer(sku, version) if entry is not None else None
+    if offer is not None and offer.quota is not None and offer.quota.largest_tpm is not None:
+        as_of = offer.quota.as_of.isoformat()
+        return (
+            offer.quota.largest_tpm // QUOTA_UNIT_TPM,
+            f"the highest quota tier's for {model} on {sku}, catalog {as_of}",
+        )
+    limit = catalog().type_limits.get(sku)  # type: ignore[call-overload]
+    if limit is not None and limit.largest_tpm is not None:
+        return (
+            limit.largest_tpm // QUOTA_UNIT_TPM,
+            f"the most Azure documents for any model on {sku}, catalog {limit.as_of}",
+        )
+    return None
 
 
 @dataclass(frozen=True)
 class Limit:
-    """The limit of one scope and usage name, where it came from, and what other stacks already take."""
+    """The limit of one scope and usage name, where it came from, and what other stacks already take.
+
+    `cap` (with `cap_source`): when no limit is known, the largest quota Azure documents for the pool.
+    """
 
     value: int | None
     source: str
     others: dict[str, int]
+    cap: int | None = None
+    cap_source: str = ""
 
 
-def effective_limit(region: str, usage: str, model: str, sku: str, config: Mapping[str, Any]) -> Limit:
+def effective_limit(
+    region: str, usage: str, model: str, sku: str, config: Mapping[str, Any], version: str | None = None
+) -> Limit:
     """The limit that binds: the lower of Azure's (the synced snapshot, through the ledger) and the policy
     config's `limits`; the catalog's documented default only when neither is known.
 
@@ -92,7 +123,7 @@ def effective_limit(region: str, usage: str, model: str, sku: str, config: Mappi
     if known:
         value, source = min(known, key=lambda item: item[0])
         return Limit(value, source, others)
-    default = default_limit(model, sku)
+    default = default_limit(model, sku, version)
     return Limit(default, "catalog default" if default is not None else "unknown", others)
 
 
@@ -103,18 +134,31 @@ def quota_ledger(views: list[DeploymentView], config: Mapping[str, Any]) -> list
         grouped[quota_key(dep.model, dep.sku, dep.version, dep.region or "unknown")].append(dep)
     lines = []
     for (region, usage), deps in sorted(grouped.items()):
-        defaults = {default_limit(d.model, d.sku) for d in deps}
-        model = deps[0].model if len(defaults) == 1 else ""
-        limit = effective_limit(region, usage, model, deps[0].sku, config)
+        defaults = {default_limit(d.model, d.sku, d.version) for d in deps}
+        first = deps[0]
+        model, version = (first.model, first.version) if len(defaults) == 1 else ("", None)
+        limit = effective_limit(region, usage, model, first.sku, config, version)
+        if limit.value is None:
+            found = [largest_documented(d.model, d.sku, d.version) for d in deps]
+            caps = [cap for cap in found if cap is not None]
+            if len(caps) == len(found):  # a pool shared by models: the lowest cap binds
+                cap, cap_source = min(caps, key=lambda c: c[0])
+                limit = Limit(None, limit.source, limit.others, cap, cap_source)
         requested = sum(requested_units(d.model, d.sku, d.capacity) for d in deps)
         lines.append(QuotaLine(region, usage, requested, limit, tuple(deps)))
     return lines
 
 
 def check_capacity_rules(dep: DeploymentView) -> Iterable[str]:
-    """Provisioned capacity respects the model's minimum and step."""
+    """Provisioned capacity respects the model's minimum and step, and Azure's maximum per deployment."""
+    if not is_provisioned(dep.sku):
+        return
+    limit = catalog().type_limits.get(dep.sku)  # type: ignore[call-overload]
+    most = limit.ptu_per_deployment if limit is not None else None
+    if most is not None and dep.capacity > most:
+        yield f"{dep.capacity} PTU is above the {most:,} PTU Azure takes per deployment (catalog {limit.as_of})"
     entry = catalog().models.get(dep.model)
-    rules = entry.ptu_rules(dep.sku, dep.version) if entry is not None and is_provisioned(dep.sku) else None
+    rules = entry.ptu_rules(dep.sku, dep.version) if entry is not None else None
     if rules is None:
         return
     minimum, step = rules
@@ -124,30 +168,56 @@ def check_capacity_rules(dep: DeploymentView) -> Iterable[str]:
         yield f"{dep.capacity} PTU is not a multiple of {step} PTU for {dep.model} on {dep.sku}"
 
 
+def over_limit(line: QuotaLine, limit: int, bound: str, advice: str) -> Iterable[Finding]:
+    """One finding per deployment of a pool whose units (other stacks' too) exceed `limit`, described by `bound`."""
+    others = sum(line.limit.others.values())
+    if line.requested + others <= limit:
+        return
+    shared = ""
+    if others:
+        parts = listing(f"{stack}: {units}" for stack, units in sorted(line.limit.others.items()))
+        shared = f" plus {others} for other stacks in this subscription ({parts})"
+    names = listing(d.label for d in line.deployments)
+    for dep in line.deployments:
+        yield Finding(
+            f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units ({names}){shared}, "
+            f"over {bound}; {advice}",
+            dep.resource,
+        )
+
+
+def unknown_limit_findings(line: QuotaLine, advisory: bool) -> Iterable[Finding]:
+    """A pool whose limit nobody states: said, never passed as unlimited; above the documented maximum, refused."""
+    total = line.requested + sum(line.limit.others.values())
+    for dep in line.deployments:
+        yield Finding(
+            f"{dep.label}: {line.usage_name} in {line.region}: limit unknown (no quota snapshot, no `limits` entry, "
+            f"no documented default), so whether Azure grants {total} units is not judged; run `foundry-iac quota "
+            "sync` or record the limit in quota-capacity `limits`",
+            dep.resource,
+            advisory=advisory,
+        )
+    if line.limit.cap is not None:
+        bound = f"the largest quota Azure documents, {line.limit.cap} ({line.limit.cap_source})"
+        yield from over_limit(line, line.limit.cap, bound, "lower capacities")
+
+
 def check_quota(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
-    """Per region and usage name, requested capacity fits the limit; PTU capacity respects min and step."""
+    """Per region and usage name, requested capacity fits the limit; PTU capacity respects min and step.
+
+    A pool without a known limit is a finding (advisory when `unknownLimit` says so), never a pass.
+    """
     views = deployments(resources)
     for dep in views:
         for problem in check_capacity_rules(dep):
             yield Finding(f"{dep.label}: {problem}; change the capacity", dep.resource)
+    advisory = config.get("unknownLimit", "mandatory") == "advisory"
     for line in quota_ledger(views, config):
         if line.limit.value is None:
-            continue
-        others = sum(line.limit.others.values())
-        if line.requested + others <= line.limit.value:
-            continue
-        shared = ""
-        if others:
-            parts = ", ".join(f"{stack}: {units}" for stack, units in sorted(line.limit.others.items()))
-            shared = f" plus {others} for other stacks in this subscription ({parts})"
-        names = ", ".join(d.label for d in line.deployments)
-        for dep in line.deployments:
-            yield Finding(
-                f"{dep.label}: {line.usage_name} in {line.region} needs {line.requested} units ({names})"
-                f"{shared}, over the limit of {line.limit.value} ({line.limit.source}); lower "
-                "capacities or request more quota",
-                dep.resource,
-            )
+            yield from unknown_limit_findings(line, advisory)
+        else:
+            bound = f"the limit of {line.limit.value} ({line.limit.source})"
+            yield from over_limit(line, line.limit.value, bound, "lower capacities or request more quota")
 
 
 def check_per_account(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -202,6 +272,12 @@ QUOTA = PolicySpec(
             "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
         },
         "ledger": LEDGER_SCHEMA,
+        "unknownLimit": {
+            "type": "string",
+            "enum": ["mandatory", "advisory"],
+            "description": "A pool without a known limit (no snapshot, no `limits`, no documented default) is a "
+            "finding: mandatory (the default; production) or advisory (nonproduction).",
+        },
     },
 )
 PER_ACCOUNT = PolicySpec(

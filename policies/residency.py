@@ -90,7 +90,13 @@ FAMILY_ORDER = {"global": 0, "developer": 0, "dataZone": 1, "regional": 2}  # mo
 
 def routed_outside(cat: Catalog, dep: Any, boundary: str) -> list[str]:
     """Why a router deployment's routed prompts may leave the boundary: per routed model, and the unknown ones."""
-    known, unknown = routed_models(dep.model, dep.version)
+    routed = routed_models(dep.model, dep.version)
+    if routed is None:
+        return [
+            "the catalog lists no routed models for this router version, so where its prompts are processed is "
+            "unknown (add its routesTo to the catalog from the router's documentation)"
+        ]
+    known, unknown = routed
     problems = []
     for model in known:
         if cat.offered_in(model, dep.sku, dep.region):

@@ -103,7 +103,7 @@ def check_tags(resource: Resource, config: Mapping[str, Any]) -> Iterable[Findin
 LOCAL_AUTH = PolicySpec(
     id="local-auth-disabled",
     description="Foundry accounts are keyless: disableLocalAuth is true.",
-    remediation="Remove `localAuth: true`; grant members Azure AI roles instead of sharing keys.",
+    remediation="Remove `localAuth: true`; grant members Foundry roles (e.g. Foundry User) instead of sharing keys.",
     severity=Severity.HIGH,
 )
 PUBLIC = PolicySpec(

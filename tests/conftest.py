@@ -88,7 +88,19 @@ BASE_POLICY_CONFIG = {
     "content-filter": {},
     "cost-budget": {"maxBudgetUsd": 100000, "basis": "expected"},
     "deployment-cost-ceiling": {"maxMonthlyUsd": 100000},
-    "quota-capacity": {},
+    # the limits of the pools the shared stacks use (with no limit known, quota-capacity reports it)
+    "quota-capacity": {
+        "limits": {
+            "swedencentral": {
+                "OpenAI.DataZoneStandard.gpt-4o": 1000,
+                "OpenAI.DataZoneStandard.gpt-5.1": 1000,
+                "OpenAI.GlobalStandard.gpt-5.1": 1000,
+                "OpenAI.GlobalStandard.gpt-4o": 1000,
+                "OpenAI.DataZoneStandard.gpt-5.4": 1000,
+            },
+            "francecentral": {"OpenAI.DataZoneStandard.gpt-4o": 1000, "OpenAI.DataZoneStandard.gpt-5.1": 1000},
+        }
+    },
     "deployments-per-account": {},
     "local-auth-disabled": {},
     "public-network-access": {},
@@ -100,6 +112,7 @@ BASE_POLICY_CONFIG = {
     "alerts-configured": "disabled",
     "agent-byo-resources": {},
     "agent-network-injection": "disabled",
+    "agent-storage-isolation": {},
 }
 
 
@@ -156,6 +169,13 @@ AGENT_ZONES = ("privatelink.documents.azure.com", "privatelink.blob.core.windows
 AGENT_STACK = TAGGED_STACK.replace(
     "}}\n", ", " + ", ".join(f"{zone}: {_HUB}/privateDnsZones/{zone}" for zone in AGENT_ZONES) + "}}\n", 1
 ).replace("              role: Azure AI User\n", "              role: Azure AI User\n" + AGENTS_BLOCK, 1)
+
+# AGENT_STACK with a second project whose agents use the same Cosmos DB, Storage account and AI Search.
+SHARED_AGENT_STACK = AGENT_STACK.replace(
+    "      deployments:\n",
+    "        - name: team-b\n" + AGENTS_BLOCK + "      deployments:\n",
+    1,
+)
 
 
 def unwaived(entry: dict, policy: str) -> list[dict]:

@@ -133,6 +133,31 @@ def _is_secure(value: object) -> bool:
     return isinstance(value, dict) and set(value) == {"secure"}
 
 
+# Keys whose value places a stack: the gate and the cross-stack quota ledger must read them, so they are
+# never secret (a `secure:` value is only a placeholder offline).
+PLACEMENT_KEYS = ("subscriptionId", "location", "resourceGroup")
+SECRET_PLACEMENT = (
+    "places the stack, so it must not be secret: the gate and the cross-stack quota ledger must read it (offline "
+    "a secure value is a placeholder); write it in plain text"
+)
+
+
+def secret_placements(value: object, path: Path_) -> list[Path_]:
+    """Paths under `path` where a placement key (subscription, location, resource group) holds a secure value."""
+    found: list[Path_] = []
+    if isinstance(value, dict) and not _is_secure(value):
+        for key, item in value.items():
+            key = str(key)
+            if key.rsplit(":", 1)[-1] in PLACEMENT_KEYS and _is_secure(item):
+                found.append((*path, key))
+            else:
+                found += secret_placements(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += secret_placements(item, (*path, index))
+    return found
+
+
 def _replace_secure(value: object, found: list[str]) -> object:
     """Swap every `{secure: <ciphertext>}` for a stable placeholder; the plaintext is never known offline."""
     if isinstance(value, dict) and _is_secure(value):
@@ -197,6 +222,15 @@ def collect_values(
     config_line = doc.line_of(("config",))
     if config_line is not None:
         lines[()] = config_line  # a missing top-level key is reported at `config:`
+    for path in secret_placements(section, ("config",)):
+        issues.append(
+            ConfigIssue(
+                doc.file,
+                doc.line_of(path),
+                format_path((str(path[1]).removeprefix(f"{PROJECT}:"), *path[2:])),
+                SECRET_PLACEMENT,
+            )
+        )
     for full_key in section:
         full_key = str(full_key)
         line = doc.line_of(("config", full_key))
@@ -223,7 +257,15 @@ def collect_values(
     for alias, (namespace, key) in wanted.items():
         raw = get(namespace, key)
         if raw is not None:
-            values[alias] = _decode(raw)
+            try:
+                values[alias] = _decode(raw)
+            except RecursionError:  # a JSON string nested thousands deep: input, never an internal error
+                full_key = f"{namespace}:{key}"
+                issues.append(
+                    ConfigIssue(
+                        doc.file, doc.line_of(("config", full_key)), full_key, "nested too deeply; flatten the value"
+                    )
+                )
     return values, lines, issues
 
 
@@ -376,7 +418,8 @@ def parse_config(get: Callable[[str, str], str | None], doc: SourceDoc, stack: s
         raise ConfigError(issues)  # nothing readable: model errors would only be noise
     result = validate_values(values, lines, doc.file)
     if isinstance(result, list):
-        issues += result
+        secret = {(i.line, i.path) for i in issues if i.message == SECRET_PLACEMENT}
+        issues += [i for i in result if (i.line, i.path) not in secret]  # its placeholder's error is noise
     if issues:
         raise ConfigError(issues)
     assert isinstance(result, StackConfig)

@@ -7,19 +7,37 @@ Structure only, plus checks against the model catalog and the built-in roles; wh
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from ..catalog import DeploymentType, is_provisioned, load_catalog
 from ..content_filters import BUILTIN_FILTERS
 from ..inputs import short
-from ..roles import BUILTIN_ROLES
+from ..refs import nearest, unresolved, why_not
+from ..roles import BUILTIN_ROLES, CURRENT_ROLES, PREVIOUS_NAMES
 from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
+from .limits import (
+    FOUNDRY_LIMITS,
+    MAX_ACCOUNTS_PER_REGION,
+    MAX_DEPLOYMENTS_PER_ACCOUNT,
+    MAX_PROJECTS_PER_ACCOUNT,
+    MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
+    RBAC_LIMITS,
+    too_many,
+)
 
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 ACCOUNT_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9-]{1,63}$"
@@ -93,10 +111,9 @@ def suggest(word: str, choices: list[str]) -> str:
     zone = _ZONE_NAMES.get(word.strip().lower())
     if zone in choices:
         return f"; did you mean {zone!r}?"
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not close:
-        close = [c for c in choices if c.lower() == word.lower()]
-    return f"; did you mean {close[0]!r}?" if close else ""
+    close = nearest(word, choices, 1)
+    reason = why_not(word, choices)  # a near miss by case, whitespace or look-alikes: say so, it is easy to miss
+    return f"; did you mean {close[0]!r}?{f' (the name {reason})' if reason else ''}" if close else ""
 
 
 def _catalog_enum(kind: str) -> dict:
@@ -193,6 +210,15 @@ class DeploymentConfig(_Model):
         return value
 
     @model_validator(mode="after")
+    def _known_version(self) -> DeploymentConfig:
+        versions = load_catalog().models[self.model].versions
+        if self.version is not None and self.version not in versions:
+            fix = "pin a version the catalog lists, or run `foundry-iac catalog sync` to learn new ones"
+            problem = unresolved(self.version, list(versions), f"version of {self.model}", fix)
+            raise custom_error("unknown_version", str(problem), at=("version",))
+        return self
+
+    @model_validator(mode="after")
     def _within_offer_maximum(self) -> DeploymentConfig:
         offer = load_catalog().models[self.model].offer(self.type, self.version)
         if offer is not None and offer.maximum is not None and self.capacity > offer.maximum:
@@ -215,8 +241,18 @@ class Member(_Model):
 
     principal_id: str = Field(alias="principalId", pattern=UUID_PATTERN, description="Entra object id (a GUID).")
     role: str = Field(
-        description="Built-in role name, e.g. 'Azure AI User'.",
-        json_schema_extra={"enum": list[JsonValue](sorted(BUILTIN_ROLES))},
+        description="Built-in role name, e.g. 'Foundry User' (the previous names, e.g. 'Azure AI User', are accepted).",
+        json_schema_extra={
+            "anyOf": [
+                {"enum": list[JsonValue](sorted(CURRENT_ROLES))},
+                {
+                    "enum": list[JsonValue](sorted(PREVIOUS_NAMES)),
+                    "deprecated": True,
+                    "description": "Previous name of a Foundry role (renamed in 2026, same role id): "
+                    + "; ".join(f"{old} is now {new}" for old, new in sorted(PREVIOUS_NAMES.items())),
+                },
+            ]
+        },
     )
     principal_type: Literal["User", "Group", "ServicePrincipal"] = Field(default="Group", alias="principalType")
 
@@ -224,12 +260,18 @@ class Member(_Model):
     @classmethod
     def _known_role(cls, value: str) -> str:
         if value not in BUILTIN_ROLES:
-            names = sorted(BUILTIN_ROLES)
+            names = sorted(CURRENT_ROLES)
             raise custom_error(
                 "unknown_role",
-                f"unknown role {short(value)}{then(suggest(value, names), 'built-in roles: ' + ', '.join(names))}",
+                f"unknown role {short(value)}"
+                f"{then(suggest(value, sorted(BUILTIN_ROLES)), 'built-in roles: ' + ', '.join(names))}",
             )
         return value
+
+    @property
+    def role_id(self) -> str:
+        """The role definition's GUID (the same under a role's current and previous name)."""
+        return BUILTIN_ROLES[self.role]
 
 
 class ConnectionConfig(_Model):
@@ -351,6 +393,24 @@ class ProjectConfig(_Model):
     members: list[Member] = Field(default_factory=list)
     connections: list[ConnectionConfig] = Field(default_factory=list)
     agents: AgentsConfig | None = Field(default=None, description="Agent Service standard setup of this project.")
+
+    @field_validator("members")
+    @classmethod
+    def _one_grant_per_role(cls, value: list[Member]) -> list[Member]:
+        # A role's two names share one id, so both would be one role assignment (one deterministic name).
+        seen: dict[tuple[str, str], int] = {}
+        for index, member in enumerate(value):
+            key = (member.principal_id.lower(), member.role_id)
+            if key in seen:
+                first = value[seen[key]].role
+                same = "" if first == member.role else f" ({member.role!r} is the same role, renamed in 2026)"
+                raise custom_error(
+                    "duplicate_member",
+                    f"principal {member.principal_id} already has {first!r} at index {seen[key]}{same}; list it once",
+                    index=index,
+                )
+            seen[key] = index
+        return value
 
     @model_validator(mode="after")
     def _agent_connection_names(self) -> ProjectConfig:
@@ -624,6 +684,26 @@ class AccountConfig(_Model):
         default_factory=list, alias="contentFilters", description="Custom content filters deployments can name."
     )
     deployments: list[DeploymentConfig] = Field(default_factory=list)
+
+    @field_validator("deployments", "projects")
+    @classmethod
+    def _within_azure_limit(cls, value: list, info: ValidationInfo) -> list:
+        what = str(info.field_name)
+        limit = {"deployments": MAX_DEPLOYMENTS_PER_ACCOUNT, "projects": MAX_PROJECTS_PER_ACCOUNT}[what]
+        if len(value) > limit:
+            raise custom_error(
+                f"too_many_{what}",
+                too_many(
+                    len(value),
+                    limit,
+                    what,
+                    "in one account",
+                    FOUNDRY_LIMITS,
+                    "move the rest to another account",
+                ),
+                index=limit,
+            )
+        return value
 
     @field_validator("content_filters")
     @classmethod
@@ -974,6 +1054,46 @@ class StackConfig(_Model):
     _stack_tags = field_validator("tags")(lambda cls, value: _tags(value))
     private_dns: PrivateDnsConfig | None = Field(default=None, alias="privateDns")
     accounts: list[AccountConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _within_azure_limits(self) -> StackConfig:
+        per_region: dict[str, int] = {}
+        assignments = 0
+        for index, account in enumerate(self.accounts):
+            region = account.location or self.location
+            per_region[region] = per_region.get(region, 0) + 1
+            if per_region[region] > MAX_ACCOUNTS_PER_REGION:
+                count = sum(1 for a in self.accounts if (a.location or self.location) == region)
+                raise custom_error(
+                    "too_many_accounts",
+                    too_many(
+                        count,
+                        MAX_ACCOUNTS_PER_REGION,
+                        "accounts",
+                        f"in {region}",
+                        FOUNDRY_LIMITS,
+                        "use fewer accounts (each holds up to 32 deployments) or another region",
+                    ),
+                    at=("accounts", index),
+                )
+            for p_index, project in enumerate(account.projects):
+                if assignments + len(project.members) > MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION:
+                    total = sum(len(p.members) for a in self.accounts for p in a.projects)
+                    first = MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION - assignments
+                    raise custom_error(
+                        "too_many_role_assignments",
+                        too_many(
+                            total,
+                            MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
+                            "members (one role assignment each)",
+                            "in this stack",
+                            f"{RBAC_LIMITS}: role assignments per subscription",
+                            "assign roles to Entra groups instead of to each person",
+                        ),
+                        at=("accounts", index, "projects", p_index, "members", first),
+                    )
+                assignments += len(project.members)
+        return self
 
     @model_validator(mode="after")
     def _endpoints_have_zones(self) -> StackConfig:

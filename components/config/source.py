@@ -50,6 +50,9 @@ class SourceDoc:
         return None
 
 
+# YAML 1.2's core schema: the only tags a value may carry, implicit or written (`!!str 5`). Anything else
+# (`!Ref`, `!!binary`, `!!timestamp`, `!!set`, `!!python/...`) has no meaning to Pulumi's config.
+CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq"))
 MAX_DEPTH = 32  # a stack file nests about 8 levels deep; deeper is a mistake or an attack
 
 
@@ -105,9 +108,16 @@ class _Builder:
             self._issue(node, path, f"nested more than {MAX_DEPTH} levels deep; a stack file is never this deep")
             return None
         if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                self._issue(node, path, _tag_message(node.tag))
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self._issue(node, path, _tag_message(node.tag))
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag not in CORE_TAGS:  # said once here; the text stands in, so no second error follows from it
+            self._issue(node, path, _tag_message(node.tag))
+            return node.value
         return self.loader.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
@@ -117,6 +127,9 @@ class _Builder:
             line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._issue(key_node, path, "YAML merge keys (<<) are not supported; write the keys out")
+                continue
+            if key_node.tag not in CORE_TAGS:
+                self._issue(key_node, path, _tag_message(key_node.tag))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self._issue(key_node, path, "a key must be plain text, not a list or a mapping")
@@ -138,3 +151,11 @@ class _Builder:
             self.doc.lines[path + (key,)] = line
             out[key] = self.build(value_node, path + (key,))
         return out
+
+
+def _tag_message(tag: str) -> str:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return (
+        f"YAML tag {short(shown)} is not supported (only plain text, numbers, true/false, null, lists and mappings); "
+        "remove the tag, or quote the value to keep it as text"
+    )

@@ -4,7 +4,7 @@ every write under it in the order Azure will see them, each with its stack-file 
 from __future__ import annotations
 
 from components import resource_types as types
-from components.roles import BUILTIN_ROLES, SERVICE_ROLES
+from components.roles import CURRENT_ROLES, SERVICE_ROLES
 
 from ..report_model import DeploymentCost, ResourceEntry, StackReport, Violation
 from .common import TYPE_LABELS, counts, total_usd, usd
@@ -15,7 +15,7 @@ DEPLOYMENT = types.DEPLOYMENT
 CONNECTION = types.CONNECTION
 ROLE = types.ROLE_ASSIGNMENT
 RG = types.RESOURCE_GROUP
-_ROLE_NAMES = {rid: name for name, rid in {**BUILTIN_ROLES, **SERVICE_ROLES}.items()}
+_ROLE_NAMES = {rid: name for name, rid in {**CURRENT_ROLES, **SERVICE_ROLES}.items()}
 
 
 def _line(resource: ResourceEntry) -> str:

@@ -11,7 +11,8 @@ from ..cli import version
 from ..report_model import Report, StackReport, Violation
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "warning"}
+# remediate blocks as mandatory does (gate.reported_level)
+LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "error"}
 SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "2.0"}
 
 

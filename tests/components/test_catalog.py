@@ -106,6 +106,18 @@ def test_a_date_that_passes_moves_the_status_on():
     assert o3.status_on(dt.date(2026, 11, 19)) == "Retired"
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_catalog_date_outside_the_judged_range_is_rejected(day):
+    data = raw()
+    data["models"]["gpt-5.1"]["versions"]["2025-11-13"]["retirement"] = day
+    with pytest.raises(CatalogError) as err:
+        parse_catalog(data, "catalog.json")
+    assert err.value.lines() == [
+        f"catalog.json: models.gpt-5.1.versions.2025-11-13.retirement: Value error, {day} is outside the dates "
+        "foundry-iac judges (2000-01-01 to 2999-12-31); write the real date (fix the catalog entry)"
+    ]
+
+
 def test_deprecation_after_retirement_is_rejected():
     data = raw()
     data["models"]["gpt-5.1"]["versions"]["2025-11-13"]["deprecation"] = "2099-01-01"

@@ -59,14 +59,24 @@ def tls(tmp_path_factory) -> tuple[ssl.SSLContext, Path]:
     return context, cert_file
 
 
-@pytest.fixture
-def arm(tls):
-    """A fake Azure Resource Manager on https://127.0.0.1:<port>."""
+def _https(tls):
     server = HTTPServer(host="127.0.0.1", ssl_context=tls[0])
     server.start()
     yield server
     server.clear()
     server.stop()
+
+
+@pytest.fixture
+def arm(tls):
+    """A fake Azure Resource Manager on https://127.0.0.1:<port>."""
+    yield from _https(tls)
+
+
+@pytest.fixture
+def foreign(tls):
+    """Another HTTPS server on 127.0.0.1, on another port: not the configured endpoint (a nextLink's target)."""
+    yield from _https(tls)
 
 
 def endpoint(server: HTTPServer) -> str:

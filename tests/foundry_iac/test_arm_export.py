@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from azure.mgmt.cognitiveservices import models
@@ -82,18 +83,28 @@ def test_secrets_stay_secret_in_the_template(tmp_path, capsys, monkeypatch):
     assert account["tags"]["owner"] == "[secret]" and "AAAABBBBCCCC" not in out
 
 
+CHECKOV = os.environ.get("CHECKOV") or shutil.which("checkov")
+
+
 @pytest.mark.skipif(
-    not (os.environ.get("CHECKOV") or shutil.which("checkov")), reason="Checkov is optional (the interop extra)"
+    not CHECKOV and not os.environ.get("CI"),
+    reason="Checkov is optional here (the interop extra; .ci/run installs it and sets CHECKOV)",
 )
-def test_checkovs_arm_checks_run_on_the_template(prod_us, tmp_path):
-    (tmp_path / "template.json").write_text(json.dumps(prod_us))
-    checkov = os.environ.get("CHECKOV") or shutil.which("checkov")
+def test_checkovs_arm_checks_run_on_every_example_with_every_dependency_resolved(tmp_path):
+    assert CHECKOV, "CI runs Checkov: .ci/run installs the interop extra and sets CHECKOV"
+    for stack in ("dev", "prod-eu", "prod-us"):
+        template = arm_template(check_stack(example_ref(stack), ROOT), "test")
+        (tmp_path / f"{stack}.json").write_text(json.dumps(template))
     done = subprocess.run(
-        [checkov, "-d", str(tmp_path), "--framework", "arm", "--skip-download", "--quiet", "--compact", "-o", "json"],
+        [CHECKOV, "-d", str(tmp_path), "--framework", "arm", "--skip-download", "--quiet", "--compact", "-o", "json"],
         capture_output=True,
         text=True,
         timeout=300,
     )
     summary = json.loads(done.stdout)["summary"]
-    assert summary["parsing_errors"] == 0 and summary["resource_count"] >= 10
-    assert summary["passed"] >= 1 and summary["failed"] == 0
+    assert summary["parsing_errors"] == 0 and summary["resource_count"] >= 60
+    # every dependsOn entry names a resource Checkov finds (extension resources by their literal id)
+    assert [line for line in done.stderr.splitlines() if "WARN" in line] == []
+    failed = {(c["check_id"], Path(c["file_path"]).name) for c in json.loads(done.stdout)["results"]["failed_checks"]}
+    # the one failure is by design: the dev sandbox keeps public network access (stacks/Pulumi.dev.yaml)
+    assert failed == {("CKV_AZURE_134", "dev.json")} and summary["passed"] >= 1

@@ -11,6 +11,7 @@ import pytest
 from azure.mgmt.cognitiveservices import models as arm_models
 
 from components.catalog import CATALOG_PATH, parse_catalog
+from components.errors import ServiceError
 from foundry_iac.catalog_sync import CatalogSyncError, sync_catalog
 from foundry_iac.cli import main
 from tests.foundry_iac.conftest import StaticToken, endpoint
@@ -169,7 +170,7 @@ def test_a_failing_or_malformed_page_leaves_the_catalog_bytes_unchanged(arm, tls
         page2.respond_with_data(answer["body"], content_type="text/html")
     else:
         page2.respond_with_json(answer["body"], status=answer["status"])
-    with pytest.raises(CatalogSyncError, match="eastus2"):
+    with pytest.raises(ServiceError, match="eastus2"):
         run(arm, tls, catalog_copy)
     assert catalog_copy.read_bytes() == before
 
@@ -188,3 +189,73 @@ def test_a_second_region_failing_writes_nothing(arm, tls, catalog_copy):
 def test_cli_catalog_sync_bad_subscription_is_exit_2(capsys):
     assert main(["catalog", "sync", "--subscription", "nope", "--region", "eastus2"]) == 2
     assert "is not a subscription id" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "azure,catalog",
+    [
+        ("Preview", "Preview"),
+        ("GenerallyAvailable", "GenerallyAvailable"),
+        ("Stable", "GenerallyAvailable"),
+        ("Legacy", "Legacy"),
+        ("Deprecating", "Deprecated"),
+        ("Deprecated", "Retired"),
+        (None, "GenerallyAvailable"),
+    ],
+)
+def test_azures_lifecycle_status_maps_to_the_docs_words(arm, tls, catalog_copy, azure, catalog):
+    """The Models API's `Deprecated` is the docs' Retired; its `Deprecating` is the docs' Deprecated."""
+    item = model("gpt-5", "2025-08-07", azure, [sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5")])
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    assert json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]["status"] == catalog
+    if catalog != "GenerallyAvailable":
+        assert f"lifecycle gpt-5 2025-08-07: GenerallyAvailable -> {catalog}" in result.changes
+
+
+def _known_dates(catalog_copy: Path) -> None:
+    """Give gpt-5 2025-08-07 a retirement, deprecation and replacement of the test's own."""
+    raw = json.loads(catalog_copy.read_text())
+    raw["models"]["gpt-5"]["versions"]["2025-08-07"].update(
+        {"deprecation": "2026-12-01", "retirement": "2027-03-01", "replacement": "gpt-5.1 2025-11-13"}
+    )
+    catalog_copy.write_text(json.dumps(raw))
+
+
+def test_known_dates_are_kept_when_azure_gives_none(arm, tls, catalog_copy):
+    _known_dates(catalog_copy)
+    item = model("gpt-5", "2025-08-07", "GenerallyAvailable", [sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5")])
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    version = json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]
+    assert (version["deprecation"], version["retirement"], version["replacement"]) == (
+        "2026-12-01",
+        "2027-03-01",
+        "gpt-5.1 2025-11-13",
+    )
+    assert not [c for c in result.changes if c.startswith(("deprecation", "retirement", "replacement"))]
+
+
+def test_dates_azure_gives_replace_known_ones_and_say_so(arm, tls, catalog_copy):
+    _known_dates(catalog_copy)
+    item = model(
+        "gpt-5",
+        "2025-08-07",
+        "GenerallyAvailable",
+        [{**sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5"), "deprecationDate": "2027-01-15T00:00:00Z"}],
+        deprecation={"inference": "2027-04-01T00:00:00Z"},
+        replacementConfig={"targetModelName": "gpt-5.2", "targetModelVersion": "2025-12-11"},
+    )
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    version = json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]
+    assert (version["deprecation"], version["retirement"], version["replacement"]) == (
+        "2027-01-15",
+        "2027-04-01",
+        "gpt-5.2 2025-12-11",
+    )
+    assert {
+        "deprecation gpt-5 2025-08-07: 2026-12-01 -> 2027-01-15",
+        "retirement gpt-5 2025-08-07: 2027-03-01 -> 2027-04-01",
+        "replacement gpt-5 2025-08-07: gpt-5.1 2025-11-13 -> gpt-5.2 2025-12-11",
+    } <= set(result.changes)

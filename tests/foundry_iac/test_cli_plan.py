@@ -56,7 +56,7 @@ def test_plan_json_of_prod_us_lists_the_account_projects_and_chained_deployments
     ]
     assert deployments[1]["dependencies"] == [deployments[0]["urn"]]
     assert deployments[2]["dependencies"] == [deployments[1]["urn"]]
-    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 51}
+    assert deployments[0]["source"] == {"file": "stacks/Pulumi.prod-us.yaml", "line": 55}
 
 
 def test_plan_json_is_byte_identical_across_runs(capsys, monkeypatch):
@@ -145,7 +145,8 @@ def test_version_is_the_installed_one(capsys):
     from importlib.metadata import version
 
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out == f"foundry-iac {version('foundry-iac')}\n"
+    sdks = ", ".join(f"{name} {version(name)}" for name in ("pulumi", "pulumi-azure-native", "pulumi-policy"))
+    assert capsys.readouterr().out == f"foundry-iac {version('foundry-iac')} ({sdks})\n"
 
 
 def subcommands(parser, prefix=()):

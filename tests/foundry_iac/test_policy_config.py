@@ -73,6 +73,14 @@ def test_waiver_without_expiry_is_an_error(tmp_path):
             {"resource": "x", "reason": "a good long reason", "approver": "a", "expires": "2027-02-30"},
             "'2027-02-30' is not a real date",
         ),
+        (  # a waiver that never expires in practice is not a dated exception
+            {"resource": "x", "reason": "a good long reason", "approver": "a", "expires": "9999-12-31"},
+            "expires: 9999-12-31 is outside the dates foundry-iac judges (2000-01-01 to 2999-12-31); use YYYY-MM-DD",
+        ),
+        (
+            {"resource": "x", "reason": "a good long reason", "approver": "a", "expires": "0001-01-01"},
+            "0001-01-01 is outside the dates foundry-iac judges",
+        ),
     ],
 )
 def test_bad_waivers_are_errors(tmp_path, waiver, expected):

@@ -4,6 +4,8 @@ Manager on https://127.0.0.1 that answers with the documented REST shapes (pagin
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -549,6 +551,17 @@ def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_b
         (
             {
                 "properties": {
+                    "delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/Environments"}}]
+                }
+            },
+            "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: "
+            "Microsoft.App/Environments): it is spelled 'Microsoft.App/Environments'; the Agent Service compares it "
+            "exactly, so the capability host would fail: delegate the subnet to Microsoft.App/environments spelled "
+            "exactly so",
+        ),
+        (
+            {
+                "properties": {
                     **DELEGATED["properties"],
                     "ipConfigurations": [{"id": "nic1"}],
                     "privateEndpoints": [{"id": "pe"}],
@@ -563,7 +576,7 @@ def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_b
             "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes",
         ),
     ],
-    ids=["missing", "not-delegated", "shared", "held-after-delete"],
+    ids=["missing", "not-delegated", "delegated-in-other-case", "shared", "held-after-delete"],
 )
 def test_an_agent_subnet_unfit_for_agents_fails_at_the_account(fake, tls, agent_stack, subnet, message):
     agents_present(fake)
@@ -598,3 +611,93 @@ def test_an_unreadable_agent_resource_is_a_finding_not_a_pass(fake, tls, agent_s
     entry = run(fake, tls, agent_stack)
     (found,) = findings(entry, "preflight-access")
     assert found["message"].startswith(f"Azure denied reading resource {cosmos} (HTTP 403 AuthorizationFailed): grant")
+
+
+# --- edges the verdict turns on -----------------------------------------------------------------------------
+
+
+def test_azure_listing_no_capacity_for_the_deployment_type_fails(fake, tls, stack_file):
+    fake.capacity_sku["gpt-4o"] = "GlobalStandard"  # capacity only for another type: none listed for DataZoneStandard
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-capacity")
+    assert finding["message"] == (
+        "fdy-test/gpt-4o: needs 10 more units of DataZoneStandard gpt-4o in swedencentral; Azure has no capacity "
+        "left there now"
+    )
+
+
+@pytest.mark.parametrize("left,fails", [(10.0, False), (9.0, True)])
+def test_capacity_exactly_what_the_deployment_needs_is_enough(fake, tls, stack_file, left, fails):
+    fake.capacity["gpt-4o"] = left
+    assert bool(findings(run(fake, tls, stack_file), "preflight-capacity")) is fails
+
+
+@pytest.mark.parametrize("current,fails", [(290.0, False), (291.0, True)])
+def test_quota_exactly_at_the_limit_passes_and_one_unit_over_fails(fake, tls, stack_file, current, fails):
+    fake.usages = {
+        "value": [
+            {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": current, "limit": 300.0},
+            USAGES["value"][1],
+        ]
+    }
+    found = findings(run(fake, tls, stack_file), "preflight-quota")
+    assert bool(found) is fails
+    if fails:
+        assert "after rollout 301 > 300: request 1 more units" in found[0]["message"]
+
+
+# --- the safe client in preflight: refusals end the command (exit 2), no report --------------------------
+
+
+@pytest.fixture
+def command(fake, tls, stack_file, monkeypatch, capsys, tmp_path):
+    """`foundry-iac preflight` against the fake ARM; returns (exit code, stderr, whether the report was written)."""
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    report = tmp_path / "report.json"
+
+    def go(*extra: str) -> tuple[int, str, bool]:
+        fake.serve()
+        argv = ["preflight", str(stack_file), "--endpoint", endpoint(fake.server), "--format", "json"]
+        code = main([*argv, "--output", str(report), *extra])
+        return code, capsys.readouterr().err, report.exists()
+
+    return go
+
+
+def test_preflight_sends_no_token_to_a_foreign_next_link(fake, foreign, command):
+    models = f"{PROVIDERS}/locations/{REGION}/models"
+    foreign.expect_request(models).respond_with_json({"value": [GPT_51]})
+    fake.server.expect_request(models, query_string="api-version=2025-06-01").respond_with_json(
+        {"value": [GPT_4O], "nextLink": f"{endpoint(foreign)}{models}?api-version=2025-06-01&page=2"}
+    )
+    code, err, written = command()
+    assert code == 2 and not written
+    assert err.startswith(f"error: refused to follow Azure to {endpoint(foreign)}{models}: it is not the configured")
+    assert foreign.log == []
+
+
+def test_preflight_refuses_a_malformed_answer_with_one_line(fake, command):
+    fake.usages = {"value": [{"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": 1, "limit": -1}]}
+    code, err, written = command()
+    assert (code, written) == (2, False)
+    assert err == (
+        "error: malformed answer from Azure: the limit of OpenAI.DataZoneStandard.gpt-4o in quota usages in "
+        "swedencentral is -1.0, not a number >= 0, nothing written\n"
+    )
+
+
+def test_preflight_meets_its_deadline_on_a_silent_server(fake, command):
+    release = threading.Event()
+
+    def silent(request):
+        release.wait(30)
+        return Response("{}", content_type="application/json")
+
+    fake.server.expect_request(PROVIDERS, query_string={"api-version": "2021-04-01"}).respond_with_handler(silent)
+    started = time.monotonic()
+    try:
+        code, err, written = command("--timeout", "1")
+    finally:
+        release.set()
+    assert (code, written) == (2, False) and time.monotonic() - started < 5
+    assert err.startswith("error: Azure did not answer within the 1 s deadline while ")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from werkzeug import Response
 
 from components.catalog import CATALOG_PATH, load_catalog, parse_catalog
+from foundry_iac.azure_client import AzureAnswerError, Limits
 from foundry_iac.cli import main
 from foundry_iac.prices_sync import PriceSyncError, sync_prices
 
@@ -129,8 +132,9 @@ def test_malformed_page_leaves_the_catalog_untouched(httpserver, catalog):
 
 def test_a_next_page_link_to_another_host_is_refused(httpserver, catalog):
     httpserver.expect_request(PATH).respond_with_json(page([], "https://evil.example/api/retail/prices?x=1"))
-    with pytest.raises(PriceSyncError, match="NextPageLink points away"):
+    with pytest.raises(AzureAnswerError, match="refused to follow Azure to https://evil.example/api/retail/prices: "):
         sync_prices(catalog, "eastus2", httpserver.url_for(PATH))
+    assert len(httpserver.log) == 1
 
 
 def test_cli_prices_sync_end_to_end(httpserver, catalog, capsys):
@@ -160,3 +164,28 @@ def test_dry_run_writes_nothing(httpserver, catalog):
 def test_the_shipped_catalog_is_untouched_by_these_tests():
     load_catalog.cache_clear()
     assert load_catalog().models["grok-3"].prices["global"].input == 3.0
+
+
+def test_a_next_page_link_loop_is_refused_and_the_catalog_untouched(httpserver, catalog):
+    before = catalog.read_bytes()
+    httpserver.expect_request(PATH).respond_with_json(page([], httpserver.url_for(PATH) + "?page=1"))
+    with pytest.raises(AzureAnswerError, match="returns to a page already read after 2 page"):
+        sync_prices(catalog, "eastus2", httpserver.url_for(PATH))
+    assert catalog.read_bytes() == before and len(httpserver.log) == 2
+
+
+def test_a_silent_retail_api_meets_the_deadline(httpserver, catalog):
+    release = threading.Event()
+
+    def silent(request):
+        release.wait(30)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request(PATH).respond_with_handler(silent)
+    started = time.monotonic()
+    try:
+        with pytest.raises(AzureAnswerError, match="did not answer within the 1 s deadline"):
+            sync_prices(catalog, "eastus2", httpserver.url_for(PATH), limits=Limits(timeout=1))
+    finally:
+        release.set()
+    assert time.monotonic() - started < 5

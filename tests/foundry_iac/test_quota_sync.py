@@ -9,6 +9,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from foundry_iac.azure_client import MalformedAnswerError
 from foundry_iac.cli import main
 from foundry_iac.quota_snapshot import QuotaSnapshot
 from foundry_iac.quota_sync import QuotaSyncError, sync_quota, write_snapshot
@@ -126,13 +127,13 @@ def test_throttling_is_retried(arm, tls):
 )
 def test_malformed_answers_are_clear_errors(arm, tls, usages):
     serve_region(arm, "eastus2", usages=usages)
-    with pytest.raises(QuotaSyncError, match="malformed answer from Azure for eastus2"):
+    with pytest.raises(MalformedAnswerError, match=r"^malformed answer from Azure: .* in eastus2\b.*, nothing written"):
         sync(arm, tls, ["eastus2"])
 
 
 def test_not_json_is_a_clear_error(arm, tls):
     arm.expect_request(usages_path("eastus2")).respond_with_data("<html>proxy error</html>", content_type="text/html")
-    with pytest.raises(QuotaSyncError, match="eastus2"):
+    with pytest.raises(MalformedAnswerError, match=r"usages in eastus2: the answer is text/html, not JSON, nothing"):
         sync(arm, tls, ["eastus2"])
 
 
@@ -203,7 +204,7 @@ def test_a_bug_of_ours_while_reading_is_not_blamed_on_azure(arm, tls):
 
     serve_region(arm, "eastus2")
 
-    def buggy(client, region):
+    def buggy(client, region, limits):
         return {}["not there"]  # a KeyError of ours, not a malformed answer
 
     with pytest.raises(KeyError):

@@ -47,8 +47,8 @@ def test_program_exports_endpoints(run_stack):
 
 def test_secure_values_never_reach_the_report(write_stack, run_stack):
     text = MINIMAL_STACK.replace(
-        "  azure-native:subscriptionId: 11111111-2222-3333-4444-555555555555\n",
-        "  azure-native:subscriptionId:\n    secure: v1:AAAABBBBCCCC\n",
+        "  foundry-iac:environment: production\n",
+        "  foundry-iac:environment: production\n  foundry-iac:tags:\n    owner:\n      secure: v1:AAAABBBBCCCC\n",
     )
     run = run_stack(write_stack(text))
     report = repr(redact([as_data(r.as_report()) for r in run.resources], run.secrets))
@@ -59,3 +59,83 @@ def test_secure_values_never_reach_the_report(write_stack, run_stack):
 def test_stack_file_path_outside_stacks_is_accepted(write_stack, run_stack):
     run = run_stack(write_stack(MINIMAL_STACK, name="copy"))
     assert run.stack.name == "copy" and run.resources[0].source.file.endswith("Pulumi.copy.yaml")
+
+
+def _project_with_program(tmp_path, program: str):
+    """A project folder whose __main__.py is `program` (the repository's components stay importable)."""
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "__main__.py").write_text(program)
+    stack = tmp_path / "Pulumi.dev.yaml"
+    stack.write_text((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())
+    return resolve_stack(str(stack), tmp_path)
+
+
+class _NotACode:
+    def __repr__(self) -> str:
+        return "<not a code>"
+
+
+@pytest.mark.parametrize("code", [0, 1, 2, None, "bye", _NotACode()], ids=repr)
+def test_a_program_that_exits_with_any_code_ends_in_an_error_never_a_verdict(tmp_path, code):
+    from foundry_iac.errors import ProgramEndedError
+    from foundry_iac.runner import run_program
+
+    program = f"import sys\nfrom tests.foundry_iac.test_runner import _NotACode\nsys.exit({code!r})\n"
+    if isinstance(code, _NotACode):
+        program = "import sys\nfrom tests.foundry_iac.test_runner import _NotACode\nsys.exit(_NotACode())\n"
+    ref = _project_with_program(tmp_path, program)
+    with pytest.raises(ProgramEndedError) as err:
+        run_program(ref, tmp_path)
+    assert err.value.lines() == [
+        f"{ref.display}: the program ended before registering its resources (__main__.py raised "
+        f"SystemExit({code!r})); a Pulumi program must not exit: raise an error for a problem, or remove the exit"
+    ]
+
+
+def test_a_program_that_exits_after_registering_some_resources_is_still_an_error(tmp_path):
+    from foundry_iac.errors import ProgramEndedError
+    from foundry_iac.runner import run_program
+
+    real = (ROOT / "__main__.py").read_text()
+    ref = _project_with_program(
+        tmp_path, real.replace("estate = build_estate(", "import sys\nestate = build_estate(") + "sys.exit(0)\n"
+    )
+    (tmp_path / "__main__.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n" + (tmp_path / "__main__.py").read_text()
+    )
+    with pytest.raises(ProgramEndedError, match=r"SystemExit\(0\)"):
+        run_program(ref, tmp_path)
+
+
+def test_an_exit_inside_an_apply_callback_is_an_error_too(tmp_path):
+    from foundry_iac.errors import ProgramEndedError
+    from foundry_iac.runner import run_program
+
+    ref = _project_with_program(
+        tmp_path,
+        "import sys\nimport pulumi\npulumi.export('x', pulumi.Output.from_input(1).apply(lambda _: sys.exit(0)))\n",
+    )
+    with pytest.raises(ProgramEndedError, match=r"SystemExit\(0\)"):
+        run_program(ref, tmp_path)
+
+
+def test_a_program_that_registers_nothing_is_an_error_not_an_empty_pass(tmp_path):
+    from foundry_iac.errors import ProgramEndedError
+    from foundry_iac.runner import run_program
+
+    ref = _project_with_program(tmp_path, "import pulumi\npulumi.export('nothing', 1)\n")
+    with pytest.raises(ProgramEndedError) as err:
+        run_program(ref, tmp_path)
+    assert "the program ended before registering any resource" in str(err.value)
+
+
+def test_a_json_string_value_nested_too_deeply_is_an_input_error_at_its_line(write_stack, run_stack):
+    deep = "[" * 50_000 + "]" * 50_000
+    text = MINIMAL_STACK.replace(
+        "  foundry-iac:accounts:\n", f"  foundry-iac:extra: '{deep}'\n  foundry-iac:accounts:\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        run_stack(write_stack(text))
+    assert [(i.line, i.message) for i in err.value.issues if "nested" in i.message] == [
+        (6, "nested too deeply; flatten the value")
+    ]

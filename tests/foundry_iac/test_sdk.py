@@ -166,3 +166,35 @@ def test_the_inline_executor_runs_a_call_at_once_on_the_calling_thread():
     failed = executor.submit(int, "not a number")
     assert failed.done() and isinstance(failed.exception(timeout=0), ValueError)
     executor.shutdown()
+
+
+def test_a_partially_loaded_service_imports_only_the_modules_of_the_classes_used():
+    """load_services_by_module: a class comes from its own module; any other name completes the package."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    program = """
+import sys
+from foundry_iac.sdk import load_services_by_module
+load_services_by_module(["network"])
+import pulumi_azure_native.network as network
+from pulumi_azure_native.network.private_endpoint import PrivateEndpoint
+assert network.PrivateEndpoint is PrivateEndpoint
+loaded = sorted(m for m in sys.modules if m.startswith("pulumi_azure_native.network."))
+assert "pulumi_azure_native.network.virtual_network_gateway" not in sys.modules, loaded
+assert not network.__dict__.get("_complete_")
+enum = network.IPAllocationMethod  # an enum: no module of its own name, so the real __init__ runs
+assert network.__dict__.get("_complete_") and enum.__name__ == "IPAllocationMethod"
+assert "pulumi_azure_native.network.virtual_network_gateway" in sys.modules
+try:
+    network.NoSuchThing
+except AttributeError as exc:
+    assert "NoSuchThing" in str(exc)
+else:
+    raise AssertionError("a missing name must raise AttributeError")
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout == "ok\n", done.stderr[-2000:]

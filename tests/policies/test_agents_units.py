@@ -1,5 +1,5 @@
-"""agent-byo-resources, agent-network-injection and the agent resources of private accounts, on hand-built
-resources: which setups pass, which fail, and the exact messages."""
+"""agent-byo-resources, agent-network-injection, agent-storage-isolation and the agent resources of private
+accounts, on hand-built resources: which setups pass, which fail, and the exact messages."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from policies.agents import (
     check_agent_public_access,
     check_byo_resources,
     check_network_injection,
+    check_storage_isolation,
     unreached_agent_resources,
 )
 from policies.framework import Resource
@@ -304,3 +305,91 @@ def test_a_resource_shared_by_two_projects_is_named_once():
 def test_a_connection_without_a_resource_id_is_not_judged():
     blank = connection("cosmos", "CosmosDb", "")
     assert [i.name for i in unreached_agent_resources([account(), blank, *setup()[1:]])] == ["st", "srch"]
+
+
+# --- agent-storage-isolation ------------------------------------------------------------------------------
+
+BLOB_OWNER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/b7e6dc6d-f1e8-4753-8033-0f276bb0955b"
+ANY_AGENT_CONTAINER = (
+    "(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringLikeIgnoreCase '*-azureml-agent')"
+)
+OWN_CONTAINERS = (
+    "(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringStartsWithIgnoreCase "
+    "'0f8e3c2a-1b4d-4e6f-8a9b-c0d1e2f3a4b5' AND "
+    "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringLikeIgnoreCase '*-azureml-agent')"
+)
+
+
+def blob_owner(project: str, condition: str, scope: str = STORAGE) -> Resource:
+    props = {"scope": scope, "roleDefinitionId": BLOB_OWNER, "condition": condition, "conditionVersion": "2.0"}
+    return Resource("azure-native:authorization:RoleAssignment", f"grant-{project}", f"urn:grant-{project}", props)
+
+
+def cosmos_data(project: str, scope: str = f"{COSMOS}/dbs/enterprise_memory") -> Resource:
+    props = {"accountName": "cosmos", "scope": scope, "roleDefinitionId": f"{COSMOS}/sqlRoleDefinitions/0002"}
+    return Resource(
+        "azure-native:cosmosdb:SqlResourceSqlRoleAssignment", f"data-{project}", f"urn:data-{project}", props
+    )
+
+
+def isolated(project: str) -> list[Resource]:
+    """A project's grants as Microsoft's templates and AVM write them: limited to its own containers and
+    collections (named after its workspace id)."""
+    guid = "0f8e3c2a-1b4d-4e6f-8a9b-c0d1e2f3a4b5" if project == "p" else "5b4a3f2e-1d0c-4b9a-8f6e-4d1b2a3c8e0f"
+    return [
+        blob_owner(project, OWN_CONTAINERS.replace("0f8e3c2a-1b4d-4e6f-8a9b-c0d1e2f3a4b5", guid)),
+        cosmos_data(project, f"{COSMOS}/dbs/enterprise_memory/colls/{guid}-thread-message-store"),
+    ]
+
+
+def shared(project: str) -> list[Resource]:
+    """A project's grants as foundry-iac writes them: every agent container, the whole database."""
+    return [blob_owner(project, ANY_AGENT_CONTAINER), cosmos_data(project)]
+
+
+def test_two_projects_on_one_storage_and_cosmos_account_whose_grants_reach_every_projects_data_fail():
+    resources = [account(), *setup("p"), *setup("q"), *shared("p"), *shared("q")]
+    files, threads = check_storage_isolation(resources, {})
+    assert files.message == (
+        "projects fdy/p, fdy/q keep their agents' files in one storage account st, and each project's Storage Blob "
+        "Data Owner grant there reaches every `*-azureml-agent` container, the other projects' too (the project's "
+        "workspace id that Microsoft's templates scope it to is not known before deploying); give each project its "
+        "own storage account"
+    )
+    assert files.resource is resources[6] and files.related == (resources[2],)
+    assert threads.message == (
+        "projects fdy/p, fdy/q keep their agents' threads in one Cosmos DB account cosmos, and each project's Cosmos "
+        "DB data role there covers the whole `enterprise_memory` database, the other projects' too (the project's "
+        "workspace id that Microsoft's templates scope it to is not known before deploying); give each project its "
+        "own Cosmos DB account"
+    )
+    assert threads.resource is resources[5] and threads.related == (resources[1],)
+
+
+def test_one_project_per_account_passes():
+    def moved(resource: Resource) -> Resource:
+        key = resource.props.get("connectionName")
+        if key == "st":
+            return connection("st", "AzureStorageAccount", f"{DATA}/Microsoft.Storage/storageAccounts/st2", project="q")
+        if key == "cosmos":
+            return connection("cosmos", "CosmosDb", f"{DATA}/Microsoft.DocumentDB/databaseAccounts/c2", project="q")
+        return resource
+
+    others = [moved(r) for r in setup("q")]
+    assert messages(check_storage_isolation([account(), *setup("p"), *others, *shared("p"), *shared("q")], {})) == []
+    assert messages(check_storage_isolation([account(), *setup("p"), *shared("p")], {})) == []
+
+
+def test_sharing_is_fine_once_every_grant_is_limited_to_its_projects_own_data():
+    resources = [account(), *setup("p"), *setup("q"), *isolated("p"), *isolated("q")]
+    assert messages(check_storage_isolation(resources, {})) == []
+    resources[-2] = blob_owner("q", ANY_AGENT_CONTAINER)
+    assert [f.message.split(" in one ")[1].split(",")[0] for f in check_storage_isolation(resources, {})] == [
+        "storage account st"
+    ]
+    resources[-2:] = shared("q")
+    assert len(list(check_storage_isolation(resources, {}))) == 2
+
+
+def test_sharing_without_any_data_grant_is_not_taken_for_isolation():
+    assert len(list(check_storage_isolation([account(), *setup("p"), *setup("q")], {}))) == 2

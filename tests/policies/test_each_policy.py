@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import AGENT_STACK, ENTERPRISE_STACK, TAGGED_NO_ENDPOINT, TAGGED_STACK, unwaived
+from tests.conftest import (
+    AGENT_STACK,
+    ENTERPRISE_STACK,
+    SHARED_AGENT_STACK,
+    TAGGED_NO_ENDPOINT,
+    TAGGED_STACK,
+    unwaived,
+)
 
 GROK_GLOBAL = (
     TAGGED_STACK
@@ -175,6 +182,12 @@ CASES = [
         AGENT_STACK,
         {"agent_network_injection": "mandatory"},
         "fdy-test: its agents run with public egress (no networkInjections with scenario agent)",
+    ),
+    (
+        "agent-storage-isolation",
+        SHARED_AGENT_STACK,
+        {},
+        "projects fdy-test/team-a, fdy-test/team-b keep their agents' files in one storage account stagents",
     ),
 ]
 

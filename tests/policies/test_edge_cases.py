@@ -82,9 +82,14 @@ def test_provisioned_capacity_respects_minimum_and_step():
             },
         )
 
-    assert "below the minimum of 15 PTU" in validate_stack(quota_capacity, [account, dep(10)])[0]
-    assert "not a multiple of 5 PTU" in validate_stack(quota_capacity, [account, dep(17)])[0]
-    assert validate_stack(quota_capacity, [account, dep(20)]) == []
+    limits = {"limits": {"eastus2": {"OpenAI.GlobalProvisionedManaged": 200_000}}}
+    assert "below the minimum of 15 PTU" in validate_stack(quota_capacity, [account, dep(10)], limits)[0]
+    assert "not a multiple of 5 PTU" in validate_stack(quota_capacity, [account, dep(17)], limits)[0]
+    assert validate_stack(quota_capacity, [account, dep(20)], limits) == []
+    # Azure takes at most 100,000 PTU per deployment, whatever the pool's limit
+    assert validate_stack(quota_capacity, [account, dep(100_000)], limits) == []
+    [above] = validate_stack(quota_capacity, [account, dep(100_005)], limits)
+    assert "100005 PTU is above the 100,000 PTU Azure takes per deployment" in above
 
 
 def test_thirty_three_deployments_break_the_account_limit():

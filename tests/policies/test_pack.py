@@ -34,6 +34,7 @@ DESIGN_IDS = {
     "content-filter-mode",
     "agent-byo-resources",
     "agent-network-injection",
+    "agent-storage-isolation",
 }
 
 

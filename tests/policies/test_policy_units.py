@@ -601,8 +601,9 @@ def test_the_quota_message_names_the_deployments_the_other_stacks_and_the_source
     )
     assert "(ledger)" in alone[0].message  # a ledger entry without a source still says where it came from
     bad_ptu = [account({}), deployment("gpt-4o", "GlobalProvisionedManaged", 1, "2024-11-20", name="p")]
-    (finding,) = check_quota(bad_ptu, {})
+    finding, unknown = check_quota(bad_ptu, {})
     assert finding.resource is bad_ptu[1] and finding.message.endswith("; change the capacity")
+    assert "OpenAI.GlobalProvisionedManaged in eastus2: limit unknown" in unknown.message  # the pool's limit
 
 
 def test_equal_limits_name_the_snapshot_and_an_unknown_region_is_its_own_key():
@@ -735,11 +736,15 @@ def test_guessed_usage_names_and_rules_for_what_the_catalog_does_not_offer():
     assert list(check_capacity_rules(unknown_ptu)) == []  # an unknown model has no PTU rules (approved-models says why)
     stack = [
         account({}),
-        deployment("gpt-9", "GlobalStandard", 10, name="unknown"),  # no limit known: skipped, not the end
+        deployment("gpt-9", "GlobalStandard", 10, name="unknown"),  # no limit known: said, and not the end
         deployment("gpt-4o", "GlobalStandard", 10, "2024-11-20", name="over"),
     ]
     ledger = {"eastus2": {"OpenAI.GlobalStandard.gpt-4o": {"limit": 5, "source": "snap"}}}
-    assert [f.resource.name for f in check_quota(stack, {"ledger": ledger})] == ["over"]
+    found = list(check_quota(stack, {"ledger": ledger}))
+    assert [(f.resource.name, f.advisory) for f in found] == [("unknown", False), ("over", False)]
+    assert "AIServices.GlobalStandard.gpt-9 in eastus2: limit unknown" in found[0].message
+    found = list(check_quota(stack, {"ledger": ledger, "unknownLimit": "advisory"}))
+    assert [(f.resource.name, f.advisory) for f in found] == [("unknown", True), ("over", False)]
 
 
 def test_a_deployment_without_a_version_counts_on_the_general_offer(versioned_catalog):

@@ -218,3 +218,96 @@ def test_check_router_skips_deployments_without_a_region_and_reports_each_router
 
 def test_a_model_outside_the_catalog_routes_nowhere():
     assert routed_models("no-such-model", "1") == ([], [])
+
+
+@pytest.fixture
+def unrouted_catalog(monkeypatch):
+    """The catalog with a router version `catalog sync` added: known to Azure, its routed models not listed."""
+    import copy
+    import json
+
+    import policies.common
+    import policies.models
+    from components.catalog import CATALOG_PATH, parse_catalog
+
+    data = json.loads(CATALOG_PATH.read_text())
+    router_entry = data["models"]["model-router"]
+    router_entry["versions"]["2026-12-01"] = copy.deepcopy(router_entry["versions"]["2025-11-18"])
+    fake = parse_catalog(data, "unrouted")
+    monkeypatch.setattr(policies.common, "catalog", lambda: fake)
+    monkeypatch.setattr(policies.models, "catalog", lambda: fake)
+    return fake
+
+
+def unrouted_view(region: str | None = "swedencentral"):
+    from policies.common import deployment_view
+    from policies.framework import Resource
+
+    props = {
+        "accountName": "a",
+        "deploymentName": "router",
+        "sku": {"name": "DataZoneStandard", "capacity": 1},
+        "properties": {"model": {"format": "OpenAI", "name": "model-router", "version": "2026-12-01"}},
+    }
+    resource = Resource("azure-native:cognitiveservices:Deployment", "a-router", "urn:router", props)
+    return resource, deployment_view(resource, {"a": region} if region else {})
+
+
+def test_a_router_version_without_routes_is_unknown_not_a_model_that_routes_nowhere(unrouted_catalog):
+    assert routed_models("model-router", "2026-12-01") is None
+    assert routed_models("model-router", "2025-11-18") is not None  # listed versions still resolve
+    assert routed_models("gpt-4o", "2024-11-20") == ([], [])  # not a router
+
+
+def test_residency_fails_closed_on_a_router_version_without_routes(unrouted_catalog):
+    from policies.residency import check_router
+
+    _, dep = unrouted_view()
+    (finding,) = check_router([dep], "EU", unrouted_catalog)
+    assert (
+        "the catalog lists no routed models for this router version, so where its prompts are processed is "
+        "unknown" in finding.message
+    )
+    assert list(check_router([dep], "none", unrouted_catalog)) == []  # no boundary: nothing to keep
+
+
+def test_approval_fails_closed_on_a_router_version_without_routes(unrouted_catalog):
+    from policies.framework import Resource
+    from policies.models import check_approved
+
+    resource, _ = unrouted_view()
+    account = Resource(
+        "azure-native:cognitiveservices:Account", "a", "urn:a", {"accountName": "a", "location": "swedencentral"}
+    )
+    approved = {"approvedModels": {"model-router": []}}
+    messages = [f.message for f in check_approved([account, resource], approved)]
+    assert any("is a router version whose routed models the catalog does not list" in m for m in messages), messages
+
+
+def test_catalog_sync_says_a_new_router_version_has_no_routes():
+    import datetime as dt
+    import json
+
+    from components.catalog import CATALOG_PATH
+    from foundry_iac.catalog_sync import merge_models
+
+    raw = json.loads(CATALOG_PATH.read_text())
+    item = {
+        "name": "model-router",
+        "format": "OpenAI",
+        "version": "2026-12-01",
+        "default": False,
+        "status": "GenerallyAvailable",
+        "retirement": None,
+        "replacement": None,
+        "skus": [],
+    }
+    other = {**item, "name": "gpt-4o", "version": "2026-12-01"}
+    result = merge_models(raw, {"swedencentral": [item, other]}, dt.date(2026, 12, 3))
+    (line,) = [c for c in result.changes if c.startswith("new version model-router")]
+    assert line.endswith(
+        ": a router version without its routed models, so residency and approval fail closed on it until routesTo "
+        "lists them (from the router's documentation)"
+    )
+    (plain,) = [c for c in result.changes if c.startswith("new version gpt-4o")]
+    assert plain == "new version gpt-4o 2026-12-01 (GenerallyAvailable)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,69 @@ def test_matrices_list_every_stack():
     stacks = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
     assert load("deploy.yml")["jobs"]["up"]["strategy"]["matrix"]["stack"] == stacks
     assert load("pull-request.yml")["jobs"]["preview"]["strategy"]["matrix"]["stack"] == stacks
+
+
+def test_every_action_has_one_pin_across_workflows_with_its_version_in_a_comment():
+    pins: dict[str, set[str]] = {}
+    for path in all_workflows():
+        for line in path.read_text().splitlines():
+            found = re.match(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40})  # v\d", line)
+            if "uses:" in line:
+                assert found, f"{path.name}: {line.strip()} lacks a commit SHA with a '# vX.Y.Z' comment"
+                pins.setdefault(found[1], set()).add(found[2])
+    assert {action: shas for action, shas in pins.items() if len(shas) > 1} == {}
+    assert {"actions/checkout", "actions/setup-python"} <= set(pins)
+
+
+def supported_pythons() -> list[str]:
+    """The Python versions pyproject.toml's classifiers name, oldest first."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    prefix = "Programming Language :: Python :: "
+    found = [c.removeprefix(prefix) for c in project["classifiers"] if re.fullmatch(rf"{prefix}3\.\d+", c)]
+    versions = sorted(found, key=lambda v: tuple(map(int, v.split("."))))
+    assert project["requires-python"] == f">={versions[0]}", "requires-python starts at the oldest classifier"
+    return versions
+
+
+def test_tests_run_on_every_pull_request_and_push_to_main_one_run_per_pull_request():
+    workflow = load("tests.yml")
+    assert workflow["on"] == {"pull_request": None, "push": {"branches": ["main"]}}
+    assert workflow["concurrency"] == {
+        "group": "tests-${{ github.event.pull_request.number || github.ref }}",
+        "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
+    }
+
+
+def test_tests_need_no_secrets_and_only_read_the_repository():
+    workflow = load("tests.yml")
+    assert "secrets." not in (WORKFLOWS / "tests.yml").read_text()
+    assert {name: job["permissions"] for name, job in workflow["jobs"].items()} == {
+        "test": {"contents": "read"},
+        "gate-macos": {"contents": "read"},
+    }
+
+
+def test_the_suite_runs_what_ci_run_runs_on_every_supported_python():
+    job = load("tests.yml")["jobs"]["test"]
+    assert job["runs-on"] == "ubuntu-latest"
+    assert job["strategy"]["matrix"]["python"] == supported_pythons() == ["3.11", "3.12", "3.13"]
+    (setup,) = [s for s in steps(job) if s.get("uses", "").startswith("actions/setup-python@")]
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
+    assert [s["run"] for s in steps(job) if "run" in s] == ["bash .ci/run"]
+    ci_run = (ROOT / ".ci/run").read_text()
+    assert "scripts/test" in ci_run and "scripts/check-install" in ci_run
+
+
+def test_macos_runs_the_gate_and_the_byte_identity_tests_that_exist():
+    job = load("tests.yml")["jobs"]["gate-macos"]
+    assert job["runs-on"] == "macos-latest"
+    (setup,) = [s for s in steps(job) if s.get("uses", "").startswith("actions/setup-python@")]
+    assert setup["with"]["python-version"] in supported_pythons()
+    runs = [s["run"] for s in steps(job) if "run" in s]
+    assert runs[0] == "./scripts/plan"
+    targets = [word for word in runs[1].split() if word.startswith("tests/")]
+    assert "tests/foundry_iac/test_report_start_method.py" in targets
+    for target in targets:
+        file, _, test = target.partition("::")
+        assert (ROOT / file).is_file(), target
+        assert not test or f"def {test}(" in (ROOT / file).read_text(), target

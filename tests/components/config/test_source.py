@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from components.config.source import read_yaml
 
 
@@ -46,3 +48,38 @@ def test_only_true_and_false_are_booleans_as_in_yaml_1_2():
 def test_keys_are_always_text():
     doc = read_yaml("true: 1\n5: 2\n", "f.yaml")
     assert doc.value == {"true": 1, "5": 2} and doc.lines[("true",)] == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("!Ref MyBucket", "!Ref"),
+        ("!!binary aGVsbG8=", "!!binary"),
+        ("!!timestamp 2024-01-01", "!!timestamp"),
+        ("!!python/name:os.system", "!!python/name:os.system"),
+        ("!!python/object/apply:os.system [ls]", "!!python/object/apply:os.system"),
+        ("!!set {a, b}", "!!set"),
+        ("!!omap [a: 1]", "!!omap"),
+    ],
+)
+def test_a_tag_outside_the_core_schema_is_one_line_error_at_its_line(value, shown):
+    doc = read_yaml(f"config:\n  a: 1\n  b: {value}\n", "f.yaml")
+    assert [str(i) for i in doc.issues] == [
+        f"f.yaml:3: config.b: YAML tag '{shown}' is not supported (only plain text, numbers, true/false, null, lists "
+        "and mappings); remove the tag, or quote the value to keep it as text"
+    ]
+
+
+def test_a_tagged_key_is_refused_too():
+    doc = read_yaml("config:\n  !Sub a: 1\n", "f.yaml")
+    assert [i.line for i in doc.issues] == [2] and "'!Sub'" in doc.issues[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("!!str 5", "5"), ("!!int 5", 5), ("!!float 1.5", 1.5), ("!!bool true", True), ("!!null ''", None)],
+)
+def test_core_schema_tags_are_accepted(value, expected):
+    doc = read_yaml(f"a: {value}\nm: !!map {{x: 1}}\ns: !!seq [1]\n", "f.yaml")
+    assert doc.issues == []
+    assert doc.value == {"a": expected, "m": {"x": 1}, "s": [1]}

@@ -1,0 +1,143 @@
+"""Benchmark: the largest stack files the gate accepts under Azure's limits, and the worst it refuses.
+
+Azure's own limits (components/config/limits.py) are checked on the parsed stack file before the
+program runs. This prints, for each case, `foundry-iac check` wall time, CPU and peak RSS in a fresh
+process (interpreter start and imports included), the exit code and the size of its output:
+- accepted at a limit: 4,000 members (Azure's role assignments per subscription), one account with
+  32 deployments (per Foundry resource), N accounts of 32 deployments each in one region;
+- refused: a 1 MiB stack file with one more member than the RBAC limit allows (thousands of role
+  assignments), and a policy config approving ~20,000 models against a stack whose deployments are
+  not approved (each violation names a few models and "and N more", never the whole list).
+
+    .venv/bin/python benchmarks/bench_limits.py [--accounts 10] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXE = str(Path(sys.executable).with_name("foundry-iac"))
+sys.path.insert(0, str(ROOT))
+from components.config.limits import (  # noqa: E402
+    MAX_DEPLOYMENTS_PER_ACCOUNT,
+    MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
+)
+from components.inputs import MAX_INPUT_BYTES  # noqa: E402
+
+HEAD = """\
+config:
+  azure-native:subscriptionId: 11111111-2222-3333-4444-555555555555
+  azure-native:location: eastus2
+  foundry-iac:environment: nonproduction
+  foundry-iac:resourceGroup: rg-bench
+  foundry-iac:tags: {owner: bench}
+  foundry-iac:accounts:
+"""
+ROLES = ("Azure AI User", "Azure AI Developer", "Azure AI Project Manager")
+
+
+def member(index: int) -> str:
+    return f"            - {{principalId: {uuid.UUID(int=index + 1)}, role: {ROLES[index % 3]}}}\n"
+
+
+def deployment(index: int) -> str:
+    return (
+        f"        - {{name: d{index:02d}, model: gpt-4o, version: '2024-11-20', type: GlobalStandard, capacity: 1}}\n"
+    )
+
+
+def stack(accounts: int, deployments: int, members: int, pad_to: int = 0) -> str:
+    """A stack file: `accounts` accounts in eastus2, each with `deployments` deployments; `members` members
+    on the first account's project; padded with comment lines to `pad_to` bytes (the file-size limit)."""
+    text = HEAD
+    for a in range(accounts):
+        text += f"    - name: fdy-bench-{a:03d}\n      network: {{publicAccess: false}}\n"
+        if a == 0 and members:
+            text += "      projects:\n        - name: team\n          members:\n"
+            text += "".join(member(i) for i in range(members))
+        text += "      deployments:\n" + "".join(deployment(d) for d in range(deployments))
+    if pad_to > len(text):
+        line = "# " + "x" * 77 + "\n"
+        text += line * ((pad_to - len(text)) // len(line))
+    return text
+
+
+def policy_config(approved_models: int = 0) -> dict:
+    """The dev policy config for the benchmark's region and model (or `approved_models` other names only)."""
+    config = json.loads((ROOT / "policies" / "config" / "dev.json").read_text())
+    config["allowed-regions"] = {"allowedRegions": ["eastus2"]}
+    models = {"gpt-4o": ["2024-11-20"]}
+    if approved_models:
+        models = {f"approved-model-{i:05d}": [] for i in range(approved_models)}
+    config["approved-models"] = {"approvedModels": models}
+    config["cost-budget"] = {"maxBudgetUsd": 10_000_000, "basis": "expected"}
+    config["required-tags"] = {"tags": ["owner"]}
+    return config
+
+
+def measure(cmd: list[str]) -> tuple[float, float, float, int, int, int]:
+    """(wall s, CPU s, peak RSS MiB, exit code, stdout bytes, stderr bytes) of one child process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        return (
+            wall,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,
+            os.waitstatus_to_exitcode(status),
+            out.seek(0, 2),
+            err.seek(0, 2),
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accounts", type=int, default=10, help="accounts of 32 deployments in the third case")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    rbac = MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
+    cases = [
+        (f"accepted: {rbac:,} members (RBAC limit)", stack(1, 1, rbac), 0),
+        (
+            f"accepted: 1 account, {MAX_DEPLOYMENTS_PER_ACCOUNT} deployments",
+            stack(1, MAX_DEPLOYMENTS_PER_ACCOUNT, 1),
+            0,
+        ),
+        (
+            f"accepted: {args.accounts} accounts x {MAX_DEPLOYMENTS_PER_ACCOUNT} deployments",
+            stack(args.accounts, MAX_DEPLOYMENTS_PER_ACCOUNT, 1),
+            0,
+        ),
+        (f"refused: 1 MiB file, {rbac + 1:,} members", stack(1, 1, rbac + 1, pad_to=MAX_INPUT_BYTES - 100), 0),
+        ("refused: 20,000 approved models, none deployed", stack(1, MAX_DEPLOYMENTS_PER_ACCOUNT, 1), 20_000),
+    ]
+    print(f"{'case':<46} {'file':>9} {'exit':>4} {'wall s':>7} {'CPU s':>6} {'RSS MiB':>8} {'out B':>8} {'err B':>6}")
+    with tempfile.TemporaryDirectory() as folder:
+        for label, text, approved in cases:
+            path = Path(folder) / "Pulumi.bench.yaml"
+            path.write_text(text)
+            config = Path(folder) / "policy.json"
+            config.write_text(json.dumps(policy_config(approved)))
+            cmd = [EXE, "check", str(path), "--policy-config", str(config), "--format", "json"]
+            runs = [measure(cmd) for _ in range(args.repeat)]
+            wall = statistics.median(r[0] for r in runs)
+            cpu = statistics.median(r[1] for r in runs)
+            rss = max(r[2] for r in runs)
+            code, out, err = runs[-1][3:]
+            print(f"{label:<46} {len(text):>9,} {code:>4} {wall:>7.2f} {cpu:>6.2f} {rss:>8.0f} {out:>8,} {err:>6,}")
+
+
+if __name__ == "__main__":
+    main()
