@@ -49,10 +49,12 @@ def _folded(name: str) -> str:
 
 
 def why_not(name: str, valid: Collection[str]) -> str:
-    """What makes `name` miss a valid name it looks like, or '' when it resembles none exactly."""
+    """What makes `name` miss a valid name it looks like, or '' when it resembles none exactly (or is one)."""
+    if name in valid:
+        return ""
     if name.strip() != name and name.strip() in valid:
         return "has whitespace around it"
-    if not name.isascii() and _visible(name).strip() in valid:
+    if _visible(name).strip() in valid:
         return "has look-alike or invisible characters"
     folded = _folded(name)
     if any(_folded(v) == folded for v in valid):

@@ -219,11 +219,9 @@ def conform(value: object, kind: str, path: str, models: object, what: str) -> N
     if not isinstance(value, expected) or (isinstance(value, bool) and kind != "bool"):
         raise MalformedAnswerError(f"{what}: {clip(path)} is {clip(repr(value))}, not {kind}")
     for attribute in getattr(model, "_attribute_map", {}).values():
-        field: object = value
-        for part in attribute["key"].split(".") if attribute["key"] else ():
-            field = field.get(part) if isinstance(field, dict) else None
-        if attribute["key"]:  # "" holds additional properties: any JSON
-            conform(field, attribute["type"], f"{path}.{attribute['key']}", models, what)
+        # "" holds additional properties (any JSON); azure-mgmt-cognitiveservices flattens no key ("a.b")
+        if attribute["key"]:
+            conform(value.get(attribute["key"]), attribute["type"], f"{path}.{attribute['key']}", models, what)  # type: ignore[attr-defined]
 
 
 def shaped(result: type, what: str) -> Callable[[Any], None]:
@@ -335,8 +333,8 @@ def management_client(
     subscription: str,
     endpoint: str,
     limits: Limits,
-    verify: str | bool | None = None,
-    retry_backoff: float = 0.8,
+    verify: str | bool | None,
+    retry_backoff: float,
 ) -> CognitiveServicesManagementClient:
     """azure-mgmt-cognitiveservices against `endpoint`, with the token scoped to it and the bounds above."""
     return CognitiveServicesManagementClient(
@@ -368,15 +366,15 @@ def arm_client(
     credential: TokenCredential,
     endpoint: str,
     limits: Limits,
-    verify: str | bool | None = None,
-    retry_backoff: float = 0.8,
+    verify: str | bool | None,
+    retry_backoff: float,
 ) -> ARMPipelineClient:
     """A bare ARM pipeline (for GETs no management package covers), with the same bounds; no redirects."""
     auth = ARMChallengeAuthenticationPolicy(credential, f"{endpoint.rstrip('/')}/.default")
     return ARMPipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, verify, retry_backoff, auth))
 
 
-def public_client(endpoint: str, limits: Limits, retry_backoff: float = 0.8) -> PipelineClient:
+def public_client(endpoint: str, limits: Limits, retry_backoff: float) -> PipelineClient:
     """A pipeline for a public Azure API (no credential), with the same bounds; no redirects."""
     return PipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, None, retry_backoff))
 

@@ -28,13 +28,17 @@ def test_the_message_says_why_a_near_miss_misses():
     assert why_not("\u0435astus2", REGIONS) == "has look-alike or invisible characters"  # Cyrillic e
     assert why_not("east\u200bus2", REGIONS) == "has look-alike or invisible characters"  # zero-width space
     assert why_not("eastsu2", REGIONS) == ""  # a typo resembles, but is not the same name
+    assert why_not("eastus2", REGIONS) == ""  # a valid name misses nothing
     assert "(has whitespace around it; names must match exactly)" in unresolved("eastus2 ", REGIONS, "region")
 
 
 def test_nearest_puts_the_same_name_in_other_case_first_and_caps_the_list():
     assert nearest("EASTUS", REGIONS)[0] == "eastus"
     assert len(nearest("east", REGIONS)) <= 3
+    same = ["eastus", "EastUS", "EASTUS ", "eastUS", "eastus2"]
+    assert nearest("EASTUS", same) == ["EASTUS ", "EastUS", "eastUS"]  # at most three, even of the same name
     assert nearest("x" * 1000, REGIONS) == []  # no name is this long: not compared
+    assert nearest("eastus2" + " " * 194, REGIONS) == []  # not even one that only pads a valid name
 
 
 def test_with_nothing_near_it_lists_a_few_known_names_and_the_fix():
@@ -48,6 +52,8 @@ def test_with_nothing_near_it_lists_a_few_known_names_and_the_fix():
 def test_an_open_set_refuses_near_misses_only():
     filters = ["Microsoft.DefaultV2", "strict-eu"]
     assert lookalike("team-filter", filters, "content filter") is None  # may be a filter the stack adds later
+    assert lookalike("strictest", filters, "content filter") is None  # like strict-eu, but not a near miss
+    assert lookalike("stricter-au", filters, "content filter") is not None  # one that is
     assert lookalike("strict-eu", filters, "content filter") is None
     for miss in ("Strict-EU", "strict-eu ", "strict-ue", "microsoft.defaultv2", "Microsoft.DefaultV2\u200b"):
         assert lookalike(miss, filters, "content filter") is not None, miss

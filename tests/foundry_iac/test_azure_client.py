@@ -327,7 +327,11 @@ VERY_DEEP = '{"value": [' + "[" * 100_000 + "]" * 100_000 + "]}"
         ('{"value": [], "x": -Infinity}', "-Infinity is not a JSON number"),
         ('{"value": [], "x": 1e400}', "1e400 is too large a number"),
         ('{"value": [], "x": ' + "9" * 30 + "}", "is beyond a 64-bit integer"),
-        ('{"value": [', "not JSON"),
+        ('{"value": [', "not JSON (Expecting value: line 1 column 12 (char 11))"),
+        (
+            json.dumps({"value": [entry(skus=[{"name": "GlobalStandard", "usageName": ""}])]}),
+            "the usageName of GlobalStandard of gpt-4o 2024-11-20 in eastus2 is '', not a name",
+        ),
         (json.dumps({"value": [entry(deprecation={"inference": "next spring"})]}), "is 'next spring', not a date"),
         ("{}", "models in eastus2: a list answer without `value`"),
         (json.dumps({"value": [entry(name=5)]}), "models in eastus2: $.value[0].model.name is 5, not str"),
@@ -438,7 +442,8 @@ def test_any_value_in_a_models_field_is_read_with_its_shape_or_refused(arm, tls,
 
 def test_field_checks_say_what_and_where():
     assert text("gpt-4o", "w") == "gpt-4o" and number(0, "w") == 0 and day("2027-01-01T10:00:00Z", "w").day == 1
-    for check, bad in ((text, ""), (text, None), (number, True), (number, math.nan), (number, -0.5), (day, "x")):
+    bad_values = ((text, ""), (text, None), (number, True), (number, math.nan), (number, math.inf), (number, -0.5))
+    for check, bad in (*bad_values, (day, "x")):
         with pytest.raises(MalformedAnswerError, match=r"^malformed answer from Azure: the w is .*, nothing written$"):
             check(bad, "the w")
     assert day(None, "w") is None and day("", "w") is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -197,14 +196,13 @@ def test_a_yaml_alias_bomb_is_refused_fast_and_small(capsys, tmp_path):
     bomb = "".join(rows)
     assert len(bomb) < 800  # it would expand to 9**10 strings
     tracemalloc.start()
-    started = time.perf_counter()
     code, _, err = check(capsys, tmp_path, bomb)
-    elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert code == 2 and "YAML aliases (*name) are not supported" in err
     assert len(err.splitlines()) < 20  # said once, not once per alias
-    assert elapsed < 1.0 and peak < 200 * 2**20
+    # memory, not wall time, shows the aliases were never expanded (timing belongs to benchmarks/)
+    assert peak < 200 * 2**20
 
 
 @pytest.mark.parametrize(
@@ -280,6 +278,8 @@ def test_an_account_nothing_can_reach_fails_everywhere(capsys, tmp_path, config,
     text = (PROD_EU[:start] + PROD_EU[end:]).replace("environment: production", f"environment: {environment}")
     policy = json.loads((ROOT / "policies" / "config" / f"{config}.json").read_text())
     policy["residency-deployment-type"] = {"boundary": "EU"}
+    if environment == "production":  # a production stack may not make an unknown quota limit advisory
+        policy.get("quota-capacity", {}).pop("unknownLimit", None)
     code, out, _ = check(capsys, tmp_path, text, policy)
     assert code == 1
     (message,) = mandatory(out, "account-reachable")

@@ -701,3 +701,35 @@ def test_preflight_meets_its_deadline_on_a_silent_server(fake, command):
         release.set()
     assert (code, written) == (2, False) and time.monotonic() - started < 5
     assert err.startswith("error: Azure did not answer within the 1 s deadline while ")
+
+
+class ScopedToken(StaticToken):
+    """A static token that records the scopes it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scopes: set[str] = set()
+
+    def get_token(self, *scopes: str, **kwargs: object):
+        self.scopes.update(scopes)
+        return super().get_token(*scopes, **kwargs)
+
+
+def test_every_read_carries_the_token_for_the_configured_endpoint_only(fake, tls, agent_stack):
+    agents_present(fake)
+    fake.serve()
+    token = ScopedToken()
+    ref = resolve_stack(str(agent_stack), ROOT)
+    arms = []
+
+    def connect(sub):
+        arms.append(LiveArm(token, sub, endpoint(fake.server) + "/", verify=str(tls[1]), retry_backoff=0.01))
+        return arms[-1]
+
+    preflight([ref], ROOT, connect, __import__("datetime").date.fromisoformat(TODAY))
+    assert token.scopes == {f"{endpoint(fake.server)}/.default"}
+    requests = [request for request, _ in fake.server.log]
+    assert {r.path for r in requests} >= {PROVIDERS, AGENT_SUBNET}  # the bare ARM reads, and the SDK's
+    assert all(r.headers.get("Authorization") == "Bearer test-token" for r in requests)
+    bare = [r for r in requests if r.path == PROVIDERS or r.path in fake.resources]  # through the bare ARM client
+    assert len(bare) == 5 and all(r.headers["Accept"] == "application/json" for r in bare)

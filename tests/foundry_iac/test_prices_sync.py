@@ -13,7 +13,7 @@ import pytest
 from werkzeug import Response
 
 from components.catalog import CATALOG_PATH, load_catalog, parse_catalog
-from foundry_iac.azure_client import AzureAnswerError, Limits
+from foundry_iac.azure_client import AzureAnswerError, Limits, MalformedAnswerError
 from foundry_iac.cli import main
 from foundry_iac.prices_sync import PriceSyncError, sync_prices
 
@@ -189,3 +189,20 @@ def test_a_silent_retail_api_meets_the_deadline(httpserver, catalog):
     finally:
         release.set()
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    "body,problem",
+    [
+        ('{"Items": [' + "[" * 5000 + "]" * 5000 + "]}", "JSON nested deeper than"),
+        ('{"Items": [], "NextPageLink": 5}', "`NextPageLink` is not a URL"),
+        ('{"Items": [], "x": NaN}', "NaN is not a JSON number"),
+    ],
+    ids=["deep", "link-not-a-url", "nan"],
+)
+def test_a_malformed_retail_page_is_refused_by_the_client(httpserver, catalog, body, problem):
+    before = catalog.read_bytes()
+    httpserver.expect_request(PATH).respond_with_data(body, content_type="application/json")
+    with pytest.raises(MalformedAnswerError, match=f"^malformed answer from Azure: GET http://.*: {problem}"):
+        sync_prices(catalog, "eastus2", httpserver.url_for(PATH))
+    assert catalog.read_bytes() == before

@@ -196,6 +196,13 @@ def test_a_cost_cap_for_a_model_in_other_case_is_refused(capsys, tmp_path):
     assert "did you mean 'DeepSeek-V3.2'" in err
 
 
+def test_a_cost_cap_for_a_model_the_catalog_lacks_is_refused_however_unlike_any_it_is(capsys, tmp_path):
+    site = SITES["per-model cost cap"]
+    stack, config = site.write(tmp_path, "in-house-model")  # the catalog is a closed set: no near miss needed
+    code, err = check(capsys, stack, config)
+    assert code == 2 and "unknown model 'in-house-model'" in err
+
+
 def test_an_allowed_filter_the_stack_does_not_define_is_allowed_but_a_near_miss_is_not(capsys, tmp_path):
     site = SITES["allowed filter"]
     stack, config = site.write(tmp_path, site.name)
