@@ -71,9 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml) or stack file path")
     plan.add_argument(
         "--format",
-        choices=["text", "json", "arm"],
+        choices=["text", "markdown", "json", "arm"],
         default="text",
-        help="text (a tree), json (the report) or arm (an ARM deployment template, for other scanners)",
+        help="text (a tree), markdown (the gate's comment with a Mermaid diagram of the estate), json (the report) "
+        "or arm (an ARM deployment template, for other scanners)",
     )
     plan.add_argument("--output", help="write the plan there instead of stdout")
     plan.add_argument("--policy-config", help="policy config file instead of policies/config/<stack>.json")
@@ -212,6 +213,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
         template = arm_template(report.stacks[0], version())
         _write(json.dumps(template, indent=2, sort_keys=True, allow_nan=False) + "\n", args.output)
+    elif args.format == "markdown":
+        from .render.markdown import render_markdown
+
+        _write(render_markdown(report, "plan"), args.output)
     else:
         _write(render_plan(report.stacks[0]), args.output)
     return _verdict(report)
@@ -238,12 +243,13 @@ def _render(report: R, fmt: str, renderers: Mapping[str, Callable[[R], str]]) ->
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """foundry-iac diff --base REF [STACK ...]."""
-    from .diff import diff
+    from .diff import compare
     from .render.diff import render_diff_markdown, render_diff_text
     from .stacks import project_root
 
-    report = diff(project_root(), args.base, args.stacks)
-    renderers = {"markdown": render_diff_markdown, "text": render_diff_text}
+    found = compare(project_root(), args.base, args.stacks)
+    report = found.report
+    renderers = {"markdown": lambda r: render_diff_markdown(r, found.sides), "text": render_diff_text}
     _write(_render(report, args.format, renderers), args.output)
     return _verdict(report)
 
@@ -453,7 +459,7 @@ def preflight_renderers() -> dict[str, Callable[[Report], str]]:
     from .render.text import render_text
 
     return {
-        "markdown": lambda r: render_markdown(r, "preflight"),
+        "markdown": lambda r: render_markdown(r, "preflight", diagrams=False),
         "sarif": render_sarif,
         "text": lambda r: render_text(r, "preflight"),
     }

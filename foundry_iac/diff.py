@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from components import resource_types as types
 
 from .errors import GateInputError, UsageError
 from .report import build_report
-from .report_model import DiffReport, StackDiff, as_data
+from .report_model import DiffReport, StackDiff, StackReport, as_data
 from .stacks import all_stacks
 
 CONFIG_PATHS = ("stacks", "policies/config", "quotas")
@@ -288,7 +288,7 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
     )
 
 
-def _report(root: Path, names: set[str], side: str) -> dict[str, dict]:
+def _report(root: Path, names: set[str], side: str) -> dict[str, StackReport]:
     # named as in the repository (stacks/...), never by the temporary folder the base is read into
     refs = [
         replace(ref, display=ref.path.relative_to(root).as_posix()) for ref in all_stacks(root) if ref.name in names
@@ -299,11 +299,19 @@ def _report(root: Path, names: set[str], side: str) -> dict[str, dict]:
         report = build_report(refs, root)
     except GateInputError as exc:
         raise GateInputError([f"{side}: {m}" for m in exc.messages]) from None
-    return {entry.stack: as_data(entry) for entry in report.stacks}
+    return {entry.stack: entry for entry in report.stacks}
 
 
-def diff(root: Path, base: str, stacks: list[str]) -> DiffReport:
-    """The diff report between REF and the work tree for the named stacks (default: all on either side)."""
+@dataclass(frozen=True)
+class Comparison:
+    """The diff report, and each stack's report before and after the change (None: absent on that side)."""
+
+    report: DiffReport
+    sides: dict[str, tuple[StackReport | None, StackReport | None]]
+
+
+def compare(root: Path, base: str, stacks: list[str]) -> Comparison:
+    """The diff between REF and the work tree for the named stacks (default: all on either side), with both sides."""
     with tempfile.TemporaryDirectory(prefix="foundry-iac-base-") as tmp:
         base_root = Path(tmp)
         sha = materialize(root, base, base_root)
@@ -315,5 +323,14 @@ def diff(root: Path, base: str, stacks: list[str]) -> DiffReport:
             raise UsageError(f"unknown stack(s) {', '.join(unknown)}: not in stacks/ at {base} nor in the work tree")
         before = _report(base_root, names, f"at {base}")
     after = _report(root, names, "in the work tree")
-    entries = [stack_diff(name, before.get(name), after.get(name)) for name in sorted(names)]
-    return DiffReport(base=base, base_commit=sha, passed=all(e.passed is not False for e in entries), stacks=entries)
+    sides = {name: (before.get(name), after.get(name)) for name in sorted(names)}
+    entries = [
+        stack_diff(name, *(None if side is None else as_data(side) for side in pair)) for name, pair in sides.items()
+    ]
+    report = DiffReport(base=base, base_commit=sha, passed=all(e.passed is not False for e in entries), stacks=entries)
+    return Comparison(report, sides)
+
+
+def diff(root: Path, base: str, stacks: list[str]) -> DiffReport:
+    """The diff report between REF and the work tree for the named stacks (default: all on either side)."""
+    return compare(root, base, stacks).report

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ..report_model import DiffReport, ResourceBrief
+from collections.abc import Mapping
+
+from ..report_model import DiffReport, ResourceBrief, StackReport
+from .mermaid import diff_section
 
 MARKER = "<!-- foundry-iac-diff -->"
 
@@ -64,8 +67,12 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_diff_markdown(report: DiffReport) -> str:
-    """One pull-request comment: verdict, changes, cost and quota deltas, violations."""
+Sides = Mapping[str, tuple[StackReport | None, StackReport | None]]
+
+
+def render_diff_markdown(report: DiffReport, sides: Sides | None = None) -> str:
+    """One pull-request comment: verdict, changes, cost and quota deltas, violations; with `sides` (each stack's
+    report before and after the change, from `diff.compare`), a Mermaid diagram of each changed stack."""
     stacks = report.stacks
     replacements = sum(1 for s in stacks for r in s.resources.changed if r.replace)
     introduced = sum(len(s.violations.introduced) for s in stacks)
@@ -108,6 +115,8 @@ def render_diff_markdown(report: DiffReport) -> str:
                     out.append(f"| ♻️ | `{r.name}`{_line(r)} | **replace** — {props}. ⚠️ {_cell(r.warning)} |")
                 else:
                     out.append(f"| ✏️ | `{r.name}`{_line(r)} | update in place — {props} |")
+            if sides is not None and s.stack in sides:
+                out += diff_section(s, *sides[s.stack])
         cost = s.cost
         out += [
             "",

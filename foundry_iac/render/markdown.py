@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..report_model import Report
 from .common import amount, counts, other_stacks, resource_label, resource_summary, total_usd, usd, where, worst_first
+from .mermaid import estate_section
 
 MARKER = "<!-- foundry-iac-gate -->"
 
@@ -12,8 +13,9 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(report: Report, title: str = "gate") -> str:
-    """Verdict line, then per stack: violations (with waivers), cost, quota and a resource summary."""
+def render_markdown(report: Report, title: str = "gate", diagrams: bool = True) -> str:
+    """Verdict line, then per stack: violations (with waivers), cost, quota, a Mermaid diagram of the estate
+    (unless `diagrams` is False) and a resource summary."""
     stacks = worst_first(report)
     failed = [e for e in stacks if not e.passed]
     out = [MARKER]
@@ -90,6 +92,8 @@ def render_markdown(report: Report, title: str = "gate") -> str:
                     f"| `{q.subscription}` | {q.region} | `{q.usage_name}` | {q.requested} | {others} | "
                     f"{limit} | {_cell(q.limit_source or '')} |"
                 )
+        if diagrams:
+            out += estate_section(e)
         out += [
             "",
             f"<details><summary>Resources: {resource_summary(e)}</summary>",
