@@ -511,6 +511,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - every failure is exit 2, never a pass
         _say_error(error_lines(exc))
         return EXIT_ERROR
+    except BaseException as exc:  # GeneratorExit or code's own BaseException subclass: never a verdict either
+        _say_error(
+            [
+                f"foundry-iac {args.command} ended before its verdict ({type(exc).__name__} was raised while it "
+                "ran); nothing was judged: raise an Exception subclass for a problem, never a BaseException"
+            ]
+        )
+        return EXIT_ERROR
 
 
 def ended_without_verdict(command: str, code: object) -> str:

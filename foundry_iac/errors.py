@@ -24,6 +24,14 @@ class OutputError(FoundryIacError):
         return cls(f"standard output: cannot write: {reason}; the output is incomplete (use --output FILE)")
 
 
+class ProgramExit(BaseException):  # noqa: N818 - named for what the program called: os._exit
+    """Raised for os._exit(code) while the gate runs the program, instead of ending the gate's process."""
+
+    def __init__(self, code: object) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class ProgramEndedError(FoundryIacError):
     """The Pulumi program ended (exited, or registered nothing) before it was judged: never a pass."""
 
@@ -34,6 +42,23 @@ class ProgramEndedError(FoundryIacError):
         return cls(
             f"{display}: the program ended before registering its resources (__main__.py raised SystemExit({shown})); "
             "a Pulumi program must not exit: raise an error for a problem, or remove the exit"
+        )
+
+    @classmethod
+    def ended_by(cls, display: str, exc: BaseException) -> ProgramEndedError:
+        """The error for a program ended by SystemExit or os._exit (any code) or another BaseException."""
+        if isinstance(exc, SystemExit):
+            return cls.exited(display, exc.code)
+        if isinstance(exc, ProgramExit):
+            return cls(
+                f"{display}: the program ended before registering its resources (__main__.py called "
+                f"os._exit({short(exc.code)})); a Pulumi program must not exit: raise an error "
+                "for a problem, or remove the exit"
+            )
+        return cls(
+            f"{display}: the program ended before registering its resources (__main__.py raised "
+            f"{type(exc).__name__}({short(str(exc))})); raise an Exception subclass for a problem, never a "
+            "BaseException"
         )
 
     @classmethod

@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import pulumi
 
 from components import provenance, resource_types
 from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
 
-from .errors import ProgramEndedError
+from .errors import ProgramEndedError, ProgramExit
 from .report_model import ResourceEntry, Source
 from .sdk import (
     UNKNOWN,
@@ -237,24 +238,30 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     lean_run = lean_offline_run(FREEZE_AFTER_RUN) if lean else nullcontext()
     # sys.exit() in the program or in a callback (which asyncio raises again wherever the loop runs next):
     # never a verdict, whatever the code (0 would read as a pass, 1 as violations)
-    exited: SystemExit | None = None
-    with _environment(stack, root), _loops_created() as created, lean_run:
+    # The same for os._exit() (which would end the gate itself with the program's code) and for any other
+    # BaseException (GeneratorExit, a program's own subclass): each ends the program before its verdict.
+    exited: BaseException | None = None
+    with _environment(stack, root), _loops_created() as created, lean_run, _exit_raises():
         try:
             sync_await(run_pulumi_func(program))
-        except SystemExit as exc:
+        except BaseException as exc:
+            if isinstance(exc, Exception | KeyboardInterrupt):
+                raise
             exited = exc
         finally:
             locations = provenance.snapshot()
             provenance.reset()
             try:
                 loop.run_until_complete(loop.shutdown_default_executor())
-            except SystemExit as exc:
+            except BaseException as exc:
+                if isinstance(exc, Exception | KeyboardInterrupt):
+                    raise
                 exited = exited or exc
             asyncio.set_event_loop(None)
             loop.close()
             _close_stray_loops(created)
     if exited is not None:
-        raise ProgramEndedError.exited(stack.display, exited.code)
+        raise ProgramEndedError.ended_by(stack.display, exited)
     order = {key: index for index, key in enumerate(locations)}
     resources = list(monitor.records.values())
     if not resources:  # every stack has at least its resource group: an empty run judged nothing
@@ -264,6 +271,21 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     resources.sort(key=lambda r: (order.get((r.type, r.name), len(order)), r.urn))
     exported: dict = _plain(outputs)  # type: ignore[assignment]  # a dict stays a dict
     return ProgramRun(stack, resources, exported, file_config.secret_placeholders)
+
+
+@contextmanager
+def _exit_raises() -> Iterator[None]:
+    """While the program runs, os._exit raises ProgramExit instead of ending the gate's process."""
+    real = os._exit
+
+    def _exit(code: object) -> NoReturn:
+        raise ProgramExit(code)
+
+    os._exit = _exit  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        os._exit = real
 
 
 @contextmanager

@@ -238,3 +238,26 @@ def test_exit_now_turns_an_unwritable_stdout_into_exit_2_with_one_line(code):
     assert done.stderr == (
         "error: standard output: cannot write: No space left on device; the output is incomplete (use --output FILE)\n"
     )
+
+
+def test_a_command_that_raises_another_base_exception_is_exit_2_with_one_line(monkeypatch, capsys):
+    def raises(args):
+        raise GeneratorExit("stop")
+
+    monkeypatch.setitem(commands.COMMANDS, "check", raises)
+    assert commands.run(["check"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "error: foundry-iac check ended before its verdict (GeneratorExit was raised while it ran); nothing was "
+        "judged: raise an Exception subclass for a problem, never a BaseException\n"
+    )
+
+
+@pytest.mark.parametrize("stacks", [["dev"], []], ids=["one stack", "every stack"])
+def test_the_console_script_with_a_program_that_calls_os_exit_0_is_exit_2_never_a_pass(tmp_path, stacks):
+    project = _project(tmp_path, "import os\nos._exit(0)\n")
+    done = subprocess.run([EXE, "check", *stacks], cwd=project, capture_output=True, text=True, env=clean_env())
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert lines and all("__main__.py called os._exit(0)" in line for line in lines)

@@ -139,3 +139,44 @@ def test_a_json_string_value_nested_too_deeply_is_an_input_error_at_its_line(wri
     assert [(i.line, i.message) for i in err.value.issues if "nested" in i.message] == [
         (6, "nested too deeply; flatten the value")
     ]
+
+
+@pytest.mark.parametrize("where", ["top level", "apply"])
+def test_a_program_that_calls_os_exit_ends_in_an_error_and_the_gate_lives_on(tmp_path, where):
+    from foundry_iac.errors import ProgramEndedError
+    from foundry_iac.runner import run_program
+
+    call = (
+        "os._exit(0)"
+        if where == "top level"
+        else "pulumi.export('x', pulumi.Output.from_input(1).apply(lambda _: os._exit(0)))"
+    )
+    ref = _project_with_program(tmp_path, f"import os\nimport pulumi\n{call}\n")
+    real_exit = __import__("os")._exit
+    with pytest.raises(ProgramEndedError) as err:
+        run_program(ref, tmp_path)
+    assert err.value.lines() == [
+        f"{ref.display}: the program ended before registering its resources (__main__.py called os._exit(0)); "
+        "a Pulumi program must not exit: raise an error for a problem, or remove the exit"
+    ]
+    assert __import__("os")._exit is real_exit  # restored for the gate's own exit
+
+
+class OwnBaseException(BaseException):
+    pass
+
+
+@pytest.mark.parametrize("raised", ["GeneratorExit('stop')", "OwnBaseException('mine')"])
+def test_a_program_that_raises_a_base_exception_ends_in_an_error_not_a_traceback(tmp_path, raised):
+    from foundry_iac.errors import ProgramEndedError
+    from foundry_iac.runner import run_program
+
+    program = f"from tests.foundry_iac.test_runner import OwnBaseException\nraise {raised}\n"
+    ref = _project_with_program(tmp_path, program)
+    with pytest.raises(ProgramEndedError) as err:
+        run_program(ref, tmp_path)
+    name, message = raised.rstrip("')").split("('")
+    assert err.value.lines() == [
+        f"{ref.display}: the program ended before registering its resources (__main__.py raised {name}({message!r})); "
+        "raise an Exception subclass for a problem, never a BaseException"
+    ]
