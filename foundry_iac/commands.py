@@ -511,7 +511,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - every failure is exit 2, never a pass
         _say_error(error_lines(exc))
         return EXIT_ERROR
-    except BaseException as exc:  # GeneratorExit or code's own BaseException subclass: never a verdict either
+    except BaseException as exc:  # noqa: BLE001 - GeneratorExit or a BaseException subclass: never a verdict
         _say_error(
             [
                 f"foundry-iac {args.command} ended before its verdict ({type(exc).__name__} was raised while it "

@@ -200,7 +200,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if kind == "minLength":
         return f"must have at least {bound} characters"
     if kind == "pattern":
-        return f"{got} does not match the pattern {bound}"
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        return f"{got} is not {described}" if described else f"{got} does not match the pattern {bound}"
     return short(error.message)
 
 

@@ -14,6 +14,14 @@ from components.clock import TODAY_ENV, default_today
 
 __all__ = ["TODAY_ENV", "WAIVER_SCHEMA", "Waiver", "parse_waivers", "set_clock", "today"]
 
+# Letters and digits, written as a class that Python's re (the gate) and Go's RE2 (CrossGuard's schema
+# check) read alike: ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic, Indic, kana, CJK and Hangul. A blank, a
+# dash or an invisible character names no approver and gives no reason.
+WORDISH = (
+    "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff"
+    "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+)
+
 WAIVER_SCHEMA = {
     "type": "array",
     "description": "Exemptions from this policy: resource (logical name or URN), reason, approver, expiry date.",
@@ -21,8 +29,18 @@ WAIVER_SCHEMA = {
         "type": "object",
         "properties": {
             "resource": {"type": "string", "minLength": 1},
-            "reason": {"type": "string", "minLength": 10},
-            "approver": {"type": "string", "minLength": 1},
+            "reason": {
+                "type": "string",
+                "minLength": 10,
+                "pattern": f"([{WORDISH}][^{WORDISH}]*){{10}}",
+                "description": "a reason of at least 10 letters or digits",
+            },
+            "approver": {
+                "type": "string",
+                "minLength": 1,
+                "pattern": f"[{WORDISH}]",
+                "description": "a name (who approved the waiver) with at least one letter or digit",
+            },
             "expires": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
         },
         "required": ["resource", "reason", "approver", "expires"],

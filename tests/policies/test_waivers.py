@@ -85,3 +85,30 @@ def test_a_waiver_exempts_only_its_own_policy(gate, clock):
     (left,) = unwaived(entry, "approved-models")
     assert "grok-4-1-fast-reasoning" in left["message"]
     assert [v["policy"] for v in entry["violations"] if v["waived"]] == ["residency-deployment-type"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("approver", " ", "is not a name (who approved the waiver) with at least one letter or digit"),
+        ("approver", "-", "is not a name (who approved the waiver) with at least one letter or digit"),
+        ("approver", "\u200b", "is not a name (who approved the waiver) with at least one letter or digit"),
+        ("reason", " " * 10, "is not a reason of at least 10 letters or digits"),
+        ("reason", "-- n/a -- !", "is not a reason of at least 10 letters or digits"),
+    ],
+    ids=["blank approver", "dash approver", "invisible approver", "blank reason", "punctuation reason"],
+)
+def test_a_waiver_with_a_blank_approver_or_reason_is_refused_never_waives(gate, clock, field, value, says):
+    from foundry_iac.errors import GateInputError
+
+    clock("2027-01-01")
+    with pytest.raises(GateInputError) as err:
+        gate(GROK, residency_deployment_type=residency({**WAIVER, field: value}))
+    (line,) = err.value.lines()
+    assert f"residency-deployment-type.waivers[0].{field}: " in line and line.endswith(says)
+
+
+@pytest.mark.parametrize("approver", ["ana", "José Núñez", "李明", "Ørsted-team", "ops-42"])
+def test_an_approver_in_any_script_with_a_letter_or_digit_waives(gate, clock, approver):
+    clock("2027-01-01")
+    assert gate(GROK, residency_deployment_type=residency({**WAIVER, "approver": approver}))["passed"]
