@@ -29,6 +29,15 @@ BUILTIN_ROLES: dict[str, str] = {
 }
 
 
+# Named by the rename note but not offered: no first-party source we could read gives its role id, and a
+# member's role must resolve to an id. Refused with this reason rather than as an unknown name.
+NOT_OFFERED: dict[str, str] = {
+    name: "its role definition id is not published in a source foundry-iac could confirm; grant "
+    "'Foundry Account Owner' (full access to the account and its projects) or 'Foundry Project Manager'"
+    for name in ("Foundry Owner", "Azure AI Owner")
+}
+
+
 def current_name(role_name: str) -> str:
     """Today's name of a built-in role given by either of its names."""
     return PREVIOUS_NAMES.get(role_name, role_name)

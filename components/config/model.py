@@ -27,7 +27,7 @@ from ..catalog import DeploymentType, is_provisioned, load_catalog
 from ..content_filters import BUILTIN_FILTERS
 from ..inputs import short
 from ..refs import nearest, unresolved, why_not
-from ..roles import BUILTIN_ROLES, CURRENT_ROLES, PREVIOUS_NAMES
+from ..roles import BUILTIN_ROLES, CURRENT_ROLES, NOT_OFFERED, PREVIOUS_NAMES
 from ..tags import MAX_TAG_NAME, MAX_TAG_VALUE, MAX_TAGS, SYSTEM_TAG_COUNT, TAG_NAME_FORBIDDEN
 from .limits import (
     FOUNDRY_LIMITS,
@@ -259,6 +259,8 @@ class Member(_Model):
     @field_validator("role")
     @classmethod
     def _known_role(cls, value: str) -> str:
+        if value in NOT_OFFERED:
+            raise custom_error("unknown_role", f"role {short(value)} is not offered: {NOT_OFFERED[value]}")
         if value not in BUILTIN_ROLES:
             names = sorted(CURRENT_ROLES)
             raise custom_error(

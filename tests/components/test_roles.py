@@ -82,6 +82,16 @@ def test_a_misspelt_foundry_role_offers_the_foundry_name(write_stack):
     assert "unknown role 'Foundry Usr'; did you mean 'Foundry User'?" in str(err.value.issues[0])
 
 
+@pytest.mark.parametrize("name", ["Foundry Owner", "Azure AI Owner"])
+def test_the_owner_role_named_by_the_rename_is_refused_with_the_reason_and_what_to_grant(write_stack, name):
+    text = MINIMAL_STACK.replace("role: Azure AI User", f"role: {name}")
+    with pytest.raises(ConfigError) as err:
+        load_stack_file(write_stack(text), "Pulumi.test.yaml")
+    issue = str(err.value.issues[0])
+    assert f"role '{name}' is not offered: its role definition id is not published" in issue
+    assert "grant 'Foundry Account Owner'" in issue and "did you mean" not in issue
+
+
 def test_a_stack_using_foundry_user_plans_and_passes(gate):
     entry = gate(TAGGED_STACK.replace("role: Azure AI User", "role: Foundry User"))
     assert entry["passed"] and not entry["violations"], entry["violations"]
