@@ -143,14 +143,16 @@ def test_the_message_counts_the_whole_stack_and_points_at_the_first_entry_beyond
         f"        - {{name: d{i}, model: gpt-4o, version: '2024-11-20', type: GlobalStandard, capacity: 1}}\n"
         for i in range(32)
     )
-    accounts = 40  # 40 x (component, account, 32 deployments) + the resource group = 1,361
+    per_account = 2 + 32  # the component, the account, its deployments
+    accounts = MAX_RESOURCES_PER_STACK // per_account + 2
     text = HEAD + "".join(f"    - name: fdy-{a}\n      deployments:\n{deployments}" for a in range(accounts))
+    # after the resource group, whole accounts until the one holding resource budget + 1
+    k, offset = divmod(MAX_RESOURCES_PER_STACK - 1, per_account)  # offset 0, 1: the account; 2..: deployments
+    first = [n for n, row in enumerate(text.splitlines(), 1) if f"name: fdy-{k}" in row][0]
+    where = f"{first}: accounts[{k}]" if offset < 2 else f"{first + offset}: accounts[{k}].deployments[{offset - 2}]"
     (line,) = issues(write(tmp_path, text))
-    # 1 + 29 x 34 = 987: the 30th account's 12th deployment is the 1,001st resource
-    first = [n for n, row in enumerate(text.splitlines(), 1) if "name: fdy-29" in row][0]
     assert line.startswith(
-        f"Pulumi.budget.yaml:{first + 13}: accounts[29].deployments[11]: this stack would register "
-        f"{1 + accounts * 34:,} resources"
+        f"Pulumi.budget.yaml:{where}: this stack would register {1 + accounts * per_account:,} resources"
     )
     assert len(line) < 400
 
