@@ -19,18 +19,12 @@ from components.config.limits import (
 )
 from foundry_iac.runner import run_program
 from foundry_iac.stacks import resolve_stack
+from tests.components.config.test_limits import HEAD
 from tests.conftest import ROOT
 from tests.foundry_iac.test_arm_contract import EXAMPLES
 from tests.foundry_iac.test_arm_contract import stacks as prod_eu_variants
 
 DEV = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text(encoding="utf-8"))
-HEAD = """\
-config:
-  azure-native:subscriptionId: 11111111-2222-3333-4444-555555555555
-  azure-native:location: eastus2
-  foundry-iac:environment: nonproduction
-  foundry-iac:accounts:
-"""
 ROLES = ("Foundry User", "Foundry Project Manager", "Azure AI Developer")
 
 
