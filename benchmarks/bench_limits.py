@@ -1,15 +1,19 @@
-"""Benchmark: the largest stack files the gate accepts under Azure's limits, and the worst it refuses.
+"""Benchmark: the largest stack files the gate accepts, and the worst it refuses.
 
-Azure's own limits (components/config/limits.py) are checked on the parsed stack file before the
-program runs. This prints, for each case, `foundry-iac check` wall time, CPU and peak RSS in a fresh
-process (interpreter start and imports included), the exit code and the size of its output:
-- accepted at a limit: 4,000 members (Azure's role assignments per subscription), one account with
-  32 deployments (per Foundry resource), N accounts of 32 deployments each in one region;
-- refused: a 1 MiB stack file with one more member than the RBAC limit allows (thousands of role
-  assignments), and a policy config approving ~20,000 models against a stack whose deployments are
-  not approved (each violation names a few models and "and N more", never the whole list).
+Azure's own limits and foundry-iac's stack-size budget (components/config/limits.py) are checked on the
+parsed stack file before the program runs. This prints, for each case, `foundry-iac check` wall time, CPU
+and peak RSS in a fresh process (interpreter start and imports included), the resources the program
+registers, the exit code and the size of its output:
+- accepted at the budget (MAX_RESOURCES_PER_STACK resources), in its worst shapes: the most members
+  (one account, one project), and the most deployments (as many accounts of 32 deployments as fit, the
+  rest members); and one account at Azure's 32 deployments;
+- refused: one resource past the budget; a 1 MiB stack file with one more member than the RBAC limit
+  allows (thousands of role assignments); and a policy config approving ~20,000 models against a stack
+  whose deployments are not approved (each violation names a few models and "and N more").
 
-    .venv/bin/python benchmarks/bench_limits.py [--accounts 10] [--repeat 1]
+The machine's 1-minute load average is printed before and after: figures on a loaded machine are high.
+
+    .venv/bin/python benchmarks/bench_limits.py [--repeat 3]
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("foundry-iac"))
 sys.path.insert(0, str(ROOT))
+from components.config import ConfigError, load_stack_file  # noqa: E402
 from components.config.limits import (  # noqa: E402
     MAX_DEPLOYMENTS_PER_ACCOUNT,
+    MAX_RESOURCES_PER_STACK,
     MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
+    planned_resource_count,
 )
 from components.inputs import MAX_INPUT_BYTES  # noqa: E402
 
@@ -102,28 +109,50 @@ def measure(cmd: list[str]) -> tuple[float, float, float, int, int, int]:
         )
 
 
+def budget_shapes() -> list[tuple[str, str]]:
+    """The accepted stacks at the budget: the most members, and the most deployments (full accounts)."""
+    budget, per_account = MAX_RESOURCES_PER_STACK, 2 + MAX_DEPLOYMENTS_PER_ACCOUNT  # component, account, deployments
+    # 1 resource group, 1 account (component, account, 1 deployment), 1 project, the members
+    most_members = stack(1, 1, budget - 5)
+    accounts = (budget - 3) // per_account  # leave room for the project and a member
+    most_deployments = stack(accounts, MAX_DEPLOYMENTS_PER_ACCOUNT, budget - 2 - accounts * per_account)
+    return [
+        (f"accepted: budget, {budget - 5:,} members", most_members),
+        (f"accepted: budget, {accounts} accounts x {MAX_DEPLOYMENTS_PER_ACCOUNT} deployments", most_deployments),
+    ]
+
+
+def planned(text: str, folder: str) -> str:
+    """The resources the program registers for a stack file, or "refused" before it runs."""
+    path = Path(folder) / "Pulumi.count.yaml"
+    path.write_text(text)
+    try:
+        return f"{planned_resource_count(load_stack_file(path).config):,}"
+    except ConfigError:
+        return "refused"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--accounts", type=int, default=10, help="accounts of 32 deployments in the third case")
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median wall and CPU are printed")
     args = parser.parse_args()
     rbac = MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
     cases = [
-        (f"accepted: {rbac:,} members (RBAC limit)", stack(1, 1, rbac), 0),
+        *((label, text, 0) for label, text in budget_shapes()),
         (
             f"accepted: 1 account, {MAX_DEPLOYMENTS_PER_ACCOUNT} deployments",
             stack(1, MAX_DEPLOYMENTS_PER_ACCOUNT, 1),
             0,
         ),
-        (
-            f"accepted: {args.accounts} accounts x {MAX_DEPLOYMENTS_PER_ACCOUNT} deployments",
-            stack(args.accounts, MAX_DEPLOYMENTS_PER_ACCOUNT, 1),
-            0,
-        ),
+        ("refused: budget + 1 resource", stack(1, 1, MAX_RESOURCES_PER_STACK - 4), 0),
         (f"refused: 1 MiB file, {rbac + 1:,} members", stack(1, 1, rbac + 1, pad_to=MAX_INPUT_BYTES - 100), 0),
         ("refused: 20,000 approved models, none deployed", stack(1, MAX_DEPLOYMENTS_PER_ACCOUNT, 1), 20_000),
     ]
-    print(f"{'case':<46} {'file':>9} {'exit':>4} {'wall s':>7} {'CPU s':>6} {'RSS MiB':>8} {'out B':>8} {'err B':>6}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
+    print(
+        f"{'case':<46} {'file':>9} {'res.':>7} {'exit':>4} {'wall s':>7} {'CPU s':>6} {'RSS MiB':>8} "
+        f"{'out B':>8} {'err B':>6}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for label, text, approved in cases:
             path = Path(folder) / "Pulumi.bench.yaml"
@@ -134,9 +163,14 @@ def main() -> None:
             runs = [measure(cmd) for _ in range(args.repeat)]
             wall = statistics.median(r[0] for r in runs)
             cpu = statistics.median(r[1] for r in runs)
-            rss = max(r[2] for r in runs)
+            rss = statistics.median(r[2] for r in runs)
             code, out, err = runs[-1][3:]
-            print(f"{label:<46} {len(text):>9,} {code:>4} {wall:>7.2f} {cpu:>6.2f} {rss:>8.0f} {out:>8,} {err:>6,}")
+            count = planned(text, folder)
+            print(
+                f"{label:<46} {len(text):>9,} {count:>7} {code:>4} {wall:>7.2f} {cpu:>6.2f} {rss:>8.0f} "
+                f"{out:>8,} {err:>6,}"
+            )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

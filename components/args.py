@@ -507,7 +507,7 @@ _AGENT_CONNECTIONS = {
     "storage": ("AzureStorageAccount", "https://{name}.blob.core.windows.net/"),
     "search": ("CognitiveSearch", "https://{name}.search.windows.net"),
 }
-_AGENT_ROLES = {
+AGENT_ROLES = {
     "cosmosDb": (COSMOS_DB_OPERATOR,),
     "storage": (STORAGE_BLOB_DATA_CONTRIBUTOR,),
     "search": (SEARCH_INDEX_DATA_CONTRIBUTOR, SEARCH_SERVICE_CONTRIBUTOR),
@@ -552,7 +552,7 @@ def _agents(loaded: LoadedConfig, index: int, p_index: int, project_id: str) -> 
     for key, resource in proj.agents.resources().items():
         subscription, group, name = _id_parts(resource.id)
         category, target = _AGENT_CONNECTIONS[key]
-        roles = tuple(_agent_role(resource.id, subscription, role, project_id) for role in _AGENT_ROLES[key])
+        roles = tuple(_agent_role(resource.id, subscription, role, project_id) for role in AGENT_ROLES[key])
         after: tuple[AgentRoleArgs, ...] = ()
         if key == "storage":
             after = (

@@ -7,6 +7,14 @@ file can make the gate register (and judge) resources without end.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..catalog import is_provisioned
+
+if TYPE_CHECKING:
+    from .model import AccountConfig, StackConfig
+
 # Microsoft Learn, "Microsoft Foundry Models quotas and limits" (foundry-models/quotas-limits), read 2026-12-03:
 # 32 deployments per Foundry resource, 250 projects per resource, 100 Foundry resources per region per subscription.
 # The Azure OpenAI "quotas and limits" page (read 2026-12-03) states the same 32 standard deployments per resource.
@@ -24,3 +32,114 @@ RBAC_LIMITS = "Azure RBAC limits"
 def too_many(count: int, limit: int, what: str, where: str, source: str, fix: str) -> str:
     """The message for `count` entries where Azure allows `limit`."""
     return f"{count} {what} {where}, but Azure allows at most {limit} ({source}); {fix}"
+
+
+# foundry-iac's own bound, not Azure's: the gate registers every resource of a stack under the SDK's mocks
+# (~1 ms and ~90 KB each), so Azure's limits alone (4,000 members, 100 accounts x 32 deployments) allow stacks
+# it cannot judge within its target (< 2 s and < 300 MiB per stack file). The number is measured by
+# benchmarks/bench_limits.py on the budget's worst shapes (README "Speed"), 2026-12-03 on 2 shared cores:
+# 700 resources as 20 accounts of 32 deployments, 1.3-1.8 s and 146 MiB; 800 took 1.8-2.2 s.
+MAX_RESOURCES_PER_STACK = 700
+SPLIT_FIX = "split the stack into several stack files; each is gated and deployed on its own"
+
+Path_ = tuple[str | int, ...]
+
+
+def planned_resources(config: StackConfig) -> Iterator[tuple[Path_, int]]:
+    """Each entry of the stack file and how many resources the program registers for it, in file order.
+
+    Pure: read from the validated config before the program runs; the sum is what the program registers
+    (components included, the root stack not), which tests/components/config/test_stack_budget.py checks
+    against the real program under the mocks.
+    """
+    # the args and the model import this module: imported when first counted
+    from ..args import AGENT_ROLES
+    from .model import AGENT_DNS_ZONES, PRIVATE_DNS_ZONES
+
+    yield ("location",), 1  # the resource group
+    if config.monthly_budget_usd is not None:
+        yield ("monthlyBudgetUsd",), 1
+    private = [_private_with_agents(config, account) for account in config.accounts]
+    if config.private_dns is not None:
+        own_agent_zones = any(
+            with_agents and account.private_endpoint.dns_zone_ids is None  # type: ignore[union-attr]
+            for with_agents, account in zip(private, config.accounts, strict=True)
+        )
+        zones = len(PRIVATE_DNS_ZONES) + (len(AGENT_DNS_ZONES) if own_agent_zones else 0)
+        yield ("privateDns",), zones
+        for v_index in range(len(config.private_dns.vnet_ids)):
+            yield ("privateDns", "vnetIds", v_index), zones  # one link per zone
+    workspaces: set[str] = set()
+    for index, account in enumerate(config.accounts):
+        name = account.diagnostics.workspace if account.diagnostics is not None else None
+        if name and name not in workspaces:
+            workspaces.add(name)
+            yield ("accounts", index, "diagnostics"), 1
+    alerts = config.alerts
+    if alerts is not None and alerts.emails:
+        yield ("alerts", "emails"), 1  # the action group
+    for index, account in enumerate(config.accounts):
+        at: Path_ = ("accounts", index)
+        own = 2  # the FoundryAccount component and the account
+        if account.encryption is not None and account.encryption.grant_key_access:
+            own += 1
+        if account.private_endpoint is not None:
+            own += 2  # the endpoint and its zone group
+        if account.diagnostics is not None:
+            own += 1
+        if account.lock if account.lock is not None else config.production:
+            own += 1
+        if alerts is not None and account.deployments:
+            provisioned = any(is_provisioned(d.type) for d in account.deployments)
+            own += alerts.throttling.enabled + alerts.server_errors.enabled
+            own += alerts.ptu_utilization.enabled and provisioned
+        if account.has_agents:
+            own += account.agent_network is None  # the account capability host (implicit when injected)
+        if private[index]:
+            targets = {r.id.lower() for p in account.projects if p.agents for r in p.agents.resources().values()}
+            own += 2 * len(targets)  # an endpoint and a zone group per agent resource
+        yield at, own
+        for p_index, project in enumerate(account.projects):
+            yield (*at, "projects", p_index), 1
+            for m_index in range(len(project.members)):
+                yield (*at, "projects", p_index, "members", m_index), 1
+            for c_index in range(len(project.connections)):
+                yield (*at, "projects", p_index, "connections", c_index), 1
+            if project.agents is not None:
+                found = project.agents.resources()
+                setup = len(found) + sum(len(AGENT_ROLES[key]) for key in found)  # connections, roles
+                setup += project.agents.role_wait_seconds > 0  # the wait after the roles
+                setup += 1 + ("storage" in found) + ("cosmosDb" in found)  # the host and the data-plane grants
+                yield (*at, "projects", p_index, "agents"), setup
+        for f_index, content_filter in enumerate(account.content_filters):
+            yield (*at, "contentFilters", f_index), 1 + sum(1 + len(b.items) for b in content_filter.blocklists)
+        for d_index in range(len(account.deployments)):
+            yield (*at, "deployments", d_index), 1
+
+
+def _private_with_agents(config: StackConfig, account: AccountConfig) -> bool:
+    """A private account with a private endpoint and agents: its agent resources get private endpoints too."""
+    return account.private_endpoint is not None and account.has_agents and not account.public(config.production)
+
+
+def planned_resource_count(config: StackConfig) -> int:
+    """How many resources the program registers for `config` (see planned_resources)."""
+    return sum(count for _, count in planned_resources(config))
+
+
+def first_beyond_budget(config: StackConfig, budget: int = MAX_RESOURCES_PER_STACK) -> tuple[int, Path_] | None:
+    """(the stack's count, the entry that takes it past `budget`), or None within the budget."""
+    total, beyond = 0, None
+    for path, count in planned_resources(config):
+        total += count
+        if beyond is None and total > budget:
+            beyond = path
+    return None if beyond is None else (total, beyond)
+
+
+def over_budget(count: int, budget: int = MAX_RESOURCES_PER_STACK) -> str:
+    """The message for a stack whose program would register `count` resources."""
+    return (
+        f"this stack would register {count:,} resources, but foundry-iac judges at most {budget:,} per stack file "
+        f"(foundry-iac's own bound, not Azure's: it keeps every check under 2 s); {SPLIT_FIX}"
+    )

@@ -36,6 +36,8 @@ from .limits import (
     MAX_PROJECTS_PER_ACCOUNT,
     MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
     RBAC_LIMITS,
+    first_beyond_budget,
+    over_budget,
     too_many,
 )
 
@@ -1175,6 +1177,15 @@ class StackConfig(_Model):
                     f"{SYSTEM_TAG_COUNT}); Azure takes at most {MAX_TAGS}: drop some",
                     at=("accounts", index, "tags"),
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _within_foundry_iac_budget(self) -> StackConfig:
+        # Last of the checks: it counts what the program registers, so the config must be whole first.
+        beyond = first_beyond_budget(self)
+        if beyond is not None:
+            count, at = beyond
+            raise custom_error("too_many_resources", over_budget(count), at=at)
         return self
 
     @field_validator("location")
