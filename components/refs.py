@@ -12,6 +12,7 @@ Closed sets (the catalog's models, regions, usage names) take only their own nam
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections.abc import Collection, Iterable
 
@@ -43,6 +44,7 @@ def _visible(name: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
+@functools.lru_cache(maxsize=4096)  # the valid names are folded once per lookup: thousands of lookups in a big config
 def _folded(name: str) -> str:
     """The name as a reader compares it: as it prints, without case and surrounding whitespace."""
     return _visible(name).casefold().strip()
