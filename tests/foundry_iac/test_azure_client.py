@@ -117,6 +117,69 @@ def test_a_redirect_to_another_host_is_refused_too(arm, foreign, tls):
     assert foreign.log == []
 
 
+def disguised(foreign, arm, path: str) -> str:
+    """A URL that urlsplit reads as the fake ARM (the host after the last "@") but urllib3, which ends the host
+    at a backslash, sends to the foreign server: the red team's token leak."""
+    return f"https://127.0.0.1:{foreign.port}\\@127.0.0.1:{arm.port}{path}"
+
+
+def test_a_next_link_read_differently_by_the_transport_gets_no_token(arm, foreign, cli, catalog):
+    before = catalog.read_bytes()
+    link = disguised(foreign, arm, f"{MODELS}?api-version=2025-06-01&page=2")
+    arm.expect_request(MODELS, query_string=API).respond_with_json({"value": [entry()], "nextLink": link})
+    foreign.expect_request("/").respond_with_json({"value": []})
+    code, err = cli()
+    assert code == 2
+    (line,) = err
+    assert line.startswith(f"error: refused to follow Azure to {link.split('?')[0]}: it is not the configured")
+    assert "not a plain URL: it holds a backslash" in line and line.endswith("no credentials were sent, nothing written")
+    assert foreign.log == []  # no attempt, so no retry either
+    assert len(arm.log) == 1 and catalog.read_bytes() == before
+
+
+def test_quota_sync_refuses_a_next_link_read_differently_by_the_transport(arm, foreign, tls, monkeypatch, capsys):
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    link = disguised(foreign, arm, f"{USAGES}?api-version=2025-06-01&page=2")
+    arm.expect_request(USAGES).respond_with_json({"value": [], "nextLink": link})
+    arm.expect_request(MODELS).respond_with_json({"value": []})
+    foreign.expect_request("/").respond_with_json({"value": []})
+    code = main(["quota", "sync", "--subscription", SUB, "--region", "eastus2", "--endpoint", endpoint(arm)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"error: refused to follow Azure to {link.split('?')[0]}: it is not the configured" in err
+    assert foreign.log == []
+
+
+class RawLocation(Response):
+    """A redirect whose Location goes out as given (werkzeug would percent-encode its backslash)."""
+
+    def get_wsgi_headers(self, environ):  # type: ignore[no-untyped-def]
+        headers = super().get_wsgi_headers(environ)
+        headers["Location"] = self.raw_location
+        return headers
+
+
+def test_a_redirect_read_differently_by_the_transport_is_refused(arm, foreign, tls):
+    location = disguised(foreign, arm, f"{MODELS}?api-version=2025-06-01")
+    redirect = RawLocation(status=307)
+    redirect.raw_location = location
+    arm.expect_request(MODELS).respond_with_response(redirect)
+    foreign.expect_request("/").respond_with_json({"value": []})
+    with pytest.raises(AzureAnswerError, match="not a plain URL: it holds a backslash"):
+        fetch_models(SUB, ["eastus2"], StaticToken(), endpoint(arm), verify=str(tls[1]), retry_backoff=0.01)
+    assert foreign.log == [] and len(arm.log) == 1
+
+
+def test_the_guard_runs_before_the_token_is_set():
+    policy = azure_client.GuardedAuthenticationPolicy(StaticToken(), "https://management.azure.com")
+    request = PipelineRequest(
+        HttpRequest("GET", "https://evil.example\\@management.azure.com/subscriptions"), PipelineContext(None)
+    )
+    with pytest.raises(AzureAnswerError, match="no credentials were sent"):
+        policy.on_request(request)
+    assert "Authorization" not in request.http_request.headers
+
+
 @pytest.mark.parametrize(
     "url,same",
     [
@@ -129,6 +192,22 @@ def test_a_redirect_to_another_host_is_refused_too(arm, foreign, tls):
         ("https://evil.example/?https://management.azure.com", False),
         ("https://management.azure.com@evil.example/a", False),
         ("https://management.azure.com:notaport/a", False),
+        ("https://evil.example\\@management.azure.com/a", False),
+        ("https://management.azure.com\\@evil.example/a", False),
+        ("https://management.azure.com/a\\b", False),
+        ("https://user@management.azure.com/a", False),
+        ("https://management.azure.com%2f@evil.example/a", False),
+        ("https://management.azure.c%6fm/a", False),
+        ("https://management.azure.com /a", False),
+        ("https://management.azure.com/a?x=1 2", False),
+        (" https://evil.example/a", False),
+        ("https://evil.example\tmanagement.azure.com/a", False),
+        ("https://evil.example/\nhttps://management.azure.com/a", False),
+        ("https://ｍanagement.azure.com/a", False),
+        ("https://management.azure.com＠evil.example/a", False),
+        ("https://[management.azure.com/a", False),
+        ("https://management.azure.com/a?skip=%40%5C&$top=5", True),
+        ("https://management.azure.com/subscriptions/é", True),
     ],
 )
 def test_the_endpoint_is_scheme_host_and_port(url, same):
