@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import threading
 import time
@@ -16,7 +17,7 @@ import pytest
 from azure.core.exceptions import AzureError
 from azure.core.pipeline import PipelineContext, PipelineRequest
 from azure.core.rest import HttpRequest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug import Response
 
@@ -132,7 +133,8 @@ def test_a_next_link_read_differently_by_the_transport_gets_no_token(arm, foreig
     assert code == 2
     (line,) = err
     assert line.startswith(f"error: refused to follow Azure to {link.split('?')[0]}: it is not the configured")
-    assert "not a plain URL: it holds a backslash" in line and line.endswith("no credentials were sent, nothing written")
+    assert "not a plain URL: it holds a backslash" in line
+    assert line.endswith("no credentials were sent, nothing written")
     assert foreign.log == []  # no attempt, so no retry either
     assert len(arm.log) == 1 and catalog.read_bytes() == before
 
@@ -178,6 +180,41 @@ def test_the_guard_runs_before_the_token_is_set():
     with pytest.raises(AzureAnswerError, match="no credentials were sent"):
         policy.on_request(request)
     assert "Authorization" not in request.http_request.headers
+
+
+# a URL's host part is two hosts around what parsers disagree on: a backslash, userinfo, delimiters, percent
+# escapes, whitespace, unicode that NFKC or IDNA turn into "@", "/" or "."
+HOSTS = ["127.0.0.1:{arm}", "127.0.0.1:{foreign}", "localhost:{arm}", "127.0.0.1", ""]
+SEPARATORS = ["\\", "@", "\\@", "#", "?", "%", "%40", "%5C", "/", ":", " ", "\t", "\n", "é", "\uff20", "\uff0f",
+              "\u3002", "[", "]"]  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from(HOSTS),
+    st.lists(st.sampled_from(SEPARATORS), max_size=3),
+    st.sampled_from(HOSTS),
+    st.sampled_from(["", "/subscriptions?page=2"]),
+)
+@example("127.0.0.1:{foreign}", ["\\@"], "127.0.0.1:{arm}", "/subscriptions?page=2")  # the red team's leak
+@example("127.0.0.1:{foreign}", ["\\", "@"], "127.0.0.1:{arm}", "")
+def test_any_url_goes_to_the_endpoint_exactly_or_is_refused_with_nothing_sent(arm, foreign, tls, first, between,
+                                                                               second, rest):  # fmt: skip
+    for server in (arm, foreign):
+        server.expect_request(re.compile(".*")).respond_with_json({"value": []})
+    url = "https://" + f"{first}{''.join(between)}{second}".format(arm=arm.port, foreign=foreign.port) + rest
+    client = azure_client.arm_client(StaticToken(), endpoint(arm), Limits(timeout=20), str(tls[1]), 0.01)
+    arm_before, foreign_before = len(arm.log), len(foreign.log)
+    try:
+        client.send_request(HttpRequest("GET", url))
+        refused = False
+    except AzureAnswerError as exc:
+        assert "no credentials were sent" in str(exc) and "\n" not in str(exc)
+        refused = True
+    assert len(foreign.log) == foreign_before, f"{url!r} reached the foreign server"
+    assert len(arm.log) == arm_before + (0 if refused else 1), f"{url!r}: refused={refused}"
+    if not refused:
+        assert arm.log[-1][0].headers["Authorization"] == "Bearer test-token"
 
 
 @pytest.mark.parametrize(
