@@ -16,7 +16,9 @@ each of them keeps the same guarantees:
 - **malformed answers refused**: a JSON body that is not an object, nests deeper than `MAX_DEPTH`, holds
   NaN/Infinity or an integer beyond 64 bits, a null inside a list, or an ARM list whose `value` is not a list
   of objects; readers check each field they use (`text`, `number`, `day`). All are `MalformedAnswerError`:
-  "malformed answer from Azure: ..., nothing written", exit 2.
+  "malformed answer from Azure: ..., nothing written", exit 2;
+- **answers bounded**: a body larger than `Limits.max_answer` bytes (`MAX_ANSWER`, decoded) is refused while
+  it is read, before it is all in memory (a Content-Length above it at once).
 
 Refusals are `AzureAnswerError`s (a ServiceError: one line, exit 2). They are not azure-core errors, so the
 retry policy never retries them and no reader mistakes them for a failed read to report and carry on from.
@@ -65,6 +67,7 @@ RETRIES = 4
 ATTEMPT_SHARE = 3  # one attempt may use a third of the command's time, so a stuck attempt leaves room for a retry
 MAX_DEPTH = 32  # JSON nesting: Azure's answers nest under 10 levels
 MAX_INT = 2**63
+MAX_ANSWER = 64 * 2**20  # bytes of one answer body: a models page of a region is well under 1 MiB
 _PORTS = {"https": 443, "http": 80}
 _NOT_PLAIN = re.compile(r"[\\\s\x00-\x1f\x7f-\x9f]")  # a backslash, whitespace or a control character
 
@@ -89,8 +92,10 @@ class Limits:
         max_pages: int = MAX_PAGES,
         retry_after_cap: float = RETRY_AFTER_CAP,
         clock: Callable[[], float] = time.monotonic,
+        max_answer: int | None = None,
     ):
         self.timeout, self.max_pages, self.retry_after_cap = timeout, max_pages, retry_after_cap
+        self.max_answer = MAX_ANSWER if max_answer is None else max_answer
         self._clock = clock
         self._ends = clock() + timeout
 
@@ -346,6 +351,46 @@ class BoundedRetryPolicy(RetryPolicy):
         transport.sleep(wait)
 
 
+class _CappedBody:
+    """A urllib3 response whose body stops with MalformedAnswerError past `limit` bytes (decoded)."""
+
+    def __init__(self, raw: Any, limit: int, what: str):
+        object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_limit", limit)
+        object.__setattr__(self, "_what", what)
+
+    def _refuse(self) -> MalformedAnswerError:
+        return MalformedAnswerError(f"{self._what}: the answer is larger than {self._limit} bytes")
+
+    def stream(self, amt: int | None = None, decode_content: bool | None = None) -> Iterator[bytes]:
+        seen = 0
+        for chunk in self._raw.stream(amt, decode_content=decode_content):
+            seen += len(chunk)
+            if seen > self._limit:
+                raise self._refuse()
+            yield chunk
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._raw, name, value)
+
+
+def _capped(limit: int) -> Callable[..., Any]:
+    """A requests response hook: it runs before requests reads the body, and bounds that read."""
+
+    def hook(response: Any, **kwargs: Any) -> Any:
+        body = _CappedBody(response.raw, limit, f"{response.request.method} {_where(response.url)}")
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > limit:
+            raise body._refuse()
+        response.raw = body
+        return response
+
+    return hook
+
+
 class DeadlineTransport(RequestsTransport):
     """requests under a deadline: each attempt's timeouts come from the time left, and an attempt still
     running at the deadline (a server trickling bytes, a hung name lookup) is abandoned."""
@@ -361,6 +406,7 @@ class DeadlineTransport(RequestsTransport):
             raise self._limits.expired(doing)
         attempt = min(left, self._limits.timeout / ATTEMPT_SHARE)
         kwargs["connection_timeout"] = kwargs["read_timeout"] = attempt
+        kwargs["hooks"] = {"response": [_capped(self._limits.max_answer)]}
         send = super().send
         outcome: dict[str, Any] = {}
 

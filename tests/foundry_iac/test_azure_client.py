@@ -473,6 +473,32 @@ def test_a_malformed_answer_is_one_line_exit_2_and_writes_nothing(arm, cli, cata
     assert catalog.read_bytes() == before
 
 
+@pytest.mark.parametrize("length", ["declared", "streamed"])
+def test_an_answer_larger_than_the_cap_is_refused_and_one_at_the_cap_is_read(arm, cli, catalog, monkeypatch, length):
+    body = json.dumps({"value": [entry()], "padding": "x" * 5000}).encode()
+
+    def answer(request):  # type: ignore[no-untyped-def]
+        if length == "declared":
+            return Response(body, content_type="application/json")
+        return Response(iter([body[:2000], body[2000:]]), content_type="application/json")  # no Content-Length
+
+    arm.expect_request(MODELS, query_string=API).respond_with_handler(answer)
+    before = catalog.read_bytes()
+    monkeypatch.setattr(azure_client, "MAX_ANSWER", len(body) - 1)
+    code, err = cli()
+    assert (code, err) == (
+        2,
+        [
+            f"error: malformed answer from Azure: GET {endpoint(arm)}{MODELS}: the answer is larger than "
+            f"{len(body) - 1} bytes, nothing written"
+        ],
+    )
+    assert catalog.read_bytes() == before and len(arm.log) == 1  # refused, not retried
+    monkeypatch.setattr(azure_client, "MAX_ANSWER", len(body))
+    assert cli() == (0, [])
+    assert catalog.read_bytes() != before
+
+
 def test_a_page_that_is_not_json_is_malformed(arm, tls):
     arm.expect_request(MODELS).respond_with_data("<html>sign in</html>", content_type="text/html")
     with pytest.raises(MalformedAnswerError, match="models in eastus2: the answer is text/html, not JSON"):
