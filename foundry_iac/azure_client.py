@@ -4,7 +4,11 @@
 each of them keeps the same guarantees:
 
 - **one endpoint**: every request (the first, each nextLink, each redirect) must have the scheme, host and port
-  of the configured endpoint, or it is refused before the credential policy adds a token;
+  of the configured endpoint, or it is refused before the credential policy adds a token. The URL must also be
+  plain (no `\\`, whitespace or control character anywhere; no userinfo `@`, `%` or non-ASCII in the host part),
+  and Python's `urlsplit`, urllib3's `parse_url` on it and on the URL as requests prepares it (what the transport
+  really connects to) must all read the same scheme, host and port, so no parser disagreement sends a token
+  elsewhere;
 - **one deadline per command** (`Limits.timeout`, `--timeout`): each attempt's connection and read timeouts
   come from the time left, an attempt still running at the deadline is abandoned, and no retry waits past it;
 - **Retry-After capped** at `Limits.retry_after_cap` (a huge or unreadable one never becomes a long sleep);
@@ -12,7 +16,9 @@ each of them keeps the same guarantees:
 - **malformed answers refused**: a JSON body that is not an object, nests deeper than `MAX_DEPTH`, holds
   NaN/Infinity or an integer beyond 64 bits, a null inside a list, or an ARM list whose `value` is not a list
   of objects; readers check each field they use (`text`, `number`, `day`). All are `MalformedAnswerError`:
-  "malformed answer from Azure: ..., nothing written", exit 2.
+  "malformed answer from Azure: ..., nothing written", exit 2;
+- **answers bounded**: a body larger than `Limits.max_answer` bytes (`MAX_ANSWER`, decoded) is refused while
+  it is read, before it is all in memory (a Content-Length above it at once).
 
 Refusals are `AzureAnswerError`s (a ServiceError: one line, exit 2). They are not azure-core errors, so the
 retry policy never retries them and no reader mistakes them for a failed read to report and carry on from.
@@ -23,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import sys
 import threading
 import time
@@ -45,6 +52,8 @@ from azure.core.pipeline.transport import RequestsTransport
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.core import ARMPipelineClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
+from requests.models import PreparedRequest
+from urllib3.util import parse_url
 
 from components.errors import ServiceError
 from components.inputs import clip
@@ -58,7 +67,9 @@ RETRIES = 4
 ATTEMPT_SHARE = 3  # one attempt may use a third of the command's time, so a stuck attempt leaves room for a retry
 MAX_DEPTH = 32  # JSON nesting: Azure's answers nest under 10 levels
 MAX_INT = 2**63
+MAX_ANSWER = 64 * 2**20  # bytes of one answer body: a models page of a region is well under 1 MiB
 _PORTS = {"https": 443, "http": 80}
+_NOT_PLAIN = re.compile(r"[\\\s\x00-\x1f\x7f-\x9f]")  # a backslash, whitespace or a control character
 
 
 class AzureAnswerError(ServiceError):
@@ -81,8 +92,10 @@ class Limits:
         max_pages: int = MAX_PAGES,
         retry_after_cap: float = RETRY_AFTER_CAP,
         clock: Callable[[], float] = time.monotonic,
+        max_answer: int | None = None,
     ):
         self.timeout, self.max_pages, self.retry_after_cap = timeout, max_pages, retry_after_cap
+        self.max_answer = MAX_ANSWER if max_answer is None else max_answer
         self._clock = clock
         self._ends = clock() + timeout
 
@@ -105,13 +118,52 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return scheme, (parts.hostname or "").lower(), parts.port or _PORTS.get(scheme)
 
 
+def _shown(text: str) -> str:
+    """`text` clipped, with non-printable characters escaped: a message stays one line."""
+    return clip("".join(c if c.isprintable() else repr(c)[1:-1] for c in text))
+
+
 def _where(url: str) -> str:
     """A URL without its query, short enough for a message."""
-    return clip(urlsplit(url)._replace(query="", fragment="").geturl())
+    try:
+        return _shown(urlsplit(url)._replace(query="", fragment="").geturl())
+    except ValueError:  # a URL urlsplit cannot read (an unbalanced "[")
+        return _shown(url.partition("?")[0])
+
+
+def _transport_origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) as urllib3 reads `url` (brackets off an IPv6 host, like urlsplit)."""
+    parts = parse_url(url)
+    scheme = (parts.scheme or "").lower()
+    host = (parts.host or "").lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    return scheme, host, parts.port or _PORTS.get(scheme)
+
+
+def plain_origin(url: str) -> tuple[str, str, int | None]:
+    """`origin(url)` of a plain URL that every parser on the way reads alike; ValueError (why) for any other.
+
+    urlsplit takes the host after the last `@`, urllib3 ends it at a `\\`; requests re-encodes the URL before
+    urllib3 reads it again. A URL the three do not read the same is refused whatever it seems to name."""
+    if _NOT_PLAIN.search(url):
+        raise ValueError("it holds a backslash, whitespace or a control character")
+    authority = urlsplit(url).netloc
+    if "@" in authority:
+        raise ValueError("it holds user information (an @ before the host)")
+    if "%" in authority or not authority.isascii():
+        raise ValueError("its host part is percent-encoded or not ASCII")
+    prepared = PreparedRequest()
+    prepared.prepare_url(url, None)  # what RequestsTransport sends (requests.exceptions.InvalidURL is a ValueError)
+    seen = {origin(url), _transport_origin(url), _transport_origin(prepared.url or "")}
+    if len(seen) != 1:
+        raise ValueError("Python and the HTTP transport read a different host in it")
+    return seen.pop()
 
 
 class EndpointGuardPolicy(SansIOHTTPPolicy):
-    """Refuses any request whose scheme, host or port differ from the configured endpoint's (before the token)."""
+    """Refuses any request whose URL is not plain or whose scheme, host or port differ from the configured
+    endpoint's (before the token)."""
 
     def __init__(self, endpoint: str):
         self._endpoint = endpoint
@@ -120,14 +172,27 @@ class EndpointGuardPolicy(SansIOHTTPPolicy):
     def on_request(self, request: Any) -> None:
         url = request.http_request.url
         try:
-            same = origin(url) == self._origin
-        except ValueError:  # a port that is no number
-            same = False
+            same, why = plain_origin(url) == self._origin, "a nextLink or redirect to another scheme, host or port"
+        except ValueError as exc:  # not plain, a port that is no number, a URL no parser reads
+            same, why = False, f"a nextLink or redirect that is not a plain URL: {exc}"
         if not same:
             raise AzureAnswerError(
                 f"refused to follow Azure to {_where(url)}: it is not the configured endpoint {self._endpoint} "
-                "(a nextLink or redirect to another scheme, host or port); no credentials were sent, nothing written"
+                f"({why}); no credentials were sent, nothing written"
             )
+
+
+class GuardedAuthenticationPolicy(ARMChallengeAuthenticationPolicy):
+    """ARM's bearer-token policy that runs the endpoint guard before it adds the token (azure-core places the
+    authentication policy before the per-retry policies, so the guard alone would see the token already set)."""
+
+    def __init__(self, credential: TokenCredential, endpoint: str):
+        super().__init__(credential, f"{endpoint.rstrip('/')}/.default")
+        self._guard = EndpointGuardPolicy(endpoint)
+
+    def on_request(self, request: Any) -> None:
+        self._guard.on_request(request)
+        super().on_request(request)
 
 
 class _NumberError(ValueError):
@@ -286,6 +351,46 @@ class BoundedRetryPolicy(RetryPolicy):
         transport.sleep(wait)
 
 
+class _CappedBody:
+    """A urllib3 response whose body stops with MalformedAnswerError past `limit` bytes (decoded)."""
+
+    def __init__(self, raw: Any, limit: int, what: str):
+        object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_limit", limit)
+        object.__setattr__(self, "_what", what)
+
+    def _refuse(self) -> MalformedAnswerError:
+        return MalformedAnswerError(f"{self._what}: the answer is larger than {self._limit} bytes")
+
+    def stream(self, amt: int | None = None, decode_content: bool | None = None) -> Iterator[bytes]:
+        seen = 0
+        for chunk in self._raw.stream(amt, decode_content=decode_content):
+            seen += len(chunk)
+            if seen > self._limit:
+                raise self._refuse()
+            yield chunk
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._raw, name, value)
+
+
+def _capped(limit: int) -> Callable[..., Any]:
+    """A requests response hook: it runs before requests reads the body, and bounds that read."""
+
+    def hook(response: Any, **kwargs: Any) -> Any:
+        body = _CappedBody(response.raw, limit, f"{response.request.method} {_where(response.url)}")
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > limit:
+            raise body._refuse()
+        response.raw = body
+        return response
+
+    return hook
+
+
 class DeadlineTransport(RequestsTransport):
     """requests under a deadline: each attempt's timeouts come from the time left, and an attempt still
     running at the deadline (a server trickling bytes, a hung name lookup) is abandoned."""
@@ -301,6 +406,7 @@ class DeadlineTransport(RequestsTransport):
             raise self._limits.expired(doing)
         attempt = min(left, self._limits.timeout / ATTEMPT_SHARE)
         kwargs["connection_timeout"] = kwargs["read_timeout"] = attempt
+        kwargs["hooks"] = {"response": [_capped(self._limits.max_answer)]}
         send = super().send
         outcome: dict[str, Any] = {}
 
@@ -342,6 +448,7 @@ def management_client(
         subscription,
         base_url=endpoint,
         credential_scopes=[f"{endpoint.rstrip('/')}/.default"],
+        authentication_policy=GuardedAuthenticationPolicy(credential, endpoint),
         api_version=COGNITIVE_API_VERSION,
         **_pipeline_kwargs(endpoint, limits, verify, retry_backoff),
     )
@@ -370,7 +477,7 @@ def arm_client(
     retry_backoff: float,
 ) -> ARMPipelineClient:
     """A bare ARM pipeline (for GETs no management package covers), with the same bounds; no redirects."""
-    auth = ARMChallengeAuthenticationPolicy(credential, f"{endpoint.rstrip('/')}/.default")
+    auth = GuardedAuthenticationPolicy(credential, endpoint)
     return ARMPipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, verify, retry_backoff, auth))
 
 

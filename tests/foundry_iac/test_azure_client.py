@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import threading
 import time
@@ -16,7 +17,7 @@ import pytest
 from azure.core.exceptions import AzureError
 from azure.core.pipeline import PipelineContext, PipelineRequest
 from azure.core.rest import HttpRequest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug import Response
 
@@ -117,6 +118,105 @@ def test_a_redirect_to_another_host_is_refused_too(arm, foreign, tls):
     assert foreign.log == []
 
 
+def disguised(foreign, arm, path: str) -> str:
+    """A URL that urlsplit reads as the fake ARM (the host after the last "@") but urllib3, which ends the host
+    at a backslash, sends to the foreign server: the red team's token leak."""
+    return f"https://127.0.0.1:{foreign.port}\\@127.0.0.1:{arm.port}{path}"
+
+
+def test_a_next_link_read_differently_by_the_transport_gets_no_token(arm, foreign, cli, catalog):
+    before = catalog.read_bytes()
+    link = disguised(foreign, arm, f"{MODELS}?api-version=2025-06-01&page=2")
+    arm.expect_request(MODELS, query_string=API).respond_with_json({"value": [entry()], "nextLink": link})
+    foreign.expect_request("/").respond_with_json({"value": []})
+    code, err = cli()
+    assert code == 2
+    (line,) = err
+    assert line.startswith(f"error: refused to follow Azure to {link.split('?')[0]}: it is not the configured")
+    assert "not a plain URL: it holds a backslash" in line
+    assert line.endswith("no credentials were sent, nothing written")
+    assert foreign.log == []  # no attempt, so no retry either
+    assert len(arm.log) == 1 and catalog.read_bytes() == before
+
+
+def test_quota_sync_refuses_a_next_link_read_differently_by_the_transport(arm, foreign, tls, monkeypatch, capsys):
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    link = disguised(foreign, arm, f"{USAGES}?api-version=2025-06-01&page=2")
+    arm.expect_request(USAGES).respond_with_json({"value": [], "nextLink": link})
+    arm.expect_request(MODELS).respond_with_json({"value": []})
+    foreign.expect_request("/").respond_with_json({"value": []})
+    code = main(["quota", "sync", "--subscription", SUB, "--region", "eastus2", "--endpoint", endpoint(arm)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"error: refused to follow Azure to {link.split('?')[0]}: it is not the configured" in err
+    assert foreign.log == []
+
+
+class RawLocation(Response):
+    """A redirect whose Location goes out as given (werkzeug would percent-encode its backslash)."""
+
+    def get_wsgi_headers(self, environ):  # type: ignore[no-untyped-def]
+        headers = super().get_wsgi_headers(environ)
+        headers["Location"] = self.raw_location
+        return headers
+
+
+def test_a_redirect_read_differently_by_the_transport_is_refused(arm, foreign, tls):
+    location = disguised(foreign, arm, f"{MODELS}?api-version=2025-06-01")
+    redirect = RawLocation(status=307)
+    redirect.raw_location = location
+    arm.expect_request(MODELS).respond_with_response(redirect)
+    foreign.expect_request("/").respond_with_json({"value": []})
+    with pytest.raises(AzureAnswerError, match="not a plain URL: it holds a backslash"):
+        fetch_models(SUB, ["eastus2"], StaticToken(), endpoint(arm), verify=str(tls[1]), retry_backoff=0.01)
+    assert foreign.log == [] and len(arm.log) == 1
+
+
+def test_the_guard_runs_before_the_token_is_set():
+    policy = azure_client.GuardedAuthenticationPolicy(StaticToken(), "https://management.azure.com")
+    request = PipelineRequest(
+        HttpRequest("GET", "https://evil.example\\@management.azure.com/subscriptions"), PipelineContext(None)
+    )
+    with pytest.raises(AzureAnswerError, match="no credentials were sent"):
+        policy.on_request(request)
+    assert "Authorization" not in request.http_request.headers
+
+
+# a URL's host part is two hosts around what parsers disagree on: a backslash, userinfo, delimiters, percent
+# escapes, whitespace, unicode that NFKC or IDNA turn into "@", "/" or "."
+HOSTS = ["127.0.0.1:{arm}", "127.0.0.1:{foreign}", "localhost:{arm}", "127.0.0.1", ""]
+SEPARATORS = ["\\", "@", "\\@", "#", "?", "%", "%40", "%5C", "/", ":", " ", "\t", "\n", "é", "\uff20", "\uff0f",
+              "\u3002", "[", "]"]  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.sampled_from(HOSTS),
+    st.lists(st.sampled_from(SEPARATORS), max_size=3),
+    st.sampled_from(HOSTS),
+    st.sampled_from(["", "/subscriptions?page=2"]),
+)
+@example("127.0.0.1:{foreign}", ["\\@"], "127.0.0.1:{arm}", "/subscriptions?page=2")  # the red team's leak
+@example("127.0.0.1:{foreign}", ["\\", "@"], "127.0.0.1:{arm}", "")
+def test_any_url_goes_to_the_endpoint_exactly_or_is_refused_with_nothing_sent(arm, foreign, tls, first, between,
+                                                                               second, rest):  # fmt: skip
+    for server in (arm, foreign):
+        server.expect_request(re.compile(".*")).respond_with_json({"value": []})
+    url = "https://" + f"{first}{''.join(between)}{second}".format(arm=arm.port, foreign=foreign.port) + rest
+    client = azure_client.arm_client(StaticToken(), endpoint(arm), Limits(timeout=20), str(tls[1]), 0.01)
+    arm_before, foreign_before = len(arm.log), len(foreign.log)
+    try:
+        client.send_request(HttpRequest("GET", url))
+        refused = False
+    except AzureAnswerError as exc:
+        assert "no credentials were sent" in str(exc) and "\n" not in str(exc)
+        refused = True
+    assert len(foreign.log) == foreign_before, f"{url!r} reached the foreign server"
+    assert len(arm.log) == arm_before + (0 if refused else 1), f"{url!r}: refused={refused}"
+    if not refused:
+        assert arm.log[-1][0].headers["Authorization"] == "Bearer test-token"
+
+
 @pytest.mark.parametrize(
     "url,same",
     [
@@ -129,6 +229,22 @@ def test_a_redirect_to_another_host_is_refused_too(arm, foreign, tls):
         ("https://evil.example/?https://management.azure.com", False),
         ("https://management.azure.com@evil.example/a", False),
         ("https://management.azure.com:notaport/a", False),
+        ("https://evil.example\\@management.azure.com/a", False),
+        ("https://management.azure.com\\@evil.example/a", False),
+        ("https://management.azure.com/a\\b", False),
+        ("https://user@management.azure.com/a", False),
+        ("https://management.azure.com%2f@evil.example/a", False),
+        ("https://management.azure.c%6fm/a", False),
+        ("https://management.azure.com /a", False),
+        ("https://management.azure.com/a?x=1 2", False),
+        (" https://evil.example/a", False),
+        ("https://evil.example\tmanagement.azure.com/a", False),
+        ("https://evil.example/\nhttps://management.azure.com/a", False),
+        ("https://ｍanagement.azure.com/a", False),
+        ("https://management.azure.com＠evil.example/a", False),
+        ("https://[management.azure.com/a", False),
+        ("https://management.azure.com/a?skip=%40%5C&$top=5", True),
+        ("https://management.azure.com/subscriptions/é", True),
     ],
 )
 def test_the_endpoint_is_scheme_host_and_port(url, same):
@@ -355,6 +471,32 @@ def test_a_malformed_answer_is_one_line_exit_2_and_writes_nothing(arm, cli, cata
     assert line.startswith("error: malformed answer from Azure: ") and line.endswith(", nothing written")
     assert problem in line
     assert catalog.read_bytes() == before
+
+
+@pytest.mark.parametrize("length", ["declared", "streamed"])
+def test_an_answer_larger_than_the_cap_is_refused_and_one_at_the_cap_is_read(arm, cli, catalog, monkeypatch, length):
+    body = json.dumps({"value": [entry()], "padding": "x" * 5000}).encode()
+
+    def answer(request):  # type: ignore[no-untyped-def]
+        if length == "declared":
+            return Response(body, content_type="application/json")
+        return Response(iter([body[:2000], body[2000:]]), content_type="application/json")  # no Content-Length
+
+    arm.expect_request(MODELS, query_string=API).respond_with_handler(answer)
+    before = catalog.read_bytes()
+    monkeypatch.setattr(azure_client, "MAX_ANSWER", len(body) - 1)
+    code, err = cli()
+    assert (code, err) == (
+        2,
+        [
+            f"error: malformed answer from Azure: GET {endpoint(arm)}{MODELS}: the answer is larger than "
+            f"{len(body) - 1} bytes, nothing written"
+        ],
+    )
+    assert catalog.read_bytes() == before and len(arm.log) == 1  # refused, not retried
+    monkeypatch.setattr(azure_client, "MAX_ANSWER", len(body))
+    assert cli() == (0, [])
+    assert catalog.read_bytes() != before
 
 
 def test_a_page_that_is_not_json_is_malformed(arm, tls):

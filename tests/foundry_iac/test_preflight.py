@@ -664,15 +664,19 @@ def command(fake, tls, stack_file, monkeypatch, capsys, tmp_path):
     return go
 
 
-def test_preflight_sends_no_token_to_a_foreign_next_link(fake, foreign, command):
+@pytest.mark.parametrize("disguised", [False, True], ids=["foreign", "foreign-behind-a-backslash"])
+def test_preflight_sends_no_token_to_a_foreign_next_link(fake, foreign, command, disguised):
     models = f"{PROVIDERS}/locations/{REGION}/models"
+    # urlsplit reads the host after the last "@" (the fake ARM), urllib3 ends the host at the "\\" (foreign)
+    there = f"{endpoint(foreign)}\\@127.0.0.1:{fake.server.port}" if disguised else endpoint(foreign)
     foreign.expect_request(models).respond_with_json({"value": [GPT_51]})
+    foreign.expect_request("/").respond_with_json({"value": [GPT_51]})
     fake.server.expect_request(models, query_string="api-version=2025-06-01").respond_with_json(
-        {"value": [GPT_4O], "nextLink": f"{endpoint(foreign)}{models}?api-version=2025-06-01&page=2"}
+        {"value": [GPT_4O], "nextLink": f"{there}{models}?api-version=2025-06-01&page=2"}
     )
     code, err, written = command()
     assert code == 2 and not written
-    assert err.startswith(f"error: refused to follow Azure to {endpoint(foreign)}{models}: it is not the configured")
+    assert err.startswith(f"error: refused to follow Azure to {there}{models}: it is not the configured")
     assert foreign.log == []
 
 
