@@ -136,8 +136,8 @@ def reference_problems(
                 check(scope, valid, kind, fix, setting, scope)
                 for usage in usages:
                     check(usage, usage_names, "usage name", _REFERENCE_FIX["usage name"], setting, scope, usage)
-                    known = scope in valid and usage in usage_names
-                    pooled = pool_problem(scope, usage, [*(regions or []), *value]) if known else None
+                    resolved = scope in valid and usage in usage_names
+                    pooled = pool_problem(scope, usage, [*(regions or []), *value]) if resolved else None
                     if pooled:
                         path = [policy, setting, scope, usage]
                         problems.append(f"{at(*path)}: {_path_text(path)}: {pooled}")
