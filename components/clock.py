@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from .errors import FoundryIacError
 from .inputs import short
 
 TODAY_ENV = "FOUNDRY_IAC_TODAY"
+DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # exactly YYYY-MM-DD
 # The dates foundry-iac judges. Outside them a deadline (today plus a warning window, a budget's months)
 # would leave Python's calendar (year 9999) or mean a typo; either way the input is refused, not judged.
 FIRST_DATE = dt.date(2000, 1, 1)
@@ -36,6 +38,8 @@ def default_today() -> dt.date:
     if not override:
         return dt.date.today()
     try:
+        if not DATE_FORMAT.fullmatch(override):  # fromisoformat also takes 20261203, 2026-W49-4, ...
+            raise ValueError(override)
         today = dt.date.fromisoformat(override)
     except ValueError:
         raise ClockError(

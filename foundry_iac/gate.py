@@ -257,14 +257,16 @@ def gate_stack(
     config_path, config_display = policy_config or default_policy_config(root, stack)
     problems: list[str] = []
     filters: list[str] | None = None  # the stack's own content filters, which allowedFilters may name
+    regions: list[str] | None = None  # the stack's deployment regions, named in a misplaced quota limit's fix
     try:
         run = run_program(stack, root, lean)
         loaded = load_stack_file(stack.path, stack.display, stack.name)
         filters = [f.name for account in loaded.config.accounts for f in account.content_filters]
+        regions = [account.location or loaded.config.location for account in loaded.config.accounts]
     except ConfigError as exc:
         problems += [str(issue) for issue in exc.issues]
     try:
-        settings = load_policy_config(config_path, config_display, POLICIES, filters)
+        settings = load_policy_config(config_path, config_display, POLICIES, filters, regions)
     except PolicyConfigError as exc:
         problems += exc.messages
     if problems:

@@ -72,7 +72,11 @@ def snapshot_for(root: Path, subscription: str) -> tuple[QuotaSnapshot | None, s
     """The committed snapshot of a subscription (or None) and how to name its file."""
     path = snapshot_path(root, subscription)
     display = f"quotas/{path.name}"
-    from .quota_snapshot import SnapshotError
+    from .quota_snapshot import SnapshotError, quota_file_problems
+
+    misnamed = quota_file_problems(root)
+    if misnamed:
+        raise GateInputError(misnamed)
 
     try:
         return load_snapshot(path, display), display

@@ -10,6 +10,7 @@ and fix, so a typo can never switch a policy off.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from components.config.model import suggest
 from components.config.source import read_yaml
 from components.content_filters import BUILTIN_FILTERS
 from components.errors import FoundryIacError, InputFileError
-from components.inputs import loads_strict_json, read_input_text, short
+from components.inputs import listing, loads_strict_json, read_input_text, short
 from components.refs import lookalike, unresolved
 
 LEVELS = [level.value for level in EnforcementLevel]
@@ -100,8 +101,11 @@ def known_names(kind: str, filters: list[str] | None = None) -> list[str]:
     raise ValueError(kind)
 
 
-def reference_problems(policy: str, config: dict, at: Any, filters: list[str] | None) -> list[str]:
-    """One line per name in a policy's settings that does not resolve (see REFERENCES)."""
+def reference_problems(
+    policy: str, config: dict, at: Any, filters: list[str] | None, regions: list[str] | None = None
+) -> list[str]:
+    """One line per name in a policy's settings that does not resolve (see REFERENCES), or names a quota pool
+    no deployment is counted in. `regions`: the stack's deployment regions, offered first in that fix."""
     problems: list[str] = []
 
     def check(name: object, valid: list[str], what: str, fix: str, *path: Any) -> None:
@@ -132,7 +136,44 @@ def reference_problems(policy: str, config: dict, at: Any, filters: list[str] | 
                 check(scope, valid, kind, fix, setting, scope)
                 for usage in usages:
                     check(usage, usage_names, "usage name", _REFERENCE_FIX["usage name"], setting, scope, usage)
+                    resolved = scope in valid and usage in usage_names
+                    pooled = pool_problem(scope, usage, [*(regions or []), *value]) if resolved else None
+                    if pooled:
+                        path = [policy, setting, scope, usage]
+                        problems.append(f"{at(*path)}: {_path_text(path)}: {pooled}")
     return problems
+
+
+_SCOPE_WORDS = {"region": "per region", "dataZone": "per data zone", "subscription": "per subscription"}
+
+
+def pool_problem(scope: str, usage: str, preferred: Sequence[str] = ()) -> str | None:
+    """Why a `limits` entry for `usage` under `scope` would never apply (no deployment of that usage name is
+    counted in a pool of that kind, per the catalog's quotaScope), or None when it applies."""
+    kind = "subscription" if scope == "subscription" else "dataZone" if scope.startswith("dataZone:") else "region"
+    offers = [o for entry in load_catalog().models.values() for o in entry.offers if o.usage_name == usage]
+    kinds = {o.quota_scope for o in offers}
+    if not offers or kind in kinds:
+        return None
+    where: list[str] = []
+    if "region" in kinds:
+        regions = sorted(
+            set(load_catalog().regions)
+            if any(o.regions == "all" for o in offers if o.quota_scope == "region")
+            else {r for o in offers if o.quota_scope == "region" for r in o.regions}
+        )
+        first = [r for r in dict.fromkeys(preferred) if r in regions]  # the stack's regions, then the config's
+        regions = [*first, *(r for r in regions if r not in first)]
+        where.append(f"a region key where it is deployed ({listing(regions, 4)})")
+    if "dataZone" in kinds:
+        where.append("dataZone:EU or dataZone:US")
+    if "subscription" in kinds:
+        where.append("subscription")
+    pools = " and ".join(_SCOPE_WORDS[k] for k in sorted(kinds))
+    return (
+        f"no deployment of {short(usage)} is pooled {_SCOPE_WORDS[kind]} (the catalog's quotaScope: Azure pools it "
+        f"{pools}), so this limit would never apply; move it under {' or '.join(where)}"
+    )
 
 
 _REFERENCE_FIX = {
@@ -161,9 +202,11 @@ def _fix(error: jsonschema.ValidationError, policy: Policy) -> str:
         allowed = list(error.schema.get("properties", {}))
         extra = [w for w in error.message.split("'")[1::2] if w not in allowed]
         hint = suggest(extra[0], allowed) if extra else ""
-        return f"unknown setting {', '.join(repr(e) for e in extra)}{hint or f'; allowed: {chr(44).join(allowed)}'}"
+        return (
+            f"unknown setting {', '.join(short(e) for e in extra[:4])}{hint or f'; allowed: {chr(44).join(allowed)}'}"
+        )
     if error.validator == "pattern" and error.path and error.path[-1] == "expires":
-        return f"expires must be a date YYYY-MM-DD (got {error.instance!r})"
+        return f"expires must be a date YYYY-MM-DD (got {short(error.instance)})"
     if error.validator == "minLength" and error.path and error.path[-1] == "reason":
         return "a waiver's reason must say why (at least 10 characters)"
     return _describe(error)
@@ -205,15 +248,23 @@ def _describe(error: jsonschema.ValidationError) -> str:
     return short(error.message)
 
 
+PATH_PART = 60  # a key longer than this is quoted by a short prefix in an error's path
+
+
 def _path_text(parts: list) -> str:
     out = ""
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        text = short(part) if isinstance(part, str) and len(part) > PATH_PART else str(part)  # a key may be huge
+        out += f"[{part}]" if isinstance(part, int) else (f".{text}" if out else text)
     return out
 
 
 def load_policy_config(
-    path: Path, display: str, policies: list[Policy], filters: list[str] | None = None
+    path: Path,
+    display: str,
+    policies: list[Policy],
+    filters: list[str] | None = None,
+    regions: list[str] | None = None,
 ) -> dict[str, PolicySettings]:
     """Every policy's settings from the file; raise PolicyConfigError listing each problem on its line.
 
@@ -284,7 +335,7 @@ def load_policy_config(
             parts = [name, *error.path]
             problems.append(f"{at(*parts)}: {_path_text(parts)}: {_fix(error, policy)}")
         if not errors:
-            problems += reference_problems(name, raw, at, filters)
+            problems += reference_problems(name, raw, at, filters, regions)
         for index, waiver in enumerate(raw.get("waivers") or []):
             expires = waiver.get("expires") if isinstance(waiver, dict) else None
             if isinstance(expires, str) and len(expires) == 10:

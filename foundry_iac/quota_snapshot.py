@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -9,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from components.catalog import load_catalog
 from components.config.source import read_yaml
 from components.errors import FoundryIacError, InputFileError
-from components.inputs import loads_strict_json, read_input_text
-from components.refs import lookalike, unresolved
+from components.inputs import clip, loads_strict_json, read_input_text, short
+from components.refs import MAX_NAME, lookalike, unresolved
 
 
 class SnapshotError(FoundryIacError):
@@ -79,9 +80,65 @@ class QuotaSnapshot(_Model):
         return next((self.regions[r].usages[usage_name] for r in covered if usage_name in self.regions[r].usages), None)
 
 
+_SEPARATORS = re.compile(r"[-._\s]")
+
+
+def _unseparated(name: str) -> str:
+    return _SEPARATORS.sub("", name).casefold()
+
+
+def separator_typo(usage: str, usage_names: list[str], fix: str) -> str | None:
+    """Why `usage` is refused as a typo of a catalog usage name, or None.
+
+    Azure reports many usage names the catalog does not know (other models, other versions: `gpt-5.3` next to
+    `gpt-5.2`, `o3-mini` next to `o3`), so a name unlike the catalog's by a letter or digit passes. A name that
+    differs from one only by its separators (`gpt4o` for `gpt-4o`, `gpt-4.1` for `gpt4.1`) names the same model
+    and would leave the catalog's pool without its limit: refused with the nearest name. A name the snapshot's
+    models API answer itself lists (its capacities' usageName) is Azure's own spelling and always passes.
+    """
+    if usage in usage_names or len(usage) > MAX_NAME:
+        return None
+    same = [name for name in usage_names if _unseparated(name) == _unseparated(usage)]
+    if not same:
+        return None
+    return (
+        f"unknown usage name {short(usage)} (differs only in separators from the catalog's; names must match "
+        f"exactly); did you mean {' or '.join(repr(n) for n in same[:3])}?; {fix}"
+    )
+
+
 def snapshot_path(root: Path, subscription: str) -> Path:
     """Where the snapshot of a subscription is committed."""
     return root / "quotas" / f"{subscription.lower()}.json"
+
+
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def quota_file_problems(root: Path) -> list[str]:
+    """One line per file in quotas/ that the gate would not find: only quotas/<subscription in lower case>.json
+    is read, so any other *.json there (an upper-case id: ignored on Linux, found on macOS) is refused."""
+    folder = root / "quotas"
+    if not folder.is_dir():
+        return []
+    problems = []
+    for path in sorted(folder.iterdir()):
+        stem, dot, suffix = path.name.rpartition(".")
+        if not dot or suffix.lower() != "json" or not path.is_file():
+            continue
+        if _GUID.fullmatch(stem) and suffix == "json":
+            continue
+        display = f"quotas/{clip(path.name, 80)}"
+        if _GUID.fullmatch(stem.lower()):
+            why = "the gate would ignore it on a case-sensitive file system (Linux) and read it on macOS"
+            fix = f"rename it to {stem.lower()}.json"
+        else:
+            why = "the gate would never read it"
+            fix = "name it by the subscription id it holds, in lower case, or move it out of quotas/"
+        problems.append(
+            f"{display}: a quota snapshot is read only as quotas/<subscription id in lower case>.json, so {why}; {fix}"
+        )
+    return problems
 
 
 def load_snapshot(path: Path, display: str) -> QuotaSnapshot | None:
@@ -128,8 +185,11 @@ def snapshot_reference_problems(snapshot: QuotaSnapshot, text: str, display: str
         problem = unresolved(region, regions, "region", fix)
         if problem:
             problems.append(f"{at('regions', region)}: regions.{region}: {problem}")
+        reported = {c.usage_name for c in snap.capacities if c.usage_name}  # the models API names these itself
         for usage in snap.usages:
             problem = lookalike(usage, usage_names, "usage name", fix, cutoff=1.0)  # Azure lists many more
+            if not problem and usage not in reported:
+                problem = separator_typo(usage, usage_names, fix)
             if problem:
                 problems.append(f"{at('regions', region, 'usages', usage)}: regions.{region}.usages: {problem}")
     return problems

@@ -36,3 +36,10 @@ def test_the_range_bounds_are_inclusive():
     assert date_range_problem(FIRST_DATE) is None and date_range_problem(LAST_DATE) is None
     assert date_range_problem(FIRST_DATE - dt.timedelta(days=1)) is not None
     assert date_range_problem(LAST_DATE + dt.timedelta(days=1)) is not None
+
+
+@pytest.mark.parametrize("day", ["20261203", "2026-W49-4", "2026-337", "2026-12-3", " 2026-12-03", "2026-12-03 "])
+def test_only_the_extended_form_yyyy_mm_dd_is_a_date(monkeypatch, day):
+    monkeypatch.setenv(TODAY_ENV, day)  # Python 3.11's fromisoformat takes the basic and week forms too
+    with pytest.raises(ClockError, match="is not a date; set it to YYYY-MM-DD"):
+        default_today()

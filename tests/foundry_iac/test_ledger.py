@@ -335,3 +335,36 @@ def test_a_snapshot_without_the_usage_gives_no_limit_only_the_other_stacks(proje
         "limit": 100,
         "source": f"quotas/{SUB}.json, synced 2026-11-20T08:00:00Z",
     }
+
+
+def test_a_snapshot_named_by_the_upper_case_subscription_is_refused_not_ignored(project):
+    from foundry_iac.errors import GateInputError
+
+    root = project({"team-a": 60}, limit=10)
+    (root / "quotas" / f"{SUB}.json").rename(root / "quotas" / f"{SUB.upper()}.json")
+    with pytest.raises(GateInputError) as caught:
+        check(root, "team-a")
+    (line,) = caught.value.lines()
+    assert line.startswith(f"quotas/{SUB.upper()}.json: a quota snapshot is read only as quotas/<subscription id")
+    assert line.endswith(f"; rename it to {SUB}.json")
+    (root / "quotas" / f"{SUB.upper()}.json").rename(root / "quotas" / f"{SUB}.json")
+    assert "over the limit of 10" in quota_failures(check(root, "team-a"))["team-a"][0]  # renamed: it binds
+
+
+@pytest.mark.parametrize("name", ["notes.json", "prod-eu.json", f"{SUB}.JSON", f"{SUB[:-1]}.json"])
+def test_any_other_json_file_in_quotas_is_refused(project, name):
+    from foundry_iac.errors import GateInputError
+
+    root = project({"team-a": 60}, limit=100)
+    (root / "quotas" / name).write_text(json.dumps(snapshot(10)))
+    with pytest.raises(GateInputError) as caught:
+        check(root, "team-a")
+    (line,) = caught.value.lines()
+    assert line.startswith(f"quotas/{name}: a quota snapshot is read only as quotas/<subscription id in lower case>")
+
+
+def test_other_files_in_quotas_are_left_alone(project):
+    root = project({"team-a": 60}, limit=100)
+    (root / "quotas" / "README.md").write_text("how snapshots are made\n")
+    (root / "quotas" / f"{'b' * 8}-1111-2222-3333-444444444444.json").write_text(json.dumps(snapshot(10)))
+    assert quota_failures(check(root, "team-a")) == {"team-a": []}

@@ -291,3 +291,138 @@ def test_a_quota_snapshot_keeps_the_usage_names_azure_reports_beyond_the_catalog
     path.write_text(snapshot_text("eastus2", "OpenAI.GlobalStandard.gpt-5.1"))
     snapshot = load_snapshot(path, "quotas/x.json")
     assert snapshot.limit("eastus2", "OpenAI.Some.usage-the-catalog-does-not-know").limit == 5
+
+
+def limits_config(tmp_path: Path, example: str, scope: str, usage: str) -> Path:
+    data = json.loads((ROOT / "policies" / "config" / f"{example}.json").read_text())
+    data["quota-capacity"]["limits"][scope] = {usage: 1}
+    config = tmp_path / f"{example}.json"
+    config.write_text(json.dumps(data, indent=2))
+    return config
+
+
+@pytest.mark.parametrize(
+    "scope, usage, pooled",
+    [
+        ("dataZone:EU", "OpenAI.DataZoneStandard.gpt-4o", "per data zone"),
+        ("dataZone:US", "OpenAI.DataZoneStandard.gpt-4o", "per data zone"),
+        ("subscription", "OpenAI.Standard.text-embedding-3-large", "per subscription"),
+    ],
+)
+def test_a_limit_under_a_scope_the_catalog_does_not_pool_that_usage_in_is_refused(
+    capsys, tmp_path, scope, usage, pooled
+):
+    assert {o.quota_scope for m in load_catalog().models.values() for o in m.offers if o.usage_name == usage} == {
+        "region"
+    }
+    config = limits_config(tmp_path, "prod-eu", scope, usage)
+    code, err = check(capsys, ROOT / "stacks" / "Pulumi.prod-eu.yaml", config)
+    at = next(i for i, text in enumerate(config.read_text().splitlines(), 1) if f'"{scope}"' in text) + 1
+    (line,) = err.splitlines()
+    assert code == 2 and line.startswith(f"error: {config}:{at}: quota-capacity.limits.{scope}.{usage}: "), line
+    assert (
+        f"no deployment of '{usage}' is pooled {pooled} (the catalog's quotaScope: Azure pools it per region)" in line
+    )
+    # the fix names the region the stack's deployments are counted in first
+    assert "so this limit would never apply; move it under a region key where it is deployed (swedencentral, " in line
+
+
+def test_the_same_limit_under_the_stacks_region_applies(capsys, tmp_path):
+    config = limits_config(tmp_path, "prod-eu", "swedencentral", "OpenAI.DataZoneStandard.gpt-4o")
+    code = main(["check", str(ROOT / "stacks" / "Pulumi.prod-eu.yaml"), "--policy-config", str(config)])
+    out = capsys.readouterr().out
+    assert code == 1 and "over the limit of 1 (policy config limits)" in out
+
+
+def test_a_limit_under_a_pooled_scope_applies_when_the_catalog_pools_the_usage_there(monkeypatch, capsys, tmp_path):
+    import foundry_iac.policy_config as policy_config
+
+    catalog = load_catalog().model_copy(deep=True)  # the cached catalog stays as it is
+    usage = "OpenAI.DataZoneStandard.gpt-4o"
+    offers = [o for m in catalog.models.values() for o in m.offers if o.usage_name == usage]
+    pooled = [o.model_copy(update={"quota_scope": "dataZone"}) for o in offers]
+    for model in catalog.models.values():
+        model.offers[:] = [pooled[offers.index(o)] if o in offers else o for o in model.offers]
+    monkeypatch.setattr(policy_config, "load_catalog", lambda: catalog)
+    assert policy_config.pool_problem("dataZone:EU", usage) is None
+    problem = policy_config.pool_problem("swedencentral", usage)
+    assert problem and "is pooled per region (the catalog's quotaScope: Azure pools it per data zone)" in problem
+    assert problem.endswith("move it under dataZone:EU or dataZone:US")
+
+
+@pytest.mark.parametrize("where", ["scope", "usage"])
+def test_a_huge_key_under_limits_gives_a_short_error_line(capsys, tmp_path, where):
+    huge = "X" * 900_000
+    data = json.loads((ROOT / "policies" / "config" / "prod-eu.json").read_text())
+    if where == "scope":
+        data["quota-capacity"]["limits"][huge] = {"a": 1}
+    else:
+        data["quota-capacity"]["limits"]["swedencentral"][huge] = 1
+    config = tmp_path / "prod-eu.json"
+    config.write_text(json.dumps(data))
+    code, err = check(capsys, ROOT / "stacks" / "Pulumi.prod-eu.yaml", config)
+    assert code == 2 and err and all(len(line) < 1000 for line in err.splitlines()), [len(x) for x in err.splitlines()]
+    assert "'XXXXXXXXXXXXXXXXXXXXXXXXXXX...XXXXXXXXXXXXXXXXXXXXXXXXXXXX'" in err
+
+
+def test_a_huge_unknown_setting_gives_a_short_error_line(capsys, tmp_path):
+    data = json.loads((ROOT / "policies" / "config" / "prod-eu.json").read_text())
+    data["quota-capacity"]["Z" * 900_000] = 1
+    config = tmp_path / "prod-eu.json"
+    config.write_text(json.dumps(data))
+    code, err = check(capsys, ROOT / "stacks" / "Pulumi.prod-eu.yaml", config)
+    assert code == 2 and "unknown setting 'ZZZZ" in err and all(len(line) < 1000 for line in err.splitlines())
+
+
+@pytest.mark.parametrize(
+    "usage, nearest",
+    [
+        ("OpenAI.GlobalStandard.gpt4o", "OpenAI.GlobalStandard.gpt-4o"),
+        ("OpenAI.DataZoneStandard.gpt4o", "OpenAI.DataZoneStandard.gpt-4o"),
+        ("OpenAI.Standard.gpt-4.1", "OpenAI.Standard.gpt4.1"),
+        ("OpenAI.GlobalStandard.gpt_5.1", "OpenAI.GlobalStandard.gpt-5.1"),
+    ],
+)
+def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_nearest(tmp_path, usage, nearest):
+    from foundry_iac.quota_snapshot import SnapshotError, load_snapshot
+
+    path = tmp_path / "snap.json"
+    path.write_text(snapshot_text("eastus2", usage))
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(path, "quotas/x.json")
+    (line,) = caught.value.lines()
+    assert line.startswith(f"quotas/x.json:9: regions.eastus2.usages: unknown usage name {usage!r}"), line
+    assert f"did you mean {nearest!r}" in line
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        "OpenAI.GlobalStandard.gpt-5.3",  # a version the catalog does not know yet
+        "OpenAI.GlobalStandard.o3-mini",
+        "OpenAI.Standard.gpt-4",
+        "OpenAI.GlobalStandard.gpt-4o-0513",
+        "OpenAI.DataZoneStandard.gpt-4.1-dz",
+        "OpenAI.GlobalBatch.gpt-4.1-nano",
+        "OpenAI.Standard.gpt4.1",  # the catalog's own spelling (Azure's, without the hyphen)
+        "OpenAI.GlobalStandard.gpt-4o",
+    ],
+)
+def test_a_snapshot_keeps_real_usage_names_that_differ_by_more_than_separators(tmp_path, usage):
+    from foundry_iac.quota_snapshot import load_snapshot
+
+    path = tmp_path / "snap.json"
+    path.write_text(snapshot_text("eastus2", usage))
+    assert load_snapshot(path, "quotas/x.json").limit("eastus2", usage).limit == 10
+
+
+def test_a_snapshot_usage_name_the_models_api_itself_reports_is_kept(tmp_path):
+    from foundry_iac.quota_snapshot import load_snapshot
+
+    data = json.loads(snapshot_text("eastus2", "OpenAI.Standard.gpt-4.1"))
+    data["regions"]["eastus2"]["capacities"] = [
+        {"model": "gpt-4.1", "version": "2025-04-14", "sku": "Standard", "usageName": "OpenAI.Standard.gpt-4.1"}
+    ]
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(data))
+    assert load_snapshot(path, "quotas/x.json").limit("eastus2", "OpenAI.Standard.gpt-4.1").limit == 10
