@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -87,6 +90,135 @@ def test_comment_workflow_never_checks_out_pull_request_code():
     assert not any(s.get("uses", "").startswith("actions/checkout@") for s in steps(job))
     assert not any("run" in s for s in steps(job))
     assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+
+
+@pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
+def test_no_expression_is_interpolated_into_a_shell_or_a_script(path):
+    """Untrusted values reach `run:` and github-script only as env or payload data, never as code."""
+    for job in load(path.name)["jobs"].values():
+        for step in steps(job):
+            code = step.get("run", "") + step.get("with", {}).get("script", "")
+            assert "${{" not in code, f"{path.name}: {step.get('name', step.get('uses'))} interpolates an expression"
+
+
+def test_comment_artifact_comes_from_the_triggering_run_and_names_no_target():
+    job = load("pull-request-comment.yml")["jobs"]["comment"]
+    (download,) = [s for s in steps(job) if s.get("uses", "").startswith("actions/download-artifact@")]
+    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
+    gate = load("pull-request.yml")["jobs"]["gate"]
+    assert "pr-number" not in yaml.safe_dump(gate) and "pull_request.number" not in yaml.safe_dump(gate)
+    assert "pr-number" not in comment_script()
+
+
+def comment_script() -> str:
+    job = load("pull-request-comment.yml")["jobs"]["comment"]
+    (script,) = [s for s in steps(job) if s.get("uses", "").startswith("actions/github-script@")]
+    return script["with"]["script"]
+
+
+# Runs the workflow's github-script body under node with a fake GitHub API, as actions/github-script
+# does (an async function of require, github, context and core), in a directory holding the artifact.
+HARNESS = r"""
+const fs = require('fs');
+const { script, event, pulls } = JSON.parse(fs.readFileSync(0, 'utf8'));
+const calls = [];
+const api = name => async params => { calls.push([name, params]); return { data: [] }; };
+const github = {
+  rest: {
+    pulls: { list: api('pulls.list') },
+    issues: { listComments: api('issues.listComments'), updateComment: api('issues.updateComment'),
+              createComment: api('issues.createComment') },
+  },
+  paginate: async (fn, params) => {
+    await fn(params);
+    if (fn === github.rest.pulls.list) {
+      const [owner, branch] = params.head.split(':');
+      return pulls.filter(p => p.state === params.state && p.head.ref === branch
+        && p.head.repo !== null && p.head.repo.owner.login === owner);
+    }
+    return [];
+  },
+};
+const context = { repo: { owner: 'org', repo: 'foundry-iac' }, payload: { workflow_run: event } };
+const log = [];
+const core = { notice: m => log.push(['notice', m]), info: m => log.push(['info', m]),
+               setFailed: m => log.push(['failed', m]) };
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+new AsyncFunction('require', 'github', 'context', 'core', script)(require, github, context, core)
+  .then(() => process.stdout.write(JSON.stringify({ calls, log })));
+"""
+
+NODE = shutil.which("node")
+
+
+def pr(number: int, repo: str, branch: str, sha: str) -> dict:
+    owner = repo.split("/")[0]
+    return {
+        "number": number,
+        "state": "open",
+        "head": {"sha": sha, "ref": branch, "repo": {"full_name": repo, "owner": {"login": owner}}},
+    }
+
+
+VICTIM = pr(7, "org/foundry-iac", "feature", "a" * 40)
+ATTACKER = pr(9, "mallory/foundry-iac", "patch-1", "b" * 40)
+
+
+def run_comment_script(tmp_path: Path, event: dict, pulls: list[dict], pr_number: str = "7") -> dict:
+    if NODE is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is needed to run the comment workflow's script")
+        pytest.skip("node is not installed")
+    artifact = tmp_path / "pr-comment"
+    artifact.mkdir()
+    (artifact / "comment.md").write_text("<!-- foundry-iac-diff -->\n## foundry-iac: PASS\n")
+    (artifact / "pr-number").write_text(pr_number)  # what a hostile fork's run would leave behind
+    stdin = json.dumps({"script": comment_script(), "event": event, "pulls": pulls})
+    done = subprocess.run(
+        [NODE, "-e", HARNESS], input=stdin, cwd=tmp_path, capture_output=True, text=True, timeout=30, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def run_of(pull: dict) -> dict:
+    head = pull["head"]
+    return {
+        "event": "pull_request",
+        "head_sha": head["sha"],
+        "head_branch": head["ref"],
+        "pull_requests": [],
+        "head_repository": {"full_name": head["repo"]["full_name"], "owner": head["repo"]["owner"]},
+    }
+
+
+def posted_to(result: dict) -> list[int]:
+    return [params["issue_number"] for name, params in result["calls"] if name == "issues.createComment"]
+
+
+def test_a_fork_run_comments_on_its_own_pull_request_whatever_pr_number_its_artifact_names(tmp_path):
+    result = run_comment_script(tmp_path, run_of(ATTACKER), [VICTIM, ATTACKER], pr_number="7")
+    assert posted_to(result) == [9]
+    assert [params["issue_number"] for name, params in result["calls"] if name == "issues.listComments"] == [9]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"head_sha": "c" * 40},  # the branch moved on since the run: a newer run will comment
+        {"head_repository": {"full_name": "eve/foundry-iac", "owner": {"login": "mallory"}}},
+        {"head_branch": "feature"},
+    ],
+    ids=["other-sha", "other-repository", "other-branch"],
+)
+def test_no_comment_unless_one_open_pull_request_has_the_runs_head_sha_repository_and_branch(tmp_path, change):
+    result = run_comment_script(tmp_path, run_of(ATTACKER) | change, [VICTIM, ATTACKER])
+    assert [name for name, _ in result["calls"]] == ["pulls.list"]
+    assert [kind for kind, _ in result["log"]] == ["notice"]
+
+
+def test_a_closed_pull_request_gets_no_comment(tmp_path):
+    result = run_comment_script(tmp_path, run_of(ATTACKER), [VICTIM, ATTACKER | {"state": "closed"}])
+    assert posted_to(result) == [] and "0 open pull requests" in result["log"][0][1]
 
 
 def test_deploy_gates_first_and_never_runs_two_rollouts_of_one_stack():
@@ -176,3 +308,9 @@ def test_macos_runs_the_gate_and_the_byte_identity_tests_that_exist():
         file, _, test = target.partition("::")
         assert (ROOT / file).is_file(), target
         assert not test or f"def {test}(" in (ROOT / file).read_text(), target
+
+
+def test_no_comment_when_two_open_pull_requests_share_the_runs_head(tmp_path):
+    twin = ATTACKER | {"number": 10}  # one branch opened against two base branches
+    result = run_comment_script(tmp_path, run_of(ATTACKER), [VICTIM, ATTACKER, twin])
+    assert posted_to(result) == [] and "2 open pull requests" in result["log"][0][1]
