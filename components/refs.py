@@ -21,7 +21,7 @@ from .inputs import listing, short
 
 MAX_NAME = 200  # no name foundry-iac resolves is this long; comparing a huge value would only cost time
 NEAREST = 3  # nearest names a message offers
-LISTED = 8  # names listed when none is near
+LISTED = 5  # names listed when none is near (as every list in a message: five, then "and N more")
 
 
 class UnresolvedNameError(FoundryIacError):
