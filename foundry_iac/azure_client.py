@@ -5,7 +5,7 @@ each of them keeps the same guarantees:
 
 - **one endpoint**: every request (the first, each nextLink, each redirect) must have the scheme, host and port
   of the configured endpoint, or it is refused before the credential policy adds a token. The URL must also be
-  plain (no `\\`, whitespace or control character anywhere; no userinfo `@`, `%` or non-ASCII in the host part),
+  plain (no `\\` or control character anywhere; no whitespace, userinfo `@`, `%` or non-ASCII in the host part),
   and Python's `urlsplit`, urllib3's `parse_url` on it and on the URL as requests prepares it (what the transport
   really connects to) must all read the same scheme, host and port, so no parser disagreement sends a token
   elsewhere;
@@ -69,7 +69,7 @@ MAX_DEPTH = 32  # JSON nesting: Azure's answers nest under 10 levels
 MAX_INT = 2**63
 MAX_ANSWER = 64 * 2**20  # bytes of one answer body: a models page of a region is well under 1 MiB
 _PORTS = {"https": 443, "http": 80}
-_NOT_PLAIN = re.compile(r"[\\\s\x00-\x1f\x7f-\x9f]")  # a backslash, whitespace or a control character
+_NOT_PLAIN = re.compile(r"[\\\x00-\x1f\x7f-\x9f]")  # a backslash or a control character (tab, newline...)
 
 
 class AzureAnswerError(ServiceError):
@@ -146,9 +146,11 @@ def plain_origin(url: str) -> tuple[str, str, int | None]:
 
     urlsplit takes the host after the last `@`, urllib3 ends it at a `\\`; requests re-encodes the URL before
     urllib3 reads it again. A URL the three do not read the same is refused whatever it seems to name."""
-    if _NOT_PLAIN.search(url):
-        raise ValueError("it holds a backslash, whitespace or a control character")
+    if _NOT_PLAIN.search(url) or url != url.strip():
+        raise ValueError("it holds a backslash, a control character or outer whitespace")
     authority = urlsplit(url).netloc
+    if any(c.isspace() for c in authority):
+        raise ValueError("its host part holds whitespace")
     if "@" in authority:
         raise ValueError("it holds user information (an @ before the host)")
     if "%" in authority or not authority.isascii():
