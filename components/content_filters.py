@@ -3,7 +3,7 @@ filter's registered properties read as settings the content-filter policies judg
 
 Shapes: `accounts/raiPolicies` `properties {basePolicyName, mode, contentFilters [{name, enabled,
 severityThreshold, blocking, source}], customBlocklists [{blocklistName, blocking, source}]}`, API
-2025-06-01 (AZURE_FACTS.md, bicep-types-az cognitiveservices 2025-06-01).
+2025-06-01 (Azure/bicep-types-az, cognitiveservices 2025-06-01).
 
 Built-in settings: Microsoft Learn, "Default content safety policies" (Azure OpenAI, text models),
 ms.date 2024-07-15, read 2026-11-30: Hate, Sexual, Violence and Self-harm filtered at Medium on prompts

@@ -2,8 +2,8 @@
 
 pulumi-azure-native's Python SDK types nested inputs as snake_case TypedDicts, but it sends a dict's
 keys to the provider as written, and both the provider and CrossGuard policies see the camelCase ARM
-names. foundry-iac writes nested inputs in that ARM shape, the one AZURE_FACTS.md and the REST API
-documentation use, so the type checker is told they are wire values, not the SDK's TypedDicts.
+names. foundry-iac writes nested inputs in that ARM shape, the one the REST API
+documentation and Azure/bicep-types-az use, so the type checker is told they are wire values, not the SDK's TypedDicts.
 """
 
 from __future__ import annotations
