@@ -82,7 +82,8 @@ PRIVATE_DNS_ZONES = (
     "privatelink.services.ai.azure.com",
 )
 # The private endpoint group and DNS zone of each bring-your-own agent resource (Microsoft Learn, "Use your
-# own resources" for the Agent Service standard setup; microsoft-foundry/foundry-samples 41 and 15), by the agents block's key.
+# own resources" for the Agent Service standard setup; microsoft-foundry/foundry-samples 41 and 15), by the
+# agents block's key.
 AGENT_PRIVATE_LINKS = {
     "cosmosDb": ("Sql", "privatelink.documents.azure.com"),
     "storage": ("blob", "privatelink.blob.core.windows.net"),
