@@ -1,9 +1,9 @@
 """Write arm_shapes.json, the ARM contract's nesting for every type the export registers, from Azure's published types.
 
-    python -m foundry_iac.arm_shapes_sync --source "Azure/bicep-types-az@<commit> (<date>)" TYPES_JSON...
+    python -m foundry_iac.azure.arm_shapes_sync --source "Azure/bicep-types-az@<commit> (<date>)" TYPES_JSON...
 
 Each TYPES_JSON is a `generated/<provider>/<namespace>/<api-version>/types.json` of Azure/bicep-types-az
-(the types Azure generates from its REST specifications). For each type `foundry_iac.arm_export` registers,
+(the types Azure generates from its REST specifications). For each type `foundry_iac.engine.arm_export` registers,
 at the API version the pulumi-azure-native SDK uses for it, the shape of its request body is kept: the
 writable property names of each object, and which object a property holds. Only the objects on a path to
 an ARM `properties` wrapper are kept (the rest are copied as they are), so the file stays small.
@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from .arm_export import ARM_TYPES, SHAPES_FILE, api_version
+from ..engine.arm_export import ARM_TYPES, SHAPES_FILE, api_version
 from .prices_sync import write_json_atomically
 
 READ_ONLY = 2  # bicep-types flag: the property is returned by Azure, never sent
@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         "source": f"{args.source}, generated/<file>/types.json",
         "synced": dt.date.today().isoformat(),
         "note": "The writable property names of each object on the way to an ARM `properties` wrapper;"
-        " null: an object with no wrapper inside, copied as is. Regenerate with python -m foundry_iac.arm_shapes_sync.",
+        " null: an object with no wrapper inside, copied as is. Regenerate with"
+        " python -m foundry_iac.azure.arm_shapes_sync.",
         "types": dict(sorted(found.items())),
     }
     write_json_atomically(args.out, data)

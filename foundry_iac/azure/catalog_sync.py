@@ -24,7 +24,7 @@ from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is
 from components.errors import ServiceError
 from components.inputs import clip
 
-from .azure_client import (
+from .client import (
     Limits,
     MalformedAnswerError,
     day,

@@ -37,7 +37,7 @@ from azure.mgmt.core import ARMPipelineClient
 
 from components.inputs import clip
 
-from .azure_client import (
+from .client import (
     Limits,
     MalformedAnswerError,
     answer_body,

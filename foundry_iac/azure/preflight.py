@@ -29,10 +29,10 @@ from policies.framework import Resource
 from policies.pack import POLICIES
 from policies.quota import requested_units, usage_name
 
+from ..engine.policy_config import load_policy_config
+from ..engine.report_model import Report, ResourceEntry, StackReport, Violation
+from ..engine.stacks import StackRef, all_stacks
 from .live_arm import LiveArm, LiveReadError
-from .policy_config import load_policy_config
-from .report_model import Report, ResourceEntry, StackReport, Violation
-from .stacks import StackRef, all_stacks
 
 DEFAULT_WARN_DAYS = 90
 Progress = Callable[[str], None]
@@ -539,7 +539,7 @@ def _by_region(accounts: list[ResourceEntry]) -> Iterator[tuple[str, list[Resour
 
 def warn_days_of(root: Path, ref: StackRef) -> int:
     """The stack's model-lifecycle warnDays from its policy config (the gate's own setting)."""
-    from .gate import default_policy_config
+    from ..engine.gate import default_policy_config
 
     path, display = default_policy_config(root, ref)
     settings = load_policy_config(path, display, POLICIES)
@@ -555,7 +555,7 @@ def preflight(
     gated: Report | None = None,
 ) -> Report:
     """Gate each stack offline (its resources; or take `gated`), then check them against the live subscription."""
-    from .report import build_report
+    from ..engine.pool import build_report
 
     gated = gated or build_report(refs, root)
     arms: dict[str, LiveArm] = {}

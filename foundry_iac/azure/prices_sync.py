@@ -23,7 +23,7 @@ from azure.core.rest import HttpRequest
 from components.catalog import CatalogError, parse_catalog
 from components.errors import ServiceError
 
-from .azure_client import Limits, PageTrail, public_client
+from .client import Limits, PageTrail, public_client
 
 RETAIL_ENDPOINT = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"

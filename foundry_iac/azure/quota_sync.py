@@ -25,7 +25,8 @@ from azure.mgmt.cognitiveservices.models import ModelListResult, UsageListResult
 from components.errors import ServiceError
 from components.inputs import clip
 
-from .azure_client import (
+from ..engine.quota_snapshot import QuotaSnapshot
+from .client import (
     COGNITIVE_API_VERSION,
     Limits,
     MalformedAnswerError,
@@ -38,7 +39,6 @@ from .azure_client import (
     text,
 )
 from .prices_sync import write_json_atomically
-from .quota_snapshot import QuotaSnapshot
 
 ARM_ENDPOINT = "https://management.azure.com"
 API_VERSION = COGNITIVE_API_VERSION

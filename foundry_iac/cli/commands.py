@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, TypeVar
 from components.errors import FoundryIacError
 from components.inputs import clip, short
 
-from .cli import say, stderr_is_terminal, version, version_text
-from .errors import OutputError, UsageError
-from .report_model import DiffReport, Report, as_json
+from ..engine.report_model import DiffReport, Report, as_json
+from ..errors import OutputError, UsageError
+from ..exit_codes import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS
+from ..version import version, version_text
+from .console import say, stderr_is_terminal
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
 
 R = TypeVar("R", Report, DiffReport)
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,7 +51,7 @@ def _seconds(value: str) -> float:
 
 
 def _timeout_option(parser: argparse.ArgumentParser) -> None:
-    from .azure_client import DEFAULT_TIMEOUT
+    from ..azure.client import DEFAULT_TIMEOUT
 
     parser.add_argument(
         "--timeout",
@@ -182,8 +182,8 @@ def _policy_config(value: str | None) -> tuple[Path, str] | None:
 
 
 def _report(stacks: list[str], policy_config: str | None) -> Report:
-    from .report import build_report
-    from .stacks import all_stacks, project_root, resolve_stack
+    from ..engine.pool import build_report
+    from ..engine.stacks import all_stacks, project_root, resolve_stack
 
     root = project_root()
     refs = [resolve_stack(s, root) for s in stacks] if stacks else all_stacks(root)
@@ -203,18 +203,18 @@ def _verdict(report: Report | DiffReport) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """foundry-iac plan STACK: the tree (or the JSON report) of one stack."""
-    from .render.plan import render_plan
+    from ..render.plan import render_plan
 
     report = _report([args.stack], args.policy_config)
     if args.format == "json":
         _write(as_json(report), args.output)
     elif args.format == "arm":
-        from .arm_export import arm_template
+        from ..engine.arm_export import arm_template
 
         template = arm_template(report.stacks[0], version())
         _write(json.dumps(template, indent=2, sort_keys=True, allow_nan=False) + "\n", args.output)
     elif args.format == "markdown":
-        from .render.markdown import render_markdown
+        from ..render.markdown import render_markdown
 
         _write(render_markdown(report, "plan"), args.output)
     else:
@@ -224,9 +224,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """foundry-iac check [STACK ...]: the gate over the stacks, in the chosen format."""
-    from .render.markdown import render_markdown
-    from .render.sarif import render_sarif
-    from .render.text import render_text
+    from ..render.markdown import render_markdown
+    from ..render.sarif import render_sarif
+    from ..render.text import render_text
 
     report = _report(args.stacks, args.policy_config)
     renderers = {"markdown": render_markdown, "sarif": render_sarif, "text": render_text}
@@ -243,9 +243,9 @@ def _render(report: R, fmt: str, renderers: Mapping[str, Callable[[R], str]]) ->
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """foundry-iac diff --base REF [STACK ...]."""
-    from .diff import compare
-    from .render.diff import render_diff_markdown, render_diff_text
-    from .stacks import project_root
+    from ..engine.diff import compare
+    from ..engine.stacks import project_root
+    from ..render.diff import render_diff_markdown, render_diff_text
 
     found = compare(project_root(), args.base, args.stacks)
     report = found.report
@@ -258,8 +258,8 @@ def cmd_prices(args: argparse.Namespace) -> int:
     """foundry-iac prices sync."""
     from components.catalog import CATALOG_PATH
 
-    from .azure_client import Limits
-    from .prices_sync import RETAIL_ENDPOINT, PriceSyncError, render_result, sync_prices
+    from ..azure.client import Limits
+    from ..azure.prices_sync import RETAIL_ENDPOINT, PriceSyncError, render_result, sync_prices
 
     catalog = Path(args.catalog) if args.catalog else CATALOG_PATH
     if not catalog.is_file():
@@ -276,10 +276,10 @@ def cmd_prices(args: argparse.Namespace) -> int:
 
 def cmd_quota(args: argparse.Namespace) -> int:
     """foundry-iac quota sync | show."""
-    from .stacks import all_stacks, project_root, resolve_stack
+    from ..engine.stacks import all_stacks, project_root, resolve_stack
 
     if args.quota_command == "show":
-        from .quota_show import quota_rows, render_quota
+        from ..render.quota import quota_rows, render_quota
 
         root = project_root()
         refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
@@ -287,9 +287,9 @@ def cmd_quota(args: argparse.Namespace) -> int:
         return EXIT_OK
     import re
 
-    from .azure_client import Limits
-    from .quota_snapshot import snapshot_path
-    from .quota_sync import ARM_ENDPOINT, QuotaSyncError, sync_quota, write_snapshot
+    from ..azure.client import Limits
+    from ..azure.quota_sync import ARM_ENDPOINT, QuotaSyncError, sync_quota, write_snapshot
+    from ..engine.quota_snapshot import snapshot_path
 
     if not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
         raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
@@ -319,9 +319,9 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
     from components.catalog import CATALOG_PATH
 
-    from .azure_client import Limits
-    from .catalog_sync import CatalogSyncError, render_result, sync_catalog
-    from .quota_sync import ARM_ENDPOINT
+    from ..azure.catalog_sync import CatalogSyncError, render_result, sync_catalog
+    from ..azure.client import Limits
+    from ..azure.quota_sync import ARM_ENDPOINT
 
     if not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
         raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
@@ -373,10 +373,10 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     import shutil
     import subprocess
 
-    from .gate import default_policy_config, gate_stack
-    from .pack_config import write_pack_config
-    from .render.text import render_text
-    from .stacks import project_root, resolve_stack
+    from ..engine.gate import default_policy_config, gate_stack
+    from ..engine.pack_config import write_pack_config
+    from ..engine.stacks import project_root, resolve_stack
+    from ..render.text import render_text
 
     action, stack = args.command, args.stack
     extra = [a for a in args.pulumi_args if a != "--"] if args.pulumi_args[:1] == ["--"] else args.pulumi_args
@@ -430,11 +430,11 @@ def run_preflight(refs: list, gated: Report | None, endpoint: str | None, timeou
     every call to Azure within one deadline of `timeout` seconds."""
     from components.clock import default_today
 
-    from .azure_client import Limits
-    from .live_arm import LiveArm
-    from .preflight import preflight
-    from .quota_sync import ARM_ENDPOINT
-    from .stacks import project_root
+    from ..azure.client import Limits
+    from ..azure.live_arm import LiveArm
+    from ..azure.preflight import preflight
+    from ..azure.quota_sync import ARM_ENDPOINT
+    from ..engine.stacks import project_root
 
     arm_endpoint = endpoint or os.environ.get(ARM_ENDPOINT_ENV) or ARM_ENDPOINT
     limits = Limits(timeout)
@@ -454,9 +454,9 @@ def run_preflight(refs: list, gated: Report | None, endpoint: str | None, timeou
 
 def preflight_renderers() -> dict[str, Callable[[Report], str]]:
     """The gate's renderers, titled 'preflight'."""
-    from .render.markdown import render_markdown
-    from .render.sarif import render_sarif
-    from .render.text import render_text
+    from ..render.markdown import render_markdown
+    from ..render.sarif import render_sarif
+    from ..render.text import render_text
 
     return {
         "markdown": lambda r: render_markdown(r, "preflight", diagrams=False),
@@ -467,7 +467,7 @@ def preflight_renderers() -> dict[str, Callable[[Report], str]]:
 
 def cmd_preflight(args: argparse.Namespace) -> int:
     """foundry-iac preflight [STACK ...]: live checks in the gate's report formats and exit codes."""
-    from .stacks import all_stacks, project_root, resolve_stack
+    from ..engine.stacks import all_stacks, project_root, resolve_stack
 
     root = project_root()
     refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)

@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-EXIT_ERROR = 2
+from ..exit_codes import EXIT_ERROR
+from ..version import version_text
+from .console import say
 
 
 def program_root(start: Path | None = None) -> Path | None:
@@ -32,44 +34,6 @@ def use_repository(root: Path | None) -> None:
     """Put the repository first on the import path, so its `components` and `policies` are the ones used."""
     if root is not None and str(root) not in sys.path[:1]:
         sys.path.insert(0, str(root))
-
-
-def version() -> str:
-    """The installed foundry-iac version."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed
-
-    try:
-        return installed("foundry-iac")
-    except PackageNotFoundError:  # pragma: no cover - run from a checkout that was never installed
-        return "0+source"
-
-
-def version_text() -> str:
-    """What `foundry-iac --version` prints: this command's version and the Pulumi SDKs it runs on."""
-    from .sdk_versions import sdk_summary
-
-    return f"foundry-iac {version()} ({sdk_summary()})"
-
-
-def say(line: str) -> None:
-    """Print one line to standard error; if it is closed or full, say nothing (the exit code still tells).
-
-    Never falls back to standard output (print(file=None) would), so an error line cannot mix into a report.
-    """
-    try:
-        if sys.stderr is not None:
-            print(line, file=sys.stderr, flush=True)
-    except (OSError, ValueError):  # ValueError: closed; OSError: a broken pipe or a full disk
-        pass
-
-
-def stderr_is_terminal() -> bool:
-    """True when standard error is an open terminal (progress lines are for people, not logs)."""
-    try:
-        return sys.stderr is not None and sys.stderr.isatty()
-    except (OSError, ValueError):
-        return False
 
 
 def _failure_lines(exc: Exception) -> list[str]:
@@ -92,7 +56,7 @@ def exit_now(code: int) -> NoReturn:
         if sys.stdout is not None:  # None: started with it closed (the command has failed on it already)
             sys.stdout.flush()
     except (OSError, ValueError) as exc:
-        from .errors import OutputError
+        from ..errors import OutputError
 
         if code != EXIT_ERROR:  # exit 2 has said its error already (a failed write says the same)
             code = EXIT_ERROR
@@ -118,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError):  # standard output closed: the version could not be told
             return EXIT_ERROR
         return 0
-    from .sdk_versions import installed_versions, version_problems
+    from ..engine.sdk_versions import installed_versions, version_problems
 
     problems = version_problems(installed_versions())  # before anything imports the SDK
     if problems:
@@ -130,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .commands import run
 
         if argv is None:  # the console script: a process that exits after this one command
-            from . import runner
+            from ..engine import runner
 
             runner.FREEZE_AFTER_RUN = True
     except ImportError as exc:

@@ -90,7 +90,7 @@ SDK_ONLY = {"resourceGroupName", "properties"}  # SDK inputs that are no field o
 SHAPES_FILE = Path(__file__).with_name("arm_shapes.json")
 NESTED_DEPLOYMENT = "Microsoft.Resources/deployments"
 NESTED_API_VERSION = "2022-09-01"
-COMPUTED_TEXT = "[computed]"  # as the offline runner records an input Azure computes (foundry_iac.runner)
+COMPUTED_TEXT = "[computed]"  # as the offline runner records an input Azure computes (foundry_iac.engine.runner)
 _API_VERSION = re.compile(r"Uses Azure REST API version (\d{4}-\d{2}-\d{2}(?:-preview)?)")
 
 
@@ -117,7 +117,7 @@ def shape(arm_type: str, version: str) -> tuple[int, list[dict]]:
     found = _all_shapes().get(f"{arm_type}@{version}")
     if found is None:
         raise LookupError(
-            f"{SHAPES_FILE.name} has no shape for {arm_type}@{version}: run python -m foundry_iac.arm_shapes_sync"
+            f"{SHAPES_FILE.name} has no shape for {arm_type}@{version}: run python -m foundry_iac.azure.arm_shapes_sync"
         )
     return found["body"], found["nodes"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from components import resource_types as types
 
-from .errors import GateInputError, UsageError
-from .report import build_report
+from ..errors import GateInputError, UsageError
+from .pool import build_report
 from .report_model import DiffReport, StackDiff, StackReport, as_data
 from .stacks import all_stacks
 

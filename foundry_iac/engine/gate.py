@@ -29,8 +29,8 @@ from policies.framework import Finding, Resource
 from policies.pack import POLICIES
 from policies.waivers import Waiver
 
+from ..errors import GateInputError
 from .cost_report import cost_section
-from .errors import GateInputError
 from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
 from .quota_report import quota_section, with_ledger
 from .report_model import Source, StackReport, Violation, WaiverRef

@@ -16,7 +16,7 @@ from components.config.errors import ConfigError
 from components.config.loader import LoadedConfig, load_stack_file
 from policies.quota import default_limit, quota_key, requested_units
 
-from .errors import GateInputError
+from ..errors import GateInputError
 from .quota_snapshot import QuotaSnapshot, load_snapshot, snapshot_path
 from .stacks import StackRef, all_stacks
 

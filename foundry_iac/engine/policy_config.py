@@ -67,7 +67,7 @@ def policy_schema(policy: Policy, required: bool = True) -> dict:
 
 # Settings whose keys or items name something else: (policy, setting) -> (what is named, where the names are).
 # "keys": the object's keys; "items": the list's items; "scopes": quota scope -> usage name -> number.
-# Every name must resolve exactly (components.refs); tests/foundry_iac/test_references.py checks that every
+# Every name must resolve exactly (components.refs); tests/foundry_iac/engine/test_references.py checks that every
 # setting of the pack that holds names is listed here or in FREE_NAMES.
 REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("approved-models", "approvedModels"): ("approvable model", "keys"),

@@ -1,6 +1,6 @@
 """JSON Schema of a policy config file, generated from the pack's own policy objects (run to regenerate).
 
-python -m foundry_iac.policy_config_schema   # writes schema/policy-config.schema.json
+python -m foundry_iac.engine.policy_config_schema   # writes schema/policy-config.schema.json
 
 Each policy's settings come from its CrossGuard config schema (the one `pulumi preview` checks), plus
 `enforcementLevel`; the gate's loader checks the same rules and more (see policy_config.py).
@@ -34,7 +34,8 @@ def policy_config_schema(policies: list[Policy]) -> dict:
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://foundry-iac.dev/schema/policy-config.schema.json",
         "title": "foundry-iac policy config (policies/config/<stack>.json, Pulumi's --policy-pack-config format)",
-        "description": "Generated from the policy pack by `python -m foundry_iac.policy_config_schema`; do not edit.",
+        "description": "Generated from the policy pack by `python -m foundry_iac.engine.policy_config_schema`; do not "
+        "edit.",
         "type": "object",
         "properties": properties,
         "additionalProperties": False,

@@ -14,7 +14,7 @@ from components.config.loader import read_stack_file
 from components.errors import FoundryIacError
 from components.inputs import clip, short
 
-from .errors import GateInputError
+from ..errors import GateInputError
 from .gate import check_stack
 from .report_model import Report, StackReport
 from .stacks import StackRef, all_stacks

@@ -2,7 +2,7 @@
 
 The gate, the cost and quota sections and the diff build these models; the text, markdown, SARIF, plan
 and diff renderers read them; `--format json` is their dump. Their JSON Schema is committed as
-schema/report.schema.json (`python -m foundry_iac.report_model` regenerates it; a test keeps it in sync)
+schema/report.schema.json (`python -m foundry_iac.engine.report_model` regenerates it; a test keeps it in sync)
 and the README documents the report from it. Optional keys are left out of the JSON when unset.
 """
 
@@ -251,8 +251,8 @@ def report_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://foundry-iac.dev/schema/report.schema.json",
         "title": "foundry-iac report (check, plan and diff with --format json)",
-        "description": "Generated from foundry_iac/report_model.py by `python -m foundry_iac.report_model`; do not "
-        "edit.",
+        "description": "Generated from foundry_iac/engine/report_model.py by "
+        "`python -m foundry_iac.engine.report_model`; do not edit.",
         "oneOf": [{"$ref": "#/$defs/Report"}, {"$ref": "#/$defs/DiffReport"}],
         "$defs": dict(sorted(defs.items())),
     }

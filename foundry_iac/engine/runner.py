@@ -23,7 +23,7 @@ import pulumi
 from components import provenance, resource_types
 from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
 
-from .errors import ProgramEndedError, ProgramExit
+from ..errors import ProgramEndedError, ProgramExit
 from .report_model import ResourceEntry, Source
 from .sdk import (
     UNKNOWN,

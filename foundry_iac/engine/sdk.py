@@ -2,7 +2,7 @@
 
 The offline runner needs to run a program under mocks in-process, and the gate needs to settle the
 awaitables a CrossGuard policy may return; the SDK offers neither publicly. Every such use is
-imported here and only here, and tests/foundry_iac/test_sdk.py checks each name's signature and the
+imported here and only here, and tests/foundry_iac/engine/test_sdk.py checks each name's signature and the
 fields of the monitor's RegisterResource request, so an SDK upgrade that moves them fails that test
 by name instead of breaking a run.
 """
@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from .errors import SdkVersionError
+from ..errors import SdkVersionError
 from .sdk_versions import installed_versions, version_problems
 
 # Before any internal name is imported: an SDK outside the tested range is one line per SDK, not a traceback.
@@ -216,7 +216,7 @@ def register_resource_now(
     The SDK's version serializes the mocks' answer with `_sync_await`, which, on the program's own thread
     (InlineExecutor), pumps the program's loop and runs other registrations in the middle of this one.
     The answer is plain data, so its serialization finishes without waiting; anything else is an error,
-    never a wrong record. tests/foundry_iac/test_sdk.py checks both versions answer alike.
+    never a wrong record. tests/foundry_iac/engine/test_sdk.py checks both versions answer alike.
     """
     urn = monitor.make_urn(request.parent, request.type, request.name)
     if request.type == "pulumi:pulumi:Stack":

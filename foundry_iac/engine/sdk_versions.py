@@ -1,11 +1,11 @@
 """The Pulumi SDK versions the gate was tested with, and the check that the installed ones are among them.
 
-foundry_iac/sdk.py uses SDK internals (underscore names, generated protobuf modules) that move between
+foundry_iac/engine/sdk.py uses SDK internals (underscore names, generated protobuf modules) that move between
 minor releases: pulumi 3.231 to 3.259 install under a loose `pulumi>=3.200` and then fail at import
 (`pulumi.runtime.mocks._resolve_callbacks` first appears in 3.260). So the range is checked when the
 command starts, before anything imports the SDK, and again by sdk.py before it imports the internals; a
 mismatch is one line per SDK and exit 2, naming the range. This module imports nothing from the SDK.
-pyproject.toml states the same ranges (tests/foundry_iac/test_sdk_versions.py keeps them equal).
+pyproject.toml states the same ranges (tests/foundry_iac/engine/test_sdk_versions.py keeps them equal).
 """
 
 from __future__ import annotations

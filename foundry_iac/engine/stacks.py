@@ -8,7 +8,7 @@ from pathlib import Path
 
 from components.config.loader import stack_name_of
 
-from .errors import UsageError
+from ..errors import UsageError
 
 
 @dataclass(frozen=True)

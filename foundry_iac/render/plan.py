@@ -6,7 +6,7 @@ from __future__ import annotations
 from components import resource_types as types
 from components.roles import CURRENT_ROLES, SERVICE_ROLES
 
-from ..report_model import DeploymentCost, ResourceEntry, StackReport, Violation
+from ..engine.report_model import DeploymentCost, ResourceEntry, StackReport, Violation
 from .common import TYPE_LABELS, counts, total_usd, usd
 
 ACCOUNT = types.ACCOUNT

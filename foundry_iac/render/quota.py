@@ -7,8 +7,8 @@ from pathlib import Path
 
 from policies.quota import effective_limit
 
-from .ledger import Key, repository_requests, snapshot_for
-from .stacks import StackRef
+from ..engine.ledger import Key, repository_requests, snapshot_for
+from ..engine.stacks import StackRef
 
 
 def policy_limits(root: Path, refs: list[StackRef]) -> dict[str, dict[str, dict[str, int]]]:
@@ -16,7 +16,7 @@ def policy_limits(root: Path, refs: list[StackRef]) -> dict[str, dict[str, dict[
     is disabled): the same limits `check` judges that stack against."""
     from policies.pack import POLICIES
 
-    from .policy_config import load_policy_config
+    from ..engine.policy_config import load_policy_config
 
     out: dict[str, dict[str, dict[str, int]]] = {}
     for ref in refs:

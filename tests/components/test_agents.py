@@ -14,11 +14,11 @@ from azure.mgmt.cognitiveservices import models
 from azure.mgmt.cosmosdb import models as cosmos_models
 from pulumi_azure_native.cognitiveservices import _inputs as sdk_inputs
 
-from foundry_iac.arm_export import arm_template
-from foundry_iac.cli import main
-from foundry_iac.gate import check_stack
-from foundry_iac.report_model import as_data
-from foundry_iac.stacks import resolve_stack
+from foundry_iac.cli.main import main
+from foundry_iac.engine.arm_export import arm_template
+from foundry_iac.engine.gate import check_stack
+from foundry_iac.engine.report_model import as_data
+from foundry_iac.engine.stacks import resolve_stack
 from tests.azure_contract import contract_errors
 from tests.conftest import AGENT_STACK, AGENTS_BLOCK, ROOT, example_ref
 

@@ -10,9 +10,9 @@ import pytest
 from azure.mgmt.monitor import models
 
 from components import metrics
-from foundry_iac.arm_export import arm_template
-from foundry_iac.cli import main
-from foundry_iac.gate import check_stack
+from foundry_iac.cli.main import main
+from foundry_iac.engine.arm_export import arm_template
+from foundry_iac.engine.gate import check_stack
 from policies.framework import Resource
 from policies.monitoring import watches
 from tests.azure_contract import contract_errors

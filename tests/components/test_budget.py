@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from azure.mgmt.consumption import models
 
-from foundry_iac.arm_export import arm_template
-from foundry_iac.cli import main
-from foundry_iac.gate import check_stack
+from foundry_iac.cli.main import main
+from foundry_iac.engine.arm_export import arm_template
+from foundry_iac.engine.gate import check_stack
 from tests.conftest import ROOT, example_ref
 
 PROD_EU = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text()

@@ -11,9 +11,9 @@ import pytest
 from azure.mgmt.cognitiveservices import models
 
 from components.content_filters import BUILTIN_SETTINGS, settings_of, stricter_or_equal
-from foundry_iac.arm_export import arm_template
-from foundry_iac.cli import main
-from foundry_iac.gate import check_stack
+from foundry_iac.cli.main import main
+from foundry_iac.engine.arm_export import arm_template
+from foundry_iac.engine.gate import check_stack
 from tests.azure_contract import contract_errors
 from tests.conftest import ROOT, example_ref, unwaived
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from components.config import ConfigError, load_stack_file
-from foundry_iac.cli import main
+from foundry_iac.cli.main import main
 from tests.conftest import ENTERPRISE_STACK, NET, ROOT, SUB_ID, TAGGED_NO_ENDPOINT, TAGGED_STACK
 
 ZONES = ["privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com", "privatelink.services.ai.azure.com"]
@@ -34,9 +34,9 @@ def by_type(resources: list[dict], kind: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def prod_eu() -> list[dict]:
-    from foundry_iac.report import build_report
-    from foundry_iac.report_model import as_data
-    from foundry_iac.stacks import resolve_stack
+    from foundry_iac.engine.pool import build_report
+    from foundry_iac.engine.report_model import as_data
+    from foundry_iac.engine.stacks import resolve_stack
 
     return as_data(build_report([resolve_stack("prod-eu", ROOT)], ROOT))["stacks"][0]["resources"]
 

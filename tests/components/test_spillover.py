@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac.cli import main
+from foundry_iac.cli.main import main
 from tests.conftest import ROOT, TAGGED_STACK, unwaived
 
 DEPLOYMENT = "azure-native:cognitiveservices:Deployment"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from foundry_iac.arm_export import nest
-from foundry_iac.arm_shapes_sync import extract, main
+from foundry_iac.azure.arm_shapes_sync import extract, main
+from foundry_iac.engine.arm_export import nest
 
 READ_ONLY, REQUIRED_ID = 2, 9
 # A resource whose `properties` hold sub-resources with their own `properties` wrapper, in bicep-types' format.

@@ -1,4 +1,4 @@
-"""The safe Azure client (foundry_iac/azure_client.py) through the commands that use it, against fake HTTPS ARM
+"""The safe Azure client (foundry_iac/azure/client.py) through the commands that use it, against fake HTTPS ARM
 servers on 127.0.0.1: a foreign nextLink or redirect gets no token, a nextLink loop and a runaway list are
 refused, a silent or trickling server meets the deadline, Retry-After is capped, malformed answers are one
 line and exit 2 with nothing written."""
@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from werkzeug import Response
 
 from components.catalog import CATALOG_PATH
-from foundry_iac import azure_client, commands
-from foundry_iac.azure_client import (
+from foundry_iac.azure import client as azure_client
+from foundry_iac.azure.catalog_sync import fetch_models, sync_catalog
+from foundry_iac.azure.client import (
     MAX_DEPTH,
     AzureAnswerError,
     BoundedRetryPolicy,
@@ -38,9 +39,9 @@ from foundry_iac.azure_client import (
     origin,
     text,
 )
-from foundry_iac.catalog_sync import fetch_models, sync_catalog
-from foundry_iac.cli import main
-from tests.foundry_iac.conftest import StaticToken, endpoint
+from foundry_iac.cli import commands
+from foundry_iac.cli.main import main
+from tests.foundry_iac.azure.conftest import StaticToken, endpoint
 
 SUB = "11111111-2222-3333-4444-555555555555"
 API = {"api-version": "2025-06-01"}

@@ -12,9 +12,9 @@ from azure.mgmt.cognitiveservices import models as arm_models
 
 from components.catalog import CATALOG_PATH, parse_catalog
 from components.errors import ServiceError
-from foundry_iac.catalog_sync import CatalogSyncError, sync_catalog
-from foundry_iac.cli import main
-from tests.foundry_iac.conftest import StaticToken, endpoint
+from foundry_iac.azure.catalog_sync import CatalogSyncError, sync_catalog
+from foundry_iac.cli.main import main
+from tests.foundry_iac.azure.conftest import StaticToken, endpoint
 
 SUB = "11111111-2222-3333-4444-555555555555"
 API = {"api-version": "2025-06-01"}

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foundry_iac.live_arm import RESOURCE_API_VERSIONS, resource_type
+from foundry_iac.azure.live_arm import RESOURCE_API_VERSIONS, resource_type
 
 SEGMENT = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9-]{0,20}", fullmatch=True)
 

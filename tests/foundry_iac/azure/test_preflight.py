@@ -13,13 +13,13 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from components.naming import custom_subdomain
-from foundry_iac import commands
-from foundry_iac.cli import main
-from foundry_iac.live_arm import LiveArm
-from foundry_iac.preflight import preflight
-from foundry_iac.stacks import resolve_stack
+from foundry_iac.azure.live_arm import LiveArm
+from foundry_iac.azure.preflight import preflight
+from foundry_iac.cli import commands
+from foundry_iac.cli.main import main
+from foundry_iac.engine.stacks import resolve_stack
 from tests.conftest import AGENT_STACK, ROOT, TAGGED_STACK
-from tests.foundry_iac.conftest import StaticToken, endpoint
+from tests.foundry_iac.azure.conftest import StaticToken, endpoint
 
 SUB = "11111111-2222-3333-4444-555555555555"
 RG = "rg-foundry-prod-eu"
@@ -324,8 +324,8 @@ def test_a_content_filter_the_stack_creates_is_not_looked_up_in_azure(fake, tls,
 
 def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(fake, tls, stack_file):
     """The config refuses such a name; a program changed by hand could still register one."""
-    from foundry_iac.gate import check_stack
-    from foundry_iac.preflight import preflight_entry
+    from foundry_iac.azure.preflight import preflight_entry
+    from foundry_iac.engine.gate import check_stack
 
     entry = check_stack(resolve_stack(str(stack_file), ROOT), ROOT)
     deployments = [r for r in entry.resources if r.type == "azure-native:cognitiveservices:Deployment"]

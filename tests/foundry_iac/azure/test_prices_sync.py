@@ -13,9 +13,9 @@ import pytest
 from werkzeug import Response
 
 from components.catalog import CATALOG_PATH, load_catalog, parse_catalog
-from foundry_iac.azure_client import AzureAnswerError, Limits, MalformedAnswerError
-from foundry_iac.cli import main
-from foundry_iac.prices_sync import PriceSyncError, sync_prices
+from foundry_iac.azure.client import AzureAnswerError, Limits, MalformedAnswerError
+from foundry_iac.azure.prices_sync import PriceSyncError, sync_prices
+from foundry_iac.cli.main import main
 
 PATH = "/api/retail/prices"
 

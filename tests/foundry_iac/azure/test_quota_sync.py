@@ -9,11 +9,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from foundry_iac.azure_client import MalformedAnswerError
-from foundry_iac.cli import main
-from foundry_iac.quota_snapshot import QuotaSnapshot
-from foundry_iac.quota_sync import QuotaSyncError, sync_quota, write_snapshot
-from tests.foundry_iac.conftest import StaticToken, endpoint
+from foundry_iac.azure.client import MalformedAnswerError
+from foundry_iac.azure.quota_sync import QuotaSyncError, sync_quota, write_snapshot
+from foundry_iac.cli.main import main
+from foundry_iac.engine.quota_snapshot import QuotaSnapshot
+from tests.foundry_iac.azure.conftest import StaticToken, endpoint
 
 SUB = "11111111-2222-3333-4444-555555555555"
 API = {"api-version": "2025-06-01"}
@@ -200,7 +200,7 @@ def test_cli_quota_sync_with_default_azure_credential(arm, tls, tmp_path, monkey
 
 
 def test_a_bug_of_ours_while_reading_is_not_blamed_on_azure(arm, tls):
-    from foundry_iac.quota_sync import read_regions
+    from foundry_iac.azure.quota_sync import read_regions
 
     serve_region(arm, "eastus2")
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from foundry_iac.cli import main
+from foundry_iac.cli.main import main
 from policies.waivers import TODAY_ENV
 from tests.conftest import ROOT
 
-SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
+SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots"
 GROK_DEPLOYMENT = (
     '        - model: grok-4-1-fast-reasoning\n          version: "1"\n          type: {sku}\n          capacity: 10\n'
 )
@@ -113,9 +113,9 @@ def test_reports_match_their_snapshots(capsys, fmt, suffix):
 
 
 def test_reports_are_byte_identical_across_runs_and_worker_counts(capsys):
-    from foundry_iac.report import build_report
-    from foundry_iac.report_model import as_json
-    from foundry_iac.stacks import all_stacks
+    from foundry_iac.engine.pool import build_report
+    from foundry_iac.engine.report_model import as_json
+    from foundry_iac.engine.stacks import all_stacks
 
     first = run(capsys, "check", "--format", "json")[1]
     assert run(capsys, "check", "--format", "json")[1] == first

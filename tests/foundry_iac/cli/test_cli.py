@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac import commands
-from foundry_iac.cli import main, say, stderr_is_terminal, version_text
-from foundry_iac.sdk_versions import installed_versions
+from foundry_iac.cli import commands
+from foundry_iac.cli.console import say, stderr_is_terminal
+from foundry_iac.cli.main import main
+from foundry_iac.engine.sdk_versions import installed_versions
+from foundry_iac.version import version_text
 from tests.conftest import ROOT
 
 EXE = shutil.which("foundry-iac", path=str(Path(sys.executable).parent))
@@ -131,7 +133,7 @@ def test_an_sdk_outside_the_tested_range_is_one_line_exit_2_naming_the_range(tmp
         "lock file (scripts/setup), or pip install 'pulumi>=3.260,<3.273'\n"
     )
     imported = subprocess.run(
-        [sys.executable, "-c", "import foundry_iac.sdk"], cwd=ROOT, capture_output=True, text=True, env=env
+        [sys.executable, "-c", "import foundry_iac.engine.sdk"], cwd=ROOT, capture_output=True, text=True, env=env
     )
     assert "foundry_iac.errors.SdkVersionError: pulumi 3.259.0 is installed" in imported.stderr
 
@@ -177,7 +179,7 @@ def test_main_refuses_an_sdk_outside_its_range_before_running_any_command(tmp_pa
 
 
 def test_the_program_root_is_the_nearest_folder_holding_the_program(tmp_path, monkeypatch):
-    from foundry_iac.cli import program_root
+    from foundry_iac.cli.main import program_root
 
     monkeypatch.chdir(tmp_path)
     assert program_root() is None
@@ -185,7 +187,7 @@ def test_the_program_root_is_the_nearest_folder_holding_the_program(tmp_path, mo
 
 
 def test_use_repository_puts_the_repository_first_once(monkeypatch, tmp_path):
-    from foundry_iac.cli import use_repository
+    from foundry_iac.cli.main import use_repository
 
     monkeypatch.setattr(sys, "path", ["a", "b"])
     use_repository(None)
@@ -211,7 +213,7 @@ def test_say_writes_one_flushed_line_to_stderr(monkeypatch):
 
 def test_failure_lines_keep_input_errors_and_mark_anything_else_internal():
     from components.errors import FoundryIacError
-    from foundry_iac.cli import _failure_lines
+    from foundry_iac.cli.main import _failure_lines
 
     assert _failure_lines(FoundryIacError(["a: bad", "b: bad"])) == ["a: bad", "b: bad"]
     assert _failure_lines(ValueError("x" * 500)) == [
@@ -221,7 +223,7 @@ def test_failure_lines_keep_input_errors_and_mark_anything_else_internal():
 
 @pytest.mark.parametrize(("code", "stdout", "expected"), [(0, "ok", 0), (1, "ok", 1), (2, "ok", 2)])
 def test_exit_now_flushes_standard_output_and_exits_with_the_code(code, stdout, expected):
-    program = f"import sys\nfrom foundry_iac.cli import exit_now\nsys.stdout.write({stdout!r})\nexit_now({code})\n"
+    program = f"import sys\nfrom foundry_iac.cli.main import exit_now\nsys.stdout.write({stdout!r})\nexit_now({code})\n"
     done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, env=clean_env())
     assert (done.returncode, done.stdout, done.stderr) == (expected, stdout, "")
 
@@ -229,7 +231,7 @@ def test_exit_now_flushes_standard_output_and_exits_with_the_code(code, stdout, 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device every write to fails)")
 @pytest.mark.parametrize("code", [0, 1])
 def test_exit_now_turns_an_unwritable_stdout_into_exit_2_with_one_line(code):
-    program = f"import sys\nfrom foundry_iac.cli import exit_now\nsys.stdout.write('report')\nexit_now({code})\n"
+    program = f"import sys\nfrom foundry_iac.cli.main import exit_now\nsys.stdout.write('report')\nexit_now({code})\n"
     with open("/dev/full", "w") as full:
         done = subprocess.run(
             [sys.executable, "-c", program], cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True, env=clean_env()

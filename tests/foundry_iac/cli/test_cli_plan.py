@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac.cli import main
+from foundry_iac.cli.main import main
 from tests.conftest import MINIMAL_STACK, ROOT
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
@@ -107,7 +107,7 @@ def test_console_script_reports_three_config_errors_and_exits_2(tmp_path):
 
 
 def test_internal_error_fails_closed_with_exit_2(capsys, monkeypatch):
-    import foundry_iac.gate as gate
+    import foundry_iac.engine.gate as gate
 
     def boom(*_args, **_kwargs):
         raise RuntimeError("simulated engine failure")
@@ -133,7 +133,7 @@ def test_the_command_line_uses_the_repository_it_runs_in_not_an_installed_copy()
     import components
     import policies
     from components.catalog import CATALOG_PATH
-    from foundry_iac.cli import program_root
+    from foundry_iac.cli.main import program_root
 
     assert program_root(ROOT / "stacks") == ROOT
     for module in (components, policies):
@@ -162,7 +162,7 @@ def subcommands(parser, prefix=()):
 
 
 def test_every_subcommand_has_working_help(capsys):
-    from foundry_iac.commands import build_parser
+    from foundry_iac.cli.commands import build_parser
 
     paths = list(subcommands(build_parser()))
     assert ("preview",) in paths and ("up",) in paths and ("quota", "show") in paths

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac.cli import main
-from foundry_iac.report import build_report
-from foundry_iac.report_model import as_data
-from foundry_iac.stacks import resolve_stack
+from foundry_iac.cli.main import main
+from foundry_iac.engine.pool import build_report
+from foundry_iac.engine.report_model import as_data
+from foundry_iac.engine.stacks import resolve_stack
 from tests.conftest import ROOT
 
 GPT_51 = 'model: gpt-5.1\n          version: "2025-11-13"\n          type: DataZoneStandard\n          capacity: 40'
@@ -188,7 +188,7 @@ def test_the_program_registers_deployments_to_be_replaced_delete_first(run_stack
 def test_the_diff_json_follows_the_committed_report_schema(repo, capsys):
     import jsonschema
 
-    from foundry_iac.report_model import SCHEMA_FILE
+    from foundry_iac.engine.report_model import SCHEMA_FILE
 
     edit(repo, GPT_51, GPT_54)
     commit(repo, "swap a model")

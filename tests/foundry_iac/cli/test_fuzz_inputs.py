@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from components.config import ConfigError, load_stack_file
 from components.config.source import read_yaml
-from foundry_iac.cli import main
-from foundry_iac.policy_config import PolicyConfigError, load_policy_config
+from foundry_iac.cli.main import main
+from foundry_iac.engine.policy_config import PolicyConfigError, load_policy_config
 from policies.pack import POLICIES
 from tests.conftest import ROOT
 

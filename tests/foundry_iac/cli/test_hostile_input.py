@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac.cli import main
+from foundry_iac.cli.main import main
 from tests.conftest import ROOT
 
 PROD_EU = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text()

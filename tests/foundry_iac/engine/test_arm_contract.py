@@ -20,9 +20,9 @@ from azure.mgmt.resource.locks import models as locks
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foundry_iac.arm_export import ARM_TYPES, NESTED_DEPLOYMENT, api_version, arm_template, nest, shape
-from foundry_iac.gate import check_stack
-from foundry_iac.stacks import resolve_stack
+from foundry_iac.engine.arm_export import ARM_TYPES, NESTED_DEPLOYMENT, api_version, arm_template, nest, shape
+from foundry_iac.engine.gate import check_stack
+from foundry_iac.engine.stacks import resolve_stack
 from tests.azure_contract import contract_differences, contract_errors, request_body
 from tests.conftest import ROOT
 

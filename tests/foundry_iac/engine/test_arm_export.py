@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from azure.mgmt.cognitiveservices import models
 
-from foundry_iac.arm_export import arm_template
-from foundry_iac.cli import main
-from foundry_iac.gate import check_stack
+from foundry_iac.cli.main import main
+from foundry_iac.engine.arm_export import arm_template
+from foundry_iac.engine.gate import check_stack
 from tests.conftest import MINIMAL_STACK, ROOT, example_ref
 
 

@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from foundry_iac.arm_export import arm_template
-from foundry_iac.gate import check_stack
+from foundry_iac.engine.arm_export import arm_template
+from foundry_iac.engine.gate import check_stack
 from tests.conftest import ROOT, example_ref
 
 SOURCE = "Azure/azure-policy@f4a50bacae07ddb096943c597669bcae494a6e29 (2026-04-29)"

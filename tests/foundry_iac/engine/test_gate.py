@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from foundry_iac.gate import reported_level
+from foundry_iac.engine.gate import reported_level
 from tests.conftest import TAGGED_STACK, unwaived
 
 

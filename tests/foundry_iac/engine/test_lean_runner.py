@@ -5,13 +5,13 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from foundry_iac.gate import gate_stack
+from foundry_iac.engine.gate import gate_stack
+from foundry_iac.engine.report_model import Report, as_json
+from foundry_iac.engine.sdk import _provider_alias
 from foundry_iac.render.markdown import render_markdown
 from foundry_iac.render.plan import render_plan
 from foundry_iac.render.sarif import render_sarif
 from foundry_iac.render.text import render_text
-from foundry_iac.report_model import Report, as_json
-from foundry_iac.sdk import _provider_alias
 from tests.conftest import ROOT, example_ref
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac.report import build_report
-from foundry_iac.report_model import as_data
-from foundry_iac.stacks import resolve_stack
+from foundry_iac.engine.pool import build_report
+from foundry_iac.engine.report_model import as_data
+from foundry_iac.engine.stacks import resolve_stack
 from tests.conftest import BASE_POLICY_CONFIG, ROOT
 
 SUB = "aaaaaaaa-1111-2222-3333-444444444444"
@@ -236,14 +236,14 @@ def test_the_lower_of_the_snapshot_and_the_policy_limit_binds(project, snapshot_
 
 @pytest.mark.parametrize("policy_limit", [None, 70, 500])
 def test_quota_show_and_check_report_the_same_limit(project, monkeypatch, capsys, policy_limit):
-    from foundry_iac.cli import main
+    from foundry_iac.cli.main import main
 
     root = project({"team-a": 60, "team-b": 30}, limit=100)
     if policy_limit is not None:
         set_limits(root, "team-a", policy_limit)
     (checked,) = check(root, "team-a")["stacks"][0]["quota"]
-    from foundry_iac.quota_show import quota_rows
-    from foundry_iac.stacks import all_stacks
+    from foundry_iac.engine.stacks import all_stacks
+    from foundry_iac.render.quota import quota_rows
 
     (shown,) = quota_rows(root, all_stacks(root))
     assert (shown["limit"], shown["source"]) == (checked["limit"], checked["limit_source"])
@@ -274,7 +274,7 @@ def test_stacks_of_another_subscription_do_not_count(project):
 
 def test_deployments_of_one_stack_on_the_same_quota_add_up(tmp_path):
     from components.config import load_stack_file
-    from foundry_iac.ledger import stack_requests
+    from foundry_iac.engine.ledger import stack_requests
 
     grok = 'model: grok-4-1-fast-reasoning\n          version: "1"'
     first = STACK.format(sub=SUB, name="team-a", capacity=60).replace(
@@ -324,7 +324,7 @@ def test_a_broken_snapshot_is_named(project):
 
 
 def test_a_snapshot_without_the_usage_gives_no_limit_only_the_other_stacks(project):
-    from foundry_iac.ledger import ledger_for
+    from foundry_iac.engine.ledger import ledger_for
 
     root = project({"team-a": 60, "team-b": 30}, limit=100)
     ledger = ledger_for(root, "team-a", SUB, {("eastus2", "OpenAI.GlobalStandard.gpt-4.1"), ("westus", "x")})

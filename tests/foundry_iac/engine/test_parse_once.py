@@ -6,8 +6,8 @@ from collections import Counter
 
 import components.config.loader as loader
 import components.config.source as source
-from foundry_iac.report import build_report
-from foundry_iac.stacks import all_stacks
+from foundry_iac.engine.pool import build_report
+from foundry_iac.engine.stacks import all_stacks
 from tests.conftest import ROOT
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac.policy_config import PolicyConfigError, load_policy_config
+from foundry_iac.engine.policy_config import PolicyConfigError, load_policy_config
 from policies.pack import POLICIES
 from tests.conftest import BASE_POLICY_CONFIG, ROOT
 

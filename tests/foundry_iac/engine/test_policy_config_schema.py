@@ -8,14 +8,16 @@ import json
 import jsonschema
 import pytest
 
-from foundry_iac.policy_config import PolicyConfigError, load_policy_config
-from foundry_iac.policy_config_schema import SCHEMA_FILE, render
+from foundry_iac.engine.policy_config import PolicyConfigError, load_policy_config
+from foundry_iac.engine.policy_config_schema import SCHEMA_FILE, render
 from policies.pack import POLICIES
 from tests.conftest import ROOT
 
 
 def test_the_committed_schema_is_generated_from_the_pack():
-    assert (ROOT / SCHEMA_FILE).read_text() == render(POLICIES), "run: python -m foundry_iac.policy_config_schema"
+    assert (ROOT / SCHEMA_FILE).read_text() == render(POLICIES), (
+        "run: python -m foundry_iac.engine.policy_config_schema"
+    )
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod-eu", "prod-us"])

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from components.catalog import load_catalog
 from components.content_filters import BUILTIN_FILTERS
 from components.roles import BUILTIN_ROLES
-from foundry_iac.cli import main
-from foundry_iac.policy_config import FREE_NAMES, REFERENCES, known_names
+from foundry_iac.cli.main import main
+from foundry_iac.engine.policy_config import FREE_NAMES, REFERENCES, known_names
 from policies.pack import POLICIES
 from policies.waivers import TODAY_ENV
 from tests.components.test_refs import EDIT, near_miss
@@ -274,7 +274,7 @@ def snapshot_text(region: str, usage: str) -> str:
     ],
 )
 def test_a_quota_snapshot_key_that_only_looks_right_is_refused_at_its_line(tmp_path, region, usage, expected):
-    from foundry_iac.quota_snapshot import SnapshotError, load_snapshot
+    from foundry_iac.engine.quota_snapshot import SnapshotError, load_snapshot
 
     path = tmp_path / "snap.json"
     path.write_text(snapshot_text(region, usage))
@@ -285,7 +285,7 @@ def test_a_quota_snapshot_key_that_only_looks_right_is_refused_at_its_line(tmp_p
 
 
 def test_a_quota_snapshot_keeps_the_usage_names_azure_reports_beyond_the_catalog(tmp_path):
-    from foundry_iac.quota_snapshot import load_snapshot
+    from foundry_iac.engine.quota_snapshot import load_snapshot
 
     path = tmp_path / "snap.json"
     path.write_text(snapshot_text("eastus2", "OpenAI.GlobalStandard.gpt-5.1"))
@@ -335,7 +335,7 @@ def test_the_same_limit_under_the_stacks_region_applies(capsys, tmp_path):
 
 
 def test_a_limit_under_a_pooled_scope_applies_when_the_catalog_pools_the_usage_there(monkeypatch, capsys, tmp_path):
-    import foundry_iac.policy_config as policy_config
+    import foundry_iac.engine.policy_config as policy_config
 
     catalog = load_catalog().model_copy(deep=True)  # the cached catalog stays as it is
     usage = "OpenAI.DataZoneStandard.gpt-4o"
@@ -384,7 +384,7 @@ def test_a_huge_unknown_setting_gives_a_short_error_line(capsys, tmp_path):
     ],
 )
 def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_nearest(tmp_path, usage, nearest):
-    from foundry_iac.quota_snapshot import SnapshotError, load_snapshot
+    from foundry_iac.engine.quota_snapshot import SnapshotError, load_snapshot
 
     path = tmp_path / "snap.json"
     path.write_text(snapshot_text("eastus2", usage))
@@ -409,7 +409,7 @@ def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_
     ],
 )
 def test_a_snapshot_keeps_real_usage_names_that_differ_by_more_than_separators(tmp_path, usage):
-    from foundry_iac.quota_snapshot import load_snapshot
+    from foundry_iac.engine.quota_snapshot import load_snapshot
 
     path = tmp_path / "snap.json"
     path.write_text(snapshot_text("eastus2", usage))
@@ -417,7 +417,7 @@ def test_a_snapshot_keeps_real_usage_names_that_differ_by_more_than_separators(t
 
 
 def test_a_snapshot_usage_name_the_models_api_itself_reports_is_kept(tmp_path):
-    from foundry_iac.quota_snapshot import load_snapshot
+    from foundry_iac.engine.quota_snapshot import load_snapshot
 
     data = json.loads(snapshot_text("eastus2", "OpenAI.Standard.gpt-4.1"))
     data["regions"]["eastus2"]["capacities"] = [

@@ -8,8 +8,8 @@ import json
 import jsonschema
 import pytest
 
-from foundry_iac.cli import main
-from foundry_iac.report_model import SCHEMA_FILE, render_schema
+from foundry_iac.cli.main import main
+from foundry_iac.engine.report_model import SCHEMA_FILE, render_schema
 from tests.conftest import ROOT
 
 
@@ -19,7 +19,7 @@ def validator() -> jsonschema.Draft202012Validator:
 
 
 def test_the_committed_schema_is_generated_from_the_report_model():
-    assert (ROOT / SCHEMA_FILE).read_text() == render_schema(), "run: python -m foundry_iac.report_model"
+    assert (ROOT / SCHEMA_FILE).read_text() == render_schema(), "run: python -m foundry_iac.engine.report_model"
 
 
 def json_of(capsys, monkeypatch, *argv: str) -> dict:
@@ -47,7 +47,7 @@ def test_plan_json_follows_the_schema_and_the_schema_is_not_vacuous(capsys, monk
 
 def test_the_readme_documents_every_report_model_and_field():
 
-    from foundry_iac import report_model
+    from foundry_iac.engine import report_model
 
     readme = (ROOT / "README.md").read_text()
     section = readme.split("### The JSON report", 1)[1].split("\n### ", 1)[0]

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 from foundry_iac import report as report_module
-from foundry_iac import runner
-from foundry_iac.cli import main
+from foundry_iac.cli.main import main
+from foundry_iac.engine import runner
+from foundry_iac.engine.pool import START_METHOD_ENV, build_report, start_method
+from foundry_iac.engine.report_model import Report, as_json
+from foundry_iac.engine.stacks import all_stacks
 from foundry_iac.errors import GateInputError
 from foundry_iac.render.markdown import render_markdown
 from foundry_iac.render.sarif import render_sarif
-from foundry_iac.report import START_METHOD_ENV, build_report, start_method
-from foundry_iac.report_model import Report, as_json
-from foundry_iac.stacks import all_stacks
 from policies.waivers import TODAY_ENV
 from tests.conftest import ROOT
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components.config import ConfigError
-from foundry_iac.report_model import as_data
-from foundry_iac.runner import SECRET_TEXT, redact
-from foundry_iac.stacks import resolve_stack
+from foundry_iac.engine.report_model import as_data
+from foundry_iac.engine.runner import SECRET_TEXT, redact
+from foundry_iac.engine.stacks import resolve_stack
 from tests.conftest import MINIMAL_STACK, ROOT
 
 
@@ -18,7 +18,7 @@ def test_two_runs_give_identical_resource_lists(run_stack):
 
 
 def test_bad_config_registers_no_resource(write_stack, monkeypatch):
-    import foundry_iac.runner as runner
+    import foundry_iac.engine.runner as runner
 
     recorded = []
     real = runner._RecordingMonitor.RegisterResource
@@ -77,12 +77,12 @@ class _NotACode:
 
 @pytest.mark.parametrize("code", [0, 1, 2, None, "bye", _NotACode()], ids=repr)
 def test_a_program_that_exits_with_any_code_ends_in_an_error_never_a_verdict(tmp_path, code):
+    from foundry_iac.engine.runner import run_program
     from foundry_iac.errors import ProgramEndedError
-    from foundry_iac.runner import run_program
 
-    program = f"import sys\nfrom tests.foundry_iac.test_runner import _NotACode\nsys.exit({code!r})\n"
+    program = f"import sys\nfrom tests.foundry_iac.engine.test_runner import _NotACode\nsys.exit({code!r})\n"
     if isinstance(code, _NotACode):
-        program = "import sys\nfrom tests.foundry_iac.test_runner import _NotACode\nsys.exit(_NotACode())\n"
+        program = "import sys\nfrom tests.foundry_iac.engine.test_runner import _NotACode\nsys.exit(_NotACode())\n"
     ref = _project_with_program(tmp_path, program)
     with pytest.raises(ProgramEndedError) as err:
         run_program(ref, tmp_path)
@@ -93,8 +93,8 @@ def test_a_program_that_exits_with_any_code_ends_in_an_error_never_a_verdict(tmp
 
 
 def test_a_program_that_exits_after_registering_some_resources_is_still_an_error(tmp_path):
+    from foundry_iac.engine.runner import run_program
     from foundry_iac.errors import ProgramEndedError
-    from foundry_iac.runner import run_program
 
     real = (ROOT / "__main__.py").read_text()
     ref = _project_with_program(
@@ -108,8 +108,8 @@ def test_a_program_that_exits_after_registering_some_resources_is_still_an_error
 
 
 def test_an_exit_inside_an_apply_callback_is_an_error_too(tmp_path):
+    from foundry_iac.engine.runner import run_program
     from foundry_iac.errors import ProgramEndedError
-    from foundry_iac.runner import run_program
 
     ref = _project_with_program(
         tmp_path,
@@ -120,8 +120,8 @@ def test_an_exit_inside_an_apply_callback_is_an_error_too(tmp_path):
 
 
 def test_a_program_that_registers_nothing_is_an_error_not_an_empty_pass(tmp_path):
+    from foundry_iac.engine.runner import run_program
     from foundry_iac.errors import ProgramEndedError
-    from foundry_iac.runner import run_program
 
     ref = _project_with_program(tmp_path, "import pulumi\npulumi.export('nothing', 1)\n")
     with pytest.raises(ProgramEndedError) as err:
@@ -143,8 +143,8 @@ def test_a_json_string_value_nested_too_deeply_is_an_input_error_at_its_line(wri
 
 @pytest.mark.parametrize("where", ["top level", "apply"])
 def test_a_program_that_calls_os_exit_ends_in_an_error_and_the_gate_lives_on(tmp_path, where):
+    from foundry_iac.engine.runner import run_program
     from foundry_iac.errors import ProgramEndedError
-    from foundry_iac.runner import run_program
 
     call = (
         "os._exit(0)"
@@ -168,10 +168,10 @@ class OwnBaseException(BaseException):
 
 @pytest.mark.parametrize("raised", ["GeneratorExit('stop')", "OwnBaseException('mine')"])
 def test_a_program_that_raises_a_base_exception_ends_in_an_error_not_a_traceback(tmp_path, raised):
+    from foundry_iac.engine.runner import run_program
     from foundry_iac.errors import ProgramEndedError
-    from foundry_iac.runner import run_program
 
-    program = f"from tests.foundry_iac.test_runner import OwnBaseException\nraise {raised}\n"
+    program = f"from tests.foundry_iac.engine.test_runner import OwnBaseException\nraise {raised}\n"
     ref = _project_with_program(tmp_path, program)
     with pytest.raises(ProgramEndedError) as err:
         run_program(ref, tmp_path)

@@ -1,6 +1,6 @@
 """The Pulumi SDK internals the offline runner and gate rely on are still there, with the shapes they use.
 
-When an SDK upgrade moves one, this test names it; foundry_iac/sdk.py is the one module to adapt."""
+When an SDK upgrade moves one, this test names it; foundry_iac/engine/sdk.py is the one module to adapt."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import inspect
 import pytest
 from pulumi.runtime.proto import resource_pb2
 
-from foundry_iac import sdk
+from foundry_iac.engine import sdk
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,7 @@ from foundry_iac import sdk
 def test_each_internal_the_runner_calls_takes_the_arguments_it_passes(name, parameters):
     signature = inspect.signature(getattr(sdk, name))
     assert set(parameters) <= set(signature.parameters), (
-        f"pulumi SDK changed {name}{signature}: adapt foundry_iac/sdk.py"
+        f"pulumi SDK changed {name}{signature}: adapt foundry_iac/engine/sdk.py"
     )
 
 
@@ -58,7 +58,7 @@ def test_sync_await_settles_an_awaitable():
 PARTIAL_PROBE = """
 import json
 import sys
-from foundry_iac.sdk import load_services_by_module
+from foundry_iac.engine.sdk import load_services_by_module
 
 load_services_by_module(["network"])
 from pulumi_azure_native import network
@@ -177,7 +177,7 @@ def test_a_partially_loaded_service_imports_only_the_modules_of_the_classes_used
 
     program = """
 import sys
-from foundry_iac.sdk import load_services_by_module
+from foundry_iac.engine.sdk import load_services_by_module
 load_services_by_module(["network"])
 import pulumi_azure_native.network as network
 from pulumi_azure_native.network.private_endpoint import PrivateEndpoint

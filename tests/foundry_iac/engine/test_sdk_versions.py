@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from foundry_iac.sdk_versions import TESTED, installed_versions, release, requirement, version_problems
+from foundry_iac.engine.sdk_versions import TESTED, installed_versions, release, requirement, version_problems
 from tests.conftest import ROOT
 
 GOOD = {"pulumi": "3.272.0", "pulumi-azure-native": "3.29.0", "pulumi-policy": "1.21.0"}

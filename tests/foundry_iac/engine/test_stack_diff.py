@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac.diff import (
+from foundry_iac.engine.diff import (
     ACCOUNT,
     DELETE_FIRST,
     DEPLOYMENT,
@@ -27,9 +27,9 @@ from foundry_iac.diff import (
     resource_changes,
     transient_quota,
 )
-from foundry_iac.diff import stack_diff as typed_stack_diff
+from foundry_iac.engine.diff import stack_diff as typed_stack_diff
+from foundry_iac.engine.report_model import as_data
 from foundry_iac.errors import GateInputError, UsageError
-from foundry_iac.report_model import as_data
 from tests.conftest import ROOT
 
 SUB = "00000000-0000-0000-0000-000000000001"

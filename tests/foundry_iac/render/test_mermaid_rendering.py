@@ -1,5 +1,5 @@
 """The reports' Mermaid diagrams rendered by the real Mermaid library (npm `mermaid`, pinned in
-tests/foundry_iac/mermaid/package-lock.json) in headless Chromium: the rendered nodes are the report's
+tests/foundry_iac/render/mermaid/package-lock.json) in headless Chromium: the rendered nodes are the report's
 accounts, projects and deployments, a diff's added deployment is styled as added, and the largest
 estates stay within Mermaid's limits.
 
@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 
 from components import resource_types as types
-from foundry_iac.cli import main
+from foundry_iac.cli.main import main
+from foundry_iac.engine.pool import build_report
+from foundry_iac.engine.stacks import all_stacks
 from foundry_iac.render.mermaid import estate_diagram
-from foundry_iac.report import build_report
-from foundry_iac.stacks import all_stacks
 from tests.conftest import ROOT
-from tests.foundry_iac.test_diff import commit, edit, repo  # noqa: F401  (repo is a fixture)
-from tests.foundry_iac.test_render_mermaid import parse, with_deployments
+from tests.foundry_iac.cli.test_diff import commit, edit, repo  # noqa: F401  (repo is a fixture)
+from tests.foundry_iac.render.test_render_mermaid import parse, with_deployments
 
 RENDERER = Path(__file__).parent / "mermaid"
 STATUSES = {"added", "changed", "replaced", "removed"}
@@ -48,7 +48,7 @@ def mermaid():
         for what, present in (
             ("node", shutil.which("node")),
             ("chromium", _chromium()),
-            ("npm ci in tests/foundry_iac/mermaid", (RENDERER / "node_modules" / "mermaid").is_dir()),
+            ("npm ci in tests/foundry_iac/render/mermaid", (RENDERER / "node_modules" / "mermaid").is_dir()),
         )
         if not present
     ]

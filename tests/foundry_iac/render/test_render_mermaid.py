@@ -13,12 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components import resource_types as types
-from foundry_iac.cli import main
-from foundry_iac.diff import stack_diff
+from foundry_iac.cli.main import main
+from foundry_iac.engine.diff import stack_diff
+from foundry_iac.engine.pool import build_report
+from foundry_iac.engine.report_model import StackReport, as_data
+from foundry_iac.engine.stacks import all_stacks
 from foundry_iac.render.mermaid import MAX_LINE, MAX_NODES, diff_diagram, escape, estate_diagram, estate_section
-from foundry_iac.report import build_report
-from foundry_iac.report_model import StackReport, as_data
-from foundry_iac.stacks import all_stacks
 from tests.conftest import ROOT
 
 MERMAID_MAX_TEXT = 50_000  # Mermaid's default maxTextSize, which GitHub keeps
