@@ -2,7 +2,7 @@
 
 Every read is cached (stacks in one region share answers), returns None where Azure answers 404, and
 turns any other failure of Azure into a LiveReadError that names what could not be read and, for
-401/403, the role the identity lacks. The clients are azure_client's (one endpoint, one deadline, bounded
+401/403, the role the identity lacks. The clients are client.py's (one endpoint, one deadline, bounded
 pages and retries); what they refuse, and an answer whose fields do not have the documented shape, ends
 the command (exit 2) instead. A bug of ours is never relabelled as Azure's fault.
 """

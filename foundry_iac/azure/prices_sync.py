@@ -1,7 +1,7 @@
 """`foundry-iac prices sync`: refresh catalog prices from the public Azure Retail Prices API.
 
 Reads every `Foundry Models` consumption meter of one region (OData $filter, following NextPageLink on the
-same endpoint, through azure_client's bounded pipeline),
+same endpoint, through client.py's bounded pipeline),
 maps the catalog's meter names to input/output prices per 1M tokens, and rewrites catalog.json
 atomically with the meter, region and date as each price's source. Any API failure leaves the
 catalog untouched.
@@ -65,7 +65,7 @@ def fetch_items(
     region: str, endpoint: str = RETAIL_ENDPOINT, retry_backoff: float = 0.8, limits: Limits | None = None
 ) -> tuple[list[dict], int]:
     """Every Foundry Models consumption item of `region`, across pages; raises PriceSyncError (or, for what
-    azure_client refuses, its AzureAnswerError)."""
+    client.py refuses, its AzureAnswerError)."""
     flt = f"serviceName eq 'Foundry Models' and armRegionName eq '{region}' and priceType eq 'Consumption'"
     limits = limits or Limits()
     trail = PageTrail(f"the Azure Retail Prices API's {region} meters", limits)

@@ -58,7 +58,7 @@ def make_client(
     retry_backoff: float,
     limits: Limits | None = None,
 ) -> CognitiveServicesManagementClient:
-    """The management client of azure_client (one endpoint, deadline, capped retries, checked answers)."""
+    """The management client of client.py (one endpoint, deadline, capped retries, checked answers)."""
     return management_client(credential, subscription, endpoint, limits or Limits(), verify, retry_backoff)
 
 
@@ -144,7 +144,7 @@ def read_regions(
                 answers[region] = read(client, region, limits)
             except Exception as exc:
                 if not answer_problem(exc):
-                    raise  # a refusal of azure_client, or our own bug (an internal error, never Azure's fault)
+                    raise  # a refusal of client.py, or our own bug (an internal error, never Azure's fault)
                 raise explain(exc, subscription, region, what) from None
             if progress:
                 progress(f"[{index}/{len(regions)}] {region}: {describe(answers[region])}")
