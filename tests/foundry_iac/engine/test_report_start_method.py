@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac import report as report_module
 from foundry_iac.cli.main import main
+from foundry_iac.engine import pool as report_module
 from foundry_iac.engine import runner
 from foundry_iac.engine.pool import START_METHOD_ENV, build_report, start_method
 from foundry_iac.engine.report_model import Report, as_json
