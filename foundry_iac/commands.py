@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from components.errors import FoundryIacError
-from components.inputs import clip, short
+from components.text import clip, short
 
 from .cli import say, stderr_is_terminal, version, version_text
 from .errors import OutputError, UsageError
