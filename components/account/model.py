@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import (
-    Field,
-    StrictBool,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from ..agents.model import AgentNetworkConfig, agent_connection_name
 from ..catalog import is_provisioned

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import (
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from ..config.fields import (
     COSMOS_ID,

@@ -5,18 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
-from ..config.fields import (
-    ACTION_GROUP_ID_PATTERN,
-    EMAIL_PATTERN,
-    ConfigModel,
-    custom_error,
-)
+from ..config.fields import ACTION_GROUP_ID_PATTERN, EMAIL_PATTERN, ConfigModel, custom_error
 
 MAX_BUDGET_NOTIFICATIONS = 5  # Azure: at most five notifications per budget
 

@@ -3,10 +3,7 @@ patterns, checks of tags and regions, and the 'did you mean' hint."""
 
 from __future__ import annotations
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-)
+from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
 from ..catalog import load_catalog

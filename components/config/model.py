@@ -9,11 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import (
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from ..account.model import AccountConfig
 from ..agents.model import AGENT_DNS_ZONES

@@ -5,18 +5,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import (
-    Field,
-    StrictBool,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StrictBool, field_validator, model_validator
 
-from ..config.fields import (
-    CHILD_NAME_PATTERN,
-    ConfigModel,
-    custom_error,
-)
+from ..config.fields import CHILD_NAME_PATTERN, ConfigModel, custom_error
 from ..text import short
 from .filter_settings import BUILTIN_FILTERS
 

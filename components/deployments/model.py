@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
 from ..catalog import DeploymentType, load_catalog
-from ..config.fields import (
-    CHILD_NAME_PATTERN,
-    ConfigModel,
-    catalog_enum,
-    custom_error,
-    suggest,
-    then,
-)
+from ..config.fields import CHILD_NAME_PATTERN, ConfigModel, catalog_enum, custom_error, suggest, then
 from ..refs import unresolved
 from ..text import short
 

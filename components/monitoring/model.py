@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-    model_validator,
-)
+from pydantic import Field, model_validator
 
-from ..config.fields import (
-    ACTION_GROUP_ID_PATTERN,
-    EMAIL_PATTERN,
-    WORKSPACE_ID,
-    ConfigModel,
-    custom_error,
-)
+from ..config.fields import ACTION_GROUP_ID_PATTERN, EMAIL_PATTERN, WORKSPACE_ID, ConfigModel, custom_error
 
 
 class DiagnosticsConfig(ConfigModel):

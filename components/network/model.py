@@ -6,20 +6,10 @@ import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import (
-    Field,
-    StrictBool,
-    field_validator,
-)
+from pydantic import Field, StrictBool, field_validator
 
 from ..agents.model import AGENT_DNS_ZONES
-from ..config.fields import (
-    DNS_ZONE_ID,
-    SUBNET_ID,
-    VNET_ID,
-    ConfigModel,
-    custom_error,
-)
+from ..config.fields import DNS_ZONE_ID, SUBNET_ID, VNET_ID, ConfigModel, custom_error
 from ..text import short
 
 # Azure AI services take public IPv4 only in IP rules: "IP address ranges reserved for private networks (as
