@@ -9,16 +9,7 @@ from ..config.loader import LoadedConfig, SourceLocation
 from ..naming import role_assignment_name
 from ..network.args import PrivateEndpointArgs, private_dns_args, private_with_agents
 from ..resource_group import resource_group_name
-from ..roles import (
-    AGENT_DATABASE,
-    COSMOS_DATA_CONTRIBUTOR,
-    COSMOS_DB_OPERATOR,
-    SEARCH_INDEX_DATA_CONTRIBUTOR,
-    SEARCH_SERVICE_CONTRIBUTOR,
-    STORAGE_BLOB_DATA_CONTRIBUTOR,
-    STORAGE_BLOB_DATA_OWNER,
-    role_definition_id,
-)
+from ..roles import AGENT_DATABASE, AGENT_ROLES, COSMOS_DATA_CONTRIBUTOR, STORAGE_BLOB_DATA_OWNER, role_definition_id
 from .model import AGENT_PRIVATE_LINKS, agent_connection_name
 
 
@@ -81,11 +72,6 @@ _AGENT_CONNECTIONS = {
     "cosmosDb": ("CosmosDb", "https://{name}.documents.azure.com:443/"),
     "storage": ("AzureStorageAccount", "https://{name}.blob.core.windows.net/"),
     "search": ("CognitiveSearch", "https://{name}.search.windows.net"),
-}
-AGENT_ROLES = {
-    "cosmosDb": (COSMOS_DB_OPERATOR,),
-    "storage": (STORAGE_BLOB_DATA_CONTRIBUTOR,),
-    "search": (SEARCH_INDEX_DATA_CONTRIBUTOR, SEARCH_SERVICE_CONTRIBUTOR),
 }
 # Storage Blob Data Owner only on the agents' containers (names end in -azureml-agent), and no blob tag or
 # filter actions elsewhere. Microsoft's templates also require the container name to start with the project's
