@@ -59,6 +59,8 @@ def catalog_enum(kind: str) -> dict:
 
 
 class ConfigModel(BaseModel):
+    """Base of every stack-config model: unknown keys refused, values frozen, aliases or field names accepted."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, validate_default=False)
 
 
@@ -110,6 +112,7 @@ def checked_tags(tags: dict[str, str]) -> dict[str, str]:
 
 
 def known_region(value: str) -> str:
+    """`value` when it is a catalog region; else an error naming the nearest one."""
     regions = sorted(load_catalog().regions)
     if value not in regions:
         raise custom_error(

@@ -30,6 +30,7 @@ class ModelDeploymentArgs:
 
 
 def deployment_args(loaded: LoadedConfig, index: int, d_index: int) -> ModelDeploymentArgs:
+    """Deployment `d_index` of account `index`, as plain values (the model format from the catalog)."""
     acct = loaded.config.accounts[index]
     dep = acct.deployments[d_index]
     return ModelDeploymentArgs(

@@ -55,6 +55,7 @@ def _workspace_id(subscription_id: str, resource_group: str, name: str) -> str:
 
 
 def diagnostics_args(loaded: LoadedConfig, index: int, scope_base: str) -> DiagnosticsArgs | None:
+    """The diagnostic setting of account `index` (None without one), to a named or created workspace."""
     cfg = loaded.config
     acct = cfg.accounts[index]
     diag = acct.diagnostics

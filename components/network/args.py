@@ -72,6 +72,7 @@ def _agent_zones_from_stack(loaded: LoadedConfig) -> bool:
 
 
 def private_endpoint_args(loaded: LoadedConfig, index: int, scope_base: str) -> PrivateEndpointArgs | None:
+    """The private endpoint of account `index` (None without one) and its three Foundry DNS zones."""
     cfg = loaded.config
     acct = cfg.accounts[index]
     pe = acct.private_endpoint

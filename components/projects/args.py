@@ -59,6 +59,7 @@ class FoundryProjectArgs:
 def project_args(
     loaded: LoadedConfig, index: int, p_index: int, scope_base: str, tags: dict[str, str]
 ) -> FoundryProjectArgs:
+    """Project `p_index` of account `index`: its members' role assignments, connections and agent setup."""
     cfg = loaded.config
     acct = cfg.accounts[index]
     proj = acct.projects[p_index]
