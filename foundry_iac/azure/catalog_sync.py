@@ -22,7 +22,7 @@ from azure.mgmt.cognitiveservices.models import ModelListResult
 
 from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is_provisioned, parse_catalog
 from components.errors import ServiceError
-from components.inputs import clip
+from components.text import clip
 
 from .client import (
     Limits,

@@ -56,7 +56,7 @@ from requests.models import PreparedRequest
 from urllib3.util import parse_url
 
 from components.errors import ServiceError
-from components.inputs import clip
+from components.text import clip
 
 USER_AGENT = "foundry-iac/0.1"
 COGNITIVE_API_VERSION = "2025-06-01"

@@ -35,7 +35,7 @@ from azure.mgmt.cognitiveservices.models import (
 )
 from azure.mgmt.core import ARMPipelineClient
 
-from components.inputs import clip
+from components.text import clip
 
 from .client import (
     Limits,

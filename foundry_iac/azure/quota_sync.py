@@ -23,7 +23,7 @@ from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.cognitiveservices.models import ModelListResult, UsageListResult
 
 from components.errors import ServiceError
-from components.inputs import clip
+from components.text import clip
 
 from ..engine.quota_snapshot import QuotaSnapshot
 from .client import (

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from components.errors import FoundryIacError
-from components.inputs import clip, short
+from components.text import clip, short
 
 from ..engine.report_model import DiffReport, Report, as_json
 from ..errors import OutputError, UsageError

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.args import account_args
+from components.account.args import account_args
 from components.config.errors import ConfigError
 from components.config.loader import LoadedConfig, load_stack_file
 from policies.quota import default_limit, quota_key, requested_units

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from components.config.loader import read_stack_file
 from components.errors import FoundryIacError
-from components.inputs import clip, short
+from components.text import clip, short
 
 from ..errors import GateInputError
 from .gate import check_stack

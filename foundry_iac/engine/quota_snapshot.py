@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from components.catalog import load_catalog
 from components.config.source import read_yaml
 from components.errors import FoundryIacError, InputFileError
-from components.inputs import clip, loads_strict_json, read_input_text, short
+from components.inputs import loads_strict_json, read_input_text
 from components.refs import MAX_NAME, lookalike, unresolved
+from components.text import clip, short
 
 
 class SnapshotError(FoundryIacError):

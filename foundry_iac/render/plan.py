@@ -60,7 +60,7 @@ def _account_line(account: ResourceEntry) -> list[str]:
 
 
 def _filter_detail(p: dict) -> str:
-    from components.content_filters import settings_of
+    from components.content_safety.filter_settings import settings_of
 
     props = p.get("properties", {})
     settings = settings_of(str(p.get("raiPolicyName")), props)

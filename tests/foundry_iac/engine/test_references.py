@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components.catalog import load_catalog
-from components.content_filters import BUILTIN_FILTERS
+from components.content_safety.filter_settings import BUILTIN_FILTERS
 from components.roles import BUILTIN_ROLES
 from foundry_iac.cli.main import main
 from foundry_iac.engine.policy_config import FREE_NAMES, REFERENCES, known_names

@@ -2,19 +2,19 @@
 
 Built from `foundry-iac:alerts`: throttling (429s) and server errors (5xx) on every account with
 deployments, PTU utilization on accounts with a provisioned deployment. Metric names come from
-components/metrics.py, which cites its source.
+components/monitoring/metrics.py, which cites its source.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..catalog import is_provisioned
+from ..config.loader import LoadedConfig, SourceLocation
+from ..naming import account_id
+from ..resource_group import resource_group_name, stack_tags
 from . import metrics
-from .args import resource_group_name, stack_tags
-from .catalog import is_provisioned
-from .config.loader import LoadedConfig, SourceLocation
-from .config.model import METRIC_FREQUENCY
-from .naming import account_id
+from .model import METRIC_FREQUENCY
 
 RULE_SLUGS = {"throttling": "throttling", "ptuUtilization": "ptu-utilization", "serverErrors": "server-errors"}
 ACTION_GROUP_SHORT_NAME_MAX = 12  # Azure: groupShortName is at most 12 characters

@@ -21,11 +21,12 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import authorization, cognitiveservices
 
-from . import provenance
-from . import resource_types as types
-from .args import AgentRoleArgs, AgentSetupArgs, FoundryAccountArgs
-from .project import FoundryProject, connection_properties
-from .wire import wire
+from .. import provenance
+from .. import resource_types as types
+from ..account.args import FoundryAccountArgs
+from ..projects.component import FoundryProject, connection_properties
+from ..wire import wire
+from .args import AgentRoleArgs, AgentSetupArgs
 
 ACCOUNT_HOST_NAME = "agents"
 # Azure does not update a capability host ("delete the existing one and recreate it", Learn: Capability
@@ -164,7 +165,7 @@ def agent_setup(
     dns_zones: list[pulumi.Resource],
 ) -> pulumi.Resource:
     """The standard agent setup of every project with `agents`, after the deployments; returns the last write."""
-    from .network import private_endpoint
+    from ..network.component import private_endpoint
 
     account = parent.account  # type: ignore[attr-defined]
     for endpoint in args.agent_endpoints:

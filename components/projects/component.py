@@ -11,10 +11,10 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import authorization, cognitiveservices
 
-from . import provenance
-from . import resource_types as types
+from .. import provenance
+from .. import resource_types as types
+from ..wire import Wire, wire
 from .args import FoundryProjectArgs
-from .wire import Wire, wire
 
 PROJECT_TYPE = types.PROJECT
 ROLE_ASSIGNMENT_TYPE = types.ROLE_ASSIGNMENT

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
-from . import provenance
-from . import resource_types as types
+from .. import provenance
+from .. import resource_types as types
+from ..tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
+from ..wire import Wire
 from .args import ModelDeploymentArgs
-from .tags import INPUT_TOKENS_TAG, OUTPUT_TOKENS_TAG
-from .wire import Wire
 
 DEPLOYMENT_TYPE = types.DEPLOYMENT
 # Azure refuses to change a deployment's model in place (CannotChangeDeploymentModel): replace instead.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from azure.mgmt.cognitiveservices import models
 
-from components.content_filters import BUILTIN_SETTINGS, settings_of, stricter_or_equal
+from components.content_safety.filter_settings import BUILTIN_SETTINGS, settings_of, stricter_or_equal
 from foundry_iac.cli.main import main
 from foundry_iac.engine.arm_export import arm_template
 from foundry_iac.engine.gate import check_stack

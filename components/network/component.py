@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pulumi
 
-from . import provenance
-from . import resource_types as types
+from .. import provenance
+from .. import resource_types as types
 from .args import PrivateDnsArgs, PrivateEndpointArgs
 
 ZONE_TYPE = types.PRIVATE_DNS_ZONE

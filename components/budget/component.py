@@ -10,10 +10,10 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import consumption
 
-from . import provenance
-from . import resource_types as types
+from .. import provenance
+from .. import resource_types as types
+from ..wire import wire
 from .args import BudgetArgs
-from .wire import wire
 
 
 def budget(args: BudgetArgs, depends_on: list[pulumi.Resource]) -> consumption.Budget:

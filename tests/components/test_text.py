@@ -1,11 +1,11 @@
-"""components/inputs.py: messages quote bounded text."""
+"""components/text.py: messages quote bounded text."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.inputs import listing
+from components.text import listing
 
 
 def test_up_to_the_limit_every_name_is_listed():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from azure.mgmt.monitor import models
 
-from components import metrics
+from components.monitoring import metrics
 from foundry_iac.cli.main import main
 from foundry_iac.engine.arm_export import arm_template
 from foundry_iac.engine.gate import check_stack

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pulumi
 
-from . import provenance
-from . import resource_types as types
+from .. import provenance
+from .. import resource_types as types
+from ..wire import wire
 from .alert_args import ActionGroupArgs, AlertsArgs
-from .wire import wire
 
 
 def action_group(args: ActionGroupArgs, depends_on: list[pulumi.Resource]) -> pulumi.Resource:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.args import account_args
+from components.account.args import account_args
 from components.config import load_stack_file
 from components.naming import custom_subdomain, role_assignment_name, stable_suffix
 from tests.conftest import MINIMAL_STACK

@@ -9,12 +9,13 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import authorization, cognitiveservices
 
-from . import provenance
-from . import resource_types as types
-from .args import FoundryAccountArgs, ModelDeploymentArgs
-from .deployment import ModelDeployment
-from .project import FoundryProject
-from .wire import Wire
+from .. import provenance
+from .. import resource_types as types
+from ..deployments.args import ModelDeploymentArgs
+from ..deployments.component import ModelDeployment
+from ..projects.component import FoundryProject
+from ..wire import Wire
+from .args import FoundryAccountArgs
 
 ACCOUNT_TYPE = types.ACCOUNT
 COMPONENT_TYPE = types.FOUNDRY_ACCOUNT_COMPONENT
@@ -130,7 +131,7 @@ class FoundryAccount(pulumi.ComponentResource):
         # deployments, diagnostics, lock). A filter exists before the deployments that name it.
         previous: pulumi.Resource = self.account
         if args.private_endpoint is not None:
-            from .network import private_endpoint
+            from ..network.component import private_endpoint
 
             previous = private_endpoint(name, args.private_endpoint, self, [previous, *(dns_zones or [])])
         self.projects = []
@@ -141,7 +142,7 @@ class FoundryAccount(pulumi.ComponentResource):
             self.projects.append(project)
             previous = project.last_write
         if args.content_filters:
-            from .content_filter import content_filter
+            from ..content_safety.component import content_filter
 
             for filter_args in args.content_filters:
                 previous = content_filter(name, args, filter_args, self, previous)
@@ -155,11 +156,11 @@ class FoundryAccount(pulumi.ComponentResource):
             self.deployments.append(deployment)
             previous = deployment
         if args.agent_projects:
-            from .agents import agent_setup
+            from ..agents.component import agent_setup
 
             previous = agent_setup(name, args, self, self.projects, previous, dns_zones or [])
         if args.diagnostics is not None:
-            from .monitoring import diagnostic_setting
+            from ..monitoring.diagnostics import diagnostic_setting
 
             previous = diagnostic_setting(name, args.diagnostics, self, [previous, *(workspaces or [])])
         if args.lock:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pulumi
 
-from . import provenance
-from . import resource_types as types
-from .args import DiagnosticsArgs, WorkspaceArgs
+from .. import provenance
+from .. import resource_types as types
+from .diagnostics_args import DiagnosticsArgs, WorkspaceArgs
 
 WORKSPACE_TYPE = types.LOG_ANALYTICS_WORKSPACE
 SETTING_TYPE = types.DIAGNOSTIC_SETTING

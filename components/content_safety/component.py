@@ -9,10 +9,11 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
-from . import provenance
-from . import resource_types as types
-from .args import ContentFilterArgs, FoundryAccountArgs
-from .wire import wire
+from .. import provenance
+from .. import resource_types as types
+from ..account.args import FoundryAccountArgs
+from ..wire import wire
+from .args import ContentFilterArgs
 
 
 def content_filter(
