@@ -3,7 +3,8 @@
 It is the stack's policies/config/<stack>.json as written, plus what the gate computed from the repository:
 the quota-capacity `ledger` (quotas/ and the other stacks' units) and agent-storage-isolation's `otherStacks`
 (the other stacks' agent storage). Both are declared read-only settings, so CrossGuard under
-`pulumi preview|up` judges the same limits and the same other stacks as the offline gate. The file is generated (under .foundry-iac/, which git ignores) on every run, never edited.
+`pulumi preview|up` judges the same limits and the same other stacks as the offline gate. The file is
+generated (under .foundry-iac/, which git ignores) on every run, never edited.
 """
 
 from __future__ import annotations

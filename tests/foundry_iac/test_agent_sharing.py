@@ -64,10 +64,8 @@ def test_two_stacks_on_one_agent_storage_and_cosmos_account_both_fail_alone_and_
             "agents' files in one storage account stagentsprodeu"
         )
         assert "(stack prod-eu-two) keep their agents' threads in one Cosmos DB account" in threads
-        assert len(found["prod-eu-two"]) == 2 and all(
-            m.startswith("projects fdy-prod-eu-two/support-agents, fdy-prod-eu-core/support-agents (stack prod-eu) keep")
-            for m in found["prod-eu-two"]
-        )
+        expected = "projects fdy-prod-eu-two/support-agents, fdy-prod-eu-core/support-agents (stack prod-eu) keep"
+        assert len(found["prod-eu-two"]) == 2 and all(m.startswith(expected) for m in found["prod-eu-two"])
     report = as_data(build_report([resolve_stack("prod-eu-two", repository)], repository))
     assert not report["passed"]  # mandatory in the production policy config
 
