@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from components.inputs import read_strict_json
 
@@ -19,7 +21,7 @@ from .policy_config import PolicySettings
 PACK_CONFIG_DIR = Path(".foundry-iac") / "policy-pack-config"
 
 
-def pack_config(written: dict, settings: dict[str, PolicySettings]) -> dict:
+def pack_config(written: Mapping[str, Any], settings: dict[str, PolicySettings]) -> dict[str, Any]:
     """The config Pulumi gets: what the file says, plus the ledger the gate judged quota-capacity with."""
     out = dict(written)
     quota = settings.get("quota-capacity")
