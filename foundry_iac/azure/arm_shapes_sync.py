@@ -16,7 +16,9 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..engine.arm_export import ARM_TYPES, SHAPES_FILE, api_version
 from .prices_sync import write_json_atomically
@@ -24,14 +26,14 @@ from .prices_sync import write_json_atomically
 READ_ONLY = 2  # bicep-types flag: the property is returned by Azure, never sent
 
 
-def _ref(value: dict) -> int:
+def _ref(value: Mapping[str, Any]) -> int:
     return int(value["$ref"].split("/")[-1])
 
 
 class _Extractor:
     """The kept object shapes of one types.json, as nodes `{"props": {name: node or null}}`."""
 
-    def __init__(self, types: list[dict]) -> None:
+    def __init__(self, types: list[dict[str, Any]]) -> None:
         self.types = types
 
     def _target(self, index: int) -> int | None:
@@ -58,7 +60,7 @@ class _Extractor:
             return {}
         return {value: _ref(ref) for value, ref in kind["elements"].items()}
 
-    def shape(self, body: int) -> tuple[int, list[dict]]:
+    def shape(self, body: int) -> tuple[int, list[dict[str, Any]]]:
         """The body's node index and the nodes: every object on a path to a `properties` wrapper."""
         reach: set[int] = set()
         pending = [body]
@@ -84,7 +86,9 @@ class _Extractor:
         ids = {t: i for i, t in enumerate(order)}
         nodes = []
         for t in order:
-            node: dict = {"props": {n: ids.get(c) if c is not None else None for n, c in self._props(t).items()}}
+            node: dict[str, Any] = {
+                "props": {n: ids.get(c) if c is not None else None for n, c in self._props(t).items()}
+            }
             if self._elements(t):
                 node["discriminator"] = self.types[t]["discriminator"]
                 node["props"].pop(node["discriminator"], None)
@@ -93,10 +97,10 @@ class _Extractor:
         return ids[body], nodes
 
 
-def extract(path: Path, names: set[str]) -> dict[str, dict]:
+def extract(path: Path, names: set[str]) -> dict[str, dict[str, Any]]:
     """The resource types of one types.json named in `names` (lower case), as `{"Type@version": shape}`."""
     types = json.loads(path.read_text(encoding="utf-8"))
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for kind in types:
         if kind.get("$type") != "ResourceType" or kind["name"].lower() not in names:
             continue
@@ -116,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=SHAPES_FILE, help=argparse.SUPPRESS)
     parser.add_argument("types_json", nargs="+", type=Path)
     args = parser.parse_args(argv)
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for path in args.types_json:
         try:
             shapes = extract(path, {key.lower() for key in wanted()})

@@ -13,12 +13,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from azure.core.credentials import TokenCredential
-from azure.mgmt.cognitiveservices.models import ModelListResult
+from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+from azure.mgmt.cognitiveservices.models import ModelListResult, ModelSku
 
 from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is_provisioned, parse_catalog
 from components.errors import ServiceError
@@ -56,7 +58,7 @@ class CatalogSyncError(ServiceError):
 class SyncResult:
     """The merged catalog data and what changed, one line each."""
 
-    catalog: dict
+    catalog: dict[str, Any]
     changes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -66,7 +68,7 @@ def _date(value: object, where: str) -> str | None:
     return found.isoformat() if found else None
 
 
-def read_models(client, region: str, limits: Limits) -> list[dict]:
+def read_models(client: CognitiveServicesManagementClient, region: str, limits: Limits) -> list[dict[str, Any]]:
     """The models Azure offers in one region, as plain data (every page, each field checked)."""
     out = []
     what = f"models in {region}"
@@ -101,7 +103,7 @@ def read_models(client, region: str, limits: Limits) -> list[dict]:
     return out
 
 
-def _sku(sku, where: str) -> dict:
+def _sku(sku: ModelSku, where: str) -> dict[str, Any]:
     name = text(sku.name, f"a deployment type of {where}")
     where = f"{name} of {where}"
     return {
@@ -124,7 +126,7 @@ def fetch_models(
     progress: Callable[[str], None] | None = None,
     retry_backoff: float = 0.8,
     limits: Limits | None = None,
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """Every region's models; CatalogSyncError when any region cannot be read whole."""
     try:
         return read_regions(
@@ -148,11 +150,11 @@ def _source(region: str, today: dt.date) -> str:
     return f"Azure Models API (models.list, {region}), synced {today.isoformat()}"
 
 
-def _confirm(entry: dict, *fields: str) -> None:
+def _confirm(entry: dict[str, Any], *fields: str) -> None:
     entry["unverified"] = [u for u in entry.get("unverified", []) if u.split(":")[0].split(" ")[0] not in fields]
 
 
-def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> SyncResult:
+def merge_models(raw: dict[str, Any], answers: dict[str, list[dict[str, Any]]], today: dt.date) -> SyncResult:
     """Merge the Models API's answers into catalog data (a copy); say what changed."""
     cat = copy.deepcopy(raw)
     result = SyncResult(cat)
@@ -226,7 +228,7 @@ def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> S
     return result
 
 
-def _unrouted(entry: dict, name: str, version: str) -> str:
+def _unrouted(entry: Mapping[str, Any], name: str, version: str) -> str:
     """What a change line adds for a router version without routed models: the policies judge it unknown."""
     if not (entry.get("routesTo") or name.lower().startswith(ROUTER_PREFIX)) or version in entry.get("routesTo", {}):
         return ""
@@ -237,7 +239,14 @@ def _unrouted(entry: dict, name: str, version: str) -> str:
 
 
 def _merge_offer(
-    entry: dict, name: str, version: str, region: str, sku: dict, source: str, asof: str, changes: list[str]
+    entry: dict[str, Any],
+    name: str,
+    version: str,
+    region: str,
+    sku: Mapping[str, Any],
+    source: str,
+    asof: str,
+    changes: list[str],
 ) -> None:
     offer = next(
         (o for o in entry["offers"] if o["sku"] == sku["name"] and (not o.get("versions") or version in o["versions"])),

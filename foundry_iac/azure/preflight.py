@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from components import resource_types as types
 from components.account.args import account_args
@@ -32,7 +33,7 @@ from policies.quota import requested_units, usage_name
 from ..engine.policy_config import load_policy_config
 from ..engine.report_model import Report, ResourceEntry, StackReport, Violation
 from ..engine.stacks import StackRef, all_stacks
-from .live_arm import LiveArm, LiveReadError
+from .live_arm import LiveArm, LiveDeployment, LiveReadError
 
 DEFAULT_WARN_DAYS = 90
 Progress = Callable[[str], None]
@@ -185,11 +186,11 @@ class _Findings:
             self.add(check, exc.message, resource)
 
 
-def _props(resource: ResourceEntry) -> dict:
+def _props(resource: ResourceEntry) -> dict[str, Any]:
     return resource.props.get("properties") or {}
 
 
-def _model(resource: ResourceEntry) -> dict:
+def _model(resource: ResourceEntry) -> dict[str, Any]:
     return _props(resource).get("model") or {}
 
 
@@ -208,7 +209,7 @@ def _check_provider(arm: LiveArm, found: _Findings) -> None:
         )
 
 
-def _check_account(arm: LiveArm, account: ResourceEntry, found: _Findings) -> dict | None:
+def _check_account(arm: LiveArm, account: ResourceEntry, found: _Findings) -> dict[str, Any] | None:
     """Soft-deleted name and subdomain; returns the live account (None when it does not exist yet)."""
     p = account.props
     name, rg, region = str(p.get("accountName")), str(p.get("resourceGroupName")), str(p.get("location"))
@@ -296,7 +297,9 @@ def _check_model(
     return True
 
 
-def _check_capacity(arm: LiveArm, deployment: ResourceEntry, region: str, live: dict, found: _Findings) -> None:
+def _check_capacity(
+    arm: LiveArm, deployment: ResourceEntry, region: str, live: Mapping[str, LiveDeployment], found: _Findings
+) -> None:
     m = _model(deployment)
     sku = deployment.props.get("sku") or {}
     name, capacity = str(deployment.props.get("deploymentName")), int(sku.get("capacity") or 0)
@@ -429,7 +432,9 @@ def _check_agent_resources(arm: LiveArm, entry: StackReport, found: _Findings) -
             )
 
 
-def _check_agent_subnet(arm: LiveArm, account: ResourceEntry, live_account: dict | None, found: _Findings) -> None:
+def _check_agent_subnet(
+    arm: LiveArm, account: ResourceEntry, live_account: Mapping[str, Any] | None, found: _Findings
+) -> None:
     """The injected subnet is delegated to Microsoft.App/environments (exactly), dedicated, and not held by a deleted
     account."""
     injections = _props(account).get("networkInjections") or []
@@ -505,7 +510,7 @@ def preflight_entry(
             live_account = _check_account(arm, account, found)
             _check_agent_subnet(arm, account, live_account, found)
             name, rg = str(account.props.get("accountName")), str(account.props.get("resourceGroupName"))
-            live: dict = {}
+            live: dict[str, LiveDeployment] = {}
             if live_account is not None:
                 try:
                     live = arm.deployments(rg, name)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from components import resource_types as types
 
@@ -109,7 +111,7 @@ def materialize(root: Path, ref: str, dest: Path) -> str:
     return sha
 
 
-def _under_lock(resource: dict, locked_scopes: set[str]) -> bool:
+def _under_lock(resource: Mapping[str, Any], locked_scopes: set[str]) -> bool:
     """True when a CanNotDelete lock sits on the account this child resource belongs to."""
     props = resource["props"]
     suffix = (
@@ -128,7 +130,7 @@ def _flatten(value: object, prefix: str = "") -> dict[str, object]:
     return {prefix: value}
 
 
-def resource_changes(before: dict, after: dict) -> list[dict]:
+def resource_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Changed properties of one resource: path, before, after."""
     old, new = _flatten(before["props"]), _flatten(after["props"])
     return [
@@ -138,7 +140,7 @@ def resource_changes(before: dict, after: dict) -> list[dict]:
     ]
 
 
-def _brief(resource: dict) -> dict:
+def _brief(resource: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "urn": resource["urn"],
         "type": resource["type"],
@@ -147,7 +149,9 @@ def _brief(resource: dict) -> dict:
     }
 
 
-def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | None) -> dict[tuple, int]:
+def transient_quota(
+    q_old: Mapping[tuple[str, str, str], int], added: list[dict[str, Any]], after: Mapping[str, Any] | None
+) -> dict[tuple[str, str, str], int]:
     """Units held while a change runs: Pulumi creates added deployments before it deletes removed ones.
 
     A deployment renamed (or moved to a new name with a new model) exists twice during `pulumi up`, so
@@ -163,7 +167,7 @@ def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | No
         if r["type"] == ACCOUNT
     }
     subscription = next((q["subscription"] for q in after["quota"]), "")
-    extra: dict[tuple, int] = {}
+    extra: dict[tuple[str, str, str], int] = {}
     for r in added:
         if r["type"] != DEPLOYMENT:
             continue
@@ -179,13 +183,13 @@ def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | No
     return {key: q_old.get(key, 0) + units for key, units in extra.items()}
 
 
-def injected_subnets(account: dict) -> list[str]:
+def injected_subnets(account: Mapping[str, Any]) -> list[str]:
     """The subnets an account's agent runtime is injected into."""
     injections = (account["props"].get("properties") or {}).get("networkInjections") or []
     return [str(i.get("subnetArmId")) for i in injections if i.get("scenario") == "agent" and i.get("subnetArmId")]
 
 
-def deletion_warning(resource: dict) -> str | None:
+def deletion_warning(resource: Mapping[str, Any]) -> str | None:
     """What deleting this resource takes, when it is an agents capability host or an account with an agent subnet."""
     if resource["type"] in (ACCOUNT_HOST, PROJECT_HOST):
         return HOST_DELETED
@@ -194,15 +198,15 @@ def deletion_warning(resource: dict) -> str | None:
     return None
 
 
-def _removed(resource: dict) -> dict:
+def _removed(resource: Mapping[str, Any]) -> dict[str, Any]:
     return {**_brief(resource), "warning": deletion_warning(resource)}  # None is left out of the report
 
 
-def _violation_key(v: dict) -> tuple:
+def _violation_key(v: Mapping[str, Any]) -> tuple[str, str | None, str]:
     return v["policy"], v["urn"], v["message"]
 
 
-def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
+def stack_diff(name: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> StackDiff:
     """Compare one stack's report entries, as JSON data (None: the stack does not exist on that side)."""
     old = {r["urn"]: r for r in (before or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
     new = {r["urn"]: r for r in (after or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
@@ -226,14 +230,14 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
             {**_brief(new[urn]), "changes": changes, "replace": replace, "warning": ". ".join(notes) or None}
         )
 
-    def totals(entry: dict | None, key: str) -> float | None:
+    def totals(entry: Mapping[str, Any] | None, key: str) -> float | None:
         # a stack absent on one side costs nothing there; an unpriced one has no total (None), never 0
         if entry is None:
             return 0.0
         value = entry["cost"][key]
         return None if value is None else float(value)
 
-    def change(key: str) -> dict:
+    def change(key: str) -> dict[str, float | None]:
         old, new = totals(before, key), totals(after, key)
         return {
             "before": None if old is None else round(old, 2),
@@ -241,7 +245,7 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
             "delta": None if old is None or new is None else round(new - old, 2),
         }
 
-    def quota(entry: dict | None) -> dict[tuple, int]:
+    def quota(entry: Mapping[str, Any] | None) -> dict[tuple[str, str, str], int]:
         return {
             (q["subscription"], q["region"], q["usage_name"]): q["requested"] for q in (entry or {}).get("quota", [])
         }

@@ -136,7 +136,7 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
             config = setting.config
             found: list[tuple[str, str | None]] = []
 
-            def report(message: str, urn: str | None = None, _found=found) -> None:
+            def report(message: str, urn: str | None = None, _found: list[tuple[str, str | None]] = found) -> None:
                 _found.append((message, urn))
 
             if isinstance(policy, ResourceValidationPolicy):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from components.inputs import read_strict_json
 
@@ -24,7 +26,7 @@ PACK_CONFIG_DIR = Path(".foundry-iac") / "policy-pack-config"
 COMPUTED = (("quota-capacity", "ledger"), ("agent-storage-isolation", "otherStacks"))
 
 
-def pack_config(written: dict, settings: dict[str, PolicySettings]) -> dict:
+def pack_config(written: Mapping[str, Any], settings: dict[str, PolicySettings]) -> dict[str, Any]:
     """The config Pulumi gets: what the file says, plus the settings the gate computed and judged with (the
     quota ledger, the other stacks' agent storage)."""
     out = dict(written)

@@ -10,7 +10,7 @@ and fix, so a typo can never switch a policy off.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ class PolicySettings:
         return self.where.get(setting) or self.where.get("", "")
 
 
-def policy_schema(policy: Policy, required: bool = True) -> dict:
+def policy_schema(policy: Policy, required: bool = True) -> dict[str, Any]:
     """One policy's entry as an object: its CrossGuard config schema plus enforcementLevel, nothing else.
 
     required=False: the same rules without required settings (a disabled policy needs none, but what it
@@ -103,7 +103,7 @@ def known_names(kind: str, filters: list[str] | None = None) -> list[str]:
 
 
 def reference_problems(
-    policy: str, config: dict, at: Any, filters: list[str] | None, regions: list[str] | None = None
+    policy: str, config: Mapping[str, Any], at: Any, filters: list[str] | None, regions: list[str] | None = None
 ) -> list[str]:
     """One line per name in a policy's settings that does not resolve (see REFERENCES), or names a quota pool
     no deployment is counted in. `regions`: the stack's deployment regions, offered first in that fix."""
@@ -252,7 +252,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
 PATH_PART = 60  # a key longer than this is quoted by a short prefix in an error's path
 
 
-def _path_text(parts: list) -> str:
+def _path_text(parts: Sequence[object]) -> str:
     out = ""
     for part in parts:
         text = short(part) if isinstance(part, str) and len(part) > PATH_PART else str(part)  # a key may be huge

@@ -3,6 +3,9 @@ every write under it in the order Azure will see them, each with its stack-file 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from components import resource_types as types
 from components.roles import CURRENT_ROLES, SERVICE_ROLES
 
@@ -59,7 +62,7 @@ def _account_line(account: ResourceEntry) -> list[str]:
     return lines
 
 
-def _filter_detail(p: dict) -> str:
+def _filter_detail(p: Mapping[str, Any]) -> str:
     from components.content_safety.filter_settings import settings_of
 
     props = p.get("properties", {})

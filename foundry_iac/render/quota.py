@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from policies.quota import effective_limit
 
 from ..engine.ledger import Key, repository_requests, snapshot_for
+from ..engine.quota_snapshot import QuotaSnapshot
 from ..engine.stacks import StackRef
 
 
@@ -29,7 +31,7 @@ def policy_limits(root: Path, refs: list[StackRef]) -> dict[str, dict[str, dict[
     return out
 
 
-def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None) -> list[dict]:
+def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None) -> list[dict[str, Any]]:
     """One row per subscription, region and usage name the stacks request: limit, use, requests, headroom."""
     requests = repository_requests(refs)
     limits_by_stack = policy_limits(root, refs)
@@ -42,7 +44,7 @@ def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None
             grouped[(req.subscription, key)][req.stack] = units
             defaults[(req.subscription, key)].add(req.defaults.get(key))
     rows = []
-    snapshots: dict[str, tuple] = {}
+    snapshots: dict[str, tuple[QuotaSnapshot | None, str]] = {}
     for (sub, (region, usage)), by_stack in sorted(grouped.items()):
         if sub not in snapshots:
             snapshots[sub] = snapshot_for(root, sub)
@@ -88,7 +90,7 @@ def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None
     return rows
 
 
-def render_quota(rows: list[dict]) -> str:
+def render_quota(rows: list[dict[str, Any]]) -> str:
     """The headroom table for a terminal."""
     if not rows:
         return "no deployments request quota\n"
