@@ -10,7 +10,7 @@ and fix, so a typo can never switch a policy off.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,7 +162,7 @@ def _regional_keys(offers: list, preferred: Sequence[str]) -> list[str]:
     return [*first, *(r for r in regions if r not in first)]
 
 
-def _pool_keys(kinds: set[str], offers: list, preferred: Sequence[str]) -> list[str]:
+def _pool_keys(kinds: Collection[str], offers: list, preferred: Sequence[str]) -> list[str]:
     """Where a limit for these offers applies, one phrase per kind of pool they are counted in."""
     where: list[str] = []
     if "region" in kinds:
