@@ -16,7 +16,6 @@ from .config.loader import LoadedConfig, SourceLocation
 from .config.model import METRIC_FREQUENCY
 from .naming import account_id
 
-RULE_SLUGS = {"throttling": "throttling", "ptuUtilization": "ptu-utilization", "serverErrors": "server-errors"}
 ACTION_GROUP_SHORT_NAME_MAX = 12  # Azure: groupShortName is at most 12 characters
 
 
