@@ -310,6 +310,18 @@ def _type_name(error: dict) -> str:
     return type(error.get("input")).__name__
 
 
+def _not_a_number(error: dict, got: str) -> str:
+    return f"must be a number (got {got})"
+
+
+def _not_a_bool(error: dict, got: str) -> str:
+    return f"must be true or false (got {got})"
+
+
+def _not_a_mapping(error: dict, got: str) -> str:
+    return f"must be a mapping of keys (got {_type_name(error)})"
+
+
 # pydantic error type -> the message for it, from the error and its input shortened (`got`)
 _MESSAGES: dict[str, Callable[[dict, str], str]] = {
     "extra_forbidden": lambda e, got: f"unknown key {e['loc'][-1]!r}{{hint}}",
@@ -318,17 +330,17 @@ _MESSAGES: dict[str, Callable[[dict, str], str]] = {
     "string_too_long": lambda e, got: f"is longer than the {_max_length(e)} characters Azure takes",
     "too_long": lambda e, got: f"has more than the {_max_length(e)} entries allowed",
     "int_type": lambda e, got: f"must be a whole number, without quotes (got {got})",
-    "float_type": lambda e, got: f"must be a number (got {got})",
-    "float_parsing": lambda e, got: f"must be a number (got {got})",
-    "bool_type": lambda e, got: f"must be true or false (got {got})",
-    "bool_parsing": lambda e, got: f"must be true or false (got {got})",
+    "float_type": _not_a_number,
+    "float_parsing": _not_a_number,
+    "bool_type": _not_a_bool,
+    "bool_parsing": _not_a_bool,
     "string_type": lambda e, got: f"must be text (got {got}); quote it",
     "literal_error": _literal_message,
     "string_pattern_mismatch": lambda e, got: f"{got} is not a valid value here; expected {{description}}",
     "list_type": lambda e, got: f"must be a list (got {_type_name(e)})",
-    "dict_type": lambda e, got: f"must be a mapping of keys (got {_type_name(e)})",
-    "model_type": lambda e, got: f"must be a mapping of keys (got {_type_name(e)})",
-    "model_attributes_type": lambda e, got: f"must be a mapping of keys (got {_type_name(e)})",
+    "dict_type": _not_a_mapping,
+    "model_type": _not_a_mapping,
+    "model_attributes_type": _not_a_mapping,
     "too_short": lambda e, got: f"must have at least {(e.get('ctx') or {}).get('min_length')} entries",
     "value_error": lambda e, got: str(e["msg"]).removeprefix("Value error, "),
 }
