@@ -103,6 +103,10 @@ class ProgramRun:
     outputs: dict
     secrets: list[str] = field(default_factory=list)
 
+    def by_type(self, resource_type: str) -> list[RecordedResource]:
+        """The recorded resources of one type, in program order."""
+        return [r for r in self.resources if r.type == resource_type]
+
 
 class _Mocks(Mocks):
     """Resources echo their inputs; ids are derived from the logical name (deterministic)."""
