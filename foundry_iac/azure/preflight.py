@@ -432,6 +432,43 @@ def _check_agent_resources(arm: LiveArm, entry: StackReport, found: _Findings) -
             )
 
 
+def _delegation_problem(name: str, props: dict[str, Any]) -> str | None:
+    """Why the subnet is not delegated to the Agent Service exactly (None: it is)."""
+    services = [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
+    if AGENT_DELEGATION in services:
+        return None
+    # The Agent Service compares the delegation with case: a differently cased one passes ARM and fails
+    # the capability host late (Azure/bicep-ptn-aiml-landing-zone PR 111).
+    cased = [x for x in services if x.lower() == AGENT_DELEGATION.lower()]
+    fix = (
+        f"it is spelled {cased[0]!r}; the Agent Service compares it exactly, so the capability host would "
+        f"fail: delegate the subnet to {AGENT_DELEGATION} spelled exactly so"
+        if cased
+        else "delegate it"
+    )
+    return (
+        f"the agent subnet {name} is not delegated to {AGENT_DELEGATION} (delegations: "
+        f"{', '.join(services) or 'none'}): {fix}"
+    )
+
+
+def _subnet_problems(name: str, props: dict[str, Any], account_exists: bool) -> list[str]:
+    """What is wrong with an existing agent subnet: its delegation, other tenants, a deleted account's hold."""
+    problems = [p for p in [_delegation_problem(name, props)] if p]
+    others = len(props.get("ipConfigurations") or []) + len(props.get("privateEndpoints") or [])
+    if others:
+        problems.append(
+            f"the agent subnet {name} holds {others} other network interface(s) or private endpoint(s); agents "
+            "need a dedicated subnet: move them, or name another subnet"
+        )
+    if not account_exists and props.get("serviceAssociationLinks"):
+        problems.append(
+            f"the agent subnet {name} is still held by a service association link while this account does not "
+            "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes"
+        )
+    return problems
+
+
 def _check_agent_subnet(
     arm: LiveArm, account: ResourceEntry, live_account: Mapping[str, Any] | None, found: _Findings
 ) -> None:
@@ -444,43 +481,12 @@ def _check_agent_subnet(
         except LiveReadError as exc:
             found.failed(exc, account)
             continue
-        name = subnet_id.rsplit("/", 1)[-1]
         if subnet is None:
             found.add("preflight-agent-subnet", f"the agent subnet {subnet_id} does not exist: create it", account)
             continue
-        props = subnet.get("properties") or {}
-        services = [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
-        if AGENT_DELEGATION not in services:
-            # The Agent Service compares the delegation with case: a differently cased one passes ARM and fails
-            # the capability host late (Azure/bicep-ptn-aiml-landing-zone PR 111).
-            cased = [x for x in services if x.lower() == AGENT_DELEGATION.lower()]
-            fix = (
-                f"it is spelled {cased[0]!r}; the Agent Service compares it exactly, so the capability host would "
-                f"fail: delegate the subnet to {AGENT_DELEGATION} spelled exactly so"
-                if cased
-                else "delegate it"
-            )
-            found.add(
-                "preflight-agent-subnet",
-                f"the agent subnet {name} is not delegated to {AGENT_DELEGATION} (delegations: "
-                f"{', '.join(services) or 'none'}): {fix}",
-                account,
-            )
-        others = len(props.get("ipConfigurations") or []) + len(props.get("privateEndpoints") or [])
-        if others:
-            found.add(
-                "preflight-agent-subnet",
-                f"the agent subnet {name} holds {others} other network interface(s) or private endpoint(s); agents "
-                "need a dedicated subnet: move them, or name another subnet",
-                account,
-            )
-        if live_account is None and props.get("serviceAssociationLinks"):
-            found.add(
-                "preflight-agent-subnet",
-                f"the agent subnet {name} is still held by a service association link while this account does not "
-                "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes",
-                account,
-            )
+        name = subnet_id.rsplit("/", 1)[-1]
+        for problem in _subnet_problems(name, subnet.get("properties") or {}, live_account is not None):
+            found.add("preflight-agent-subnet", problem, account)
 
 
 def preflight_entry(

@@ -274,12 +274,11 @@ def _nested(resource: dict[str, Any], name: str, group: str) -> dict[str, Any]:
     return out
 
 
-def arm_template(entry: StackReport, version: str) -> dict[str, Any]:
-    """The deploymentTemplate of one stack's registered resources (at resource-group scope)."""
-    by_urn = {r.urn: r for r in entry.resources}
-    exported = {r.urn: (r, ARM_TYPES[r.type]) for r in entry.resources if r.type in ARM_TYPES}
-    groups = [r for r in entry.resources if r.type == types.RESOURCE_GROUP]
-    home = groups[0].props.get("resourceGroupName") if groups else None
+def _placement(
+    exported: dict[str, tuple[ResourceEntry, ArmType]], home: object
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each exported resource's id in the template, and the other resource group of those deployed elsewhere
+    (through a nested deployment, which is what their dependents then depend on)."""
     ids: dict[str, str] = {}
     nested: dict[str, str] = {}  # urn -> the other resource group it is deployed to
     for urn, (resource, arm) in exported.items():
@@ -289,23 +288,42 @@ def arm_template(entry: StackReport, version: str) -> dict[str, Any]:
             ids[urn] = f"[resourceId('{NESTED_DEPLOYMENT}', '{_nested_name(resource, arm)}')]"
         else:
             ids[urn] = _resource_id(resource, arm)
-    resources = []
-    for urn, (resource, arm) in exported.items():
-        depends = [ids[d] for d in _exported_dependencies(resource, by_urn, exported)]
-        projects = [by_urn[d] for d in resource.dependencies if d in by_urn and by_urn[d].type == types.PROJECT]
-        principal = principal_reference(projects[0]) if len(projects) == 1 else None
-        item = arm_resource(resource, arm, depends, principal)
-        resources.append(_nested(item, _nested_name(resource, arm), nested[urn]) if urn in nested else item)
-    skipped = sorted(
+    return ids, nested
+
+
+def _project_principal(resource: ResourceEntry, by_urn: dict[str, ResourceEntry]) -> str | None:
+    """The principal of the one project the resource depends on (None: none, or several)."""
+    projects = [by_urn[d] for d in resource.dependencies if d in by_urn and by_urn[d].type == types.PROJECT]
+    return principal_reference(projects[0]) if len(projects) == 1 else None
+
+
+def _not_exported(entry: StackReport) -> list[str]:
+    """The Azure resource types the template leaves out (the resource group is the deployment's scope)."""
+    return sorted(
         {r.type for r in entry.resources if r.type not in ARM_TYPES and r.type != types.RESOURCE_GROUP}
         - {r.type for r in entry.resources if r.type.startswith("foundry-iac:")}  # components deploy nothing
     )
+
+
+def arm_template(entry: StackReport, version: str) -> dict[str, Any]:
+    """The deploymentTemplate of one stack's registered resources (at resource-group scope)."""
+    by_urn = {r.urn: r for r in entry.resources}
+    exported = {r.urn: (r, ARM_TYPES[r.type]) for r in entry.resources if r.type in ARM_TYPES}
+    groups = [r for r in entry.resources if r.type == types.RESOURCE_GROUP]
+    home = groups[0].props.get("resourceGroupName") if groups else None
+    ids, nested = _placement(exported, home)
+    resources = []
+    for urn, (resource, arm) in exported.items():
+        depends = [ids[d] for d in _exported_dependencies(resource, by_urn, exported)]
+        item = arm_resource(resource, arm, depends, _project_principal(resource, by_urn))
+        resources.append(_nested(item, _nested_name(resource, arm), nested[urn]) if urn in nested else item)
     metadata: dict[str, Any] = {
         "generator": f"foundry-iac {version}",
         "stack": entry.stack,
         "file": entry.file,
         "resourceGroup": home,
     }
+    skipped = _not_exported(entry)
     if skipped:
         metadata["notExported"] = skipped
     return {
