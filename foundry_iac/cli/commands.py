@@ -25,7 +25,7 @@ from .console import say, stderr_is_terminal
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
 
-    from .stacks import StackRef
+    from ..engine.stacks import StackRef
 
 R = TypeVar("R", Report, DiffReport)
 
