@@ -305,7 +305,7 @@ def load_policy_config(
         )
     for key in data:
         if key not in ("all", SCHEMA_KEY) and key not in by_id:
-            hint = suggest(key, list(by_id)) or '; use a policy id from the README\'s table under "The policy pack"'
+            hint = suggest(key, list(by_id)) or "; use a policy id from the table in docs/policies.md"
             problems.append(f"{at(key)}: unknown policy {short(key)}{hint}")
     settings: dict[str, PolicySettings] = {}
     for name, policy in by_id.items():
