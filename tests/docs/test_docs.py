@@ -119,9 +119,9 @@ def test_no_tracked_file_cites_design_notes_outside_the_repository():
     [
         "contract in DESI" + "GN.md",
         "(data-zone uplift stated in AZURE_" + "FACTS.md)",
-        "table in shared/MODEL_" + "FACTS_2026-11.md §1",
+        "table in shared" + "/MODEL_" + "FACTS_2026-11.md §1",
         "see STY" + "LE.md",
-        "shared/AZURE_" + "FACTS.md (Azure pricing pages)",
+        "shared" + "/AZURE_" + "FACTS.md (Azure pricing pages)",
     ],
 )
 def test_the_citation_check_recognises_each_form(text):
