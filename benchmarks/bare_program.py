@@ -6,7 +6,7 @@ fresh process like `foundry-iac plan`.
 Usage: python bare_program.py N [--components] [--lean] [--list]
   --components: parent each account's resources under a FoundryAccount component, as foundry-iac
                 does, to separate the cost of that structure from the cost of foundry-iac's own code.
-  --lean:       the same program with every lean setting of foundry-iac's runner (foundry_iac/sdk.py:
+  --lean:       the same program with every lean setting of foundry-iac's runner (foundry_iac/engine/sdk.py:
                 provider aliases dropped, no stack traces, no cyclic GC, the monitor answered inline,
                 service packages loaded by module): the SDK's own floor, which no change to foundry-iac's
                 code can go below. Without it the program runs exactly as before.
@@ -27,7 +27,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 if "--lean" in sys.argv[2:]:  # before the service packages are imported: load them by module
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from foundry_iac import sdk
+    from foundry_iac.engine import sdk
 
     sdk.load_services_by_module(["authorization", "cognitiveservices", "resources"])
 

@@ -11,7 +11,7 @@ import os
 import re
 
 from .errors import FoundryIacError
-from .inputs import short
+from .text import short
 
 TODAY_ENV = "FOUNDRY_IAC_TODAY"
 DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # exactly YYYY-MM-DD

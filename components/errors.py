@@ -1,4 +1,4 @@
-"""The one error model: every error a user can cause carries its exit code and one line per problem.
+"""The one error model: every error a user can cause ends the command with exit code 2 and one line per problem.
 
 The command line catches `FoundryIacError` once and prints `lines()`; anything else that escapes is a
 programming error, reported as an internal error (still exit 2, never a pass).
@@ -6,16 +6,12 @@ programming error, reported as an internal error (still exit 2, never a pass).
 
 from __future__ import annotations
 
-EXIT_INPUT = 2
-
 
 class FoundryIacError(Exception):
     """A problem the user can fix: bad input, an unreachable service, a refused answer.
 
     Each line names the file (and line) or the flag, and says how to fix it.
     """
-
-    exit_code = EXIT_INPUT
 
     def __init__(self, messages: str | list[str]):
         self.messages = [messages] if isinstance(messages, str) else list(messages)

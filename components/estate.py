@@ -9,11 +9,15 @@ from pulumi_azure_native import resources
 
 from . import provenance
 from . import resource_types as types
-from .account import FoundryAccount
-from .alert_args import alerts_args
-from .args import account_args, budget_args, private_dns_args, resource_group_args, workspace_args
+from .account.args import account_args
+from .account.component import FoundryAccount
+from .budget.args import budget_args
 from .clock import default_today
 from .config.loader import LoadedConfig
+from .monitoring.alert_args import alerts_args
+from .monitoring.diagnostics_args import workspace_args
+from .network.args import private_dns_args
+from .resource_group import resource_group_args
 
 RESOURCE_GROUP_TYPE = types.RESOURCE_GROUP
 
@@ -53,18 +57,18 @@ def build_estate(loaded: LoadedConfig) -> Estate:
     )
     budget = budget_args(loaded, default_today())
     if budget is not None:
-        from .budget import budget as register_budget
+        from .budget.component import budget as register_budget
 
         register_budget(budget, depends_on=[rg])
     dns_zones = []
     dns = private_dns_args(loaded)
     if dns is not None:
-        from .network import private_dns_zones
+        from .network.component import private_dns_zones
 
         dns_zones = private_dns_zones(dns, depends_on=[rg])
     workspaces = []
     for ws_args in workspace_args(loaded):
-        from .monitoring import workspace
+        from .monitoring.diagnostics import workspace
 
         workspaces.append(workspace(ws_args, depends_on=[rg]))
     accounts = {}
@@ -74,7 +78,7 @@ def build_estate(loaded: LoadedConfig) -> Estate:
         accounts[acct.name] = component
     alerts = alerts_args(loaded)
     if alerts is not None:
-        from .alerts import metric_alerts
+        from .monitoring.alerts import metric_alerts
 
         metric_alerts(alerts, {a.args.account_id: a.account for a in accounts.values()}, depends_on=[rg])
     return Estate(rg, rg_args.name, accounts)

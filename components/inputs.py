@@ -8,42 +8,14 @@ from __future__ import annotations
 
 import json
 import math
-import reprlib
-from collections.abc import Iterable
 from pathlib import Path
 
+from .config.source import read_yaml
 from .errors import InputFileError
+from .text import short
 
 MAX_INPUT_BYTES = 1 << 20  # 1 MiB: the largest stack file seen in practice is a few KiB
 MAX_CATALOG_BYTES = 8 << 20
-_short = reprlib.Repr()
-_short.maxstring = 60
-_short.maxother = 60
-_short.maxlist = 4
-_short.maxdict = 4
-
-
-def short(value: object) -> str:
-    """A repr of `value` cut to a short prefix, so an error line never echoes a whole bad value."""
-    return _short.repr(value)
-
-
-def clip(text: str, limit: int = 200) -> str:
-    """`text` cut to `limit` characters (marked with '...'), for messages that quote free text."""
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def listing(names: Iterable[object], limit: int = 5, empty: str = "none") -> str:
-    """Up to `limit` names, each cut short, then "and N more": a message never echoes a whole list.
-
-    A policy config may approve thousands of models; a violation message names a few, and how many more.
-    """
-    items = [clip(str(name), 60) for name in names]
-    if not items:
-        return empty
-    if len(items) <= limit:
-        return ", ".join(items)
-    return f"{', '.join(items[:limit])} and {len(items) - limit} more"
 
 
 def _encoding_hint(data: bytes) -> str:
@@ -113,8 +85,6 @@ def _line_of(text: str, position: int) -> int:
 
 def _duplicate_line(text: str, display: str) -> tuple[str, int | None] | None:
     """The message and line of the first duplicate key (naming the first line), from the line-keeping reader."""
-    from .config.source import read_yaml
-
     for issue in read_yaml(text, display).issues:
         if "duplicate key" in issue.message:
             return (f"{issue.path}: {issue.message}" if issue.path else issue.message), issue.line

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Collection, Iterable
 
 from .errors import FoundryIacError
-from .inputs import listing, short
+from .text import listing, short
 
 MAX_NAME = 200  # no name foundry-iac resolves is this long; comparing a huge value would only cost time
 NEAREST = 3  # nearest names a message offers

@@ -52,6 +52,12 @@ STORAGE_BLOB_DATA_CONTRIBUTOR = "Storage Blob Data Contributor"
 STORAGE_BLOB_DATA_OWNER = "Storage Blob Data Owner"
 SEARCH_INDEX_DATA_CONTRIBUTOR = "Search Index Data Contributor"
 SEARCH_SERVICE_CONTRIBUTOR = "Search Service Contributor"
+# The built-in roles the project's identity gets on each agent resource, by the agents block's key.
+AGENT_ROLES = {
+    "cosmosDb": (COSMOS_DB_OPERATOR,),
+    "storage": (STORAGE_BLOB_DATA_CONTRIBUTOR,),
+    "search": (SEARCH_INDEX_DATA_CONTRIBUTOR, SEARCH_SERVICE_CONTRIBUTOR),
+}
 SERVICE_ROLES: dict[str, str] = {
     KEY_VAULT_CRYPTO_USER: "e147488a-f6f5-4113-8e2d-b22465e65bf6",
     COSMOS_DB_OPERATOR: "230815da-be43-4aae-9cb4-875f7bd000aa",

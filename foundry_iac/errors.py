@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components.errors import FoundryIacError
-from components.inputs import short
+from components.text import short
 
 
 class UsageError(FoundryIacError):

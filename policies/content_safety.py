@@ -3,7 +3,7 @@ filters, and the filter mode (mirroring Azure Policy's preview built-ins 930f48f
 and c1ad46c6).
 
 A deployment's filter is either registered by the same program (its settings are plain values at
-preview) or built in, judged by its documented settings (components/content_filters.py). A finding
+preview) or built in, judged by its documented settings (components/content_safety/filter_settings.py). A finding
 about a custom filter lands on the filter, naming every deployment that uses it; a finding about a
 built-in filter lands on each deployment that names it.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components import resource_types as types
-from components.content_filters import (
+from components.content_safety.filter_settings import (
     BUILTIN_SETTINGS,
     COMPLETION_FILTERS,
     HARM_CATEGORIES,
@@ -28,7 +28,7 @@ from components.content_filters import (
     settings_of,
     stricter_or_equal,
 )
-from components.inputs import listing
+from components.text import listing
 
 from .common import DEPLOYMENT
 from .framework import Finding, PolicySpec, Resource, stack_policy

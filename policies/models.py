@@ -8,7 +8,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from components.inputs import listing
+from components.text import listing
 
 from .common import DEPLOYMENT, catalog, deployments, routed_models
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy

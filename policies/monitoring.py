@@ -7,9 +7,9 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from components import metrics
 from components import resource_types as types
 from components.catalog import is_provisioned
+from components.monitoring import metrics
 
 from .common import ACCOUNT, account_suffix, deployments
 from .framework import Finding, PolicySpec, Resource, stack_policy

@@ -11,7 +11,7 @@ from pulumi_policy import Severity
 
 from components.catalog import is_provisioned
 from components.config.limits import MAX_DEPLOYMENTS_PER_ACCOUNT
-from components.inputs import listing
+from components.text import listing
 
 from .common import DeploymentView, catalog, deployments
 from .framework import Finding, PolicySpec, Resource, stack_policy

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from foundry_iac.runner import ProgramRun, run_program
-from foundry_iac.stacks import StackRef, resolve_stack
+from foundry_iac.engine.runner import ProgramRun, run_program
+from foundry_iac.engine.stacks import StackRef, resolve_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,8 +122,8 @@ def gate(tmp_path: Path):
     import copy
     import json
 
-    from foundry_iac.gate import check_stack
-    from foundry_iac.report_model import as_data
+    from foundry_iac.engine.gate import check_stack
+    from foundry_iac.engine.report_model import as_data
 
     def run(stack_text: str, **overrides: object) -> dict:
         config = copy.deepcopy(BASE_POLICY_CONFIG)

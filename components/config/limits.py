@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..agents.model import AGENT_DNS_ZONES
 from ..catalog import is_provisioned
+from ..network.model import PRIVATE_DNS_ZONES
+from ..roles import AGENT_ROLES
 
 if TYPE_CHECKING:
-    from .model import AccountConfig, StackConfig
+    from ..account.model import AccountConfig
+    from .model import StackConfig
 
 # Microsoft Learn, "Microsoft Foundry Models quotas and limits" (foundry-models/quotas-limits), read 2026-12-03:
 # 32 deployments per Foundry resource, 250 projects per resource, 100 Foundry resources per region per subscription.
@@ -52,10 +56,6 @@ def planned_resources(config: StackConfig) -> Iterator[tuple[Path_, int]]:
     (components included, the root stack not), which tests/components/config/test_stack_budget.py checks
     against the real program under the mocks.
     """
-    # the args and the model import this module: imported when first counted
-    from ..args import AGENT_ROLES
-    from .model import AGENT_DNS_ZONES, PRIVATE_DNS_ZONES
-
     yield ("location",), 1  # the resource group
     if config.monthly_budget_usd is not None:
         yield ("monthlyBudgetUsd",), 1

@@ -17,9 +17,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..errors import InputFileError
-from ..inputs import read_input_text, short
+from ..inputs import read_input_text
+from ..text import short
 from .errors import ConfigError, ConfigIssue, Path_, format_path
-from .model import StackConfig, suggest
+from .fields import suggest
+from .model import StackConfig
 from .source import SourceDoc, read_yaml
 
 PROJECT = "foundry-iac"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..inputs import short
+from ..text import short
 from .errors import ConfigIssue, Path_, format_path
 
 try:  # the C parser is ~10x faster on large stacks; fall back when libyaml is absent

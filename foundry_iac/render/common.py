@@ -7,7 +7,7 @@ from typing import Literal
 
 from components import resource_types as types
 
-from ..report_model import CostSection, QuotaRow, Report, StackReport, Violation
+from ..engine.report_model import CostSection, QuotaRow, Report, StackReport, Violation
 
 TYPE_LABELS = {
     types.RESOURCE_GROUP: "resource group",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..report_model import DiffReport, ResourceBrief, StackReport
+from ..engine.report_model import DiffReport, ResourceBrief, StackReport
 from .mermaid import diff_section
 
 MARKER = "<!-- foundry-iac-diff -->"

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from components import resource_types as types
 
-from ..report_model import StackDiff, StackReport
+from ..engine.report_model import StackDiff, StackReport
 from .common import TYPE_LABELS
 
 MAX_NODES = 60

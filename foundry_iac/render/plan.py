@@ -6,7 +6,7 @@ from __future__ import annotations
 from components import resource_types as types
 from components.roles import CURRENT_ROLES, SERVICE_ROLES
 
-from ..report_model import DeploymentCost, ResourceEntry, StackReport, Violation
+from ..engine.report_model import DeploymentCost, ResourceEntry, StackReport, Violation
 from .common import TYPE_LABELS, counts, total_usd, usd
 
 ACCOUNT = types.ACCOUNT
@@ -60,7 +60,7 @@ def _account_line(account: ResourceEntry) -> list[str]:
 
 
 def _filter_detail(p: dict) -> str:
-    from components.content_filters import settings_of
+    from components.content_safety.filter_settings import settings_of
 
     props = p.get("properties", {})
     settings = settings_of(str(p.get("raiPolicyName")), props)

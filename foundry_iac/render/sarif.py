@@ -7,8 +7,8 @@ import json
 
 from policies.pack import POLICIES
 
-from ..cli import version
-from ..report_model import Report, StackReport, Violation
+from ..engine.report_model import Report, StackReport, Violation
+from ..version import version
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # remediate blocks as mandatory does (gate.reported_level)
@@ -17,7 +17,7 @@ SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "
 
 
 def _preflight_rules(report: Report) -> list[dict]:
-    from ..preflight import CHECKS
+    from ..azure.preflight import CHECKS
 
     used = sorted({v.policy for entry in report.stacks for v in entry.violations if v.policy in CHECKS})
     return [

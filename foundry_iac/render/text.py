@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..report_model import Report
+from ..engine.report_model import Report
 from .common import amount, counts, other_stacks, resource_label, resource_summary, total_usd, usd, where, worst_first
 
 

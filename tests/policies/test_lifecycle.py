@@ -31,7 +31,7 @@ def gate_cli(path, today: str, *extra: str) -> tuple[int, dict]:
         [
             sys.executable,
             "-m",
-            "foundry_iac.cli",
+            "foundry_iac.cli.main",
             "check",
             str(path),
             "--policy-config",
@@ -112,7 +112,7 @@ def test_a_waiver_exempts_a_retired_version(gate):
 
 def test_no_example_stack_deploys_a_version_deprecated_or_retired_today():
     from components.config.loader import load_stack_file
-    from foundry_iac.stacks import all_stacks
+    from foundry_iac.engine.stacks import all_stacks
 
     today = dt.date.fromisoformat("2026-11-30")
     cat = load_catalog()

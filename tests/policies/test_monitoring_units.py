@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components import metrics
+from components.monitoring import metrics
 from policies.framework import Resource
 from policies.monitoring import check_alerts
 

@@ -703,7 +703,7 @@ def test_cost_model_edges():
 
 def test_the_ledger_counts_a_stack_by_version_and_tpm(versioned_catalog, tmp_path):
     from components.config import load_stack_file
-    from foundry_iac.ledger import stack_requests
+    from foundry_iac.engine.ledger import stack_requests
 
     text = (
         "config:\n  azure-native:subscriptionId: aaaaaaaa-1111-2222-3333-444444444444\n"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from components.config import load_stack_file
-from foundry_iac.gate import check_stack
-from foundry_iac.policy_config import load_policy_config
-from foundry_iac.report_model import as_data
-from foundry_iac.stacks import resolve_stack
+from foundry_iac.engine.gate import check_stack
+from foundry_iac.engine.policy_config import load_policy_config
+from foundry_iac.engine.report_model import as_data
+from foundry_iac.engine.stacks import resolve_stack
 from policies.pack import POLICIES
 from tests.conftest import ROOT, SHARED_AGENT_STACK, unwaived
 

@@ -109,7 +109,7 @@ def test_without_an_offer_figure_the_deployment_types_largest_caps_it(gate):
 def test_a_production_stack_cannot_make_an_unknown_limit_advisory(tmp_path, monkeypatch, capsys):
     import json
 
-    from foundry_iac.cli import main
+    from foundry_iac.cli.main import main
     from tests.conftest import ROOT
 
     monkeypatch.chdir(ROOT)

@@ -289,7 +289,7 @@ def test_catalog_sync_says_a_new_router_version_has_no_routes():
     import json
 
     from components.catalog import CATALOG_PATH
-    from foundry_iac.catalog_sync import merge_models
+    from foundry_iac.azure.catalog_sync import merge_models
 
     raw = json.loads(CATALOG_PATH.read_text())
     item = {

@@ -20,7 +20,8 @@ def fake_pulumi(tmp_path: Path) -> tuple[dict, Path]:
     script = bin_dir / "pulumi"
     script.write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$*" >> "{calls}"\n')
     script.chmod(0o755)
-    # the live preflight `up` runs before Pulumi is tested against a fake ARM in tests/foundry_iac/test_preflight.py
+    # the live preflight `up` runs before Pulumi is tested against a fake ARM in
+    # tests/foundry_iac/azure/test_preflight.py
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FOUNDRY_IAC_PREFLIGHT": "off"}
     return env, calls
 
@@ -45,8 +46,8 @@ def test_up_runs_the_gate_then_pulumi_up_with_the_policy_pack(fake_pulumi):
 def test_pulumi_gets_the_policy_config_as_written_plus_the_ledger_the_gate_judged_with(fake_pulumi):
     import json
 
-    from foundry_iac.gate import gate_stack
-    from foundry_iac.stacks import resolve_stack
+    from foundry_iac.engine.gate import gate_stack
+    from foundry_iac.engine.stacks import resolve_stack
 
     env, _ = fake_pulumi
     assert run("preview", "prod-eu", env=env).returncode == 0
@@ -83,7 +84,7 @@ def test_up_refuses_to_call_pulumi_when_the_gate_fails(fake_pulumi, tmp_path):
     )
     (project / "policies" / "config" / "keys.json").write_text((ROOT / "policies/config/prod-eu.json").read_text())
     done = subprocess.run(
-        [sys.executable, "-m", "foundry_iac.cli", "up", "keys", "--yes"],
+        [sys.executable, "-m", "foundry_iac.cli.main", "up", "keys", "--yes"],
         cwd=project,
         env=env,
         capture_output=True,

@@ -303,7 +303,7 @@ def test_macos_runs_the_gate_and_the_byte_identity_tests_that_exist():
     runs = [s["run"] for s in steps(job) if "run" in s]
     assert runs[0] == "./scripts/plan"
     targets = [word for word in runs[1].split() if word.startswith("tests/")]
-    assert "tests/foundry_iac/test_report_start_method.py" in targets
+    assert "tests/foundry_iac/engine/test_report_start_method.py" in targets
     for target in targets:
         file, _, test = target.partition("::")
         assert (ROOT / file).is_file(), target

@@ -17,12 +17,12 @@ from components.config.limits import (
     MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
     planned_resource_count,
 )
-from foundry_iac.runner import run_program
-from foundry_iac.stacks import resolve_stack
+from foundry_iac.engine.runner import run_program
+from foundry_iac.engine.stacks import resolve_stack
 from tests.components.config.test_limits import HEAD
 from tests.conftest import ROOT
-from tests.foundry_iac.test_arm_contract import EXAMPLES
-from tests.foundry_iac.test_arm_contract import stacks as prod_eu_variants
+from tests.foundry_iac.engine.test_arm_contract import EXAMPLES
+from tests.foundry_iac.engine.test_arm_contract import stacks as prod_eu_variants
 
 DEV = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text(encoding="utf-8"))
 ROLES = ("Foundry User", "Foundry Project Manager", "Azure AI Developer")

@@ -1,0 +1,1 @@
+"""Model deployments: config model, input builder, and the component that registers them."""

@@ -1,0 +1,1 @@
+"""Network exposure, private endpoints and private DNS: config model, input builder, component."""

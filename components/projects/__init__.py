@@ -1,0 +1,1 @@
+"""Foundry projects, their members and connections: config model, input builder, component."""

@@ -1,0 +1,326 @@
+"""`foundry-iac catalog sync`: merge what Azure's Models API says into the model catalog.
+
+For each region it reads `GET /subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{region}/models`
+through azure-mgmt-cognitiveservices (`models.list`, paged) with the same client and credential as
+`quota sync`, then merges versions, lifecycle status and dates, replacements, offers per region, quota
+usage names and PTU capacity rules into catalog.json. The result is validated before it is written,
+atomically; a failing, partial or malformed answer writes nothing. A model Azure lists that the catalog
+lacks is added without a price: it stays unpriced (never free) until `prices sync` or a person prices it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from azure.core.credentials import TokenCredential
+from azure.mgmt.cognitiveservices.models import ModelListResult
+
+from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is_provisioned, parse_catalog
+from components.errors import ServiceError
+from components.text import clip
+
+from .client import (
+    Limits,
+    MalformedAnswerError,
+    day,
+    every_item,
+    optional_number,
+    optional_text,
+    shaped,
+    text,
+)
+from .prices_sync import write_json_atomically
+from .quota_sync import ARM_ENDPOINT, QuotaSyncError, read_regions
+
+# The Models API spells the docs' Deprecated (no new deployments) `Deprecating`, and Retired `Deprecated`.
+API_STATUS = {
+    "Preview": "Preview",
+    "GenerallyAvailable": "GenerallyAvailable",
+    "Stable": "GenerallyAvailable",
+    "Legacy": "Legacy",
+    "Deprecating": "Deprecated",
+    "Deprecated": "Retired",
+}
+
+
+class CatalogSyncError(ServiceError):
+    """Azure could not be read, answered nonsense, or the merged catalog would be invalid; nothing written."""
+
+
+@dataclass
+class SyncResult:
+    """The merged catalog data and what changed, one line each."""
+
+    catalog: dict
+    changes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _date(value: object, where: str) -> str | None:
+    found = day(value, where)
+    return found.isoformat() if found else None
+
+
+def read_models(client, region: str, limits: Limits) -> list[dict]:
+    """The models Azure offers in one region, as plain data (every page, each field checked)."""
+    out = []
+    what = f"models in {region}"
+    for entry in every_item(client.models.list(region, raw_response_hook=shaped(ModelListResult, what)), what, limits):
+        model = entry.model
+        if model is None:
+            raise MalformedAnswerError(f"models in {region}: an entry without a model")
+        name = text(model.name, f"a model's name in {region}")
+        version = text(model.version, f"the version of model {name} in {region}")
+        where = f"{name} {version} in {region}"
+        status = optional_text(model.lifecycle_status, f"the lifecycleStatus of {where}")
+        if status is not None and status not in API_STATUS:
+            raise MalformedAnswerError(f"{where} has an unknown lifecycleStatus {clip(status)!r}")
+        replacement = model.replacement_config
+        target, target_version = (
+            optional_text(getattr(replacement, key, None), f"the replacement of {where}")
+            for key in ("target_model_name", "target_model_version")
+        )
+        retirement = model.deprecation.inference if model.deprecation else None
+        out.append(
+            {
+                "name": name,
+                "format": text(model.format, f"the format of {where}"),
+                "version": version,
+                "status": status,
+                "default": bool(model.is_default_version),
+                "retirement": _date(retirement, f"the retirement of {where}"),
+                "replacement": f"{target} {target_version or ''}".strip() if target else None,
+                "skus": [_sku(sku, where) for sku in model.skus or []],
+            }
+        )
+    return out
+
+
+def _sku(sku, where: str) -> dict:
+    name = text(sku.name, f"a deployment type of {where}")
+    where = f"{name} of {where}"
+    return {
+        "name": name,
+        "usageName": optional_text(sku.usage_name, f"the usageName of {where}"),
+        "deprecation": _date(sku.deprecation_date, f"the deprecationDate of {where}"),
+        **{
+            key: optional_number(getattr(sku.capacity, key) if sku.capacity else None, f"capacity.{key} of {where}")
+            for key in ("minimum", "maximum", "step")
+        },
+    }
+
+
+def fetch_models(
+    subscription: str,
+    regions: list[str],
+    credential: TokenCredential,
+    endpoint: str = ARM_ENDPOINT,
+    verify: str | bool | None = None,
+    progress: Callable[[str], None] | None = None,
+    retry_backoff: float = 0.8,
+    limits: Limits | None = None,
+) -> dict[str, list[dict]]:
+    """Every region's models; CatalogSyncError when any region cannot be read whole."""
+    try:
+        return read_regions(
+            subscription,
+            regions,
+            credential,
+            read_models,
+            lambda models: f"{len(models)} model versions",
+            what="models",
+            endpoint=endpoint,
+            verify=verify,
+            progress=progress,
+            retry_backoff=retry_backoff,
+            limits=limits,
+        )
+    except QuotaSyncError as exc:
+        raise CatalogSyncError(str(exc)) from None
+
+
+def _source(region: str, today: dt.date) -> str:
+    return f"Azure Models API (models.list, {region}), synced {today.isoformat()}"
+
+
+def _confirm(entry: dict, *fields: str) -> None:
+    entry["unverified"] = [u for u in entry.get("unverified", []) if u.split(":")[0].split(" ")[0] not in fields]
+
+
+def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> SyncResult:
+    """Merge the Models API's answers into catalog data (a copy); say what changed."""
+    cat = copy.deepcopy(raw)
+    result = SyncResult(cat)
+    changes = result.changes
+    for region in sorted(answers):
+        if region not in cat["regions"]:
+            cat["regions"][region] = {"dataZone": None}
+            changes.append(f"new region {region} (data zone unknown: set dataZone in the catalog if it has one)")
+    for region, models in sorted(answers.items()):
+        source, asof = _source(region, today), today.isoformat()
+        seen: dict[str, set[tuple[str, str]]] = {}
+        for item in sorted(models, key=lambda m: (m["name"], m["version"])):
+            name, version = item["name"], item["version"]
+            entry = cat["models"].get(name)
+            if entry is None:
+                entry = cat["models"][name] = {
+                    "format": item["format"],
+                    "quotaFamily": "OpenAI" if item["format"] == "OpenAI" else "AIServices",
+                    "tpmPerUnit": 1000,
+                    "registrationRequired": False,
+                    "defaultVersion": version,
+                    "versions": {},
+                    "offers": [],
+                    "prices": {},
+                    "ptuHour": {},
+                    "source": source,
+                }
+                changes.append(
+                    f"new model {name} ({item['format']}): unpriced until `prices sync` or a person prices it"
+                )
+            status = API_STATUS.get(item["status"] or "", "GenerallyAvailable")
+            deprecations = sorted(s["deprecation"] for s in item["skus"] if s["deprecation"])
+            facts = {
+                "status": status,
+                "deprecation": deprecations[0] if deprecations else None,
+                "retirement": item["retirement"],
+                "replacement": item["replacement"],
+            }
+            known = entry["versions"].get(version)
+            if known is None:
+                entry["versions"][version] = {**facts, "source": source, "asOf": asof, "unverified": []}
+                changes.append(f"new version {name} {version} ({status}){_unrouted(entry, name, version)}")
+            else:
+                if known["status"] != status:
+                    changes.append(f"lifecycle {name} {version}: {known['status']} -> {status}")
+                for key in ("deprecation", "retirement", "replacement"):
+                    if facts[key] is not None and known.get(key) != facts[key]:
+                        changes.append(f"{key} {name} {version}: {known.get(key)} -> {facts[key]}")
+                        known[key] = facts[key]
+                known["status"] = status
+                known["source"], known["asOf"] = source, asof
+                _confirm(known, "whether", "retirement", "deprecation")
+            if item["default"] and entry["defaultVersion"] != version:
+                changes.append(f"default version {name}: {entry['defaultVersion']} -> {version}")
+                entry["defaultVersion"] = version
+            for sku in item["skus"]:
+                if sku["name"] not in DEPLOYMENT_TYPES:
+                    result.skipped.append(f"{name} {version}: deployment type {sku['name']!r} is not modelled")
+                    continue
+                seen.setdefault(name, set()).add((sku["name"], version))
+                _merge_offer(entry, name, version, region, sku, source, asof, changes)
+        # Offers the catalog lists in this region by name that Azure no longer lists there.
+        for name, entry in sorted(cat["models"].items()):
+            for offer in entry["offers"]:
+                if offer["regions"] == "all" or region not in offer["regions"]:
+                    continue
+                versions = offer.get("versions") or list(entry["versions"])
+                if not any((offer["sku"], v) in seen.get(name, set()) for v in versions):
+                    offer["regions"] = [r for r in offer["regions"] if r != region]
+                    changes.append(f"offer lost {name} {offer['sku']} in {region}")
+    return result
+
+
+def _unrouted(entry: dict, name: str, version: str) -> str:
+    """What a change line adds for a router version without routed models: the policies judge it unknown."""
+    if not (entry.get("routesTo") or name.lower().startswith(ROUTER_PREFIX)) or version in entry.get("routesTo", {}):
+        return ""
+    return (
+        ": a router version without its routed models, so residency and approval fail closed on it until "
+        "routesTo lists them (from the router's documentation)"
+    )
+
+
+def _merge_offer(
+    entry: dict, name: str, version: str, region: str, sku: dict, source: str, asof: str, changes: list[str]
+) -> None:
+    offer = next(
+        (o for o in entry["offers"] if o["sku"] == sku["name"] and (not o.get("versions") or version in o["versions"])),
+        None,
+    )
+    usage = sku["usageName"]
+    if offer is None:
+        offer = {
+            "sku": sku["name"],
+            "regions": [region],
+            "usageName": usage or (f"{entry['quotaFamily']}.{sku['name']}.{name}"),
+            "quotaScope": "region",
+            "source": source,
+            "asOf": asof,
+            "unverified": [] if usage else ["usageName"],
+        }
+        if is_provisioned(sku["name"]):
+            if sku["minimum"] and sku["step"]:
+                offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
+            else:
+                offer["unverified"] += ["minimum", "step"]
+        entry["offers"].append(offer)
+        changes.append(f"offer gained {name} {sku['name']} in {region}")
+        return
+    if offer["regions"] != "all" and region not in offer["regions"]:
+        offer["regions"] = sorted([*offer["regions"], region])
+        changes.append(f"offer gained {name} {sku['name']} in {region}")
+    if usage and offer["usageName"] != usage:
+        changes.append(f"usage name corrected {name} {sku['name']}: {offer['usageName']} -> {usage}")
+        offer["usageName"] = usage
+    if usage:
+        _confirm(offer, "usageName")
+    if is_provisioned(sku["name"]) and sku["minimum"] and sku["step"]:
+        if (offer.get("minimum"), offer.get("step")) != (sku["minimum"], sku["step"]):
+            changes.append(
+                f"PTU rules {name} {sku['name']}: minimum/step {offer.get('minimum')}/{offer.get('step')} -> "
+                f"{sku['minimum']}/{sku['step']}"
+            )
+            offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
+        _confirm(offer, "minimum", "step")
+    if sku["maximum"] and offer.get("maximum") != sku["maximum"]:
+        offer["maximum"] = sku["maximum"]
+    offer["source"], offer["asOf"] = source, asof
+
+
+def sync_catalog(
+    catalog_path: Path,
+    subscription: str,
+    regions: list[str],
+    credential: TokenCredential,
+    endpoint: str = ARM_ENDPOINT,
+    verify: str | bool | None = None,
+    progress: Callable[[str], None] | None = None,
+    retry_backoff: float = 0.8,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    limits: Limits | None = None,
+) -> SyncResult:
+    """Read every region, merge, validate, and (unless dry_run) write the catalog atomically."""
+    try:
+        raw = json.loads(catalog_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CatalogSyncError(f"cannot read {catalog_path}: {exc}") from None
+    answers = fetch_models(subscription, regions, credential, endpoint, verify, progress, retry_backoff, limits)
+    result = merge_models(raw, answers, today or dt.date.today())
+    try:
+        parse_catalog(result.catalog, str(catalog_path))
+    except CatalogError as exc:
+        raise CatalogSyncError(f"the merged catalog would be invalid: {exc}") from None
+    if not dry_run:
+        write_json_atomically(catalog_path, result.catalog)
+    return result
+
+
+def render_result(result: SyncResult, target: str, dry_run: bool) -> str:
+    """What catalog sync prints: one line per change, then what was skipped."""
+    verb = "would change" if dry_run else "changed"
+    lines = [f"catalog sync {verb} {target}: {len(result.changes)} change(s)"]
+    lines += [f"  {c}" for c in result.changes]
+    if result.skipped:
+        lines.append(f"{len(result.skipped)} answer(s) skipped:")
+        lines += [f"  {s}" for s in result.skipped]
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["CatalogSyncError", "QuotaSyncError", "SyncResult", "merge_models", "sync_catalog"]

@@ -1,0 +1,336 @@
+"""`foundry-iac diff --base REF`: what a change does to each stack, for the pull-request comment.
+
+The stacks, policy configs and quota snapshots at REF are read from git (`git show`, the work tree is
+never touched) into a temporary project that runs the work tree's program and pack; both sides are
+then checked and compared: resources added, removed and changed (with the properties that changed
+and whether Azure must replace them), cost and quota deltas, violations introduced and resolved.
+Program and catalog changes themselves are reviewed as code: both sides use the work tree's.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from components import resource_types as types
+
+from ..errors import GateInputError, UsageError
+from .pool import build_report
+from .report_model import DiffReport, StackDiff, StackReport, as_data
+from .stacks import all_stacks
+
+CONFIG_PATHS = ("stacks", "policies/config", "quotas")
+PROGRAM_FILES = ("__main__.py", "Pulumi.yaml")
+DEPLOYMENT = types.DEPLOYMENT
+ACCOUNT = types.ACCOUNT
+PROJECT = types.PROJECT
+ROLE = types.ROLE_ASSIGNMENT
+LOCK = types.LOCK
+LOCKED = (
+    "the account has a CanNotDelete lock, which its children inherit: Azure refuses to delete the old one "
+    "(ScopeLocked). Deploy the new model under a new deployment name and retire the old one later, or lift "
+    "the lock in a reviewed change first"
+)
+
+ACCOUNT_HOST = types.ACCOUNT_CAPABILITY_HOST
+PROJECT_HOST = types.PROJECT_CAPABILITY_HOST
+TEARDOWN_ORDER = (
+    "Azure needs the project capability hosts deleted first, then the account capability host, then the account "
+    "(Pulumi deletes in that order, the reverse of the chain it created)"
+)
+HOST_DELETED = (
+    "deleting an agents capability host stops the agents that use it (their threads, files and vectors stay in "
+    "your Cosmos DB, Storage and Search). " + TEARDOWN_ORDER
+)
+# The agent subnet's service association link outlives the account (foundry-samples issue 314, 2026-11-23).
+SUBNET_HELD = (
+    "the account's agents are injected into subnet {subnet}: Azure keeps that subnet in use (service association "
+    "link) after the account is deleted, until the account is purged (`az cognitiveservices account purge`) and "
+    "the link is released 15-60 minutes later; reusing the subnet before then fails. " + TEARDOWN_ORDER
+)
+
+DELETE_FIRST = (
+    "The Azure name is pinned, so Pulumi deletes the old resource before it creates the new one "
+    "(delete-before-replace): expect downtime for the minutes Azure takes to create it"
+)
+# Properties whose change makes Azure (and Pulumi) delete and re-create the resource.
+REPLACE_ON = {
+    DEPLOYMENT: {
+        "properties.model.format",
+        "properties.model.name",
+        "accountName",
+        "deploymentName",
+        "resourceGroupName",
+    },
+    ACCOUNT: {"location", "kind", "properties.customSubDomainName", "accountName", "resourceGroupName"},
+    PROJECT: {"location", "accountName", "projectName", "resourceGroupName"},
+    ROLE: {"principalId", "roleDefinitionId", "scope", "roleAssignmentName", "principalType"},
+}
+DOWNTIME = {
+    DEPLOYMENT: "the deployment is deleted and re-created (Azure cannot change a deployment's model: "
+    "CannotChangeDeploymentModel); requests to it fail until the new one is ready",
+    ACCOUNT: "the account and everything in it are re-created: every deployment and project goes down, and the "
+    "old name stays soft-deleted (and its quota held) for up to 48 hours",
+    PROJECT: "the project is re-created: its agents, connections and files are lost",
+    types.PROJECT_CAPABILITY_HOST: "Azure does not update a capability host: it is deleted and re-created, and the "
+    "project's agents stop until the new one is ready (their threads, files and vectors stay in your resources)",
+    types.ACCOUNT_CAPABILITY_HOST: "Azure does not update a capability host: it is deleted and re-created, and the "
+    "account's agents stop until the new one is ready",
+}
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=60)
+    except FileNotFoundError:
+        raise UsageError("git is not installed; diff reads the base from git") from None
+    if done.returncode != 0:
+        raise UsageError(f"git {' '.join(args[:2])}: {done.stderr.decode(errors='replace').strip() or 'failed'}")
+    return done.stdout
+
+
+def materialize(root: Path, ref: str, dest: Path) -> str:
+    """Write REF's stacks, policy configs and snapshots into `dest` beside the work tree's program."""
+    try:
+        sha = _git(root, "rev-parse", "--verify", f"{ref}^{{commit}}").decode().strip()
+    except UsageError:
+        raise UsageError(
+            f"--base {ref}: not a commit in this repository; fetch it (git fetch origin) or name another ref"
+        ) from None
+    listing = _git(root, "ls-tree", "-r", "-z", "--name-only", sha, "--", *CONFIG_PATHS)
+    for name in filter(None, listing.decode().split("\0")):
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(_git(root, "show", f"{sha}:{name}"))
+    for name in PROGRAM_FILES:
+        (dest / name).symlink_to(root / name)
+    return sha
+
+
+def _under_lock(resource: dict, locked_scopes: set[str]) -> bool:
+    """True when a CanNotDelete lock sits on the account this child resource belongs to."""
+    props = resource["props"]
+    suffix = (
+        f"/resourcegroups/{str(props['resourceGroupName']).lower()}/providers/"
+        f"microsoft.cognitiveservices/accounts/{str(props['accountName']).lower()}"
+    )
+    return any(scope.endswith(suffix) for scope in locked_scopes)
+
+
+def _flatten(value: object, prefix: str = "") -> dict[str, object]:
+    if isinstance(value, dict):
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out or ({prefix: {}} if prefix else {})  # an empty map is a value; no props at all is nothing
+    return {prefix: value}
+
+
+def resource_changes(before: dict, after: dict) -> list[dict]:
+    """Changed properties of one resource: path, before, after."""
+    old, new = _flatten(before["props"]), _flatten(after["props"])
+    return [
+        {"path": path, "before": old.get(path), "after": new.get(path)}
+        for path in sorted(set(old) | set(new))
+        if old.get(path) != new.get(path)
+    ]
+
+
+def _brief(resource: dict) -> dict:
+    return {
+        "urn": resource["urn"],
+        "type": resource["type"],
+        "name": resource["name"],
+        "source": resource.get("source"),
+    }
+
+
+def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | None) -> dict[tuple, int]:
+    """Units held while a change runs: Pulumi creates added deployments before it deletes removed ones.
+
+    A deployment renamed (or moved to a new name with a new model) exists twice during `pulumi up`, so
+    the scope holds the old units plus the new ones until the old deployment is deleted.
+    """
+    from policies.quota import quota_key, requested_units
+
+    if after is None:
+        return {}
+    regions = {
+        str(r["props"].get("accountName")): str(r["props"].get("location"))
+        for r in after["resources"]
+        if r["type"] == ACCOUNT
+    }
+    subscription = next((q["subscription"] for q in after["quota"]), "")
+    extra: dict[tuple, int] = {}
+    for r in added:
+        if r["type"] != DEPLOYMENT:
+            continue
+        props = r["props"]
+        model = (props.get("properties") or {}).get("model") or {}
+        sku = props.get("sku") or {}
+        region = regions.get(str(props.get("accountName")), "unknown")
+        scope, usage = quota_key(str(model.get("name")), str(sku.get("name")), model.get("version"), region)
+        key = (subscription, scope, usage)
+        extra[key] = extra.get(key, 0) + requested_units(
+            str(model.get("name")), str(sku.get("name")), int(sku.get("capacity", 0))
+        )
+    return {key: q_old.get(key, 0) + units for key, units in extra.items()}
+
+
+def injected_subnets(account: dict) -> list[str]:
+    """The subnets an account's agent runtime is injected into."""
+    injections = (account["props"].get("properties") or {}).get("networkInjections") or []
+    return [str(i.get("subnetArmId")) for i in injections if i.get("scenario") == "agent" and i.get("subnetArmId")]
+
+
+def deletion_warning(resource: dict) -> str | None:
+    """What deleting this resource takes, when it is an agents capability host or an account with an agent subnet."""
+    if resource["type"] in (ACCOUNT_HOST, PROJECT_HOST):
+        return HOST_DELETED
+    if resource["type"] == ACCOUNT and injected_subnets(resource):
+        return SUBNET_HELD.format(subnet=", ".join(injected_subnets(resource)))
+    return None
+
+
+def _removed(resource: dict) -> dict:
+    return {**_brief(resource), "warning": deletion_warning(resource)}  # None is left out of the report
+
+
+def _violation_key(v: dict) -> tuple:
+    return v["policy"], v["urn"], v["message"]
+
+
+def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
+    """Compare one stack's report entries, as JSON data (None: the stack does not exist on that side)."""
+    old = {r["urn"]: r for r in (before or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
+    new = {r["urn"]: r for r in (after or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
+    locked = {str(r["props"]["scope"]).lower() for r in new.values() if r["type"] == LOCK}
+    changed = []
+    for urn in [u for u in new if u in old]:
+        changes = resource_changes(old[urn], new[urn])
+        if not changes:
+            continue
+        kind = new[urn]["type"]
+        replace_paths = REPLACE_ON.get(kind, set()) | set(new[urn].get("replace_on_changes", []))
+        replace = any(c["path"] in replace_paths for c in changes)
+        notes = [DOWNTIME[kind]] if replace and kind in DOWNTIME else []
+        if replace and new[urn].get("delete_before_replace"):
+            notes.append(DELETE_FIRST)
+        if replace and kind in (DEPLOYMENT, PROJECT) and _under_lock(new[urn], locked):
+            notes.append(LOCKED)
+        if replace and deletion_warning(old[urn]):
+            notes.append(str(deletion_warning(old[urn])))
+        changed.append(
+            {**_brief(new[urn]), "changes": changes, "replace": replace, "warning": ". ".join(notes) or None}
+        )
+
+    def totals(entry: dict | None, key: str) -> float | None:
+        # a stack absent on one side costs nothing there; an unpriced one has no total (None), never 0
+        if entry is None:
+            return 0.0
+        value = entry["cost"][key]
+        return None if value is None else float(value)
+
+    def change(key: str) -> dict:
+        old, new = totals(before, key), totals(after, key)
+        return {
+            "before": None if old is None else round(old, 2),
+            "after": None if new is None else round(new, 2),
+            "delta": None if old is None or new is None else round(new - old, 2),
+        }
+
+    def quota(entry: dict | None) -> dict[tuple, int]:
+        return {
+            (q["subscription"], q["region"], q["usage_name"]): q["requested"] for q in (entry or {}).get("quota", [])
+        }
+
+    q_old, q_new = quota(before), quota(after)
+    added = [new[u] for u in new if u not in old]
+    peak = transient_quota(q_old, added, after)
+    quota_rows = []
+    for k in sorted(set(q_old) | set(q_new) | set(peak)):
+        b, a = q_old.get(k, 0), q_new.get(k, 0)
+        top = peak.get(k, b)
+        if b == a and top <= max(a, b):
+            continue
+        row = {"subscription": k[0], "region": k[1], "usage_name": k[2], "before": b, "after": a, "delta": a - b}
+        if top > max(a, b):
+            row["transient_peak"] = top
+        quota_rows.append(row)
+    v_old = {_violation_key(v): v for v in (before or {}).get("violations", []) if not v["waived"]}
+    v_new = {_violation_key(v): v for v in (after or {}).get("violations", []) if not v["waived"]}
+    status = (
+        "added"
+        if before is None
+        else "removed"
+        if after is None
+        else ("changed" if (changed or set(old) ^ set(new) or quota_rows or set(v_old) ^ set(v_new)) else "unchanged")
+    )
+    return StackDiff.model_validate(
+        {
+            "stack": name,
+            "status": status,
+            "passed": None if after is None else after["passed"],
+            "resources": {
+                "added": [_brief(new[u]) for u in new if u not in old],
+                "removed": [_removed(old[u]) for u in old if u not in new],
+                "changed": changed,
+            },
+            "cost": {key: change(key) for key in ("monthly_expected", "monthly_ceiling")},
+            "quota": quota_rows,
+            "violations": {
+                "introduced": [v for k, v in v_new.items() if k not in v_old],
+                "resolved": [v for k, v in v_old.items() if k not in v_new],
+            },
+        }
+    )
+
+
+def _report(root: Path, names: set[str], side: str) -> dict[str, StackReport]:
+    # named as in the repository (stacks/...), never by the temporary folder the base is read into
+    refs = [
+        replace(ref, display=ref.path.relative_to(root).as_posix()) for ref in all_stacks(root) if ref.name in names
+    ]
+    if not refs:
+        return {}
+    try:
+        report = build_report(refs, root)
+    except GateInputError as exc:
+        raise GateInputError([f"{side}: {m}" for m in exc.messages]) from None
+    return {entry.stack: entry for entry in report.stacks}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The diff report, and each stack's report before and after the change (None: absent on that side)."""
+
+    report: DiffReport
+    sides: dict[str, tuple[StackReport | None, StackReport | None]]
+
+
+def compare(root: Path, base: str, stacks: list[str]) -> Comparison:
+    """The diff between REF and the work tree for the named stacks (default: all on either side), with both sides."""
+    with tempfile.TemporaryDirectory(prefix="foundry-iac-base-") as tmp:
+        base_root = Path(tmp)
+        sha = materialize(root, base, base_root)
+        base_names = {ref.name for ref in all_stacks(base_root)}
+        head_names = {ref.name for ref in all_stacks(root)}
+        names = set(stacks) if stacks else base_names | head_names
+        unknown = sorted(names - base_names - head_names)
+        if unknown:
+            raise UsageError(f"unknown stack(s) {', '.join(unknown)}: not in stacks/ at {base} nor in the work tree")
+        before = _report(base_root, names, f"at {base}")
+    after = _report(root, names, "in the work tree")
+    sides = {name: (before.get(name), after.get(name)) for name in sorted(names)}
+    entries = [
+        stack_diff(name, *(None if side is None else as_data(side) for side in pair)) for name, pair in sides.items()
+    ]
+    report = DiffReport(base=base, base_commit=sha, passed=all(e.passed is not False for e in entries), stacks=entries)
+    return Comparison(report, sides)
+
+
+def diff(root: Path, base: str, stacks: list[str]) -> DiffReport:
+    """The diff report between REF and the work tree for the named stacks (default: all on either side)."""
+    return compare(root, base, stacks).report

@@ -1,0 +1,62 @@
+"""Resolve a STACK argument (a stack name or a stack file path) to its file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from components.config.loader import stack_name_of
+
+from ..errors import UsageError
+
+
+@dataclass(frozen=True)
+class StackRef:
+    """A stack to evaluate: its name, its file, and how to show the file in messages."""
+
+    name: str
+    path: Path
+    display: str
+
+
+def project_root() -> Path:
+    """The foundry-iac project directory: the nearest folder upwards holding Pulumi.yaml."""
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        if (folder / "Pulumi.yaml").is_file() and (folder / "__main__.py").is_file():
+            return folder
+    raise UsageError("no Pulumi.yaml with a __main__.py here or above; run foundry-iac inside the project")
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+def resolve_stack(arg: str, root: Path) -> StackRef:
+    """A stack name (stacks/Pulumi.<name>.yaml) or the path of a stack file."""
+    candidate = Path(arg)
+    if arg.endswith((".yaml", ".yml")) or os.sep in arg or "/" in arg:
+        if not candidate.is_file():
+            raise UsageError(f"{arg}: no such stack file; give a stack name or the path of a Pulumi.<stack>.yaml file")
+        name = stack_name_of(candidate)
+        if name is None:
+            raise UsageError(f"{arg}: a stack file must be named Pulumi.<stack>.yaml; rename it")
+        return StackRef(name, candidate.resolve(), arg)
+    path = root / "stacks" / f"Pulumi.{arg}.yaml"
+    if not path.is_file():
+        known = ", ".join(s.name for s in all_stacks(root)) or "none"
+        raise UsageError(f"unknown stack {arg!r}: no {_display(path)} (stacks: {known})")
+    return StackRef(arg, path, _display(path))
+
+
+def all_stacks(root: Path) -> list[StackRef]:
+    """Every stack in stacks/, sorted by name."""
+    refs = []
+    for path in sorted((root / "stacks").glob("Pulumi.*.yaml")):
+        name = stack_name_of(path)
+        if name:
+            refs.append(StackRef(name, path, _display(path)))
+    return refs

@@ -1,0 +1,261 @@
+"""`catalog sync` through azure-mgmt-cognitiveservices against a fake ARM on 127.0.0.1 (HTTPS, paged)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from azure.mgmt.cognitiveservices import models as arm_models
+
+from components.catalog import CATALOG_PATH, parse_catalog
+from components.errors import ServiceError
+from foundry_iac.azure.catalog_sync import CatalogSyncError, sync_catalog
+from foundry_iac.cli.main import main
+from tests.foundry_iac.azure.conftest import StaticToken, endpoint
+
+SUB = "11111111-2222-3333-4444-555555555555"
+API = {"api-version": "2025-06-01"}
+TODAY = dt.date(2026, 11, 30)
+
+
+def models_path(region: str) -> str:
+    return f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations/{region}/models"
+
+
+def model(name: str, version: str, status: str, skus: list[dict], fmt: str = "OpenAI", **extra) -> dict:
+    return {
+        "kind": "AIServices",
+        "skuName": "S0",
+        "model": {"format": fmt, "name": name, "version": version, "lifecycleStatus": status, "skus": skus, **extra},
+    }
+
+
+def sku(name: str, usage: str, **capacity) -> dict:
+    out: dict = {"name": name, "usageName": usage}
+    if capacity:
+        out["capacity"] = capacity
+    return out
+
+
+# Page 1: a new version of an existing model (gpt-5.1), a lifecycle change (gpt-5 GA -> Deprecating,
+# which the docs call Deprecated), a corrected usage name (gpt-4.1 DataZoneStandard) and PTU rules.
+PAGE_1 = {
+    "value": [
+        model("gpt-5.1", "2026-11-02", "Preview", [sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5.1")]),
+        model(
+            "gpt-5",
+            "2025-08-07",
+            "Deprecating",
+            [sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5", minimum=1, maximum=1000, step=1)],
+            deprecation={"inference": "2027-02-09T00:00:00Z"},
+            replacementConfig={"targetModelName": "gpt-5.1", "targetModelVersion": "2025-11-13"},
+        ),
+    ],
+    "nextLink": None,
+}
+PAGE_2 = {
+    "value": [
+        model(
+            "gpt-4.1",
+            "2025-04-14",
+            "Deprecating",
+            [
+                sku("DataZoneStandard", "OpenAI.DataZoneStandard.gpt-4.1-dz"),
+                sku("GlobalProvisionedManaged", "OpenAI.GlobalProvisionedManaged", minimum=15, maximum=500, step=5),
+            ],
+        ),
+        model("grok-5", "1", "Preview", [sku("GlobalStandard", "AIServices.GlobalStandard.grok-5")], fmt="xAI"),
+    ]
+}
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "catalog.json"
+    shutil.copyfile(CATALOG_PATH, target)
+    return target
+
+
+def serve_pages(server, region: str = "eastus2") -> None:
+    first = dict(PAGE_1, nextLink=f"{endpoint(server)}{models_path(region)}?api-version=2025-06-01&page=2")
+    server.expect_request(models_path(region), query_string={**API, "page": "2"}).respond_with_json(PAGE_2)
+    server.expect_request(models_path(region), query_string=API).respond_with_json(first)
+
+
+def run(server, tls, catalog: Path, regions=("eastus2",), **kwargs):
+    return sync_catalog(
+        catalog,
+        SUB,
+        list(regions),
+        StaticToken(),
+        endpoint(server),
+        verify=str(tls[1]),
+        retry_backoff=0.01,
+        today=TODAY,
+        **kwargs,
+    )
+
+
+def test_the_fake_answers_are_valid_models_api_shapes():
+    for page in (PAGE_1, PAGE_2):
+        result = arm_models.ModelListResult.deserialize(page)
+        assert all(m.model.name for m in result.value)
+
+
+def test_sync_merges_new_versions_lifecycle_changes_and_usage_names(arm, tls, catalog_copy):
+    serve_pages(arm)
+    result = run(arm, tls, catalog_copy)
+    cat = parse_catalog(json.loads(catalog_copy.read_text()))
+    assert "new version gpt-5.1 2026-11-02 (Preview)" in result.changes
+    assert cat.models["gpt-5.1"].versions["2026-11-02"].status == "Preview"
+    assert "lifecycle gpt-5 2025-08-07: GenerallyAvailable -> Deprecated" in result.changes
+    assert cat.models["gpt-5"].versions["2025-08-07"].status_on(TODAY) == "Deprecated"
+    assert cat.models["gpt-5"].versions["2025-08-07"].replacement == "gpt-5.1 2025-11-13"
+    assert (
+        "usage name corrected gpt-4.1 DataZoneStandard: OpenAI.DataZoneStandard.gpt4.1 -> "
+        "OpenAI.DataZoneStandard.gpt-4.1-dz" in result.changes
+    )
+    offer = cat.models["gpt-4.1"].offer("DataZoneStandard")
+    assert offer.usage_name == "OpenAI.DataZoneStandard.gpt-4.1-dz" and "usageName" not in offer.unverified
+    assert "synced 2026-11-30" in offer.source
+
+
+def test_a_model_the_catalog_lacks_is_added_unpriced(arm, tls, catalog_copy):
+    serve_pages(arm)
+    result = run(arm, tls, catalog_copy)
+    cat = parse_catalog(json.loads(catalog_copy.read_text()))
+    assert cat.models["grok-5"].prices == {} and cat.models["grok-5"].format == "xAI"
+    assert any(c.startswith("new model grok-5 (xAI): unpriced") for c in result.changes)
+
+
+def test_an_offer_azure_no_longer_lists_in_a_region_is_removed_there(arm, tls, catalog_copy):
+    serve_pages(arm)
+    result = run(arm, tls, catalog_copy)
+    cat = parse_catalog(json.loads(catalog_copy.read_text()))
+    # gpt-4.1 Standard names eastus2 in the shipped catalog; this answer has no Standard sku for it.
+    assert "offer lost gpt-4.1 Standard in eastus2" in result.changes
+    assert "eastus2" not in cat.models["gpt-4.1"].offer("Standard").regions
+
+
+def test_dry_run_writes_nothing(arm, tls, catalog_copy):
+    before = catalog_copy.read_bytes()
+    serve_pages(arm)
+    result = run(arm, tls, catalog_copy, dry_run=True)
+    assert result.changes and catalog_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"status": 500, "body": {"error": {"code": "InternalServerError", "message": "boom"}}},
+        {"status": 200, "body": {"value": [{"model": {"format": "OpenAI", "version": "1"}}]}},  # no name
+        {
+            "status": 200,
+            "body": {
+                "value": [{"model": {"name": "x", "format": "OpenAI", "version": "1", "lifecycleStatus": "Sunset"}}]
+            },
+        },
+        {"status": 200, "body": "<html>proxy</html>"},
+    ],
+)
+def test_a_failing_or_malformed_page_leaves_the_catalog_bytes_unchanged(arm, tls, catalog_copy, answer):
+    before = catalog_copy.read_bytes()
+    first = dict(PAGE_1, nextLink=f"{endpoint(arm)}{models_path('eastus2')}?api-version=2025-06-01&page=2")
+    arm.expect_request(models_path("eastus2"), query_string=API).respond_with_json(first)
+    page2 = arm.expect_request(models_path("eastus2"), query_string={**API, "page": "2"})
+    if isinstance(answer["body"], str):
+        page2.respond_with_data(answer["body"], content_type="text/html")
+    else:
+        page2.respond_with_json(answer["body"], status=answer["status"])
+    with pytest.raises(ServiceError, match="eastus2"):
+        run(arm, tls, catalog_copy)
+    assert catalog_copy.read_bytes() == before
+
+
+def test_a_second_region_failing_writes_nothing(arm, tls, catalog_copy):
+    before = catalog_copy.read_bytes()
+    serve_pages(arm)
+    arm.expect_request(models_path("swedencentral")).respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no"}}, status=403
+    )
+    with pytest.raises(CatalogSyncError, match="denied reading models .* swedencentral"):
+        run(arm, tls, catalog_copy, regions=("eastus2", "swedencentral"))
+    assert catalog_copy.read_bytes() == before
+
+
+def test_cli_catalog_sync_bad_subscription_is_exit_2(capsys):
+    assert main(["catalog", "sync", "--subscription", "nope", "--region", "eastus2"]) == 2
+    assert "is not a subscription id" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "azure,catalog",
+    [
+        ("Preview", "Preview"),
+        ("GenerallyAvailable", "GenerallyAvailable"),
+        ("Stable", "GenerallyAvailable"),
+        ("Legacy", "Legacy"),
+        ("Deprecating", "Deprecated"),
+        ("Deprecated", "Retired"),
+        (None, "GenerallyAvailable"),
+    ],
+)
+def test_azures_lifecycle_status_maps_to_the_docs_words(arm, tls, catalog_copy, azure, catalog):
+    """The Models API's `Deprecated` is the docs' Retired; its `Deprecating` is the docs' Deprecated."""
+    item = model("gpt-5", "2025-08-07", azure, [sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5")])
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    assert json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]["status"] == catalog
+    if catalog != "GenerallyAvailable":
+        assert f"lifecycle gpt-5 2025-08-07: GenerallyAvailable -> {catalog}" in result.changes
+
+
+def _known_dates(catalog_copy: Path) -> None:
+    """Give gpt-5 2025-08-07 a retirement, deprecation and replacement of the test's own."""
+    raw = json.loads(catalog_copy.read_text())
+    raw["models"]["gpt-5"]["versions"]["2025-08-07"].update(
+        {"deprecation": "2026-12-01", "retirement": "2027-03-01", "replacement": "gpt-5.1 2025-11-13"}
+    )
+    catalog_copy.write_text(json.dumps(raw))
+
+
+def test_known_dates_are_kept_when_azure_gives_none(arm, tls, catalog_copy):
+    _known_dates(catalog_copy)
+    item = model("gpt-5", "2025-08-07", "GenerallyAvailable", [sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5")])
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    version = json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]
+    assert (version["deprecation"], version["retirement"], version["replacement"]) == (
+        "2026-12-01",
+        "2027-03-01",
+        "gpt-5.1 2025-11-13",
+    )
+    assert not [c for c in result.changes if c.startswith(("deprecation", "retirement", "replacement"))]
+
+
+def test_dates_azure_gives_replace_known_ones_and_say_so(arm, tls, catalog_copy):
+    _known_dates(catalog_copy)
+    item = model(
+        "gpt-5",
+        "2025-08-07",
+        "GenerallyAvailable",
+        [{**sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5"), "deprecationDate": "2027-01-15T00:00:00Z"}],
+        deprecation={"inference": "2027-04-01T00:00:00Z"},
+        replacementConfig={"targetModelName": "gpt-5.2", "targetModelVersion": "2025-12-11"},
+    )
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    version = json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]
+    assert (version["deprecation"], version["retirement"], version["replacement"]) == (
+        "2027-01-15",
+        "2027-04-01",
+        "gpt-5.2 2025-12-11",
+    )
+    assert {
+        "deprecation gpt-5 2025-08-07: 2026-12-01 -> 2027-01-15",
+        "retirement gpt-5 2025-08-07: 2027-03-01 -> 2027-04-01",
+        "replacement gpt-5 2025-08-07: gpt-5.1 2025-11-13 -> gpt-5.2 2025-12-11",
+    } <= set(result.changes)

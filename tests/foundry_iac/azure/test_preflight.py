@@ -1,0 +1,739 @@
+"""`preflight` reads the live subscription through azure-mgmt-cognitiveservices, here a fake Azure Resource
+Manager on https://127.0.0.1 that answers with the documented REST shapes (paging, 404, 403, 429, 500)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from components.naming import custom_subdomain
+from foundry_iac.azure.live_arm import LiveArm
+from foundry_iac.azure.preflight import preflight
+from foundry_iac.cli import commands
+from foundry_iac.cli.main import main
+from foundry_iac.engine.stacks import resolve_stack
+from tests.conftest import AGENT_STACK, ROOT, TAGGED_STACK
+from tests.foundry_iac.azure.conftest import StaticToken, endpoint
+
+SUB = "11111111-2222-3333-4444-555555555555"
+RG = "rg-foundry-prod-eu"
+REGION = "swedencentral"
+PROVIDERS = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices"
+ACCOUNT = f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.CognitiveServices/accounts/fdy-test"
+SUBDOMAIN = custom_subdomain("fdy-test", "prod-eu", SUB)
+TODAY = "2026-11-30"
+
+
+def offered(name: str, version: str, skus: list[str], usage: str, **extra: object) -> dict:
+    return {
+        "kind": "AIServices",
+        "skuName": "S0",
+        "model": {
+            "format": "OpenAI",
+            "name": name,
+            "version": version,
+            "lifecycleStatus": "GenerallyAvailable",
+            "skus": [
+                {"name": sku, "usageName": f"OpenAI.{sku}.{usage}", "capacity": {"maximum": 1000}} for sku in skus
+            ],
+            **extra,
+        },
+    }
+
+
+GPT_4O = offered("gpt-4o", "2024-11-20", ["DataZoneStandard", "GlobalStandard"], "gpt-4o")
+GPT_51 = offered("gpt-5.1", "2025-11-13", ["DataZoneStandard"], "gpt-5.1")
+USAGES = {
+    "value": [
+        {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": 100.0, "limit": 300.0, "unit": "Count"},
+        {"name": {"value": "OpenAI.DataZoneStandard.gpt-5.1"}, "currentValue": 0.0, "limit": 300.0, "unit": "Count"},
+    ]
+}
+
+
+class FakeArm:
+    """The ARM endpoints preflight reads, with a healthy default answer for each; tests change one."""
+
+    def __init__(self, server: HTTPServer, sub: str = SUB, rg: str = RG, account: str = "fdy-test"):
+        self.server = server
+        self.providers = f"/subscriptions/{sub}/providers/Microsoft.CognitiveServices"
+        self.account_path = (
+            f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{account}"
+        )
+        self.deleted_path = f"{self.providers}/locations/{REGION}/resourceGroups/{rg}/deletedAccounts/{account}"
+        self.provider = {"namespace": "Microsoft.CognitiveServices", "registrationState": "Registered"}
+        self.models: list[dict] = [GPT_4O, GPT_51]
+        self.capacity = {"gpt-4o": 500.0, "gpt-5.1": 500.0}
+        self.capacity_sku = {"text-embedding-3-large": "Standard"}  # others: DataZoneStandard
+        self.usages: dict = USAGES
+        self.account: dict | None = None  # None: the account does not exist yet
+        self.deleted: dict | None = None
+        self.deployments: list[dict] = []
+        self.subdomain = {"isSubdomainAvailable": True, "subdomainName": SUBDOMAIN}
+        self.filters: set[str] = set()
+        self.resources: dict[str, dict | None] = {}  # other resources by ARM id (agent resources, subnets)
+
+    def serve(self) -> None:
+        s, PROVIDERS, ACCOUNT = self.server, self.providers, self.account_path  # noqa: N806
+        s.expect_request(PROVIDERS, query_string={"api-version": "2021-04-01"}).respond_with_json(self.provider)
+        # the models list is paged: the SDK follows nextLink
+        page2 = f"{endpoint(s)}{PROVIDERS}/locations/{REGION}/models?api-version=2025-06-01&page=2"
+        s.expect_request(
+            f"{PROVIDERS}/locations/{REGION}/models", query_string="api-version=2025-06-01"
+        ).respond_with_json({"value": self.models[:1], "nextLink": page2})
+        s.expect_request(
+            f"{PROVIDERS}/locations/{REGION}/models", query_string="api-version=2025-06-01&page=2"
+        ).respond_with_json({"value": self.models[1:]})
+        s.expect_request(f"{PROVIDERS}/locations/{REGION}/modelCapacities").respond_with_handler(self._capacity)
+        s.expect_request(f"{PROVIDERS}/locations/{REGION}/usages").respond_with_json(self.usages)
+        s.expect_request(f"{PROVIDERS}/checkDomainAvailability", method="POST").respond_with_json(self.subdomain)
+        s.expect_request(self.deleted_path).respond_with_response(self._maybe(self.deleted))
+        s.expect_request(f"{ACCOUNT}/deployments").respond_with_response(
+            self._maybe(None if self.account is None else {"value": self.deployments})
+        )
+        s.expect_request(f"{ACCOUNT}/raiPolicies/team-strict").respond_with_response(
+            self._maybe(
+                {"name": "team-strict", "properties": {"mode": "Blocking"}} if "team-strict" in self.filters else None
+            )
+        )
+        s.expect_request(ACCOUNT).respond_with_response(self._maybe(self.account))
+        for resource_id, body in self.resources.items():
+            s.expect_request(resource_id).respond_with_response(self._maybe(body))
+
+    @staticmethod
+    def _maybe(body: dict | None) -> Response:
+        if body is None:
+            error = {"error": {"code": "ResourceNotFound", "message": "not found"}}
+            return Response(json.dumps(error), status=404, content_type="application/json")
+        return Response(json.dumps(body), status=200, content_type="application/json")
+
+    def _capacity(self, request) -> Response:
+        name = request.args["modelName"]
+        items = [
+            {
+                "id": f"{self.providers}/locations/{REGION}/modelCapacities/{name}",
+                "location": REGION,
+                "properties": {
+                    "model": {"format": "OpenAI", "name": name, "version": request.args["modelVersion"]},
+                    "skuName": self.capacity_sku.get(name, "DataZoneStandard"),
+                    "availableCapacity": self.capacity[name],
+                },
+            }
+        ]
+        return Response(json.dumps({"value": items}), status=200, content_type="application/json")
+
+
+@pytest.fixture
+def fake(arm) -> FakeArm:
+    return FakeArm(arm)
+
+
+@pytest.fixture
+def stack_file(tmp_path) -> Path:
+    path = tmp_path / "Pulumi.prod-eu.yaml"
+    path.write_text(TAGGED_STACK)
+    return path
+
+
+def run(fake: FakeArm, tls, stack: Path, progress: list[str] | None = None) -> dict:
+    fake.serve()
+    ref = resolve_stack(str(stack), ROOT)
+    report = preflight(
+        [ref],
+        ROOT,
+        lambda sub: LiveArm(StaticToken(), sub, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01),
+        __import__("datetime").date.fromisoformat(TODAY),
+        progress=progress.append if progress is not None else None,
+    )
+    return json.loads(report.model_dump_json())["stacks"][0]
+
+
+def findings(entry: dict, check: str | None = None) -> list[dict]:
+    return [v for v in entry["violations"] if check is None or v["policy"] == check]
+
+
+def test_a_stack_azure_accepts_today_passes_with_progress_per_region(fake, tls, stack_file):
+    lines: list[str] = []
+    entry = run(fake, tls, stack_file, lines)
+    assert entry["passed"] and entry["violations"] == []
+    assert lines == ["[prod-eu] swedencentral: 1 account(s), 2 deployment(s) checked"]
+
+
+def test_an_unregistered_provider_fails(fake, tls, stack_file):
+    fake.provider = {"namespace": "Microsoft.CognitiveServices", "registrationState": "NotRegistered"}
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)
+    assert finding["policy"] == "preflight-provider" and finding["enforcement"] == "mandatory"
+    assert finding["message"].startswith(f"Microsoft.CognitiveServices is NotRegistered in subscription {SUB}")
+    assert not entry["passed"]
+
+
+def test_a_version_azure_no_longer_offers_fails_at_its_deployment_line(fake, tls, stack_file):
+    fake.models = [offered("gpt-4o", "2025-01-01", ["DataZoneStandard"], "gpt-4o"), GPT_51]
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)
+    assert finding["policy"] == "preflight-model-offered"
+    assert finding["message"] == (
+        "fdy-test/gpt-4o: gpt-4o version 2024-11-20 is not offered in swedencentral today; offered versions: 2025-01-01"
+    )
+    assert finding["source"]["line"] == 16 and finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
+
+
+def test_a_deployment_type_not_offered_in_the_region_fails(fake, tls, stack_file):
+    fake.models = [offered("gpt-4o", "2024-11-20", ["GlobalStandard"], "gpt-4o"), GPT_51]
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-model-offered")
+    assert finding["message"] == (
+        "fdy-test/gpt-4o: gpt-4o 2024-11-20 is not offered as DataZoneStandard in swedencentral today; offered "
+        "types: GlobalStandard"
+    )
+
+
+def test_a_version_retired_for_inference_fails_and_one_retiring_soon_warns(fake, tls, stack_file):
+    fake.models = [
+        offered(
+            "gpt-4o", "2024-11-20", ["DataZoneStandard"], "gpt-4o", deprecation={"inference": "2026-11-30T00:00:00Z"}
+        ),
+        offered("gpt-5.1", "2025-11-13", ["DataZoneStandard"], "gpt-5.1", deprecation={"inference": "2027-01-29"}),
+    ]
+    entry = run(fake, tls, stack_file)
+    by_enforcement = {v["enforcement"]: v["message"] for v in findings(entry, "preflight-lifecycle")}
+    assert by_enforcement == {
+        "mandatory": "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2026-11-30",
+        "advisory": "fdy-test/gpt-5.1: Azure lists gpt-5.1 2025-11-13 as retired on 2027-01-29, in 60 days",
+    }
+    assert not entry["passed"]
+
+
+def test_retirement_beyond_the_policy_configs_warn_days_says_nothing(fake, tls, stack_file):
+    # prod-eu.json sets model-lifecycle warnDays 120: 121 days ahead is not yet a warning
+    fake.models = [
+        GPT_4O,
+        offered("gpt-5.1", "2025-11-13", ["DataZoneStandard"], "gpt-5.1", deprecation={"inference": "2027-03-31"}),
+    ]
+    assert findings(run(fake, tls, stack_file)) == []
+
+
+def test_a_region_without_the_capacity_fails(fake, tls, stack_file):
+    fake.capacity["gpt-4o"] = 6.0
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-capacity")
+    assert finding["message"] == (
+        "fdy-test/gpt-4o: needs 10 more units of DataZoneStandard gpt-4o in swedencentral; Azure has 6 units of "
+        "capacity left there now"
+    )
+
+
+def test_an_existing_deployment_needs_capacity_only_for_its_increase(fake, tls, stack_file):
+    fake.capacity["gpt-4o"] = 6.0
+    fake.account = {
+        "id": ACCOUNT,
+        "name": "fdy-test",
+        "location": REGION,
+        "properties": {"customSubDomainName": SUBDOMAIN},
+    }
+    fake.deployments = [
+        {
+            "name": "gpt-4o",
+            "sku": {"name": "DataZoneStandard", "capacity": 5},
+            "properties": {"model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"}},
+        }
+    ]
+    assert findings(run(fake, tls, stack_file)) == []  # 5 more units, 6 left
+
+
+def test_quota_counts_live_usage_minus_the_repositorys_own_live_deployments(fake, tls, stack_file):
+    fake.usages = {
+        "value": [
+            {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": 295.0, "limit": 300.0},
+            USAGES["value"][1],
+        ]
+    }
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-quota")
+    assert finding["message"] == (
+        "swedencentral OpenAI.DataZoneStandard.gpt-4o: the repository's stacks request 10 units; Azure reports 295 "
+        "of 300 in use (0 by the repository's live deployments), so after rollout 305 > 300: request 5 more units "
+        "or lower capacity"
+    )
+    assert finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
+
+
+def test_quota_held_by_the_repositorys_live_deployment_is_not_counted_twice(fake, tls, stack_file):
+    fake.usages = {
+        "value": [
+            {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": 295.0, "limit": 300.0},
+            USAGES["value"][1],
+        ]
+    }
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.deployments = [
+        {
+            "name": "gpt-4o",
+            "sku": {"name": "DataZoneStandard", "capacity": 10},
+            "properties": {"model": {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"}},
+        }
+    ]
+    assert findings(run(fake, tls, stack_file)) == []  # 295 - 10 + 10 = 295 <= 300
+
+
+def test_a_usage_name_azure_does_not_list_fails(fake, tls, stack_file):
+    fake.usages = {"value": USAGES["value"][:1]}
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-quota")
+    assert finding["message"].startswith("swedencentral OpenAI.DataZoneStandard.gpt-5.1: Azure lists no quota")
+
+
+def test_a_soft_deleted_account_blocks_creation_unless_restore_is_set(fake, tls, stack_file, tmp_path):
+    fake.deleted = {"id": ACCOUNT, "name": "fdy-test", "properties": {"deletionDate": "2026-11-20T10:00:00Z"}}
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-soft-deleted")
+    assert finding["message"].startswith(
+        "fdy-test: a soft-deleted account of this name in swedencentral (deleted 2026-11-20T10:00:00Z) blocks "
+        "creating it: set `restore: true` on the account"
+    )
+    assert finding["source"]["line"] == 8
+    fake.server.clear()
+    stack_file.write_text(TAGGED_STACK.replace("    - name: fdy-test\n", "    - name: fdy-test\n      restore: true\n"))
+    assert findings(run(fake, tls, stack_file), "preflight-soft-deleted") == []
+
+
+def test_a_taken_subdomain_fails_but_our_own_account_is_not_asked(fake, tls, stack_file):
+    fake.subdomain = {"isSubdomainAvailable": False, "reason": "Subdomain name is already taken."}
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-subdomain")
+    assert finding["message"] == (
+        f"fdy-test: the custom subdomain {SUBDOMAIN} is taken (Subdomain name is already taken.); rename the "
+        "account, or purge the soft-deleted account that holds it"
+    )
+    fake.server.clear()
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    assert findings(run(fake, tls, stack_file)) == []
+
+
+def test_a_content_filter_the_stack_creates_is_not_looked_up_in_azure(fake, tls, stack_file):
+    stack_file.write_text(
+        TAGGED_STACK.replace(
+            "      deployments:\n", "      contentFilters: [{name: team-strict}]\n      deployments:\n"
+        ).replace("          capacity: 10\n", "          capacity: 10\n          contentFilter: team-strict\n")
+    )
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    assert findings(run(fake, tls, stack_file)) == []
+    assert not [r for r, _ in fake.server.log if "raiPolicies" in r.path]
+
+
+def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(fake, tls, stack_file):
+    """The config refuses such a name; a program changed by hand could still register one."""
+    from foundry_iac.azure.preflight import preflight_entry
+    from foundry_iac.engine.gate import check_stack
+
+    entry = check_stack(resolve_stack(str(stack_file), ROOT), ROOT)
+    deployments = [r for r in entry.resources if r.type == "azure-native:cognitiveservices:Deployment"]
+    props = {
+        **deployments[0].props,
+        "properties": {**deployments[0].props["properties"], "raiPolicyName": "team-strict"},
+    }
+    changed = [r.model_copy(update={"props": props}) if r is deployments[0] else r for r in entry.resources]
+    entry = entry.model_copy(update={"resources": changed})
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.serve()
+    arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
+    checked = preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
+    arm.close()
+    (finding,) = [v for v in checked.violations if v.policy == "preflight-content-filter"]
+    assert finding.message.startswith("fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test")
+    fake.server.clear()
+    fake.filters.add("team-strict")
+    fake.serve()
+    arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
+    checked = preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
+    arm.close()
+    assert not [v for v in checked.violations if v.policy == "preflight-content-filter"]
+
+
+def test_a_denied_read_names_the_missing_role_and_the_other_checks_still_run(fake, tls, stack_file):
+    fake.server.expect_request(f"{PROVIDERS}/locations/{REGION}/usages").respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=403
+    )
+    fake.models = [GPT_4O]  # gpt-5.1 is gone: still reported although usages were denied
+    entry = run(fake, tls, stack_file)
+    policies = sorted(v["policy"] for v in findings(entry))
+    assert policies == ["preflight-access", "preflight-model-offered"]
+    (denied,) = findings(entry, "preflight-access")
+    assert denied["message"] == (
+        "Azure denied reading quota usages in swedencentral (HTTP 403 AuthorizationFailed): grant the identity "
+        "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)"
+    )
+    assert not entry["passed"]
+
+
+def test_preflight_only_reads_azure_never_writes(fake, tls, stack_file):
+    fake.deleted = {"id": ACCOUNT, "name": "fdy-test", "properties": {}}
+    run(fake, tls, stack_file)
+    sent = {(request.method, request.path.rsplit("/", 1)[-1]) for request, _ in fake.server.log}
+    writes = {(method, last) for method, last in sent if method != "GET"}
+    assert writes == {("POST", "checkDomainAvailability")}  # an availability question, not a change
+
+
+def test_throttling_is_retried_after_retry_after(fake, tls, stack_file):
+    fake.server.expect_oneshot_request(f"{PROVIDERS}/locations/{REGION}/usages").respond_with_response(
+        Response(json.dumps({"error": {"code": "TooManyRequests"}}), status=429, headers={"Retry-After": "1"})
+    )
+    entry = run(fake, tls, stack_file)
+    assert entry["passed"] and entry["violations"] == []
+
+
+def test_azure_failing_after_retries_is_a_mandatory_finding_never_a_pass(fake, tls, stack_file):
+    fake.server.expect_request(f"{PROVIDERS}/locations/{REGION}/models").respond_with_json(
+        {"error": {"code": "InternalServerError", "message": "boom"}}, status=500
+    )
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry, "preflight-unreadable")
+    assert finding["message"].startswith(
+        "Azure answered HTTP 500 InternalServerError reading the models offered in swedencentral (models.list) after "
+        "retries"
+    )
+    assert not entry["passed"]
+
+
+def test_the_command_renders_sarif_with_preflight_rules_and_exits_1(fake, tls, stack_file, capsys, monkeypatch):
+    fake.capacity["gpt-4o"] = 0.0
+    fake.serve()
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    code = main(["preflight", str(stack_file), "--endpoint", endpoint(fake.server), "--format", "sarif"])
+    sarif = json.loads(capsys.readouterr().out)
+    assert code == 1
+    (result,) = sarif["runs"][0]["results"]
+    assert result["ruleId"] == "preflight-capacity" and result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 16}
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[result["ruleIndex"]]["id"] == "preflight-capacity"
+
+
+def test_the_command_passes_with_exit_0_in_text(fake, tls, stack_file, capsys, monkeypatch):
+    fake.serve()
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    code = main(["preflight", str(stack_file), "--endpoint", endpoint(fake.server)])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("foundry-iac preflight PASSED: 1 of 1 stack(s) passed\n\nPASS  prod-eu")
+
+
+PROD_EU_SUB = "9c4e2a7b-1f3d-4e5a-8b6c-2d7f0e9a1b34"
+
+
+@pytest.fixture
+def prod_eu(arm, tls, monkeypatch, tmp_path) -> FakeArm:
+    """A fake ARM for stacks/Pulumi.prod-eu.yaml, a `pulumi` on PATH that records its calls, and the
+    credential and CA bundle the command uses."""
+    fake = FakeArm(arm, PROD_EU_SUB, "rg-foundry-prod-eu", "fdy-prod-eu-core")
+    fake.models = [GPT_4O, GPT_51, offered("text-embedding-3-large", "1", ["Standard"], "text-embedding-3-large")]
+    fake.capacity["text-embedding-3-large"] = 1000.0
+    # its agents' own Cosmos DB, Storage and Search, and their delegated subnet (in the network subscription)
+    data = f"/subscriptions/{PROD_EU_SUB}/resourceGroups/rg-data-prod-eu/providers"
+    for rid in (
+        f"{data}/Microsoft.DocumentDB/databaseAccounts/cosmos-agents-prod-eu",
+        f"{data}/Microsoft.Storage/storageAccounts/stagentsprodeu",
+        f"{data}/Microsoft.Search/searchServices/srch-agents-prod-eu",
+    ):
+        fake.resources[rid] = {"id": rid, "location": "Sweden Central", "properties": {}}
+    subnet = (
+        "/subscriptions/7e1f3a5c-2b4d-4c6e-8a0f-1d3b5c7e9f20/resourceGroups/rg-network-prod-eu/providers/"
+        "Microsoft.Network/virtualNetworks/vnet-spoke-ai-prod-eu/subnets/snet-agents"
+    )
+    fake.resources[subnet] = {
+        "properties": {"delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/environments"}}]}
+    }
+    fake.usages = {
+        "value": USAGES["value"]
+        + [{"name": {"value": "OpenAI.Standard.text-embedding-3-large"}, "currentValue": 0.0, "limit": 350.0}]
+    }
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "pulumi").write_text(f'#!/usr/bin/env bash\nprintf "%s\\n" "$*" >> "{tmp_path / "calls.txt"}"\n')
+    (bin_dir / "pulumi").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    monkeypatch.setenv("FOUNDRY_IAC_ARM_ENDPOINT", endpoint(arm))
+    monkeypatch.delenv("FOUNDRY_IAC_PREFLIGHT", raising=False)
+    monkeypatch.chdir(ROOT)
+    return fake
+
+
+def test_up_runs_the_gate_then_the_preflight_then_pulumi_up(prod_eu, capsys, tmp_path):
+    prod_eu.serve()
+    assert main(["up", "prod-eu", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("foundry-iac gate PASSED") < out.index("foundry-iac preflight PASSED")
+    assert (tmp_path / "calls.txt").read_text().startswith("up --stack prod-eu --policy-pack policies")
+
+
+def test_up_never_calls_pulumi_when_the_preflight_fails(prod_eu, capsys, tmp_path):
+    prod_eu.capacity["gpt-5.1"] = 1.0
+    prod_eu.serve()
+    assert main(["up", "prod-eu", "--yes"]) == 1
+    captured = capsys.readouterr()
+    assert "preflight-capacity" in captured.out
+    assert "error: the preflight failed for prod-eu: not running pulumi up" in captured.err
+    assert not (tmp_path / "calls.txt").exists()
+
+
+# --- the standard agent setup's resources and subnet ------------------------------------------------------
+
+DATA = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers"
+NET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network"
+AGENT_SUBNET = f"{NET}/virtualNetworks/vnet-ai/subnets/snet-agents"
+AGENT_IDS = {
+    f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-agents": "Sweden Central",
+    f"{DATA}/Microsoft.Storage/storageAccounts/stagents": "swedencentral",
+    f"{DATA}/Microsoft.Search/searchServices/srch-agents": "Sweden Central",
+}
+DELEGATED = {
+    "properties": {"delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/environments"}}]}
+}
+
+
+@pytest.fixture
+def agent_stack(tmp_path) -> Path:
+    path = tmp_path / "Pulumi.prod-eu.yaml"
+    path.write_text(
+        AGENT_STACK.replace(
+            "    - name: fdy-test\n", f"    - name: fdy-test\n      agentNetwork: {{subnetId: {AGENT_SUBNET}}}\n"
+        )
+    )
+    return path
+
+
+def line_of(path: Path, text: str) -> int:
+    content = path.read_text()
+    return content[: content.index(text)].count("\n") + 1
+
+
+def agents_present(fake: FakeArm) -> None:
+    fake.resources = {rid: {"id": rid, "location": loc, "properties": {}} for rid, loc in AGENT_IDS.items()}
+    fake.resources[AGENT_SUBNET] = DELEGATED
+
+
+def test_an_agent_setup_whose_resources_and_subnet_are_fit_passes(fake, tls, agent_stack):
+    agents_present(fake)
+    entry = run(fake, tls, agent_stack)
+    assert entry["passed"] and entry["violations"] == []
+
+
+def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_block(fake, tls, agent_stack):
+    agents_present(fake)
+    cosmos, storage, _ = AGENT_IDS
+    fake.resources[cosmos] = None
+    fake.resources[storage] = {"id": storage, "location": "westeurope", "properties": {}}
+    entry = run(fake, tls, agent_stack)
+    found = findings(entry, "preflight-agent-resource")
+    assert [f["message"] for f in found] == [
+        f"{cosmos} does not exist (or the identity cannot see it): create it, or fix the id",
+        "stagents is in 'westeurope', not 'swedencentral' as the agents block says: correct its location "
+        "(agent-byo-resources judges the stated one)",
+    ]
+    agents_line = line_of(agent_stack, "          agents:")
+    assert all(f["source"]["line"] == agents_line and f["enforcement"] == "mandatory" for f in found)
+    assert not entry["passed"]
+
+
+@pytest.mark.parametrize(
+    "subnet,message",
+    [
+        (None, f"the agent subnet {AGENT_SUBNET} does not exist: create it"),
+        (
+            {"properties": {"delegations": []}},
+            "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: none): "
+            "delegate it",
+        ),
+        (
+            {
+                "properties": {
+                    "delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/Environments"}}]
+                }
+            },
+            "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: "
+            "Microsoft.App/Environments): it is spelled 'Microsoft.App/Environments'; the Agent Service compares it "
+            "exactly, so the capability host would fail: delegate the subnet to Microsoft.App/environments spelled "
+            "exactly so",
+        ),
+        (
+            {
+                "properties": {
+                    **DELEGATED["properties"],
+                    "ipConfigurations": [{"id": "nic1"}],
+                    "privateEndpoints": [{"id": "pe"}],
+                }
+            },
+            "the agent subnet snet-agents holds 2 other network interface(s) or private endpoint(s); agents need a "
+            "dedicated subnet: move them, or name another subnet",
+        ),
+        (
+            {"properties": {**DELEGATED["properties"], "serviceAssociationLinks": [{"name": "legionservicelink"}]}},
+            "the agent subnet snet-agents is still held by a service association link while this account does not "
+            "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes",
+        ),
+    ],
+    ids=["missing", "not-delegated", "delegated-in-other-case", "shared", "held-after-delete"],
+)
+def test_an_agent_subnet_unfit_for_agents_fails_at_the_account(fake, tls, agent_stack, subnet, message):
+    agents_present(fake)
+    fake.resources[AGENT_SUBNET] = subnet
+    entry = run(fake, tls, agent_stack)
+    (found,) = findings(entry, "preflight-agent-subnet")
+    assert found["message"] == message and found["source"]["line"] == line_of(agent_stack, "    - name: fdy-test")
+
+
+def test_the_service_link_of_an_existing_injected_account_is_its_own(fake, tls, agent_stack):
+    agents_present(fake)
+    fake.resources[AGENT_SUBNET] = {
+        "properties": {**DELEGATED["properties"], "serviceAssociationLinks": [{"name": "l"}]}
+    }
+    fake.account = {
+        "name": "fdy-test",
+        "location": REGION,
+        "kind": "AIServices",
+        "properties": {"customSubDomainName": SUBDOMAIN},
+    }
+    entry = run(fake, tls, agent_stack)
+    assert findings(entry, "preflight-agent-subnet") == []
+
+
+def test_an_unreadable_agent_resource_is_a_finding_not_a_pass(fake, tls, agent_stack):
+    agents_present(fake)
+    cosmos = next(iter(AGENT_IDS))
+    del fake.resources[cosmos]
+    fake.server.expect_request(cosmos).respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no"}}, status=403
+    )
+    entry = run(fake, tls, agent_stack)
+    (found,) = findings(entry, "preflight-access")
+    assert found["message"].startswith(f"Azure denied reading resource {cosmos} (HTTP 403 AuthorizationFailed): grant")
+
+
+# --- edges the verdict turns on -----------------------------------------------------------------------------
+
+
+def test_azure_listing_no_capacity_for_the_deployment_type_fails(fake, tls, stack_file):
+    fake.capacity_sku["gpt-4o"] = "GlobalStandard"  # capacity only for another type: none listed for DataZoneStandard
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-capacity")
+    assert finding["message"] == (
+        "fdy-test/gpt-4o: needs 10 more units of DataZoneStandard gpt-4o in swedencentral; Azure has no capacity "
+        "left there now"
+    )
+
+
+@pytest.mark.parametrize("left,fails", [(10.0, False), (9.0, True)])
+def test_capacity_exactly_what_the_deployment_needs_is_enough(fake, tls, stack_file, left, fails):
+    fake.capacity["gpt-4o"] = left
+    assert bool(findings(run(fake, tls, stack_file), "preflight-capacity")) is fails
+
+
+@pytest.mark.parametrize("current,fails", [(290.0, False), (291.0, True)])
+def test_quota_exactly_at_the_limit_passes_and_one_unit_over_fails(fake, tls, stack_file, current, fails):
+    fake.usages = {
+        "value": [
+            {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": current, "limit": 300.0},
+            USAGES["value"][1],
+        ]
+    }
+    found = findings(run(fake, tls, stack_file), "preflight-quota")
+    assert bool(found) is fails
+    if fails:
+        assert "after rollout 301 > 300: request 1 more units" in found[0]["message"]
+
+
+# --- the safe client in preflight: refusals end the command (exit 2), no report --------------------------
+
+
+@pytest.fixture
+def command(fake, tls, stack_file, monkeypatch, capsys, tmp_path):
+    """`foundry-iac preflight` against the fake ARM; returns (exit code, stderr, whether the report was written)."""
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    report = tmp_path / "report.json"
+
+    def go(*extra: str) -> tuple[int, str, bool]:
+        fake.serve()
+        argv = ["preflight", str(stack_file), "--endpoint", endpoint(fake.server), "--format", "json"]
+        code = main([*argv, "--output", str(report), *extra])
+        return code, capsys.readouterr().err, report.exists()
+
+    return go
+
+
+@pytest.mark.parametrize("disguised", [False, True], ids=["foreign", "foreign-behind-a-backslash"])
+def test_preflight_sends_no_token_to_a_foreign_next_link(fake, foreign, command, disguised):
+    models = f"{PROVIDERS}/locations/{REGION}/models"
+    # urlsplit reads the host after the last "@" (the fake ARM), urllib3 ends the host at the "\\" (foreign)
+    there = f"{endpoint(foreign)}\\@127.0.0.1:{fake.server.port}" if disguised else endpoint(foreign)
+    foreign.expect_request(models).respond_with_json({"value": [GPT_51]})
+    foreign.expect_request("/").respond_with_json({"value": [GPT_51]})
+    fake.server.expect_request(models, query_string="api-version=2025-06-01").respond_with_json(
+        {"value": [GPT_4O], "nextLink": f"{there}{models}?api-version=2025-06-01&page=2"}
+    )
+    code, err, written = command()
+    assert code == 2 and not written
+    assert err.startswith(f"error: refused to follow Azure to {there}{models}: it is not the configured")
+    assert foreign.log == []
+
+
+def test_preflight_refuses_a_malformed_answer_with_one_line(fake, command):
+    fake.usages = {"value": [{"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": 1, "limit": -1}]}
+    code, err, written = command()
+    assert (code, written) == (2, False)
+    assert err == (
+        "error: malformed answer from Azure: the limit of OpenAI.DataZoneStandard.gpt-4o in quota usages in "
+        "swedencentral is -1.0, not a number >= 0, nothing written\n"
+    )
+
+
+def test_preflight_meets_its_deadline_on_a_silent_server(fake, command):
+    release = threading.Event()
+
+    def silent(request):
+        release.wait(30)
+        return Response("{}", content_type="application/json")
+
+    fake.server.expect_request(PROVIDERS, query_string={"api-version": "2021-04-01"}).respond_with_handler(silent)
+    started = time.monotonic()
+    try:
+        code, err, written = command("--timeout", "1")
+    finally:
+        release.set()
+    assert (code, written) == (2, False) and time.monotonic() - started < 5
+    assert err.startswith("error: Azure did not answer within the 1 s deadline while ")
+
+
+class ScopedToken(StaticToken):
+    """A static token that records the scopes it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scopes: set[str] = set()
+
+    def get_token(self, *scopes: str, **kwargs: object):
+        self.scopes.update(scopes)
+        return super().get_token(*scopes, **kwargs)
+
+
+def test_every_read_carries_the_token_for_the_configured_endpoint_only(fake, tls, agent_stack):
+    agents_present(fake)
+    fake.serve()
+    token = ScopedToken()
+    ref = resolve_stack(str(agent_stack), ROOT)
+    arms = []
+
+    def connect(sub):
+        arms.append(LiveArm(token, sub, endpoint(fake.server) + "/", verify=str(tls[1]), retry_backoff=0.01))
+        return arms[-1]
+
+    preflight([ref], ROOT, connect, __import__("datetime").date.fromisoformat(TODAY))
+    assert token.scopes == {f"{endpoint(fake.server)}/.default"}
+    requests = [request for request, _ in fake.server.log]
+    assert {r.path for r in requests} >= {PROVIDERS, AGENT_SUBNET}  # the bare ARM reads, and the SDK's
+    assert all(r.headers.get("Authorization") == "Bearer test-token" for r in requests)
+    bare = [r for r in requests if r.path == PROVIDERS or r.path in fake.resources]  # through the bare ARM client
+    assert len(bare) == 5 and all(r.headers["Accept"] == "application/json" for r in bare)

@@ -1,0 +1,211 @@
+"""`quota sync` through azure-mgmt-cognitiveservices against a fake ARM endpoint on 127.0.0.1 (HTTPS)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from foundry_iac.azure.client import MalformedAnswerError
+from foundry_iac.azure.quota_sync import QuotaSyncError, sync_quota, write_snapshot
+from foundry_iac.cli.main import main
+from foundry_iac.engine.quota_snapshot import QuotaSnapshot
+from tests.foundry_iac.azure.conftest import StaticToken, endpoint
+
+SUB = "11111111-2222-3333-4444-555555555555"
+API = {"api-version": "2025-06-01"}
+
+
+def usages_path(region: str) -> str:
+    return f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations/{region}/usages"
+
+
+def models_path(region: str) -> str:
+    return f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations/{region}/models"
+
+
+USAGES = {
+    "value": [
+        {
+            "name": {
+                "value": "OpenAI.GlobalStandard.gpt-4o",
+                "localizedValue": "Tokens Per Minute (thousands) - GPT-4o",
+            },
+            "currentValue": 50.0,
+            "limit": 450.0,
+            "unit": "Count",
+            "status": "Included",
+        },
+        {
+            "name": {"value": "AIServices.GlobalStandard.DeepSeek-R1", "localizedValue": "DeepSeek-R1"},
+            "currentValue": 0.0,
+            "limit": 5000.0,
+            "unit": "Count",
+        },
+    ]
+}
+MODELS = {
+    "value": [
+        {
+            "kind": "OpenAI",
+            "skuName": "S0",
+            "model": {
+                "format": "OpenAI",
+                "name": "gpt-4o",
+                "version": "2024-11-20",
+                "isDefaultVersion": True,
+                "skus": [
+                    {
+                        "name": "GlobalStandard",
+                        "usageName": "OpenAI.GlobalStandard.gpt-4o",
+                        "capacity": {"minimum": 1, "maximum": 450, "step": 1, "default": 10},
+                    },
+                    {
+                        "name": "GlobalProvisionedManaged",
+                        "usageName": "OpenAI.GlobalProvisionedManaged",
+                        "capacity": {"minimum": 15, "maximum": 1000, "step": 5, "default": 15},
+                    },
+                ],
+            },
+        },
+    ]
+}
+
+
+def serve_region(server: HTTPServer, region: str, usages: dict = USAGES, models: dict = MODELS) -> None:
+    auth = {"Authorization": "Bearer test-token"}
+    server.expect_request(usages_path(region), query_string=API, headers=auth).respond_with_json(usages)
+    server.expect_request(models_path(region), query_string=API, headers=auth).respond_with_json(models)
+
+
+def sync(server, tls, regions, **kwargs):
+    return sync_quota(SUB, regions, StaticToken(), endpoint(server), verify=str(tls[1]), retry_backoff=0.01, **kwargs)
+
+
+def test_sync_reads_usages_and_model_capacity_rules_with_progress(arm, tls):
+    serve_region(arm, "eastus2")
+    serve_region(arm, "swedencentral")
+    lines: list[str] = []
+    data = sync(arm, tls, ["eastus2", "swedencentral"], progress=lines.append)
+    snap = QuotaSnapshot.model_validate(data)
+    entry = snap.limit("eastus2", "OpenAI.GlobalStandard.gpt-4o")
+    assert entry.limit == 450 and entry.current == 50
+    rules = {(c.sku, c.minimum, c.step) for c in snap.regions["swedencentral"].capacities}
+    assert ("GlobalProvisionedManaged", 15, 5) in rules
+    assert lines == [
+        "[1/2] eastus2: 2 usages, 2 model capacity rules",
+        "[2/2] swedencentral: 2 usages, 2 model capacity rules",
+    ]
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_denied_access_names_the_usages_reader_role(arm, tls, status):
+    arm.expect_request(usages_path("eastus2")).respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=status
+    )
+    with pytest.raises(QuotaSyncError, match=r"Cognitive Services Usages Reader \(bba48692"):
+        sync(arm, tls, ["eastus2"])
+
+
+def test_throttling_is_retried(arm, tls):
+    arm.expect_oneshot_request(usages_path("eastus2")).respond_with_response(
+        Response(json.dumps({"error": {"code": "TooManyRequests"}}), status=429, headers={"Retry-After": "1"})
+    )
+    serve_region(arm, "eastus2")
+    assert "eastus2" in sync(arm, tls, ["eastus2"])["regions"]
+
+
+@pytest.mark.parametrize(
+    "usages",
+    [
+        {"value": [{"name": {"value": "OpenAI.GlobalStandard.gpt-4o"}, "currentValue": 1}]},  # no limit
+        {"value": [{"name": {"value": "x"}, "currentValue": "lots", "limit": 5}]},  # not a number
+    ],
+)
+def test_malformed_answers_are_clear_errors(arm, tls, usages):
+    serve_region(arm, "eastus2", usages=usages)
+    with pytest.raises(MalformedAnswerError, match=r"^malformed answer from Azure: .* in eastus2\b.*, nothing written"):
+        sync(arm, tls, ["eastus2"])
+
+
+def test_not_json_is_a_clear_error(arm, tls):
+    arm.expect_request(usages_path("eastus2")).respond_with_data("<html>proxy error</html>", content_type="text/html")
+    with pytest.raises(MalformedAnswerError, match=r"usages in eastus2: the answer is text/html, not JSON, nothing"):
+        sync(arm, tls, ["eastus2"])
+
+
+def test_a_failing_region_writes_nothing(arm, tls, tmp_path):
+    target = tmp_path / "quotas" / f"{SUB}.json"
+    serve_region(arm, "eastus2")
+    write_snapshot(target, sync(arm, tls, ["eastus2"]))
+    before = target.read_bytes()
+    arm.expect_request(usages_path("westus3")).respond_with_data("down", status=500)
+    with pytest.raises(QuotaSyncError, match="HTTP 500"):
+        write_snapshot(target, sync(arm, tls, ["eastus2", "westus3"]))
+    assert target.read_bytes() == before and list(target.parent.iterdir()) == [target]
+
+
+def test_cli_quota_sync_with_default_azure_credential(arm, tls, tmp_path, monkeypatch, capsys):
+    """End to end: DefaultAzureCredential takes a managed-identity token from a local endpoint."""
+    identity = HTTPServer(host="127.0.0.1")
+    identity.start()
+    try:
+        identity.expect_request("/msi/token", headers={"X-IDENTITY-HEADER": "id-secret"}).respond_with_json(
+            {
+                "access_token": "test-token",
+                "expires_on": str(int(time.time()) + 3600),
+                "resource": endpoint(arm),
+                "token_type": "Bearer",
+            }
+        )
+        for var in (
+            "AZURE_CLIENT_ID",
+            "AZURE_CLIENT_SECRET",
+            "AZURE_TENANT_ID",
+            "AZURE_FEDERATED_TOKEN_FILE",
+            "AZURE_USERNAME",
+            "MSI_ENDPOINT",
+            "MSI_SECRET",
+        ):
+            monkeypatch.delenv(var, raising=False)
+        monkeypatch.setenv("IDENTITY_ENDPOINT", identity.url_for("/msi/token"))
+        monkeypatch.setenv("IDENTITY_HEADER", "id-secret")
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+        serve_region(arm, "eastus2")
+        target = tmp_path / "snap.json"
+        code = main(
+            [
+                "quota",
+                "sync",
+                "--subscription",
+                SUB,
+                "--region",
+                "eastus2",
+                "--endpoint",
+                endpoint(arm),
+                "--output",
+                str(target),
+            ]
+        )
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert "[1/1] eastus2: 2 usages" in err
+        assert QuotaSnapshot.model_validate_json(target.read_text()).subscription == SUB
+    finally:
+        identity.clear()
+        identity.stop()
+
+
+def test_a_bug_of_ours_while_reading_is_not_blamed_on_azure(arm, tls):
+    from foundry_iac.azure.quota_sync import read_regions
+
+    serve_region(arm, "eastus2")
+
+    def buggy(client, region, limits):
+        return {}["not there"]  # a KeyError of ours, not a malformed answer
+
+    with pytest.raises(KeyError):
+        read_regions(SUB, ["eastus2"], StaticToken(), buggy, str, endpoint=endpoint(arm), verify=str(tls[1]))

@@ -1,0 +1,226 @@
+"""`foundry-iac diff --base REF` on temporary git repositories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from foundry_iac.cli.main import main
+from foundry_iac.engine.pool import build_report
+from foundry_iac.engine.report_model import as_data
+from foundry_iac.engine.stacks import resolve_stack
+from tests.conftest import ROOT
+
+GPT_51 = 'model: gpt-5.1\n          version: "2025-11-13"\n          type: DataZoneStandard\n          capacity: 40'
+GPT_54 = 'model: gpt-5.4\n          version: "2026-03-05"\n          type: DataZoneStandard\n          capacity: 20'
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch):
+    """A repository holding the prod-eu stack and its policy config, one commit deep."""
+    root = tmp_path / "repo"
+    (root / "stacks").mkdir(parents=True)
+    (root / "policies" / "config").mkdir(parents=True)
+    for name in ("__main__.py", "Pulumi.yaml"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copy(ROOT / "stacks/Pulumi.prod-eu.yaml", root / "stacks/Pulumi.prod-eu.yaml")
+    shutil.copy(ROOT / "policies/config/prod-eu.json", root / "policies/config/prod-eu.json")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base")
+    monkeypatch.chdir(root)
+    return root
+
+
+def commit(root: Path, message: str) -> None:
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-am", message)
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / "stacks/Pulumi.prod-eu.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def diff_json(capsys, *argv: str) -> tuple[int, dict]:
+    code = main(["diff", *argv, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def check_entry(root: Path) -> dict:
+    return as_data(build_report([resolve_stack("prod-eu", root)], root))["stacks"][0]
+
+
+def test_model_change_is_a_replacement_and_capacity_change_is_in_place(repo, capsys):
+    before = check_entry(repo)
+    edit(repo, GPT_51, GPT_54)
+    edit(repo, "type: DataZoneStandard\n          capacity: 50", "type: DataZoneStandard\n          capacity: 60")
+    commit(repo, "swap a model, raise a capacity")
+    after = check_entry(repo)
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    assert code == 0
+    (stack,) = report["stacks"]
+    changed = {r["name"]: r for r in stack["resources"]["changed"]}
+    swapped = changed["fdy-prod-eu-core-deployment-gpt-5.1"]
+    assert swapped["replace"] and "CannotChangeDeploymentModel" in swapped["warning"]
+    assert "delete-before-replace" in swapped["warning"] and "downtime" in swapped["warning"]
+    assert {"path": "properties.model.name", "before": "gpt-5.1", "after": "gpt-5.4"} in swapped["changes"]
+    raised = changed["fdy-prod-eu-core-deployment-gpt-4o"]
+    assert not raised["replace"] and raised["warning"] is None
+    assert raised["changes"] == [{"path": "sku.capacity", "before": 50, "after": 60}]
+    for key in ("monthly_expected", "monthly_ceiling"):
+        assert stack["cost"][key]["delta"] == pytest.approx(after["cost"][key] - before["cost"][key], abs=0.01)
+    assert {
+        "region": "swedencentral",
+        "usage_name": "OpenAI.DataZoneStandard.gpt-4o",
+        "before": 50,
+        "after": 60,
+        "delta": 10,
+        "subscription": "9c4e2a7b-1f3d-4e5a-8b6c-2d7f0e9a1b34",
+    } in stack["quota"]
+
+
+def test_markdown_is_one_comment_with_the_downtime_warning(repo, capsys):
+    edit(repo, GPT_51, GPT_54)
+    commit(repo, "swap")
+    assert main(["diff", "--base", "HEAD~1", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("<!-- foundry-iac-diff -->\n## ✅ foundry-iac: 1 stack(s) against `HEAD~1`")
+    assert "> [!WARNING]\n> 1 resource(s) will be **replaced**" in out and "**replace**" in out
+
+
+def test_introduced_violation_fails_and_is_listed(repo, capsys):
+    edit(
+        repo,
+        "      network:\n        publicAccess: false\n",
+        "      localAuth: true\n      network:\n        publicAccess: false\n",
+    )
+    commit(repo, "keys on")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    (stack,) = report["stacks"]
+    assert code == 1 and not report["passed"]
+    assert [v["policy"] for v in stack["violations"]["introduced"]] == ["local-auth-disabled"]
+
+
+def test_resolved_violation_is_listed_when_reverting(repo, capsys):
+    edit(
+        repo,
+        "      network:\n        publicAccess: false\n",
+        "      localAuth: true\n      network:\n        publicAccess: false\n",
+    )
+    commit(repo, "keys on")
+    edit(repo, "      localAuth: true\n", "")
+    commit(repo, "keys off again")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    assert code == 0 and [v["policy"] for v in report["stacks"][0]["violations"]["resolved"]] == ["local-auth-disabled"]
+
+
+def test_added_and_removed_stacks(repo, capsys):
+    shutil.copy(ROOT / "stacks/Pulumi.prod-us.yaml", repo / "stacks/Pulumi.prod-us.yaml")
+    shutil.copy(ROOT / "policies/config/prod-us.json", repo / "policies/config/prod-us.json")
+    (repo / "stacks/Pulumi.prod-eu.yaml").unlink()
+    git(repo, "add", "-A")
+    commit(repo, "replace prod-eu by prod-us")
+    _, report = diff_json(capsys, "--base", "HEAD~1")
+    status = {s["stack"]: s for s in report["stacks"]}
+    assert status["prod-us"]["status"] == "added" and status["prod-us"]["cost"]["monthly_expected"]["before"] == 0
+    assert status["prod-eu"]["status"] == "removed" and status["prod-eu"]["passed"] is None
+    assert status["prod-eu"]["cost"]["monthly_expected"]["after"] == 0
+    assert len(status["prod-eu"]["resources"]["removed"]) > 5
+
+
+def test_the_work_tree_is_untouched_and_uncommitted_edits_count(repo, capsys):
+    edit(repo, "capacity: 120", "capacity: 130")  # not committed
+    _, report = diff_json(capsys, "--base", "HEAD")
+    assert report["stacks"][0]["status"] == "changed"
+    assert "capacity: 130" in (repo / "stacks/Pulumi.prod-eu.yaml").read_text()
+    assert (
+        subprocess.run(["git", "-C", str(repo), "status", "--porcelain"], capture_output=True, text=True).stdout.strip()
+        == "M stacks/Pulumi.prod-eu.yaml"
+    )
+
+
+def test_unknown_ref_exits_2(repo, capsys):
+    assert main(["diff", "--base", "no-such-ref"]) == 2
+    err = capsys.readouterr().err
+    assert "--base no-such-ref: not a commit in this repository" in err and err.count("\n") == 1
+
+
+def test_replacing_a_deployment_of_a_locked_account_warns_that_azure_will_refuse(repo, capsys):
+    """prod-eu is production: its account carries a CanNotDelete lock that children inherit."""
+    edit(repo, GPT_51, GPT_54)
+    commit(repo, "swap under the lock")
+    _, report = diff_json(capsys, "--base", "HEAD~1")
+    (swapped,) = [r for r in report["stacks"][0]["resources"]["changed"] if r["replace"]]
+    assert "CannotChangeDeploymentModel" in swapped["warning"] and "ScopeLocked" in swapped["warning"]
+    assert "Deploy the new model under a new deployment name" in swapped["warning"]
+
+
+def test_renaming_a_deployment_reports_the_quota_both_hold_during_the_change(repo, capsys):
+    edit(repo, "        - name: gpt-5.1\n", "        - name: gpt-5.1-chat\n")
+    commit(repo, "rename")
+    _, report = diff_json(capsys, "--base", "HEAD~1")
+    (stack,) = report["stacks"]
+    row = next(q for q in stack["quota"] if q["usage_name"] == "OpenAI.DataZoneStandard.gpt-5.1")
+    assert (row["before"], row["after"], row["transient_peak"]) == (40, 40, 80)
+    assert main(["diff", "--base", "HEAD~1"]) == 0
+    assert "40 -> 40 (+0), 80 while the change runs" in capsys.readouterr().out
+
+
+def test_the_program_registers_deployments_to_be_replaced_delete_first(run_stack):
+    from tests.conftest import example_ref
+
+    run = run_stack(example_ref("prod-eu").path)
+    for dep in run.by_type("azure-native:cognitiveservices:Deployment"):
+        assert dep.replace_on_changes == ["properties.model.format", "properties.model.name"]
+        assert dep.delete_before_replace
+
+
+def test_the_diff_json_follows_the_committed_report_schema(repo, capsys):
+    import jsonschema
+
+    from foundry_iac.engine.report_model import SCHEMA_FILE
+
+    edit(repo, GPT_51, GPT_54)
+    commit(repo, "swap a model")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    assert code == 0
+    schema = json.loads((ROOT / SCHEMA_FILE).read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert report["stacks"][0]["status"] == "changed"
+
+
+AGENTS_START = "          agents:"
+AGENTS_END = "      contentFilters:"
+
+
+def test_removing_a_projects_agents_warns_of_the_delete_order(repo, capsys):
+    path = repo / "stacks/Pulumi.prod-eu.yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index(AGENTS_START)] + text[text.index(AGENTS_END) :])
+    commit(repo, "drop the agents")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    (stack,) = report["stacks"]
+    removed = {r["type"]: r for r in stack["resources"]["removed"]}
+    host = removed["azure-native:cognitiveservices:ProjectCapabilityHost"]
+    assert host["warning"].startswith("deleting an agents capability host stops the agents that use it")
+    assert (
+        "project capability hosts deleted first, then the account capability host, then the account" in host["warning"]
+    )
+    # a deletion that needs no care carries no warning key at all
+    assert "warning" not in removed["azure-native:cognitiveservices:ProjectConnection"]
+    main(["diff", "--base", "HEAD~1", "--format", "markdown"])
+    markdown = capsys.readouterr().out
+    assert "> 1 deletion(s) need an order or a cool-down (agents). See below." in markdown
+    assert "| ➖ | `fdy-prod-eu-core-agents-support-agents-host` | deleted. ⚠️ deleting an agents capability" in markdown
+    main(["diff", "--base", "HEAD~1", "--format", "text"])
+    assert "      WARNING delete: deleting an agents capability host" in capsys.readouterr().out

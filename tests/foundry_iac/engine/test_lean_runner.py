@@ -1,0 +1,35 @@
+"""The lean offline run (no provider aliases, no stack traces, no GC during the run) changes no report byte."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+
+from foundry_iac.engine.gate import gate_stack
+from foundry_iac.engine.report_model import Report, as_json
+from foundry_iac.engine.sdk import _provider_alias
+from foundry_iac.render.markdown import render_markdown
+from foundry_iac.render.plan import render_plan
+from foundry_iac.render.sarif import render_sarif
+from foundry_iac.render.text import render_text
+from tests.conftest import ROOT, example_ref
+
+
+@pytest.mark.parametrize("stack", ["prod-us", "prod-eu"])
+def test_every_report_is_byte_identical_with_and_without_the_lean_run(stack):
+    reports = []
+    for lean in (True, False):
+        entry = gate_stack(example_ref(stack), ROOT, lean=lean).entry
+        report = Report(passed=entry.passed, stacks=[entry])
+        reports.append(
+            (as_json(report), render_text(report), render_markdown(report), render_sarif(report), render_plan(entry))
+        )
+    assert reports[0] == reports[1]
+
+
+def test_only_the_providers_versioned_type_aliases_are_dropped():
+    assert _provider_alias(pulumi.Alias(type_="azure-native:cognitiveservices/v20230501:Account"))
+    assert not _provider_alias(pulumi.Alias(name="old-name"))
+    assert not _provider_alias(pulumi.Alias(type_="azure-native:cognitiveservices/v20230501:Account", name="x"))
+    assert not _provider_alias(pulumi.Alias(type_="foundry-iac:foundry:OldAccount"))
+    assert not _provider_alias("urn:pulumi:prod::foundry-iac::azure-native:cognitiveservices:Account::a")

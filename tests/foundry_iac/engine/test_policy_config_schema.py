@@ -1,0 +1,60 @@
+"""The committed policy-config schema is the pack's, the examples follow it, and what the loader refuses
+about it is refused at the line."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from foundry_iac.engine.policy_config import PolicyConfigError, load_policy_config
+from foundry_iac.engine.policy_config_schema import SCHEMA_FILE, render
+from policies.pack import POLICIES
+from tests.conftest import ROOT
+
+
+def test_the_committed_schema_is_generated_from_the_pack():
+    assert (ROOT / SCHEMA_FILE).read_text() == render(POLICIES), (
+        "run: python -m foundry_iac.engine.policy_config_schema"
+    )
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod-eu", "prod-us"])
+def test_the_example_policy_configs_follow_the_schema(stack):
+    schema = json.loads((ROOT / SCHEMA_FILE).read_text())
+    jsonschema.Draft7Validator(schema).validate(json.loads((ROOT / f"policies/config/{stack}.json").read_text()))
+
+
+def test_editors_map_the_schemas_by_file_name():
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text())
+    assert settings["json.schemas"] == [
+        {"fileMatch": ["/policies/config/*.json"], "url": "./schema/policy-config.schema.json"}
+    ]
+
+
+def config_with(tmp_path, extra: dict, quota: dict | None = None):
+    data = json.loads((ROOT / "policies/config/dev.json").read_text())
+    data.update(extra)
+    if quota is not None:
+        data["quota-capacity"] = quota
+    path = tmp_path / "dev.json"
+    path.write_text(json.dumps(data, indent=2))
+    return path
+
+
+def test_a_hand_written_ledger_is_refused_at_its_line(tmp_path):
+    path = config_with(tmp_path, {}, {"ledger": {"eastus2": {}}})
+    with pytest.raises(PolicyConfigError) as raised:
+        load_policy_config(path, "dev.json", POLICIES)
+    (line,) = raised.value.messages
+    assert line.startswith("dev.json:")
+    assert "quota-capacity.ledger is computed by foundry-iac (from quotas/ and stacks/), not written by hand" in line
+
+
+def test_a_schema_key_is_refused_because_pulumi_would_read_it_as_an_enforcement_level(tmp_path):
+    path = config_with(tmp_path, {"$schema": "../../schema/policy-config.schema.json"})
+    with pytest.raises(PolicyConfigError) as raised:
+        load_policy_config(path, "dev.json", POLICIES)
+    (line,) = raised.value.messages
+    assert "$schema: Pulumi reads every top-level text value of a policy config as an enforcement level" in line

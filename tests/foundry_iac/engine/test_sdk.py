@@ -1,0 +1,200 @@
+"""The Pulumi SDK internals the offline runner and gate rely on are still there, with the shapes they use.
+
+When an SDK upgrade moves one, this test names it; foundry_iac/engine/sdk.py is the one module to adapt."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+from pulumi.runtime.proto import resource_pb2
+
+from foundry_iac.engine import sdk
+
+
+@pytest.mark.parametrize(
+    "name,parameters",
+    [
+        ("set_all_config", ["config", "secret_keys"]),
+        ("get_root_resource", []),
+        ("reset_options", ["project", "stack", "preview"]),
+        ("run_pulumi_func", ["func"]),
+        ("set_mocks", ["mocks", "project", "stack", "preview", "monitor"]),
+    ],
+)
+def test_each_internal_the_runner_calls_takes_the_arguments_it_passes(name, parameters):
+    signature = inspect.signature(getattr(sdk, name))
+    assert set(parameters) <= set(signature.parameters), (
+        f"pulumi SDK changed {name}{signature}: adapt foundry_iac/engine/sdk.py"
+    )
+
+
+def test_the_unknown_marker_a_mock_returns_arrives_as_an_unknown_input():
+    # the runner's mocks return UNKNOWN for a system identity's principal id; a resource that consumes it gets Unknown
+    assert isinstance(sdk.UNKNOWN, str) and sdk.UNKNOWN
+    assert inspect.isclass(sdk.Unknown)
+
+
+def test_the_mock_monitor_still_records_through_register_resource():
+    assert list(inspect.signature(sdk.MockMonitor.__init__).parameters)[1:] == ["mocks"]
+    assert callable(getattr(sdk.MockMonitor, "RegisterResource", None))
+    assert {"new_resource", "call"} <= set(vars(sdk.Mocks))
+
+
+def test_the_register_resource_request_still_has_every_field_the_recorder_reads():
+    fields = {f.name for f in resource_pb2.RegisterResourceRequest.DESCRIPTOR.fields}
+    assert set(sdk.REGISTER_REQUEST_FIELDS) <= fields, set(sdk.REGISTER_REQUEST_FIELDS) - fields
+
+
+def test_sync_await_settles_an_awaitable():
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    assert sdk.sync_await(answer()) == 42
+
+
+PARTIAL_PROBE = """
+import json
+import sys
+from foundry_iac.engine.sdk import load_services_by_module
+
+load_services_by_module(["network"])
+from pulumi_azure_native import network
+endpoint = network.PrivateEndpoint
+loaded = [m for m in sys.modules if m.startswith("pulumi_azure_native.network.")]
+from pulumi_azure_native.network.private_endpoint import PrivateEndpoint
+same = endpoint is PrivateEndpoint
+try:
+    network.NoSuchClass
+    missing = "no error"
+except AttributeError as exc:
+    missing = str(exc)
+whole = [m for m in sys.modules if m.startswith("pulumi_azure_native.network.")]
+load_services_by_module(["network"])  # a package loaded already is left as it is
+print(json.dumps({
+    "loaded": len(loaded), "same": same, "still_same": network.PrivateEndpoint is endpoint, "whole": len(whole),
+    "missing": missing, "one_package": sys.modules["pulumi_azure_native.network"] is network
+    and sys.modules["pulumi_azure_native"].network is network, "others": hasattr(network, "VirtualNetwork"),
+}))
+"""
+
+
+def test_a_partial_service_package_loads_one_class_module_and_completes_on_anything_else():
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", PARTIAL_PROBE], capture_output=True, text=True, cwd=ROOT, check=True)
+    probe = json.loads(done.stdout)
+    assert probe["loaded"] < 10  # private_endpoint and the shared _inputs/outputs/_enums, not 290 modules
+    assert probe["same"] and probe["still_same"] and probe["one_package"] and probe["others"]
+    assert probe["whole"] > 250  # an unknown name ran the real __init__: the package is whole
+    assert probe["missing"] == "module 'pulumi_azure_native.network' has no attribute 'NoSuchClass'"
+
+
+def _register_request(name: str, object_: dict, resource_type: str = "azure-native:cognitiveservices:Account"):
+    from pulumi.runtime import rpc
+
+    struct = sdk.sync_await(rpc.serialize_properties(object_, {}))
+    return resource_pb2.RegisterResourceRequest(
+        type=resource_type, name=name, parent="", custom=True, object=struct, provider=""
+    )
+
+
+class _Echo(sdk.Mocks):
+    def __init__(self) -> None:
+        self.seen: list[dict] = []
+
+    def new_resource(self, args):
+        self.seen.append(args.inputs)
+        return f"{args.name}-id", {**args.inputs, "extra": [1, {"x": sdk.UNKNOWN}]}
+
+    def call(self, args):
+        return {}, None
+
+
+def test_register_resource_now_answers_as_the_sdks_mock_monitor_does():
+    from pulumi.runtime.settings import reset_options
+
+    reset_options(project="p", stack="s", preview=True)
+    request = _register_request("acct", {"location": "swedencentral", "sku": {"name": "S0"}, "n": 3, "tags": {}})
+    theirs_mocks, ours_mocks = _Echo(), _Echo()
+    theirs = sdk.MockMonitor(theirs_mocks).RegisterResource(request)
+    ours_monitor = sdk.MockMonitor(ours_mocks)
+    ours, inputs = sdk.register_resource_now(ours_monitor, request)
+    assert ours == theirs and ours.urn == "urn:pulumi:s::p::azure-native:cognitiveservices:Account::acct"
+    assert (
+        inputs
+        == ours_mocks.seen[0]
+        == theirs_mocks.seen[0]
+        == {
+            "location": "swedencentral",
+            "sku": {"name": "S0"},
+            "n": 3,
+            "tags": {},
+        }
+    )
+    assert ours_monitor.resources[ours.urn].id == "acct-id"
+    stack = resource_pb2.RegisterResourceRequest(type="pulumi:pulumi:Stack", name="p-s")
+    assert sdk.register_resource_now(ours_monitor, stack) == (sdk.MockMonitor(_Echo()).RegisterResource(stack), {})
+
+
+def test_register_resource_now_refuses_an_answer_that_must_be_awaited():
+    class Pending(_Echo):
+        def new_resource(self, args):
+            return "x-id", {"later": asyncio.get_event_loop().create_future()}
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        with pytest.raises(RuntimeError, match="must be awaited"):
+            sdk.register_resource_now(sdk.MockMonitor(Pending()), _register_request("x", {}))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def test_the_inline_executor_runs_a_call_at_once_on_the_calling_thread():
+    import threading
+
+    executor = sdk.InlineExecutor()
+    assert executor.submit(threading.get_ident).result(timeout=0) == threading.get_ident()
+    failed = executor.submit(int, "not a number")
+    assert failed.done() and isinstance(failed.exception(timeout=0), ValueError)
+    executor.shutdown()
+
+
+def test_a_partially_loaded_service_imports_only_the_modules_of_the_classes_used():
+    """load_services_by_module: a class comes from its own module; any other name completes the package."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    program = """
+import sys
+from foundry_iac.engine.sdk import load_services_by_module
+load_services_by_module(["network"])
+import pulumi_azure_native.network as network
+from pulumi_azure_native.network.private_endpoint import PrivateEndpoint
+assert network.PrivateEndpoint is PrivateEndpoint
+loaded = sorted(m for m in sys.modules if m.startswith("pulumi_azure_native.network."))
+assert "pulumi_azure_native.network.virtual_network_gateway" not in sys.modules, loaded
+assert not network.__dict__.get("_complete_")
+enum = network.IPAllocationMethod  # an enum: no module of its own name, so the real __init__ runs
+assert network.__dict__.get("_complete_") and enum.__name__ == "IPAllocationMethod"
+assert "pulumi_azure_native.network.virtual_network_gateway" in sys.modules
+try:
+    network.NoSuchThing
+except AttributeError as exc:
+    assert "NoSuchThing" in str(exc)
+else:
+    raise AssertionError("a missing name must raise AttributeError")
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True)
+    assert done.stdout == "ok\n", done.stderr[-2000:]

@@ -1,0 +1,133 @@
+"""tools/import_graph.py (scripts/import-graph): the import graph between packages, and its circles."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tools.import_graph import circles, main, module_graph, node_graph
+
+
+def tree(root: Path, files: dict[str, str]) -> Path:
+    """A repository with components/, policies/ and foundry_iac/ holding `files` (path: source)."""
+    for package in ("components", "policies", "foundry_iac"):
+        (root / package).mkdir(parents=True, exist_ok=True)
+        (root / package / "__init__.py").write_text('"""A package."""\n')
+    for path, source in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(source)
+    return root
+
+
+def test_every_kind_of_import_is_an_edge_and_outside_names_are_not(tmp_path):
+    root = tree(
+        tmp_path,
+        {
+            "components/inputs.py": "import json\nfrom components import errors\n",
+            "components/errors.py": "",
+            "foundry_iac/engine/__init__.py": "",
+            "foundry_iac/engine/gate.py": (
+                "from typing import TYPE_CHECKING\nfrom ..errors import GateError\n"
+                "if TYPE_CHECKING:\n    from policies.pack import POLICIES\n"
+            ),
+            "foundry_iac/errors.py": "import components.inputs\n",
+            "foundry_iac/cli/__init__.py": "",
+            "foundry_iac/cli/main.py": "def main():\n    from ..engine import gate\n    from . import console\n",
+            "foundry_iac/cli/console.py": "",
+            "policies/pack.py": "from components.errors import X\n",
+        },
+    )
+    graph = module_graph(root)
+    assert graph["components.inputs"] == {"components.errors"}
+    assert graph["foundry_iac.engine.gate"] == {"foundry_iac.errors", "policies.pack"}
+    assert graph["foundry_iac.errors"] == {"components.inputs"}
+    assert graph["foundry_iac.cli.main"] == {"foundry_iac.engine.gate", "foundry_iac.cli.console"}
+    nodes = node_graph(graph)
+    assert nodes["foundry_iac.cli"] == {"foundry_iac.engine"}
+    assert nodes["foundry_iac.engine"] == {"foundry_iac.errors", "policies.pack"}
+    assert circles(graph) == [] and circles(nodes) == []
+
+
+def test_a_circle_through_a_lazy_import_is_found_and_named(tmp_path, capsys):
+    root = tree(
+        tmp_path,
+        {
+            "foundry_iac/cli.py": "def run():\n    from .commands import run\n",
+            "foundry_iac/commands.py": "from .render.sarif import x\n",
+            "foundry_iac/render/__init__.py": "",
+            "foundry_iac/render/sarif.py": "def version():\n    from ..cli import version\n",
+            "components/a.py": "from .b import x\n",
+            "components/b.py": "from .a import y\n",
+        },
+    )
+    assert main(["--root", str(root)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "foundry_iac.cli -> foundry_iac.commands" in out
+    assert "circle between nodes: components.a -> components.b -> components.a" in out
+    assert (
+        "circle between nodes: foundry_iac.cli -> foundry_iac.commands -> foundry_iac.render -> foundry_iac.cli" in out
+    )
+    assert (
+        "circle between modules: foundry_iac.cli -> foundry_iac.commands -> foundry_iac.render.sarif -> foundry_iac.cli"
+        in out
+    )
+    assert "circles: none" not in out
+
+
+def test_a_circle_inside_one_subpackage_counts(tmp_path, capsys):
+    root = tree(
+        tmp_path,
+        {
+            "components/config/__init__.py": "",
+            "components/config/source.py": "from ..inputs import short\n",
+            "components/inputs.py": "from components.config.source import read\n",
+            "foundry_iac/engine/__init__.py": "",
+            "foundry_iac/engine/a.py": "from . import b\n",
+            "foundry_iac/engine/b.py": "from .a import x\n",
+        },
+    )
+    assert main(["--root", str(root)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "circle between modules: foundry_iac.engine.a -> foundry_iac.engine.b -> foundry_iac.engine.a" in out
+    assert "circle between nodes: components.config -> components.inputs -> components.config" in out
+
+
+def test_a_relative_import_of_nothing_is_bad_input(tmp_path, capsys):
+    root = tree(tmp_path, {"foundry_iac/version.py": "from ..engine.sdk_versions import summary\n"})
+    assert main(["--root", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "foundry_iac/version.py: a relative import" in err and "fix the import" in err
+    assert main(["--root", str(tmp_path / "nowhere")]) == 2
+    assert "pass --root REPOSITORY" in capsys.readouterr().err
+
+
+def test_foundry_iac_has_no_circle_and_its_layers_point_one_way():
+    nodes = node_graph(module_graph(ROOT))
+    ours = {
+        n: {t for t in targets if t.startswith("foundry_iac")}
+        for n, targets in nodes.items()
+        if n.startswith("foundry_iac")
+    }
+    assert circles(ours) == []
+    assert circles({m: t for m, t in module_graph(ROOT).items() if m.startswith("foundry_iac")}) == []
+    # the engine and the Azure clients never reach up into the renderers or the command line
+    for low in ("foundry_iac.engine", "foundry_iac.azure"):
+        assert not ours[low] & {"foundry_iac.render", "foundry_iac.cli"}, ours[low]
+    assert "foundry_iac.engine" not in {t for t in ours["foundry_iac.errors"]}
+    # components and policies never import foundry_iac
+    assert not {
+        t
+        for n, targets in nodes.items()
+        if not n.startswith("foundry_iac")
+        for t in targets
+        if t.startswith("foundry_iac")
+    }
+
+
+def test_the_script_prints_the_graph_of_this_repository():
+    done = subprocess.run([str(ROOT / "scripts" / "import-graph")], capture_output=True, text=True, cwd=ROOT)
+    lines = done.stdout.splitlines()
+    assert "foundry_iac.exit_codes -> (nothing)" in lines
+    assert any(line.startswith("foundry_iac.cli -> ") and "foundry_iac.engine" in line for line in lines)
+    assert done.returncode == (1 if any(line.startswith("circle between") for line in lines) else 0)

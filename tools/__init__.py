@@ -1,0 +1,1 @@
+"""Development tools run by scripts/ (not part of the installed package)."""
