@@ -2,7 +2,7 @@
 
 # Foundry's built-in roles were renamed in 2026; ids and permissions are unchanged (Microsoft Learn,
 # azure-ai-docs articles/foundry/includes/role-rename-note.md, ms.date 2026-05-11). Stack files may use
-# either name while the rename rolls out; the examples, README and schema use today's names.
+# either name while the rename rolls out; the examples, docs and schema use today's names.
 ROLE_SOURCE = "Microsoft Learn, Foundry role rename note (azure-ai-docs role-rename-note.md, ms.date 2026-05-11)"
 FOUNDRY_ROLES: dict[str, str] = {
     "Foundry User": "53ca6127-db72-4b80-b1b0-d745d6d5456d",

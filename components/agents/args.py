@@ -76,7 +76,7 @@ _AGENT_CONNECTIONS = {
 # Storage Blob Data Owner only on the agents' containers (names end in -azureml-agent), and no blob tag or
 # filter actions elsewhere. Microsoft's templates also require the container name to start with the project's
 # workspace id (properties.internalId), which no API version declares and so no Pulumi output carries; the policy
-# agent-storage-isolation keeps projects from sharing the account instead (README "Agents", step 7).
+# agent-storage-isolation keeps projects from sharing the account instead (docs/agents.md, step 7).
 AGENT_CONTAINER_CONDITION = (
     "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/tags/read'}) "
     "AND !(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/filter/action'}) "

@@ -7,7 +7,7 @@ infrastructure-setup-bicep 41 and 15; docs/reference/agents-vs-templates.md):
 1. private endpoints to the agent resources of a private account, after the account has finished
    provisioning and after its deployments (a private endpoint to a provisioning account is refused);
 2. per project: the three connections (Entra ID auth), the project identity's roles on the resources,
-   then a wait for role propagation (a `time` Sleep, which `pulumi up` honours: see README "Agents");
+   then a wait for role propagation (a `time` Sleep, which `pulumi up` honours: see docs/agents.md);
 3. the account capability host, unless the agents are injected into a subnet (then it is implicit);
 4. per project: the project capability host naming the connections, then the data-plane grants the
    runtime needs once the host exists (Storage Blob Data Owner on the agent containers, Cosmos DB's

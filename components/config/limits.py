@@ -42,7 +42,7 @@ def too_many(count: int, limit: int, what: str, where: str, source: str, fix: st
 # foundry-iac's own bound, not Azure's: the gate registers every resource of a stack under the SDK's mocks
 # (~1 ms and ~90 KB each), so Azure's limits alone (4,000 members, 100 accounts x 32 deployments) allow stacks
 # it cannot judge within its target (< 2 s and < 300 MiB per stack file). The number is measured by
-# benchmarks/bench_limits.py on the budget's worst shapes (README "Speed"), 2026-12-03 on 2 shared cores:
+# benchmarks/bench_limits.py on the budget's worst shapes (docs/cli.md, "Speed"), 2026-12-03 on 2 shared cores:
 # 700 resources as 20 accounts of 32 deployments, 1.3-1.8 s and 146 MiB; 800 took 1.8-2.2 s.
 MAX_RESOURCES_PER_STACK = 700
 SPLIT_FIX = "split the stack into several stack files; each is gated and deployed on its own"

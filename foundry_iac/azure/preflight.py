@@ -110,7 +110,7 @@ CHECKS = {
         Check(
             "preflight-access",
             "The identity may read everything preflight checks.",
-            "Grant the role the message names to the identity that runs preflight (see README, Preflight).",
+            "Grant the role the message names to the identity that runs preflight (see docs/operations.md, Preflight).",
         ),
         Check(
             "preflight-unreadable",

@@ -1,4 +1,4 @@
-"""The `foundry-iac` subcommands (contract in DESIGN.md); `cli.main` finds the repository and calls `run`.
+"""The `foundry-iac` subcommands (contract: docs/cli.md); `cli.main` finds the repository and calls `run`.
 
 Exit codes: 0 no mandatory violation, 1 at least one, 2 bad input or any internal error (fail closed).
 """

@@ -1,4 +1,4 @@
-"""The `foundry-iac` console script: find the repository, then run the command (contract in DESIGN.md).
+"""The `foundry-iac` console script: find the repository, then run the command (contract: docs/cli.md).
 
 The repository is the project. The installed package is only this command line: the Pulumi program's
 components, the policy pack and the model catalog are read from the repository the command runs in

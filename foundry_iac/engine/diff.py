@@ -46,7 +46,7 @@ HOST_DELETED = (
     "deleting an agents capability host stops the agents that use it (their threads, files and vectors stay in "
     "your Cosmos DB, Storage and Search). " + TEARDOWN_ORDER
 )
-# The agent subnet's service association link outlives the account (AZURE_FACTS.md: foundry-samples #314).
+# The agent subnet's service association link outlives the account (foundry-samples issue 314, 2026-11-23).
 SUBNET_HELD = (
     "the account's agents are injected into subnet {subnet}: Azure keeps that subnet in use (service association "
     "link) after the account is deleted, until the account is purged (`az cognitiveservices account purge`) and "

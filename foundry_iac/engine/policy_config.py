@@ -320,7 +320,7 @@ def _top_level_problems(
         )
     for key in data:
         if key not in ("all", SCHEMA_KEY) and key not in policy_ids:
-            hint = suggest(key, policy_ids) or '; use a policy id from the README\'s table under "The policy pack"'
+            hint = suggest(key, policy_ids) or "; use a policy id from the table in docs/policies.md"
             problems.append(f"{at(key)}: unknown policy {short(key)}{hint}")
     return problems
 

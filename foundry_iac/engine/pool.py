@@ -1,4 +1,4 @@
-"""The gate report of DESIGN.md: per stack its resources, violations, cost and quota; across stacks,
+"""The gate report (docs/reports.md): per stack its resources, violations, cost and quota; across stacks,
 checked in parallel processes (the SDK's mocks are process-global)."""
 
 from __future__ import annotations

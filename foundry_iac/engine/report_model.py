@@ -3,7 +3,7 @@
 The gate, the cost and quota sections and the diff build these models; the text, markdown, SARIF, plan
 and diff renderers read them; `--format json` is their dump. Their JSON Schema is committed as
 schema/report.schema.json (`python -m foundry_iac.engine.report_model` regenerates it; a test keeps it in sync)
-and the README documents the report from it. Optional keys are left out of the JSON when unset.
+and docs/reports.md documents the report from it. Optional keys are left out of the JSON when unset.
 """
 
 from __future__ import annotations

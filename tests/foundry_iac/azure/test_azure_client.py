@@ -755,8 +755,8 @@ def test_an_answer_with_a_status_outside_2xx_is_left_to_the_sdk(arm, tls, body, 
 
 
 def test_the_documented_defaults_are_the_code_s(root):
-    """README's section on talking to Azure states the bounds; they are these."""
-    readme = (root / "README.md").read_text()
+    """The docs' section on talking to Azure (docs/cost-and-quota.md) states the bounds; they are these."""
+    readme = (root / "docs" / "cost-and-quota.md").read_text()
     assert f"`--timeout SECONDS` (default {azure_client.DEFAULT_TIMEOUT:g})" in readme
     assert f"retried {azure_client.RETRIES} times" in readme
     assert f"never more than {azure_client.RETRY_AFTER_CAP:g} s" in readme

@@ -30,7 +30,7 @@ def test_the_template_has_every_azure_resource_with_its_type_and_the_sdks_api_ve
     assert prod_us["$schema"].endswith("/2019-04-01/deploymentTemplate.json#")
     assert prod_us["metadata"]["resourceGroup"] == "rg-foundry-prod-us" and "notExported" not in prod_us["metadata"]
     versions = {r["type"]: r["apiVersion"] for r in prod_us["resources"]}
-    # the versions pulumi-azure-native 3.x documents for these types (AZURE_FACTS.md: 2025-06-01 for Foundry)
+    # the versions pulumi-azure-native 3.x documents for these types (docstrings, 2026-11-23: 2025-06-01 for Foundry)
     assert versions["Microsoft.CognitiveServices/accounts"] == "2025-06-01"
     assert versions["Microsoft.CognitiveServices/accounts/deployments"] == "2025-06-01"
     assert versions["Microsoft.CognitiveServices/accounts/projects"] == "2025-06-01"

@@ -45,12 +45,12 @@ def test_plan_json_follows_the_schema_and_the_schema_is_not_vacuous(capsys, monk
     assert not validator.is_valid(broken)
 
 
-def test_the_readme_documents_every_report_model_and_field():
+def test_the_docs_document_every_report_model_and_field():
 
     from foundry_iac.engine import report_model
 
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("### The JSON report", 1)[1].split("\n### ", 1)[0]
+    readme = (ROOT / "docs" / "reports.md").read_text()
+    section = readme.split("## The JSON report", 1)[1].split("\n## ", 1)[0]
     rows = {line.split("|")[1].strip(): line.split("|")[2] for line in section.splitlines() if line.startswith("| ")}
     models = {
         name: cls
