@@ -209,3 +209,26 @@ def test_a_bug_of_ours_while_reading_is_not_blamed_on_azure(arm, tls):
 
     with pytest.raises(KeyError):
         read_regions(SUB, ["eastus2"], StaticToken(), buggy, str, endpoint=endpoint(arm), verify=str(tls[1]))
+
+
+def test_a_usages_next_link_loop_is_refused_naming_the_list_and_region(arm, tls):
+    first = f"{endpoint(arm)}{usages_path('eastus2')}?api-version=2025-06-01"
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json({**USAGES, "nextLink": first})
+    arm.expect_request(models_path("eastus2"), query_string=API).respond_with_json(MODELS)
+    with pytest.raises(Exception, match=r"^Azure's nextLink for quota usages in eastus2 returns to a page already read"):
+        sync(arm, tls, ["eastus2"])
+
+
+@pytest.mark.parametrize("usage", [{}, {"name": None}, {"name": {"localizedValue": "GPT-4o"}}], ids=repr)
+def test_a_usage_without_a_name_is_a_malformed_answer_naming_the_region(arm, tls, usage):
+    serve_region(arm, "eastus2", usages={"value": [{**usage, "currentValue": 1.0, "limit": 5.0}]})
+    with pytest.raises(MalformedAnswerError, match=r"^malformed answer from Azure: a usage's name in eastus2 is None"):
+        sync(arm, tls, ["eastus2"])
+
+
+def test_write_snapshot_creates_missing_parent_folders(arm, tls, tmp_path):
+    serve_region(arm, "eastus2")
+    data = sync(arm, tls, ["eastus2"])
+    target = tmp_path / "a" / "b" / "quotas" / f"{SUB}.json"
+    write_snapshot(target, data)
+    assert json.loads(target.read_text()) == data
