@@ -232,3 +232,17 @@ def test_write_snapshot_creates_missing_parent_folders(arm, tls, tmp_path):
     target = tmp_path / "a" / "b" / "quotas" / f"{SUB}.json"
     write_snapshot(target, data)
     assert json.loads(target.read_text()) == data
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [("limit", -1.0, "the limit"), ("currentValue", -1.0, "the currentValue"), ("unit", "", "the unit")],
+)
+def test_each_malformed_usage_field_is_named_with_the_usage_and_region(arm, tls, field, value, where):
+    usage = {"name": {"value": "OpenAI.GlobalStandard.gpt-4o"}, "currentValue": 1.0, "limit": 5.0, "unit": "Count"}
+    serve_region(arm, "eastus2", usages={"value": [{**usage, field: value}]})
+    with pytest.raises(MalformedAnswerError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value).startswith(
+        f"malformed answer from Azure: {where} of OpenAI.GlobalStandard.gpt-4o in eastus2 is {value!r}, not a "
+    )
