@@ -246,3 +246,41 @@ def test_each_malformed_usage_field_is_named_with_the_usage_and_region(arm, tls,
     assert str(raised.value).startswith(
         f"malformed answer from Azure: {where} of OpenAI.GlobalStandard.gpt-4o in eastus2 is {value!r}, not a "
     )
+
+
+def test_the_snapshot_keeps_every_usage_field_and_capacity_rule_as_azure_gave_them(arm, tls):
+    serve_region(arm, "eastus2")
+    region = sync(arm, tls, ["eastus2"])["regions"]["eastus2"]
+    assert region["usages"] == {
+        "AIServices.GlobalStandard.DeepSeek-R1": {"limit": 5000.0, "current": 0.0, "unit": "Count"},
+        "OpenAI.GlobalStandard.gpt-4o": {"limit": 450.0, "current": 50.0, "unit": "Count"},
+    }
+    assert region["capacities"] == [
+        {
+            "model": "gpt-4o",
+            "version": "2024-11-20",
+            "sku": "GlobalProvisionedManaged",
+            "usageName": "OpenAI.GlobalProvisionedManaged",
+            "minimum": 15,
+            "maximum": 1000,
+            "step": 5,
+            "default": 15,
+        },
+        {
+            "model": "gpt-4o",
+            "version": "2024-11-20",
+            "sku": "GlobalStandard",
+            "usageName": "OpenAI.GlobalStandard.gpt-4o",
+            "minimum": 1,
+            "maximum": 450,
+            "step": 1,
+            "default": 10,
+        },
+    ]
+
+
+def test_a_models_answer_that_is_not_json_names_the_models_list_and_region(arm, tls):
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json(USAGES)
+    arm.expect_request(models_path("eastus2")).respond_with_data("<html>proxy error</html>", content_type="text/html")
+    with pytest.raises(MalformedAnswerError, match=r"models in eastus2: the answer is text/html, not JSON, nothing"):
+        sync(arm, tls, ["eastus2"])
