@@ -284,3 +284,29 @@ def test_a_models_answer_that_is_not_json_names_the_models_list_and_region(arm, 
     arm.expect_request(models_path("eastus2")).respond_with_data("<html>proxy error</html>", content_type="text/html")
     with pytest.raises(MalformedAnswerError, match=r"models in eastus2: the answer is text/html, not JSON, nothing"):
         sync(arm, tls, ["eastus2"])
+
+
+def test_models_are_read_across_pages_and_a_models_next_link_loop_is_refused(arm, tls):
+    page2 = f"{endpoint(arm)}{models_path('eastus2')}?api-version=2025-06-01&page=2"
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json(USAGES)
+    arm.expect_request(models_path("eastus2"), query_string=API).respond_with_json({"value": [], "nextLink": page2})
+    arm.expect_oneshot_request(models_path("eastus2"), query_string="api-version=2025-06-01&page=2").respond_with_json(
+        MODELS
+    )
+    assert len(sync(arm, tls, ["eastus2"])["regions"]["eastus2"]["capacities"]) == 2
+    arm.expect_request(models_path("eastus2"), query_string="api-version=2025-06-01&page=2").respond_with_json(
+        {"value": [], "nextLink": page2}
+    )
+    with pytest.raises(Exception, match=r"^Azure's nextLink for models in eastus2 returns to a page already read"):
+        sync(arm, tls, ["eastus2"])
+
+
+def test_a_models_answer_of_the_wrong_shape_is_refused_by_its_path(arm, tls):
+    bad = {"value": [{"model": {"name": "gpt-4o", "skus": [{"name": "GlobalStandard", "capacity": {"maximum": [1]}}]}}]}
+    serve_region(arm, "eastus2", models=bad)
+    with pytest.raises(MalformedAnswerError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value) == (
+        "malformed answer from Azure: models in eastus2: $.value[0].model.skus[0].capacity.maximum is [1], not int, "
+        "nothing written"
+    )
