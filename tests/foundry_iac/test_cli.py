@@ -236,11 +236,11 @@ def test_exit_now_with_a_closed_or_broken_stderr_still_exits_with_the_code(monke
         def flush(self) -> None:
             raise BrokenPipeError(32, "Broken pipe")
 
-    class Exited(Exception):
+    class ExitedError(Exception):
         pass
 
     def fake_exit(status: int) -> None:
-        raise Exited(status)
+        raise ExitedError(status)
 
     replacement = {"closed": io.TextIOWrapper(io.BytesIO()), "none": None, "broken": Broken()}[stderr]
     if stderr == "closed":
@@ -248,7 +248,7 @@ def test_exit_now_with_a_closed_or_broken_stderr_still_exits_with_the_code(monke
     monkeypatch.setattr(sys, "stderr", replacement)
     monkeypatch.setattr(sys, "stdout", io.StringIO())
     monkeypatch.setattr(cli.os, "_exit", fake_exit)
-    with pytest.raises(Exited) as exited:
+    with pytest.raises(ExitedError) as exited:
         cli.exit_now(code)
     assert exited.value.args == (code,)
 

@@ -613,7 +613,6 @@ def test_an_unreadable_agent_resource_is_a_finding_not_a_pass(fake, tls, agent_s
     assert found["message"].startswith(f"Azure denied reading resource {cosmos} (HTTP 403 AuthorizationFailed): grant")
 
 
-
 def test_each_failed_read_is_its_own_unwaived_finding_at_the_resource_that_needed_it(fake, tls, agent_stack):
     agents_present(fake)
     cosmos, storage, _ = AGENT_IDS
@@ -633,6 +632,7 @@ def test_each_failed_read_is_its_own_unwaived_finding_at_the_resource_that_neede
         assert (f["source"]["line"], f["enforcement"], f["waived"]) == (agents_line, "mandatory", False)
         assert f["urn"]
     assert not entry["passed"]
+
 
 # --- edges the verdict turns on -----------------------------------------------------------------------------
 

@@ -215,7 +215,9 @@ def test_a_usages_next_link_loop_is_refused_naming_the_list_and_region(arm, tls)
     first = f"{endpoint(arm)}{usages_path('eastus2')}?api-version=2025-06-01"
     arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json({**USAGES, "nextLink": first})
     arm.expect_request(models_path("eastus2"), query_string=API).respond_with_json(MODELS)
-    with pytest.raises(Exception, match=r"^Azure's nextLink for quota usages in eastus2 returns to a page already read"):
+    with pytest.raises(
+        Exception, match=r"^Azure's nextLink for quota usages in eastus2 returns to a page already read"
+    ):
         sync(arm, tls, ["eastus2"])
 
 
@@ -310,3 +312,73 @@ def test_a_models_answer_of_the_wrong_shape_is_refused_by_its_path(arm, tls):
         "malformed answer from Azure: models in eastus2: $.value[0].model.skus[0].capacity.maximum is [1], not int, "
         "nothing written"
     )
+
+
+def _model_entry(model: dict | None = None, sku: dict | None = None) -> dict:
+    sku = {
+        "name": "GlobalStandard",
+        "usageName": "OpenAI.GlobalStandard.gpt-4o",
+        "capacity": {"maximum": 450},
+        **(sku or {}),
+    }
+    return {
+        "kind": "OpenAI",
+        "model": {"format": "OpenAI", "name": "gpt-4o", "version": "1", "skus": [sku], **(model or {})},
+    }
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"kind": "OpenAI"}, "a model's name in eastus2 is None, not a name"),
+        (_model_entry({"name": None}), "a model's name in eastus2 is None, not a name"),
+        (_model_entry({"version": ""}), "the version of gpt-4o in eastus2 is '', not a name"),
+        (_model_entry(sku={"name": None}), "a deployment type of gpt-4o 1 in eastus2 is None, not a name"),
+        (_model_entry(sku={"usageName": ""}), "the usageName of gpt-4o 1 in eastus2 is '', not a name"),
+        (
+            _model_entry(sku={"capacity": {"minimum": -1}}),
+            "capacity.minimum of gpt-4o 1 in eastus2 is -1, not a number",
+        ),
+        (_model_entry(sku={"capacity": {"step": -1}}), "capacity.step of gpt-4o 1 in eastus2 is -1, not a number"),
+        (
+            _model_entry(sku={"capacity": {"maximum": -1}}),
+            "capacity.maximum of gpt-4o 1 in eastus2 is -1, not a number",
+        ),
+        (
+            _model_entry(sku={"capacity": {"default": -1}}),
+            "capacity.default of gpt-4o 1 in eastus2 is -1, not a number",
+        ),
+    ],
+    ids=[
+        "no-model",
+        "no-name",
+        "empty-version",
+        "no-sku-name",
+        "empty-usage-name",
+        "minimum",
+        "step",
+        "maximum",
+        "default",
+    ],
+)
+def test_each_malformed_model_field_is_named_with_the_model_and_region(arm, tls, entry, message):
+    serve_region(arm, "eastus2", models={"value": [entry]})
+    with pytest.raises(MalformedAnswerError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value).startswith(f"malformed answer from Azure: {message}")
+
+
+def test_a_model_without_skus_or_capacity_adds_what_it_has(arm, tls):
+    models = {"value": [_model_entry({"skus": None}), _model_entry({"name": "o3"}, {"capacity": None})]}
+    serve_region(arm, "eastus2", models=models)
+    (rule,) = sync(arm, tls, ["eastus2"])["regions"]["eastus2"]["capacities"]
+    assert rule == {
+        "model": "o3",
+        "version": "1",
+        "sku": "GlobalStandard",
+        "usageName": "OpenAI.GlobalStandard.gpt-4o",
+        "minimum": None,
+        "maximum": None,
+        "step": None,
+        "default": None,
+    }

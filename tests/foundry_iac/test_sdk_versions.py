@@ -106,6 +106,4 @@ def test_installed_versions_reads_each_distribution_and_none_when_missing(monkey
 
     monkeypatch.setattr(sdk_versions, "version", fake_version)
     assert installed_versions() == {"pulumi": "3.272.0", "pulumi-azure-native": "3.29.0", "pulumi-policy": None}
-    assert sdk_versions.sdk_summary() == (
-        "pulumi 3.272.0, pulumi-azure-native 3.29.0, pulumi-policy not installed"
-    )
+    assert sdk_versions.sdk_summary() == ("pulumi 3.272.0, pulumi-azure-native 3.29.0, pulumi-policy not installed")
