@@ -382,3 +382,20 @@ def test_a_model_without_skus_or_capacity_adds_what_it_has(arm, tls):
         "step": None,
         "default": None,
     }
+
+
+def test_capacity_rules_are_sorted_by_model_then_version_then_type(arm, tls):
+    models = {
+        "value": [
+            _model_entry({"version": "2"}, {"name": "DataZoneStandard"}),
+            _model_entry({"version": "1"}, {"name": "GlobalStandard"}),
+            _model_entry({"version": None}, {"name": "Standard"}),
+        ]
+    }
+    serve_region(arm, "eastus2", models=models)
+    rules = sync(arm, tls, ["eastus2"])["regions"]["eastus2"]["capacities"]
+    assert [(r["version"], r["sku"]) for r in rules] == [
+        (None, "Standard"),
+        ("1", "GlobalStandard"),
+        ("2", "DataZoneStandard"),
+    ]
