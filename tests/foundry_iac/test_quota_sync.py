@@ -399,3 +399,56 @@ def test_capacity_rules_are_sorted_by_model_then_version_then_type(arm, tls):
         ("1", "GlobalStandard"),
         ("2", "DataZoneStandard"),
     ]
+
+
+def test_the_snapshot_header_names_the_subscription_in_lower_case_the_time_api_and_endpoint(arm, tls):
+    import datetime as dt
+
+    sub = "ABCDEF00-2222-3333-4444-555555555555"
+    base = f"/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/eastus2"
+    arm.expect_request(f"{base}/usages", query_string=API).respond_with_json(USAGES)
+    arm.expect_request(f"{base}/models", query_string=API).respond_with_json(MODELS)
+    now = dt.datetime(2026, 12, 3, 7, 5, 9, tzinfo=dt.UTC)
+    data = sync_quota(sub, ["eastus2"], StaticToken(), endpoint(arm), verify=str(tls[1]), retry_backoff=0.01, now=now)
+    assert {k: v for k, v in data.items() if k != "regions"} == {
+        "subscription": "abcdef00-2222-3333-4444-555555555555",
+        "syncedAt": "2026-12-03T07:05:09Z",
+        "apiVersion": "2025-06-01",
+        "endpoint": endpoint(arm),
+    }
+
+
+def test_synced_at_is_utc_whatever_the_local_time_zone(arm, tls, monkeypatch):
+    import datetime as dt
+
+    serve_region(arm, "eastus2")
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: a local time would be the next day
+    time.tzset()
+    try:
+        before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        synced = dt.datetime.strptime(sync(arm, tls, ["eastus2"])["syncedAt"], "%Y-%m-%dT%H:%M:%SZ")
+        after = dt.datetime.now(dt.UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert before <= synced.replace(tzinfo=dt.UTC) <= after
+
+
+def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, monkeypatch):
+    from foundry_iac import quota_sync
+    from foundry_iac.azure_client import Limits
+
+    seen: list[tuple[float, Limits]] = []
+    real = quota_sync.make_client
+
+    def spy(credential, subscription, endpoint, verify, retry_backoff, limits=None):
+        seen.append((retry_backoff, limits))
+        return real(credential, subscription, endpoint, verify, 0.01, limits)
+
+    monkeypatch.setattr(quota_sync, "make_client", spy)
+    page2 = f"{endpoint(arm)}{usages_path('eastus2')}?api-version=2025-06-01&page=2"
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json({**USAGES, "nextLink": page2})
+    one_page = Limits(max_pages=1)
+    with pytest.raises(Exception, match=r"^quota usages in eastus2 runs past 1 pages: refused"):
+        sync_quota(SUB, ["eastus2"], StaticToken(), endpoint(arm), verify=str(tls[1]), limits=one_page)
+    assert seen == [(0.8, one_page)]  # azure-core's default backoff when the caller gives none
