@@ -452,3 +452,18 @@ def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, 
     with pytest.raises(Exception, match=r"^quota usages in eastus2 runs past 1 pages: refused"):
         sync_quota(SUB, ["eastus2"], StaticToken(), endpoint(arm), verify=str(tls[1]), limits=one_page)
     assert seen == [(0.8, one_page)]  # azure-core's default backoff when the caller gives none
+
+
+@pytest.mark.parametrize(("status", "verb"), [(401, "not authenticated"), (403, "denied")])
+def test_explain_names_the_usages_reader_role_for_a_bare_401_or_403(status, verb):
+    from azure.core.exceptions import HttpResponseError
+
+    from foundry_iac.quota_sync import explain
+
+    exc = HttpResponseError(message="no")  # not a ClientAuthenticationError: the status alone decides
+    exc.status_code = status
+    assert str(explain(exc, SUB, "eastus2")) == (
+        f"Azure {verb} reading quota of subscription {SUB} in eastus2 (HTTP {status}): sign in (az login, or OIDC "
+        "in CI) and grant the identity the Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2) "
+        "role at subscription scope"
+    )
