@@ -467,3 +467,26 @@ def test_explain_names_the_usages_reader_role_for_a_bare_401_or_403(status, verb
         "in CI) and grant the identity the Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2) "
         "role at subscription scope"
     )
+
+
+def test_explain_turns_an_undecodable_answer_into_a_malformed_answer_naming_what_and_where():
+    from azure.core.exceptions import DecodeError
+
+    from foundry_iac.quota_sync import explain
+
+    error = explain(DecodeError("Expecting value: line 1 column 1"), SUB, "eastus2", "models")
+    assert isinstance(error, MalformedAnswerError)
+    assert str(error) == (
+        "malformed answer from Azure: models in eastus2: Expecting value: line 1 column 1, nothing written"
+    )
+
+
+def test_an_http_error_after_retries_names_the_status_and_azures_error_code(arm, tls):
+    arm.expect_request(usages_path("eastus2")).respond_with_json(
+        {"error": {"code": "InternalServerError", "message": "boom"}}, status=500
+    )
+    with pytest.raises(QuotaSyncError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value).startswith(
+        "Azure answered HTTP 500 InternalServerError for eastus2 after retries: (InternalServerError) boom"
+    )
