@@ -451,7 +451,9 @@ def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, 
     one_page = Limits(max_pages=1)
     with pytest.raises(Exception, match=r"^quota usages in eastus2 runs past 1 pages: refused"):
         sync_quota(SUB, ["eastus2"], StaticToken(), endpoint(arm), verify=str(tls[1]), limits=one_page)
-    assert seen == [(0.8, one_page)]  # azure-core's default backoff when the caller gives none
+    with pytest.raises(Exception, match=r"^quota usages in eastus2 runs past 1 pages: refused"):
+        sync_quota(SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), retry_backoff=0.3, limits=one_page)
+    assert seen == [(0.8, one_page), (0.3, one_page)]  # azure-core's default backoff when the caller gives none
 
 
 @pytest.mark.parametrize(("status", "verb"), [(401, "not authenticated"), (403, "denied")])
