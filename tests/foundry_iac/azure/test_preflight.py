@@ -613,6 +613,27 @@ def test_an_unreadable_agent_resource_is_a_finding_not_a_pass(fake, tls, agent_s
     assert found["message"].startswith(f"Azure denied reading resource {cosmos} (HTTP 403 AuthorizationFailed): grant")
 
 
+def test_each_failed_read_is_its_own_unwaived_finding_at_the_resource_that_needed_it(fake, tls, agent_stack):
+    agents_present(fake)
+    cosmos, storage, _ = AGENT_IDS
+    for resource_id in (cosmos, storage):  # two denied reads: same check, different messages
+        del fake.resources[resource_id]
+        fake.server.expect_request(resource_id).respond_with_json(
+            {"error": {"code": "AuthorizationFailed", "message": "no"}}, status=403
+        )
+    entry = run(fake, tls, agent_stack)
+    found = findings(entry, "preflight-access")
+    assert [f["message"].split(" (HTTP 403")[0] for f in found] == [
+        f"Azure denied reading resource {cosmos}",
+        f"Azure denied reading resource {storage}",
+    ]
+    agents_line = line_of(agent_stack, "          agents:")
+    for f in found:
+        assert (f["source"]["line"], f["enforcement"], f["waived"]) == (agents_line, "mandatory", False)
+        assert f["urn"]
+    assert not entry["passed"]
+
+
 # --- edges the verdict turns on -----------------------------------------------------------------------------
 
 

@@ -209,3 +209,286 @@ def test_a_bug_of_ours_while_reading_is_not_blamed_on_azure(arm, tls):
 
     with pytest.raises(KeyError):
         read_regions(SUB, ["eastus2"], StaticToken(), buggy, str, endpoint=endpoint(arm), verify=str(tls[1]))
+
+
+def test_a_usages_next_link_loop_is_refused_naming_the_list_and_region(arm, tls):
+    first = f"{endpoint(arm)}{usages_path('eastus2')}?api-version=2025-06-01"
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json({**USAGES, "nextLink": first})
+    arm.expect_request(models_path("eastus2"), query_string=API).respond_with_json(MODELS)
+    with pytest.raises(
+        Exception, match=r"^Azure's nextLink for quota usages in eastus2 returns to a page already read"
+    ):
+        sync(arm, tls, ["eastus2"])
+
+
+@pytest.mark.parametrize("usage", [{}, {"name": None}, {"name": {"localizedValue": "GPT-4o"}}], ids=repr)
+def test_a_usage_without_a_name_is_a_malformed_answer_naming_the_region(arm, tls, usage):
+    serve_region(arm, "eastus2", usages={"value": [{**usage, "currentValue": 1.0, "limit": 5.0}]})
+    with pytest.raises(MalformedAnswerError, match=r"^malformed answer from Azure: a usage's name in eastus2 is None"):
+        sync(arm, tls, ["eastus2"])
+
+
+def test_write_snapshot_creates_missing_parent_folders(arm, tls, tmp_path):
+    serve_region(arm, "eastus2")
+    data = sync(arm, tls, ["eastus2"])
+    target = tmp_path / "a" / "b" / "quotas" / f"{SUB}.json"
+    write_snapshot(target, data)
+    assert json.loads(target.read_text()) == data
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [("limit", -1.0, "the limit"), ("currentValue", -1.0, "the currentValue"), ("unit", "", "the unit")],
+)
+def test_each_malformed_usage_field_is_named_with_the_usage_and_region(arm, tls, field, value, where):
+    usage = {"name": {"value": "OpenAI.GlobalStandard.gpt-4o"}, "currentValue": 1.0, "limit": 5.0, "unit": "Count"}
+    serve_region(arm, "eastus2", usages={"value": [{**usage, field: value}]})
+    with pytest.raises(MalformedAnswerError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value).startswith(
+        f"malformed answer from Azure: {where} of OpenAI.GlobalStandard.gpt-4o in eastus2 is {value!r}, not a "
+    )
+
+
+def test_the_snapshot_keeps_every_usage_field_and_capacity_rule_as_azure_gave_them(arm, tls):
+    serve_region(arm, "eastus2")
+    region = sync(arm, tls, ["eastus2"])["regions"]["eastus2"]
+    assert region["usages"] == {
+        "AIServices.GlobalStandard.DeepSeek-R1": {"limit": 5000.0, "current": 0.0, "unit": "Count"},
+        "OpenAI.GlobalStandard.gpt-4o": {"limit": 450.0, "current": 50.0, "unit": "Count"},
+    }
+    assert region["capacities"] == [
+        {
+            "model": "gpt-4o",
+            "version": "2024-11-20",
+            "sku": "GlobalProvisionedManaged",
+            "usageName": "OpenAI.GlobalProvisionedManaged",
+            "minimum": 15,
+            "maximum": 1000,
+            "step": 5,
+            "default": 15,
+        },
+        {
+            "model": "gpt-4o",
+            "version": "2024-11-20",
+            "sku": "GlobalStandard",
+            "usageName": "OpenAI.GlobalStandard.gpt-4o",
+            "minimum": 1,
+            "maximum": 450,
+            "step": 1,
+            "default": 10,
+        },
+    ]
+
+
+def test_a_models_answer_that_is_not_json_names_the_models_list_and_region(arm, tls):
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json(USAGES)
+    arm.expect_request(models_path("eastus2")).respond_with_data("<html>proxy error</html>", content_type="text/html")
+    with pytest.raises(MalformedAnswerError, match=r"models in eastus2: the answer is text/html, not JSON, nothing"):
+        sync(arm, tls, ["eastus2"])
+
+
+def test_models_are_read_across_pages_and_a_models_next_link_loop_is_refused(arm, tls):
+    page2 = f"{endpoint(arm)}{models_path('eastus2')}?api-version=2025-06-01&page=2"
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json(USAGES)
+    arm.expect_request(models_path("eastus2"), query_string=API).respond_with_json({"value": [], "nextLink": page2})
+    arm.expect_oneshot_request(models_path("eastus2"), query_string="api-version=2025-06-01&page=2").respond_with_json(
+        MODELS
+    )
+    assert len(sync(arm, tls, ["eastus2"])["regions"]["eastus2"]["capacities"]) == 2
+    arm.expect_request(models_path("eastus2"), query_string="api-version=2025-06-01&page=2").respond_with_json(
+        {"value": [], "nextLink": page2}
+    )
+    with pytest.raises(Exception, match=r"^Azure's nextLink for models in eastus2 returns to a page already read"):
+        sync(arm, tls, ["eastus2"])
+
+
+def test_a_models_answer_of_the_wrong_shape_is_refused_by_its_path(arm, tls):
+    bad = {"value": [{"model": {"name": "gpt-4o", "skus": [{"name": "GlobalStandard", "capacity": {"maximum": [1]}}]}}]}
+    serve_region(arm, "eastus2", models=bad)
+    with pytest.raises(MalformedAnswerError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value) == (
+        "malformed answer from Azure: models in eastus2: $.value[0].model.skus[0].capacity.maximum is [1], not int, "
+        "nothing written"
+    )
+
+
+def _model_entry(model: dict | None = None, sku: dict | None = None) -> dict:
+    sku = {
+        "name": "GlobalStandard",
+        "usageName": "OpenAI.GlobalStandard.gpt-4o",
+        "capacity": {"maximum": 450},
+        **(sku or {}),
+    }
+    return {
+        "kind": "OpenAI",
+        "model": {"format": "OpenAI", "name": "gpt-4o", "version": "1", "skus": [sku], **(model or {})},
+    }
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"kind": "OpenAI"}, "a model's name in eastus2 is None, not a name"),
+        (_model_entry({"name": None}), "a model's name in eastus2 is None, not a name"),
+        (_model_entry({"version": ""}), "the version of gpt-4o in eastus2 is '', not a name"),
+        (_model_entry(sku={"name": None}), "a deployment type of gpt-4o 1 in eastus2 is None, not a name"),
+        (_model_entry(sku={"usageName": ""}), "the usageName of gpt-4o 1 in eastus2 is '', not a name"),
+        (
+            _model_entry(sku={"capacity": {"minimum": -1}}),
+            "capacity.minimum of gpt-4o 1 in eastus2 is -1, not a number",
+        ),
+        (_model_entry(sku={"capacity": {"step": -1}}), "capacity.step of gpt-4o 1 in eastus2 is -1, not a number"),
+        (
+            _model_entry(sku={"capacity": {"maximum": -1}}),
+            "capacity.maximum of gpt-4o 1 in eastus2 is -1, not a number",
+        ),
+        (
+            _model_entry(sku={"capacity": {"default": -1}}),
+            "capacity.default of gpt-4o 1 in eastus2 is -1, not a number",
+        ),
+    ],
+    ids=[
+        "no-model",
+        "no-name",
+        "empty-version",
+        "no-sku-name",
+        "empty-usage-name",
+        "minimum",
+        "step",
+        "maximum",
+        "default",
+    ],
+)
+def test_each_malformed_model_field_is_named_with_the_model_and_region(arm, tls, entry, message):
+    serve_region(arm, "eastus2", models={"value": [entry]})
+    with pytest.raises(MalformedAnswerError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value).startswith(f"malformed answer from Azure: {message}")
+
+
+def test_a_model_without_skus_or_capacity_adds_what_it_has(arm, tls):
+    models = {"value": [_model_entry({"skus": None}), _model_entry({"name": "o3"}, {"capacity": None})]}
+    serve_region(arm, "eastus2", models=models)
+    (rule,) = sync(arm, tls, ["eastus2"])["regions"]["eastus2"]["capacities"]
+    assert rule == {
+        "model": "o3",
+        "version": "1",
+        "sku": "GlobalStandard",
+        "usageName": "OpenAI.GlobalStandard.gpt-4o",
+        "minimum": None,
+        "maximum": None,
+        "step": None,
+        "default": None,
+    }
+
+
+def test_capacity_rules_are_sorted_by_model_then_version_then_type(arm, tls):
+    models = {
+        "value": [
+            _model_entry({"version": "2"}, {"name": "DataZoneStandard"}),
+            _model_entry({"version": "1"}, {"name": "GlobalStandard"}),
+            _model_entry({"version": None}, {"name": "Standard"}),
+        ]
+    }
+    serve_region(arm, "eastus2", models=models)
+    rules = sync(arm, tls, ["eastus2"])["regions"]["eastus2"]["capacities"]
+    assert [(r["version"], r["sku"]) for r in rules] == [
+        (None, "Standard"),
+        ("1", "GlobalStandard"),
+        ("2", "DataZoneStandard"),
+    ]
+
+
+def test_the_snapshot_header_names_the_subscription_in_lower_case_the_time_api_and_endpoint(arm, tls):
+    import datetime as dt
+
+    sub = "ABCDEF00-2222-3333-4444-555555555555"
+    base = f"/subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/eastus2"
+    arm.expect_request(f"{base}/usages", query_string=API).respond_with_json(USAGES)
+    arm.expect_request(f"{base}/models", query_string=API).respond_with_json(MODELS)
+    now = dt.datetime(2026, 12, 3, 7, 5, 9, tzinfo=dt.UTC)
+    data = sync_quota(sub, ["eastus2"], StaticToken(), endpoint(arm), verify=str(tls[1]), retry_backoff=0.01, now=now)
+    assert {k: v for k, v in data.items() if k != "regions"} == {
+        "subscription": "abcdef00-2222-3333-4444-555555555555",
+        "syncedAt": "2026-12-03T07:05:09Z",
+        "apiVersion": "2025-06-01",
+        "endpoint": endpoint(arm),
+    }
+
+
+def test_synced_at_is_utc_whatever_the_local_time_zone(arm, tls, monkeypatch):
+    import datetime as dt
+
+    serve_region(arm, "eastus2")
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: a local time would be the next day
+    time.tzset()
+    try:
+        before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        synced = dt.datetime.strptime(sync(arm, tls, ["eastus2"])["syncedAt"], "%Y-%m-%dT%H:%M:%SZ")
+        after = dt.datetime.now(dt.UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert before <= synced.replace(tzinfo=dt.UTC) <= after
+
+
+def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, monkeypatch):
+    from foundry_iac import quota_sync
+    from foundry_iac.azure_client import Limits
+
+    seen: list[tuple[float, Limits]] = []
+    real = quota_sync.make_client
+
+    def spy(credential, subscription, endpoint, verify, retry_backoff, limits=None):
+        seen.append((retry_backoff, limits))
+        return real(credential, subscription, endpoint, verify, 0.01, limits)
+
+    monkeypatch.setattr(quota_sync, "make_client", spy)
+    page2 = f"{endpoint(arm)}{usages_path('eastus2')}?api-version=2025-06-01&page=2"
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json({**USAGES, "nextLink": page2})
+    one_page = Limits(max_pages=1)
+    with pytest.raises(Exception, match=r"^quota usages in eastus2 runs past 1 pages: refused"):
+        sync_quota(SUB, ["eastus2"], StaticToken(), endpoint(arm), verify=str(tls[1]), limits=one_page)
+    with pytest.raises(Exception, match=r"^quota usages in eastus2 runs past 1 pages: refused"):
+        sync_quota(SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), retry_backoff=0.3, limits=one_page)
+    assert seen == [(0.8, one_page), (0.3, one_page)]  # azure-core's default backoff when the caller gives none
+
+
+@pytest.mark.parametrize(("status", "verb"), [(401, "not authenticated"), (403, "denied")])
+def test_explain_names_the_usages_reader_role_for_a_bare_401_or_403(status, verb):
+    from azure.core.exceptions import HttpResponseError
+
+    from foundry_iac.quota_sync import explain
+
+    exc = HttpResponseError(message="no")  # not a ClientAuthenticationError: the status alone decides
+    exc.status_code = status
+    assert str(explain(exc, SUB, "eastus2")) == (
+        f"Azure {verb} reading quota of subscription {SUB} in eastus2 (HTTP {status}): sign in (az login, or OIDC "
+        "in CI) and grant the identity the Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2) "
+        "role at subscription scope"
+    )
+
+
+def test_explain_turns_an_undecodable_answer_into_a_malformed_answer_naming_what_and_where():
+    from azure.core.exceptions import DecodeError
+
+    from foundry_iac.quota_sync import explain
+
+    error = explain(DecodeError("Expecting value: line 1 column 1"), SUB, "eastus2", "models")
+    assert isinstance(error, MalformedAnswerError)
+    assert str(error) == (
+        "malformed answer from Azure: models in eastus2: Expecting value: line 1 column 1, nothing written"
+    )
+
+
+def test_an_http_error_after_retries_names_the_status_and_azures_error_code(arm, tls):
+    arm.expect_request(usages_path("eastus2")).respond_with_json(
+        {"error": {"code": "InternalServerError", "message": "boom"}}, status=500
+    )
+    with pytest.raises(QuotaSyncError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value).startswith(
+        "Azure answered HTTP 500 InternalServerError for eastus2 after retries: (InternalServerError) boom"
+    )

@@ -228,6 +228,33 @@ def test_exit_now_flushes_standard_output_and_exits_with_the_code(code, stdout, 
     assert (done.returncode, done.stdout, done.stderr) == (expected, stdout, "")
 
 
+@pytest.mark.parametrize("stderr", ["closed", "none", "broken"])
+@pytest.mark.parametrize("code", [0, 1, 2])
+def test_exit_now_with_a_closed_or_broken_stderr_still_exits_with_the_code(monkeypatch, stderr, code):
+    """A closed standard error (ValueError on flush), a broken one (OSError) or none: the code is kept."""
+    import foundry_iac.cli as cli
+
+    class Broken(io.StringIO):
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    class ExitedError(Exception):
+        pass
+
+    def fake_exit(status: int) -> None:
+        raise ExitedError(status)
+
+    replacement = {"closed": io.TextIOWrapper(io.BytesIO()), "none": None, "broken": Broken()}[stderr]
+    if stderr == "closed":
+        replacement.close()  # a closed text stream's flush raises ValueError (a closed StringIO's does not)
+    monkeypatch.setattr(sys, "stderr", replacement)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    with pytest.raises(ExitedError) as exited:
+        cli.exit_now(code)
+    assert exited.value.args == (code,)
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a device every write to fails)")
 @pytest.mark.parametrize("code", [0, 1])
 def test_exit_now_turns_an_unwritable_stdout_into_exit_2_with_one_line(code):

@@ -86,3 +86,24 @@ def test_release_reads_major_minor_micro():
     assert release("1.21.0rc1") == (1, 21, 0)
     with pytest.raises(ValueError):
         release("v3")
+
+
+def test_release_ignores_surrounding_whitespace_and_names_what_is_not_a_version():
+    assert release(" 3.260.1\n") == (3, 260, 1)
+    with pytest.raises(ValueError, match=r"^not a version: 'v3'$"):
+        release("v3")
+
+
+def test_installed_versions_reads_each_distribution_and_none_when_missing(monkeypatch):
+    from importlib.metadata import PackageNotFoundError
+
+    import foundry_iac.sdk_versions as sdk_versions
+
+    def fake_version(name: str) -> str:
+        if name == "pulumi-policy":
+            raise PackageNotFoundError(name)
+        return {"pulumi": "3.272.0", "pulumi-azure-native": "3.29.0"}[name]
+
+    monkeypatch.setattr(sdk_versions, "version", fake_version)
+    assert installed_versions() == {"pulumi": "3.272.0", "pulumi-azure-native": "3.29.0", "pulumi-policy": None}
+    assert sdk_versions.sdk_summary() == ("pulumi 3.272.0, pulumi-azure-native 3.29.0, pulumi-policy not installed")
