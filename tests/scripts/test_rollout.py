@@ -43,7 +43,7 @@ def test_up_runs_the_gate_then_pulumi_up_with_the_policy_pack(fake_pulumi):
     ]
 
 
-def test_pulumi_gets_the_policy_config_as_written_plus_the_ledger_the_gate_judged_with(fake_pulumi):
+def test_pulumi_gets_the_policy_config_as_written_plus_what_the_gate_computed_and_judged_with(fake_pulumi):
     import json
 
     from foundry_iac.engine.gate import gate_stack
@@ -53,11 +53,21 @@ def test_pulumi_gets_the_policy_config_as_written_plus_the_ledger_the_gate_judge
     assert run("preview", "prod-eu", env=env).returncode == 0
     given = json.loads((ROOT / ".foundry-iac/policy-pack-config/prod-eu.json").read_text())
     written = json.loads((ROOT / "policies/config/prod-eu.json").read_text())
-    ledger = gate_stack(resolve_stack("prod-eu", ROOT), ROOT).settings["quota-capacity"].config["ledger"]
+    settings = gate_stack(resolve_stack("prod-eu", ROOT), ROOT).settings
+    ledger = settings["quota-capacity"].config["ledger"]
     assert ledger  # one entry per quota key the stack's deployments use
-    quota = written.get("quota-capacity") or {}
-    quota = {"enforcementLevel": quota} if isinstance(quota, str) else quota
-    assert given == {**written, "quota-capacity": {**quota, "ledger": ledger}}
+    others = settings["agent-storage-isolation"].config["otherStacks"]
+    assert others == {}  # no other example keeps agent data in prod-eu's accounts: still handed over, empty
+
+    def entry(policy: str) -> dict:
+        value = written.get(policy) or {}
+        return {"enforcementLevel": value} if isinstance(value, str) else value
+
+    assert given == {
+        **written,
+        "quota-capacity": {**entry("quota-capacity"), "ledger": ledger},
+        "agent-storage-isolation": {**entry("agent-storage-isolation"), "otherStacks": others},
+    }
 
 
 def test_preview_uses_the_same_flags(fake_pulumi):

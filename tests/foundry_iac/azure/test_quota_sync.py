@@ -435,8 +435,8 @@ def test_synced_at_is_utc_whatever_the_local_time_zone(arm, tls, monkeypatch):
 
 
 def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, monkeypatch):
-    from foundry_iac import quota_sync
-    from foundry_iac.azure_client import Limits
+    from foundry_iac.azure import quota_sync
+    from foundry_iac.azure.client import Limits
 
     seen: list[tuple[float, Limits]] = []
     real = quota_sync.make_client
@@ -460,7 +460,7 @@ def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, 
 def test_explain_names_the_usages_reader_role_for_a_bare_401_or_403(status, verb):
     from azure.core.exceptions import HttpResponseError
 
-    from foundry_iac.quota_sync import explain
+    from foundry_iac.azure.quota_sync import explain
 
     exc = HttpResponseError(message="no")  # not a ClientAuthenticationError: the status alone decides
     exc.status_code = status
@@ -474,7 +474,7 @@ def test_explain_names_the_usages_reader_role_for_a_bare_401_or_403(status, verb
 def test_explain_turns_an_undecodable_answer_into_a_malformed_answer_naming_what_and_where():
     from azure.core.exceptions import DecodeError
 
-    from foundry_iac.quota_sync import explain
+    from foundry_iac.azure.quota_sync import explain
 
     error = explain(DecodeError("Expecting value: line 1 column 1"), SUB, "eastus2", "models")
     assert isinstance(error, MalformedAnswerError)

@@ -232,7 +232,7 @@ def test_exit_now_flushes_standard_output_and_exits_with_the_code(code, stdout, 
 @pytest.mark.parametrize("code", [0, 1, 2])
 def test_exit_now_with_a_closed_or_broken_stderr_still_exits_with_the_code(monkeypatch, stderr, code):
     """A closed standard error (ValueError on flush), a broken one (OSError) or none: the code is kept."""
-    import foundry_iac.cli as cli
+    import foundry_iac.cli.main as cli
 
     class Broken(io.StringIO):
         def flush(self) -> None:

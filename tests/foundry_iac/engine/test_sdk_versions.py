@@ -97,7 +97,7 @@ def test_release_ignores_surrounding_whitespace_and_names_what_is_not_a_version(
 def test_installed_versions_reads_each_distribution_and_none_when_missing(monkeypatch):
     from importlib.metadata import PackageNotFoundError
 
-    import foundry_iac.sdk_versions as sdk_versions
+    import foundry_iac.engine.sdk_versions as sdk_versions
 
     def fake_version(name: str) -> str:
         if name == "pulumi-policy":
