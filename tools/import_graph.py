@@ -6,8 +6,9 @@ Reads every module of components/, policies/ and foundry_iac/ with `ast` (nothin
 every import at the top of a module and inside a function (a lazy import runs when the function does, so
 it is still a dependency). An import inside an `if TYPE_CHECKING:` block (or `if typing.TYPE_CHECKING:`) is
 not an edge: it never runs, it only names a type for the type checker (the convention of import-linter's
-`exclude_type_checking_imports`); its `else:` branch does run and counts. A node is a subpackage (`foundry_iac.engine`, `components.config`) or a module at the
-top of a package (`foundry_iac.errors`, `components.inputs`). Prints one line per node with the nodes it
+`exclude_type_checking_imports`); its `else:` branch does run and counts. A node is a subpackage
+(`foundry_iac.engine`, `components.config`) or a module at the top of a package (`foundry_iac.errors`,
+`components.inputs`). Prints one line per node with the nodes it
 imports, then the circles: between nodes, and between modules (a circle inside one subpackage counts too).
 Each circle is one strongly connected part: printed as one closed path (`circle between nodes: a -> b -> a`)
 and then every member of the part (`  part of 3: a, b, c`), so a reader sees all there is to cut.

@@ -1,7 +1,7 @@
-"""The stack config: typed model, YAML source with lines, and loaders.
+"""The stack config: the root model that composes every feature, and its loaders.
 
-The names below load on first use, so that a feature's model (components/<feature>/model.py) can import
-`config.fields` and `config.limits` without first loading the root model that composes it.
+The names below load on first use, so that importing `components.stack` (for one name) does not load every
+feature's model at once.
 """
 
 from __future__ import annotations
@@ -11,20 +11,21 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..account.model import AccountConfig
+    from ..config.loaded import LoadedConfig, SourceLocation
+    from ..config_errors import ConfigError, ConfigIssue
     from ..deployments.model import DeploymentConfig
     from ..projects.model import ProjectConfig
-    from .errors import ConfigError, ConfigIssue
-    from .loader import LoadedConfig, SourceLocation, load_stack_file, stack_file_config
+    from .loader import load_stack_file, stack_file_config
     from .model import StackConfig
 
 _HOMES = {
     "AccountConfig": "..account.model",
-    "ConfigError": ".errors",
-    "ConfigIssue": ".errors",
+    "ConfigError": "..config_errors",
+    "ConfigIssue": "..config_errors",
     "DeploymentConfig": "..deployments.model",
-    "LoadedConfig": ".loader",
+    "LoadedConfig": "..config.loaded",
     "ProjectConfig": "..projects.model",
-    "SourceLocation": ".loader",
+    "SourceLocation": "..config.loaded",
     "StackConfig": ".model",
     "load_stack_file": ".loader",
     "stack_file_config": ".loader",
