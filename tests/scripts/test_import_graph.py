@@ -172,3 +172,19 @@ def test_the_script_prints_the_graph_of_this_repository():
     assert "foundry_iac.exit_codes -> (nothing)" in lines
     assert any(line.startswith("foundry_iac.cli -> ") and "foundry_iac.engine" in line for line in lines)
     assert done.returncode == (1 if any(line.startswith("circle between") for line in lines) else 0)
+
+
+def test_components_have_no_circle_and_the_base_never_reaches_the_root_or_a_feature():
+    modules = module_graph(ROOT)
+    nodes = node_graph(modules)
+    assert circles(nodes) == [] and circles(modules) == []
+    features = {"account", "agents", "budget", "content_safety", "deployments", "monitoring", "network", "projects"}
+    # the base every feature's model uses imports no feature and not the root that composes them
+    base = nodes["components.config"]
+    assert not base & {f"components.{f}" for f in features | {"stack"}}, base
+    # no feature imports the root; the feature components that take another's object name it only as a type
+    for feature in features:
+        assert "components.stack" not in nodes[f"components.{feature}"], feature
+    for feature in ("agents", "content_safety"):
+        assert "components.account" not in nodes[f"components.{feature}"], feature
+    assert "components.projects" not in nodes["components.agents"]
