@@ -72,7 +72,6 @@ class _Strict(BaseModel):
 
 
 LifecycleStatus = Literal["Preview", "GenerallyAvailable", "Legacy", "Deprecating", "Deprecated", "Retired"]
-LIFECYCLE_STATUSES: tuple[str, ...] = LifecycleStatus.__args__  # type: ignore[attr-defined]
 QuotaScope = Literal["region", "dataZone", "subscription"]
 Money = Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
 

@@ -267,10 +267,16 @@ _SHARED = (
 )
 
 
+def _other_stacks(config: Mapping[str, Any], resource_id: str) -> list[str]:
+    """The projects of other stacks of the repository that keep agent data in the resource (the gate's
+    `otherStacks` setting, computed from stacks/)."""
+    return [str(label) for label in (config.get("otherStacks") or {}).get(resource_id.lower()) or []]
+
+
 def check_storage_isolation(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
-    """No two projects keep their agents' files (Storage) or threads (Cosmos DB) in one account while a project's
-    data-plane grant there reaches the other projects' data (Microsoft's templates limit it with the project's
-    workspace id, which is not known before deploying)."""
+    """No two projects, of this stack or of other stacks of the repository, keep their agents' files (Storage) or
+    threads (Cosmos DB) in one account while a project's data-plane grant there reaches the other projects' data
+    (Microsoft's templates limit it with the project's workspace id, which is not known before deploying)."""
     named = agent_connections(resources)
     for slot, kept, what, reach, narrow in _SHARED:
         sharing: dict[str, list[AgentConnection]] = {}
@@ -279,6 +285,7 @@ def check_storage_isolation(resources: list[Resource], config: Mapping[str, Any]
                 sharing.setdefault(item.resource_id.lower(), []).append(item)
         for resource_id, items in sharing.items():
             projects = list(dict.fromkeys(_label(item.host) for item in items))
+            projects += _other_stacks(config, resource_id)
             if len(projects) < 2 or narrow(resources, resource_id):
                 continue
             yield Finding(
@@ -309,6 +316,15 @@ INJECTION = PolicySpec(
     severity=Severity.HIGH,
 )
 
+# The agent storage the other stacks of the repository use, so that two stacks sharing one account are seen.
+OTHER_STACKS_SCHEMA = {
+    "type": "object",
+    "readOnly": True,
+    "description": "computed by foundry-iac from stacks/: the ARM id (lower case) of each agent storage account "
+    "and Cosmos DB account the other stacks' projects keep agent data in -> those projects, as "
+    "`<account>/<project> (stack <stack>)`",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
 ISOLATION = PolicySpec(
     id="agent-storage-isolation",
     description="Projects do not share an agent storage account (files) or Cosmos DB account (threads): each "
@@ -316,6 +332,7 @@ ISOLATION = PolicySpec(
     "it to the project's own is not known before deploying; meant for production.",
     remediation="Give each project with agents its own storage account and Cosmos DB account in its `agents` block.",
     severity=Severity.HIGH,
+    properties={"otherStacks": OTHER_STACKS_SCHEMA},
 )
 
 agent_byo_resources = stack_policy(BYO, check_byo_resources)

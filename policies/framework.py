@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -86,6 +86,17 @@ def set_observer(observer: Observer | None) -> None:
     _observer = observer or _Silent()
 
 
+class PolicyMetadata(TypedDict):
+    """The keyword arguments every CrossGuard policy object takes from a PolicySpec."""
+
+    name: str
+    description: str
+    enforcement_level: EnforcementLevel
+    config_schema: PolicyConfigSchema
+    severity: Severity
+    remediation_steps: str
+
+
 @dataclass(frozen=True)
 class PolicySpec:
     """The description of a policy that both CrossGuard and the reports show."""
@@ -94,11 +105,11 @@ class PolicySpec:
     description: str
     remediation: str
     severity: Severity
-    properties: dict = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)  # JSON Schema of the policy's settings
     required: list[str] = field(default_factory=list)
     enforcement: EnforcementLevel = EnforcementLevel.MANDATORY
 
-    def metadata(self) -> dict:
+    def metadata(self) -> PolicyMetadata:
         """The keyword arguments every CrossGuard policy object takes from the spec."""
         return {
             "name": self.id,
@@ -119,7 +130,7 @@ class PolicySpec:
 def _report(
     spec: PolicySpec,
     findings: Iterable[Finding],
-    config: Mapping,
+    config: Mapping[str, Any],
     report: ReportViolation,
     scope: list[Resource],
     per_resource: bool = False,

@@ -17,7 +17,7 @@ from pulumi_policy import Severity
 from components import resource_types as types
 from components.catalog import Catalog, deployment_family
 
-from .common import ACCOUNT, PROJECT, RESOURCE_GROUP, catalog, deployments, routed_models
+from .common import ACCOUNT, PROJECT, RESOURCE_GROUP, DeploymentView, catalog, deployments, routed_models
 from .framework import Finding, PolicySpec, Resource, resource_policy, stack_policy
 
 BOUNDARIES = "none, EU, US, or a single region name"
@@ -67,7 +67,7 @@ def compliant_options(cat: Catalog, model: str, region: str, boundary: str) -> l
     ]
 
 
-def check_spillover(deps: list, boundary: str, cat: Catalog) -> Iterable[Finding]:
+def check_spillover(deps: list[DeploymentView], boundary: str, cat: Catalog) -> Iterable[Finding]:
     """A provisioned deployment's spillover traffic is processed under its target's type: it must comply too."""
     by_name = {(d.account, d.resource.props.get("deploymentName")): d for d in deps}
     for dep in deps:
@@ -116,7 +116,7 @@ def routed_outside(cat: Catalog, dep: Any, boundary: str) -> list[str]:
     return problems
 
 
-def check_router(deps: list, boundary: str, cat: Catalog) -> Iterable[Finding]:
+def check_router(deps: list[DeploymentView], boundary: str, cat: Catalog) -> Iterable[Finding]:
     """A router is judged by the most permissive type among the models it may route to."""
     if boundary == "none":
         return

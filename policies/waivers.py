@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from components.clock import TODAY_ENV, default_today
 
@@ -80,7 +81,7 @@ class Waiver:
         """True from the day after the expiry date."""
         return on > self.expires
 
-    def as_report(self) -> dict:
+    def as_report(self) -> dict[str, str]:
         """The waiver as the report shows it."""
         return {
             "resource": self.resource,
@@ -90,7 +91,7 @@ class Waiver:
         }
 
 
-def parse_waivers(config: Mapping) -> list[Waiver]:
+def parse_waivers(config: Mapping[str, Any]) -> list[Waiver]:
     """The waivers of one policy's config (already schema-checked; bad dates are skipped, not guessed)."""
     out = []
     for raw in config.get("waivers") or []:

@@ -25,7 +25,6 @@ class EncryptionArgs:
     key_vault_uri: str
     key_name: str
     key_version: str | None
-    identity_resource_id: str
     identity_client_id: str
     identity_principal_id: str
     grant_key_access: bool
@@ -138,7 +137,6 @@ def _encryption(loaded: LoadedConfig, index: int) -> EncryptionArgs | None:
         key_vault_uri=enc.key_vault_uri.rstrip("/") + "/",
         key_name=enc.key_name,
         key_version=enc.key_version,
-        identity_resource_id=enc.identity.resource_id,
         identity_client_id=enc.identity.client_id,
         identity_principal_id=enc.identity.principal_id,
         grant_key_access=enc.grant_key_access,

@@ -16,6 +16,7 @@ from ..roles import AGENT_ROLES
 
 if TYPE_CHECKING:
     from ..account.model import AccountConfig
+    from ..projects.model import ProjectConfig
     from ..stack.model import StackConfig
 
 # Microsoft Learn, "Microsoft Foundry Models quotas and limits" (foundry-models/quotas-limits), read 2026-12-03:
@@ -48,6 +49,92 @@ SPLIT_FIX = "split the stack into several stack files; each is gated and deploye
 Path_ = tuple[str | int, ...]
 
 
+def _dns_resources(config: StackConfig, private: list[bool]) -> Iterator[tuple[Path_, int]]:
+    """The private DNS zones (the agent zones too when an account with agents brings none) and their links."""
+
+    if config.private_dns is None:
+        return
+    own_agent_zones = any(
+        with_agents and account.private_endpoint.dns_zone_ids is None  # type: ignore[union-attr]
+        for with_agents, account in zip(private, config.accounts, strict=True)
+    )
+    zones = len(PRIVATE_DNS_ZONES) + (len(AGENT_DNS_ZONES) if own_agent_zones else 0)
+    yield ("privateDns",), zones
+    for v_index in range(len(config.private_dns.vnet_ids)):
+        yield ("privateDns", "vnetIds", v_index), zones  # one link per zone
+
+
+def _workspace_resources(config: StackConfig) -> Iterator[tuple[Path_, int]]:
+    """One Log Analytics workspace per name, at the first account that names it."""
+    workspaces: set[str] = set()
+    for index, account in enumerate(config.accounts):
+        name = account.diagnostics.workspace if account.diagnostics is not None else None
+        if name and name not in workspaces:
+            workspaces.add(name)
+            yield ("accounts", index, "diagnostics"), 1
+
+
+def _alert_count(config: StackConfig, account: AccountConfig) -> int:
+    """The account's metric alerts: throttling, server errors, and PTU utilisation when it has provisioned ones."""
+    alerts = config.alerts
+    if alerts is None or not account.deployments:
+        return 0
+    provisioned = any(is_provisioned(d.type) for d in account.deployments)
+    return int(alerts.throttling.enabled + alerts.server_errors.enabled) + int(
+        alerts.ptu_utilization.enabled and provisioned
+    )
+
+
+def _account_own(config: StackConfig, account: AccountConfig, private_agents: bool) -> int:
+    """The resources registered at the account's own entry (not its projects, filters or deployments)."""
+    own = 2  # the FoundryAccount component and the account
+    if account.encryption is not None and account.encryption.grant_key_access:
+        own += 1
+    if account.private_endpoint is not None:
+        own += 2  # the endpoint and its zone group
+    if account.diagnostics is not None:
+        own += 1
+    if account.lock if account.lock is not None else config.production:
+        own += 1
+    own += _alert_count(config, account)
+    if account.has_agents:
+        own += account.agent_network is None  # the account capability host (implicit when injected)
+    if private_agents:
+        targets = {r.id.lower() for p in account.projects if p.agents for r in p.agents.resources().values()}
+        own += 2 * len(targets)  # an endpoint and a zone group per agent resource
+    return own
+
+
+def _project_resources(at: Path_, project: ProjectConfig) -> Iterator[tuple[Path_, int]]:
+    """A project, its members, its connections and its agent setup."""
+
+    yield at, 1
+    for m_index in range(len(project.members)):
+        yield (*at, "members", m_index), 1
+    for c_index in range(len(project.connections)):
+        yield (*at, "connections", c_index), 1
+    if project.agents is not None:
+        found = project.agents.resources()
+        setup = len(found) + sum(len(AGENT_ROLES[key]) for key in found)  # connections, roles
+        setup += project.agents.role_wait_seconds > 0  # the wait after the roles
+        setup += 1 + ("storage" in found) + ("cosmosDb" in found)  # the host and the data-plane grants
+        yield (*at, "agents"), setup
+
+
+def _account_resources(
+    config: StackConfig, index: int, account: AccountConfig, private_agents: bool
+) -> Iterator[tuple[Path_, int]]:
+    """An account entry, then its projects, content filters (with blocklists and items) and deployments."""
+    at: Path_ = ("accounts", index)
+    yield at, _account_own(config, account, private_agents)
+    for p_index, project in enumerate(account.projects):
+        yield from _project_resources((*at, "projects", p_index), project)
+    for f_index, content_filter in enumerate(account.content_filters):
+        yield (*at, "contentFilters", f_index), 1 + sum(1 + len(b.items) for b in content_filter.blocklists)
+    for d_index in range(len(account.deployments)):
+        yield (*at, "deployments", d_index), 1
+
+
 def planned_resources(config: StackConfig) -> Iterator[tuple[Path_, int]]:
     """Each entry of the stack file and how many resources the program registers for it, in file order.
 
@@ -59,61 +146,12 @@ def planned_resources(config: StackConfig) -> Iterator[tuple[Path_, int]]:
     if config.monthly_budget_usd is not None:
         yield ("monthlyBudgetUsd",), 1
     private = [_private_with_agents(config, account) for account in config.accounts]
-    if config.private_dns is not None:
-        own_agent_zones = any(
-            with_agents and account.private_endpoint.dns_zone_ids is None  # type: ignore[union-attr]
-            for with_agents, account in zip(private, config.accounts, strict=True)
-        )
-        zones = len(PRIVATE_DNS_ZONES) + (len(AGENT_DNS_ZONES) if own_agent_zones else 0)
-        yield ("privateDns",), zones
-        for v_index in range(len(config.private_dns.vnet_ids)):
-            yield ("privateDns", "vnetIds", v_index), zones  # one link per zone
-    workspaces: set[str] = set()
-    for index, account in enumerate(config.accounts):
-        name = account.diagnostics.workspace if account.diagnostics is not None else None
-        if name and name not in workspaces:
-            workspaces.add(name)
-            yield ("accounts", index, "diagnostics"), 1
-    alerts = config.alerts
-    if alerts is not None and alerts.emails:
+    yield from _dns_resources(config, private)
+    yield from _workspace_resources(config)
+    if config.alerts is not None and config.alerts.emails:
         yield ("alerts", "emails"), 1  # the action group
     for index, account in enumerate(config.accounts):
-        at: Path_ = ("accounts", index)
-        own = 2  # the FoundryAccount component and the account
-        if account.encryption is not None and account.encryption.grant_key_access:
-            own += 1
-        if account.private_endpoint is not None:
-            own += 2  # the endpoint and its zone group
-        if account.diagnostics is not None:
-            own += 1
-        if account.lock if account.lock is not None else config.production:
-            own += 1
-        if alerts is not None and account.deployments:
-            provisioned = any(is_provisioned(d.type) for d in account.deployments)
-            own += alerts.throttling.enabled + alerts.server_errors.enabled
-            own += alerts.ptu_utilization.enabled and provisioned
-        if account.has_agents:
-            own += account.agent_network is None  # the account capability host (implicit when injected)
-        if private[index]:
-            targets = {r.id.lower() for p in account.projects if p.agents for r in p.agents.resources().values()}
-            own += 2 * len(targets)  # an endpoint and a zone group per agent resource
-        yield at, own
-        for p_index, project in enumerate(account.projects):
-            yield (*at, "projects", p_index), 1
-            for m_index in range(len(project.members)):
-                yield (*at, "projects", p_index, "members", m_index), 1
-            for c_index in range(len(project.connections)):
-                yield (*at, "projects", p_index, "connections", c_index), 1
-            if project.agents is not None:
-                found = project.agents.resources()
-                setup = len(found) + sum(len(AGENT_ROLES[key]) for key in found)  # connections, roles
-                setup += project.agents.role_wait_seconds > 0  # the wait after the roles
-                setup += 1 + ("storage" in found) + ("cosmosDb" in found)  # the host and the data-plane grants
-                yield (*at, "projects", p_index, "agents"), setup
-        for f_index, content_filter in enumerate(account.content_filters):
-            yield (*at, "contentFilters", f_index), 1 + sum(1 + len(b.items) for b in content_filter.blocklists)
-        for d_index in range(len(account.deployments)):
-            yield (*at, "deployments", d_index), 1
+        yield from _account_resources(config, index, account, private[index])
 
 
 def _private_with_agents(config: StackConfig, account: AccountConfig) -> bool:

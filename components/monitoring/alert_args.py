@@ -16,7 +16,6 @@ from ..resource_group import resource_group_name, stack_tags
 from . import metrics
 from .model import METRIC_FREQUENCY
 
-RULE_SLUGS = {"throttling": "throttling", "ptuUtilization": "ptu-utilization", "serverErrors": "server-errors"}
 ACTION_GROUP_SHORT_NAME_MAX = 12  # Azure: groupShortName is at most 12 characters
 
 

@@ -245,56 +245,87 @@ def _display(path: Path_) -> str:
     return format_path(path)
 
 
-def _message(error: dict, annotation: object = None) -> tuple[str, Path_]:
-    """A fix-oriented message for one pydantic error, and any extra path below its location."""
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    got = short(value)
+def _extra_path(ctx: dict) -> Path_:
+    """The path below the error's location that a validator names (a list index, then any keys)."""
     extra: Path_ = ()
     if "index" in ctx:
         extra = (int(ctx["index"]),)
     if "at" in ctx:
         extra = extra + tuple(ctx["at"])
-    if kind == "extra_forbidden":
-        return f"unknown key {error['loc'][-1]!r}{{hint}}", extra
-    if kind == "missing":
-        return f"required key {error['loc'][-1]!r} is missing; add it", extra
+    return extra
+
+
+_OPERATORS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
+
+
+def _bound_message(kind: str, ctx: dict, got: str) -> str:
+    bound = next(iter(ctx.values()))
+    shown = f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
+    return f"must be {_OPERATORS[kind]} {shown} (got {got})"
+
+
+def _literal_message(error: dict, got: str) -> str:
+    choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+    return f"must be one of {', '.join(choices)} (got {got}){suggest(str(error.get('input'))[:100], choices)}"
+
+
+def _max_length(error: dict) -> object:
+    return (error.get("ctx") or {}).get("max_length")
+
+
+def _type_name(error: dict) -> str:
+    return type(error.get("input")).__name__
+
+
+def _not_a_number(error: dict, got: str) -> str:
+    return f"must be a number (got {got})"
+
+
+def _not_a_bool(error: dict, got: str) -> str:
+    return f"must be true or false (got {got})"
+
+
+def _not_a_mapping(error: dict, got: str) -> str:
+    return f"must be a mapping of keys (got {_type_name(error)})"
+
+
+# pydantic error type -> the message for it, from the error and its input shortened (`got`)
+_MESSAGES: dict[str, Callable[[dict, str], str]] = {
+    "extra_forbidden": lambda e, got: f"unknown key {e['loc'][-1]!r}{{hint}}",
+    "missing": lambda e, got: f"required key {e['loc'][-1]!r} is missing; add it",
+    "finite_number": lambda e, got: f"must be a finite number (got {got})",
+    "string_too_long": lambda e, got: f"is longer than the {_max_length(e)} characters Azure takes",
+    "too_long": lambda e, got: f"has more than the {_max_length(e)} entries allowed",
+    "int_type": lambda e, got: f"must be a whole number, without quotes (got {got})",
+    "float_type": _not_a_number,
+    "float_parsing": _not_a_number,
+    "bool_type": _not_a_bool,
+    "bool_parsing": _not_a_bool,
+    "string_type": lambda e, got: f"must be text (got {got}); quote it",
+    "literal_error": _literal_message,
+    "string_pattern_mismatch": lambda e, got: f"{got} is not a valid value here; expected {{description}}",
+    "list_type": lambda e, got: f"must be a list (got {_type_name(e)})",
+    "dict_type": _not_a_mapping,
+    "model_type": _not_a_mapping,
+    "model_attributes_type": _not_a_mapping,
+    "too_short": lambda e, got: f"must have at least {(e.get('ctx') or {}).get('min_length')} entries",
+    "value_error": lambda e, got: str(e["msg"]).removeprefix("Value error, "),
+}
+
+
+def _message(error: dict, annotation: object = None) -> tuple[str, Path_]:
+    """A fix-oriented message for one pydantic error, and any extra path below its location."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    got = short(value)
+    extra = _extra_path(ctx)
     if kind == "greater_than" and annotation is int and ctx.get("gt") == 0:
         return f"must be a positive integer (got {got})", extra
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
-        bound = next(iter(ctx.values()))
-        shown = f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
-        return f"must be {op} {shown} (got {got})", extra
-    if kind == "finite_number":
-        return f"must be a finite number (got {got})", extra
-    if kind == "string_too_long":
-        return f"is longer than the {ctx.get('max_length')} characters Azure takes", extra
-    if kind == "too_long":
-        return f"has more than the {ctx.get('max_length')} entries allowed", extra
-    if kind == "int_type":
-        return f"must be a whole number, without quotes (got {got})", extra
-    if kind in ("float_type", "float_parsing"):
-        return f"must be a number (got {got})", extra
-    if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false (got {got})", extra
-    if kind in ("string_type",):
-        return f"must be text (got {got}); quote it", extra
-    if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        return f"must be one of {', '.join(choices)} (got {got}){suggest(str(value)[:100], choices)}", extra
-    if kind == "string_pattern_mismatch":
-        return f"{got} is not a valid value here; expected {{description}}", extra
+    if kind in _OPERATORS:
+        return _bound_message(kind, ctx, got), extra
     if kind in ("list_type", "too_short") and isinstance(value, list) and not value:
         return "must list at least one entry", extra
-    if kind == "list_type":
-        return f"must be a list (got {type(value).__name__})", extra
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"must be a mapping of keys (got {type(value).__name__})", extra
-    if kind == "too_short":
-        return f"must have at least {ctx.get('min_length')} entries", extra
-    if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, "), extra
-    return str(error["msg"]), extra
+    build = _MESSAGES.get(kind)
+    return (build(error, got) if build else str(error["msg"])), extra
 
 
 def _field_info(loc: Path_) -> tuple[str, list[str], object]:

@@ -16,7 +16,9 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..engine.arm_export import ARM_TYPES, SHAPES_FILE, api_version
 from .prices_sync import write_json_atomically
@@ -24,14 +26,14 @@ from .prices_sync import write_json_atomically
 READ_ONLY = 2  # bicep-types flag: the property is returned by Azure, never sent
 
 
-def _ref(value: dict) -> int:
+def _ref(value: Mapping[str, Any]) -> int:
     return int(value["$ref"].split("/")[-1])
 
 
 class _Extractor:
     """The kept object shapes of one types.json, as nodes `{"props": {name: node or null}}`."""
 
-    def __init__(self, types: list[dict]) -> None:
+    def __init__(self, types: list[dict[str, Any]]) -> None:
         self.types = types
 
     def _target(self, index: int) -> int | None:
@@ -58,16 +60,23 @@ class _Extractor:
             return {}
         return {value: _ref(ref) for value, ref in kind["elements"].items()}
 
-    def shape(self, body: int) -> tuple[int, list[dict]]:
-        """The body's node index and the nodes: every object on a path to a `properties` wrapper."""
+    def _holds(self, index: int) -> list[int]:
+        """The object types an object holds: its properties' and its discriminated elements'."""
+        return [t for t in self._props(index).values() if t is not None] + list(self._elements(index).values())
+
+    def _reachable(self, body: int) -> set[int]:
+        """Every object type a request body can hold."""
         reach: set[int] = set()
         pending = [body]
-        while pending:  # every object type a request body can hold
+        while pending:
             index = pending.pop()
             if index not in reach:
                 reach.add(index)
-                pending += [t for t in self._props(index).values() if t is not None]
-                pending += list(self._elements(index).values())
+                pending += self._holds(index)
+        return reach
+
+    def _needed(self, body: int, reach: set[int]) -> set[int]:
+        """The body, every object on a path to a `properties` wrapper, and the elements of those kept."""
         inner = {t: self._props(t).get("properties") for t in reach}
         needed = {body} | {t for t, held in inner.items() if held is not None}
         needed |= {held for held in inner.values() if held is not None}
@@ -75,28 +84,31 @@ class _Extractor:
         while grown:  # an object is kept when an object it holds is kept (cycles included)
             grown = False
             for t in reach - needed:
-                holds = [c for c in self._props(t).values() if c is not None] + list(self._elements(t).values())
-                if any(c in needed for c in holds):
+                if any(c in needed for c in self._holds(t)):
                     needed.add(t)
                     grown = True
-        needed |= {e for t in needed for e in self._elements(t).values()}
-        order = sorted(needed)
+        return needed | {e for t in needed for e in self._elements(t).values()}
+
+    def _node(self, t: int, ids: dict[int, int]) -> dict[str, Any]:
+        """One object type as a node: its properties (by node id), and its discriminator and elements."""
+        node: dict[str, Any] = {"props": {n: ids.get(c) if c is not None else None for n, c in self._props(t).items()}}
+        if self._elements(t):
+            node["discriminator"] = self.types[t]["discriminator"]
+            node["props"].pop(node["discriminator"], None)
+            node["elements"] = {v: ids[e] for v, e in self._elements(t).items()}
+        return node
+
+    def shape(self, body: int) -> tuple[int, list[dict[str, Any]]]:
+        """The body's node index and the nodes: every object on a path to a `properties` wrapper."""
+        order = sorted(self._needed(body, self._reachable(body)))
         ids = {t: i for i, t in enumerate(order)}
-        nodes = []
-        for t in order:
-            node: dict = {"props": {n: ids.get(c) if c is not None else None for n, c in self._props(t).items()}}
-            if self._elements(t):
-                node["discriminator"] = self.types[t]["discriminator"]
-                node["props"].pop(node["discriminator"], None)
-                node["elements"] = {v: ids[e] for v, e in self._elements(t).items()}
-            nodes.append(node)
-        return ids[body], nodes
+        return ids[body], [self._node(t, ids) for t in order]
 
 
-def extract(path: Path, names: set[str]) -> dict[str, dict]:
+def extract(path: Path, names: set[str]) -> dict[str, dict[str, Any]]:
     """The resource types of one types.json named in `names` (lower case), as `{"Type@version": shape}`."""
     types = json.loads(path.read_text(encoding="utf-8"))
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for kind in types:
         if kind.get("$type") != "ResourceType" or kind["name"].lower() not in names:
             continue
@@ -116,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=SHAPES_FILE, help=argparse.SUPPRESS)
     parser.add_argument("types_json", nargs="+", type=Path)
     args = parser.parse_args(argv)
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     for path in args.types_json:
         try:
             shapes = extract(path, {key.lower() for key in wanted()})

@@ -13,12 +13,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from azure.core.credentials import TokenCredential
-from azure.mgmt.cognitiveservices.models import ModelListResult
+from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
+from azure.mgmt.cognitiveservices.models import ModelListResult, ModelSku
 
 from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is_provisioned, parse_catalog
 from components.errors import ServiceError
@@ -56,7 +58,7 @@ class CatalogSyncError(ServiceError):
 class SyncResult:
     """The merged catalog data and what changed, one line each."""
 
-    catalog: dict
+    catalog: dict[str, Any]
     changes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -66,7 +68,7 @@ def _date(value: object, where: str) -> str | None:
     return found.isoformat() if found else None
 
 
-def read_models(client, region: str, limits: Limits) -> list[dict]:
+def read_models(client: CognitiveServicesManagementClient, region: str, limits: Limits) -> list[dict[str, Any]]:
     """The models Azure offers in one region, as plain data (every page, each field checked)."""
     out = []
     what = f"models in {region}"
@@ -101,7 +103,7 @@ def read_models(client, region: str, limits: Limits) -> list[dict]:
     return out
 
 
-def _sku(sku, where: str) -> dict:
+def _sku(sku: ModelSku, where: str) -> dict[str, Any]:
     name = text(sku.name, f"a deployment type of {where}")
     where = f"{name} of {where}"
     return {
@@ -124,7 +126,7 @@ def fetch_models(
     progress: Callable[[str], None] | None = None,
     retry_backoff: float = 0.8,
     limits: Limits | None = None,
-) -> dict[str, list[dict]]:
+) -> dict[str, list[dict[str, Any]]]:
     """Every region's models; CatalogSyncError when any region cannot be read whole."""
     try:
         return read_regions(
@@ -148,85 +150,117 @@ def _source(region: str, today: dt.date) -> str:
     return f"Azure Models API (models.list, {region}), synced {today.isoformat()}"
 
 
-def _confirm(entry: dict, *fields: str) -> None:
+def _confirm(entry: dict[str, Any], *fields: str) -> None:
     entry["unverified"] = [u for u in entry.get("unverified", []) if u.split(":")[0].split(" ")[0] not in fields]
 
 
-def merge_models(raw: dict, answers: dict[str, list[dict]], today: dt.date) -> SyncResult:
-    """Merge the Models API's answers into catalog data (a copy); say what changed."""
-    cat = copy.deepcopy(raw)
-    result = SyncResult(cat)
-    changes = result.changes
+def _add_regions(cat: dict[str, Any], answers: dict[str, list[dict[str, Any]]], changes: list[str]) -> None:
+    """Regions Azure answered for that the catalog does not list yet, with no data zone (a person sets it)."""
     for region in sorted(answers):
         if region not in cat["regions"]:
             cat["regions"][region] = {"dataZone": None}
             changes.append(f"new region {region} (data zone unknown: set dataZone in the catalog if it has one)")
+
+
+def _model_entry(cat: dict[str, Any], item: dict[str, Any], source: str, changes: list[str]) -> dict[str, Any]:
+    """The catalog's entry for the answered model, added (unpriced) when the catalog does not know it."""
+    name = item["name"]
+    entry: dict[str, Any] | None = cat["models"].get(name)
+    if entry is not None:
+        return entry
+    entry = cat["models"][name] = {
+        "format": item["format"],
+        "quotaFamily": "OpenAI" if item["format"] == "OpenAI" else "AIServices",
+        "tpmPerUnit": 1000,
+        "registrationRequired": False,
+        "defaultVersion": item["version"],
+        "versions": {},
+        "offers": [],
+        "prices": {},
+        "ptuHour": {},
+        "source": source,
+    }
+    changes.append(f"new model {name} ({item['format']}): unpriced until `prices sync` or a person prices it")
+    return entry
+
+
+def _lifecycle(item: dict[str, Any]) -> dict[str, Any]:
+    """The answer's lifecycle facts: status, the earliest deprecation of its types, retirement, replacement."""
+    deprecations = sorted(s["deprecation"] for s in item["skus"] if s["deprecation"])
+    return {
+        "status": API_STATUS.get(item["status"] or "", "GenerallyAvailable"),
+        "deprecation": deprecations[0] if deprecations else None,
+        "retirement": item["retirement"],
+        "replacement": item["replacement"],
+    }
+
+
+def _merge_version(entry: dict[str, Any], item: dict[str, Any], source: str, asof: str, changes: list[str]) -> None:
+    """Add the answered version, or update a known one's lifecycle facts (each change said) and confirm them."""
+    name, version = item["name"], item["version"]
+    facts = _lifecycle(item)
+    status = facts["status"]
+    known = entry["versions"].get(version)
+    if known is None:
+        entry["versions"][version] = {**facts, "source": source, "asOf": asof, "unverified": []}
+        changes.append(f"new version {name} {version} ({status}){_unrouted(entry, name, version)}")
+        return
+    if known["status"] != status:
+        changes.append(f"lifecycle {name} {version}: {known['status']} -> {status}")
+    for key in ("deprecation", "retirement", "replacement"):
+        if facts[key] is not None and known.get(key) != facts[key]:
+            changes.append(f"{key} {name} {version}: {known.get(key)} -> {facts[key]}")
+            known[key] = facts[key]
+    known["status"] = status
+    known["source"], known["asOf"] = source, asof
+    _confirm(known, "whether", "retirement", "deprecation")
+
+
+def _drop_lost_offers(
+    cat: dict[str, Any], region: str, seen: dict[str, set[tuple[str, str]]], changes: list[str]
+) -> None:
+    """Offers the catalog lists in this region by name that Azure no longer lists there."""
+    for name, entry in sorted(cat["models"].items()):
+        for offer in entry["offers"]:
+            if offer["regions"] == "all" or region not in offer["regions"]:
+                continue
+            versions = offer.get("versions") or list(entry["versions"])
+            if not any((offer["sku"], v) in seen.get(name, set()) for v in versions):
+                offer["regions"] = [r for r in offer["regions"] if r != region]
+                changes.append(f"offer lost {name} {offer['sku']} in {region}")
+
+
+def _merge_region(result: SyncResult, region: str, models: list[dict[str, Any]], today: dt.date) -> None:
+    """Merge one region's answers: models, versions, default versions, offers; then the offers lost there."""
+    cat, changes = result.catalog, result.changes
+    source, asof = _source(region, today), today.isoformat()
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for item in sorted(models, key=lambda m: (m["name"], m["version"])):
+        name, version = item["name"], item["version"]
+        entry = _model_entry(cat, item, source, changes)
+        _merge_version(entry, item, source, asof, changes)
+        if item["default"] and entry["defaultVersion"] != version:
+            changes.append(f"default version {name}: {entry['defaultVersion']} -> {version}")
+            entry["defaultVersion"] = version
+        for sku in item["skus"]:
+            if sku["name"] not in DEPLOYMENT_TYPES:
+                result.skipped.append(f"{name} {version}: deployment type {sku['name']!r} is not modelled")
+                continue
+            seen.setdefault(name, set()).add((sku["name"], version))
+            _merge_offer(entry, name, version, region, sku, source, asof, changes)
+    _drop_lost_offers(cat, region, seen, changes)
+
+
+def merge_models(raw: dict[str, Any], answers: dict[str, list[dict[str, Any]]], today: dt.date) -> SyncResult:
+    """Merge the Models API's answers into catalog data (a copy); say what changed."""
+    result = SyncResult(copy.deepcopy(raw))
+    _add_regions(result.catalog, answers, result.changes)
     for region, models in sorted(answers.items()):
-        source, asof = _source(region, today), today.isoformat()
-        seen: dict[str, set[tuple[str, str]]] = {}
-        for item in sorted(models, key=lambda m: (m["name"], m["version"])):
-            name, version = item["name"], item["version"]
-            entry = cat["models"].get(name)
-            if entry is None:
-                entry = cat["models"][name] = {
-                    "format": item["format"],
-                    "quotaFamily": "OpenAI" if item["format"] == "OpenAI" else "AIServices",
-                    "tpmPerUnit": 1000,
-                    "registrationRequired": False,
-                    "defaultVersion": version,
-                    "versions": {},
-                    "offers": [],
-                    "prices": {},
-                    "ptuHour": {},
-                    "source": source,
-                }
-                changes.append(
-                    f"new model {name} ({item['format']}): unpriced until `prices sync` or a person prices it"
-                )
-            status = API_STATUS.get(item["status"] or "", "GenerallyAvailable")
-            deprecations = sorted(s["deprecation"] for s in item["skus"] if s["deprecation"])
-            facts = {
-                "status": status,
-                "deprecation": deprecations[0] if deprecations else None,
-                "retirement": item["retirement"],
-                "replacement": item["replacement"],
-            }
-            known = entry["versions"].get(version)
-            if known is None:
-                entry["versions"][version] = {**facts, "source": source, "asOf": asof, "unverified": []}
-                changes.append(f"new version {name} {version} ({status}){_unrouted(entry, name, version)}")
-            else:
-                if known["status"] != status:
-                    changes.append(f"lifecycle {name} {version}: {known['status']} -> {status}")
-                for key in ("deprecation", "retirement", "replacement"):
-                    if facts[key] is not None and known.get(key) != facts[key]:
-                        changes.append(f"{key} {name} {version}: {known.get(key)} -> {facts[key]}")
-                        known[key] = facts[key]
-                known["status"] = status
-                known["source"], known["asOf"] = source, asof
-                _confirm(known, "whether", "retirement", "deprecation")
-            if item["default"] and entry["defaultVersion"] != version:
-                changes.append(f"default version {name}: {entry['defaultVersion']} -> {version}")
-                entry["defaultVersion"] = version
-            for sku in item["skus"]:
-                if sku["name"] not in DEPLOYMENT_TYPES:
-                    result.skipped.append(f"{name} {version}: deployment type {sku['name']!r} is not modelled")
-                    continue
-                seen.setdefault(name, set()).add((sku["name"], version))
-                _merge_offer(entry, name, version, region, sku, source, asof, changes)
-        # Offers the catalog lists in this region by name that Azure no longer lists there.
-        for name, entry in sorted(cat["models"].items()):
-            for offer in entry["offers"]:
-                if offer["regions"] == "all" or region not in offer["regions"]:
-                    continue
-                versions = offer.get("versions") or list(entry["versions"])
-                if not any((offer["sku"], v) in seen.get(name, set()) for v in versions):
-                    offer["regions"] = [r for r in offer["regions"] if r != region]
-                    changes.append(f"offer lost {name} {offer['sku']} in {region}")
+        _merge_region(result, region, models, today)
     return result
 
 
-def _unrouted(entry: dict, name: str, version: str) -> str:
+def _unrouted(entry: Mapping[str, Any], name: str, version: str) -> str:
     """What a change line adds for a router version without routed models: the policies judge it unknown."""
     if not (entry.get("routesTo") or name.lower().startswith(ROUTER_PREFIX)) or version in entry.get("routesTo", {}):
         return ""
@@ -236,32 +270,65 @@ def _unrouted(entry: dict, name: str, version: str) -> str:
     )
 
 
-def _merge_offer(
-    entry: dict, name: str, version: str, region: str, sku: dict, source: str, asof: str, changes: list[str]
-) -> None:
-    offer = next(
-        (o for o in entry["offers"] if o["sku"] == sku["name"] and (not o.get("versions") or version in o["versions"])),
+def _matching_offer(entry: dict[str, Any], sku_name: str, version: str) -> dict[str, Any] | None:
+    """The catalog's offer of this deployment type that covers the version (all versions when it lists none)."""
+    return next(
+        (o for o in entry["offers"] if o["sku"] == sku_name and (not o.get("versions") or version in o["versions"])),
         None,
     )
+
+
+def _new_offer(
+    entry: dict[str, Any], name: str, region: str, sku: Mapping[str, Any], source: str, asof: str
+) -> dict[str, Any]:
+    """An offer first seen in an answer; what the answer leaves out is marked unverified."""
     usage = sku["usageName"]
+    offer = {
+        "sku": sku["name"],
+        "regions": [region],
+        "usageName": usage or (f"{entry['quotaFamily']}.{sku['name']}.{name}"),
+        "quotaScope": "region",
+        "source": source,
+        "asOf": asof,
+        "unverified": [] if usage else ["usageName"],
+    }
+    if is_provisioned(sku["name"]):
+        if sku["minimum"] and sku["step"]:
+            offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
+        else:
+            offer["unverified"] += ["minimum", "step"]
+    return offer
+
+
+def _merge_ptu_rules(offer: dict[str, Any], name: str, sku: Mapping[str, Any], changes: list[str]) -> None:
+    """A provisioned offer's minimum and step, when the answer states them."""
+    if not (is_provisioned(sku["name"]) and sku["minimum"] and sku["step"]):
+        return
+    if (offer.get("minimum"), offer.get("step")) != (sku["minimum"], sku["step"]):
+        changes.append(
+            f"PTU rules {name} {sku['name']}: minimum/step {offer.get('minimum')}/{offer.get('step')} -> "
+            f"{sku['minimum']}/{sku['step']}"
+        )
+        offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
+    _confirm(offer, "minimum", "step")
+
+
+def _merge_offer(
+    entry: dict[str, Any],
+    name: str,
+    version: str,
+    region: str,
+    sku: Mapping[str, Any],
+    source: str,
+    asof: str,
+    changes: list[str],
+) -> None:
+    offer = _matching_offer(entry, sku["name"], version)
     if offer is None:
-        offer = {
-            "sku": sku["name"],
-            "regions": [region],
-            "usageName": usage or (f"{entry['quotaFamily']}.{sku['name']}.{name}"),
-            "quotaScope": "region",
-            "source": source,
-            "asOf": asof,
-            "unverified": [] if usage else ["usageName"],
-        }
-        if is_provisioned(sku["name"]):
-            if sku["minimum"] and sku["step"]:
-                offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
-            else:
-                offer["unverified"] += ["minimum", "step"]
-        entry["offers"].append(offer)
+        entry["offers"].append(_new_offer(entry, name, region, sku, source, asof))
         changes.append(f"offer gained {name} {sku['name']} in {region}")
         return
+    usage = sku["usageName"]
     if offer["regions"] != "all" and region not in offer["regions"]:
         offer["regions"] = sorted([*offer["regions"], region])
         changes.append(f"offer gained {name} {sku['name']} in {region}")
@@ -270,14 +337,7 @@ def _merge_offer(
         offer["usageName"] = usage
     if usage:
         _confirm(offer, "usageName")
-    if is_provisioned(sku["name"]) and sku["minimum"] and sku["step"]:
-        if (offer.get("minimum"), offer.get("step")) != (sku["minimum"], sku["step"]):
-            changes.append(
-                f"PTU rules {name} {sku['name']}: minimum/step {offer.get('minimum')}/{offer.get('step')} -> "
-                f"{sku['minimum']}/{sku['step']}"
-            )
-            offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
-        _confirm(offer, "minimum", "step")
+    _merge_ptu_rules(offer, name, sku, changes)
     if sku["maximum"] and offer.get("maximum") != sku["maximum"]:
         offer["maximum"] = sku["maximum"]
     offer["source"], offer["asOf"] = source, asof

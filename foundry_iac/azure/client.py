@@ -49,6 +49,7 @@ from azure.core.pipeline.policies import (
     UserAgentPolicy,
 )
 from azure.core.pipeline.transport import RequestsTransport
+from azure.core.rest import HttpRequest, HttpResponse
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.core import ARMPipelineClient
 from azure.mgmt.core.policies import ARMChallengeAuthenticationPolicy
@@ -163,7 +164,7 @@ def plain_origin(url: str) -> tuple[str, str, int | None]:
     return seen.pop()
 
 
-class EndpointGuardPolicy(SansIOHTTPPolicy):
+class EndpointGuardPolicy(SansIOHTTPPolicy[HttpRequest, HttpResponse]):
     """Refuses any request whose URL is not plain or whose scheme, host or port differ from the configured
     endpoint's (before the token)."""
 
@@ -277,7 +278,7 @@ def conform(value: object, kind: str, path: str, models: object, what: str) -> N
         container = list if kind[0] == "[" else dict
         if not isinstance(value, container):
             raise MalformedAnswerError(f"{what}: {clip(path)} is {clip(repr(value))}, not {kind}")
-        pairs = enumerate(value) if isinstance(value, list) else value.items()  # type: ignore[union-attr]
+        pairs = enumerate(value) if isinstance(value, list) else value.items()
         for key, item in pairs:
             conform(item, kind[1:-1], f"{path}[{key!r}]", models, what)
         return
@@ -308,7 +309,7 @@ def shaped(result: type, what: str) -> Callable[[Any], None]:
     return hook
 
 
-class AnswerShapePolicy(SansIOHTTPPolicy):
+class AnswerShapePolicy(SansIOHTTPPolicy[HttpRequest, HttpResponse]):
     """Checks each JSON answer with `check_json` before the SDK decodes it (its decoder would raise or accept)."""
 
     def on_response(self, request: Any, response: Any) -> None:
@@ -318,7 +319,7 @@ class AnswerShapePolicy(SansIOHTTPPolicy):
         answer_body(http, f"{http.request.method} {_where(http.request.url)}")
 
 
-def answer_body(http: Any, what: str) -> dict | None:
+def answer_body(http: Any, what: str) -> dict[str, Any] | None:
     """The checked JSON object of an HTTP answer (None when empty or, for an error status, not JSON: the SDK
     reports that error); a successful answer that is not JSON is MalformedAnswerError."""
     mime = (http.content_type or "application/json").split(";")[0].strip().lower()
@@ -330,7 +331,7 @@ def answer_body(http: Any, what: str) -> dict | None:
     return None
 
 
-class BoundedRetryPolicy(RetryPolicy):
+class BoundedRetryPolicy(RetryPolicy[HttpRequest, HttpResponse]):
     """azure-core's retries, with Retry-After capped and no wait past the command's deadline."""
 
     def __init__(self, limits: Limits, **kwargs: Any):
@@ -344,7 +345,7 @@ class BoundedRetryPolicy(RetryPolicy):
             return None
         return None if asked is None else min(asked, self._limits.retry_after_cap)
 
-    def sleep(self, settings: dict, transport: Any, response: Any = None) -> None:
+    def sleep(self, settings: dict[str, Any], transport: Any, response: Any = None) -> None:
         wait = self.get_retry_after(response) if response else None
         if wait is None:
             wait = self.get_backoff_time(settings)
@@ -393,7 +394,8 @@ def _capped(limit: int) -> Callable[..., Any]:
     return hook
 
 
-class DeadlineTransport(RequestsTransport):
+# azure.core.pipeline.transport hands RequestsTransport out through a module __getattr__, which mypy reads as Any
+class DeadlineTransport(RequestsTransport):  # type: ignore[misc]
     """requests under a deadline: each attempt's timeouts come from the time left, and an attempt still
     running at the deadline (a server trickling bytes, a hung name lookup) is abandoned."""
 
@@ -401,7 +403,7 @@ class DeadlineTransport(RequestsTransport):
         super().__init__(**kwargs)
         self._limits = limits
 
-    def send(self, request: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def send(self, request: Any, **kwargs: Any) -> Any:
         doing = f"calling {request.method} {_where(request.url)}"
         left = self._limits.remaining()
         if left <= 0:
@@ -428,7 +430,7 @@ class DeadlineTransport(RequestsTransport):
         return outcome["response"]
 
 
-def _pipeline_kwargs(endpoint: str, limits: Limits, verify: str | bool | None, retry_backoff: float) -> dict:
+def _pipeline_kwargs(endpoint: str, limits: Limits, verify: str | bool | None, retry_backoff: float) -> dict[str, Any]:
     return {
         "transport": DeadlineTransport(limits, connection_verify=True if verify is None else verify),
         "retry_policy": BoundedRetryPolicy(limits, retry_total=RETRIES, retry_backoff_factor=retry_backoff),
@@ -457,8 +459,12 @@ def management_client(
 
 
 def _bare_pipeline(
-    endpoint: str, limits: Limits, verify: str | bool | None, retry_backoff: float, *auth: HTTPPolicy
-) -> dict:
+    endpoint: str,
+    limits: Limits,
+    verify: str | bool | None,
+    retry_backoff: float,
+    *auth: HTTPPolicy[HttpRequest, HttpResponse],
+) -> dict[str, Any]:
     kwargs = _pipeline_kwargs(endpoint, limits, verify, retry_backoff)
     policies = [
         HeadersPolicy({"Accept": "application/json"}),
@@ -477,13 +483,13 @@ def arm_client(
     limits: Limits,
     verify: str | bool | None,
     retry_backoff: float,
-) -> ARMPipelineClient:
+) -> ARMPipelineClient[HttpRequest, HttpResponse]:
     """A bare ARM pipeline (for GETs no management package covers), with the same bounds; no redirects."""
     auth = GuardedAuthenticationPolicy(credential, endpoint)
     return ARMPipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, verify, retry_backoff, auth))
 
 
-def public_client(endpoint: str, limits: Limits, retry_backoff: float) -> PipelineClient:
+def public_client(endpoint: str, limits: Limits, retry_backoff: float) -> PipelineClient[HttpRequest, HttpResponse]:
     """A pipeline for a public Azure API (no credential), with the same bounds; no redirects."""
     return PipelineClient(base_url=endpoint, **_bare_pipeline(endpoint, limits, None, retry_backoff))
 
@@ -511,8 +517,9 @@ class PageTrail:
         self.pages += 1
 
 
-def every_item(paged: ItemPaged, what: str, limits: Limits) -> Iterator[Any]:
-    """Every item of an azure-core paged list, through PageTrail."""
+def every_item(paged: ItemPaged[Any], what: str, limits: Limits) -> Iterator[Any]:
+    """Every item of an azure-core paged list, through PageTrail (typed Any: the SDK declares nearly every
+    field of its models optional, and the readers below check each one a caller uses)."""
     trail = PageTrail(what, limits)
     pages: Any = paged.by_page()  # a PageIterator: continuation_token is the next page's link
     for page in pages:

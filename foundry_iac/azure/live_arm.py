@@ -10,9 +10,9 @@ the command (exit 2) instead. A bug of ours is never relabelled as Azure's fault
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import (
@@ -22,7 +22,7 @@ from azure.core.exceptions import (
     HttpResponseError,
     ResourceNotFoundError,
 )
-from azure.core.rest import HttpRequest
+from azure.core.rest import HttpRequest, HttpResponse
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.cognitiveservices.models import (
     Account,
@@ -135,7 +135,9 @@ class LiveArm:
         self.client: CognitiveServicesManagementClient = management_client(
             credential, subscription, endpoint, self.limits, verify, retry_backoff
         )
-        self.arm: ARMPipelineClient = arm_client(credential, endpoint, self.limits, verify, retry_backoff)
+        self.arm: ARMPipelineClient[HttpRequest, HttpResponse] = arm_client(
+            credential, endpoint, self.limits, verify, retry_backoff
+        )
 
     def close(self) -> None:
         """Close both HTTP pipelines."""
@@ -189,7 +191,7 @@ class LiveArm:
 
         return self._read(what, READER, read)
 
-    def _get(self, url: str, what: str) -> dict | None:
+    def _get(self, url: str, what: str) -> dict[str, Any] | None:
         """The checked JSON object at an ARM URL, None on 404 (other failures raise)."""
         response = self.arm.send_request(HttpRequest("GET", self.arm.format_url(url)))
         if response.status_code == 404:
@@ -272,7 +274,7 @@ class LiveArm:
 
         return self._read(what, USAGES_READER, read) or {}
 
-    def account(self, resource_group: str, name: str) -> dict | None:
+    def account(self, resource_group: str, name: str) -> dict[str, Any] | None:
         """The live account (as a dict), or None when it does not exist."""
         what = f"account {name} in {resource_group}"
         hook = shaped(Account, what)
@@ -309,7 +311,7 @@ class LiveArm:
 
         return self._read(what, READER, read, missing={}) or {}
 
-    def deleted_account(self, region: str, resource_group: str, name: str) -> dict | None:
+    def deleted_account(self, region: str, resource_group: str, name: str) -> dict[str, Any] | None:
         """A soft-deleted account of that name, or None."""
         what = f"soft-deleted accounts named {name} in {region}"
         hook = shaped(Account, what)
@@ -334,13 +336,13 @@ class LiveArm:
         role = f"a role with {DOMAIN_ACTION} (Cognitive Services Contributor has it; Reader does not)"
         return self._read(what, role, read) or (True, "")
 
-    def resource(self, resource_id: str) -> dict | None:
+    def resource(self, resource_id: str) -> dict[str, Any] | None:
         """Any resource by ARM id (Reader suffices), or None when it does not exist; the fields preflight
         reads (location, a subnet's delegations and what it holds) have their documented shape."""
         version = RESOURCE_API_VERSIONS[resource_type(resource_id)]
         what = f"resource {resource_id}"
 
-        def read() -> dict | None:
+        def read() -> dict[str, Any] | None:
             body = self._get(f"{resource_id}?api-version={version}", what)
             if body is not None:
                 _check_resource(body, what)
@@ -364,7 +366,7 @@ class LiveArm:
 SUBNET_LISTS = ("delegations", "ipConfigurations", "privateEndpoints", "serviceAssociationLinks")
 
 
-def _check_resource(body: dict, what: str) -> None:
+def _check_resource(body: Mapping[str, Any], what: str) -> None:
     """MalformedAnswerError unless location is a string, properties an object, and a subnet's lists lists of objects."""
     optional_text(body.get("location"), f"the location of {what}")
     props = body.get("properties", {})

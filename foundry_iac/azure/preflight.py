@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from components import resource_types as types
 from components.account.args import account_args
@@ -32,7 +33,7 @@ from policies.quota import requested_units, usage_name
 from ..engine.policy_config import load_policy_config
 from ..engine.report_model import Report, ResourceEntry, StackReport, Violation
 from ..engine.stacks import StackRef, all_stacks
-from .live_arm import LiveArm, LiveReadError
+from .live_arm import LiveArm, LiveDeployment, LiveReadError
 
 DEFAULT_WARN_DAYS = 90
 Progress = Callable[[str], None]
@@ -185,11 +186,11 @@ class _Findings:
             self.add(check, exc.message, resource)
 
 
-def _props(resource: ResourceEntry) -> dict:
+def _props(resource: ResourceEntry) -> dict[str, Any]:
     return resource.props.get("properties") or {}
 
 
-def _model(resource: ResourceEntry) -> dict:
+def _model(resource: ResourceEntry) -> dict[str, Any]:
     return _props(resource).get("model") or {}
 
 
@@ -208,7 +209,7 @@ def _check_provider(arm: LiveArm, found: _Findings) -> None:
         )
 
 
-def _check_account(arm: LiveArm, account: ResourceEntry, found: _Findings) -> dict | None:
+def _check_account(arm: LiveArm, account: ResourceEntry, found: _Findings) -> dict[str, Any] | None:
     """Soft-deleted name and subdomain; returns the live account (None when it does not exist yet)."""
     p = account.props
     name, rg, region = str(p.get("accountName")), str(p.get("resourceGroupName")), str(p.get("location"))
@@ -296,7 +297,9 @@ def _check_model(
     return True
 
 
-def _check_capacity(arm: LiveArm, deployment: ResourceEntry, region: str, live: dict, found: _Findings) -> None:
+def _check_capacity(
+    arm: LiveArm, deployment: ResourceEntry, region: str, live: Mapping[str, LiveDeployment], found: _Findings
+) -> None:
     m = _model(deployment)
     sku = deployment.props.get("sku") or {}
     name, capacity = str(deployment.props.get("deploymentName")), int(sku.get("capacity") or 0)
@@ -429,7 +432,46 @@ def _check_agent_resources(arm: LiveArm, entry: StackReport, found: _Findings) -
             )
 
 
-def _check_agent_subnet(arm: LiveArm, account: ResourceEntry, live_account: dict | None, found: _Findings) -> None:
+def _delegation_problem(name: str, props: dict[str, Any]) -> str | None:
+    """Why the subnet is not delegated to the Agent Service exactly (None: it is)."""
+    services = [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
+    if AGENT_DELEGATION in services:
+        return None
+    # The Agent Service compares the delegation with case: a differently cased one passes ARM and fails
+    # the capability host late (Azure/bicep-ptn-aiml-landing-zone PR 111).
+    cased = [x for x in services if x.lower() == AGENT_DELEGATION.lower()]
+    fix = (
+        f"it is spelled {cased[0]!r}; the Agent Service compares it exactly, so the capability host would "
+        f"fail: delegate the subnet to {AGENT_DELEGATION} spelled exactly so"
+        if cased
+        else "delegate it"
+    )
+    return (
+        f"the agent subnet {name} is not delegated to {AGENT_DELEGATION} (delegations: "
+        f"{', '.join(services) or 'none'}): {fix}"
+    )
+
+
+def _subnet_problems(name: str, props: dict[str, Any], account_exists: bool) -> list[str]:
+    """What is wrong with an existing agent subnet: its delegation, other tenants, a deleted account's hold."""
+    problems = [p for p in [_delegation_problem(name, props)] if p]
+    others = len(props.get("ipConfigurations") or []) + len(props.get("privateEndpoints") or [])
+    if others:
+        problems.append(
+            f"the agent subnet {name} holds {others} other network interface(s) or private endpoint(s); agents "
+            "need a dedicated subnet: move them, or name another subnet"
+        )
+    if not account_exists and props.get("serviceAssociationLinks"):
+        problems.append(
+            f"the agent subnet {name} is still held by a service association link while this account does not "
+            "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes"
+        )
+    return problems
+
+
+def _check_agent_subnet(
+    arm: LiveArm, account: ResourceEntry, live_account: Mapping[str, Any] | None, found: _Findings
+) -> None:
     """The injected subnet is delegated to Microsoft.App/environments (exactly), dedicated, and not held by a deleted
     account."""
     injections = _props(account).get("networkInjections") or []
@@ -439,43 +481,12 @@ def _check_agent_subnet(arm: LiveArm, account: ResourceEntry, live_account: dict
         except LiveReadError as exc:
             found.failed(exc, account)
             continue
-        name = subnet_id.rsplit("/", 1)[-1]
         if subnet is None:
             found.add("preflight-agent-subnet", f"the agent subnet {subnet_id} does not exist: create it", account)
             continue
-        props = subnet.get("properties") or {}
-        services = [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
-        if AGENT_DELEGATION not in services:
-            # The Agent Service compares the delegation with case: a differently cased one passes ARM and fails
-            # the capability host late (Azure/bicep-ptn-aiml-landing-zone PR 111).
-            cased = [x for x in services if x.lower() == AGENT_DELEGATION.lower()]
-            fix = (
-                f"it is spelled {cased[0]!r}; the Agent Service compares it exactly, so the capability host would "
-                f"fail: delegate the subnet to {AGENT_DELEGATION} spelled exactly so"
-                if cased
-                else "delegate it"
-            )
-            found.add(
-                "preflight-agent-subnet",
-                f"the agent subnet {name} is not delegated to {AGENT_DELEGATION} (delegations: "
-                f"{', '.join(services) or 'none'}): {fix}",
-                account,
-            )
-        others = len(props.get("ipConfigurations") or []) + len(props.get("privateEndpoints") or [])
-        if others:
-            found.add(
-                "preflight-agent-subnet",
-                f"the agent subnet {name} holds {others} other network interface(s) or private endpoint(s); agents "
-                "need a dedicated subnet: move them, or name another subnet",
-                account,
-            )
-        if live_account is None and props.get("serviceAssociationLinks"):
-            found.add(
-                "preflight-agent-subnet",
-                f"the agent subnet {name} is still held by a service association link while this account does not "
-                "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes",
-                account,
-            )
+        name = subnet_id.rsplit("/", 1)[-1]
+        for problem in _subnet_problems(name, subnet.get("properties") or {}, live_account is not None):
+            found.add("preflight-agent-subnet", problem, account)
 
 
 def preflight_entry(
@@ -505,7 +516,7 @@ def preflight_entry(
             live_account = _check_account(arm, account, found)
             _check_agent_subnet(arm, account, live_account, found)
             name, rg = str(account.props.get("accountName")), str(account.props.get("resourceGroupName"))
-            live: dict = {}
+            live: dict[str, LiveDeployment] = {}
             if live_account is not None:
                 try:
                     live = arm.deployments(rg, name)

@@ -14,8 +14,10 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from azure.core.exceptions import AzureError
 from azure.core.rest import HttpRequest
@@ -63,7 +65,7 @@ class SyncResult:
 
 def fetch_items(
     region: str, endpoint: str = RETAIL_ENDPOINT, retry_backoff: float = 0.8, limits: Limits | None = None
-) -> tuple[list[dict], int]:
+) -> tuple[list[dict[str, Any]], int]:
     """Every Foundry Models consumption item of `region`, across pages; raises PriceSyncError (or, for what
     client.py refuses, its AzureAnswerError)."""
     flt = f"serviceName eq 'Foundry Models' and armRegionName eq '{region}' and priceType eq 'Consumption'"
@@ -71,7 +73,7 @@ def fetch_items(
     trail = PageTrail(f"the Azure Retail Prices API's {region} meters", limits)
     client = public_client(endpoint, limits, retry_backoff)
     request: HttpRequest | None = HttpRequest("GET", endpoint, params={"api-version": API_VERSION, "$filter": flt})
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     with client:
         while request is not None:
             try:
@@ -98,7 +100,7 @@ def fetch_items(
     return items, trail.pages
 
 
-def _checked(item: object, page: int) -> dict:
+def _checked(item: object, page: int) -> dict[str, Any]:
     if not (
         isinstance(item, dict)
         and isinstance(item.get("meterName"), str)
@@ -111,7 +113,7 @@ def _checked(item: object, page: int) -> dict:
     return item
 
 
-def per_million(item: dict) -> float | None:
+def per_million(item: Mapping[str, Any]) -> float | None:
     """The item's price per 1M tokens, from its unit ('1K', '1M', '1K Tokens'); None for other units."""
     match = _UNIT.match(item["unitOfMeasure"])
     if not match:
@@ -120,15 +122,15 @@ def per_million(item: dict) -> float | None:
     return float(item["retailPrice"]) * 1_000_000 / size
 
 
-def _pick(items: list[dict]) -> dict:
+def _pick(items: list[dict[str, Any]]) -> dict[str, Any]:
     """Of several items for one meter, the base tier with the latest effective date."""
     base = [i for i in items if not i.get("tierMinimumUnits")] or items
     return max(base, key=lambda i: str(i.get("effectiveStartDate", "")))
 
 
-def apply_prices(raw_catalog: dict, items: list[dict], region: str, today: dt.date) -> SyncResult:
+def apply_prices(raw_catalog: dict[str, Any], items: list[dict[str, Any]], region: str, today: dt.date) -> SyncResult:
     """Update `raw_catalog` (the JSON data) in place from API items; say what changed."""
-    by_meter: dict[str, list[dict]] = {}
+    by_meter: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         by_meter.setdefault(item["meterName"].strip().lower(), []).append(item)
     result = SyncResult()
@@ -167,7 +169,7 @@ def apply_prices(raw_catalog: dict, items: list[dict], region: str, today: dt.da
     return result
 
 
-def write_json_atomically(path: Path, data: dict) -> None:
+def write_json_atomically(path: Path, data: Mapping[str, object]) -> None:
     """Write JSON to a temporary file beside `path`, then rename it over `path` (all or nothing)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -7,9 +7,9 @@ client library; the snapshot is written atomically and only when every region wa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import (
@@ -86,9 +86,9 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
     return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {exc}")
 
 
-def read_region(client: CognitiveServicesManagementClient, region: str, limits: Limits) -> dict:
+def read_region(client: CognitiveServicesManagementClient, region: str, limits: Limits) -> dict[str, Any]:
     """Usages and model capacity rules of one region, as snapshot data (each field checked)."""
-    usages: dict[str, dict] = {}
+    usages: dict[str, dict[str, Any]] = {}
     what = f"quota usages in {region}"
     for usage in every_item(client.usages.list(region, raw_response_hook=shaped(UsageListResult, what)), what, limits):
         name = text(usage.name.value if usage.name else None, f"a usage's name in {region}")
@@ -161,9 +161,9 @@ def sync_quota(
     retry_backoff: float = 0.8,
     now: dt.datetime | None = None,
     limits: Limits | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Read every region; return snapshot data (validated), or raise QuotaSyncError."""
-    data: dict = {
+    data: dict[str, Any] = {
         "subscription": subscription.lower(),
         "syncedAt": (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "apiVersion": API_VERSION,
@@ -186,7 +186,7 @@ def sync_quota(
     return data
 
 
-def write_snapshot(path: Path, data: dict) -> None:
+def write_snapshot(path: Path, data: Mapping[str, object]) -> None:
     """Write the snapshot atomically (a failed sync never leaves half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     write_json_atomically(path, data)

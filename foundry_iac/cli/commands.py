@@ -25,6 +25,8 @@ from .console import say, stderr_is_terminal
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
 
+    from .stacks import StackRef
+
 R = TypeVar("R", Report, DiffReport)
 
 
@@ -425,7 +427,7 @@ ARM_ENDPOINT_ENV = "FOUNDRY_IAC_ARM_ENDPOINT"
 PREFLIGHT_ENV = "FOUNDRY_IAC_PREFLIGHT"
 
 
-def run_preflight(refs: list, gated: Report | None, endpoint: str | None, timeout: float) -> Report:
+def run_preflight(refs: list[StackRef], gated: Report | None, endpoint: str | None, timeout: float) -> Report:
     """Preflight the stacks against their live subscriptions (DefaultAzureCredential), with progress on a terminal;
     every call to Azure within one deadline of `timeout` seconds."""
     from components.clock import default_today

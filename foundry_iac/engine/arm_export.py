@@ -21,8 +21,10 @@ import importlib
 import inspect
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from components import resource_types as types
 
@@ -108,11 +110,12 @@ def api_version(pulumi_type: str) -> str:
 
 
 @functools.cache
-def _all_shapes() -> dict:
-    return json.loads(SHAPES_FILE.read_text(encoding="utf-8"))["types"]
+def _all_shapes() -> dict[str, Any]:
+    shapes: dict[str, Any] = json.loads(SHAPES_FILE.read_text(encoding="utf-8"))["types"]
+    return shapes
 
 
-def shape(arm_type: str, version: str) -> tuple[int, list[dict]]:
+def shape(arm_type: str, version: str) -> tuple[int, list[dict[str, Any]]]:
     """The body node and the nodes of one ARM type's request body at an API version (arm_shapes.json)."""
     found = _all_shapes().get(f"{arm_type}@{version}")
     if found is None:
@@ -122,7 +125,7 @@ def shape(arm_type: str, version: str) -> tuple[int, list[dict]]:
     return found["body"], found["nodes"]
 
 
-def nest(value: object, node: int | None, nodes: list[dict]) -> object:
+def nest(value: object, node: int | None, nodes: list[dict[str, Any]]) -> object:
     """`value` in the contract's shape: each field the SDK flattened goes back under its object's `properties`.
 
     A field the shape does not know stays where it is (the contract tests report it)."""
@@ -139,8 +142,8 @@ def nest(value: object, node: int | None, nodes: list[dict]) -> object:
             props.update(nodes[element]["props"])
     inner = props.get("properties")
     inner_props = nodes[inner]["props"] if inner is not None else {}
-    out: dict = {}
-    moved: dict = {}
+    out: dict[str, Any] = {}
+    moved: dict[str, Any] = {}
     for key, item in value.items():
         if key in props:
             out[key] = nest(item, props[key], nodes)
@@ -192,7 +195,9 @@ def principal_reference(project: ResourceEntry) -> str:
     return f"[reference({target}, '{api_version(types.PROJECT)}', 'full').identity.principalId]"
 
 
-def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str], principal: str | None = None) -> dict:
+def arm_resource(
+    resource: ResourceEntry, arm: ArmType, depends_on: list[str], principal: str | None = None
+) -> dict[str, Any]:
     """One template resource; `principal` replaces a principal id the runner recorded as computed."""
     props = dict(resource.props)
     if principal is not None and props.get("principalId") == COMPUTED_TEXT:
@@ -200,7 +205,7 @@ def arm_resource(resource: ResourceEntry, arm: ArmType, depends_on: list[str], p
     version = api_version(resource.type)
     body, nodes = shape(arm.arm_type, version)
     envelope = nodes[body]["props"]  # the fields ARM has beside `properties`
-    out: dict = {"type": arm.arm_type, "apiVersion": version, "name": _name(resource, arm)}
+    out: dict[str, Any] = {"type": arm.arm_type, "apiVersion": version, "name": _name(resource, arm)}
     if arm.scope_prop and arm.scope_prop in props:
         out["scope"] = props[arm.scope_prop]
     fields = {
@@ -231,7 +236,7 @@ def _nested_name(resource: ResourceEntry, arm: ArmType) -> str:
 
 
 def _exported_dependencies(
-    resource: ResourceEntry, by_urn: dict[str, ResourceEntry], exported: dict[str, tuple]
+    resource: ResourceEntry, by_urn: dict[str, ResourceEntry], exported: Mapping[str, object]
 ) -> list[str]:
     """The exported resources a resource waits for, looking through the ones ARM has no type for (the role
     propagation wait): the capability host still waits for the role assignments the wait follows."""
@@ -250,10 +255,10 @@ def _exported_dependencies(
     return out
 
 
-def _nested(resource: dict, name: str, group: str) -> dict:
+def _nested(resource: dict[str, Any], name: str, group: str) -> dict[str, Any]:
     """A resource of another resource group (the agents' Cosmos DB role), deployed there by a nested deployment."""
     depends = resource.pop("dependsOn", None)
-    out: dict = {
+    out: dict[str, Any] = {
         "type": NESTED_DEPLOYMENT,
         "apiVersion": NESTED_API_VERSION,
         "name": name,
@@ -269,12 +274,11 @@ def _nested(resource: dict, name: str, group: str) -> dict:
     return out
 
 
-def arm_template(entry: StackReport, version: str) -> dict:
-    """The deploymentTemplate of one stack's registered resources (at resource-group scope)."""
-    by_urn = {r.urn: r for r in entry.resources}
-    exported = {r.urn: (r, ARM_TYPES[r.type]) for r in entry.resources if r.type in ARM_TYPES}
-    groups = [r for r in entry.resources if r.type == types.RESOURCE_GROUP]
-    home = groups[0].props.get("resourceGroupName") if groups else None
+def _placement(
+    exported: dict[str, tuple[ResourceEntry, ArmType]], home: object
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each exported resource's id in the template, and the other resource group of those deployed elsewhere
+    (through a nested deployment, which is what their dependents then depend on)."""
     ids: dict[str, str] = {}
     nested: dict[str, str] = {}  # urn -> the other resource group it is deployed to
     for urn, (resource, arm) in exported.items():
@@ -284,23 +288,42 @@ def arm_template(entry: StackReport, version: str) -> dict:
             ids[urn] = f"[resourceId('{NESTED_DEPLOYMENT}', '{_nested_name(resource, arm)}')]"
         else:
             ids[urn] = _resource_id(resource, arm)
-    resources = []
-    for urn, (resource, arm) in exported.items():
-        depends = [ids[d] for d in _exported_dependencies(resource, by_urn, exported)]
-        projects = [by_urn[d] for d in resource.dependencies if d in by_urn and by_urn[d].type == types.PROJECT]
-        principal = principal_reference(projects[0]) if len(projects) == 1 else None
-        item = arm_resource(resource, arm, depends, principal)
-        resources.append(_nested(item, _nested_name(resource, arm), nested[urn]) if urn in nested else item)
-    skipped = sorted(
+    return ids, nested
+
+
+def _project_principal(resource: ResourceEntry, by_urn: dict[str, ResourceEntry]) -> str | None:
+    """The principal of the one project the resource depends on (None: none, or several)."""
+    projects = [by_urn[d] for d in resource.dependencies if d in by_urn and by_urn[d].type == types.PROJECT]
+    return principal_reference(projects[0]) if len(projects) == 1 else None
+
+
+def _not_exported(entry: StackReport) -> list[str]:
+    """The Azure resource types the template leaves out (the resource group is the deployment's scope)."""
+    return sorted(
         {r.type for r in entry.resources if r.type not in ARM_TYPES and r.type != types.RESOURCE_GROUP}
         - {r.type for r in entry.resources if r.type.startswith("foundry-iac:")}  # components deploy nothing
     )
-    metadata: dict = {
+
+
+def arm_template(entry: StackReport, version: str) -> dict[str, Any]:
+    """The deploymentTemplate of one stack's registered resources (at resource-group scope)."""
+    by_urn = {r.urn: r for r in entry.resources}
+    exported = {r.urn: (r, ARM_TYPES[r.type]) for r in entry.resources if r.type in ARM_TYPES}
+    groups = [r for r in entry.resources if r.type == types.RESOURCE_GROUP]
+    home = groups[0].props.get("resourceGroupName") if groups else None
+    ids, nested = _placement(exported, home)
+    resources = []
+    for urn, (resource, arm) in exported.items():
+        depends = [ids[d] for d in _exported_dependencies(resource, by_urn, exported)]
+        item = arm_resource(resource, arm, depends, _project_principal(resource, by_urn))
+        resources.append(_nested(item, _nested_name(resource, arm), nested[urn]) if urn in nested else item)
+    metadata: dict[str, Any] = {
         "generator": f"foundry-iac {version}",
         "stack": entry.stack,
         "file": entry.file,
         "resourceGroup": home,
     }
+    skipped = _not_exported(entry)
     if skipped:
         metadata["notExported"] = skipped
     return {

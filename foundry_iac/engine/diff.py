@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from components import resource_types as types
 
@@ -109,7 +111,7 @@ def materialize(root: Path, ref: str, dest: Path) -> str:
     return sha
 
 
-def _under_lock(resource: dict, locked_scopes: set[str]) -> bool:
+def _under_lock(resource: Mapping[str, Any], locked_scopes: set[str]) -> bool:
     """True when a CanNotDelete lock sits on the account this child resource belongs to."""
     props = resource["props"]
     suffix = (
@@ -128,7 +130,7 @@ def _flatten(value: object, prefix: str = "") -> dict[str, object]:
     return {prefix: value}
 
 
-def resource_changes(before: dict, after: dict) -> list[dict]:
+def resource_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Changed properties of one resource: path, before, after."""
     old, new = _flatten(before["props"]), _flatten(after["props"])
     return [
@@ -138,7 +140,7 @@ def resource_changes(before: dict, after: dict) -> list[dict]:
     ]
 
 
-def _brief(resource: dict) -> dict:
+def _brief(resource: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "urn": resource["urn"],
         "type": resource["type"],
@@ -147,7 +149,9 @@ def _brief(resource: dict) -> dict:
     }
 
 
-def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | None) -> dict[tuple, int]:
+def transient_quota(
+    q_old: Mapping[tuple[str, str, str], int], added: list[dict[str, Any]], after: Mapping[str, Any] | None
+) -> dict[tuple[str, str, str], int]:
     """Units held while a change runs: Pulumi creates added deployments before it deletes removed ones.
 
     A deployment renamed (or moved to a new name with a new model) exists twice during `pulumi up`, so
@@ -163,7 +167,7 @@ def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | No
         if r["type"] == ACCOUNT
     }
     subscription = next((q["subscription"] for q in after["quota"]), "")
-    extra: dict[tuple, int] = {}
+    extra: dict[tuple[str, str, str], int] = {}
     for r in added:
         if r["type"] != DEPLOYMENT:
             continue
@@ -179,13 +183,13 @@ def transient_quota(q_old: dict[tuple, int], added: list[dict], after: dict | No
     return {key: q_old.get(key, 0) + units for key, units in extra.items()}
 
 
-def injected_subnets(account: dict) -> list[str]:
+def injected_subnets(account: Mapping[str, Any]) -> list[str]:
     """The subnets an account's agent runtime is injected into."""
     injections = (account["props"].get("properties") or {}).get("networkInjections") or []
     return [str(i.get("subnetArmId")) for i in injections if i.get("scenario") == "agent" and i.get("subnetArmId")]
 
 
-def deletion_warning(resource: dict) -> str | None:
+def deletion_warning(resource: Mapping[str, Any]) -> str | None:
     """What deleting this resource takes, when it is an agents capability host or an account with an agent subnet."""
     if resource["type"] in (ACCOUNT_HOST, PROJECT_HOST):
         return HOST_DELETED
@@ -194,62 +198,71 @@ def deletion_warning(resource: dict) -> str | None:
     return None
 
 
-def _removed(resource: dict) -> dict:
+def _removed(resource: Mapping[str, Any]) -> dict[str, Any]:
     return {**_brief(resource), "warning": deletion_warning(resource)}  # None is left out of the report
 
 
-def _violation_key(v: dict) -> tuple:
+def _violation_key(v: Mapping[str, Any]) -> tuple[str, str | None, str]:
     return v["policy"], v["urn"], v["message"]
 
 
-def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
-    """Compare one stack's report entries, as JSON data (None: the stack does not exist on that side)."""
-    old = {r["urn"]: r for r in (before or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
-    new = {r["urn"]: r for r in (after or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
-    locked = {str(r["props"]["scope"]).lower() for r in new.values() if r["type"] == LOCK}
-    changed = []
-    for urn in [u for u in new if u in old]:
-        changes = resource_changes(old[urn], new[urn])
-        if not changes:
-            continue
-        kind = new[urn]["type"]
-        replace_paths = REPLACE_ON.get(kind, set()) | set(new[urn].get("replace_on_changes", []))
-        replace = any(c["path"] in replace_paths for c in changes)
-        notes = [DOWNTIME[kind]] if replace and kind in DOWNTIME else []
-        if replace and new[urn].get("delete_before_replace"):
-            notes.append(DELETE_FIRST)
-        if replace and kind in (DEPLOYMENT, PROJECT) and _under_lock(new[urn], locked):
-            notes.append(LOCKED)
-        if replace and deletion_warning(old[urn]):
-            notes.append(str(deletion_warning(old[urn])))
-        changed.append(
-            {**_brief(new[urn]), "changes": changes, "replace": replace, "warning": ". ".join(notes) or None}
-        )
+def _resources(entry: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """A side's resources by URN, without the program's own component resources."""
+    return {r["urn"]: r for r in (entry or {}).get("resources", []) if not r["type"].startswith("foundry-iac:")}
 
-    def totals(entry: dict | None, key: str) -> float | None:
-        # a stack absent on one side costs nothing there; an unpriced one has no total (None), never 0
-        if entry is None:
-            return 0.0
-        value = entry["cost"][key]
-        return None if value is None else float(value)
 
-    def change(key: str) -> dict:
-        old, new = totals(before, key), totals(after, key)
-        return {
-            "before": None if old is None else round(old, 2),
-            "after": None if new is None else round(new, 2),
-            "delta": None if old is None or new is None else round(new - old, 2),
-        }
+def _replace_notes(old: dict[str, Any], new: dict[str, Any], locked: set[str]) -> list[str]:
+    """What replacing this resource costs: downtime, deletion first, a lock in the way, what its deletion takes."""
+    kind = new["type"]
+    notes = [DOWNTIME[kind]] if kind in DOWNTIME else []
+    if new.get("delete_before_replace"):
+        notes.append(DELETE_FIRST)
+    if kind in (DEPLOYMENT, PROJECT) and _under_lock(new, locked):
+        notes.append(LOCKED)
+    if deletion_warning(old):
+        notes.append(str(deletion_warning(old)))
+    return notes
 
-    def quota(entry: dict | None) -> dict[tuple, int]:
-        return {
-            (q["subscription"], q["region"], q["usage_name"]): q["requested"] for q in (entry or {}).get("quota", [])
-        }
 
-    q_old, q_new = quota(before), quota(after)
-    added = [new[u] for u in new if u not in old]
-    peak = transient_quota(q_old, added, after)
-    quota_rows = []
+def _changed(old: dict[str, Any], new: dict[str, Any], locked: set[str]) -> dict[str, Any] | None:
+    """The changed-resource entry for a resource on both sides (None: nothing changed)."""
+    changes = resource_changes(old, new)
+    if not changes:
+        return None
+    replace_paths = REPLACE_ON.get(new["type"], set()) | set(new.get("replace_on_changes", []))
+    replace = any(c["path"] in replace_paths for c in changes)
+    notes = _replace_notes(old, new, locked) if replace else []
+    return {**_brief(new), "changes": changes, "replace": replace, "warning": ". ".join(notes) or None}
+
+
+def _side_total(entry: dict[str, Any] | None, key: str) -> float | None:
+    # a stack absent on one side costs nothing there; an unpriced one has no total (None), never 0
+    if entry is None:
+        return 0.0
+    value = entry["cost"][key]
+    return None if value is None else float(value)
+
+
+def _cost_change(before: dict[str, Any] | None, after: dict[str, Any] | None, key: str) -> dict[str, Any]:
+    old, new = _side_total(before, key), _side_total(after, key)
+    return {
+        "before": None if old is None else round(old, 2),
+        "after": None if new is None else round(new, 2),
+        "delta": None if old is None or new is None else round(new - old, 2),
+    }
+
+
+def _quota_by_key(entry: dict[str, Any] | None) -> dict[tuple[str, str, str], int]:
+    return {(q["subscription"], q["region"], q["usage_name"]): q["requested"] for q in (entry or {}).get("quota", [])}
+
+
+def _quota_rows(
+    q_old: dict[tuple[str, str, str], int],
+    q_new: dict[tuple[str, str, str], int],
+    peak: dict[tuple[str, str, str], int],
+) -> list[dict[str, Any]]:
+    """One row per quota scope whose request moves, or whose transient peak exceeds both sides."""
+    rows = []
     for k in sorted(set(q_old) | set(q_new) | set(peak)):
         b, a = q_old.get(k, 0), q_new.get(k, 0)
         top = peak.get(k, b)
@@ -258,32 +271,62 @@ def stack_diff(name: str, before: dict | None, after: dict | None) -> StackDiff:
         row = {"subscription": k[0], "region": k[1], "usage_name": k[2], "before": b, "after": a, "delta": a - b}
         if top > max(a, b):
             row["transient_peak"] = top
-        quota_rows.append(row)
-    v_old = {_violation_key(v): v for v in (before or {}).get("violations", []) if not v["waived"]}
-    v_new = {_violation_key(v): v for v in (after or {}).get("violations", []) if not v["waived"]}
-    status = (
-        "added"
-        if before is None
-        else "removed"
-        if after is None
-        else ("changed" if (changed or set(old) ^ set(new) or quota_rows or set(v_old) ^ set(v_new)) else "unchanged")
-    )
+        rows.append(row)
+    return rows
+
+
+def _active_violations(entry: dict[str, Any] | None) -> dict[tuple[str, str | None, str], dict[str, Any]]:
+    return {_violation_key(v): v for v in (entry or {}).get("violations", []) if not v["waived"]}
+
+
+def _violation_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+    """Unwaived violations the change introduces and those it resolves."""
+    v_old, v_new = _active_violations(before), _active_violations(after)
+    return {
+        "introduced": [v for k, v in v_new.items() if k not in v_old],
+        "resolved": [v for k, v in v_old.items() if k not in v_new],
+    }
+
+
+def _resource_section(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Resources added, removed and changed between the two sides (by URN)."""
+    locked = {str(r["props"]["scope"]).lower() for r in new.values() if r["type"] == LOCK}
+    changed = (_changed(old[u], new[u], locked) for u in new if u in old)
+    return {
+        "added": [_brief(new[u]) for u in new if u not in old],
+        "removed": [_removed(old[u]) for u in old if u not in new],
+        "changed": [c for c in changed if c is not None],
+    }
+
+
+def _status(before: dict[str, Any] | None, after: dict[str, Any] | None, differs: bool) -> str:
+    if before is None:
+        return "added"
+    if after is None:
+        return "removed"
+    return "changed" if differs else "unchanged"
+
+
+def stack_diff(name: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> StackDiff:
+    """Compare one stack's report entries, as JSON data (None: the stack does not exist on that side)."""
+    old, new = _resources(before), _resources(after)
+    resources = _resource_section(old, new)
+    q_old = _quota_by_key(before)
+    peak = transient_quota(q_old, [new[u] for u in new if u not in old], after)
+    quota_rows = _quota_rows(q_old, _quota_by_key(after), peak)
+    violations = _violation_changes(before, after)
+    differs = any((resources["changed"], set(old) ^ set(new), quota_rows, *violations.values()))
     return StackDiff.model_validate(
         {
             "stack": name,
-            "status": status,
+            "status": _status(before, after, differs),
             "passed": None if after is None else after["passed"],
-            "resources": {
-                "added": [_brief(new[u]) for u in new if u not in old],
-                "removed": [_removed(old[u]) for u in old if u not in new],
-                "changed": changed,
-            },
-            "cost": {key: change(key) for key in ("monthly_expected", "monthly_ceiling")},
+            "resources": resources,
+            "cost": {key: _cost_change(before, after, key) for key in ("monthly_expected", "monthly_ceiling")},
             "quota": quota_rows,
-            "violations": {
-                "introduced": [v for k, v in v_new.items() if k not in v_old],
-                "resolved": [v for k, v in v_old.items() if k not in v_new],
-            },
+            "violations": violations,
         }
     )
 

@@ -31,6 +31,7 @@ from policies.pack import POLICIES
 from policies.waivers import Waiver
 
 from ..errors import GateInputError
+from .agent_sharing import with_other_stacks
 from .cost_report import cost_section
 from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
 from .quota_report import quota_section, with_ledger
@@ -136,7 +137,7 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
             config = setting.config
             found: list[tuple[str, str | None]] = []
 
-            def report(message: str, urn: str | None = None, _found=found) -> None:
+            def report(message: str, urn: str | None = None, _found: list[tuple[str, str | None]] = found) -> None:
                 _found.append((message, urn))
 
             if isinstance(policy, ResourceValidationPolicy):
@@ -284,6 +285,7 @@ def gate_stack(
     subscription = loaded.config.subscription_id
     resources = policy_view(run)
     with_ledger(settings, resources, stack.name, root, subscription)
+    with_other_stacks(settings, root, stack.name)
     violations = evaluate_policies(run, settings)
     entry = StackReport(
         stack=stack.name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from components.account.args import account_args
 from components.config.loaded import LoadedConfig
@@ -85,7 +86,7 @@ def snapshot_for(root: Path, subscription: str) -> tuple[QuotaSnapshot | None, s
         raise GateInputError([str(exc)]) from None
 
 
-def ledger_for(root: Path, stack: str, subscription: str, keys: set[Key]) -> dict:
+def ledger_for(root: Path, stack: str, subscription: str, keys: set[Key]) -> dict[str, dict[str, dict[str, Any]]]:
     """The quota-capacity `ledger` setting of one stack: per key, the snapshot limit and other stacks' units."""
     subscription = subscription.lower()
     others: dict[Key, dict[str, int]] = defaultdict(dict)
@@ -97,9 +98,9 @@ def ledger_for(root: Path, stack: str, subscription: str, keys: set[Key]) -> dic
             if key in keys and units:
                 others[key][req.stack] = units
     snapshot, display = snapshot_for(root, subscription)
-    ledger: dict[str, dict[str, dict]] = {}
+    ledger: dict[str, dict[str, dict[str, Any]]] = {}
     for region, usage in sorted(keys):
-        entry: dict = {"others": dict(sorted(others[(region, usage)].items()))}
+        entry: dict[str, Any] = {"others": dict(sorted(others[(region, usage)].items()))}
         usage_entry = snapshot.limit(region, usage) if snapshot else None
         if snapshot is not None and usage_entry is not None:
             entry["limit"] = int(usage_entry.limit)

@@ -1,16 +1,19 @@
 """The policy config `foundry-iac preview|up` hands `pulumi --policy-pack-config`.
 
-It is the stack's policies/config/<stack>.json as written, plus the quota-capacity `ledger` the gate
-computed from quotas/ and the other stacks. The ledger is a declared setting of quota-capacity, so
-CrossGuard under `pulumi preview|up` judges the same limits and the same other stacks' units as the
-offline gate. The file is generated (under .foundry-iac/, which git ignores) on every run, never edited.
+It is the stack's policies/config/<stack>.json as written, plus what the gate computed from the repository:
+the quota-capacity `ledger` (quotas/ and the other stacks' units) and agent-storage-isolation's `otherStacks`
+(the other stacks' agent storage). Both are declared read-only settings, so CrossGuard under
+`pulumi preview|up` judges the same limits and the same other stacks as the offline gate. The file is
+generated (under .foundry-iac/, which git ignores) on every run, never edited.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from components.inputs import read_strict_json
 
@@ -19,15 +22,21 @@ from .policy_config import PolicySettings
 PACK_CONFIG_DIR = Path(".foundry-iac") / "policy-pack-config"
 
 
-def pack_config(written: dict, settings: dict[str, PolicySettings]) -> dict:
-    """The config Pulumi gets: what the file says, plus the ledger the gate judged quota-capacity with."""
+# The settings the gate computes from the repository (declared read-only in the policies' schemas).
+COMPUTED = (("quota-capacity", "ledger"), ("agent-storage-isolation", "otherStacks"))
+
+
+def pack_config(written: Mapping[str, Any], settings: dict[str, PolicySettings]) -> dict[str, Any]:
+    """The config Pulumi gets: what the file says, plus the settings the gate computed and judged with (the
+    quota ledger, the other stacks' agent storage)."""
     out = dict(written)
-    quota = settings.get("quota-capacity")
-    ledger = quota.config.get("ledger") if quota is not None else None
-    if ledger is not None:
-        entry = out.get("quota-capacity") or {}
-        entry = {"enforcementLevel": entry} if isinstance(entry, str) else dict(entry)
-        out["quota-capacity"] = {**entry, "ledger": ledger}
+    for policy, key in COMPUTED:
+        policy_settings = settings.get(policy)
+        computed = policy_settings.config.get(key) if policy_settings is not None else None
+        if computed is not None:
+            entry = out.get(policy) or {}
+            entry = {"enforcementLevel": entry} if isinstance(entry, str) else dict(entry)
+            out[policy] = {**entry, key: computed}
     return out
 
 

@@ -10,7 +10,7 @@ and fix, so a typo can never switch a policy off.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ class PolicySettings:
         return self.where.get(setting) or self.where.get("", "")
 
 
-def policy_schema(policy: Policy, required: bool = True) -> dict:
+def policy_schema(policy: Policy, required: bool = True) -> dict[str, Any]:
     """One policy's entry as an object: its CrossGuard config schema plus enforcementLevel, nothing else.
 
     required=False: the same rules without required settings (a disabled policy needs none, but what it
@@ -103,7 +103,7 @@ def known_names(kind: str, filters: list[str] | None = None) -> list[str]:
 
 
 def reference_problems(
-    policy: str, config: dict, at: Any, filters: list[str] | None, regions: list[str] | None = None
+    policy: str, config: Mapping[str, Any], at: Any, filters: list[str] | None, regions: list[str] | None = None
 ) -> list[str]:
     """One line per name in a policy's settings that does not resolve (see REFERENCES), or names a quota pool
     no deployment is counted in. `regions`: the stack's deployment regions, offered first in that fix."""
@@ -148,28 +148,42 @@ def reference_problems(
 _SCOPE_WORDS = {"region": "per region", "dataZone": "per data zone", "subscription": "per subscription"}
 
 
-def pool_problem(scope: str, usage: str, preferred: Sequence[str] = ()) -> str | None:
-    """Why a `limits` entry for `usage` under `scope` would never apply (no deployment of that usage name is
-    counted in a pool of that kind, per the catalog's quotaScope), or None when it applies."""
-    kind = "subscription" if scope == "subscription" else "dataZone" if scope.startswith("dataZone:") else "region"
-    offers = [o for entry in load_catalog().models.values() for o in entry.offers if o.usage_name == usage]
-    kinds = {o.quota_scope for o in offers}
-    if not offers or kind in kinds:
-        return None
+def _pool_kind(scope: str) -> str:
+    return "subscription" if scope == "subscription" else "dataZone" if scope.startswith("dataZone:") else "region"
+
+
+def _regional_keys(offers: list[Any], preferred: Sequence[str]) -> list[str]:
+    """The regions a regionally pooled offer is deployed in: the preferred ones first, then the rest sorted."""
+    regional = [o for o in offers if o.quota_scope == "region"]
+    if any(o.regions == "all" for o in regional):
+        regions = sorted(set(load_catalog().regions))
+    else:
+        regions = sorted({r for o in regional for r in o.regions})
+    first = [r for r in dict.fromkeys(preferred) if r in regions]  # the stack's regions, then the config's
+    return [*first, *(r for r in regions if r not in first)]
+
+
+def _pool_keys(kinds: Collection[str], offers: list[Any], preferred: Sequence[str]) -> list[str]:
+    """Where a limit for these offers applies, one phrase per kind of pool they are counted in."""
     where: list[str] = []
     if "region" in kinds:
-        regions = sorted(
-            set(load_catalog().regions)
-            if any(o.regions == "all" for o in offers if o.quota_scope == "region")
-            else {r for o in offers if o.quota_scope == "region" for r in o.regions}
-        )
-        first = [r for r in dict.fromkeys(preferred) if r in regions]  # the stack's regions, then the config's
-        regions = [*first, *(r for r in regions if r not in first)]
-        where.append(f"a region key where it is deployed ({listing(regions, 4)})")
+        where.append(f"a region key where it is deployed ({listing(_regional_keys(offers, preferred), 4)})")
     if "dataZone" in kinds:
         where.append("dataZone:EU or dataZone:US")
     if "subscription" in kinds:
         where.append("subscription")
+    return where
+
+
+def pool_problem(scope: str, usage: str, preferred: Sequence[str] = ()) -> str | None:
+    """Why a `limits` entry for `usage` under `scope` would never apply (no deployment of that usage name is
+    counted in a pool of that kind, per the catalog's quotaScope), or None when it applies."""
+    kind = _pool_kind(scope)
+    offers = [o for entry in load_catalog().models.values() for o in entry.offers if o.usage_name == usage]
+    kinds = {o.quota_scope for o in offers}
+    if not offers or kind in kinds:
+        return None
+    where = _pool_keys(kinds, offers, preferred)
     pools = " and ".join(_SCOPE_WORDS[k] for k in sorted(kinds))
     return (
         f"no deployment of {short(usage)} is pooled {_SCOPE_WORDS[kind]} (the catalog's quotaScope: Azure pools it "
@@ -252,12 +266,123 @@ def _describe(error: jsonschema.ValidationError) -> str:
 PATH_PART = 60  # a key longer than this is quoted by a short prefix in an error's path
 
 
-def _path_text(parts: list) -> str:
+def _path_text(parts: Sequence[object]) -> str:
     out = ""
     for part in parts:
         text = short(part) if isinstance(part, str) and len(part) > PATH_PART else str(part)  # a key may be huge
         out += f"[{part}]" if isinstance(part, int) else (f".{text}" if out else text)
     return out
+
+
+def _read_config(path: Path, display: str) -> tuple[dict[str, Any], str]:
+    """The policy config's JSON object and its text; PolicyConfigError when it is missing or not an object."""
+    if not path.exists():
+        raise PolicyConfigError(
+            f"{display}: cannot read the policy config (no such file); create it (copy policies/config/dev.json) "
+            "or pass --policy-config FILE"
+        )
+    try:
+        text = read_input_text(path, display, "policy config")
+        data = loads_strict_json(text, display)
+    except InputFileError as exc:
+        raise PolicyConfigError(exc.lines()) from None
+    if not isinstance(data, dict):
+        raise PolicyConfigError([f"{display}:1: a policy config is a JSON object of policy ids"])
+    return data, text
+
+
+def _locator(text: str, display: str) -> Callable[..., str]:
+    """`at(*path)`: "file:line" of the deepest written part of a key path (the file alone when none is)."""
+    lines = read_yaml(text, display).lines  # JSON is YAML: reuse the line-keeping reader for positions
+
+    def at(*parts: Any) -> str:
+        for cut in range(len(parts), 0, -1):
+            line = lines.get(tuple(parts[:cut]))
+            if line:
+                return f"{display}:{line}"
+        return display
+
+    return at
+
+
+def _top_level_problems(
+    data: dict[str, Any], default: str | None, policy_ids: list[str], at: Callable[..., str]
+) -> list[str]:
+    """Problems with the file's top-level keys: the `all` level, a `$schema` key, unknown policy ids."""
+    problems: list[str] = []
+    if default is not None and default not in LEVELS:
+        problems.append(f"{at('all')}: all: unknown enforcement level {short(default)}; use one of {', '.join(LEVELS)}")
+    if SCHEMA_KEY in data:
+        problems.append(
+            f"{at(SCHEMA_KEY)}: {SCHEMA_KEY}: Pulumi reads every top-level text value of a policy config as an "
+            "enforcement level and would refuse this file; remove it (editors get the schema from "
+            ".vscode/settings.json, which maps policies/config/*.json to schema/policy-config.schema.json)"
+        )
+    for key in data:
+        if key not in ("all", SCHEMA_KEY) and key not in policy_ids:
+            hint = suggest(key, policy_ids) or '; use a policy id from the README\'s table under "The policy pack"'
+            problems.append(f"{at(key)}: unknown policy {short(key)}{hint}")
+    return problems
+
+
+def _level(raw: dict[str, Any], default: str | None, policy: Policy) -> str:
+    """The policy's enforcement level: its own, else the file's `all`, else the policy's default."""
+    return str(
+        raw.get("enforcementLevel")
+        or default
+        or (policy.enforcement_level.value if policy.enforcement_level else "advisory")
+    )
+
+
+def _read_only_problems(name: str, raw: dict[str, Any], policy: Policy, at: Callable[..., str]) -> list[str]:
+    properties = policy.config_schema.properties if policy.config_schema else {}
+    return [
+        f"{at(name, key)}: {name}.{key} is computed by foundry-iac (from quotas/ and stacks/), not written by hand; "
+        "remove it"
+        for key in raw
+        if (properties.get(key) or {}).get("readOnly")
+    ]
+
+
+def _waiver_date_problems(name: str, raw: dict[str, Any], at: Callable[..., str]) -> list[str]:
+    """Waiver expiry dates that are well-formed but not real, or out of the accepted range."""
+    problems: list[str] = []
+    for index, waiver in enumerate(raw.get("waivers") or []):
+        expires = waiver.get("expires") if isinstance(waiver, dict) else None
+        if not (isinstance(expires, str) and len(expires) == 10):
+            continue
+        try:
+            out_of_range = date_range_problem(dt.date.fromisoformat(expires))
+        except ValueError:
+            out_of_range = f"{expires!r} is not a real date"
+        if out_of_range:
+            problems.append(
+                f"{at(name, 'waivers', index, 'expires')}: {name}.waivers[{index}].expires: "
+                f"{out_of_range}; use YYYY-MM-DD"
+            )
+    return problems
+
+
+def _settings_problems(
+    name: str,
+    policy: Policy,
+    raw: dict[str, Any],
+    level: str,
+    at: Callable[..., str],
+    filters: list[str] | None,
+    regions: list[str] | None,
+) -> list[str]:
+    """One policy's problems: read-only settings, schema errors (else unresolved names), waiver dates."""
+    problems = _read_only_problems(name, raw, policy, at)
+    # a disabled policy needs no settings, but what it states is checked like any other's
+    validator = jsonschema.Draft7Validator(policy_schema(policy, required=level != "disabled"))
+    errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.path))
+    for error in errors:
+        parts = [name, *error.path]
+        problems.append(f"{at(*parts)}: {_path_text(parts)}: {_fix(error, policy)}")
+    if not errors:
+        problems += reference_problems(name, raw, at, filters, regions)
+    return problems + _waiver_date_problems(name, raw, at)
 
 
 def load_policy_config(
@@ -272,42 +397,11 @@ def load_policy_config(
     `filters`: the stack's own content filter names, which allowedFilters may name (None: not known here,
     so allowedFilters is checked by the caller that knows them).
     """
-    if not path.exists():
-        raise PolicyConfigError(
-            f"{display}: cannot read the policy config (no such file); create it (copy policies/config/dev.json) "
-            "or pass --policy-config FILE"
-        )
-    try:
-        text = read_input_text(path, display, "policy config")
-        data = loads_strict_json(text, display)
-    except InputFileError as exc:
-        raise PolicyConfigError(exc.lines()) from None
-    if not isinstance(data, dict):
-        raise PolicyConfigError([f"{display}:1: a policy config is a JSON object of policy ids"])
-    lines = read_yaml(text, display).lines  # JSON is YAML: reuse the line-keeping reader for positions
-
-    def at(*parts: Any) -> str:
-        for cut in range(len(parts), 0, -1):
-            line = lines.get(tuple(parts[:cut]))
-            if line:
-                return f"{display}:{line}"
-        return display
-
+    data, text = _read_config(path, display)
+    at = _locator(text, display)
     by_id = {p.name: p for p in policies}
-    problems: list[str] = []
     default = str(data.get("all", "")) or None
-    if default is not None and default not in LEVELS:
-        problems.append(f"{at('all')}: all: unknown enforcement level {short(default)}; use one of {', '.join(LEVELS)}")
-    if SCHEMA_KEY in data:
-        problems.append(
-            f"{at(SCHEMA_KEY)}: {SCHEMA_KEY}: Pulumi reads every top-level text value of a policy config as an "
-            "enforcement level and would refuse this file; remove it (editors get the schema from "
-            ".vscode/settings.json, which maps policies/config/*.json to schema/policy-config.schema.json)"
-        )
-    for key in data:
-        if key not in ("all", SCHEMA_KEY) and key not in by_id:
-            hint = suggest(key, list(by_id)) or '; use a policy id from the README\'s table under "The policy pack"'
-            problems.append(f"{at(key)}: unknown policy {short(key)}{hint}")
+    problems = _top_level_problems(data, default, list(by_id), at)
     settings: dict[str, PolicySettings] = {}
     for name, policy in by_id.items():
         raw = data.get(name, {})
@@ -316,39 +410,9 @@ def load_policy_config(
         if not isinstance(raw, dict):
             problems.append(f"{at(name)}: {name}: must be an enforcement level or an object of settings")
             continue
-        level = str(
-            raw.get("enforcementLevel")
-            or default
-            or (policy.enforcement_level.value if policy.enforcement_level else "advisory")
-        )
+        level = _level(raw, default, policy)
+        problems += _settings_problems(name, policy, raw, level, at, filters, regions)
         where = {"": at(name), **{str(key): at(name, key) for key in raw}}
-        properties = policy.config_schema.properties if policy.config_schema else {}
-        for key in raw:
-            if (properties.get(key) or {}).get("readOnly"):
-                problems.append(
-                    f"{at(name, key)}: {name}.{key} is computed by foundry-iac (from quotas/ and stacks/), not "
-                    "written by hand; remove it"
-                )
-        # a disabled policy needs no settings, but what it states is checked like any other's
-        validator = jsonschema.Draft7Validator(policy_schema(policy, required=level != "disabled"))
-        errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.path))
-        for error in errors:
-            parts = [name, *error.path]
-            problems.append(f"{at(*parts)}: {_path_text(parts)}: {_fix(error, policy)}")
-        if not errors:
-            problems += reference_problems(name, raw, at, filters, regions)
-        for index, waiver in enumerate(raw.get("waivers") or []):
-            expires = waiver.get("expires") if isinstance(waiver, dict) else None
-            if isinstance(expires, str) and len(expires) == 10:
-                try:
-                    out_of_range = date_range_problem(dt.date.fromisoformat(expires))
-                except ValueError:
-                    out_of_range = f"{expires!r} is not a real date"
-                if out_of_range:
-                    problems.append(
-                        f"{at(name, 'waivers', index, 'expires')}: {name}.waivers[{index}].expires: "
-                        f"{out_of_range}; use YYYY-MM-DD"
-                    )
         settings[name] = PolicySettings(level, dict(raw), where)
     if problems:
         raise PolicyConfigError(problems)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from pulumi_policy import Policy
 
@@ -19,10 +20,10 @@ from .policy_config import LEVELS, policy_schema
 SCHEMA_FILE = Path("schema") / "policy-config.schema.json"
 
 
-def policy_config_schema(policies: list[Policy]) -> dict:
+def policy_config_schema(policies: list[Policy]) -> dict[str, Any]:
     """The schema of policies/config/<stack>.json for this pack."""
     level = {"type": "string", "enum": LEVELS}
-    properties: dict = {
+    properties: dict[str, Any] = {
         "all": {**level, "description": "the enforcement level of every policy not given one"},
     }
     for policy in policies:

@@ -232,7 +232,7 @@ class DiffReport(_Part):
     stacks: list[StackDiff]
 
 
-def as_data(model: BaseModel) -> dict:
+def as_data(model: BaseModel) -> dict[str, Any]:
     """A report (or part) as JSON data: optional keys left out when unset."""
     return model.model_dump(mode="json", exclude_defaults=True)
 
@@ -242,7 +242,7 @@ def as_json(model: BaseModel) -> str:
     return json.dumps(as_data(model), indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
-def report_schema() -> dict:
+def report_schema() -> dict[str, Any]:
     """The JSON Schema of both report kinds."""
     check = Report.model_json_schema(ref_template="#/$defs/{model}")
     diff = DiffReport.model_json_schema(ref_template="#/$defs/{model}")

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, overload
 
 import pulumi
 
@@ -33,6 +33,8 @@ from .sdk import (
     MockMonitor,
     MockResourceArgs,
     Mocks,
+    RegisterResourceRequest,
+    RegisterResourceResponse,
     Unknown,
     drop_provider_aliases,
     get_root_resource,
@@ -70,7 +72,7 @@ class RecordedResource:
     urn: str
     type: str
     name: str
-    props: dict
+    props: dict[str, Any]
     parent: str | None
     dependencies: list[str]
     protect: bool
@@ -101,7 +103,7 @@ class ProgramRun:
 
     stack: StackRef
     resources: list[RecordedResource]
-    outputs: dict
+    outputs: dict[str, Any]
     secrets: list[str] = field(default_factory=list)
 
     def by_type(self, resource_type: str) -> list[RecordedResource]:
@@ -115,7 +117,7 @@ class _Mocks(Mocks):
     def __init__(self) -> None:
         self.local = threading.local()
 
-    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.local.inputs = args.inputs
         identity = args.inputs.get("identity")
         if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
@@ -123,7 +125,7 @@ class _Mocks(Mocks):
             return f"{args.name}-id", {**args.inputs, "identity": {**identity, "principalId": UNKNOWN}}
         return f"{args.name}-id", args.inputs
 
-    def call(self, args: MockCallArgs) -> tuple[dict, list | None]:
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         return {}, None
 
 
@@ -141,11 +143,11 @@ class _RecordingMonitor(MockMonitor):
         self.records: dict[str, RecordedResource] = {}
         self.lock = threading.Lock()
 
-    def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+    def RegisterResource(self, request: RegisterResourceRequest) -> RegisterResourceResponse:  # noqa: N802 - gRPC method name
         if self.inline:
             response, inputs = register_resource_now(self, request)
         else:
-            response = super().RegisterResource(request)
+            response = super().RegisterResource(request)  # type: ignore[no-untyped-call]  # the SDK leaves it unannotated
             inputs = getattr(self.recording_mocks.local, "inputs", {})
         if request.type == "pulumi:pulumi:Stack":
             return response
@@ -167,6 +169,10 @@ class _RecordingMonitor(MockMonitor):
         return response
 
 
+@overload
+def _plain(value: dict[Any, Any]) -> dict[str, Any]: ...
+@overload
+def _plain(value: object) -> object: ...
 def _plain(value: object) -> object:
     """Registered inputs as plain JSON values (no Output/Resource objects)."""
     if isinstance(value, dict):
@@ -223,7 +229,7 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     set_mocks(mocks, project=PROJECT, stack=stack.name, preview=True, monitor=monitor)
     set_all_config(file_config.config, file_config.secret_keys)
     provenance.reset()
-    outputs: dict = {}
+    outputs: dict[str, Any] = {}
 
     async def program() -> None:
         if lean:
@@ -270,7 +276,7 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     for resource in resources:
         resource.source = locations.get((resource.type, resource.name))
     resources.sort(key=lambda r: (order.get((r.type, r.name), len(order)), r.urn))
-    exported: dict = _plain(outputs)  # type: ignore[assignment]  # a dict stays a dict
+    exported = _plain(outputs)
     return ProgramRun(stack, resources, exported, file_config.secret_placeholders)
 
 
@@ -300,11 +306,11 @@ def _loops_created() -> Iterator[list[asyncio.AbstractEventLoop]]:
         created.append(new)
         return new
 
-    asyncio.new_event_loop = recording  # type: ignore[assignment]
+    asyncio.new_event_loop = recording
     try:
         yield created
     finally:
-        asyncio.new_event_loop = original  # type: ignore[assignment]
+        asyncio.new_event_loop = original
 
 
 def _close_stray_loops(loops: list[asyncio.AbstractEventLoop]) -> None:

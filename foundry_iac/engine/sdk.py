@@ -41,6 +41,9 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 T = TypeVar("T")
+# The monitor's request and answer, for annotations outside this module
+RegisterResourceRequest = resource_pb2.RegisterResourceRequest
+RegisterResourceResponse = resource_pb2.RegisterResourceResponse
 
 # What the recording monitor reads from each RegisterResource request.
 REGISTER_REQUEST_FIELDS = (
@@ -66,7 +69,8 @@ def _provider_alias(alias: object) -> bool:
         isinstance(alias, pulumi.Alias)
         and isinstance(alias.type_, str)
         and _PROVIDER_ALIAS.fullmatch(alias.type_) is not None
-        and all(value is ... for value in (alias.name, alias.parent, alias.stack, alias.project))
+        # pulumi.Alias marks an unset field with `...`, which its annotations leave out (it ignores the default)
+        and all(value is ... for value in (alias.name, alias.parent, alias.stack, alias.project))  # type: ignore[comparison-overlap]
     )
 
 
@@ -210,7 +214,7 @@ def _settled(coroutine: Any) -> Any:
 
 def register_resource_now(
     monitor: MockMonitor, request: resource_pb2.RegisterResourceRequest
-) -> tuple[resource_pb2.RegisterResourceResponse, dict]:
+) -> tuple[resource_pb2.RegisterResourceResponse, dict[str, Any]]:
     """MockMonitor.RegisterResource without an event loop: the response, and the inputs the mocks were given.
 
     The SDK's version serializes the mocks' answer with `_sync_await`, which, on the program's own thread
@@ -254,6 +258,8 @@ __all__ = [
     "MockMonitor",
     "MockResourceArgs",
     "Mocks",
+    "RegisterResourceRequest",
+    "RegisterResourceResponse",
     "get_root_resource",
     "register_stack_transformation",
     "reset_options",

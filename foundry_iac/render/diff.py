@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..engine.report_model import DiffReport, ResourceBrief, StackReport
+from ..engine.report_model import (
+    ChangedResource,
+    CostChanges,
+    DiffReport,
+    QuotaChange,
+    ResourceBrief,
+    ResourceChanges,
+    StackDiff,
+    StackReport,
+    ViolationChanges,
+)
 from .mermaid import diff_section
 
 MARKER = "<!-- foundry-iac-diff -->"
@@ -70,9 +80,23 @@ def _cell(text: object) -> str:
 Sides = Mapping[str, tuple[StackReport | None, StackReport | None]]
 
 
-def render_diff_markdown(report: DiffReport, sides: Sides | None = None) -> str:
-    """One pull-request comment: verdict, changes, cost and quota deltas, violations; with `sides` (each stack's
-    report before and after the change, from `diff.compare`), a Mermaid diagram of each changed stack."""
+def _summary_table(stacks: list[StackDiff]) -> list[str]:
+    """One row per stack: its change, verdict, cost deltas and new violations."""
+    out = [
+        "| stack | change | verdict | expected / month | ceiling / month | new violations |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for s in stacks:
+        verdict = {True: "✅ pass", False: "❌ fail", None: "—"}[s.passed]
+        out.append(
+            f"| `{s.stack}` | {s.status} | {verdict} | {_money(s.cost.monthly_expected.delta)} "
+            f"| {_money(s.cost.monthly_ceiling.delta)} | {len(s.violations.introduced)} |"
+        )
+    return out
+
+
+def _heading(report: DiffReport) -> list[str]:
+    """The comment's marker, title and the warnings about replacements and deletions that need care."""
     stacks = report.stacks
     replacements = sum(1 for s in stacks for r in s.resources.changed if r.replace)
     introduced = sum(len(s.violations.introduced) for s in stacks)
@@ -88,56 +112,81 @@ def render_diff_markdown(report: DiffReport, sides: Sides | None = None) -> str:
     careful = sum(1 for s in stacks for r in s.resources.removed if r.warning)
     if careful:
         out += [f"> [!WARNING]\n> {careful} deletion(s) need an order or a cool-down (agents). See below.", ""]
-    out += [
-        "| stack | change | verdict | expected / month | ceiling / month | new violations |",
-        "|---|---|---|---:|---:|---:|",
+    return out
+
+
+def _changed_row(r: ChangedResource) -> str:
+    props = "; ".join(f"`{c.path}` {_cell(_value(c.before))} → {_cell(_value(c.after))}" for c in r.changes)
+    if r.replace:
+        return f"| ♻️ | `{r.name}`{_line(r)} | **replace** — {props}. ⚠️ {_cell(r.warning)} |"
+    return f"| ✏️ | `{r.name}`{_line(r)} | update in place — {props} |"
+
+
+def _resource_table(res: ResourceChanges) -> list[str]:
+    """Resources created, deleted (with what the deletion takes) and changed (in place or replaced)."""
+    if not (res.added or res.removed or res.changed):
+        return []
+    return [
+        "| | resource | change |",
+        "|---|---|---|",
+        *(f"| ➕ | `{r.name}`{_line(r)} | created |" for r in res.added),
+        *(f"| ➖ | `{r.name}` | deleted{f'. ⚠️ {_cell(r.warning)}' if r.warning else ''} |" for r in res.removed),
+        *(_changed_row(r) for r in res.changed),
     ]
-    for s in stacks:
-        verdict = {True: "✅ pass", False: "❌ fail", None: "—"}[s.passed]
-        out.append(
-            f"| `{s.stack}` | {s.status} | {verdict} | {_money(s.cost.monthly_expected.delta)} "
-            f"| {_money(s.cost.monthly_ceiling.delta)} | {len(s.violations.introduced)} |"
-        )
-    for s in stacks:
-        res = s.resources
-        if s.status == "unchanged":
-            continue
-        out += ["", f"### `{s.stack}` ({s.status})", ""]
-        if res.added or res.removed or res.changed:
-            out += ["| | resource | change |", "|---|---|---|"]
-            for r in res.added:
-                out.append(f"| ➕ | `{r.name}`{_line(r)} | created |")
-            for r in res.removed:
-                out.append(f"| ➖ | `{r.name}` | deleted" + (f". ⚠️ {_cell(r.warning)}" if r.warning else "") + " |")
-            for r in res.changed:
-                props = "; ".join(f"`{c.path}` {_cell(_value(c.before))} → {_cell(_value(c.after))}" for c in r.changes)
-                if r.replace:
-                    out.append(f"| ♻️ | `{r.name}`{_line(r)} | **replace** — {props}. ⚠️ {_cell(r.warning)} |")
-                else:
-                    out.append(f"| ✏️ | `{r.name}`{_line(r)} | update in place — {props} |")
-            if sides is not None and s.stack in sides:
-                out += diff_section(s, *sides[s.stack])
-        cost = s.cost
-        out += [
-            "",
-            f"**Cost**: expected {_amount(cost.monthly_expected.before)} → "
-            f"{_amount(cost.monthly_expected.after)} USD/month ({_money(cost.monthly_expected.delta)}); "
-            f"ceiling {_amount(cost.monthly_ceiling.before)} → {_amount(cost.monthly_ceiling.after)} "
-            f"({_money(cost.monthly_ceiling.delta)})",
-        ]
-        if s.quota:
-            out += [
-                "",
-                "| quota (1,000 TPM units) | region | before | after | delta | during the change |",
-                "|---|---|---:|---:|---:|---:|",
-            ]
-            for q in s.quota:
-                peak = max(q.before, q.after) if q.transient_peak is None else q.transient_peak
-                out.append(f"| `{q.usage_name}` | {q.region} | {q.before} | {q.after} | {q.delta:+d} | {peak} |")
-        if s.violations.introduced or s.violations.resolved:
-            out += ["", "| | policy | message |", "|---|---|---|"]
-            for v in s.violations.introduced:
-                out.append(f"| ❌ new {v.enforcement} | `{v.policy}` | {_cell(v.message)} |")
-            for v in s.violations.resolved:
-                out.append(f"| ✅ resolved | `{v.policy}` | {_cell(v.message)} |")
+
+
+def _cost_paragraph(cost: CostChanges) -> list[str]:
+    return [
+        "",
+        f"**Cost**: expected {_amount(cost.monthly_expected.before)} → "
+        f"{_amount(cost.monthly_expected.after)} USD/month ({_money(cost.monthly_expected.delta)}); "
+        f"ceiling {_amount(cost.monthly_ceiling.before)} → {_amount(cost.monthly_ceiling.after)} "
+        f"({_money(cost.monthly_ceiling.delta)})",
+    ]
+
+
+def _quota_table(quota: list[QuotaChange]) -> list[str]:
+    """Quota requests before and after, and the peak while the change runs (both sides held at once)."""
+    if not quota:
+        return []
+    out = [
+        "",
+        "| quota (1,000 TPM units) | region | before | after | delta | during the change |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for q in quota:
+        peak = max(q.before, q.after) if q.transient_peak is None else q.transient_peak
+        out.append(f"| `{q.usage_name}` | {q.region} | {q.before} | {q.after} | {q.delta:+d} | {peak} |")
+    return out
+
+
+def _violation_table(violations: ViolationChanges) -> list[str]:
+    if not (violations.introduced or violations.resolved):
+        return []
+    return [
+        "",
+        "| | policy | message |",
+        "|---|---|---|",
+        *(f"| ❌ new {v.enforcement} | `{v.policy}` | {_cell(v.message)} |" for v in violations.introduced),
+        *(f"| ✅ resolved | `{v.policy}` | {_cell(v.message)} |" for v in violations.resolved),
+    ]
+
+
+def _stack_section(s: StackDiff, sides: Sides | None) -> list[str]:
+    """A changed stack: its resources (and diagram, given both sides), cost, quota and violations."""
+    out = ["", f"### `{s.stack}` ({s.status})", ""]
+    resources = _resource_table(s.resources)
+    out += resources
+    if resources and sides is not None and s.stack in sides:
+        out += diff_section(s, *sides[s.stack])
+    return out + _cost_paragraph(s.cost) + _quota_table(s.quota) + _violation_table(s.violations)
+
+
+def render_diff_markdown(report: DiffReport, sides: Sides | None = None) -> str:
+    """One pull-request comment: verdict, changes, cost and quota deltas, violations; with `sides` (each stack's
+    report before and after the change, from `diff.compare`), a Mermaid diagram of each changed stack."""
+    out = _heading(report) + _summary_table(report.stacks)
+    for s in report.stacks:
+        if s.status != "unchanged":
+            out += _stack_section(s, sides)
     return "\n".join(out) + "\n"

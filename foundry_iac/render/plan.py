@@ -3,6 +3,9 @@ every write under it in the order Azure will see them, each with its stack-file 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from components import resource_types as types
 from components.roles import CURRENT_ROLES, SERVICE_ROLES
 
@@ -59,7 +62,7 @@ def _account_line(account: ResourceEntry) -> list[str]:
     return lines
 
 
-def _filter_detail(p: dict) -> str:
+def _filter_detail(p: Mapping[str, Any]) -> str:
     from components.content_safety.filter_settings import settings_of
 
     props = p.get("properties", {})
@@ -144,69 +147,99 @@ def _alert_line(alert: ResourceEntry) -> str:
     )
 
 
-def render_plan(entry: StackReport) -> str:
-    """The resources `pulumi up` would create for one stack, as a tree with verdicts."""
-    resources = entry.resources
+def _verdicts_by_urn(entry: StackReport) -> dict[str | None, list[Violation]]:
     verdicts: dict[str | None, list[Violation]] = {}
     for v in entry.violations:
         verdicts.setdefault(v.urn, []).append(v)
+    return verdicts
+
+
+def _marks(verdicts: dict[str | None, list[Violation]], urn: str | None, indent: str) -> list[str]:
+    """One line per verdict on a resource (None: on the stack), tagged by its enforcement or as waived."""
+    return [
+        f"{indent}! {'WAIVED' if v.waived else v.enforcement.upper()} {v.policy}: {v.message}"
+        for v in verdicts.get(urn, [])
+    ]
+
+
+def _resource_group_line(r: ResourceEntry) -> str:
+    p = r.props
+    return f"resource group {p.get('resourceGroupName')}  {p.get('location')}{_protect(r)}{_line(r)}"
+
+
+def _action_group_line(r: ResourceEntry) -> str:
+    emails = ", ".join(str(e.get("emailAddress")) for e in r.props.get("emailReceivers") or [])
+    return f"action group {r.props.get('actionGroupName')}  emails {emails}{_line(r)}"
+
+
+_SHARED_LINES = {
+    RG: _resource_group_line,
+    types.BUDGET: _budget_line,
+    types.METRIC_ALERT: _alert_line,
+    types.ACTION_GROUP: _action_group_line,
+}
+
+
+def _shared_line(r: ResourceEntry) -> str:
+    """A resource outside every account: resource group, budget, alerts, network, logging."""
+    line = _SHARED_LINES.get(r.type)
+    return line(r) if line else f"{TYPE_LABELS.get(r.type, r.type)} {r.name}{_line(r)}"
+
+
+def _account_block(
+    account: ResourceEntry,
+    resources: list[ResourceEntry],
+    costs: dict[str, DeploymentCost],
+    verdicts: dict[str | None, list[Violation]],
+) -> list[str]:
+    """An account with what it needs first (its key access roles), then every resource under it."""
+    out: list[str] = []
+    children = [r for r in resources if r.parent == account.parent and r is not account]
+    before = [
+        c for c in children if account.urn not in c.dependencies and c.type == ROLE and c.urn in account.dependencies
+    ]
+    for c in before:
+        out.append(f"key access: {_role(c)} on {str(c.props.get('scope', '')).rsplit('/', 1)[-1]}{_line(c)}")
+    out += _account_line(account)
+    out += _marks(verdicts, account.urn, "   ")
+    for child in children:
+        if child in before:
+            continue
+        out += _child_line(child, costs.get(child.urn))
+        out += _marks(verdicts, child.urn, "   │    ")
+    return out
+
+
+def _summary(entry: StackReport) -> list[str]:
+    """The cost, unpriced and verdict lines that close a plan."""
+    mandatory, advisory, waived = counts(entry)
+    cost = entry.cost
+    return [
+        f"cost: expected {total_usd(cost, 'monthly_expected')}/month, ceiling {total_usd(cost, 'monthly_ceiling')}"
+        "/month, "
+        f"budget {usd(cost.budget)} (basis {cost.basis})",
+        *(f"unpriced: {line}" for line in cost.unpriced),
+        f"verdict: {'PASS' if entry.passed else 'FAIL'} ({mandatory} mandatory, {advisory} advisory, "
+        f"{waived} waived; policy config {entry.policy_config})",
+    ]
+
+
+def render_plan(entry: StackReport) -> str:
+    """The resources `pulumi up` would create for one stack, as a tree with verdicts."""
+    resources = entry.resources
+    verdicts = _verdicts_by_urn(entry)
     costs = {d.urn: d for d in entry.cost.deployments}
     azure = [r for r in resources if not r.type.startswith("foundry-iac:")]
     out = [f"Stack {entry.stack}  ({entry.file})  {len(azure)} Azure resources"]
-
-    def marks(resource: ResourceEntry, indent: str) -> None:
-        for v in verdicts.get(resource.urn, []):
-            tag = "WAIVED" if v.waived else v.enforcement.upper()
-            out.append(f"{indent}! {tag} {v.policy}: {v.message}")
-
     accounts = [r for r in resources if r.type == ACCOUNT]
     components = {a.parent for a in accounts}
     for r in resources:
         if r.type.startswith("foundry-iac:") or r.parent in components:
             continue
-        if r.type == RG:
-            p = r.props
-            out.append(f"resource group {p.get('resourceGroupName')}  {p.get('location')}{_protect(r)}{_line(r)}")
-        elif r.type == types.BUDGET:
-            out.append(_budget_line(r))
-        elif r.type == types.METRIC_ALERT:
-            out.append(_alert_line(r))
-        elif r.type == types.ACTION_GROUP:
-            emails = ", ".join(str(e.get("emailAddress")) for e in r.props.get("emailReceivers") or [])
-            out.append(f"action group {r.props.get('actionGroupName')}  emails {emails}{_line(r)}")
-        else:
-            out.append(f"{TYPE_LABELS.get(r.type, r.type)} {r.name}{_line(r)}")
-        marks(r, "   ")
+        out.append(_shared_line(r))
+        out += _marks(verdicts, r.urn, "   ")
     for account in accounts:
-        children = [r for r in resources if r.parent == account.parent and r is not account]
-        before = [
-            c
-            for c in children
-            if account.urn not in c.dependencies and c.type == ROLE and c.urn in account.dependencies
-        ]
-        for c in before:
-            out.append(f"key access: {_role(c)} on {str(c.props.get('scope', '')).rsplit('/', 1)[-1]}{_line(c)}")
-        out += _account_line(account)
-        marks(account, "   ")
-        for child in children:
-            if child in before:
-                continue
-            out += _child_line(child, costs.get(child.urn))
-            marks(child, "   │    ")
-    for v in verdicts.get(None, []):
-        tag = "WAIVED" if v.waived else v.enforcement.upper()
-        out.append(f"stack ! {tag} {v.policy}: {v.message}")
-    mandatory, advisory, waived = counts(entry)
-    cost = entry.cost
-    out.append(
-        f"cost: expected {total_usd(cost, 'monthly_expected')}/month, ceiling {total_usd(cost, 'monthly_ceiling')}"
-        "/month, "
-        f"budget {usd(cost.budget)} (basis {cost.basis})"
-    )
-    for line in cost.unpriced:
-        out.append(f"unpriced: {line}")
-    out.append(
-        f"verdict: {'PASS' if entry.passed else 'FAIL'} ({mandatory} mandatory, {advisory} advisory, "
-        f"{waived} waived; policy config {entry.policy_config})"
-    )
+        out += _account_block(account, resources, costs, verdicts)
+    out += _marks(verdicts, None, "stack ")
+    out += _summary(entry)
     return "\n".join(out) + "\n"

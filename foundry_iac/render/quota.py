@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from policies.quota import effective_limit
 
 from ..engine.ledger import Key, repository_requests, snapshot_for
+from ..engine.quota_snapshot import QuotaSnapshot
 from ..engine.stacks import StackRef
 
 
@@ -29,20 +31,54 @@ def policy_limits(root: Path, refs: list[StackRef]) -> dict[str, dict[str, dict[
     return out
 
 
-def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None) -> list[dict]:
-    """One row per subscription, region and usage name the stacks request: limit, use, requests, headroom."""
-    requests = repository_requests(refs)
-    limits_by_stack = policy_limits(root, refs)
-    grouped: dict[tuple[str, Key], dict[str, int]] = defaultdict(dict)
-    defaults: dict[tuple[str, Key], set[int | None]] = defaultdict(set)
-    for req in requests:
+Group = tuple[str, Key]  # (subscription, (region, usage name))
+
+
+def _group_requests(
+    refs: list[StackRef], subscription: str | None
+) -> tuple[dict[Group, dict[str, int]], dict[Group, set[int | None]]]:
+    """Each stack's units per subscription, region and usage name, and the catalog defaults they were read with."""
+    grouped: dict[Group, dict[str, int]] = defaultdict(dict)
+    defaults: dict[Group, set[int | None]] = defaultdict(set)
+    for req in repository_requests(refs):
         if subscription and req.subscription != subscription.lower():
             continue
         for key, units in req.units.items():
             grouped[(req.subscription, key)][req.stack] = units
             defaults[(req.subscription, key)].add(req.defaults.get(key))
+    return grouped, defaults
+
+
+def _limit_config(
+    region: str,
+    usage: str,
+    ledger: dict[str, Any],
+    by_stack: dict[str, int],
+    limits_by_stack: dict[str, dict[str, dict[str, int]]],
+) -> dict[str, Any]:
+    """The quota policy's config for one lookup with `check`: the snapshot's limit and the lowest limit any
+    counted stack's policy config sets."""
+    manual = [
+        limits[region][usage]
+        for stack, limits in limits_by_stack.items()
+        if stack in by_stack and usage in (limits.get(region) or {})
+    ]
+    return {"ledger": ledger, "limits": {region: {usage: min(manual)}} if manual else {}}
+
+
+def _limit_source(found_value: int | None, found_source: str, default: int | None) -> tuple[int | None, str]:
+    """The limit (the configured one, else the catalog default) and where it comes from."""
+    if found_value is not None:
+        return found_value, found_source
+    return default, "catalog default" if default is not None else "unknown: run quota sync"
+
+
+def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None) -> list[dict[str, Any]]:
+    """One row per subscription, region and usage name the stacks request: limit, use, requests, headroom."""
+    grouped, defaults = _group_requests(refs, subscription)
+    limits_by_stack = policy_limits(root, refs)
     rows = []
-    snapshots: dict[str, tuple] = {}
+    snapshots: dict[str, tuple[QuotaSnapshot | None, str]] = {}
     for (sub, (region, usage)), by_stack in sorted(grouped.items()):
         if sub not in snapshots:
             snapshots[sub] = snapshot_for(root, sub)
@@ -54,23 +90,11 @@ def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None
             if entry and snapshot
             else {}
         )
-        manual = [
-            limits[region][usage]
-            for stack, limits in limits_by_stack.items()
-            if stack in by_stack and usage in (limits.get(region) or {})
-        ]
-        config = {
-            "ledger": ledger,
-            "limits": {region: {usage: min(manual)}} if manual else {},
-        }
-        default = next(iter(defaults[(sub, (region, usage))])) if len(defaults[(sub, (region, usage))]) == 1 else None
+        config = _limit_config(region, usage, ledger, by_stack, limits_by_stack)
+        read_with = defaults[(sub, (region, usage))]
+        default = next(iter(read_with)) if len(read_with) == 1 else None
         found = effective_limit(region, usage, "", "", config)
-        limit = found.value if found.value is not None else default
-        source = (
-            found.source
-            if found.value is not None
-            else ("catalog default" if limit is not None else "unknown: run quota sync")
-        )
+        limit, source = _limit_source(found.value, found.source, default)
         total = sum(by_stack.values())
         rows.append(
             {
@@ -88,7 +112,7 @@ def quota_rows(root: Path, refs: list[StackRef], subscription: str | None = None
     return rows
 
 
-def render_quota(rows: list[dict]) -> str:
+def render_quota(rows: list[dict[str, Any]]) -> str:
     """The headroom table for a terminal."""
     if not rows:
         return "no deployments request quota\n"

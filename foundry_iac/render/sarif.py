@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from policies.pack import POLICIES
 
@@ -16,7 +17,7 @@ LEVELS = {"mandatory": "error", "advisory": "warning", "remediate": "error"}
 SECURITY_SEVERITY = {"critical": "9.0", "high": "7.5", "medium": "5.0", "low": "2.0"}
 
 
-def _preflight_rules(report: Report) -> list[dict]:
+def _preflight_rules(report: Report) -> list[dict[str, Any]]:
     from ..azure.preflight import CHECKS
 
     used = sorted({v.policy for entry in report.stacks for v in entry.violations if v.policy in CHECKS})
@@ -37,7 +38,7 @@ def _preflight_rules(report: Report) -> list[dict]:
     ]
 
 
-def _rules() -> list[dict]:
+def _rules() -> list[dict[str, Any]]:
     rules = []
     for policy in POLICIES:
         severity = policy.severity.value if policy.severity else "medium"
@@ -77,15 +78,15 @@ def fingerprints(entry: StackReport) -> list[str]:
     return out
 
 
-def _result(entry: StackReport, violation: Violation, rule_index: dict[str, int], fingerprint: str) -> dict:
+def _result(entry: StackReport, violation: Violation, rule_index: dict[str, int], fingerprint: str) -> dict[str, Any]:
     source = violation.source
-    physical: dict = {"artifactLocation": {"uri": (source.file if source else None) or entry.file}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": (source.file if source else None) or entry.file}}
     if source and source.line:
         physical["region"] = {"startLine": source.line}
-    location: dict = {"physicalLocation": physical}
+    location: dict[str, Any] = {"physicalLocation": physical}
     if violation.urn:
         location["logicalLocations"] = [{"fullyQualifiedName": violation.urn, "kind": "resource"}]
-    result: dict = {
+    result: dict[str, Any] = {
         "ruleId": violation.policy,
         "ruleIndex": rule_index[violation.policy],
         "level": LEVELS.get(violation.enforcement, "note"),
@@ -116,7 +117,7 @@ def _result(entry: StackReport, violation: Violation, rule_index: dict[str, int]
     return result
 
 
-def sarif_document(report: Report) -> dict:
+def sarif_document(report: Report) -> dict[str, Any]:
     """The SARIF log of a gate report."""
     rules = _rules() + _preflight_rules(report)
     rule_index = {rule["id"]: i for i, rule in enumerate(rules)}

@@ -393,3 +393,15 @@ def test_sharing_is_fine_once_every_grant_is_limited_to_its_projects_own_data():
 
 def test_sharing_without_any_data_grant_is_not_taken_for_isolation():
     assert len(list(check_storage_isolation([account(), *setup("p"), *setup("q")], {}))) == 2
+
+
+def test_a_project_of_another_stack_on_the_same_storage_account_fails_a_stack_with_one_project():
+    resources = [account(), *setup("p"), *shared("p")]
+    others = {STORAGE.upper(): ["fdy2/q (stack b)"]}
+    assert messages(check_storage_isolation(resources, {"otherStacks": others})) == []  # ids are compared in lower case
+    found = list(check_storage_isolation(resources, {"otherStacks": {STORAGE.lower(): ["fdy2/q (stack b)"]}}))
+    assert [f.message.split(" keep ")[0] for f in found] == ["projects fdy/p, fdy2/q (stack b)"]
+    assert "files in one storage account st" in found[0].message
+    assert messages(check_storage_isolation(resources, {"otherStacks": {COSMOS.lower(): ["fdy2/q (stack b)"]}})) != []
+    isolated_grants = [account(), *setup("p"), *isolated("p")]
+    assert messages(check_storage_isolation(isolated_grants, {"otherStacks": {STORAGE.lower(): ["x (stack b)"]}})) == []

@@ -53,10 +53,6 @@ def write(tmp_path: Path, text: str, name: str = "prod-eu") -> str:
     return str(path)
 
 
-def agents_of(resources: list[dict]) -> list[dict]:
-    return [r for r in resources if "-agents-" in r["name"] and r["type"] != "azure-native:network:PrivateDnsZoneGroup"]
-
-
 @pytest.fixture(scope="module")
 def prod_eu() -> dict:
     return as_data(check_stack(example_ref("prod-eu"), ROOT))
