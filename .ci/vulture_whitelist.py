@@ -32,5 +32,5 @@ versioned_catalog
 OwnBaseException
 # the stack-policy callback's signature (resources, config) in tests/policies/test_framework.py lambdas
 rs
-# module-level __getattr__ (PEP 562) of the lazily loading components.config: Python calls it for its names
+# module-level __getattr__ (PEP 562) of the lazily loading components.stack: Python calls it for its names
 __getattr__

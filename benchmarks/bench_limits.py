@@ -32,7 +32,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).with_name("foundry-iac"))
 sys.path.insert(0, str(ROOT))
-from components.config import ConfigError, load_stack_file  # noqa: E402
 from components.config.limits import (  # noqa: E402
     MAX_DEPLOYMENTS_PER_ACCOUNT,
     MAX_RESOURCES_PER_STACK,
@@ -40,6 +39,7 @@ from components.config.limits import (  # noqa: E402
     planned_resource_count,
 )
 from components.inputs import MAX_INPUT_BYTES  # noqa: E402
+from components.stack import ConfigError, load_stack_file  # noqa: E402
 
 HEAD = """\
 config:

@@ -13,7 +13,7 @@ from .account.args import account_args
 from .account.component import FoundryAccount
 from .budget.args import budget_args
 from .clock import default_today
-from .config.loader import LoadedConfig
+from .config.loaded import LoadedConfig
 from .monitoring.alert_args import alerts_args
 from .monitoring.diagnostics_args import workspace_args
 from .network.args import private_dns_args

@@ -10,8 +10,8 @@ import json
 import math
 from pathlib import Path
 
-from .config.source import read_yaml
 from .errors import InputFileError
+from .source import read_yaml
 from .text import short
 
 MAX_INPUT_BYTES = 1 << 20  # 1 MiB: the largest stack file seen in practice is a few KiB

@@ -7,7 +7,7 @@ wrote; under `pulumi up` it is a few dict entries and nothing more.
 
 from __future__ import annotations
 
-from .config.loader import SourceLocation
+from .config.loaded import SourceLocation
 
 _RECORDS: dict[tuple[str, str], SourceLocation] = {}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config.loader import LoadedConfig, SourceLocation
+from .config.loaded import LoadedConfig, SourceLocation
 from .tags import MANAGED_BY_TAGS, STACK_TAG
 
 

@@ -3,11 +3,16 @@
     python tools/import_graph.py [--root DIR]
 
 Reads every module of components/, policies/ and foundry_iac/ with `ast` (nothing is imported) and counts
-every import: at the top of a module, inside a function (a lazy import is still a dependency) and under
-`if TYPE_CHECKING:`. A node is a subpackage (`foundry_iac.engine`, `components.config`) or a module at the
-top of a package (`foundry_iac.errors`, `components.inputs`). Prints one line per node with the nodes it
+every import at the top of a module and inside a function (a lazy import runs when the function does, so
+it is still a dependency). An import inside an `if TYPE_CHECKING:` block (or `if typing.TYPE_CHECKING:`) is
+not an edge: it never runs, it only names a type for the type checker (the convention of import-linter's
+`exclude_type_checking_imports`); its `else:` branch does run and counts. A node is a subpackage
+(`foundry_iac.engine`, `components.config`) or a module at the top of a package (`foundry_iac.errors`,
+`components.inputs`). Prints one line per node with the nodes it
 imports, then the circles: between nodes, and between modules (a circle inside one subpackage counts too).
-Exit 0 without a circle, 1 with one (each printed as `circle: a -> b -> a`), 2 on bad input.
+Each circle is one strongly connected part: printed as one closed path (`circle between nodes: a -> b -> a`)
+and then every member of the part (`  part of 3: a, b, c`), so a reader sees all there is to cut.
+Exit 0 without a circle, 1 with one, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -34,10 +39,32 @@ def module_files(root: Path, packages: Iterable[str] = PACKAGES) -> dict[str, Pa
     return found
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    """Whether an `if` tests `TYPE_CHECKING` or `<module>.TYPE_CHECKING` (true only for the type checker)."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _run_time_nodes(tree: ast.AST) -> Iterable[ast.AST]:
+    """Every node of the tree except those inside the body of an `if TYPE_CHECKING:` (its `else:` runs)."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            pending.extend(reversed(node.orelse))
+            continue
+        pending.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
 def _imported(tree: ast.AST, name: str, is_package: bool) -> Iterable[tuple[str, list[str], bool]]:
-    """(module, names, relative) for every import in the tree; relative imports resolved against `name`."""
+    """(module, names, relative) for every import that runs; relative imports resolved against `name`.
+
+    Imports under `if TYPE_CHECKING:` are left out: they never run, so they are no dependency.
+    """
     package = name if is_package else name.rpartition(".")[0]
-    for node in ast.walk(tree):
+    for node in _run_time_nodes(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield alias.name, [], False
@@ -97,7 +124,12 @@ def node_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """One circle per strongly connected part of more than one node, as a closed path (Tarjan, iterative)."""
+    """One circle per strongly connected part of more than one node, as a closed path."""
+    return sorted(_closed_path(graph, set(part)) for part in strongly_connected(graph))
+
+
+def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected parts of more than one node, each sorted (Tarjan, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -134,7 +166,7 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
                     if member == node:
                         break
                 if len(part) > 1:
-                    parts.append(_closed_path(graph, set(part)))
+                    parts.append(sorted(part))
     return sorted(parts)
 
 
@@ -176,9 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     nodes = node_graph(modules)
     for node in sorted(nodes):
         print(f"{node} -> {', '.join(sorted(nodes[node])) or '(nothing)'}")
-    found = [("nodes", c) for c in circles(nodes)] + [("modules", c) for c in circles(modules)]
-    for kind, circle in found:
-        print(f"circle between {kind}: {' -> '.join(circle)}")
+    found = [("nodes", nodes, p) for p in strongly_connected(nodes)]
+    found += [("modules", modules, p) for p in strongly_connected(modules)]
+    for kind, graph, part in found:
+        print(f"circle between {kind}: {' -> '.join(_closed_path(graph, set(part)))}")
+        print(f"  part of {len(part)}: {', '.join(part)}")
     if not found:
         print("circles: none")
     return 1 if found else 0

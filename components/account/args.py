@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..agents.args import agent_endpoint_args
-from ..config.loader import LoadedConfig, SourceLocation
+from ..config.loaded import LoadedConfig, SourceLocation
 from ..content_safety.args import ContentFilterArgs, content_filter_args
 from ..deployments.args import ModelDeploymentArgs, deployment_args
 from ..monitoring.diagnostics_args import DiagnosticsArgs, diagnostics_args

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config.loader import LoadedConfig, SourceLocation
+from ..config.loaded import LoadedConfig, SourceLocation
+from ..dns_zones import AGENT_PRIVATE_LINKS
 from ..naming import role_assignment_name
 from ..network.args import PrivateEndpointArgs, private_dns_args, private_with_agents
 from ..resource_group import resource_group_name
 from ..roles import AGENT_DATABASE, AGENT_ROLES, COSMOS_DATA_CONTRIBUTOR, STORAGE_BLOB_DATA_OWNER, role_definition_id
-from .model import AGENT_PRIVATE_LINKS, agent_connection_name
+from .model import agent_connection_name
 
 
 @dataclass(frozen=True)

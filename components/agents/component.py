@@ -18,15 +18,20 @@ Destroy runs the chain backwards: project hosts, the account host, then the acco
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
 from pulumi_azure_native import authorization, cognitiveservices
 
 from .. import provenance
 from .. import resource_types as types
-from ..account.args import FoundryAccountArgs
-from ..projects.component import FoundryProject, connection_properties
+from ..connections import connection_properties
 from ..wire import wire
 from .args import AgentRoleArgs, AgentSetupArgs
+
+if TYPE_CHECKING:
+    from ..account.args import FoundryAccountArgs
+    from ..projects.component import FoundryProject
 
 ACCOUNT_HOST_NAME = "agents"
 # Azure does not update a capability host ("delete the existing one and recreate it", Learn: Capability

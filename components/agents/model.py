@@ -19,15 +19,6 @@ from ..config.fields import (
 )
 from ..text import short
 
-# The private endpoint group and DNS zone of each bring-your-own agent resource (Microsoft Learn, "Use your
-# own resources" for the Agent Service standard setup; microsoft-foundry/foundry-samples 41 and 15), by the
-# agents block's key.
-AGENT_PRIVATE_LINKS = {
-    "cosmosDb": ("Sql", "privatelink.documents.azure.com"),
-    "storage": ("blob", "privatelink.blob.core.windows.net"),
-    "search": ("searchService", "privatelink.search.windows.net"),
-}
-AGENT_DNS_ZONES = tuple(zone for _, zone in AGENT_PRIVATE_LINKS.values())
 _AGENT_IDS = {"cosmosDb": COSMOS_ID, "storage": STORAGE_ID, "search": SEARCH_ID}
 _AGENT_KINDS = {
     "cosmosDb": "a Microsoft.DocumentDB/databaseAccounts id",

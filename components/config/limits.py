@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..agents.model import AGENT_DNS_ZONES
 from ..catalog import is_provisioned
-from ..network.model import PRIVATE_DNS_ZONES
+from ..dns_zones import AGENT_DNS_ZONES, PRIVATE_DNS_ZONES
 from ..roles import AGENT_ROLES
 
 if TYPE_CHECKING:
     from ..account.model import AccountConfig
     from ..projects.model import ProjectConfig
-    from .model import StackConfig
+    from ..stack.model import StackConfig
 
 # Microsoft Learn, "Microsoft Foundry Models quotas and limits" (foundry-models/quotas-limits), read 2026-12-03:
 # 32 deployments per Foundry resource, 250 projects per resource, 100 Foundry resources per region per subscription.

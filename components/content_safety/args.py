@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from ..config.loader import LoadedConfig, SourceLocation
+from ..config.loaded import LoadedConfig, SourceLocation
 from .filter_settings import HARM_CATEGORIES, SOURCES
 
 

@@ -6,14 +6,18 @@ the deployments that name the filter come after it in the same chain.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
 from .. import provenance
 from .. import resource_types as types
-from ..account.args import FoundryAccountArgs
 from ..wire import wire
 from .args import ContentFilterArgs
+
+if TYPE_CHECKING:
+    from ..account.args import FoundryAccountArgs
 
 
 def content_filter(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import load_catalog
-from ..config.loader import LoadedConfig, SourceLocation
+from ..config.loaded import LoadedConfig, SourceLocation
 from ..resource_group import resource_group_name
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import is_provisioned
-from ..config.loader import LoadedConfig, SourceLocation
+from ..config.loaded import LoadedConfig, SourceLocation
 from ..naming import account_id
 from ..resource_group import resource_group_name, stack_tags
 from . import metrics

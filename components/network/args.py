@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..agents.model import AGENT_DNS_ZONES
-from ..config.loader import LoadedConfig, SourceLocation
+from ..config.loaded import LoadedConfig, SourceLocation
+from ..dns_zones import AGENT_DNS_ZONES, PRIVATE_DNS_ZONES
 from ..resource_group import resource_group_name, stack_tags
-from .model import PRIVATE_DNS_ZONES
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, field_validator
 
-from ..agents.model import AGENT_DNS_ZONES
 from ..config.fields import DNS_ZONE_ID, SUBNET_ID, VNET_ID, ConfigModel, custom_error
+from ..dns_zones import AGENT_DNS_ZONES, PRIVATE_DNS_ZONES
 from ..text import short
 
 # Azure AI services take public IPv4 only in IP rules: "IP address ranges reserved for private networks (as
@@ -27,11 +27,6 @@ NOT_PUBLIC_IPV4 = tuple(
         "240.0.0.0/4",
         "0.0.0.0/8",
     )
-)
-PRIVATE_DNS_ZONES = (
-    "privatelink.cognitiveservices.azure.com",
-    "privatelink.openai.azure.com",
-    "privatelink.services.ai.azure.com",
 )
 VnetId = Annotated[str, Field(pattern=VNET_ID)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..agents.args import AgentSetupArgs, agent_setup_args
-from ..config.loader import LoadedConfig, SourceLocation
+from ..config.loaded import LoadedConfig, SourceLocation
 from ..naming import role_assignment_name
 from ..resource_group import resource_group_name
 from ..roles import current_name, role_definition_id

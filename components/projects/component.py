@@ -13,6 +13,7 @@ from pulumi_azure_native import authorization, cognitiveservices
 
 from .. import provenance
 from .. import resource_types as types
+from ..connections import connection_properties
 from ..wire import Wire, wire
 from .args import FoundryProjectArgs
 
@@ -27,17 +28,6 @@ def project_properties(args: FoundryProjectArgs) -> Wire:
     if args.description:
         props["description"] = args.description
     return props
-
-
-def connection_properties(category: str, target: str, resource_id: str, location: str) -> Wire:
-    """A project connection's `properties`: Entra ID auth (no keys stored), the resource's id and region."""
-    return {
-        "authType": "AAD",
-        "category": category,
-        "target": target,
-        "isSharedToAll": False,
-        "metadata": {"ApiType": "Azure", "ResourceId": resource_id, "location": location},
-    }
 
 
 class FoundryProject(cognitiveservices.Project):

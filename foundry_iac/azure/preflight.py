@@ -23,8 +23,8 @@ from typing import Any
 
 from components import resource_types as types
 from components.account.args import account_args
-from components.config.loader import load_stack_file
 from components.content_safety.filter_settings import BUILTIN_FILTERS
+from components.stack.loader import load_stack_file
 from policies.agents import agent_connections
 from policies.framework import Resource
 from policies.pack import POLICIES

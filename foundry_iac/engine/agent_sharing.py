@@ -11,8 +11,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from components.account.args import account_args
-from components.config.errors import ConfigError
-from components.config.loader import LoadedConfig, load_stack_file
+from components.config.loaded import LoadedConfig
+from components.config_errors import ConfigError
+from components.stack.loader import load_stack_file
 
 from ..errors import GateInputError
 from .policy_config import PolicySettings

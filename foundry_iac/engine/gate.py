@@ -21,9 +21,10 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from components.config.errors import ConfigError
-from components.config.loader import LoadedConfig, load_stack_file
+from components.config.loaded import LoadedConfig
+from components.config_errors import ConfigError
 from components.refs import unresolved
+from components.stack.loader import load_stack_file
 from policies import framework
 from policies.framework import Finding, Resource
 from policies.pack import POLICIES

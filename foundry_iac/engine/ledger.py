@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from components.account.args import account_args
-from components.config.errors import ConfigError
-from components.config.loader import LoadedConfig, load_stack_file
+from components.config.loaded import LoadedConfig
+from components.config_errors import ConfigError
+from components.stack.loader import load_stack_file
 from policies.quota import default_limit, quota_key, requested_units
 
 from ..errors import GateInputError

@@ -21,11 +21,11 @@ from pulumi_policy import EnforcementLevel, Policy
 from components.catalog import load_catalog
 from components.clock import date_range_problem
 from components.config.fields import suggest
-from components.config.source import read_yaml
 from components.content_safety.filter_settings import BUILTIN_FILTERS
 from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text
 from components.refs import lookalike, unresolved
+from components.source import read_yaml
 from components.text import listing, short
 
 LEVELS = [level.value for level in EnforcementLevel]

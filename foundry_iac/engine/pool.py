@@ -10,8 +10,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from components.config.loader import read_stack_file
 from components.errors import FoundryIacError
+from components.stack.loader import read_stack_file
 from components.text import clip, short
 
 from ..errors import GateInputError

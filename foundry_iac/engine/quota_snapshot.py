@@ -8,10 +8,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from components.catalog import load_catalog
-from components.config.source import read_yaml
 from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text
 from components.refs import MAX_NAME, lookalike, unresolved
+from components.source import read_yaml
 from components.text import clip, short
 
 

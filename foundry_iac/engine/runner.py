@@ -21,7 +21,8 @@ from typing import Any, NoReturn, overload
 import pulumi
 
 from components import provenance, resource_types
-from components.config.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, SourceLocation, stack_file_config
+from components.config.loaded import SourceLocation
+from components.stack.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, stack_file_config
 
 from ..errors import ProgramEndedError, ProgramExit
 from .report_model import ResourceEntry, Source

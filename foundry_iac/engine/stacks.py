@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.config.loader import stack_name_of
+from components.stack.loader import stack_name_of
 
 from ..errors import UsageError
 

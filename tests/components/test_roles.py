@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from components import resource_types as types
-from components.config import ConfigError, load_stack_file
 from components.roles import BUILTIN_ROLES, CURRENT_ROLES, PREVIOUS_NAMES, ROLE_SOURCE, role_definition_id
+from components.stack import ConfigError, load_stack_file
 from tests.conftest import MINIMAL_STACK, TAGGED_STACK
 
 # Microsoft Learn, azure-ai-docs articles/foundry/includes/role-rename-note.md (ms.date 2026-05-11): "Foundry

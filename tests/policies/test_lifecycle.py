@@ -111,7 +111,7 @@ def test_a_waiver_exempts_a_retired_version(gate):
 
 
 def test_no_example_stack_deploys_a_version_deprecated_or_retired_today():
-    from components.config.loader import load_stack_file
+    from components.stack.loader import load_stack_file
     from foundry_iac.engine.stacks import all_stacks
 
     today = dt.date.fromisoformat("2026-11-30")

@@ -702,7 +702,7 @@ def test_cost_model_edges():
 
 
 def test_the_ledger_counts_a_stack_by_version_and_tpm(versioned_catalog, tmp_path):
-    from components.config import load_stack_file
+    from components.stack import load_stack_file
     from foundry_iac.engine.ledger import stack_requests
 
     text = (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.config import load_stack_file
+from components.stack import load_stack_file
 from foundry_iac.engine.gate import check_stack
 from foundry_iac.engine.policy_config import load_policy_config
 from foundry_iac.engine.report_model import as_data

@@ -20,7 +20,7 @@ def tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def test_every_kind_of_import_is_an_edge_and_outside_names_are_not(tmp_path):
+def test_every_import_that_runs_is_an_edge_and_outside_names_are_not(tmp_path):
     root = tree(
         tmp_path,
         {
@@ -40,13 +40,54 @@ def test_every_kind_of_import_is_an_edge_and_outside_names_are_not(tmp_path):
     )
     graph = module_graph(root)
     assert graph["components.inputs"] == {"components.errors"}
-    assert graph["foundry_iac.engine.gate"] == {"foundry_iac.errors", "policies.pack"}
+    assert graph["foundry_iac.engine.gate"] == {"foundry_iac.errors"}  # the TYPE_CHECKING import never runs
     assert graph["foundry_iac.errors"] == {"components.inputs"}
     assert graph["foundry_iac.cli.main"] == {"foundry_iac.engine.gate", "foundry_iac.cli.console"}
     nodes = node_graph(graph)
     assert nodes["foundry_iac.cli"] == {"foundry_iac.engine"}
-    assert nodes["foundry_iac.engine"] == {"foundry_iac.errors", "policies.pack"}
+    assert nodes["foundry_iac.engine"] == {"foundry_iac.errors"}
     assert circles(graph) == [] and circles(nodes) == []
+
+
+def test_type_checking_imports_are_no_edge_but_their_else_branch_and_lazy_imports_are(tmp_path, capsys):
+    root = tree(
+        tmp_path,
+        {
+            "components/a.py": (
+                "import typing\nfrom typing import TYPE_CHECKING\nfrom .b import x\n"
+                "if TYPE_CHECKING:\n    from .c import C\nelse:\n    from .d import D\n"
+                "if typing.TYPE_CHECKING:\n    import components.e\n"
+            ),
+            "components/b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .a import A\n",
+            "components/c.py": "def late():\n    from .a import y\n",
+            "components/d.py": "",
+            "components/e.py": "import components.a\n",
+        },
+    )
+    graph = module_graph(root)
+    assert graph["components.a"] == {"components.b", "components.d"}
+    assert graph["components.b"] == set()
+    assert graph["components.c"] == {"components.a"}  # a lazy import runs when its function does
+    assert graph["components.e"] == {"components.a"}
+    assert circles(graph) == []
+    assert main(["--root", str(root)]) == 0
+    assert "circles: none" in capsys.readouterr().out.splitlines()
+
+
+def test_a_circle_prints_every_member_of_its_strongly_connected_part(tmp_path, capsys):
+    root = tree(
+        tmp_path,
+        {
+            "components/a.py": "from . import b\n",
+            "components/b.py": "from . import a, c\n",
+            "components/c.py": "from . import d\n",
+            "components/d.py": "from . import a\n",
+        },
+    )
+    assert main(["--root", str(root)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "circle between nodes: components.a -> components.b -> components.a" in out
+    assert "  part of 4: components.a, components.b, components.c, components.d" in out
 
 
 def test_a_circle_through_a_lazy_import_is_found_and_named(tmp_path, capsys):
@@ -131,3 +172,19 @@ def test_the_script_prints_the_graph_of_this_repository():
     assert "foundry_iac.exit_codes -> (nothing)" in lines
     assert any(line.startswith("foundry_iac.cli -> ") and "foundry_iac.engine" in line for line in lines)
     assert done.returncode == (1 if any(line.startswith("circle between") for line in lines) else 0)
+
+
+def test_components_have_no_circle_and_the_base_never_reaches_the_root_or_a_feature():
+    modules = module_graph(ROOT)
+    nodes = node_graph(modules)
+    assert circles(nodes) == [] and circles(modules) == []
+    features = {"account", "agents", "budget", "content_safety", "deployments", "monitoring", "network", "projects"}
+    # the base every feature's model uses imports no feature and not the root that composes them
+    base = nodes["components.config"]
+    assert not base & {f"components.{f}" for f in features | {"stack"}}, base
+    # no feature imports the root; the feature components that take another's object name it only as a type
+    for feature in features:
+        assert "components.stack" not in nodes[f"components.{feature}"], feature
+    for feature in ("agents", "content_safety"):
+        assert "components.account" not in nodes[f"components.{feature}"], feature
+    assert "components.projects" not in nodes["components.agents"]

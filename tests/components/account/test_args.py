@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from components.account.args import account_args
-from components.config import load_stack_file
 from components.naming import custom_subdomain, role_assignment_name, stable_suffix
+from components.stack import load_stack_file
 from tests.conftest import MINIMAL_STACK
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components.config import ConfigError, load_stack_file
+from components.stack import ConfigError, load_stack_file
 from foundry_iac.cli.main import main
 from tests.conftest import ENTERPRISE_STACK, NET, ROOT, SUB_ID, TAGGED_NO_ENDPOINT, TAGGED_STACK
 

@@ -6,13 +6,13 @@ import uuid
 
 import pytest
 
-from components.config import ConfigError, load_stack_file
 from components.config.limits import (
     MAX_ACCOUNTS_PER_REGION,
     MAX_DEPLOYMENTS_PER_ACCOUNT,
     MAX_PROJECTS_PER_ACCOUNT,
     MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
 )
+from components.stack import ConfigError, load_stack_file
 
 HEAD = """\
 config:

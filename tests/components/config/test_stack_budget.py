@@ -11,12 +11,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.config import ConfigError, load_stack_file
 from components.config.limits import (
     MAX_RESOURCES_PER_STACK,
     MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
     planned_resource_count,
 )
+from components.stack import ConfigError, load_stack_file
 from foundry_iac.engine.runner import run_program
 from foundry_iac.engine.stacks import resolve_stack
 from tests.components.config.test_limits import HEAD

@@ -139,8 +139,8 @@ def test_an_sdk_outside_the_tested_range_is_one_line_exit_2_naming_the_range(tmp
 
 
 def test_a_file_with_thousands_of_mistakes_prints_the_first_twenty_and_how_many_more(monkeypatch, capsys):
-    from components.config import ConfigError
-    from components.config.errors import ConfigIssue
+    from components.config_errors import ConfigIssue
+    from components.stack import ConfigError
 
     def fails(args):
         raise ConfigError([ConfigIssue("Pulumi.x.yaml", line, "a", "bad") for line in range(1, 5001)])

@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.config import ConfigError, load_stack_file
-from components.config.source import read_yaml
+from components.source import read_yaml
+from components.stack import ConfigError, load_stack_file
 from foundry_iac.cli.main import main
 from foundry_iac.engine.policy_config import PolicyConfigError, load_policy_config
 from policies.pack import POLICIES

@@ -93,7 +93,7 @@ def test_an_unreadable_other_stack_fails_closed(repository):
 
 
 def test_a_stack_without_agents_names_no_agent_storage():
-    from components.config.loader import load_stack_file
+    from components.stack.loader import load_stack_file
 
     ref = resolve_stack("dev", ROOT)
     assert agent_storage_of(load_stack_file(ref.path, ref.display, ref.name)) == {}

@@ -273,7 +273,7 @@ def test_stacks_of_another_subscription_do_not_count(project):
 
 
 def test_deployments_of_one_stack_on_the_same_quota_add_up(tmp_path):
-    from components.config import load_stack_file
+    from components.stack import load_stack_file
     from foundry_iac.engine.ledger import stack_requests
 
     grok = 'model: grok-4-1-fast-reasoning\n          version: "1"'

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-import components.config.loader as loader
-import components.config.source as source
+import components.source as source
+import components.stack.loader as loader
 from foundry_iac.engine.pool import build_report
 from foundry_iac.engine.stacks import all_stacks
 from tests.conftest import ROOT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.config import ConfigError
+from components.stack import ConfigError
 from foundry_iac.engine.report_model import as_data
 from foundry_iac.engine.runner import SECRET_TEXT, redact
 from foundry_iac.engine.stacks import resolve_stack

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import FoundryIacError
+from .errors import FoundryIacError
 
 Path_ = tuple[str | int, ...]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.config.source import read_yaml
+from components.source import read_yaml
 
 
 def test_every_key_and_item_keeps_its_line():

@@ -8,12 +8,12 @@ import jsonschema
 import pytest
 import yaml
 
-from components.config.schema import SCHEMA_PATH, render
+from components.stack.schema import SCHEMA_PATH, render
 from tests.conftest import ROOT
 
 
 def test_committed_schema_is_in_sync_with_the_model():
-    assert SCHEMA_PATH.read_text() == render(), "regenerate: python -m components.config.schema"
+    assert SCHEMA_PATH.read_text() == render(), "regenerate: python -m components.stack.schema"
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod-eu", "prod-us"])

@@ -1,6 +1,6 @@
 """JSON Schema of a stack file, generated from the config model (run as a module to regenerate).
 
-python -m components.config.schema   # writes schema/stack-config.schema.json
+python -m components.stack.schema   # writes schema/stack-config.schema.json
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def stack_file_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://foundry-iac.dev/schema/stack-config.schema.json",
         "title": "foundry-iac stack file (stacks/Pulumi.<stack>.yaml)",
-        "description": "Generated from the config model by `python -m components.config.schema`; do not edit.",
+        "description": "Generated from the config model by `python -m components.stack.schema`; do not edit.",
         "type": "object",
         "required": ["config"],
         "properties": {

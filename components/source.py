@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..text import short
-from .errors import ConfigIssue, Path_, format_path
+from .config_errors import ConfigIssue, Path_, format_path
+from .text import short
 
 try:  # the C parser is ~10x faster on large stacks; fall back when libyaml is absent
     _BaseLoader = yaml.CSafeLoader

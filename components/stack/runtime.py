@@ -6,17 +6,17 @@ import os
 
 import pulumi
 
-from .errors import ConfigError
+from ..config.loaded import LoadedConfig
+from ..config_errors import ConfigError
+from ..source import SourceDoc
 from .loader import (
     KNOWN_NAMESPACES,
     STACK_DISPLAY_ENV,
     STACK_FILE_ENV,
-    LoadedConfig,
     locate_stack_file,
     parse_config,
     read_stack_file,
 )
-from .source import SourceDoc
 
 
 class InvalidStackConfigError(ConfigError, pulumi.RunError):

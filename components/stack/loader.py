@@ -11,18 +11,19 @@ import os
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..config.fields import suggest
+from ..config.loaded import LoadedConfig, StackFileConfig
+from ..config_errors import ConfigError, ConfigIssue, Path_, format_path
 from ..errors import InputFileError
 from ..inputs import read_input_text
+from ..source import SourceDoc, read_yaml
 from ..text import short
-from .errors import ConfigError, ConfigIssue, Path_, format_path
-from .fields import suggest
 from .model import StackConfig
-from .source import SourceDoc, read_yaml
 
 PROJECT = "foundry-iac"
 STACK_FILE_ENV = "FOUNDRY_IAC_STACK_FILE"
@@ -32,42 +33,6 @@ STACK_DISPLAY_ENV = "FOUNDRY_IAC_STACK_DISPLAY"  # how the runner wants the file
 PROVIDER_KEYS = {"subscriptionId": "subscriptionId", "location": "location"}
 KNOWN_NAMESPACES = (PROJECT, "azure-native", "pulumi")
 _STACK_FILE_RE = re.compile(r"^Pulumi\.(?P<stack>[A-Za-z0-9_.-]+)\.ya?ml$")
-
-
-@dataclass(frozen=True)
-class SourceLocation:
-    """Where a config value was written: the stack file and the 1-based line."""
-
-    file: str
-    line: int | None
-
-
-@dataclass
-class LoadedConfig:
-    """A validated stack config and the source map that says where each value was written."""
-
-    stack: str
-    config: StackConfig
-    doc: SourceDoc
-    lines: dict[Path_, int] = field(default_factory=dict)
-
-    def location(self, *path: str | int) -> SourceLocation:
-        """The file and line of a config path such as ('accounts', 0, 'deployments', 2)."""
-        for cut in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:cut]))
-            if line is not None:
-                return SourceLocation(self.doc.file, line)
-        return SourceLocation(self.doc.file, None)
-
-
-@dataclass
-class StackFileConfig:
-    """A stack file turned into what the CLI hands the program: config map, secret keys, placeholders."""
-
-    doc: SourceDoc
-    config: dict[str, str]
-    secret_keys: list[str]
-    secret_placeholders: list[str]
 
 
 def stack_name_of(path: Path) -> str | None:

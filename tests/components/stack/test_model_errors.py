@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from components.config import ConfigError, load_stack_file
+from components.stack import ConfigError, load_stack_file
 from tests.conftest import MINIMAL_STACK
 
 

@@ -12,14 +12,9 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..account.model import AccountConfig
-from ..agents.model import AGENT_DNS_ZONES
 from ..budget.model import BudgetAlerts
 from ..catalog import load_catalog
-from ..monitoring.model import AlertsConfig
-from ..network.model import PrivateDnsConfig
-from ..tags import MAX_TAGS, SYSTEM_TAG_COUNT
-from ..text import short
-from .fields import (
+from ..config.fields import (
     RG_NAME_PATTERN,
     UUID_PATTERN,
     ConfigModel,
@@ -30,7 +25,7 @@ from .fields import (
     suggest,
     unique_names,
 )
-from .limits import (
+from ..config.limits import (
     FOUNDRY_LIMITS,
     MAX_ACCOUNTS_PER_REGION,
     MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION,
@@ -39,6 +34,11 @@ from .limits import (
     over_budget,
     too_many,
 )
+from ..dns_zones import AGENT_DNS_ZONES
+from ..monitoring.model import AlertsConfig
+from ..network.model import PrivateDnsConfig
+from ..tags import MAX_TAGS, SYSTEM_TAG_COUNT
+from ..text import short
 
 
 class StackConfig(ConfigModel):
