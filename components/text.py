@@ -22,6 +22,12 @@ def clip(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def one_line(text: str, limit: int = 200) -> str:
+    """`text` on one line (every run of whitespace, newlines included, as one space), cut to `limit`: for
+    messages that quote what a service answered, which may span lines (azure-core adds `Code:` and `Message:`)."""
+    return clip(" ".join(text.split()), limit)
+
+
 def listing(names: Iterable[object], limit: int = 5, empty: str = "none") -> str:
     """Up to `limit` names, each cut short, then "and N more": a message never echoes a whole list.
 

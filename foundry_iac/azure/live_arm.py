@@ -35,7 +35,7 @@ from azure.mgmt.cognitiveservices.models import (
 )
 from azure.mgmt.core import ARMPipelineClient
 
-from components.text import clip
+from components.text import clip, one_line
 
 from .client import (
     Limits,
@@ -174,10 +174,10 @@ class LiveArm:
                     f"Azure denied reading {what} (HTTP {status} {code}".rstrip() + f"): grant the identity {role}",
                 ) from None
             if isinstance(exc, HttpResponseError) and status is not None:
-                detail = exc.message or str(exc)
-                raise LiveReadError(
-                    False, f"Azure answered HTTP {status} {code} reading {what} after retries: {detail}"
-                ) from None
+                detail = one_line(str(exc.message or exc))
+                answered = f"HTTP {status} {code}" if code else f"HTTP {status}"
+                message = f"Azure answered {answered} reading {what} after retries: {detail}"
+                raise LiveReadError(False, message) from None
             raise LiveReadError(False, f"cannot read {what}: {type(exc).__name__}: {exc}") from None
 
     def provider_state(self) -> str | None:

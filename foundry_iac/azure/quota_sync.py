@@ -23,7 +23,7 @@ from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.cognitiveservices.models import ModelListResult, UsageListResult
 
 from components.errors import ServiceError
-from components.text import clip
+from components.text import clip, one_line
 
 from ..engine.quota_snapshot import QuotaSnapshot
 from .client import (
@@ -79,9 +79,10 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
     if isinstance(exc, (DecodeError, DeserializationError)):
         return MalformedAnswerError(f"{what} in {region}: {clip(str(exc))}")
     if isinstance(exc, HttpResponseError):
-        code = getattr(getattr(exc, "error", None), "code", None) or ""
+        code = getattr(getattr(exc, "error", None), "code", None)
+        answered = f"HTTP {status} {code}" if code else f"HTTP {status}"
         return QuotaSyncError(
-            f"Azure answered HTTP {status} {code} for {region} after retries: {exc.message or exc}".rstrip()
+            f"Azure answered {answered} for {region} after retries: {one_line(str(exc.message or exc))}".rstrip()
         )
     return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {exc}")
 

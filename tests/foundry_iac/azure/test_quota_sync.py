@@ -489,6 +489,16 @@ def test_an_http_error_after_retries_names_the_status_and_azures_error_code(arm,
     )
     with pytest.raises(QuotaSyncError) as raised:
         sync(arm, tls, ["eastus2"])
-    assert str(raised.value).startswith(
-        "Azure answered HTTP 500 InternalServerError for eastus2 after retries: (InternalServerError) boom"
-    )
+    assert str(raised.value) == (
+        "Azure answered HTTP 500 InternalServerError for eastus2 after retries: (InternalServerError) boom "
+        "Code: InternalServerError Message: boom"
+    )  # azure-core's message spans three lines: the error stays one line
+
+
+def test_an_http_error_without_an_error_code_is_one_line_with_single_spaces(arm, tls):
+    arm.expect_request(usages_path("eastus2")).respond_with_data("upstream\n  timed out", status=500)
+    with pytest.raises(QuotaSyncError) as raised:
+        sync(arm, tls, ["eastus2"])
+    message = str(raised.value)
+    assert message.startswith("Azure answered HTTP 500 for eastus2 after retries: ")
+    assert "\n" not in message and "  " not in message
