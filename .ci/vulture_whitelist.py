@@ -28,7 +28,7 @@ on_nov_23
 on_today
 small_catalog
 versioned_catalog
-# tests/foundry_iac/test_runner.py: raised by a test program from its source text
+# tests/foundry_iac/engine/test_runner.py: raised by a test program from its source text
 OwnBaseException
 # the stack-policy callback's signature (resources, config) in tests/policies/test_framework.py lambdas
 rs
