@@ -162,15 +162,28 @@ def write_stdout(text: str) -> None:
 
 
 def _write(text: str, output: str | None) -> None:
+    """Write a report to stdout, or to `output` whole: a regular file is replaced atomically; a symlink is
+    written through to its target (as a shell's `>` would); a device or pipe is written in place, never
+    replaced by a file."""
     if output is None:
         write_stdout(text)
         return
-    target = Path(output)
+    target = Path(os.path.realpath(output))
+    if target.is_dir():
+        raise UsageError(f"--output {output}: a directory; name a file to write the report to")
+    try:
+        if target.exists() and not target.is_file():
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            return
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(target)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
 
 

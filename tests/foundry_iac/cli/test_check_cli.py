@@ -136,6 +136,40 @@ def test_output_file_is_written_whole(capsys, tmp_path):
     assert code == 0 and out == "" and json.loads(target.read_text())["version"] == "2.1.0"
 
 
+def test_an_output_symlink_is_written_through_and_stays_a_link(capsys, tmp_path):
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    real.write_text("old")
+    link.symlink_to(real)
+    code, out, _ = run(capsys, "check", "dev", "--format", "json", "--output", str(link))
+    assert code == 0 and out == "" and link.is_symlink() and json.loads(real.read_text())["passed"] is True
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]  # no temporary file left
+
+
+def test_an_output_pipe_is_written_in_place_never_replaced_by_a_file(capsys, tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    read: list[str] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_text()))
+    reader.start()
+    code, _, _ = run(capsys, "check", "dev", "--format", "json", "--output", str(fifo))
+    reader.join(timeout=60)
+    assert code == 0 and stat.S_ISFIFO(fifo.stat().st_mode) and json.loads(read[0])["passed"] is True
+
+
+@pytest.mark.parametrize("where", ["/", "folder"])
+def test_an_output_directory_is_one_line_exit_2_and_leaves_nothing_behind(capsys, tmp_path, where):
+    (tmp_path / "folder").mkdir()
+    output = where if where == "/" else str(tmp_path / where)
+    code, out, err = run(capsys, "check", "dev", "--output", output)
+    assert (code, out) == (2, "")
+    assert err == f"error: --output {output}: a directory; name a file to write the report to\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+
+
 def test_no_report_is_written_when_a_stack_cannot_be_checked(capsys, tmp_path):
     target = tmp_path / "report.json"
     bad = tmp_path / "Pulumi.dev.yaml"
