@@ -35,9 +35,20 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def _yml_problem(path: Path, display: str) -> str:
+    """Pulumi finds a stack's config as Pulumi.<stack> plus the project file's extension (Pulumi.yaml here), so
+    it never reads a `.yml` stack file: the gate refuses one rather than judge a file Pulumi ignores."""
+    return (
+        f"{display}: Pulumi reads a stack's config from Pulumi.<stack>.yaml beside Pulumi.yaml and ignores a .yml "
+        f"file; rename it to {path.name[: -len('.yml')]}.yaml"
+    )
+
+
 def resolve_stack(arg: str, root: Path) -> StackRef:
     """A stack name (stacks/Pulumi.<name>.yaml) or the path of a stack file."""
     candidate = Path(arg)
+    if arg.endswith(".yml") and candidate.is_file():
+        raise UsageError(_yml_problem(candidate, arg))
     if arg.endswith((".yaml", ".yml")) or os.sep in arg or "/" in arg:
         if not candidate.is_file():
             raise UsageError(f"{arg}: no such stack file; give a stack name or the path of a Pulumi.<stack>.yaml file")
@@ -53,7 +64,10 @@ def resolve_stack(arg: str, root: Path) -> StackRef:
 
 
 def all_stacks(root: Path) -> list[StackRef]:
-    """Every stack in stacks/, sorted by name."""
+    """Every stack in stacks/, sorted by name; a `.yml` stack file there is refused, never skipped."""
+    ignored = sorted((root / "stacks").glob("Pulumi.*.yml"))
+    if ignored:
+        raise UsageError(_yml_problem(ignored[0], _display(ignored[0])))
     refs = []
     for path in sorted((root / "stacks").glob("Pulumi.*.yaml")):
         name = stack_name_of(path)
