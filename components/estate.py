@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 from pulumi_azure_native import resources
@@ -30,9 +31,9 @@ class Estate:
     resource_group_name: str
     accounts: dict[str, FoundryAccount]
 
-    def endpoints(self) -> dict[str, dict]:
+    def endpoints(self) -> dict[str, dict[str, Any]]:
         """Per account its endpoint and project endpoints, as plain values for `pulumi.export`."""
-        out: dict[str, dict] = {}
+        out: dict[str, dict[str, Any]] = {}
         for name, account in self.accounts.items():
             out[name] = {
                 "endpoint": account.endpoint,

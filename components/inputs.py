@@ -70,8 +70,8 @@ def _no_constant(name: str) -> float:
     raise _RefusedValueError(f"{name} is not a number JSON allows; write a finite number", name)
 
 
-def _duplicates(pairs: list[tuple[str, object]]) -> dict:
-    out: dict = {}
+def _duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
             raise _RefusedValueError(f"key {short(key)} appears twice in one object; keep one")

@@ -20,7 +20,7 @@ except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader  # type: ignore[misc,assignment]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """SafeLoader reading scalars as the Pulumi CLI (YAML 1.2) does: no timestamps, only true/false are booleans."""
 
 
@@ -120,7 +120,7 @@ class _Builder:
             return node.value
         return self.loader.construct_object(node, deep=True)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[object, object]:
         out: dict[object, object] = {}
         first_line: dict[object, int] = {}
         for key_node, value_node in node.value:

@@ -13,6 +13,6 @@ from typing import Any, TypeAlias
 Wire: TypeAlias = Any
 
 
-def wire(value: dict) -> Wire:
+def wire(value: dict[str, Any]) -> Wire:
     """An inline input written in the ARM shape."""
     return value

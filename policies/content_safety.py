@@ -90,7 +90,7 @@ def _findings(resources: list[Resource], problems_of: Any) -> Iterable[Finding]:
 
 def _max_thresholds(config: Mapping[str, Any]) -> dict[tuple[str, str], str]:
     """(category, source) -> the loosest threshold allowed; every category at Medium unless configured."""
-    out = {(c, s): "Medium" for c in HARM_CATEGORIES for s in SOURCES}
+    out: dict[tuple[str, str], str] = {(c, s): "Medium" for c in HARM_CATEGORIES for s in SOURCES}
     for category, value in (config.get("maxThreshold") or {}).items():
         for source in SOURCES:
             out[(category, source)] = value if isinstance(value, str) else value.get(source.lower(), "Medium")

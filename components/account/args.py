@@ -4,6 +4,7 @@ functions; each feature's part comes from that feature's builder."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..agents.args import agent_endpoint_args
 from ..config.loaded import LoadedConfig, SourceLocation
@@ -43,7 +44,7 @@ class FoundryAccountArgs:
     custom_subdomain: str
     disable_local_auth: bool
     public_network_access: str
-    network_acls: dict | None
+    network_acls: dict[str, Any] | None
     identity_type: str
     restore: bool
     protect: bool
@@ -110,10 +111,10 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
     )
 
 
-def _network(public: bool, default_action: str | None, ip_rules: list[str], bypass: str) -> dict | None:
+def _network(public: bool, default_action: str | None, ip_rules: list[str], bypass: str) -> dict[str, Any] | None:
     """networkAcls: Deny whenever access is private or restricted to IP rules."""
     action = default_action or ("Deny" if (ip_rules or not public) else "Allow")
-    acls: dict = {"defaultAction": action, "bypass": bypass}
+    acls: dict[str, Any] = {"defaultAction": action, "bypass": bypass}
     if ip_rules:
         acls["ipRules"] = [{"value": rule} for rule in ip_rules]
     return acls

@@ -25,7 +25,7 @@ KEY_ACCESS_TYPE = types.ROLE_ASSIGNMENT
 
 def account_properties(args: FoundryAccountArgs) -> Wire:
     """The account's `properties` as Azure expects them (camelCase)."""
-    props: dict = {
+    props: dict[str, object] = {
         "allowProjectManagement": True,
         "customSubDomainName": args.custom_subdomain,
         "disableLocalAuth": args.disable_local_auth,
@@ -42,7 +42,7 @@ def account_properties(args: FoundryAccountArgs) -> Wire:
         props["restore"] = True
     if args.encryption is not None:
         enc = args.encryption
-        vault: dict = {
+        vault: dict[str, str] = {
             "keyName": enc.key_name,
             "keyVaultUri": enc.key_vault_uri,
             "identityClientId": enc.identity_client_id,
@@ -55,7 +55,7 @@ def account_properties(args: FoundryAccountArgs) -> Wire:
 
 def account_identity(args: FoundryAccountArgs) -> Wire:
     """The managed identity block: system-assigned, plus the key's user-assigned identity under CMK."""
-    identity: dict = {"type": args.identity_type}
+    identity: dict[str, object] = {"type": args.identity_type}
     if args.user_assigned_identities:
         identity["userAssignedIdentities"] = {uai: {} for uai in args.user_assigned_identities}
     return identity

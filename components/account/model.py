@@ -96,7 +96,9 @@ class AccountConfig(ConfigModel):
 
     @field_validator("deployments", "projects")
     @classmethod
-    def _within_azure_limit(cls, value: list, info: ValidationInfo) -> list:
+    def _within_azure_limit(
+        cls, value: list[DeploymentConfig] | list[ProjectConfig], info: ValidationInfo
+    ) -> list[DeploymentConfig] | list[ProjectConfig]:
         what = str(info.field_name)
         limit = {"deployments": MAX_DEPLOYMENTS_PER_ACCOUNT, "projects": MAX_PROJECTS_PER_ACCOUNT}[what]
         if len(value) > limit:

@@ -30,6 +30,8 @@ from ..wire import wire
 from .args import AgentRoleArgs, AgentSetupArgs
 
 if TYPE_CHECKING:
+    from pulumiverse_time import Sleep
+
     from ..account.args import FoundryAccountArgs
     from ..projects.component import FoundryProject
 
@@ -41,12 +43,14 @@ PROJECT_HOST_REPLACE = [f"projectCapabilityHostProperties.{name}" for name in PR
 ACCOUNT_HOST_REPLACE = ["capabilityHostProperties.capabilityHostKind"]
 
 
-def _principal(project: FoundryProject) -> pulumi.Output:
+def _principal(project: FoundryProject) -> pulumi.Output[str | None]:
     """The project's system-assigned identity (known once the project exists)."""
     return project.identity.apply(lambda identity: identity.principal_id if identity else None)
 
 
-def _wait(name: str, setup: AgentSetupArgs, role_names: list[str], parent: pulumi.Resource, previous: pulumi.Resource):
+def _wait(
+    name: str, setup: AgentSetupArgs, role_names: list[str], parent: pulumi.Resource, previous: pulumi.Resource
+) -> Sleep:
     """A Sleep after the role assignments: re-created (and so waited again) whenever an assignment changes."""
     from pulumiverse_time import Sleep
 
@@ -60,7 +64,12 @@ def _wait(name: str, setup: AgentSetupArgs, role_names: list[str], parent: pulum
 
 
 def _role(
-    logical: str, role: AgentRoleArgs, principal: pulumi.Output, setup: AgentSetupArgs, parent, previous
+    logical: str,
+    role: AgentRoleArgs,
+    principal: pulumi.Output[str | None],
+    setup: AgentSetupArgs,
+    parent: pulumi.Resource,
+    previous: pulumi.Resource,
 ) -> authorization.RoleAssignment:
     """One role of the project's identity on an agent resource, after the write before it."""
     provenance.record(types.ROLE_ASSIGNMENT, logical, setup.source)

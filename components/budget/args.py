@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from ..config.loaded import LoadedConfig, SourceLocation
 from ..resource_group import resource_group_name
@@ -18,7 +19,7 @@ class BudgetArgs:
     scope: str
     amount: float
     start_date: str
-    notifications: dict
+    notifications: dict[str, dict[str, Any]]
     source: SourceLocation
 
 

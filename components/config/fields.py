@@ -3,6 +3,8 @@ patterns, checks of tags and regions, and the 'did you mean' hint."""
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
@@ -28,6 +30,8 @@ IDENTITY_ID = _ARM + r"Microsoft\.ManagedIdentity/userAssignedIdentities/[-\w._]
 WORKSPACE_ID = _ARM + r"Microsoft\.OperationalInsights/workspaces/[-\w]+$"
 SEARCH_ID = _ARM + r"Microsoft\.Search/searchServices/[-\w]+$"
 STORAGE_ID = _ARM + r"Microsoft\.Storage/storageAccounts/[a-z0-9]+$"
+_Named = TypeVar("_Named")  # a config model with a name attribute
+
 COSMOS_ID = _ARM + r"Microsoft\.DocumentDB/databaseAccounts/[a-z0-9][a-z0-9-]{1,42}[a-z0-9]$"
 
 
@@ -52,8 +56,10 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean {close[0]!r}?{f' (the name {reason})' if reason else ''}" if close else ""
 
 
-def catalog_enum(kind: str) -> dict:
+def catalog_enum(kind: str) -> dict[str, Any]:
     """JSON Schema enum of catalog model or region names, so editors can complete them."""
+    # dict[str, Any]: pydantic's json_schema_extra takes dict[str, JsonValue], which dict[str, list[str]] does not
+    # meet (dict is invariant), and the stack model reads ["enum"] back as a list of names
     catalog = load_catalog()
     return {"enum": sorted(catalog.models if kind == "models" else catalog.regions)}
 
@@ -76,7 +82,7 @@ def custom_error(kind: str, message: str, **ctx: object) -> PydanticCustomError:
     return PydanticCustomError(kind, message, ctx or None)
 
 
-def unique_names(items: list, attr: str, what: str) -> list:
+def unique_names(items: list[_Named], attr: str, what: str) -> list[_Named]:
     """Reject two items with the same name; the error points at the second one."""
     seen: dict[str, int] = {}
     for index, item in enumerate(items):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from ..config.loaded import LoadedConfig, SourceLocation
 from .filter_settings import HARM_CATEGORIES, SOURCES
@@ -23,7 +24,7 @@ class ContentFilterArgs:
     """A custom content filter (RAI policy) in Azure's shape, and the blocklists it attaches."""
 
     name: str
-    properties: dict
+    properties: dict[str, Any]
     blocklists: tuple[BlocklistArgs, ...]
     source: SourceLocation
 
@@ -31,7 +32,7 @@ class ContentFilterArgs:
 def content_filter_args(loaded: LoadedConfig, index: int, f_index: int) -> ContentFilterArgs:
     """A content filter as a RAI policy: every harm category both ways, the shields, and its blocklists."""
     cf = loaded.config.accounts[index].content_filters[f_index]
-    filters: list[dict] = []
+    filters: list[dict[str, Any]] = []
     for category in HARM_CATEGORIES:
         for source in SOURCES:
             setting = cf.category(category).direction(source)

@@ -16,9 +16,12 @@ a shield fails it rather than passing on an unverified assumption.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
-HARM_CATEGORIES = ("Hate", "Sexual", "Violence", "Selfharm")
+HarmCategory = Literal["Hate", "Sexual", "Violence", "Selfharm"]
+HARM_CATEGORIES: tuple[HarmCategory, ...] = ("Hate", "Sexual", "Violence", "Selfharm")
 PROMPT_SHIELDS = ("Jailbreak", "Indirect Attack")
 COMPLETION_FILTERS = ("Protected Material Text", "Protected Material Code")
 SOURCES = ("Prompt", "Completion")
@@ -44,7 +47,9 @@ class FilterSettings:
 
 
 def _builtin(name: str, shields: tuple[str, ...]) -> FilterSettings:
-    thresholds = {(category, source): "Medium" for category in HARM_CATEGORIES for source in SOURCES}
+    thresholds: dict[tuple[str, str], str] = {
+        (category, source): "Medium" for category in HARM_CATEGORIES for source in SOURCES
+    }
     return FilterSettings(name, "Default", thresholds, frozenset(shields), builtin=True)
 
 
@@ -54,7 +59,7 @@ BUILTIN_SETTINGS = {
 }
 
 
-def settings_of(name: str, properties: dict) -> FilterSettings:
+def settings_of(name: str, properties: Mapping[str, Any]) -> FilterSettings:
     """Read a registered RAI policy's `properties` (ARM shape): what blocks, at which threshold."""
     thresholds: dict[tuple[str, str], str] = {}
     shields: set[str] = set()

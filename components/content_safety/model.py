@@ -9,7 +9,7 @@ from pydantic import Field, StrictBool, field_validator, model_validator
 
 from ..config.fields import CHILD_NAME_PATTERN, ConfigModel, custom_error
 from ..text import short
-from .filter_settings import BUILTIN_FILTERS
+from .filter_settings import BUILTIN_FILTERS, HarmCategory
 
 Threshold = Literal["Low", "Medium", "High"]
 FilterSource = Literal["Prompt", "Completion"]
@@ -97,7 +97,7 @@ class ContentFilterConfig(ConfigModel):
         default="Microsoft.DefaultV2", alias="basePolicy"
     )
     mode: Literal["Default", "Deferred", "Blocking", "Asynchronous_filter"] = "Default"
-    categories: dict[Literal["Hate", "Sexual", "Violence", "Selfharm"], CategoryFilter] = Field(
+    categories: dict[HarmCategory, CategoryFilter] = Field(
         default_factory=dict, description="Per harm category; unlisted ones filter at Medium both ways."
     )
     prompt_shields: PromptShields = Field(default_factory=PromptShields, alias="promptShields")
@@ -111,6 +111,6 @@ class ContentFilterConfig(ConfigModel):
             raise custom_error("builtin_filter", f"{value} is a built-in filter; name yours differently")
         return value
 
-    def category(self, name: str) -> CategoryFilter:
+    def category(self, name: HarmCategory) -> CategoryFilter:
         """A harm category's setting (Medium, blocking, both ways when unlisted)."""
-        return self.categories.get(name, CategoryFilter())  # type: ignore[call-overload]
+        return self.categories.get(name, CategoryFilter())

@@ -24,10 +24,10 @@ MODEL_IDENTITY_PATHS = ["properties.model.format", "properties.model.name"]
 
 def deployment_properties(args: ModelDeploymentArgs) -> Wire:
     """The deployment's `properties` as Azure expects them (camelCase), omitting what is unset."""
-    model: dict = {"format": args.model_format, "name": args.model_name}
+    model: dict[str, str] = {"format": args.model_format, "name": args.model_name}
     if args.model_version:
         model["version"] = args.model_version
-    props: dict = {"model": model, "versionUpgradeOption": args.version_upgrade_option}
+    props: dict[str, object] = {"model": model, "versionUpgradeOption": args.version_upgrade_option}
     if args.rai_policy_name:
         props["raiPolicyName"] = args.rai_policy_name
     if args.spillover_to:

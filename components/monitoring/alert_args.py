@@ -8,6 +8,7 @@ components/monitoring/metrics.py, which cites its source.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..catalog import is_provisioned
 from ..config.loaded import LoadedConfig, SourceLocation
@@ -45,7 +46,7 @@ class MetricAlertArgs:
     severity: int
     window: str
     frequency: str
-    criterion: dict
+    criterion: dict[str, Any]
     tags: dict[str, str]
     source: SourceLocation
 
@@ -59,7 +60,7 @@ class AlertsArgs:
     rules: tuple[MetricAlertArgs, ...]
 
 
-def _status_criterion(name: str, codes: tuple[str, ...], threshold: int) -> dict:
+def _status_criterion(name: str, codes: tuple[str, ...], threshold: int) -> dict[str, Any]:
     return {
         "criterionType": "StaticThresholdCriterion",
         "name": name,
@@ -72,7 +73,7 @@ def _status_criterion(name: str, codes: tuple[str, ...], threshold: int) -> dict
     }
 
 
-def _ptu_criterion(threshold: float) -> dict:
+def _ptu_criterion(threshold: float) -> dict[str, Any]:
     return {
         "criterionType": "StaticThresholdCriterion",
         "name": "ptu-utilization",

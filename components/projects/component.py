@@ -24,7 +24,7 @@ CONNECTION_TYPE = types.CONNECTION
 
 def project_properties(args: FoundryProjectArgs) -> Wire:
     """The project's `properties` as Azure expects them (camelCase)."""
-    props: dict = {"displayName": args.display_name}
+    props: dict[str, str] = {"displayName": args.display_name}
     if args.description:
         props["description"] = args.description
     return props

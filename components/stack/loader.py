@@ -10,11 +10,13 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from ..config.fields import suggest
 from ..config.loaded import LoadedConfig, StackFileConfig
@@ -74,7 +76,7 @@ def forget_parsed_stack_files() -> None:
     _PARSED.clear()
 
 
-def _config_section(doc: SourceDoc) -> dict:
+def _config_section(doc: SourceDoc) -> dict[object, object]:
     if doc.value is None and not doc.issues:
         doc.issues.append(ConfigIssue(doc.file, None, "", "the stack file is empty; add a 'config:' mapping"))
     if doc.value is None:
@@ -245,7 +247,7 @@ def _display(path: Path_) -> str:
     return format_path(path)
 
 
-def _extra_path(ctx: dict) -> Path_:
+def _extra_path(ctx: Mapping[str, Any]) -> Path_:
     """The path below the error's location that a validator names (a list index, then any keys)."""
     extra: Path_ = ()
     if "index" in ctx:
@@ -258,39 +260,39 @@ def _extra_path(ctx: dict) -> Path_:
 _OPERATORS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
 
 
-def _bound_message(kind: str, ctx: dict, got: str) -> str:
+def _bound_message(kind: str, ctx: Mapping[str, Any], got: str) -> str:
     bound = next(iter(ctx.values()))
     shown = f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
     return f"must be {_OPERATORS[kind]} {shown} (got {got})"
 
 
-def _literal_message(error: dict, got: str) -> str:
+def _literal_message(error: ErrorDetails, got: str) -> str:
     choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
     return f"must be one of {', '.join(choices)} (got {got}){suggest(str(error.get('input'))[:100], choices)}"
 
 
-def _max_length(error: dict) -> object:
+def _max_length(error: ErrorDetails) -> object:
     return (error.get("ctx") or {}).get("max_length")
 
 
-def _type_name(error: dict) -> str:
+def _type_name(error: ErrorDetails) -> str:
     return type(error.get("input")).__name__
 
 
-def _not_a_number(error: dict, got: str) -> str:
+def _not_a_number(error: ErrorDetails, got: str) -> str:
     return f"must be a number (got {got})"
 
 
-def _not_a_bool(error: dict, got: str) -> str:
+def _not_a_bool(error: ErrorDetails, got: str) -> str:
     return f"must be true or false (got {got})"
 
 
-def _not_a_mapping(error: dict, got: str) -> str:
+def _not_a_mapping(error: ErrorDetails, got: str) -> str:
     return f"must be a mapping of keys (got {_type_name(error)})"
 
 
 # pydantic error type -> the message for it, from the error and its input shortened (`got`)
-_MESSAGES: dict[str, Callable[[dict, str], str]] = {
+_MESSAGES: dict[str, Callable[[ErrorDetails, str], str]] = {
     "extra_forbidden": lambda e, got: f"unknown key {e['loc'][-1]!r}{{hint}}",
     "missing": lambda e, got: f"required key {e['loc'][-1]!r} is missing; add it",
     "finite_number": lambda e, got: f"must be a finite number (got {got})",
@@ -313,7 +315,7 @@ _MESSAGES: dict[str, Callable[[dict, str], str]] = {
 }
 
 
-def _message(error: dict, annotation: object = None) -> tuple[str, Path_]:
+def _message(error: ErrorDetails, annotation: object = None) -> tuple[str, Path_]:
     """A fix-oriented message for one pydantic error, and any extra path below its location."""
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     got = short(value)
@@ -386,10 +388,10 @@ def _model_path(issue: ConfigIssue) -> ConfigIssue:
     return ConfigIssue(issue.file, issue.line, path, issue.message)
 
 
-def _fold_misspellings(errors: list) -> list:
+def _fold_misspellings(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """Drop a 'missing' error when an unknown key beside it is its misspelling: one mistake, one error."""
     missing = {tuple(e["loc"]): e for e in errors if e["type"] == "missing"}
-    dropped: set[tuple] = set()
+    dropped: set[Path_] = set()
     for error in errors:
         if error["type"] != "extra_forbidden":
             continue

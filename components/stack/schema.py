@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from .loader import PROJECT, PROVIDER_KEYS
 from .model import StackConfig
@@ -15,7 +16,7 @@ from .model import StackConfig
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "stack-config.schema.json"
 
 
-def stack_file_schema() -> dict:
+def stack_file_schema() -> dict[str, Any]:
     """The schema of a whole Pulumi.<stack>.yaml: `config:` with namespaced keys from the model."""
     model = StackConfig.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
     properties = {}
