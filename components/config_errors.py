@@ -29,8 +29,13 @@ class ConfigIssue:
     path: str
     message: str
 
+    @property
+    def where(self) -> str:
+        """The file and line of the problem (the file alone when it has no line)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
+        where = self.where
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
 
 

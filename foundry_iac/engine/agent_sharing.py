@@ -48,8 +48,8 @@ def other_stacks_agent_storage(root: Path, stack: str) -> dict[str, list[str]]:
             loaded = load_stack_file(ref.path, ref.display, ref.name)
         except ConfigError as exc:
             problems.append(
-                f"{ref.display}: cannot be read for agent-storage-isolation ({len(exc.issues)} config error(s), "
-                f"first: {exc.issues[0].message}); fix it: run `foundry-iac check {ref.name}`"
+                f"{exc.issues[0].where}: cannot be read for agent-storage-isolation ({len(exc.issues)} config "
+                f"error(s), first: {exc.issues[0].message}); fix it: run `foundry-iac check {ref.name}`"
             )
             continue
         for resource_id, projects in agent_storage_of(loaded).items():
@@ -66,3 +66,4 @@ def with_other_stacks(settings: dict[str, PolicySettings], root: Path, stack: st
         return
     others = other_stacks_agent_storage(root, stack)
     settings[ISOLATION] = PolicySettings(isolation.enforcement, {**isolation.config, "otherStacks": others})
+

@@ -62,7 +62,7 @@ def repository_requests(refs: list[StackRef]) -> list[StackRequests]:
             out.append(stack_requests(load_stack_file(ref.path, ref.display, ref.name)))
         except ConfigError as exc:
             problems.append(
-                f"{ref.display}: cannot be counted in the quota ledger ({len(exc.issues)} config "
+                f"{exc.issues[0].where}: cannot be counted in the quota ledger ({len(exc.issues)} config "
                 f"error(s), first: {exc.issues[0].message}); fix it: run `foundry-iac check {ref.name}`"
             )
     if problems:
@@ -107,3 +107,4 @@ def ledger_for(root: Path, stack: str, subscription: str, keys: set[Key]) -> dic
             entry["source"] = f"{display}, synced {snapshot.synced_at}"
         ledger.setdefault(region, {})[usage] = entry
     return ledger
+

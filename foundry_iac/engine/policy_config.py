@@ -214,8 +214,10 @@ def _fix(error: jsonschema.ValidationError, policy: Policy) -> str:
             return f'every waiver needs a {missing}: add "{missing}": "..."'
         return f'{policy.name} needs "{missing}": add it'
     if error.validator == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extra = [w for w in error.message.split("'")[1::2] if w not in allowed]
+        properties = error.schema.get("properties", {})
+        extra = [w for w in error.message.split("'")[1::2] if w not in properties]
+        # a computed (read-only) setting is never a fix to offer: writing it is refused too
+        allowed = [key for key, spec in properties.items() if not (spec or {}).get("readOnly")]
         hint = suggest(extra[0], allowed) if extra else ""
         return (
             f"unknown setting {', '.join(short(e) for e in extra[:4])}{hint or f'; allowed: {chr(44).join(allowed)}'}"
@@ -334,11 +336,15 @@ def _level(raw: dict[str, Any], default: str | None, policy: Policy) -> str:
     )
 
 
+# What each computed setting is computed from, for the message that refuses it when written by hand.
+COMPUTED_FROM = {"ledger": "from quotas/ and stacks/", "otherStacks": "from the other stacks in stacks/"}
+
+
 def _read_only_problems(name: str, raw: dict[str, Any], policy: Policy, at: Callable[..., str]) -> list[str]:
     properties = policy.config_schema.properties if policy.config_schema else {}
     return [
-        f"{at(name, key)}: {name}.{key} is computed by foundry-iac (from quotas/ and stacks/), not written by hand; "
-        "remove it"
+        f"{at(name, key)}: {name}.{key} is computed by foundry-iac ({COMPUTED_FROM.get(key, 'from the repository')}), "
+        "not written by hand; remove it"
         for key in raw
         if (properties.get(key) or {}).get("readOnly")
     ]

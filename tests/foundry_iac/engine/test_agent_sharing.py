@@ -88,8 +88,11 @@ def test_other_stacks_agent_storage_names_each_project_and_its_stack(repository)
 
 def test_an_unreadable_other_stack_fails_closed(repository):
     (repository / "stacks" / "Pulumi.prod-eu-two.yaml").write_text("config:\n  foundry-iac:accounts: 5\n")
-    with pytest.raises(GateInputError, match="cannot be read for agent-storage-isolation"):
+    with pytest.raises(GateInputError) as raised:
         other_stacks_agent_storage(repository, "prod-eu")
+    (message,) = raised.value.messages
+    assert "stacks/Pulumi.prod-eu-two.yaml:1: cannot be read for agent-storage-isolation (4 config error(s), " in message
+    assert message.endswith("); fix it: run `foundry-iac check prod-eu-two`")
 
 
 def test_a_stack_without_agents_names_no_agent_storage():

@@ -310,7 +310,7 @@ def test_an_unreadable_sibling_names_its_first_problem(project):
 
     with pytest.raises(GateInputError) as err:
         check(root, "team-a")
-    assert "stacks/Pulumi.team-b.yaml: cannot be counted in the quota ledger (" in str(err.value)
+    assert "stacks/Pulumi.team-b.yaml:1: cannot be counted in the quota ledger (" in str(err.value)
     assert "(5 config error(s), first: required key 'accounts' is missing; add it)" in str(err.value)
 
 

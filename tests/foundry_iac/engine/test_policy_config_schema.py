@@ -58,3 +58,21 @@ def test_a_schema_key_is_refused_because_pulumi_would_read_it_as_an_enforcement_
         load_policy_config(path, "dev.json", POLICIES)
     (line,) = raised.value.messages
     assert "$schema: Pulumi reads every top-level text value of a policy config as an enforcement level" in line
+
+
+@pytest.mark.parametrize(
+    "policy,key,allowed",
+    [
+        ("agent-storage-isolation", "OtherStacks", "waivers,enforcementLevel"),
+        ("quota-capacity", "Ledger", "limits,unknownLimit,waivers,enforcementLevel"),
+    ],
+)
+def test_a_near_miss_of_a_computed_setting_is_never_pointed_at_it(tmp_path, policy, key, allowed):
+    """Writing the computed setting is refused too, so the fix offered lists only what may be written."""
+    from tests.conftest import BASE_POLICY_CONFIG
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({**BASE_POLICY_CONFIG, policy: {"enforcementLevel": "mandatory", key: {}}}))
+    with pytest.raises(PolicyConfigError) as raised:
+        load_policy_config(path, "p.json", POLICIES)
+    assert raised.value.messages == [f"p.json:1: {policy}: unknown setting {key!r}; allowed: {allowed}"]
