@@ -36,6 +36,21 @@ def use_repository(root: Path | None) -> None:
         sys.path.insert(0, str(root))
 
 
+def _not_importable(root: Path | None, exc: ImportError) -> str:
+    """Why the repository's code did not import: not inside a repository, or one this foundry-iac was not
+    installed from (a checkout that moved its modules since)."""
+    missing = exc.name or str(exc)
+    if root is not None and (root / "components").is_dir() and (root / "policies").is_dir():
+        return (
+            f"the installed foundry-iac does not match the repository at {root} ({missing} is not importable from "
+            "it): reinstall foundry-iac from this checkout (./scripts/setup, or pip install .)"
+        )
+    return (
+        "foundry-iac runs inside its repository, the folder with Pulumi.yaml, __main__.py, components/ and "
+        f"policies/ ({missing} is not importable here); cd into it"
+    )
+
+
 def _failure_lines(exc: Exception) -> list[str]:
     """A failure while loading the repository's code: its input lines (a bad catalog), else an internal error."""
     lines = getattr(exc, "lines", None)
@@ -89,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in problems:
             say(f"error: {problem}")
         return EXIT_ERROR
-    use_repository(program_root())
+    root = program_root()
+    use_repository(root)
     try:
         from .commands import run
 
@@ -98,10 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             runner.FREEZE_AFTER_RUN = True
     except ImportError as exc:
-        say(
-            f"error: foundry-iac runs inside its repository, the folder with Pulumi.yaml, __main__.py, components/ "
-            f"and policies/ ({exc.name or exc} is not importable here); cd into it"
-        )
+        say(f"error: {_not_importable(root, exc)}")
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the catalog loads with the config model: a bad one is input, exit 2
         for line in _failure_lines(exc):

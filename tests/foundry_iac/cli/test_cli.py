@@ -290,3 +290,23 @@ def test_the_console_script_with_a_program_that_calls_os_exit_0_is_exit_2_never_
     assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.splitlines()
     assert lines and all("__main__.py called os._exit(0)" in line for line in lines)
+
+
+def test_outside_a_repository_the_command_says_to_cd_into_one(tmp_path):
+    done = subprocess.run([str(EXE), "check"], cwd=tmp_path, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("error: foundry-iac runs inside its repository, the folder with Pulumi.yaml")
+    assert done.stderr.endswith("; cd into it\n") and done.stderr.count("\n") == 1
+
+
+def test_a_repository_the_installed_foundry_iac_does_not_match_says_to_reinstall(tmp_path):
+    """A checkout whose modules moved since foundry-iac was installed from it: the fix is a reinstall, not cd."""
+    for name in ("Pulumi.yaml", "__main__.py", "components/__init__.py", "policies/__init__.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("")
+    done = subprocess.run([str(EXE), "check"], cwd=tmp_path, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"error: the installed foundry-iac does not match the repository at {tmp_path.resolve()} (components.errors "
+        "is not importable from it): reinstall foundry-iac from this checkout (./scripts/setup, or pip install .)\n"
+    )
