@@ -307,12 +307,28 @@ def _locator(text: str, display: str) -> Callable[..., str]:
     return at
 
 
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words (never Python's repr of it)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "an object"
+    return "an array" if isinstance(value, list) else type(value).__name__
+
+
 def _top_level_problems(
     data: dict[str, Any], default: str | None, policy_ids: list[str], at: Callable[..., str]
 ) -> list[str]:
     """Problems with the file's top-level keys: the `all` level, a `$schema` key, unknown policy ids."""
     problems: list[str] = []
-    if default is not None and default not in LEVELS:
+    if "all" in data and not isinstance(data["all"], str):
+        kind = _json_kind(data["all"])
+        problems.append(f"{at('all')}: all: must be an enforcement level (got {kind}); use one of {', '.join(LEVELS)}")
+    elif default is not None and default not in LEVELS:
         problems.append(f"{at('all')}: all: unknown enforcement level {short(default)}; use one of {', '.join(LEVELS)}")
     if SCHEMA_KEY in data:
         problems.append(
@@ -406,7 +422,7 @@ def load_policy_config(
     data, text = _read_config(path, display)
     at = _locator(text, display)
     by_id = {p.name: p for p in policies}
-    default = str(data.get("all", "")) or None
+    default = data["all"] if isinstance(data.get("all"), str) and data["all"] else None
     problems = _top_level_problems(data, default, list(by_id), at)
     settings: dict[str, PolicySettings] = {}
     for name, policy in by_id.items():

@@ -76,3 +76,18 @@ def test_a_near_miss_of_a_computed_setting_is_never_pointed_at_it(tmp_path, poli
     with pytest.raises(PolicyConfigError) as raised:
         load_policy_config(path, "p.json", POLICIES)
     assert raised.value.messages == [f"p.json:1: {policy}: unknown setting {key!r}; allowed: {allowed}"]
+
+
+@pytest.mark.parametrize(
+    "value,kind", [({"x": 1}, "an object"), ([1], "an array"), (True, "true"), (3, "the number 3"), (None, "null")]
+)
+def test_an_all_that_is_not_a_level_is_named_in_json_terms_once(tmp_path, value, kind):
+    from tests.conftest import BASE_POLICY_CONFIG
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({**BASE_POLICY_CONFIG, "all": value}))
+    with pytest.raises(PolicyConfigError) as raised:
+        load_policy_config(path, "p.json", POLICIES)
+    assert raised.value.messages == [
+        f"p.json:1: all: must be an enforcement level (got {kind}); use one of advisory, mandatory, remediate, disabled"
+    ]
