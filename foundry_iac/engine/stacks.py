@@ -51,7 +51,14 @@ def resolve_stack(arg: str, root: Path) -> StackRef:
         raise UsageError(_yml_problem(candidate, arg))
     if arg.endswith((".yaml", ".yml")) or os.sep in arg or "/" in arg:
         if not candidate.is_file():
-            raise UsageError(f"{arg}: no such stack file; give a stack name or the path of a Pulumi.<stack>.yaml file")
+            in_stacks = root / "stacks" / candidate.name
+            name = stack_name_of(candidate)
+            hint = (
+                f"; did you mean {_display(in_stacks)}, or the stack name {name}?"
+                if name and in_stacks.is_file()
+                else "; give a stack name or the path of a Pulumi.<stack>.yaml file"
+            )
+            raise UsageError(f"{arg}: no such stack file{hint}")
         name = stack_name_of(candidate)
         if name is None:
             raise UsageError(f"{arg}: a stack file must be named Pulumi.<stack>.yaml; rename it")

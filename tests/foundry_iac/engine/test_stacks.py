@@ -37,3 +37,15 @@ def test_naming_a_yml_stack_file_is_refused_too(tmp_path):
     root = stacks_folder(tmp_path, "Pulumi.c.yml")
     with pytest.raises(UsageError, match=r"rename it to Pulumi\.c\.yaml"):
         resolve_stack(str(root / "stacks" / "Pulumi.c.yml"), root)
+
+
+def test_a_stack_file_named_without_its_folder_is_pointed_at_stacks(tmp_path, monkeypatch):
+    root = stacks_folder(tmp_path, "Pulumi.dev.yaml")
+    monkeypatch.chdir(root)
+    with pytest.raises(UsageError) as raised:
+        resolve_stack("Pulumi.dev.yaml", root)
+    assert raised.value.messages == [
+        "Pulumi.dev.yaml: no such stack file; did you mean stacks/Pulumi.dev.yaml, or the stack name dev?"
+    ]
+    with pytest.raises(UsageError, match="no such stack file; give a stack name or the path of a Pulumi"):
+        resolve_stack("Pulumi.other.yaml", root)
