@@ -297,6 +297,8 @@ def _new_offer(
             offer["minimum"], offer["step"] = sku["minimum"], sku["step"]
         else:
             offer["unverified"] += ["minimum", "step"]
+    if sku["maximum"]:  # as a known offer's maximum is kept up to date (_merge_offer)
+        offer["maximum"] = sku["maximum"]
     return offer
 
 

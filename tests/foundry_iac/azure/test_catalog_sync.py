@@ -259,3 +259,125 @@ def test_dates_azure_gives_replace_known_ones_and_say_so(arm, tls, catalog_copy)
         "retirement gpt-5 2025-08-07: 2027-03-01 -> 2027-04-01",
         "replacement gpt-5 2025-08-07: gpt-5.1 2025-11-13 -> gpt-5.2 2025-12-11",
     } <= set(result.changes)
+
+
+# --- merge_models on its own: what a first-seen offer records, and how the result is printed ---------------------
+
+
+def answered(name: str, version: str, *skus: dict, status: str = "GenerallyAvailable", default: bool = False) -> dict:
+    """One model version as read_models hands it to merge_models."""
+    return {
+        "name": name,
+        "format": "OpenAI",
+        "version": version,
+        "status": status,
+        "default": default,
+        "retirement": None,
+        "replacement": None,
+        "skus": list(skus),
+    }
+
+
+def answered_sku(name: str, usage: str | None, minimum=None, step=None, maximum=None) -> dict:
+    return {"name": name, "usageName": usage, "deprecation": None, "minimum": minimum, "maximum": maximum, "step": step}
+
+
+def small_catalog() -> dict:
+    return {
+        "regions": {"eastus2": {"dataZone": "US"}},
+        "models": {
+            "gpt-x": {
+                "format": "OpenAI",
+                "quotaFamily": "OpenAI",
+                "defaultVersion": "1",
+                "versions": {"1": {"status": "GenerallyAvailable", "source": "s", "asOf": "2026-01-01"}},
+                "offers": [],
+            }
+        },
+    }
+
+
+SOURCE = "Azure Models API (models.list, eastus2), synced 2026-11-30"
+
+
+def test_a_first_seen_offer_records_the_answer_and_marks_what_it_leaves_out():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    answers = {
+        "eastus2": [
+            answered(
+                "gpt-x",
+                "1",
+                answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x"),
+                answered_sku("DataZoneStandard", None),
+                answered_sku("GlobalProvisionedManaged", "OpenAI.GlobalProvisionedManaged", 15, 5, 500),
+                answered_sku("DataZoneProvisionedManaged", "OpenAI.DataZoneProvisionedManaged", None, 5),
+            )
+        ]
+    }
+    result = merge_models(small_catalog(), answers, TODAY)
+    offers = {o["sku"]: o for o in result.catalog["models"]["gpt-x"]["offers"]}
+    common = {"regions": ["eastus2"], "quotaScope": "region", "source": SOURCE, "asOf": "2026-11-30"}
+    assert offers["GlobalStandard"] == {
+        "sku": "GlobalStandard",
+        "usageName": "OpenAI.GlobalStandard.gpt-x",
+        "unverified": [],
+        **common,
+    }
+    assert offers["DataZoneStandard"] == {
+        "sku": "DataZoneStandard",
+        "usageName": "OpenAI.DataZoneStandard.gpt-x",
+        "unverified": ["usageName"],
+        **common,
+    }  # the usage name the catalog's family pattern gives, marked unverified
+    assert offers["GlobalProvisionedManaged"] == {
+        "sku": "GlobalProvisionedManaged",
+        "usageName": "OpenAI.GlobalProvisionedManaged",
+        "unverified": [],
+        "minimum": 15,
+        "step": 5,
+        "maximum": 500,
+        **common,
+    }
+    assert offers["DataZoneProvisionedManaged"]["unverified"] == ["minimum", "step"]
+    assert "minimum" not in offers["DataZoneProvisionedManaged"] and "step" not in offers["DataZoneProvisionedManaged"]
+    assert result.changes.count("offer gained gpt-x GlobalStandard in eastus2") == 1
+    assert len([c for c in result.changes if c.startswith("offer gained gpt-x ")]) == 4
+
+
+def test_a_router_version_without_routed_models_says_it_fails_closed():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    catalog["models"]["model-router"] = {
+        **catalog["models"]["gpt-x"],
+        "versions": {},
+        "routesTo": {"2025-11-18": ["gpt-x 1"]},
+    }
+    router_sku = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.model-router")
+    answers = {
+        "eastus2": [
+            answered("model-router", "2026-12-01", router_sku),
+            answered("model-router", "2025-11-18", router_sku),
+        ]
+    }
+    changes = merge_models(catalog, answers, TODAY).changes
+    new = [c for c in changes if c.startswith("new version model-router")]
+    assert len(new) == 2
+    (unrouted,) = [c for c in new if "2026-12-01" in c]
+    assert unrouted.endswith(
+        ": a router version without its routed models, so residency and approval fail closed on it until routesTo "
+        "lists them (from the router's documentation)"
+    )
+    assert "routed" not in next(c for c in new if "2025-11-18" in c)
+
+
+@pytest.mark.parametrize("dry_run,verb", [(True, "would change"), (False, "changed")])
+def test_the_result_prints_each_change_then_what_was_skipped(dry_run, verb):
+    from foundry_iac.azure.catalog_sync import SyncResult, render_result
+
+    result = SyncResult({}, changes=["a", "b"], skipped=["x"])
+    assert render_result(result, "components/catalog.json", dry_run) == (
+        f"catalog sync {verb} components/catalog.json: 2 change(s)\n  a\n  b\n1 answer(s) skipped:\n  x\n"
+    )
+    assert render_result(SyncResult({}), "c.json", dry_run) == f"catalog sync {verb} c.json: 0 change(s)\n"
