@@ -310,3 +310,18 @@ def test_a_repository_the_installed_foundry_iac_does_not_match_says_to_reinstall
         f"error: the installed foundry-iac does not match the repository at {tmp_path.resolve()} (components.errors "
         "is not importable from it): reinstall foundry-iac from this checkout (./scripts/setup, or pip install .)\n"
     )
+
+
+def test_why_the_repository_did_not_import_depends_on_where_the_command_runs(tmp_path):
+    from foundry_iac.cli.main import _not_importable
+
+    missing = ModuleNotFoundError("No module named 'components.errors'", name="components.errors")
+    assert _not_importable(None, missing).startswith("foundry-iac runs inside its repository")
+    (tmp_path / "components").mkdir()
+    assert "(components.errors is not importable here); cd into it" in _not_importable(tmp_path, missing)
+    (tmp_path / "policies").mkdir()
+    assert _not_importable(tmp_path, missing) == (
+        f"the installed foundry-iac does not match the repository at {tmp_path} (components.errors is not "
+        "importable from it): reinstall foundry-iac from this checkout (./scripts/setup, or pip install .)"
+    )
+    assert "(No module named x is not importable" in _not_importable(None, ImportError("No module named x"))
