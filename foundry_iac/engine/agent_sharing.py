@@ -12,12 +12,9 @@ from pathlib import Path
 
 from components.account.args import account_args
 from components.config.loaded import LoadedConfig
-from components.config_errors import ConfigError
-from components.stack.loader import load_stack_file
 
-from ..errors import GateInputError
 from .policy_config import PolicySettings
-from .stacks import all_stacks
+from .stacks import all_stacks, load_stacks
 
 ISOLATION = "agent-storage-isolation"
 # The agent resources whose data a project's grants reach beyond the project (AI Search's index is not shared).
@@ -40,22 +37,10 @@ def agent_storage_of(loaded: LoadedConfig) -> dict[str, list[str]]:
 def other_stacks_agent_storage(root: Path, stack: str) -> dict[str, list[str]]:
     """What every other stack of the repository keeps agent data in; an unreadable stack is an error (fail closed)."""
     found: dict[str, list[str]] = defaultdict(list)
-    problems = []
-    for ref in all_stacks(root):
-        if ref.name == stack:
-            continue
-        try:
-            loaded = load_stack_file(ref.path, ref.display, ref.name)
-        except ConfigError as exc:
-            problems.append(
-                f"{exc.issues[0].where}: cannot be read for agent-storage-isolation ({len(exc.issues)} config "
-                f"error(s), first: {exc.issues[0].message}); fix it: run `foundry-iac check {ref.name}`"
-            )
-            continue
+    others = [ref for ref in all_stacks(root) if ref.name != stack]
+    for loaded in load_stacks(others, "cannot be read for agent-storage-isolation"):
         for resource_id, projects in agent_storage_of(loaded).items():
             found[resource_id] += projects
-    if problems:
-        raise GateInputError(problems)
     return dict(sorted(found.items()))
 
 

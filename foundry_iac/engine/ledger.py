@@ -14,13 +14,11 @@ from typing import Any
 
 from components.account.args import account_args
 from components.config.loaded import LoadedConfig
-from components.config_errors import ConfigError
-from components.stack.loader import load_stack_file
 from policies.quota import default_limit, quota_key, requested_units
 
 from ..errors import GateInputError
 from .quota_snapshot import QuotaSnapshot, load_snapshot, snapshot_path
-from .stacks import StackRef, all_stacks
+from .stacks import StackRef, all_stacks, load_stacks
 
 Key = tuple[str, str]  # (quota scope: region, dataZone:EU|US or subscription; usage name)
 
@@ -56,18 +54,7 @@ def stack_requests(loaded: LoadedConfig) -> StackRequests:
 
 def repository_requests(refs: list[StackRef]) -> list[StackRequests]:
     """Requests of the given stacks; any unreadable stack is an error (the ledger fails closed)."""
-    out, problems = [], []
-    for ref in refs:
-        try:
-            out.append(stack_requests(load_stack_file(ref.path, ref.display, ref.name)))
-        except ConfigError as exc:
-            problems.append(
-                f"{exc.issues[0].where}: cannot be counted in the quota ledger ({len(exc.issues)} config "
-                f"error(s), first: {exc.issues[0].message}); fix it: run `foundry-iac check {ref.name}`"
-            )
-    if problems:
-        raise GateInputError(problems)
-    return out
+    return [stack_requests(loaded) for loaded in load_stacks(refs, "cannot be counted in the quota ledger")]
 
 
 def snapshot_for(root: Path, subscription: str) -> tuple[QuotaSnapshot | None, str]:

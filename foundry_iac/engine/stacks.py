@@ -6,9 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.stack.loader import stack_name_of
+from components.config.loaded import LoadedConfig
+from components.config_errors import ConfigError
+from components.stack.loader import load_stack_file, stack_name_of
 
-from ..errors import UsageError
+from ..errors import GateInputError, UsageError
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,21 @@ def all_stacks(root: Path) -> list[StackRef]:
         if name:
             refs.append(StackRef(name, path, _display(path)))
     return refs
+
+
+def load_stacks(refs: list[StackRef], why: str) -> list[LoadedConfig]:
+    """The validated configs of other stacks the gate reads (the ledger, agent storage); any unreadable one is an
+    error at its first problem's line (fail closed), `why` saying what it could not be used for."""
+    loaded, problems = [], []
+    for ref in refs:
+        try:
+            loaded.append(load_stack_file(ref.path, ref.display, ref.name))
+        except ConfigError as exc:
+            first = exc.issues[0]
+            problems.append(
+                f"{first.where}: {why} ({len(exc.issues)} config error(s), first: {first.message}); "
+                f"fix it: run `foundry-iac check {ref.name}`"
+            )
+    if problems:
+        raise GateInputError(problems)
+    return loaded
