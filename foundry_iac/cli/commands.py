@@ -216,6 +216,23 @@ def _verdict(report: Report | DiffReport) -> int:
     return EXIT_OK if report.passed else EXIT_VIOLATIONS
 
 
+def _failing(report: Report | DiffReport) -> list[str]:
+    return [s.stack for s in report.stacks if s.passed is False]
+
+
+def _tell_verdict(report: Report | DiffReport, args: argparse.Namespace) -> None:
+    """One line on standard error with the verdict when the report went to a file, and with a FAIL when a
+    report for machines (JSON, ARM, SARIF) went to standard output: a person running the command still sees
+    that it failed and where to read why. A passing report on standard output adds nothing."""
+    if args.output is None and (report.passed or args.format in ("text", "markdown")):
+        return
+    where = args.output if args.output is not None else "standard output"
+    if report.passed:
+        say(f"PASS: the {args.format} report is in {where}")
+    else:
+        say(f"FAIL: {', '.join(_failing(report))} did not pass; the {args.format} report is in {where}")
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     """foundry-iac plan STACK: the tree (or the JSON report) of one stack."""
     from ..render.plan import render_plan
@@ -234,6 +251,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         _write(render_markdown(report, "plan"), args.output)
     else:
         _write(render_plan(report.stacks[0]), args.output)
+    _tell_verdict(report, args)
     return _verdict(report)
 
 
@@ -246,6 +264,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = _report(args.stacks, args.policy_config)
     renderers = {"markdown": render_markdown, "sarif": render_sarif, "text": render_text}
     _write(_render(report, args.format, renderers), args.output)
+    _tell_verdict(report, args)
     return _verdict(report)
 
 
@@ -266,6 +285,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     report = found.report
     renderers = {"markdown": lambda r: render_diff_markdown(r, found.sides), "text": render_diff_text}
     _write(_render(report, args.format, renderers), args.output)
+    _tell_verdict(report, args)
     return _verdict(report)
 
 

@@ -136,6 +136,43 @@ def test_output_file_is_written_whole(capsys, tmp_path):
     assert code == 0 and out == "" and json.loads(target.read_text())["version"] == "2.1.0"
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_failing_report_written_to_a_file_still_says_fail_on_stderr(capsys, tmp_path, fmt):
+    stack = prod_eu_with_grok(tmp_path, "GlobalStandard")
+    target = tmp_path / f"report.{fmt}"
+    code, out, err = run(
+        capsys,
+        "check",
+        stack,
+        "--policy-config",
+        "policies/config/prod-eu.json",
+        "--format",
+        fmt,
+        "--output",
+        str(target),
+    )
+    assert (code, out) == (1, "") and target.stat().st_size > 0
+    assert err == f"FAIL: prod-eu-grok did not pass; the {fmt} report is in {target}\n"
+
+
+def test_a_failing_machine_report_on_stdout_says_fail_on_stderr_and_a_text_one_does_not(capsys, tmp_path):
+    stack = prod_eu_with_grok(tmp_path, "GlobalStandard")
+    config = ("--policy-config", "policies/config/prod-eu.json")
+    code, out, err = run(capsys, "check", stack, *config, "--format", "json")
+    assert (code, err) == (1, "FAIL: prod-eu-grok did not pass; the json report is in standard output\n")
+    assert json.loads(out)["passed"] is False
+    code, out, err = run(capsys, "check", stack, *config)
+    assert (code, err) == (1, "") and "residency-deployment-type" in out
+
+
+def test_a_passing_report_says_pass_on_stderr_only_when_written_to_a_file(capsys, tmp_path):
+    code, out, err = run(capsys, "check", "dev", "--format", "json")
+    assert (code, err) == (0, "") and json.loads(out)["passed"] is True
+    target = tmp_path / "report.md"
+    code, out, err = run(capsys, "check", "dev", "--format", "markdown", "--output", str(target))
+    assert (code, out, err) == (0, "", f"PASS: the markdown report is in {target}\n")
+
+
 def test_an_output_symlink_is_written_through_and_stays_a_link(capsys, tmp_path):
     real, link = tmp_path / "real.json", tmp_path / "link.json"
     real.write_text("old")
