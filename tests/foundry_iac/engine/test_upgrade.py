@@ -147,15 +147,20 @@ def test_a_replacement_not_offered_in_the_region_and_type_is_not_proposed(projec
     ) in out
 
 
+def add_retired_ptu_deployment(root: Path) -> None:
+    """prod-us with a retired o4-mini on 15 PTU of the data-zone pool gpt-5.1-ptu uses, without a name."""
+    path = root / "stacks/Pulumi.prod-us.yaml"
+    item: dict[str, object] = {
+        "model": "o4-mini",
+        "version": "2025-04-16",
+        "type": "DataZoneProvisionedManaged",
+        "capacity": 15,
+    }
+    path.write_text(append_item(path.read_text(), DEPLOYMENTS, item))
+
+
 def test_a_target_the_policy_config_does_not_approve_is_not_proposed(project, capsys):
-    path = project / "stacks/Pulumi.prod-us.yaml"
-    path.write_text(
-        append_item(
-            path.read_text(),
-            DEPLOYMENTS,
-            {"model": "o4-mini", "version": "2025-04-16", "type": "DataZoneProvisionedManaged", "capacity": 15},
-        )
-    )
+    add_retired_ptu_deployment(project)
     code, report = upgrade_json(capsys, "prod-us")
     [move] = proposals(report, "prod-us")
     assert code == 0 and move["proposed"] is False and move["approved"] is False
@@ -166,14 +171,7 @@ def test_a_target_the_policy_config_does_not_approve_is_not_proposed(project, ca
 
 
 def test_a_renamed_provisioned_deployment_shows_the_transient_peak_of_its_pool(project, capsys):
-    path = project / "stacks/Pulumi.prod-us.yaml"
-    path.write_text(
-        append_item(
-            path.read_text(),
-            DEPLOYMENTS,
-            {"model": "o4-mini", "version": "2025-04-16", "type": "DataZoneProvisionedManaged", "capacity": 15},
-        )
-    )
+    add_retired_ptu_deployment(project)
     config = project / "policies/config/prod-us.json"
     config.write_text(
         config.read_text().replace(
