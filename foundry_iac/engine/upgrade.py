@@ -33,6 +33,7 @@ from .diff import CONFIG_PATHS, PROGRAM_FILES, stack_diff
 from .pool import build_report
 from .report_model import (
     LifecycleEvent,
+    QuotaChange,
     StackReport,
     UpgradeProposal,
     UpgradeReport,
@@ -246,7 +247,27 @@ def _judged(base: UpgradeProposal, before: StackReport, after: StackReport | lis
     }
     if blocking:
         update |= {"proposed": False, "reason": f"fails the gate: {blocking[0].policy}: {blocking[0].message}"}
+    elif _peak_problem(change.quota, after):
+        update |= {"proposed": False, "reason": _peak_problem(change.quota, after)}
     return base.model_copy(update=update)
+
+
+def _peak_problem(rows: list[QuotaChange], after: StackReport) -> str | None:
+    """Why the transient peak of a renamed deployment does not fit its pool (the gate judges the end state only)."""
+    pools = {(q.subscription, q.region, q.usage_name): q for q in after.quota}
+    for row in rows:
+        pool = pools.get((row.subscription, row.region, row.usage_name))
+        if row.transient_peak is None or pool is None or pool.limit is None:
+            continue
+        held = row.transient_peak + sum(pool.requested_by_other_stacks.values())
+        if held > pool.limit:
+            return (
+                f"while Pulumi creates the new deployment before deleting the old one, {row.region} "
+                f"{row.usage_name} holds {held} units (this stack's peak {row.transient_peak}, other stacks "
+                f"{held - row.transient_peak}), above its limit {pool.limit} ({pool.limit_source}): Azure would "
+                "refuse the new deployment; lower the capacity first, or move it in two reviewed changes"
+            )
+    return None
 
 
 def _proposal(due: Due, catalog: Catalog, to: str, today: dt.date) -> tuple[UpgradeProposal, tuple[str, str] | None]:

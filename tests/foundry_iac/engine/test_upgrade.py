@@ -147,16 +147,23 @@ def test_a_replacement_not_offered_in_the_region_and_type_is_not_proposed(projec
     ) in out
 
 
-def add_retired_ptu_deployment(root: Path) -> None:
-    """prod-us with a retired o4-mini on 15 PTU of the data-zone pool gpt-5.1-ptu uses, without a name."""
+def add_retired_ptu_deployment(root: Path, capacity: int = 15) -> None:
+    """prod-us with a retired o4-mini on PTU of the data-zone pool gpt-5.1-ptu uses (15 PTU), without a name."""
     path = root / "stacks/Pulumi.prod-us.yaml"
     item: dict[str, object] = {
         "model": "o4-mini",
         "version": "2025-04-16",
         "type": "DataZoneProvisionedManaged",
-        "capacity": 15,
+        "capacity": capacity,
     }
     path.write_text(append_item(path.read_text(), DEPLOYMENTS, item))
+
+
+def approve_terra(root: Path) -> None:
+    """prod-us's policy config approving gpt-5.6-terra, o4-mini's replacement (a user's own setting)."""
+    config = root / "policies/config/prod-us.json"
+    old = '"gpt-5.4": ["2026-03-05"]'
+    config.write_text(config.read_text().replace(old, old + ', "gpt-5.6-terra": ["2026-07-09"]'))
 
 
 def test_a_target_the_policy_config_does_not_approve_is_not_proposed(project, capsys):
@@ -172,12 +179,7 @@ def test_a_target_the_policy_config_does_not_approve_is_not_proposed(project, ca
 
 def test_a_renamed_provisioned_deployment_shows_the_transient_peak_of_its_pool(project, capsys):
     add_retired_ptu_deployment(project)
-    config = project / "policies/config/prod-us.json"
-    config.write_text(
-        config.read_text().replace(
-            '"gpt-5.4": ["2026-03-05"]', '"gpt-5.4": ["2026-03-05"], "gpt-5.6-terra": ["2026-07-09"]'
-        )
-    )
+    approve_terra(project)
     code, report = upgrade_json(capsys, "prod-us")
     [move] = proposals(report, "prod-us")
     assert code == 1 and move["proposed"] is True
@@ -193,6 +195,20 @@ def test_a_renamed_provisioned_deployment_shows_the_transient_peak_of_its_pool(p
             "transient_peak": 45,
         }
     ]
+
+
+def test_a_rename_whose_transient_peak_exceeds_the_pool_limit_is_not_proposed(project, capsys):
+    add_retired_ptu_deployment(project, capacity=25)  # 15 + 25 = 40 of 50 before and after; 65 during the move
+    approve_terra(project)
+    code, report = upgrade_json(capsys, "prod-us")
+    [move] = proposals(report, "prod-us")
+    assert code == 0 and move["proposed"] is False and move["gate_passed"] is True
+    assert move["reason"] == (
+        "while Pulumi creates the new deployment before deleting the old one, eastus2 "
+        "OpenAI.DataZoneProvisionedManaged holds 65 units (this stack's peak 65, other stacks 0), above its limit 50 "
+        "(policy config limits): Azure would refuse the new deployment; lower the capacity first, or move it in "
+        "two reviewed changes"
+    )
 
 
 def test_write_writes_nothing_when_the_moved_stack_still_fails_the_gate(project, capsys):
