@@ -31,6 +31,14 @@ def _pinned(dep: DeploymentView) -> bool:
     return (dep.resource.props.get("properties") or {}).get("versionUpgradeOption") == "NoAutoUpgrade"
 
 
+def window_events(version: VersionEntry, today: dt.date, warn_days: int) -> list[tuple[str, dt.date]]:
+    """The deprecation and retirement of `version` that fall from `today` to `warn_days` ahead, as (label, day):
+    what model-lifecycle warns about (`foundry-iac upgrade` proposes a move for the same window)."""
+    horizon = today + dt.timedelta(days=warn_days)
+    dates = (("is deprecated for new deployments", version.deprecation), ("retires", version.retirement))
+    return [(label, day) for label, day in dates if day is not None and today <= day <= horizon]
+
+
 def lifecycle_findings(
     dep: DeploymentView, entry: ModelEntry, today: dt.date, warn_days: int, deprecated_advisory: bool
 ) -> Iterable[Finding]:
@@ -70,16 +78,14 @@ def lifecycle_findings(
                 dep.resource,
             )
         return
-    horizon = today + dt.timedelta(days=warn_days)
     pin = "; versionUpgradeOption NoAutoUpgrade pins it, so Azure will not move it for you" if _pinned(dep) else ""
-    for label, day in (("is deprecated for new deployments", version.deprecation), ("retires", version.retirement)):
-        if day is not None and today <= day <= horizon:
-            yield Finding(
-                f"{what} {label} on {day.isoformat()} (in {(day - today).days} days, within {warn_days}){pin}; "
-                f"plan the change: {_replacement(version)}",
-                dep.resource,
-                advisory=True,
-            )
+    for label, day in window_events(version, today, warn_days):
+        yield Finding(
+            f"{what} {label} on {day.isoformat()} (in {(day - today).days} days, within {warn_days}){pin}; "
+            f"plan the change: {_replacement(version)}",
+            dep.resource,
+            advisory=True,
+        )
 
 
 def check_lifecycle(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:

@@ -20,6 +20,7 @@ from ..engine.report_model import DiffReport, Report, as_json
 from ..errors import OutputError, UsageError
 from ..exit_codes import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS
 from ..version import version, version_text
+from . import upgrade
 from .console import say, stderr_is_terminal
 
 if TYPE_CHECKING:
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Azure Resource Manager URL (default $FOUNDRY_IAC_ARM_ENDPOINT, else public cloud)",
     )
     _timeout_option(preflight)
+    upgrade.add_parser(sub)
     for action in ("preview", "up"):
         rollout = sub.add_parser(
             action,
@@ -513,7 +515,7 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     return _verdict(report)
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "preflight": cmd_preflight,
     "preview": cmd_rollout,
     "up": cmd_rollout,
@@ -523,6 +525,7 @@ COMMANDS = {
     "prices": cmd_prices,
     "quota": cmd_quota,
     "catalog": cmd_catalog,
+    "upgrade": lambda args: upgrade.run(args, write_stdout),
 }
 
 

@@ -1,4 +1,5 @@
-"""The report, typed: what `check` and `plan` (Report) and `diff` (DiffReport) produce and every renderer reads.
+"""The report, typed: what `check` and `plan` (Report), `diff` (DiffReport) and `upgrade` (UpgradeReport) produce
+and every renderer reads.
 
 The gate, the cost and quota sections and the diff build these models; the text, markdown, SARIF, plan
 and diff renderers read them; `--format json` is their dump. Their JSON Schema is committed as
@@ -232,6 +233,74 @@ class DiffReport(_Part):
     stacks: list[StackDiff]
 
 
+class LifecycleEvent(_Part):
+    """A dated lifecycle event of a model version, as the catalog states it."""
+
+    event: Literal["deprecation", "retirement"] = Field(
+        description="deprecation: first day new deployments are refused; retirement: first day it is not served"
+    )
+    date: str = Field(description="YYYY-MM-DD")
+    days_left: int = Field(description="days from today (negative: already past)")
+
+
+class UpgradeTarget(_Part):
+    """What a deployment would move to: model, version, its lifecycle today, and the deployment name after."""
+
+    model: str
+    version: str
+    status: str = Field(description="the target version's lifecycle status today (catalog)")
+    retirement: str | None = Field(description="the target version's retirement date, None when none is published")
+    deployment: str = Field(description="the deployment's name after the move (a new name is a new deployment)")
+
+
+class UpgradeProposal(_Part):
+    """One deployment due for a move (Retired, Deprecated, Legacy or within warnDays) and what the move does.
+
+    `proposed` is false when no target fits (not offered there, not approved, failing the gate, none in the
+    catalog); `reason` says why in one line. The before/after sections are the stack's, gated with this move alone.
+    """
+
+    file: str
+    line: int | None = Field(description="the line of the deployment's version in the stack file")
+    account: str
+    deployment: str
+    model: str
+    version: str
+    sku: str
+    region: str
+    status: str = Field(description="the version's lifecycle status today (catalog)")
+    events: list[LifecycleEvent] = Field(description="the lifecycle events that make the move due")
+    target: UpgradeTarget | None
+    proposed: bool
+    reason: str | None = Field(default=None, description="why nothing is proposed; omitted when proposed")
+    offered: bool | None = Field(default=None, description="the catalog offers the target in this region and type")
+    approved: bool | None = Field(default=None, description="the stack's policy config approves the target")
+    residency_ok: bool | None = Field(default=None, description="the target keeps the stack's residency boundary")
+    cost: CostChanges | None = Field(default=None, description="the stack's monthly cost before and after")
+    quota: list[QuotaChange] = Field(default_factory=list, description="quota pools that move, with the transient peak")
+    gate_passed: bool | None = Field(default=None, description="the stack's gate verdict with this move")
+    introduced: list[Violation] = Field(default_factory=list, description="violations this move would introduce")
+
+
+class UpgradeStack(_Part):
+    """One stack's due deployments, and the verdict of the stack with every proposed move together."""
+
+    stack: str
+    file: str
+    proposals: list[UpgradeProposal]
+    passed_after: bool | None = Field(description="the gate's verdict with all proposed moves (None: none proposed)")
+    problem: str | None = Field(default=None, description="why the moves together cannot be written")
+
+
+class UpgradeReport(_Part):
+    """`foundry-iac upgrade`: the moves proposed for every stack, and whether they were written."""
+
+    today: str
+    to: str = Field(description="replacement, default, or a version")
+    written: list[str] = Field(description="the stack files written (--write), empty when none")
+    stacks: list[UpgradeStack]
+
+
 def as_data(model: BaseModel) -> dict[str, Any]:
     """A report (or part) as JSON data: optional keys left out when unset."""
     return model.model_dump(mode="json", exclude_defaults=True)
@@ -243,17 +312,25 @@ def as_json(model: BaseModel) -> str:
 
 
 def report_schema() -> dict[str, Any]:
-    """The JSON Schema of both report kinds."""
+    """The JSON Schema of every report kind."""
     check = Report.model_json_schema(ref_template="#/$defs/{model}")
     diff = DiffReport.model_json_schema(ref_template="#/$defs/{model}")
-    defs = {**check.pop("$defs", {}), **diff.pop("$defs", {}), "Report": check, "DiffReport": diff}
+    upgrade = UpgradeReport.model_json_schema(ref_template="#/$defs/{model}")
+    defs = {
+        **check.pop("$defs", {}),
+        **diff.pop("$defs", {}),
+        **upgrade.pop("$defs", {}),
+        "Report": check,
+        "DiffReport": diff,
+        "UpgradeReport": upgrade,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://foundry-iac.dev/schema/report.schema.json",
-        "title": "foundry-iac report (check, plan and diff with --format json)",
+        "title": "foundry-iac report (check, plan, diff and upgrade with --format json)",
         "description": "Generated from foundry_iac/engine/report_model.py by "
         "`python -m foundry_iac.engine.report_model`; do not edit.",
-        "oneOf": [{"$ref": "#/$defs/Report"}, {"$ref": "#/$defs/DiffReport"}],
+        "oneOf": [{"$ref": "#/$defs/Report"}, {"$ref": "#/$defs/DiffReport"}, {"$ref": "#/$defs/UpgradeReport"}],
         "$defs": dict(sorted(defs.items())),
     }
 

@@ -1,0 +1,60 @@
+"""`foundry-iac upgrade [STACK...] [--to replacement|default|VERSION] [--write] [--format text|markdown|json]`.
+
+Exit codes: 0 nothing to do (or the moves were written), 1 moves proposed and not written (without --write, or
+a stack fails the gate with them: then nothing is written), 2 bad input or any error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from ..exit_codes import EXIT_OK, EXIT_VIOLATIONS
+
+
+def add_parser(sub: Any) -> None:
+    """Register `upgrade` on the subcommand parsers."""
+    upgrade = sub.add_parser(
+        "upgrade",
+        help="move deployments off retired, deprecated, Legacy or retiring model versions (gated; --write edits)",
+    )
+    upgrade.add_argument("stacks", nargs="*", metavar="STACK", help="stack names or stack file paths (default: all)")
+    upgrade.add_argument(
+        "--to",
+        default="replacement",
+        metavar="replacement|default|VERSION",
+        help="the catalog's replacement (default; else the model's default version), the model's default "
+        "version, or this version of the same model",
+    )
+    upgrade.add_argument(
+        "--write", action="store_true", help="edit the stack files (all or none, only when each passes the gate)"
+    )
+    upgrade.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+
+
+def run(args: argparse.Namespace, write: Callable[[str], None]) -> int:
+    """Plan the moves, print them in the chosen format, and with --write edit the stack files (all or none)."""
+    from policies.waivers import today
+
+    from ..azure.preflight import warn_days_of
+    from ..engine.report_model import as_json
+    from ..engine.stacks import all_stacks, project_root, resolve_stack
+    from ..engine.upgrade import blocked, has_proposals, plan_upgrades, write_upgrades
+    from ..render.upgrade import render_upgrade_markdown, render_upgrade_text
+    from .console import say
+
+    root = project_root()
+    refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
+    plan = plan_upgrades(root, refs, args.to, today(), lambda ref: warn_days_of(root, ref))
+    report = plan.report
+    problems = blocked(plan) if args.write else []
+    if args.write and has_proposals(report) and not problems:
+        report = write_upgrades(plan)
+    renderers = {"json": as_json, "markdown": render_upgrade_markdown, "text": render_upgrade_text}
+    write(renderers[args.format](report))
+    for line in problems:
+        say(f"error: {line}; no stack file was written")
+    if report.written or not has_proposals(report):
+        return EXIT_OK
+    return EXIT_VIOLATIONS
