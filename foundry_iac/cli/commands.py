@@ -505,7 +505,7 @@ COMMANDS = {
     "prices": cmd_prices,
     "quota": cmd_quota,
     "catalog": cmd_catalog,
-    "lifecycle": lambda args: lifecycle.run(args, _write),
+    "lifecycle": lifecycle.runner(_write),
 }
 
 

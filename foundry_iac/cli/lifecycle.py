@@ -47,6 +47,11 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--output", help="write the calendar there instead of stdout")
 
 
+def runner(write: Callable[[str, str | None], None]) -> Callable[[argparse.Namespace], int]:
+    """The command's handler, writing through `write` (the CLI's report writer: stdout or --output)."""
+    return lambda args: run(args, write)
+
+
 def run(args: argparse.Namespace, write: Callable[[str, str | None], None]) -> int:
     """Build the calendar of the named stacks (default all) on today's date and write it in the chosen format."""
     from components.catalog import load_catalog

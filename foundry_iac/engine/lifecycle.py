@@ -70,15 +70,15 @@ def deployments_of(loaded: LoadedConfig, catalog: Catalog) -> Iterator[Deployed]
 
 
 def option_effect(dep: Deployed, entry: ModelEntry) -> str:
-    """What the deployment's versionUpgradeOption makes Azure do, named, for this model and type."""
+    """What the deployment's versionUpgradeOption makes Azure do, for this model and type."""
     if is_provisioned(dep.sku):
-        return f"{dep.option}: {PROVISIONED_EFFECT}"
+        return PROVISIONED_EFFECT
     if entry.format != "OpenAI":
         return (
-            f"{dep.option}: Microsoft Learn documents the upgrade options for Azure OpenAI models; for "
+            "Microsoft Learn documents the upgrade options for Azure OpenAI models; for "
             f"{entry.format} models it does not say what Azure does, so plan the change yourself"
         )
-    return f"{dep.option}: {OPTION_EFFECT[dep.option]}"
+    return OPTION_EFFECT[dep.option]
 
 
 def _uid(dep: Deployed, kind: str) -> str:
@@ -190,6 +190,7 @@ def lifecycle_report(
 ) -> LifecycleReport:
     """The calendar of every deployment of the stacks, sorted by date; events after `until` left out."""
     loaded = list(stacks)
+    regions = {account.location or c.config.location for c in loaded for account in c.config.accounts}
     events = [
         event
         for config in loaded
@@ -198,5 +199,9 @@ def lifecycle_report(
         if until is None or event.date <= until
     ]
     return LifecycleReport(
-        today=today, until=until, stacks=[c.stack for c in loaded], events=sorted(events, key=sort_key)
+        today=today,
+        until=until,
+        stacks=[c.stack for c in loaded],
+        regions=sorted(regions),
+        events=sorted(events, key=sort_key),
     )

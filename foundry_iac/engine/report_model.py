@@ -270,6 +270,7 @@ class LifecycleReport(_Part):
     today: dt.date
     until: dt.date | None = Field(default=None, description="the --until date (omitted: no limit)")
     stacks: list[str]
+    regions: list[str] = Field(description="every region the stacks' accounts are in (catalog sync reads these)")
     events: list[LifecycleEvent]
 
 

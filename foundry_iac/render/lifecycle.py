@@ -51,7 +51,7 @@ def render_lifecycle_text(report: LifecycleReport) -> str:
         lines.append(f"{_when(event):<11} {days_text(event.days_left):<13} {title(event)}")
         replacement = f"; replacement: {event.replacement}" if event.replacement else ""
         lines.append(f"{'':25}{event.summary}{replacement}")
-        lines.append(f"{'':25}on its own: {event.azure_action}")
+        lines.append(f"{'':25}on its own ({event.upgrade_option}): {event.azure_action}")
         lines.append(f"{'':25}{_where(event)}; {event.fact_source}")
     if any(not e.dated for e in report.events):
         lines.append(UNDATED)
@@ -76,7 +76,7 @@ def render_lifecycle_markdown(report: LifecycleReport) -> str:
         lines.append(
             f"| {_when(e)} | {days_text(e.days_left)} | {_cell(f'{e.stack}/{e.account}/{e.deployment}')} | "
             f"{_cell(f'{e.model} {e.version}')} ({e.type}, {e.region}) | {_cell(e.summary)}.{_cell(replacement)} | "
-            f"{_cell(e.azure_action)} | `{_cell(_where(e))}` |"
+            f"{e.upgrade_option}: {_cell(e.azure_action)} | `{_cell(_where(e))}` |"
         )
     if any(not e.dated for e in report.events):
         lines += ["", f"\\{UNDATED}"]
@@ -92,7 +92,7 @@ def render_lifecycle_ics(report: LifecycleReport) -> str:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Model lifecycle (foundry-iac)")
-    stamp = dt.datetime.combine(report.today, dt.time(), tzinfo=dt.timezone.utc)  # reproducible for a given day
+    stamp = dt.datetime.combine(report.today, dt.time(), tzinfo=dt.UTC)  # reproducible for a given day
     for e in report.events:
         event = Event()
         event.add("uid", e.uid)
@@ -104,11 +104,12 @@ def render_lifecycle_ics(report: LifecycleReport) -> str:
         undated = "" if e.dated else "\nNo day is published for this event: the date is when it was seen."
         event.add(
             "description",
-            f"{e.summary}{replacement}\nAzure on its own: {e.azure_action}\n{e.type} in {e.region}; "
+            f"{e.summary}{replacement}\nAzure on its own ({e.upgrade_option}): {e.azure_action}\n{e.type} in {e.region}; "
             f"{_where(e)}\nSource: {e.fact_source}{undated}",
         )
         event.add("location", e.region)
         event.add("categories", [e.kind])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+    ical: bytes = calendar.to_ical()
+    return ical.decode("utf-8")
