@@ -104,8 +104,8 @@ def render_lifecycle_ics(report: LifecycleReport) -> str:
         undated = "" if e.dated else "\nNo day is published for this event: the date is when it was seen."
         event.add(
             "description",
-            f"{e.summary}{replacement}\nAzure on its own ({e.upgrade_option}): {e.azure_action}\n{e.type} in {e.region}; "
-            f"{_where(e)}\nSource: {e.fact_source}{undated}",
+            f"{e.summary}{replacement}\nAzure on its own ({e.upgrade_option}): {e.azure_action}\n"
+            f"{e.type} in {e.region}; {_where(e)}\nSource: {e.fact_source}{undated}",
         )
         event.add("location", e.region)
         event.add("categories", [e.kind])
