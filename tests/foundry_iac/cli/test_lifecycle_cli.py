@@ -3,6 +3,7 @@ markdown and ics (parsed back with icalendar), and the --until filter and its er
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import re
@@ -11,9 +12,12 @@ import icalendar
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components.catalog import CATALOG_PATH
-from components.clock import TODAY_ENV
+from components.clock import FIRST_DATE, LAST_DATE, TODAY_ENV
+from foundry_iac.cli.lifecycle import until_date
 from foundry_iac.cli.main import main
 from foundry_iac.engine.report_model import SCHEMA_FILE
 from tests.conftest import ROOT
@@ -148,3 +152,27 @@ def test_a_bad_until_is_one_line_and_exit_2(capsys, until, says):
 def test_an_unknown_stack_is_exit_2(capsys):
     code, _, err = run(capsys, "lifecycle", "nope")
     assert code == 2 and "unknown stack 'nope'" in err
+
+
+# --- --until: hypothesis over dates and any text ----------------------------------------------------------------
+
+
+@given(st.dates(min_value=FIRST_DATE, max_value=LAST_DATE))
+def test_every_judged_date_parses_back_to_itself(day):
+    assert until_date(day.isoformat()) == day
+
+
+@given(st.dates(max_value=FIRST_DATE - dt.timedelta(days=1)) | st.dates(min_value=LAST_DATE + dt.timedelta(days=1)))
+def test_a_date_outside_the_judged_range_is_an_input_error(day):
+    with pytest.raises(argparse.ArgumentTypeError, match="outside the dates foundry-iac judges"):
+        until_date(day.isoformat())
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_judged_date_or_an_argument_error_never_a_crash(text):
+    try:
+        day = until_date(text)
+    except argparse.ArgumentTypeError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert day.isoformat() == text and FIRST_DATE <= day <= LAST_DATE
