@@ -93,6 +93,23 @@ class PtuPrice(_Strict):
     as_of: CatalogDate = Field(alias="asOf")
 
 
+class AutoUpgrade(_Strict):
+    """Azure's own upgrade of a version, as the Models API's `replacementConfig` states it (each field only when
+    Azure returned it): when upgrades of OnceNewDefaultVersionAvailable deployments start, and how many days
+    before the version's retirement OnceCurrentVersionExpired deployments are upgraded."""
+
+    start: CatalogDate | None = Field(
+        default=None, description="autoUpgradeStartDate: applies to OnceNewDefaultVersionAvailable deployments"
+    )
+    expiry_lead_days: Annotated[int, Field(ge=0, le=3650, strict=True)] | None = Field(
+        default=None,
+        alias="expiryLeadDays",
+        description="upgradeOnExpiryLeadTimeDays: applies to OnceCurrentVersionExpired deployments",
+    )
+    source: str = Field(min_length=3)
+    as_of: CatalogDate = Field(alias="asOf")
+
+
 class VersionEntry(_Strict):
     """The lifecycle of one model version: its stated status, the dates that change it, and what replaces it.
 
@@ -104,6 +121,12 @@ class VersionEntry(_Strict):
     deprecation: CatalogDate | None = Field(default=None, description="first day new deployments are refused")
     retirement: CatalogDate | None = Field(default=None, description="first day the version is no longer served")
     replacement: str | None = None
+    retirement_status: Literal["Planned", "Tentative"] | None = Field(
+        default=None,
+        alias="retirementStatus",
+        description="the Models API's deprecation.deprecationStatus: a confirmed (Planned) or estimated date",
+    )
+    auto_upgrade: AutoUpgrade | None = Field(default=None, alias="autoUpgrade")
     source: str = Field(min_length=3)
     as_of: CatalogDate = Field(alias="asOf")
     unverified: list[str] = Field(default_factory=list)
@@ -197,6 +220,14 @@ class Routes(_Strict):
     as_of: str = Field(alias="asOf")
 
 
+class RegionDefault(_Strict):
+    """The version the Models API marks `isDefaultVersion` in one region, where it is not the model's default."""
+
+    version: str
+    source: str = Field(min_length=3)
+    as_of: CatalogDate = Field(alias="asOf")
+
+
 class ModelEntry(_Strict):
     """Everything the catalog knows about one model."""
 
@@ -205,6 +236,11 @@ class ModelEntry(_Strict):
     tpm_per_unit: PositiveInt = Field(alias="tpmPerUnit")
     registration_required: bool = Field(alias="registrationRequired")
     default_version: str = Field(alias="defaultVersion")
+    region_defaults: dict[str, RegionDefault] = Field(
+        default_factory=dict,
+        alias="regionDefaults",
+        description="regions whose default version differs from defaultVersion (the Models API lists per region)",
+    )
     versions: dict[str, VersionEntry] = Field(min_length=1)
     offers: list[Offer] = Field(min_length=1)
     prices: dict[Family, TokenPrice] = Field(description="empty: unpriced (never counted as free)")
@@ -219,6 +255,9 @@ class ModelEntry(_Strict):
     def _consistent(self) -> ModelEntry:
         if self.default_version not in self.versions:
             raise ValueError(f"defaultVersion {self.default_version!r} is not in versions {list(self.versions)}")
+        for region, default in self.region_defaults.items():
+            if default.version not in self.versions:
+                raise ValueError(f"regionDefaults.{region}: version {default.version!r} is not in versions")
         seen: set[tuple[str, str]] = set()
         for offer in self.offers:
             for version in offer.versions or list(self.versions):
@@ -246,6 +285,11 @@ class ModelEntry(_Strict):
     def version(self, version: str | None) -> VersionEntry | None:
         """The lifecycle entry of a version (the default version when None), or None when unknown."""
         return self.versions.get(self.default_version if version is None else version)
+
+    def default_version_in(self, region: str) -> str:
+        """The version Azure deploys by default in `region` (the model's default where no region differs)."""
+        found = self.region_defaults.get(region)
+        return found.version if found else self.default_version
 
     def usage_name(self, name: str, sku: str, version: str | None = None) -> str:
         """The quota usage name Azure counts this deployment against (from the offer; a guess for no offer)."""
@@ -286,6 +330,9 @@ class Catalog(_Strict):
                 for region in [] if offer.regions == "all" else offer.regions:
                     if region not in self.regions:
                         raise ValueError(f"models.{name}: offer {offer.sku} names unknown region {region!r}")
+            for region in model.region_defaults:
+                if region not in self.regions:
+                    raise ValueError(f"models.{name}: regionDefaults names unknown region {region!r}")
         return self
 
     def offered_in(self, name: str, sku: str, region: str, version: str | None = None) -> bool:

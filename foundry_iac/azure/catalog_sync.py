@@ -20,7 +20,7 @@ from typing import Any
 
 from azure.core.credentials import TokenCredential
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
-from azure.mgmt.cognitiveservices.models import ModelListResult, ModelSku
+from azure.mgmt.cognitiveservices.models import ModelDeprecationInfo, ModelListResult, ModelSku, ReplacementConfig
 
 from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is_provisioned, parse_catalog
 from components.errors import ServiceError
@@ -48,6 +48,9 @@ API_STATUS = {
     "Deprecating": "Deprecated",
     "Deprecated": "Retired",
 }
+RETIREMENT_STATUS = ("Planned", "Tentative")  # ModelDeprecationInfo.deprecationStatus
+MAX_LEAD_DAYS = 3650
+MODEL_DEFAULT = "the model's default"  # upgradeOnExpiryLeadTimeDays: the catalog keeps up to ten years
 
 
 class CatalogSyncError(ServiceError):
@@ -96,11 +99,36 @@ def read_models(client: CognitiveServicesManagementClient, region: str, limits: 
                 "status": status,
                 "default": bool(model.is_default_version),
                 "retirement": _date(retirement, f"the retirement of {where}"),
+                "retirementStatus": _retirement_status(model.deprecation, where),
                 "replacement": f"{target} {target_version or ''}".strip() if target else None,
+                **_auto_upgrade(replacement, where),
                 "skus": [_sku(sku, where) for sku in model.skus or []],
             }
         )
     return out
+
+
+def _retirement_status(deprecation: ModelDeprecationInfo | None, where: str) -> str | None:
+    """deprecation.deprecationStatus: Planned (a confirmed retirement date) or Tentative (an estimate)."""
+    status = optional_text(getattr(deprecation, "deprecation_status", None), f"the deprecationStatus of {where}")
+    if status is not None and status not in RETIREMENT_STATUS:
+        raise MalformedAnswerError(f"{where} has an unknown deprecationStatus {clip(status)!r}")
+    return status
+
+
+def _auto_upgrade(replacement: ReplacementConfig | None, where: str) -> dict[str, Any]:
+    """replacementConfig's upgrade dates as Azure returned them (None where it left them out)."""
+    lead = optional_number(
+        getattr(replacement, "upgrade_on_expiry_lead_time_days", None), f"the upgradeOnExpiryLeadTimeDays of {where}"
+    )
+    if lead is not None and (lead != int(lead) or lead > MAX_LEAD_DAYS):
+        raise MalformedAnswerError(f"the upgradeOnExpiryLeadTimeDays of {where} is {lead!r}, not a number of days")
+    return {
+        "autoUpgradeStart": _date(
+            getattr(replacement, "auto_upgrade_start_date", None), f"the autoUpgradeStartDate of {where}"
+        ),
+        "expiryLeadDays": None if lead is None else int(lead),
+    }
 
 
 def _sku(sku: ModelSku, where: str) -> dict[str, Any]:
@@ -191,8 +219,33 @@ def _lifecycle(item: dict[str, Any]) -> dict[str, Any]:
         "status": API_STATUS.get(item["status"] or "", "GenerallyAvailable"),
         "deprecation": deprecations[0] if deprecations else None,
         "retirement": item["retirement"],
+        "retirementStatus": item.get("retirementStatus"),
         "replacement": item["replacement"],
     }
+
+
+def _auto_upgrade_entry(item: Mapping[str, Any], source: str, asof: str) -> dict[str, Any] | None:
+    """The catalog's autoUpgrade for an answer: only the fields Azure returned, or None when it returned none."""
+    found = {
+        key: item.get(field)
+        for key, field in (("start", "autoUpgradeStart"), ("expiryLeadDays", "expiryLeadDays"))
+        if item.get(field) is not None
+    }
+    return {**found, "source": source, "asOf": asof} if found else None
+
+
+def _merge_auto_upgrade(known: dict[str, Any], item: Mapping[str, Any], source: str, asof: str) -> list[str]:
+    """Record (or refresh) what Azure says about its own upgrade of the version; the change lines."""
+    fresh = _auto_upgrade_entry(item, source, asof)
+    if fresh is None:
+        return []
+    before = {k: v for k, v in (known.get("autoUpgrade") or {}).items() if k not in ("source", "asOf")}
+    after = {k: v for k, v in fresh.items() if k not in ("source", "asOf")}
+    known["autoUpgrade"] = fresh
+    if before == after:
+        return []
+    said = ", ".join(f"{k} {v}" for k, v in sorted(after.items()))
+    return [f"auto-upgrade {item['name']} {item['version']}: {said}"]
 
 
 def _merge_version(entry: dict[str, Any], item: dict[str, Any], source: str, asof: str, changes: list[str]) -> None:
@@ -202,12 +255,19 @@ def _merge_version(entry: dict[str, Any], item: dict[str, Any], source: str, aso
     status = facts["status"]
     known = entry["versions"].get(version)
     if known is None:
-        entry["versions"][version] = {**facts, "source": source, "asOf": asof, "unverified": []}
+        known = entry["versions"][version] = {
+            **{k: v for k, v in facts.items() if v is not None or k != "retirementStatus"},
+            "source": source,
+            "asOf": asof,
+            "unverified": [],
+        }
         changes.append(f"new version {name} {version} ({status}){_unrouted(entry, name, version)}")
+        changes += _merge_auto_upgrade(known, item, source, asof)
         return
     if known["status"] != status:
         changes.append(f"lifecycle {name} {version}: {known['status']} -> {status}")
-    for key in ("deprecation", "retirement", "replacement"):
+    changes += _merge_auto_upgrade(known, item, source, asof)
+    for key in ("deprecation", "retirement", "retirementStatus", "replacement"):
         if facts[key] is not None and known.get(key) != facts[key]:
             changes.append(f"{key} {name} {version}: {known.get(key)} -> {facts[key]}")
             known[key] = facts[key]
@@ -239,9 +299,6 @@ def _merge_region(result: SyncResult, region: str, models: list[dict[str, Any]],
         name, version = item["name"], item["version"]
         entry = _model_entry(cat, item, source, changes)
         _merge_version(entry, item, source, asof, changes)
-        if item["default"] and entry["defaultVersion"] != version:
-            changes.append(f"default version {name}: {entry['defaultVersion']} -> {version}")
-            entry["defaultVersion"] = version
         for sku in item["skus"]:
             if sku["name"] not in DEPLOYMENT_TYPES:
                 result.skipped.append(f"{name} {version}: deployment type {sku['name']!r} is not modelled")
@@ -257,7 +314,63 @@ def merge_models(raw: dict[str, Any], answers: dict[str, list[dict[str, Any]]], 
     _add_regions(result.catalog, answers, result.changes)
     for region, models in sorted(answers.items()):
         _merge_region(result, region, models, today)
+    _merge_defaults(result, answers, today)
     return result
+
+
+def _answered_defaults(answers: Mapping[str, list[dict[str, Any]]]) -> dict[str, dict[str, str | None]]:
+    """Per model, per answered region listing it: the version Azure marks default there (None: none marked)."""
+    found: dict[str, dict[str, str | None]] = {}
+    for region, models in answers.items():
+        for item in models:
+            per_region = found.setdefault(item["name"], {})
+            per_region.setdefault(region, None)
+            if item["default"]:
+                per_region[region] = item["version"]
+    return found
+
+
+def _model_default(current: str, marked: list[str]) -> str:
+    """The model's defaultVersion: the version most answered regions mark default (the current one on a tie)."""
+    counts = {v: marked.count(v) for v in marked}
+    most = max(counts.values())
+    return current if counts.get(current) == most else max(v for v, n in counts.items() if n == most)
+
+
+def _merge_defaults(result: SyncResult, answers: Mapping[str, list[dict[str, Any]]], today: dt.date) -> None:
+    """Default versions: the model's follows most answered regions; a region that marks another default is kept
+    in regionDefaults (source and date), and one that agrees again, or marks none, leaves it."""
+    for name, per_region in sorted(_answered_defaults(answers).items()):
+        entry = result.catalog["models"][name]
+        marked = [v for v in per_region.values() if v is not None]
+        if marked:
+            default = _model_default(entry["defaultVersion"], marked)
+            if default != entry["defaultVersion"]:
+                result.changes.append(f"default version {name}: {entry['defaultVersion']} -> {default}")
+                entry["defaultVersion"] = default
+        _merge_region_defaults(result, name, entry, per_region, today)
+
+
+def _merge_region_defaults(
+    result: SyncResult, name: str, entry: dict[str, Any], per_region: Mapping[str, str | None], today: dt.date
+) -> None:
+    """Keep in regionDefaults the answered regions whose default differs from the model's; say each change."""
+    regional: dict[str, Any] = entry.get("regionDefaults", {})
+    for region, marked in sorted(per_region.items()):
+        before = regional.get(region, {}).get("version")
+        after = marked if marked is not None and marked != entry["defaultVersion"] else None
+        if after is None:
+            regional.pop(region, None)
+        else:
+            regional[region] = {"version": after, "source": _source(region, today), "asOf": today.isoformat()}
+        if before != after:
+            result.changes.append(
+                f"default version {name} in {region}: {before or MODEL_DEFAULT} -> {after or MODEL_DEFAULT}"
+            )
+    if regional:
+        entry["regionDefaults"] = dict(sorted(regional.items()))
+    else:
+        entry.pop("regionDefaults", None)
 
 
 def _unrouted(entry: Mapping[str, Any], name: str, version: str) -> str:

@@ -20,7 +20,7 @@ from ..engine.report_model import DiffReport, Report, as_json
 from ..errors import OutputError, UsageError
 from ..exit_codes import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS
 from ..version import version, version_text
-from . import upgrade
+from . import lifecycle, upgrade
 from .console import say, stderr_is_terminal
 
 if TYPE_CHECKING:
@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         rollout.add_argument(
             "pulumi_args", nargs=argparse.REMAINDER, metavar="-- PULUMI ARGS", help="passed on to pulumi (e.g. --yes)"
         )
+    lifecycle.add_parser(sub)
     return parser
 
 
@@ -525,7 +526,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "prices": cmd_prices,
     "quota": cmd_quota,
     "catalog": cmd_catalog,
-    "upgrade": lambda args: upgrade.run(args, write_stdout),
+    "upgrade": lambda args: upgrade.run(args, _write),
+    "lifecycle": lifecycle.runner(_write),
 }
 
 

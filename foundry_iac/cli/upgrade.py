@@ -1,4 +1,5 @@
-"""`foundry-iac upgrade [STACK...] [--to replacement|default|VERSION] [--write] [--format text|markdown|json]`.
+"""`foundry-iac upgrade [STACK...] [--to replacement|default|VERSION] [--write] [--format text|markdown|json]
+[--output FILE]`.
 
 Exit codes: 0 nothing to do (or the moves were written), 1 moves proposed and not written (without --write, or
 a stack fails the gate with them: then nothing is written), 2 bad input or any error.
@@ -31,9 +32,10 @@ def add_parser(sub: Any) -> None:
         "--write", action="store_true", help="edit the stack files (all or none, only when each passes the gate)"
     )
     upgrade.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    upgrade.add_argument("--output", help="write the report there (e.g. a pull-request body) instead of stdout")
 
 
-def run(args: argparse.Namespace, write: Callable[[str], None]) -> int:
+def run(args: argparse.Namespace, write: Callable[[str, str | None], None]) -> int:
     """Plan the moves, print them in the chosen format, and with --write edit the stack files (all or none)."""
     from policies.waivers import today
 
@@ -52,7 +54,7 @@ def run(args: argparse.Namespace, write: Callable[[str], None]) -> int:
     if args.write and has_proposals(report) and not problems:
         report = write_upgrades(plan)
     renderers = {"json": as_json, "markdown": render_upgrade_markdown, "text": render_upgrade_text}
-    write(renderers[args.format](report))
+    write(renderers[args.format](report), args.output)
     for line in problems:
         say(f"error: {line}; no stack file was written")
     if report.written or not has_proposals(report):

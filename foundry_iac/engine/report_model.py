@@ -1,5 +1,5 @@
-"""The report, typed: what `check` and `plan` (Report), `diff` (DiffReport) and `upgrade` (UpgradeReport) produce
-and every renderer reads.
+"""The report, typed: what `check` and `plan` (Report), `diff` (DiffReport), `upgrade` (UpgradeReport) and
+`lifecycle` (LifecycleReport) produce and every renderer reads.
 
 The gate, the cost and quota sections and the diff build these models; the text, markdown, SARIF, plan
 and diff renderers read them; `--format json` is their dump. Their JSON Schema is committed as
@@ -9,6 +9,7 @@ and docs/reports.md documents the report from it. Optional keys are left out of 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -233,7 +234,47 @@ class DiffReport(_Part):
     stacks: list[StackDiff]
 
 
+LifecycleKind = Literal["legacy", "deprecation", "retirement", "auto-upgrade"]
+
+
 class LifecycleEvent(_Part):
+    """One event of a deployment's model version: the day, what changes, and what Azure does on its own under the
+    deployment's versionUpgradeOption."""
+
+    date: dt.date
+    days_left: int = Field(description="days from today to the event (negative: it has passed)")
+    dated: bool = Field(
+        description="true: the catalog (or Azure) gives this day; false: no day is published, the date is the "
+        "catalog's asOf (a status seen that day) or today (an upgrade Azure has due without a published date)"
+    )
+    kind: LifecycleKind
+    stack: str
+    account: str
+    deployment: str
+    model: str
+    version: str
+    region: str
+    type: str = Field(description="deployment type (sku.name)")
+    upgrade_option: str = Field(description="the deployment's versionUpgradeOption")
+    summary: str = Field(description="what happens that day")
+    azure_action: str = Field(description="what Azure does on its own that day, under the upgrade option")
+    replacement: str | None = Field(default=None, description="the catalog's replacement (omitted: none)")
+    fact_source: str = Field(description="where the date comes from: the catalog entry's source and asOf")
+    source: Source = Field(description="the deployment in its stack file")
+    uid: str = Field(description="stable id (the iCalendar UID): the same event keeps it when its date moves")
+
+
+class LifecycleReport(_Part):
+    """`lifecycle --format json`: every deployment's model events, sorted by date."""
+
+    today: dt.date
+    until: dt.date | None = Field(default=None, description="the --until date (omitted: no limit)")
+    stacks: list[str]
+    regions: list[str] = Field(description="every region the stacks' accounts are in (catalog sync reads these)")
+    events: list[LifecycleEvent]
+
+
+class DueEvent(_Part):
     """A dated lifecycle event of a model version, as the catalog states it."""
 
     event: Literal["deprecation", "retirement"] = Field(
@@ -269,7 +310,7 @@ class UpgradeProposal(_Part):
     sku: str
     region: str
     status: str = Field(description="the version's lifecycle status today (catalog)")
-    events: list[LifecycleEvent] = Field(description="the lifecycle events that make the move due")
+    events: list[DueEvent] = Field(description="the lifecycle events that make the move due")
     target: UpgradeTarget | None
     proposed: bool
     reason: str | None = Field(default=None, description="why nothing is proposed; omitted when proposed")
@@ -316,21 +357,29 @@ def report_schema() -> dict[str, Any]:
     check = Report.model_json_schema(ref_template="#/$defs/{model}")
     diff = DiffReport.model_json_schema(ref_template="#/$defs/{model}")
     upgrade = UpgradeReport.model_json_schema(ref_template="#/$defs/{model}")
+    lifecycle = LifecycleReport.model_json_schema(ref_template="#/$defs/{model}")
     defs = {
         **check.pop("$defs", {}),
         **diff.pop("$defs", {}),
         **upgrade.pop("$defs", {}),
+        **lifecycle.pop("$defs", {}),
         "Report": check,
         "DiffReport": diff,
         "UpgradeReport": upgrade,
+        "LifecycleReport": lifecycle,
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://foundry-iac.dev/schema/report.schema.json",
-        "title": "foundry-iac report (check, plan, diff and upgrade with --format json)",
+        "title": "foundry-iac report (check, plan, diff, upgrade and lifecycle with --format json)",
         "description": "Generated from foundry_iac/engine/report_model.py by "
         "`python -m foundry_iac.engine.report_model`; do not edit.",
-        "oneOf": [{"$ref": "#/$defs/Report"}, {"$ref": "#/$defs/DiffReport"}, {"$ref": "#/$defs/UpgradeReport"}],
+        "oneOf": [
+            {"$ref": "#/$defs/Report"},
+            {"$ref": "#/$defs/DiffReport"},
+            {"$ref": "#/$defs/UpgradeReport"},
+            {"$ref": "#/$defs/LifecycleReport"},
+        ],
         "$defs": dict(sorted(defs.items())),
     }
 

@@ -32,7 +32,7 @@ from ..errors import GateInputError
 from .diff import CONFIG_PATHS, PROGRAM_FILES, stack_diff
 from .pool import build_report
 from .report_model import (
-    LifecycleEvent,
+    DueEvent,
     QuotaChange,
     StackReport,
     UpgradeProposal,
@@ -62,7 +62,7 @@ class Due:
     version: str
     region: str
     status: str
-    events: list[LifecycleEvent]
+    events: list[DueEvent]
 
     def path(self, key: str) -> tuple[str | int, ...]:
         """The YAML path of one of the deployment's keys, from the document root."""
@@ -92,7 +92,7 @@ class UpgradePlan:
 # -- which deployments are due, and their targets ------------------------------------------------------------------
 
 
-def _events(entry: ModelEntry, version: str, today: dt.date) -> list[LifecycleEvent]:
+def _events(entry: ModelEntry, version: str, today: dt.date) -> list[DueEvent]:
     found = entry.versions[version]
     events = []
     if found.deprecation is not None:
@@ -102,8 +102,8 @@ def _events(entry: ModelEntry, version: str, today: dt.date) -> list[LifecycleEv
     return events
 
 
-def _event(kind: Literal["deprecation", "retirement"], day: dt.date, today: dt.date) -> LifecycleEvent:
-    return LifecycleEvent(event=kind, date=day.isoformat(), days_left=(day - today).days)
+def _event(kind: Literal["deprecation", "retirement"], day: dt.date, today: dt.date) -> DueEvent:
+    return DueEvent(event=kind, date=day.isoformat(), days_left=(day - today).days)
 
 
 def due_deployments(ref: StackRef, catalog: Catalog, today: dt.date, warn_days: int) -> list[Due]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine.report_model import CostChange, LifecycleEvent, UpgradeProposal, UpgradeReport, UpgradeStack
+from ..engine.report_model import CostChange, DueEvent, UpgradeProposal, UpgradeReport, UpgradeStack
 
 MARKER = "<!-- foundry-iac-upgrade -->"
 
@@ -18,7 +18,7 @@ def _cost(change: CostChange | None) -> str:
     return f"{_usd(change.before)} → {_usd(change.after)}{delta}"
 
 
-def _event(event: LifecycleEvent) -> str:
+def _event(event: DueEvent) -> str:
     when = f"in {event.days_left} days" if event.days_left >= 0 else f"{-event.days_left} days ago"
     return f"{event.event} on {event.date} ({when})"
 

@@ -314,3 +314,67 @@ def test_no_comment_when_two_open_pull_requests_share_the_runs_head(tmp_path):
     twin = ATTACKER | {"number": 10}  # one branch opened against two base branches
     result = run_comment_script(tmp_path, run_of(ATTACKER), [VICTIM, ATTACKER, twin])
     assert posted_to(result) == [] and "2 open pull requests" in result["log"][0][1]
+
+
+# --- model-upgrades.yml: the weekly upgrade pull request ------------------------------------------------------
+
+
+def test_model_upgrades_runs_weekly_and_on_demand_never_in_a_fork():
+    workflow = load("model-upgrades.yml")
+    cron = workflow["on"]["schedule"][0]["cron"]
+    fields = cron.split()
+    assert len(fields) == 5 and fields[2:4] == ["*", "*"] and fields[4].isdigit(), f"{cron} is not weekly"
+    assert fields[0].isdigit() and fields[1].isdigit(), f"{cron}: one fixed time a week"
+    assert "workflow_dispatch" in workflow["on"]
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}  # no pull request can trigger it
+    for job in workflow["jobs"].values():
+        assert job["if"] == "github.event.repository.fork == false"
+
+
+def test_model_upgrades_permissions_are_the_minimum_for_a_pull_request_and_oidc():
+    job = load("model-upgrades.yml")["jobs"]["propose"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write", "id-token": "write"}
+    login = [s for s in steps(job) if s.get("uses", "").startswith("azure/login@")]
+    assert len(login) == 1 and login[0]["if"] == "vars.MODEL_UPGRADES_CLIENT_ID != ''"
+    assert "secrets." not in (WORKFLOWS / "model-upgrades.yml").read_text()  # OIDC and the run's own token only
+
+
+def test_model_upgrades_syncs_only_when_signed_in_and_handles_each_upgrade_exit_code():
+    job = load("model-upgrades.yml")["jobs"]["propose"]
+    sync = next(s for s in steps(job) if "catalog sync" in s.get("run", ""))
+    assert sync["if"] == "vars.MODEL_UPGRADES_CLIENT_ID != ''"
+    upgrade = next(s for s in steps(job) if "foundry-iac upgrade" in s.get("run", ""))
+    script = upgrade["run"]
+    assert "|| status=$?" in script and "0)" in script and "1)" in script and '*) echo "::error::' in script
+    pull_request = next(s for s in steps(job) if "gh pr create" in s.get("run", ""))
+    assert pull_request["if"] == "steps.upgrade.outputs.changed == 'true'"
+    assert "gh pr edit" in pull_request["run"] and '--head "$BRANCH"' in pull_request["run"]
+    assert job["env"]["BRANCH"] and "${{" not in job["env"]["BRANCH"]  # one fixed branch: one pull request
+
+
+def _foundry_iac_calls(path: Path) -> list[list[str]]:
+    """Every `.venv/bin/foundry-iac ...` call of the workflow's scripts, shell variables given sample values."""
+    import shlex
+
+    samples = {"$SUBSCRIPTION": "11111111-2222-3333-4444-555555555555", '"${regions[@]}"': "eastus2", "$body": "x.md"}
+    calls = []
+    for job in load(path.name)["jobs"].values():
+        for step in steps(job):
+            for line in step.get("run", "").splitlines():
+                found = re.search(r"\.venv/bin/foundry-iac ([^|)]+)", line)
+                if found:
+                    text = found.group(1).split("||")[0]
+                    for variable, value in samples.items():
+                        text = text.replace(variable, value)
+                    calls.append(shlex.split(text))
+    return calls
+
+
+def test_model_upgrades_runs_only_commands_and_options_the_cli_parser_has():
+    from foundry_iac.cli.commands import build_parser
+
+    calls = _foundry_iac_calls(WORKFLOWS / "model-upgrades.yml")
+    assert {c[0] for c in calls} == {"lifecycle", "catalog", "upgrade"}
+    parser = build_parser()
+    for call in calls:
+        parser.parse_args(call)  # an unknown option or value raises UsageError

@@ -381,3 +381,131 @@ def test_the_result_prints_each_change_then_what_was_skipped(dry_run, verb):
         f"catalog sync {verb} components/catalog.json: 2 change(s)\n  a\n  b\n1 answer(s) skipped:\n  x\n"
     )
     assert render_result(SyncResult({}), "c.json", dry_run) == f"catalog sync {verb} c.json: 0 change(s)\n"
+
+
+# --- what the upgrade needs: default versions per region, auto-upgrade dates, the retirement's certainty ----------
+
+
+def _gpt5_versions(catalog_copy: Path) -> None:
+    """Give gpt-5 a second version, so regions can disagree on the default."""
+    raw = json.loads(catalog_copy.read_text())
+    raw["models"]["gpt-5"]["versions"]["2026-01-20"] = {
+        "status": "GenerallyAvailable",
+        "source": "s",
+        "asOf": "2026-11-01",
+    }
+    catalog_copy.write_text(json.dumps(raw))
+
+
+def _gpt5(version: str, default: bool, **extra) -> dict:
+    return model(
+        "gpt-5",
+        version,
+        "GenerallyAvailable",
+        [sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5")],
+        isDefaultVersion=default,
+        **extra,
+    )
+
+
+def test_a_region_whose_default_version_differs_is_recorded_with_its_source(arm, tls, catalog_copy):
+    _gpt5_versions(catalog_copy)
+    # eastus2 and westus mark 2025-08-07 default, swedencentral marks 2026-01-20: the model keeps the majority's
+    for region in ("eastus2", "westus"):
+        arm.expect_request(models_path(region)).respond_with_json(
+            {"value": [_gpt5("2025-08-07", True), _gpt5("2026-01-20", False)]}
+        )
+    arm.expect_request(models_path("swedencentral")).respond_with_json(
+        {"value": [_gpt5("2025-08-07", False), _gpt5("2026-01-20", True)]}
+    )
+    result = run(arm, tls, catalog_copy, regions=("eastus2", "swedencentral", "westus"))
+    cat = parse_catalog(json.loads(catalog_copy.read_text()))
+    gpt5 = cat.models["gpt-5"]
+    assert gpt5.default_version == "2025-08-07"
+    assert set(gpt5.region_defaults) == {"swedencentral"}
+    recorded = gpt5.region_defaults["swedencentral"]
+    assert (recorded.version, recorded.as_of) == ("2026-01-20", TODAY)
+    assert "models.list, swedencentral" in recorded.source
+    assert (
+        gpt5.default_version_in("swedencentral") == "2026-01-20" and gpt5.default_version_in("eastus2") == "2025-08-07"
+    )
+    assert "default version gpt-5 in swedencentral: the model's default -> 2026-01-20" in result.changes
+    assert not [c for c in result.changes if c.startswith("default version gpt-5:")]
+
+
+def test_a_region_that_agrees_again_leaves_region_defaults(arm, tls, catalog_copy):
+    _gpt5_versions(catalog_copy)
+    raw = json.loads(catalog_copy.read_text())
+    raw["models"]["gpt-5"]["regionDefaults"] = {
+        "swedencentral": {"version": "2026-01-20", "source": "s", "asOf": "2026-11-01"}
+    }
+    catalog_copy.write_text(json.dumps(raw))
+    arm.expect_request(models_path("swedencentral")).respond_with_json(
+        {"value": [_gpt5("2025-08-07", True), _gpt5("2026-01-20", False)]}
+    )
+    result = run(arm, tls, catalog_copy, regions=("swedencentral",))
+    assert "regionDefaults" not in json.loads(catalog_copy.read_text())["models"]["gpt-5"]
+    assert "default version gpt-5 in swedencentral: 2026-01-20 -> the model's default" in result.changes
+
+
+def test_every_answered_region_moving_the_default_moves_the_models_default(arm, tls, catalog_copy):
+    _gpt5_versions(catalog_copy)
+    arm.expect_request(models_path("eastus2")).respond_with_json(
+        {"value": [_gpt5("2025-08-07", False), _gpt5("2026-01-20", True)]}
+    )
+    result = run(arm, tls, catalog_copy)
+    gpt5 = json.loads(catalog_copy.read_text())["models"]["gpt-5"]
+    assert gpt5["defaultVersion"] == "2026-01-20" and "regionDefaults" not in gpt5
+    assert "default version gpt-5: 2025-08-07 -> 2026-01-20" in result.changes
+
+
+def test_auto_upgrade_dates_and_the_retirements_certainty_are_recorded_as_azure_returns_them(arm, tls, catalog_copy):
+    item = _gpt5(
+        "2025-08-07",
+        True,
+        deprecation={"inference": "2027-02-09T00:00:00Z", "deprecationStatus": "Tentative"},
+        replacementConfig={
+            "targetModelName": "gpt-5.1",
+            "targetModelVersion": "2025-11-13",
+            "autoUpgradeStartDate": "2027-01-12T07:00:00Z",
+            "upgradeOnExpiryLeadTimeDays": 7,
+        },
+    )
+    assert (
+        arm_models.ModelListResult.deserialize({"value": [item]})
+        .value[0]
+        .model.replacement_config.upgrade_on_expiry_lead_time_days
+        == 7
+    )
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    version = parse_catalog(json.loads(catalog_copy.read_text())).models["gpt-5"].versions["2025-08-07"]
+    assert version.auto_upgrade is not None
+    assert (version.auto_upgrade.start, version.auto_upgrade.expiry_lead_days) == (dt.date(2027, 1, 12), 7)
+    assert "synced 2026-11-30" in version.auto_upgrade.source
+    assert version.retirement_status == "Tentative"
+    assert "auto-upgrade gpt-5 2025-08-07: expiryLeadDays 7, start 2027-01-12" in result.changes
+
+
+def test_an_answer_without_auto_upgrade_dates_records_none(arm, tls, catalog_copy):
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [_gpt5("2025-08-07", True)]})
+    run(arm, tls, catalog_copy)
+    version = json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]
+    assert "autoUpgrade" not in version and "retirementStatus" not in version
+
+
+@pytest.mark.parametrize(
+    ("replacement", "deprecation", "says"),
+    [
+        ({"upgradeOnExpiryLeadTimeDays": -1}, None, "upgradeOnExpiryLeadTimeDays"),
+        ({"autoUpgradeStartDate": "soon"}, None, "models in eastus2"),  # the SDK refuses it
+        (None, {"deprecationStatus": "Maybe"}, "unknown deprecationStatus"),
+    ],
+)
+def test_a_malformed_upgrade_fact_writes_nothing(arm, tls, catalog_copy, replacement, deprecation, says):
+    before = catalog_copy.read_bytes()
+    extra = {"replacementConfig": replacement} if replacement else {"deprecation": deprecation}
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [_gpt5("2025-08-07", True, **extra)]})
+    with pytest.raises(ServiceError, match=says):
+        run(arm, tls, catalog_copy)
+    assert catalog_copy.read_bytes() == before
