@@ -20,6 +20,7 @@ from ..engine.report_model import DiffReport, Report, as_json
 from ..errors import OutputError, UsageError
 from ..exit_codes import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS
 from ..version import version, version_text
+from . import where as where_cli
 from .console import say, stderr_is_terminal
 
 if TYPE_CHECKING:
@@ -148,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         rollout.add_argument(
             "pulumi_args", nargs=argparse.REMAINDER, metavar="-- PULUMI ARGS", help="passed on to pulumi (e.g. --yes)"
         )
+    where_cli.add_parser(sub)
     return parser
 
 
@@ -503,6 +505,7 @@ COMMANDS = {
     "prices": cmd_prices,
     "quota": cmd_quota,
     "catalog": cmd_catalog,
+    "where": where_cli.run_where,
 }
 
 
