@@ -20,6 +20,7 @@ from ..engine.report_model import DiffReport, Report, as_json
 from ..errors import OutputError, UsageError
 from ..exit_codes import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS
 from ..version import version, version_text
+from . import add as add_cli
 from . import where as where_cli
 from .console import say, stderr_is_terminal
 
@@ -149,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
         rollout.add_argument(
             "pulumi_args", nargs=argparse.REMAINDER, metavar="-- PULUMI ARGS", help="passed on to pulumi (e.g. --yes)"
         )
-    where_cli.add_parser(sub)
+    where_cli.add_parser(sub, _timeout_option)
+    add_cli.add_parser(sub)
     return parser
 
 
@@ -495,6 +497,16 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     return _verdict(report)
 
 
+def cmd_where(args: argparse.Namespace) -> int:
+    """foundry-iac where MODEL (cli/where.py)."""
+    return where_cli.run_where(args, write_stdout, default_credential, os.environ.get(ARM_ENDPOINT_ENV))
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """foundry-iac add STACK (cli/add.py)."""
+    return add_cli.run_add(args, write_stdout)
+
+
 COMMANDS = {
     "preflight": cmd_preflight,
     "preview": cmd_rollout,
@@ -505,7 +517,8 @@ COMMANDS = {
     "prices": cmd_prices,
     "quota": cmd_quota,
     "catalog": cmd_catalog,
-    "where": where_cli.run_where,
+    "where": cmd_where,
+    "add": cmd_add,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import UsageError
@@ -25,10 +26,8 @@ def capacity(value: str) -> int:
     return int(value)
 
 
-def add_parser(sub: Any) -> None:
-    """Register `where`."""
-    from .commands import _timeout_option
-
+def add_parser(sub: Any, timeout_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Register `where` (`timeout_option` adds commands.py's --timeout)."""
     where = sub.add_parser(
         "where", help="where a model can run: residency, lifecycle, approval, quota and cost per region"
     )
@@ -44,18 +43,22 @@ def add_parser(sub: Any) -> None:
     where.add_argument("--subscription", help="subscription id (default: the stack's)")
     where.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
     where.add_argument("--format", choices=["text", "markdown", "json"], default="text")
-    _timeout_option(where)
+    timeout_option(where)
 
 
-def run_where(args: argparse.Namespace) -> int:
-    """Print the rows; exit 0 (rows that fail are the answer, not an error)."""
+Write = Callable[[str], None]
+Credential = Callable[[], Any]
+
+
+def run_where(args: argparse.Namespace, write_stdout: Write, credential: Credential, endpoint: str | None) -> int:
+    """Print the rows; exit 0 (rows that fail are the answer, not an error). commands.py hands in its stdout
+    writer, credential factory and the default ARM endpoint ($FOUNDRY_IAC_ARM_ENDPOINT)."""
     from policies import waivers
 
     from ..engine.report_model import as_json
     from ..engine.stacks import project_root, resolve_stack
     from ..engine.where import WhereQuery, find
     from ..render.where import render_where_markdown, render_where_text
-    from .commands import write_stdout
 
     if args.subscription is not None and not re.fullmatch(r"[0-9a-fA-F-]{36}", args.subscription):
         raise UsageError(f"--subscription {args.subscription!r} is not a subscription id (a GUID)")
@@ -72,7 +75,7 @@ def run_where(args: argparse.Namespace) -> int:
     )
     report = find(query, root, waivers.today())
     if args.live:
-        report = live_view(report, args)
+        report = live_view(report, args, credential, args.endpoint or endpoint)
     if args.format == "json":
         write_stdout(as_json(report))
     elif args.format == "markdown":
@@ -82,21 +85,19 @@ def run_where(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def live_view(report: Any, args: argparse.Namespace) -> Any:
+def live_view(report: Any, args: argparse.Namespace, credential: Credential, endpoint: str | None) -> Any:
     """The report with Azure's view of each row (models, capacities, usages), read through the safe client."""
-    import os
-
     from ..azure.client import Limits
     from ..azure.quota_sync import ARM_ENDPOINT
     from ..azure.where_live import with_live
-    from .commands import ARM_ENDPOINT_ENV, _close, default_credential
 
     subscription = args.subscription or report.subscription
     if subscription is None:
         raise UsageError("--live needs a subscription: give --subscription ID or --stack S")
-    endpoint = args.endpoint or os.environ.get(ARM_ENDPOINT_ENV) or ARM_ENDPOINT
-    credential = default_credential()
+    token = credential()
     try:
-        return with_live(report, credential, subscription, endpoint, Limits(args.timeout))
+        return with_live(report, token, subscription, endpoint or ARM_ENDPOINT, Limits(args.timeout))
     finally:
-        _close(credential)
+        close = getattr(token, "close", None)
+        if close:
+            close()

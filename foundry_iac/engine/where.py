@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from components.deployments.model import DeploymentConfig
 from components.refs import unresolved
 from components.resource_group import resource_group_name
 from components.stack.loader import load_stack_file
+from policies import content_safety as content_policy
 from policies import cost as cost_policy
 from policies import lifecycle as lifecycle_policy
 from policies import models as models_policy
@@ -71,6 +73,7 @@ class StackContext:
     resources: list[Resource]  # accounts, deployments and the budget, with the inputs the program registers
     accounts: dict[str, str]  # region -> the stack's first account there
     names: dict[str, set[str]]  # account -> its deployment names
+    filters: dict[str, str | None]  # account -> the content filter its deployments use most (None: the default one)
 
 
 @dataclass
@@ -176,6 +179,7 @@ def stack_resources(loaded: LoadedConfig) -> list[Resource]:
         args = account_args(loaded, index)
         out.append(_account(args.account_name, args.location))
         out += [_deployment(dep, loaded.stack) for dep in args.deployments]
+        out += [_filter(args.account_name, f.name, f.properties) for f in args.content_filters]
     if loaded.config.monthly_budget_usd is not None:
         out.append(
             Resource(
@@ -190,6 +194,11 @@ def stack_resources(loaded: LoadedConfig) -> list[Resource]:
 
 def _account(name: str, location: str) -> Resource:
     return Resource(types.ACCOUNT, name, f"urn:account:{name}", {"accountName": name, "location": location})
+
+
+def _filter(account: str, name: str, properties: dict[str, Any]) -> Resource:
+    props = {"accountName": account, "raiPolicyName": name, "properties": properties}
+    return Resource(types.RAI_POLICY, f"{account}-content-filter-{name}", f"urn:filter:{account}:{name}", props)
 
 
 def _deployment(args: ModelDeploymentArgs, stack: str) -> Resource:
@@ -209,10 +218,14 @@ def load_stack_context(ref: StackRef, root: Path) -> StackContext:
     resources = stack_resources(loaded)
     accounts: dict[str, str] = {}
     names: dict[str, set[str]] = {}
+    usual: dict[str, str | None] = {}
     for account in loaded.config.accounts:
         accounts.setdefault(account.location or loaded.config.location, account.name)
         names[account.name] = {d.deployment_name for d in account.deployments}
-    return StackContext(loaded, settings, resources, accounts, names)
+        used = Counter(d.content_filter for d in account.deployments if d.content_filter)
+        common = used.most_common(1)[0][0] if used else None
+        usual[account.name] = None if common == DeploymentConfig.model_fields["content_filter"].default else common
+    return StackContext(loaded, settings, resources, accounts, names, usual)
 
 
 def default_settings(boundary: str) -> dict[str, PolicySettings]:
@@ -254,6 +267,9 @@ STACK_CHECKS: dict[str, StackCheck] = {
     "residency-deployment-type": residency_policy.check_residency,
     "approved-models": models_policy.check_approved,
     "model-lifecycle": lifecycle_policy.check_lifecycle,
+    "content-filter-severity": content_policy.check_severity,
+    "content-filter-shields": content_policy.check_shields,
+    "content-filter-mode": content_policy.check_mode,
     "quota-capacity": quota_policy.check_quota,
     "deployments-per-account": quota_policy.check_per_account,
     "cost-budget": cost_policy.check_budget,
@@ -298,6 +314,9 @@ def candidate(ctx: Context, region: str, sku: str, query: WhereQuery, name: str 
         "capacity": capacity,
         "monthlyTokens": {"input": tokens[0], "output": tokens[1]},
     }
+    chosen = ctx.stack.filters.get(account_name) if ctx.stack else None
+    if chosen:  # the filter the account's deployments use, not the built-in default
+        raw["contentFilter"] = chosen
     problem = None
     try:
         config = DeploymentConfig.model_validate(raw)
@@ -319,15 +338,22 @@ def candidate(ctx: Context, region: str, sku: str, query: WhereQuery, name: str 
     )
 
 
-def _findings(ctx: Context, cand: Candidate, policy: str, config: Mapping[str, Any]) -> list[Finding]:
+def _findings(cand: Candidate, policy: str, config: Mapping[str, Any]) -> list[Finding]:
     if policy in STACK_CHECKS:
-        mine = {cand.resource.urn}
-        existing = {r.urn for r in cand.resources if r.type == types.DEPLOYMENT and r.urn not in mine}
-        found = STACK_CHECKS[policy](cand.resources, config)
-        # findings about the stack's other deployments are the stack's own (the gate judges them with their waivers)
-        return [f for f in found if f.resource is None or f.resource.urn not in existing]
+        return [f for f in STACK_CHECKS[policy](cand.resources, config) if concerns(f, cand)]
     target = cand.account_resource if policy == "allowed-regions" else cand.resource
     return list(RESOURCE_CHECKS[policy](target, config))
+
+
+def concerns(finding: Finding, cand: Candidate) -> bool:
+    """Whether a stack check's finding is the row's: about its deployment (or a filter it uses), or about the stack
+    as a whole (its budget); findings about the stack's other deployments and filters alone are the stack's own,
+    which the gate judges with their waivers."""
+    mine = cand.resource.urn
+    if finding.resource is None or finding.resource.urn == mine or any(r.urn == mine for r in finding.related):
+        return True
+    others = {r.urn for r in cand.resources if r.type in (types.DEPLOYMENT, types.RAI_POLICY) and r.urn != mine}
+    return finding.resource.urn not in others
 
 
 def judge(ctx: Context, cand: Candidate) -> list[WhereCheck]:
@@ -343,7 +369,7 @@ def judge(ctx: Context, cand: Candidate) -> list[WhereCheck]:
         if policy == "quota-capacity":
             config = {**config, "ledger": ctx.ledger}
         level: Literal["mandatory", "advisory"] = "advisory" if setting.enforcement == "advisory" else "mandatory"
-        for finding in _findings(ctx, cand, policy, config):
+        for finding in _findings(cand, policy, config):
             enforcement: Literal["mandatory", "advisory"] = "advisory" if finding.advisory else level
             checks.append(WhereCheck(policy=policy, enforcement=enforcement, message=finding.message))
     return checks
@@ -396,8 +422,8 @@ def residency_of(ctx: Context, cand: Candidate) -> tuple[str, str]:
 
 
 def costs_of(ctx: Context, cand: Candidate, query: WhereQuery) -> tuple[float | None, float | None]:
-    """Expected (for --tokens) and ceiling monthly USD, priced by the cost policies' own function."""
-    share = float(ctx.settings.get("deployment-cost-ceiling", PolicySettings("", {})).config.get("inputShare", 0.0))
+    """Expected (for --tokens) and ceiling monthly USD, priced by the cost policies' own function (the gate's basis)."""
+    share = float(ctx.settings.get("cost-budget", PolicySettings("", {})).config.get("inputShare", 0.0))
     dep = deployments([cand.account_resource, cand.resource])[0]
     priced = cost_policy.price(dep, share)
     if priced.cost is None:
