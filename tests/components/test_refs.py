@@ -43,7 +43,9 @@ def test_nearest_puts_the_same_name_in_other_case_first_and_caps_the_list():
 
 def test_with_nothing_near_it_lists_a_few_known_names_and_the_fix():
     message = unresolved("atlantis", [f"r{i}" for i in range(20)], "region", "use a catalog region")
-    assert message == ("unknown region 'atlantis'; known: r0, r1, r10, r11, r12 and 15 more; use a catalog region")
+    assert message == (
+        "unknown region 'atlantis'; known: r0, r1, r10, r11, r12 and 15 more; use a catalog region"
+    )
     assert unresolved(3, REGIONS, "region").startswith("unknown region 3; known:")  # not text: never a name
 
 
