@@ -7,8 +7,6 @@ down) makes the row `unknown`, never `fits`: a region Azure did not answer for i
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from azure.core.credentials import TokenCredential
 
 from components.catalog import load_catalog
@@ -16,8 +14,6 @@ from components.catalog import load_catalog
 from ..engine.report_model import WhereLive, WhereReport, WhereRow
 from .client import Limits
 from .live_arm import LiveArm, LiveReadError
-
-ArmFactory = Callable[[str], LiveArm]
 
 
 def _unknown(reason: str) -> WhereLive:
@@ -68,8 +64,9 @@ def live_row(arm: LiveArm, report: WhereReport, row: WhereRow) -> WhereLive:
 
 
 def add_live(report: WhereReport, arm: LiveArm) -> WhereReport:
-    """The report with each row's live view."""
-    rows = [row.model_copy(update={"live": live_row(arm, report, row)}) for row in report.rows]
+    """The report with the live view of each row that passes offline (one that fails cannot be deployed anyway,
+    so Azure is not asked about it)."""
+    rows = [row.model_copy(update={"live": live_row(arm, report, row)}) if row.passed else row for row in report.rows]
     return report.model_copy(update={"rows": rows})
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..exit_codes import EXIT_OK, EXIT_VIOLATIONS
+from .console import say
 from .where import capacity, tokens
 
 
@@ -27,13 +28,14 @@ def add_parser(sub: Any) -> None:
 
 
 def run_add(args: argparse.Namespace, write_stdout: Callable[[str], None]) -> int:
-    """Exit 0 when the stack passes the gate with the deployment (written with --write), 1 when it does not
-    (nothing written), 2 for bad input or a region where the stack has no account (the account block is printed)."""
+    """Exit 0 when the stack passes the gate with the deployment (written with --write), 1 when it does not or
+    --best finds no passing row (nothing written), 2 for bad input or a region where the stack has no account
+    (the account block is printed)."""
     from pathlib import Path
 
     from policies import waivers
 
-    from ..engine.add import AddRequest, NoAccountError, add
+    from ..engine.add import AddRequest, NoAccountError, NoPassingRowError, add
     from ..engine.stack_edit import write_all
     from ..engine.stacks import project_root, resolve_stack
     from ..render.add import render_add
@@ -51,6 +53,9 @@ def run_add(args: argparse.Namespace, write_stdout: Callable[[str], None]) -> in
     except NoAccountError as exc:
         write_stdout(exc.block)
         raise
+    except NoPassingRowError as exc:  # a verdict on every option, not bad input
+        say(f"error: {exc}")
+        return EXIT_VIOLATIONS
     if not result.after.passed:
         outcome = f"not written: the gate fails for {ref.name} with this deployment"
     elif args.write:

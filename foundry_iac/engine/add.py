@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from components.errors import FoundryIacError
 from components.refs import unresolved
 
 from ..errors import UsageError
@@ -45,7 +46,7 @@ class NoAccountError(UsageError):
         self.block = block
 
 
-class NoPassingRowError(UsageError):
+class NoPassingRowError(FoundryIacError):
     """--best found no row that passes in a region where the stack has an account."""
 
 

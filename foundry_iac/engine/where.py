@@ -299,7 +299,7 @@ class Candidate:
     config_problem: str | None = None
 
 
-def candidate(ctx: Context, region: str, sku: str, query: WhereQuery, name: str | None = None) -> Candidate:
+def candidate(ctx: Context, region: str, sku: str, query: WhereQuery) -> Candidate:
     """The deployment a row stands for, built as the program builds it from a stack file entry."""
     capacity, note = judged_capacity(ctx.entry, sku, ctx.version, query.capacity)
     account = ctx.stack.accounts.get(region) if ctx.stack else None
@@ -307,7 +307,7 @@ def candidate(ctx: Context, region: str, sku: str, query: WhereQuery, name: str 
     taken = ctx.stack.names.get(account_name, set()) if ctx.stack else set()
     tokens = query.tokens or (0, 0)
     raw = {
-        "name": name or free_name(taken, query.model, sku),
+        "name": free_name(taken, query.model, sku),
         "model": query.model,
         "version": ctx.version,
         "type": sku,

@@ -165,6 +165,20 @@ def test_a_region_without_an_account_prints_the_account_block_and_exits_2(repo, 
     )
 
 
+def test_best_without_a_passing_row_exits_1_and_writes_nothing(repo, monkeypatch, capsys):
+    path = repo / "stacks" / "Pulumi.prod-eu.yaml"
+    before = path.read_bytes()
+    monkeypatch.chdir(repo)
+    # Grok's data zone is US only and GlobalStandard leaves the EU: nothing passes under prod-eu
+    assert main(["add", "prod-eu", "--model", "grok-4-1-fast-reasoning", "--best", "--capacity", "10", "--write"]) == 1
+    out, err = capsys.readouterr()
+    assert path.read_bytes() == before and out == ""
+    assert err == (
+        "error: --best: no (region, type) passes for grok-4-1-fast-reasoning in prod-eu; run "
+        "`foundry-iac where grok-4-1-fast-reasoning --stack prod-eu` to see why\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
