@@ -161,6 +161,16 @@ def edited_text(stack: StackRef, plan: AddPlan) -> str:
     return append_item(text, path, plan.item, source=stack.display)
 
 
+def copy_config(root: Path, dest: Path) -> None:
+    """The work tree's stacks, policy configs and quota snapshots copied into `dest`, beside the real program
+    (linked): a repository the gate can judge without touching the user's files."""
+    for name in CONFIG_PATHS:
+        if (root / name).is_dir():
+            shutil.copytree(root / name, dest / name, symlinks=False)
+    for name in PROGRAM_FILES:
+        (dest / name).symlink_to(root / name)
+
+
 def gate_text(root: Path, stack: StackRef, text: str | None) -> StackReport:
     """Gate the stack with its file's text replaced by `text` (None: as it is), in a temporary copy of the
     repository's stacks, policy configs and quota snapshots beside the real program: never the user's files."""
@@ -170,11 +180,7 @@ def gate_text(root: Path, stack: StackRef, text: str | None) -> StackReport:
         return build_report([stack], root).stacks[0]
     with tempfile.TemporaryDirectory(prefix="foundry-iac-add-") as tmp:
         copy = Path(tmp)
-        for name in CONFIG_PATHS:
-            if (root / name).is_dir():
-                shutil.copytree(root / name, copy / name, symlinks=False)
-        for name in PROGRAM_FILES:
-            (copy / name).symlink_to(root / name)
+        copy_config(root, copy)
         target = copy / "stacks" / stack.path.name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

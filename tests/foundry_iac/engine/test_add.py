@@ -4,8 +4,6 @@ what it fails, `check` fails with the policy it named."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -14,7 +12,6 @@ from hypothesis import strategies as st
 from components.catalog import load_catalog
 from foundry_iac.cli.main import main
 from foundry_iac.engine.add import AddRequest, edited_text, gate_text, plan_add
-from foundry_iac.engine.diff import CONFIG_PATHS, PROGRAM_FILES
 from foundry_iac.engine.stacks import resolve_stack
 from foundry_iac.engine.where import WhereQuery, build_context, row, rows_of
 from foundry_iac.errors import GateInputError
@@ -27,16 +24,6 @@ TODAY = "2026-12-03"
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
     monkeypatch.setenv("FOUNDRY_IAC_TODAY", TODAY)
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A copy of the repository's stacks, policy configs and snapshots beside the real program."""
-    for name in CONFIG_PATHS:
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in PROGRAM_FILES:
-        (tmp_path / name).symlink_to(ROOT / name)
-    return tmp_path
 
 
 STACKS = ["dev", "prod-eu", "prod-us"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +13,6 @@ from hypothesis import strategies as st
 from components.catalog import load_catalog
 from components.cost import HOURS_PER_MONTH
 from foundry_iac.cli.main import main
-from foundry_iac.engine.diff import CONFIG_PATHS, PROGRAM_FILES
 from foundry_iac.engine.report_model import SCHEMA_FILE
 from foundry_iac.engine.where import judged_capacity, rows_of
 from tests.conftest import ROOT
@@ -198,16 +196,6 @@ def test_without_a_stack_a_pool_nobody_states_a_limit_for_is_unknown_not_a_failu
         assert (r["quota"]["limit"], r["quota"]["fits"]) == (None, "unknown")
         assert any(c["policy"] == "quota-capacity" and c["enforcement"] == "advisory" for c in r["checks"])
         assert r["failed_policy"] == "residency-deployment-type"  # GlobalStandard never stays inside US
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A copy of the repository's stacks, policy configs and snapshots beside the real program."""
-    for name in CONFIG_PATHS:
-        shutil.copytree(ROOT / name, tmp_path / name)
-    for name in PROGRAM_FILES:
-        (tmp_path / name).symlink_to(ROOT / name)
-    return tmp_path
 
 
 SIBLING = f"""\
