@@ -14,6 +14,9 @@ _.regions_source
 _.meters_source
 # report fields: written into the JSON report (model_dump), read by its consumers, not by name in Python
 _.budget_source
+_.usage_current  # where --live
+_.usage_limit
+_.residency_reason  # where
 # reprlib.Repr settings: read by reprlib when `short()` shortens a value
 _.maxstring
 _.maxother

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..catalog import load_catalog
 from ..config.loaded import LoadedConfig, SourceLocation
 from ..resource_group import resource_group_name
+from .model import DeploymentConfig
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,23 @@ class ModelDeploymentArgs:
 def deployment_args(loaded: LoadedConfig, index: int, d_index: int) -> ModelDeploymentArgs:
     """Deployment `d_index` of account `index`, as plain values (the model format from the catalog)."""
     acct = loaded.config.accounts[index]
-    dep = acct.deployments[d_index]
+    return args_of(
+        acct.deployments[d_index],
+        acct.name,
+        resource_group_name(loaded),
+        loaded.location("accounts", index, "deployments", d_index),
+    )
+
+
+def args_of(
+    dep: DeploymentConfig, account_name: str, resource_group: str, source: SourceLocation
+) -> ModelDeploymentArgs:
+    """A deployment config under the named account, as plain values; what the program deploys from it
+    (also how `foundry-iac where` judges a deployment before any stack file holds it)."""
     return ModelDeploymentArgs(
         deployment_name=dep.deployment_name,
-        account_name=acct.name,
-        resource_group_name=resource_group_name(loaded),
+        account_name=account_name,
+        resource_group_name=resource_group,
         sku_name=dep.type,
         capacity=dep.capacity,
         model_format=load_catalog().models[dep.model].format,
@@ -46,6 +59,6 @@ def deployment_args(loaded: LoadedConfig, index: int, d_index: int) -> ModelDepl
         version_upgrade_option=dep.version_upgrade,
         monthly_input_tokens=dep.monthly_tokens.input,
         monthly_output_tokens=dep.monthly_tokens.output,
-        source=loaded.location("accounts", index, "deployments", d_index),
+        source=source,
         spillover_to=dep.spillover_to,
     )

@@ -35,6 +35,28 @@ def deployment_properties(args: ModelDeploymentArgs) -> Wire:
     return props
 
 
+def deployment_sku(args: ModelDeploymentArgs) -> Wire:
+    """The deployment's sku: always sent (without it Azure falls back to the account's S0, no deployment type)."""
+    return {"name": args.sku_name, "capacity": args.capacity}
+
+
+def deployment_tags(args: ModelDeploymentArgs) -> dict[str, str]:
+    """The tags that carry the declared monthly tokens to the cost policies."""
+    return {INPUT_TOKENS_TAG: str(args.monthly_input_tokens), OUTPUT_TOKENS_TAG: str(args.monthly_output_tokens)}
+
+
+def deployment_inputs(args: ModelDeploymentArgs) -> Wire:
+    """The inputs the resource registers, as the policies read them (camelCase keys)."""
+    return {
+        "accountName": args.account_name,
+        "resourceGroupName": args.resource_group_name,
+        "deploymentName": args.deployment_name,
+        "sku": deployment_sku(args),
+        "properties": deployment_properties(args),
+        "tags": deployment_tags(args),
+    }
+
+
 class ModelDeployment(cognitiveservices.Deployment):
     """A Grok, DeepSeek or OpenAI model deployment with an explicit sku and capacity."""
 
@@ -49,12 +71,8 @@ class ModelDeployment(cognitiveservices.Deployment):
             account_name=args.account_name,
             resource_group_name=args.resource_group_name,
             deployment_name=args.deployment_name,
-            # Always send the sku: without it Azure falls back to the account's S0, which is no deployment type.
-            sku={"name": args.sku_name, "capacity": args.capacity},
+            sku=deployment_sku(args),
             properties=deployment_properties(args),
-            tags={
-                INPUT_TOKENS_TAG: str(args.monthly_input_tokens),
-                OUTPUT_TOKENS_TAG: str(args.monthly_output_tokens),
-            },
+            tags=deployment_tags(args),
         )
         self.args = args

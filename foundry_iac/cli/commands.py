@@ -20,7 +20,9 @@ from ..engine.report_model import DiffReport, Report, as_json
 from ..errors import OutputError, UsageError
 from ..exit_codes import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS
 from ..version import version, version_text
+from . import add as add_cli
 from . import lifecycle, upgrade
+from . import where as where_cli
 from .console import say, stderr_is_terminal
 
 if TYPE_CHECKING:
@@ -151,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
             "pulumi_args", nargs=argparse.REMAINDER, metavar="-- PULUMI ARGS", help="passed on to pulumi (e.g. --yes)"
         )
     lifecycle.add_parser(sub)
+    where_cli.add_parser(sub, _timeout_option)
+    add_cli.add_parser(sub)
     return parser
 
 
@@ -516,6 +520,16 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     return _verdict(report)
 
 
+def cmd_where(args: argparse.Namespace) -> int:
+    """foundry-iac where MODEL (cli/where.py)."""
+    return where_cli.run_where(args, write_stdout, default_credential, os.environ.get(ARM_ENDPOINT_ENV))
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """foundry-iac add STACK (cli/add.py)."""
+    return add_cli.run_add(args, write_stdout)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "preflight": cmd_preflight,
     "preview": cmd_rollout,
@@ -528,6 +542,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "catalog": cmd_catalog,
     "upgrade": lambda args: upgrade.run(args, _write),
     "lifecycle": lifecycle.runner(_write),
+    "where": cmd_where,
+    "add": cmd_add,
 }
 
 

@@ -1,5 +1,5 @@
-"""The report, typed: what `check` and `plan` (Report), `diff` (DiffReport), `upgrade` (UpgradeReport) and
-`lifecycle` (LifecycleReport) produce and every renderer reads.
+"""The report, typed: what `check` and `plan` (Report), `diff` (DiffReport), `upgrade` (UpgradeReport),
+`lifecycle` (LifecycleReport) and `where` (WhereReport) produce and every renderer reads.
 
 The gate, the cost and quota sections and the diff build these models; the text, markdown, SARIF, plan
 and diff renderers read them; `--format json` is their dump. Their JSON Schema is committed as
@@ -342,6 +342,80 @@ class UpgradeReport(_Part):
     stacks: list[UpgradeStack]
 
 
+class WhereCheck(_Part):
+    """One policy's word on a `where` row: what it found, and whether that blocks the row."""
+
+    policy: str
+    enforcement: Literal["mandatory", "advisory"]
+    message: str
+
+
+class WhereQuota(_Part):
+    """The quota pool a `where` row draws from, what the repository's stacks already use of it, and the room left."""
+
+    scope: str = Field(description="the quota scope: a region, dataZone:EU|US, or subscription")
+    usage_name: str
+    limit: int | None = Field(description="None: no snapshot, policy `limits` or catalog default states one")
+    limit_source: str
+    used: dict[str, int] = Field(description="units every stack of the repository already requests in the pool")
+    headroom: int | None = Field(description="limit minus used (None when the limit is unknown)")
+    requested: int = Field(description="quota units the row's capacity takes")
+    fits: Literal["yes", "no", "unknown"]
+
+
+class WhereLive(_Part):
+    """Azure's own view of a `where` row (`--live`): offered now, capacity left, usage against the limit."""
+
+    status: Literal["fits", "no", "unknown"] = Field(description="unknown when a read failed: never fits")
+    offered: bool | None
+    available_capacity: int | None
+    usage_current: int | None
+    usage_limit: int | None
+    reason: str
+
+
+class WhereRow(_Part):
+    """One (region, deployment type) the catalog offers the model in, judged by the gate's own policy checks."""
+
+    region: str
+    deployment_type: str
+    data_zone: str | None
+    account: str | None = Field(description="the stack's account in the region (None: the stack has none there)")
+    capacity: int = Field(description="the capacity judged: the asked one, provisioned rounded up to minimum/step")
+    capacity_note: str
+    residency: Literal["inside", "outside", "not checked"]
+    residency_reason: str
+    lifecycle: str = Field(description="the version's status on the report's date")
+    approved: bool | None = Field(description="None without --stack (no approved list to judge by)")
+    quota: WhereQuota
+    monthly_expected: float | None = Field(description="for --tokens; None without tokens or without a price")
+    monthly_ceiling: float | None = Field(description="for the capacity; None without a price")
+    passed: bool
+    failed_policy: str | None = Field(description="the first policy that fails the row")
+    reason: str = Field(description="why it fails (the policy's own message), empty when it passes")
+    checks: list[WhereCheck] = Field(description="every finding, mandatory and advisory")
+    live: WhereLive | None = Field(default=None, description="omitted without --live")
+
+
+class WhereReport(_Part):
+    """`where --format json`: where a model can run, row by row; passing rows first, cheapest first."""
+
+    model: str
+    version: str
+    stack: str | None
+    boundary: str
+    subscription: str | None
+    today: str
+    capacity: int | None
+    input_tokens: int | None
+    output_tokens: int | None
+    rows: list[WhereRow]
+
+
+REPORT_KINDS: tuple[type[_Part], ...] = (Report, DiffReport, UpgradeReport, LifecycleReport, WhereReport)
+"""Every report a command prints with --format json, in the schema's oneOf order."""
+
+
 def as_data(model: BaseModel) -> dict[str, Any]:
     """A report (or part) as JSON data: optional keys left out when unset."""
     return model.model_dump(mode="json", exclude_defaults=True)
@@ -354,32 +428,18 @@ def as_json(model: BaseModel) -> str:
 
 def report_schema() -> dict[str, Any]:
     """The JSON Schema of every report kind."""
-    check = Report.model_json_schema(ref_template="#/$defs/{model}")
-    diff = DiffReport.model_json_schema(ref_template="#/$defs/{model}")
-    upgrade = UpgradeReport.model_json_schema(ref_template="#/$defs/{model}")
-    lifecycle = LifecycleReport.model_json_schema(ref_template="#/$defs/{model}")
-    defs = {
-        **check.pop("$defs", {}),
-        **diff.pop("$defs", {}),
-        **upgrade.pop("$defs", {}),
-        **lifecycle.pop("$defs", {}),
-        "Report": check,
-        "DiffReport": diff,
-        "UpgradeReport": upgrade,
-        "LifecycleReport": lifecycle,
-    }
+    defs: dict[str, Any] = {}
+    for kind in REPORT_KINDS:
+        schema = kind.model_json_schema(ref_template="#/$defs/{model}")
+        defs.update(schema.pop("$defs", {}))
+        defs[kind.__name__] = schema
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://foundry-iac.dev/schema/report.schema.json",
-        "title": "foundry-iac report (check, plan, diff, upgrade and lifecycle with --format json)",
+        "title": "foundry-iac report (check, plan, diff, upgrade, lifecycle and where with --format json)",
         "description": "Generated from foundry_iac/engine/report_model.py by "
         "`python -m foundry_iac.engine.report_model`; do not edit.",
-        "oneOf": [
-            {"$ref": "#/$defs/Report"},
-            {"$ref": "#/$defs/DiffReport"},
-            {"$ref": "#/$defs/UpgradeReport"},
-            {"$ref": "#/$defs/LifecycleReport"},
-        ],
+        "oneOf": [{"$ref": f"#/$defs/{kind.__name__}"} for kind in REPORT_KINDS],
         "$defs": dict(sorted(defs.items())),
     }
 

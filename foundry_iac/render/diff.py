@@ -42,35 +42,41 @@ def render_diff_text(report: DiffReport) -> str:
     out = [f"foundry-iac diff against {report.base} ({report.base_commit[:12]}): {'PASS' if report.passed else 'FAIL'}"]
     for s in report.stacks:
         out.append("")
-        verdict = {True: "pass", False: "FAIL", None: "removed"}[s.passed]
-        out.append(f"{s.stack}: {s.status}, {verdict}")
-        for r in s.resources.added:
-            out.append(f"  + {r.type} {r.name}{_line(r)}")
-        for r in s.resources.removed:
-            out.append(f"  - {r.type} {r.name}")
-            if r.warning:
-                out.append(f"      WARNING delete: {r.warning}")
-        for r in s.resources.changed:
-            action = "REPLACE" if r.replace else "update in place"
-            out.append(f"  ~ {r.type} {r.name}{_line(r)}: {action}")
-            for c in r.changes:
-                out.append(f"      {c.path}: {_value(c.before)} -> {_value(c.after)}")
-            if r.warning:
-                out.append(f"      WARNING downtime: {r.warning}")
-        cost = s.cost
-        out.append(
-            f"  cost expected {_money(cost.monthly_expected.delta)}/month "
-            f"({_amount(cost.monthly_expected.before)} -> {_amount(cost.monthly_expected.after)}), "
-            f"ceiling {_money(cost.monthly_ceiling.delta)}/month"
-        )
-        for q in s.quota:
-            peak = f", {q.transient_peak} while the change runs" if q.transient_peak is not None else ""
-            out.append(f"  quota {q.region} {q.usage_name}: {q.before} -> {q.after} ({q.delta:+d}){peak}")
-        for v in s.violations.introduced:
-            out.append(f"  NEW {v.enforcement} {v.policy}: {v.message}")
-        for v in s.violations.resolved:
-            out.append(f"  RESOLVED {v.policy}: {v.message}")
+        out += stack_lines(s)
     return "\n".join(out) + "\n"
+
+
+def stack_lines(s: StackDiff) -> list[str]:
+    """What a change does to one stack, for a terminal (also `add`'s delta)."""
+    verdict = {True: "pass", False: "FAIL", None: "removed"}[s.passed]
+    out = [f"{s.stack}: {s.status}, {verdict}"]
+    for r in s.resources.added:
+        out.append(f"  + {r.type} {r.name}{_line(r)}")
+    for r in s.resources.removed:
+        out.append(f"  - {r.type} {r.name}")
+        if r.warning:
+            out.append(f"      WARNING delete: {r.warning}")
+    for r in s.resources.changed:
+        action = "REPLACE" if r.replace else "update in place"
+        out.append(f"  ~ {r.type} {r.name}{_line(r)}: {action}")
+        for c in r.changes:
+            out.append(f"      {c.path}: {_value(c.before)} -> {_value(c.after)}")
+        if r.warning:
+            out.append(f"      WARNING downtime: {r.warning}")
+    cost = s.cost
+    out.append(
+        f"  cost expected {_money(cost.monthly_expected.delta)}/month "
+        f"({_amount(cost.monthly_expected.before)} -> {_amount(cost.monthly_expected.after)}), "
+        f"ceiling {_money(cost.monthly_ceiling.delta)}/month"
+    )
+    for q in s.quota:
+        peak = f", {q.transient_peak} while the change runs" if q.transient_peak is not None else ""
+        out.append(f"  quota {q.region} {q.usage_name}: {q.before} -> {q.after} ({q.delta:+d}){peak}")
+    for v in s.violations.introduced:
+        out.append(f"  NEW {v.enforcement} {v.policy}: {v.message}")
+    for v in s.violations.resolved:
+        out.append(f"  RESOLVED {v.policy}: {v.message}")
+    return out
 
 
 def _cell(text: object) -> str:
