@@ -325,3 +325,115 @@ def test_why_the_repository_did_not_import_depends_on_where_the_command_runs(tmp
         "importable from it): reinstall foundry-iac from this checkout (./scripts/setup, or pip install .)"
     )
     assert "(No module named x is not importable" in _not_importable(None, ImportError("No module named x"))
+
+
+class _EndedError(Exception):
+    """exit_now's stand-in in process: the code the console script would have exited with."""
+
+    def __init__(self, code: object) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _end(code: object) -> None:
+    raise _EndedError(code)
+
+
+def test_the_console_script_reads_sys_argv_puts_the_repository_first_and_exits_through_exit_now(monkeypatch, capsys):
+    """main() without argv is the console script: sys.argv[1:], no cyclic GC, runs frozen after the program, and
+    ends through exit_now with the command's exit code (here a usage error: no stack is run)."""
+    import gc
+
+    from foundry_iac.cli import main as cli
+    from foundry_iac.engine import runner
+
+    monkeypatch.setattr(cli, "exit_now", _end)
+    monkeypatch.setattr(runner, "FREEZE_AFTER_RUN", False)
+    monkeypatch.setattr(sys, "argv", ["foundry-iac", "check", "no-such-stack"])
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(ROOT)])
+    monkeypatch.chdir(ROOT / "stacks")
+    enabled = gc.isenabled()
+    try:
+        with pytest.raises(_EndedError) as ended:
+            cli.main()
+        collecting = gc.isenabled()
+    finally:
+        if enabled:
+            gc.enable()
+    assert ended.value.code == 2 and not collecting and runner.FREEZE_AFTER_RUN is True
+    assert sys.path[0] == str(ROOT)
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown stack 'no-such-stack'") and err.count("\n") == 1
+
+
+def test_a_call_with_argv_leaves_the_collector_and_the_freeze_alone(monkeypatch, capsys):
+    import gc
+
+    from foundry_iac.engine import runner
+
+    monkeypatch.setattr(runner, "FREEZE_AFTER_RUN", False)
+    assert gc.isenabled()
+    assert main(["check", "no-such-stack"]) == 2
+    assert gc.isenabled() and runner.FREEZE_AFTER_RUN is False
+    assert capsys.readouterr().err.startswith("error: unknown stack 'no-such-stack'")
+
+
+def test_commands_that_do_not_import_name_the_repository_in_one_line_exit_2(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setitem(sys.modules, "foundry_iac.cli.commands", None)  # the import fails: ImportError
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: the installed foundry-iac does not match the repository at {ROOT} (foundry_iac.cli.commands is not "
+        "importable from it): reinstall foundry-iac from this checkout (./scripts/setup, or pip install .)\n"
+    )
+
+
+class _BadCatalogError(Exception):
+    def lines(self) -> list[str]:
+        return ["components/catalog.json:3: prices: a price is negative; fix the price", "and a second line"]
+
+
+class _Raising:
+    """A commands module whose names raise as a broken catalog does while the config model loads."""
+
+    def __init__(self, exc: Exception) -> None:
+        self.exc = exc
+
+    def __getattr__(self, name: str) -> object:
+        raise self.exc
+
+
+def test_an_input_error_while_the_commands_load_is_its_lines_and_anything_else_one_internal_error(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setitem(sys.modules, "foundry_iac.cli.commands", _Raising(_BadCatalogError()))
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        "error: components/catalog.json:3: prices: a price is negative; fix the price\nerror: and a second line\n"
+    )
+    monkeypatch.setitem(sys.modules, "foundry_iac.cli.commands", _Raising(KeyError("boom")))
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: internal error (KeyError: 'boom')") and err.count("\n") == 1
+
+
+def test_the_program_root_needs_both_pulumi_yaml_and_main_py_and_is_where_main_py_really_lives(tmp_path):
+    from foundry_iac.cli.main import program_root
+
+    (tmp_path / "only-yaml").mkdir()
+    (tmp_path / "only-yaml" / "Pulumi.yaml").write_text("name: x\n")
+    (tmp_path / "only-main").mkdir()
+    (tmp_path / "only-main" / "__main__.py").write_text("")
+    assert program_root(tmp_path / "only-yaml") is None and program_root(tmp_path / "only-main") is None
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "Pulumi.yaml").write_text("name: x\n")
+    (linked / "__main__.py").symlink_to(ROOT / "__main__.py")
+    assert program_root(linked) == ROOT
+
+
+def test_use_repository_adds_the_repository_when_it_is_second_on_the_path(monkeypatch, tmp_path):
+    from foundry_iac.cli.main import use_repository
+
+    monkeypatch.setattr(sys, "path", ["a", str(tmp_path)])
+    use_repository(tmp_path)
+    assert sys.path == [str(tmp_path), "a", str(tmp_path)]

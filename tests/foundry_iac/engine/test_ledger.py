@@ -368,3 +368,30 @@ def test_other_files_in_quotas_are_left_alone(project):
     (root / "quotas" / "README.md").write_text("how snapshots are made\n")
     (root / "quotas" / f"{'b' * 8}-1111-2222-3333-444444444444.json").write_text(json.dumps(snapshot(10)))
     assert quota_failures(check(root, "team-a")) == {"team-a": []}
+
+
+def test_a_pools_catalog_default_is_the_offer_of_the_deployed_version_not_the_first_offer(monkeypatch):
+    """Two GlobalStandard offers of gpt-5.1, one per version, with different default quotas: the ledger takes
+    the default of the version the stack deploys (2025-11-13), not of the offer listed first."""
+    import copy
+
+    import policies.quota
+    from components.catalog import CATALOG_PATH, parse_catalog
+    from components.stack.loader import load_stack_file
+    from foundry_iac.engine.ledger import stack_requests
+    from policies.quota import quota_key
+
+    data = json.loads(CATALOG_PATH.read_text())
+    model = data["models"]["gpt-5.1"]
+    model["versions"]["2026-01-01"] = copy.deepcopy(model["versions"]["2025-11-13"])
+    standard = next(o for o in model["offers"] if o["sku"] == "GlobalStandard")
+    other = {**copy.deepcopy(standard), "versions": ["2026-01-01"]}
+    other["quota"] = {**standard["quota"], "defaultTpm": 900_000}
+    standard["versions"] = ["2025-11-13"]
+    standard["quota"] = {**standard["quota"], "defaultTpm": 300_000}
+    model["offers"].insert(0, other)
+    fake = parse_catalog(data, "two offers")
+    monkeypatch.setattr(policies.quota, "catalog", lambda: fake)
+    requests = stack_requests(load_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml", "dev"))
+    key = quota_key("gpt-5.1", "GlobalStandard", "2025-11-13", "eastus2")
+    assert requests.defaults[key] == 300
