@@ -23,6 +23,7 @@ from pulumi_policy import (
 
 from components.config.loaded import LoadedConfig
 from components.config_errors import ConfigError
+from components.defender.args import declares_ai
 from components.refs import unresolved
 from components.stack.loader import load_stack_file
 from policies import framework
@@ -33,6 +34,7 @@ from policies.waivers import Waiver
 from ..errors import GateInputError
 from .agent_sharing import with_other_stacks
 from .cost_report import cost_section
+from .defender_owner import DEFENDER, defender_row, repository_plan_owner, with_plan_owner
 from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
 from .quota_report import quota_section, with_ledger
 from .report_model import Source, StackReport, Violation, WaiverRef
@@ -167,6 +169,22 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
     return violations
 
 
+# Where a stack-wide finding (no resource) of a policy points: the first of these stack-file keys the file sets.
+STACK_LINES: dict[str, tuple[tuple[str, ...], ...]] = {DEFENDER: (("defender",), ("environment",))}
+
+
+def placed(violation: Violation, loaded: LoadedConfig) -> Violation:
+    """A stack-wide finding of a policy in STACK_LINES placed on the line it concerns (others as they are)."""
+    keys = STACK_LINES.get(violation.policy)
+    if violation.urn is not None or not keys:
+        return violation
+    for key in keys:
+        if key[0] in loaded.config.model_fields_set:
+            where = loaded.location(*key)
+            return violation.model_copy(update={"source": Source(file=where.file, line=where.line)})
+    return violation
+
+
 def policy_view(run: ProgramRun) -> list[Resource]:
     """The recorded resources as the pure policy checks see them."""
     return [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
@@ -286,7 +304,11 @@ def gate_stack(
     resources = policy_view(run)
     with_ledger(settings, resources, stack.name, root, subscription)
     with_other_stacks(settings, root, stack.name)
-    violations = evaluate_policies(run, settings)
+    owner = None
+    if declares_ai(loaded) or settings[DEFENDER].enforcement != "disabled":
+        owner = repository_plan_owner(root, loaded)
+        with_plan_owner(settings, owner, stack.name)
+    violations = [placed(v, loaded) for v in evaluate_policies(run, settings)]
     entry = StackReport(
         stack=stack.name,
         file=stack.display,
@@ -296,6 +318,7 @@ def gate_stack(
         violations=violations,
         cost=cost_section(resources, settings),
         quota=quota_section(resources, settings, subscription),
+        defender=defender_row(loaded, owner),
     )
     if run.secrets:  # secret placeholders never leave the gate: every string of the entry is redacted
         entry = StackReport.model_validate(redact(entry.model_dump(), run.secrets))
