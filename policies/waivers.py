@@ -19,7 +19,8 @@ __all__ = ["TODAY_ENV", "WAIVER_SCHEMA", "Waiver", "parse_waivers", "set_clock",
 # check) read alike: ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic, Indic, kana, CJK and Hangul. A blank, a
 # dash or an invisible character names no approver and gives no reason.
 WORDISH = (
-    "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+    "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff"
+    "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
 )
 
 WAIVER_SCHEMA = {

@@ -51,3 +51,4 @@ def with_other_stacks(settings: dict[str, PolicySettings], root: Path, stack: st
         return
     others = other_stacks_agent_storage(root, stack)
     settings[ISOLATION] = PolicySettings(isolation.enforcement, {**isolation.config, "otherStacks": others})
+
