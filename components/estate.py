@@ -16,11 +16,11 @@ from .budget.args import budget_args
 from .clock import default_today
 from .config.loaded import LoadedConfig
 from .defender.args import defender_args
-from .defender.owner import repository_owner
 from .monitoring.alert_args import alerts_args
 from .monitoring.diagnostics_args import workspace_args
 from .network.args import private_dns_args
 from .resource_group import resource_group_args
+from .stack.repository import repository_owner
 
 RESOURCE_GROUP_TYPE = types.RESOURCE_GROUP
 

@@ -25,13 +25,18 @@ def repository_plan_owner(root: Path, loaded: LoadedConfig) -> PlanOwner | None:
     return plan_owner(loaded, load_stacks(others, "cannot be read to know which stack owns the Defender plan"))
 
 
-def with_plan_owner(settings: dict[str, PolicySettings], owner: PlanOwner | None, stack: str) -> None:
-    """Give defender-for-ai the other stack that owns the plan (unless the policy is disabled)."""
+def with_plan_owner(settings: dict[str, PolicySettings], root: Path, loaded: LoadedConfig) -> PlanOwner | None:
+    """The owner of the stack's subscription's AI plan (read only when the stack declares the plan or
+    defender-for-ai is enabled); defender-for-ai gets it as `ownedBy` when it is another stack."""
     policy = settings[DEFENDER]
-    if policy.enforcement == "disabled" or owner is None or owner.stack == stack:
-        return
+    if policy.enforcement == "disabled" and not declares_ai(loaded):
+        return None
+    owner = repository_plan_owner(root, loaded)
+    if policy.enforcement == "disabled" or owner is None or owner.stack == loaded.stack:
+        return owner
     owned_by = {"stack": owner.stack, "file": owner.file, "line": owner.line}
     settings[DEFENDER] = PolicySettings(policy.enforcement, {**policy.config, "ownedBy": owned_by})
+    return owner
 
 
 def defender_row(loaded: LoadedConfig, owner: PlanOwner | None) -> DefenderPlanRow | None:

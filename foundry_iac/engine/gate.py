@@ -23,7 +23,6 @@ from pulumi_policy import (
 
 from components.config.loaded import LoadedConfig
 from components.config_errors import ConfigError
-from components.defender.args import declares_ai
 from components.refs import unresolved
 from components.stack.loader import load_stack_file
 from policies import framework
@@ -34,7 +33,7 @@ from policies.waivers import Waiver
 from ..errors import GateInputError
 from .agent_sharing import with_other_stacks
 from .cost_report import cost_section
-from .defender_owner import DEFENDER, defender_row, repository_plan_owner, with_plan_owner
+from .defender_owner import DEFENDER, defender_row, with_plan_owner
 from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
 from .quota_report import quota_section, with_ledger
 from .report_model import Source, StackReport, Violation, WaiverRef
@@ -304,10 +303,7 @@ def gate_stack(
     resources = policy_view(run)
     with_ledger(settings, resources, stack.name, root, subscription)
     with_other_stacks(settings, root, stack.name)
-    owner = None
-    if declares_ai(loaded) or settings[DEFENDER].enforcement != "disabled":
-        owner = repository_plan_owner(root, loaded)
-        with_plan_owner(settings, owner, stack.name)
+    owner = with_plan_owner(settings, root, loaded)
     violations = [placed(v, loaded) for v in evaluate_policies(run, settings)]
     entry = StackReport(
         stack=stack.name,

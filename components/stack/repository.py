@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ..config.loaded import LoadedConfig
 from ..config_errors import ConfigError, ConfigIssue
-from ..stack.loader import load_stack_file, stack_name_of
-from .args import PlanOwner, declares_ai, plan_owner
+from ..defender.args import PlanOwner, declares_ai, plan_owner
+from .loader import load_stack_file, stack_name_of
 
 
 def repository_configs(stacks_dir: Path, skip: str, why: str) -> list[LoadedConfig]:
