@@ -11,6 +11,7 @@ from tests.conftest import ROOT
 
 PROD_EU = ROOT / "stacks" / "Pulumi.prod-eu.yaml"
 PROD_US = ROOT / "stacks" / "Pulumi.prod-us.yaml"
+DEFENDER_AT = PROD_EU.read_text(encoding="utf-8").splitlines().index("  foundry-iac:defender: {ai: true}") + 1
 
 
 def loaded_as(tmp_path, name: str, text: str):
@@ -28,7 +29,7 @@ def test_a_bad_defender_value_is_refused_at_its_line(tmp_path, value, expected):
     with pytest.raises(ConfigError) as err:
         loaded_as(tmp_path, "bad", text)
     (issue,) = err.value.issues
-    assert issue.line == 9 and expected in issue.message
+    assert issue.line == DEFENDER_AT and expected in issue.message
 
 
 def test_the_owner_is_the_declaring_stack_of_the_subscription_whose_name_sorts_first(tmp_path):
@@ -39,7 +40,7 @@ def test_the_owner_is_the_declaring_stack_of_the_subscription_whose_name_sorts_f
     late = loaded_as(tmp_path, "z-late", text)
     silent = loaded_as(tmp_path, "0-silent", text.replace("defender: {ai: true}", "defender: {ai: false}"))
     owner = plan_owner(late, [prod_us, prod_eu, early, silent])
-    assert owner is not None and (owner.stack, owner.line) == ("a-early", 9)
+    assert owner is not None and (owner.stack, owner.line) == ("a-early", DEFENDER_AT)
     assert defender_args(late, owner) is None
     args = defender_args(early, plan_owner(early, [prod_eu, late]))
     assert args is not None and (args.pricing_name, args.pricing_tier) == ("AI", "Standard")
