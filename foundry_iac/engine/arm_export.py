@@ -260,20 +260,25 @@ def _exported_dependencies(
     return out
 
 
-def _nested(resource: dict[str, Any], name: str, group: str) -> dict[str, Any]:
-    """A resource of another resource group (the agents' Cosmos DB role), deployed there by a nested deployment."""
-    depends = resource.pop("dependsOn", None)
-    out: dict[str, Any] = {
+def _deployment(resource: dict[str, Any], name: str, target: dict[str, Any], schema: str) -> dict[str, Any]:
+    """A nested deployment of one resource to `target` (its resourceGroup, or its subscriptionId and location)."""
+    return {
         "type": NESTED_DEPLOYMENT,
         "apiVersion": NESTED_API_VERSION,
         "name": name,
-        "resourceGroup": group,
+        **target,
         "properties": {
             "mode": "Incremental",
             "expressionEvaluationOptions": {"scope": "inner"},
-            "template": {"$schema": TEMPLATE_SCHEMA, "contentVersion": "1.0.0.0", "resources": [resource]},
+            "template": {"$schema": schema, "contentVersion": "1.0.0.0", "resources": [resource]},
         },
     }
+
+
+def _nested(resource: dict[str, Any], name: str, group: str) -> dict[str, Any]:
+    """A resource of another resource group (the agents' Cosmos DB role), deployed there by a nested deployment."""
+    depends = resource.pop("dependsOn", None)
+    out = _deployment(resource, name, {"resourceGroup": group}, TEMPLATE_SCHEMA)
     if depends:
         out["dependsOn"] = depends
     return out
@@ -282,18 +287,7 @@ def _nested(resource: dict[str, Any], name: str, group: str) -> dict[str, Any]:
 def _at_subscription(resource: dict[str, Any], name: str, subscription: str, location: object) -> dict[str, Any]:
     """A subscription-scope resource (the Defender plan), deployed to its subscription by a nested deployment: a
     resource group template reaches the subscription only so (ARM's subscriptionId and location on the deployment)."""
-    return {
-        "type": NESTED_DEPLOYMENT,
-        "apiVersion": NESTED_API_VERSION,
-        "name": name,
-        "subscriptionId": subscription,
-        "location": location,
-        "properties": {
-            "mode": "Incremental",
-            "expressionEvaluationOptions": {"scope": "inner"},
-            "template": {"$schema": SUBSCRIPTION_SCHEMA, "contentVersion": "1.0.0.0", "resources": [resource]},
-        },
-    }
+    return _deployment(resource, name, {"subscriptionId": subscription, "location": location}, SUBSCRIPTION_SCHEMA)
 
 
 def _subscription_of(resource: ResourceEntry, arm: ArmType) -> str | None:
