@@ -77,7 +77,7 @@ def test_another_defender_plan_is_not_the_ai_plan():
 
 def test_plan_prod_eu_shows_the_defender_plan_at_its_stack_line_retained_on_delete():
     entry = check_stack(resolve_stack("prod-eu", ROOT), ROOT)
-    line = PROD_EU.splitlines().index(DEFENDER_LINE) + 1
+    line = next(i for i, text in enumerate(PROD_EU.splitlines(), 1) if text.startswith(DEFENDER_LINE))
     text = render_plan(entry)
     assert f"Defender plan AI  Standard on subscriptions/{PROD_EU_SUB}, retained on delete  (line {line})" in text
     assert entry.defender is not None and entry.defender.registered_here and entry.defender.owner == "prod-eu"

@@ -11,7 +11,9 @@ from tests.conftest import ROOT
 
 PROD_EU = ROOT / "stacks" / "Pulumi.prod-eu.yaml"
 PROD_US = ROOT / "stacks" / "Pulumi.prod-us.yaml"
-DEFENDER_AT = PROD_EU.read_text(encoding="utf-8").splitlines().index("  foundry-iac:defender: {ai: true}") + 1
+DEFENDER_AT = next(
+    i for i, text in enumerate(PROD_EU.read_text(encoding="utf-8").splitlines(), 1) if "foundry-iac:defender:" in text
+)
 
 
 def loaded_as(tmp_path, name: str, text: str):
