@@ -15,10 +15,12 @@ from .account.component import FoundryAccount
 from .budget.args import budget_args
 from .clock import default_today
 from .config.loaded import LoadedConfig
+from .defender.args import defender_args
 from .monitoring.alert_args import alerts_args
 from .monitoring.diagnostics_args import workspace_args
 from .network.args import private_dns_args
 from .resource_group import resource_group_args
+from .stack.repository import repository_owner
 
 RESOURCE_GROUP_TYPE = types.RESOURCE_GROUP
 
@@ -61,6 +63,11 @@ def build_estate(loaded: LoadedConfig) -> Estate:
         from .budget.component import budget as register_budget
 
         register_budget(budget, depends_on=[rg])
+    defender = defender_args(loaded, repository_owner(loaded))
+    if defender is not None:
+        from .defender.component import defender_plan
+
+        defender_plan(defender)
     dns_zones = []
     dns = private_dns_args(loaded)
     if dns is not None:

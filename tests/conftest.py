@@ -113,6 +113,7 @@ BASE_POLICY_CONFIG = {
     "agent-byo-resources": {},
     "agent-network-injection": "disabled",
     "agent-storage-isolation": {},
+    "defender-for-ai": "disabled",  # tests/policies/test_defender.py checks it
 }
 
 

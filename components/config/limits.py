@@ -145,6 +145,8 @@ def planned_resources(config: StackConfig) -> Iterator[tuple[Path_, int]]:
     yield ("location",), 1  # the resource group
     if config.monthly_budget_usd is not None:
         yield ("monthlyBudgetUsd",), 1
+    if config.defender is not None and config.defender.ai:
+        yield ("defender", "ai"), 1  # at most: a stack that does not own the plan registers nothing
     private = [_private_with_agents(config, account) for account in config.accounts]
     yield from _dns_resources(config, private)
     yield from _workspace_resources(config)

@@ -34,6 +34,7 @@ from ..config.limits import (
     over_budget,
     too_many,
 )
+from ..defender.model import DefenderConfig
 from ..dns_zones import AGENT_DNS_ZONES
 from ..monitoring.model import AlertsConfig
 from ..network.model import PrivateDnsConfig
@@ -79,6 +80,12 @@ class StackConfig(ConfigModel):
     alerts: AlertsConfig | None = Field(
         default=None,
         description="Metric alerts (throttling, PTU utilization, server errors) on each account with deployments.",
+    )
+
+    defender: DefenderConfig | None = Field(
+        default=None,
+        description="Microsoft Defender for Cloud plans of the stack's subscription: `{ai: true}` turns on the "
+        "Defender for AI services plan (checked by defender-for-ai).",
     )
 
     _stack_tags = field_validator("tags")(lambda cls, value: checked_tags(value))

@@ -56,6 +56,10 @@ T = TypeVar("T")
 READER = "Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)"
 DOMAIN_ACTION = "Microsoft.CognitiveServices/checkDomainAvailability/action"
 PROVIDER_API_VERSION = "2021-04-01"  # Microsoft.Resources providers: Get
+# Microsoft.Security pricings: Get, at the API version pulumi-azure-native 3.x registers the Defender plan with.
+PRICING_API_VERSION = "2024-01-01"
+# Defender for Cloud's permissions page: Reader or Security Reader may view its plans (Microsoft.Security/*/read).
+PRICING_READER = "Reader or Security Reader (Microsoft.Security/pricings/read) on the subscription"
 NAMESPACE = "Microsoft.CognitiveServices"
 # API versions of the resources a standard agent setup references (those Microsoft's foundry-samples templates
 # 15/41 read them with, Jan 2026), by lower-case resource type.
@@ -349,6 +353,22 @@ class LiveArm:
             return body
 
         return self._read(what, READER, read)
+
+    def defender_tier(self, plan: str) -> str | None:
+        """pricingTier of a Defender plan of the subscription (Free, Standard), None when Azure has no such plan."""
+        what = f"the Defender plan {plan} of subscription {self.subscription}"
+
+        def read() -> str | None:
+            url = f"/subscriptions/{self.subscription}/providers/Microsoft.Security/pricings/{plan}"
+            body = self._get(f"{url}?api-version={PRICING_API_VERSION}", what)
+            if body is None:
+                return None
+            props = body.get("properties", {})
+            if not isinstance(props, dict):
+                raise MalformedAnswerError(f"{what}: `properties` is not an object")
+            return optional_text(props.get("pricingTier"), f"the pricingTier of {what}")
+
+        return self._read(what, PRICING_READER, read)
 
     def rai_policy_exists(self, resource_group: str, account: str, name: str) -> bool:
         """True when the account has the content filter (RAI policy) of that name."""

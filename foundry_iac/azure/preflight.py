@@ -24,6 +24,7 @@ from typing import Any
 from components import resource_types as types
 from components.account.args import account_args
 from components.content_safety.filter_settings import BUILTIN_FILTERS
+from components.defender.args import ON_TIER, PLAN_NAME
 from components.stack.loader import load_stack_file
 from policies.agents import agent_connections
 from policies.framework import Resource
@@ -106,6 +107,12 @@ CHECKS = {
             "account still holds it.",
             "Delegate the subnet to Microsoft.App/environments and keep it for the agents; after deleting an injected "
             "account, purge it and wait 15-60 minutes.",
+        ),
+        Check(
+            "preflight-defender",
+            "The subscription's Defender for AI plan is on (Standard) in a production stack, or will be once the "
+            "stack of the repository that registers it is deployed.",
+            "Add `foundry-iac:defender: {ai: true}` to the stack and deploy it, or deploy the stack owning the plan.",
         ),
         Check(
             "preflight-access",
@@ -489,6 +496,39 @@ def _check_agent_subnet(
             found.add("preflight-agent-subnet", problem, account)
 
 
+def _check_defender(arm: LiveArm, entry: StackReport, production: bool, found: _Findings) -> None:
+    """The subscription's AI plan as Azure has it now, against what the repository declares."""
+    row = entry.defender
+    if row is None and not production:
+        return
+    plan = next((r for r in entry.resources if r.type == types.SECURITY_PRICING), None)
+    try:
+        tier = arm.defender_tier(PLAN_NAME)
+    except LiveReadError as exc:
+        found.failed(exc, plan)
+        return
+    if tier == ON_TIER:
+        return
+    now = f"the Defender for AI plan of subscription {arm.subscription} is {tier or 'not set'} now"
+    if row is None:
+        found.add(
+            "preflight-defender",
+            f"{now} and no stack of the repository turns it on, in a production stack: add "
+            "`foundry-iac:defender: {ai: true}` to this stack",
+            None,
+        )
+    elif row.registered_here:
+        found.add("preflight-defender", f"{now}; this stack turns it on ({ON_TIER}) at pulumi up", plan, advisory=True)
+    else:
+        found.add(
+            "preflight-defender",
+            f"{now}; stack {row.owner} registers it ({ON_TIER}): deploy that stack, or until then this subscription's "
+            "models raise no Defender alerts",
+            None,
+            advisory=not production,
+        )
+
+
 def preflight_entry(
     entry: StackReport,
     arm: LiveArm,
@@ -496,10 +536,12 @@ def preflight_entry(
     today: dt.date,
     warn_days: int = DEFAULT_WARN_DAYS,
     progress: Progress | None = None,
+    production: bool = False,
 ) -> StackReport:
     """The stack's report entry with preflight findings in place of the gate's violations."""
     found = _Findings()
     _check_provider(arm, found)
+    _check_defender(arm, entry, production, found)
     accounts = [r for r in entry.resources if r.type == types.ACCOUNT]
     deployments = {
         f"{r.props.get('accountName')}/{r.props.get('deploymentName')}": r
@@ -574,13 +616,16 @@ def preflight(
     entries = []
     try:
         for ref, entry in zip(refs, gated.stacks, strict=True):
-            subscription = load_stack_file(ref.path, ref.display, ref.name).config.subscription_id.lower()
+            config = load_stack_file(ref.path, ref.display, ref.name).config
+            subscription = config.subscription_id.lower()
             if subscription not in arms:
                 arms[subscription] = connect(subscription)
             siblings = [ref, *(other for other in everything if other.name != ref.name)]
             planned = repository_deployments(siblings, subscription)
             entries.append(
-                preflight_entry(entry, arms[subscription], planned, today, warn_days_of(root, ref), progress)
+                preflight_entry(
+                    entry, arms[subscription], planned, today, warn_days_of(root, ref), progress, config.production
+                )
             )
     finally:
         for arm in arms.values():

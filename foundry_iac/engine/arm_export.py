@@ -41,6 +41,7 @@ class ArmType:
     name_props: tuple[str, ...]
     scope_prop: str | None = None
     properties_prop: str = "properties"  # the SDK input that holds ARM's `properties`
+    subscription_prop: str | None = None  # the SDK input naming the subscription a subscription-scope type is in
 
 
 ARM_TYPES: dict[str, ArmType] = {
@@ -86,12 +87,14 @@ ARM_TYPES: dict[str, ArmType] = {
     types.BUDGET: ArmType("Microsoft.Consumption/budgets", ("budgetName",), "scope"),
     types.ACTION_GROUP: ArmType("Microsoft.Insights/actionGroups", ("actionGroupName",)),
     types.METRIC_ALERT: ArmType("Microsoft.Insights/metricAlerts", ("ruleName",)),
+    types.SECURITY_PRICING: ArmType("Microsoft.Security/pricings", ("pricingName",), subscription_prop="scopeId"),
 }
 TOP_LEVEL = ("location", "sku", "kind", "identity", "tags")  # the order they are written in
 SDK_ONLY = {"resourceGroupName", "properties"}  # SDK inputs that are no field of the ARM body
 SHAPES_FILE = Path(__file__).with_name("arm_shapes.json")
 NESTED_DEPLOYMENT = "Microsoft.Resources/deployments"
 NESTED_API_VERSION = "2022-09-01"
+SUBSCRIPTION_SCHEMA = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"
 COMPUTED_TEXT = "[computed]"  # as the offline runner records an input Azure computes (foundry_iac.engine.runner)
 _API_VERSION = re.compile(r"Uses Azure REST API version (\d{4}-\d{2}-\d{2}(?:-preview)?)")
 
@@ -211,7 +214,9 @@ def arm_resource(
     fields = {
         k: v
         for k, v in props.items()
-        if k not in SDK_ONLY and k not in arm.name_props and k not in (arm.scope_prop, arm.properties_prop)
+        if k not in SDK_ONLY
+        and k not in arm.name_props
+        and k not in (arm.scope_prop, arm.properties_prop, arm.subscription_prop)
     }
     top = sorted((k for k in fields if k in envelope and k != "properties"), key=_top_level_order)
     for key in top:
@@ -255,23 +260,41 @@ def _exported_dependencies(
     return out
 
 
-def _nested(resource: dict[str, Any], name: str, group: str) -> dict[str, Any]:
-    """A resource of another resource group (the agents' Cosmos DB role), deployed there by a nested deployment."""
-    depends = resource.pop("dependsOn", None)
-    out: dict[str, Any] = {
+def _deployment(resource: dict[str, Any], name: str, target: dict[str, Any], schema: str) -> dict[str, Any]:
+    """A nested deployment of one resource to `target` (its resourceGroup, or its subscriptionId and location)."""
+    return {
         "type": NESTED_DEPLOYMENT,
         "apiVersion": NESTED_API_VERSION,
         "name": name,
-        "resourceGroup": group,
+        **target,
         "properties": {
             "mode": "Incremental",
             "expressionEvaluationOptions": {"scope": "inner"},
-            "template": {"$schema": TEMPLATE_SCHEMA, "contentVersion": "1.0.0.0", "resources": [resource]},
+            "template": {"$schema": schema, "contentVersion": "1.0.0.0", "resources": [resource]},
         },
     }
+
+
+def _nested(resource: dict[str, Any], name: str, group: str) -> dict[str, Any]:
+    """A resource of another resource group (the agents' Cosmos DB role), deployed there by a nested deployment."""
+    depends = resource.pop("dependsOn", None)
+    out = _deployment(resource, name, {"resourceGroup": group}, TEMPLATE_SCHEMA)
     if depends:
         out["dependsOn"] = depends
     return out
+
+
+def _at_subscription(resource: dict[str, Any], name: str, subscription: str, location: object) -> dict[str, Any]:
+    """A subscription-scope resource (the Defender plan), deployed to its subscription by a nested deployment: a
+    resource group template reaches the subscription only so (ARM's subscriptionId and location on the deployment)."""
+    return _deployment(resource, name, {"subscriptionId": subscription, "location": location}, SUBSCRIPTION_SCHEMA)
+
+
+def _subscription_of(resource: ResourceEntry, arm: ArmType) -> str | None:
+    """The subscription id a subscription-scope resource names (`subscriptions/{id}`), or None for other types."""
+    if arm.subscription_prop is None:
+        return None
+    return str(resource.props.get(arm.subscription_prop, "")).strip("/").split("/")[-1]
 
 
 def _placement(
@@ -283,7 +306,9 @@ def _placement(
     nested: dict[str, str] = {}  # urn -> the other resource group it is deployed to
     for urn, (resource, arm) in exported.items():
         group = resource.props.get("resourceGroupName")
-        if home is not None and group is not None and group != home:
+        if arm.subscription_prop is not None:
+            ids[urn] = f"[resourceId('{NESTED_DEPLOYMENT}', '{_nested_name(resource, arm)}')]"
+        elif home is not None and group is not None and group != home:
             nested[urn] = str(group)
             ids[urn] = f"[resourceId('{NESTED_DEPLOYMENT}', '{_nested_name(resource, arm)}')]"
         else:
@@ -316,6 +341,10 @@ def arm_template(entry: StackReport, version: str) -> dict[str, Any]:
     for urn, (resource, arm) in exported.items():
         depends = [ids[d] for d in _exported_dependencies(resource, by_urn, exported)]
         item = arm_resource(resource, arm, depends, _project_principal(resource, by_urn))
+        subscription = _subscription_of(resource, arm)
+        if subscription is not None:
+            location = groups[0].props.get("location") if groups else None
+            item = _at_subscription(item, _nested_name(resource, arm), subscription, location)
         resources.append(_nested(item, _nested_name(resource, arm), nested[urn]) if urn in nested else item)
     metadata: dict[str, Any] = {
         "generator": f"foundry-iac {version}",

@@ -33,6 +33,7 @@ from policies.waivers import Waiver
 from ..errors import GateInputError
 from .agent_sharing import with_other_stacks
 from .cost_report import cost_section
+from .defender_owner import DEFENDER, defender_row, with_plan_owner
 from .policy_config import PolicyConfigError, PolicySettings, load_policy_config
 from .quota_report import quota_section, with_ledger
 from .report_model import Source, StackReport, Violation, WaiverRef
@@ -167,6 +168,22 @@ def evaluate_policies(run: ProgramRun, settings: dict[str, PolicySettings]) -> l
     return violations
 
 
+# Where a stack-wide finding (no resource) of a policy points: the first of these stack-file keys the file sets.
+STACK_LINES: dict[str, tuple[tuple[str, ...], ...]] = {DEFENDER: (("defender",), ("environment",))}
+
+
+def placed(violation: Violation, loaded: LoadedConfig) -> Violation:
+    """A stack-wide finding of a policy in STACK_LINES placed on the line it concerns (others as they are)."""
+    keys = STACK_LINES.get(violation.policy)
+    if violation.urn is not None or not keys:
+        return violation
+    for key in keys:
+        if key[0] in loaded.config.model_fields_set:
+            where = loaded.location(*key)
+            return violation.model_copy(update={"source": Source(file=where.file, line=where.line)})
+    return violation
+
+
 def policy_view(run: ProgramRun) -> list[Resource]:
     """The recorded resources as the pure policy checks see them."""
     return [Resource(r.type, r.name, r.urn, r.props) for r in run.resources]
@@ -286,7 +303,8 @@ def gate_stack(
     resources = policy_view(run)
     with_ledger(settings, resources, stack.name, root, subscription)
     with_other_stacks(settings, root, stack.name)
-    violations = evaluate_policies(run, settings)
+    owner = with_plan_owner(settings, root, loaded)
+    violations = [placed(v, loaded) for v in evaluate_policies(run, settings)]
     entry = StackReport(
         stack=stack.name,
         file=stack.display,
@@ -296,6 +314,7 @@ def gate_stack(
         violations=violations,
         cost=cost_section(resources, settings),
         quota=quota_section(resources, settings, subscription),
+        defender=defender_row(loaded, owner),
     )
     if run.secrets:  # secret placeholders never leave the gate: every string of the entry is redacted
         entry = StackReport.model_validate(redact(entry.model_dump(), run.secrets))

@@ -23,7 +23,11 @@ PACK_CONFIG_DIR = Path(".foundry-iac") / "policy-pack-config"
 
 
 # The settings the gate computes from the repository (declared read-only in the policies' schemas).
-COMPUTED = (("quota-capacity", "ledger"), ("agent-storage-isolation", "otherStacks"))
+COMPUTED = (
+    ("quota-capacity", "ledger"),
+    ("agent-storage-isolation", "otherStacks"),
+    ("defender-for-ai", "ownedBy"),
+)
 
 
 def pack_config(written: Mapping[str, Any], settings: dict[str, PolicySettings]) -> dict[str, Any]:

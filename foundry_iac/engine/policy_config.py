@@ -353,7 +353,11 @@ def _level(raw: dict[str, Any], default: str | None, policy: Policy) -> str:
 
 
 # What each computed setting is computed from, for the message that refuses it when written by hand.
-COMPUTED_FROM = {"ledger": "from quotas/ and stacks/", "otherStacks": "from the other stacks in stacks/"}
+COMPUTED_FROM = {
+    "ledger": "from quotas/ and stacks/",
+    "otherStacks": "from the other stacks in stacks/",
+    "ownedBy": "from the other stacks in stacks/",
+}
 
 
 def _read_only_problems(name: str, raw: dict[str, Any], policy: Policy, at: Callable[..., str]) -> list[str]:

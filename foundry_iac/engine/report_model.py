@@ -120,6 +120,18 @@ class QuotaRow(_Part):
     requested_by_other_stacks: dict[str, int]
 
 
+class DefenderPlanRow(_Part):
+    """The subscription's Defender for AI plan: which stack of the repository registers it (one per subscription)."""
+
+    subscription: str
+    plan: str = Field(description="Microsoft.Security/pricings name of the plan (AI)")
+    pricing_tier: str = Field(description="the tier the owner registers (Standard: on)")
+    owner: str = Field(description="the stack that registers it: of the declaring stacks, the name that sorts first")
+    owner_source: Source
+    registered_here: bool
+    declared_here: bool
+
+
 class StackReport(_Part):
     """One stack's verdict and everything it was judged on."""
 
@@ -131,6 +143,7 @@ class StackReport(_Part):
     violations: list[Violation]
     cost: CostSection
     quota: list[QuotaRow]
+    defender: DefenderPlanRow | None = None
 
 
 class Report(_Part):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from components import resource_types as types
 
-from ..engine.report_model import CostSection, QuotaRow, Report, StackReport, Violation
+from ..engine.report_model import CostSection, DefenderPlanRow, QuotaRow, Report, StackReport, Violation
 
 TYPE_LABELS = {
     types.RESOURCE_GROUP: "resource group",
@@ -34,6 +34,7 @@ TYPE_LABELS = {
     types.PROJECT_CAPABILITY_HOST: "project capability host",
     types.COSMOS_SQL_ROLE_ASSIGNMENT: "Cosmos DB data role assignment",
     types.SLEEP: "role propagation wait",
+    types.SECURITY_PRICING: "Defender plan",
 }
 
 
@@ -96,3 +97,13 @@ def resource_summary(entry: StackReport) -> str:
     """'1 account, 2 projects, 3 deployments, ...' of a stack's Azure resources."""
     tally = Counter(TYPE_LABELS.get(r.type, r.type) for r in entry.resources if not r.type.startswith("foundry-iac:"))
     return ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for label, n in sorted(tally.items()))
+
+
+def defender_summary(row: DefenderPlanRow) -> str:
+    """Which stack registers the subscription's Defender for AI plan, for the text and plan reports."""
+    at = f"{row.owner_source.file}:{row.owner_source.line}" if row.owner_source.line else row.owner_source.file
+    plan = f"{row.plan} plan of subscription {row.subscription} ({row.pricing_tier})"
+    if row.registered_here:
+        return f"{plan} registered by this stack ({at}), retained on delete"
+    also = "; this stack declares it too and registers nothing" if row.declared_here else ""
+    return f"{plan} registered by stack {row.owner} ({at}), the declaring stack whose name sorts first{also}"

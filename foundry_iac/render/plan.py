@@ -10,7 +10,7 @@ from components import resource_types as types
 from components.roles import CURRENT_ROLES, SERVICE_ROLES
 
 from ..engine.report_model import DeploymentCost, ResourceEntry, StackReport, Violation
-from .common import TYPE_LABELS, counts, total_usd, usd
+from .common import TYPE_LABELS, counts, defender_summary, total_usd, usd
 
 ACCOUNT = types.ACCOUNT
 PROJECT = types.PROJECT
@@ -172,11 +172,20 @@ def _action_group_line(r: ResourceEntry) -> str:
     return f"action group {r.props.get('actionGroupName')}  emails {emails}{_line(r)}"
 
 
+def _defender_line(r: ResourceEntry) -> str:
+    p = r.props
+    return (
+        f"Defender plan {p.get('pricingName')}  {p.get('pricingTier')} on {p.get('scopeId')}, retained on delete"
+        f"{_line(r)}"
+    )
+
+
 _SHARED_LINES = {
     RG: _resource_group_line,
     types.BUDGET: _budget_line,
     types.METRIC_ALERT: _alert_line,
     types.ACTION_GROUP: _action_group_line,
+    types.SECURITY_PRICING: _defender_line,
 }
 
 
@@ -240,6 +249,8 @@ def render_plan(entry: StackReport) -> str:
         out += _marks(verdicts, r.urn, "   ")
     for account in accounts:
         out += _account_block(account, resources, costs, verdicts)
+    if entry.defender is not None and not entry.defender.registered_here:
+        out.append(f"Defender for AI: {defender_summary(entry.defender)}")
     out += _marks(verdicts, None, "stack ")
     out += _summary(entry)
     return "\n".join(out) + "\n"

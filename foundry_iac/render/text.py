@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from ..engine.report_model import Report
-from .common import amount, counts, other_stacks, resource_label, resource_summary, total_usd, usd, where, worst_first
+from .common import (
+    amount,
+    counts,
+    defender_summary,
+    other_stacks,
+    resource_label,
+    resource_summary,
+    total_usd,
+    usd,
+    where,
+    worst_first,
+)
 
 
 def render_text(report: Report, title: str = "gate") -> str:
@@ -47,5 +58,7 @@ def render_text(report: Report, title: str = "gate") -> str:
             others = other_stacks(q)
             plus = f" + {others}" if others else ""
             out.append(f"  quota     {q.region} {q.usage_name}: {q.requested} units{plus} {limit}")
+        if entry.defender is not None:
+            out.append(f"  defender  {defender_summary(entry.defender)}")
         out.append(f"  resources {resource_summary(entry)}")
     return "\n".join(out) + "\n"

@@ -189,6 +189,12 @@ CASES = [
         {},
         "projects fdy-test/team-a, fdy-test/team-b keep their agents' files in one storage account stagents",
     ),
+    (
+        "defender-for-ai",
+        TAGGED_STACK,
+        {"defender_for_ai": "mandatory"},
+        "the subscription's Defender for AI services plan is not on",
+    ),
 ]
 
 

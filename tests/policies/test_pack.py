@@ -35,6 +35,7 @@ DESIGN_IDS = {
     "agent-byo-resources",
     "agent-network-injection",
     "agent-storage-isolation",
+    "defender-for-ai",
 }
 
 

@@ -255,7 +255,9 @@ def test_azures_models_read_the_role_assignments_and_the_cosmos_data_role(templa
             r"\.identity\.principalId\]",
             parsed.principal_id,
         )
-    (nested,) = [r for r in template["resources"] if r["type"] == "Microsoft.Resources/deployments"]
+    (nested,) = [
+        r for r in template["resources"] if r["type"] == "Microsoft.Resources/deployments" and "resourceGroup" in r
+    ]
     assert nested["resourceGroup"] == "rg-data-prod-eu" and nested["dependsOn"]
     (inner,) = nested["properties"]["template"]["resources"]
     parsed = cosmos_models.SqlRoleAssignmentCreateUpdateParameters.deserialize({"properties": inner["properties"]})

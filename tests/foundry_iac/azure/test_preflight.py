@@ -78,6 +78,8 @@ class FakeArm:
         self.subdomain = {"isSubdomainAvailable": True, "subdomainName": SUBDOMAIN}
         self.filters: set[str] = set()
         self.resources: dict[str, dict | None] = {}  # other resources by ARM id (agent resources, subnets)
+        self.pricing_path = f"/subscriptions/{sub}/providers/Microsoft.Security/pricings/AI"
+        self.defender: dict | None = {"name": "AI", "properties": {"pricingTier": "Standard"}}
 
     def serve(self) -> None:
         s, PROVIDERS, ACCOUNT = self.server, self.providers, self.account_path  # noqa: N806
@@ -105,6 +107,9 @@ class FakeArm:
         s.expect_request(ACCOUNT).respond_with_response(self._maybe(self.account))
         for resource_id, body in self.resources.items():
             s.expect_request(resource_id).respond_with_response(self._maybe(body))
+        s.expect_request(self.pricing_path, query_string={"api-version": "2024-01-01"}).respond_with_response(
+            self._maybe(self.defender)
+        )
 
     @staticmethod
     def _maybe(body: dict | None) -> Response:
@@ -758,3 +763,64 @@ def test_every_read_carries_the_token_for_the_configured_endpoint_only(fake, tls
     assert all(r.headers.get("Authorization") == "Bearer test-token" for r in requests)
     bare = [r for r in requests if r.path == PROVIDERS or r.path in fake.resources]  # through the bare ARM client
     assert len(bare) == 5 and all(r.headers["Accept"] == "application/json" for r in bare)
+
+
+# The subscription's Defender for AI plan (Microsoft.Security/pricings/AI), read at the SDK's API version.
+FREE_PLAN = {"name": "AI", "properties": {"pricingTier": "Free"}}
+
+
+@pytest.fixture
+def defended_stack(tmp_path) -> Path:
+    """The tagged production stack, declaring the Defender for AI plan (it owns it: no other stack is in SUB)."""
+    path = tmp_path / "Pulumi.prod-eu.yaml"
+    line = "  foundry-iac:environment: production\n"
+    assert line in TAGGED_STACK
+    path.write_text(TAGGED_STACK.replace(line, line + "  foundry-iac:defender: {ai: true}\n"))
+    return path
+
+
+def test_a_production_subscription_whose_ai_plan_is_free_and_no_stack_turns_it_on_fails(fake, tls, stack_file):
+    fake.defender = FREE_PLAN
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)
+    assert finding["policy"] == "preflight-defender" and finding["enforcement"] == "mandatory"
+    assert finding["message"] == (
+        f"the Defender for AI plan of subscription {SUB} is Free now and no stack of the repository turns it on, in a "
+        "production stack: add `foundry-iac:defender: {ai: true}` to this stack"
+    )
+    assert not entry["passed"]
+
+
+def test_a_subscription_without_the_ai_plan_at_all_is_not_on_either(fake, tls, stack_file):
+    fake.defender = None  # Azure answers 404: the plan was never set
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["policy"] == "preflight-defender" and "is not set now" in finding["message"]
+
+
+def test_a_stack_that_turns_the_plan_on_only_warns_that_it_is_free_now_at_its_defender_line(fake, tls, defended_stack):
+    fake.defender = FREE_PLAN
+    entry = run(fake, tls, defended_stack)
+    (finding,) = findings(entry)
+    assert finding["policy"] == "preflight-defender" and finding["enforcement"] == "advisory"
+    assert finding["message"].endswith("is Free now; this stack turns it on (Standard) at pulumi up")
+    assert finding["source"]["line"] == TAGGED_STACK.splitlines().index("  foundry-iac:environment: production") + 2
+    assert finding["urn"].endswith("::defender-ai")
+    assert entry["passed"]
+
+
+def test_a_standard_plan_passes_whether_or_not_the_stack_declares_it(fake, tls, stack_file, defended_stack):
+    assert run(fake, tls, defended_stack)["violations"] == []
+
+
+def test_a_denied_plan_read_names_reader_or_security_reader(fake, tls, stack_file):
+    fake.server.expect_request(fake.pricing_path).respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=403
+    )
+    entry = run(fake, tls, stack_file)
+    (denied,) = findings(entry)
+    assert denied["policy"] == "preflight-access"
+    assert denied["message"] == (
+        f"Azure denied reading the Defender plan AI of subscription {SUB} (HTTP 403 AuthorizationFailed): grant the "
+        "identity Reader or Security Reader (Microsoft.Security/pricings/read) on the subscription"
+    )
+    assert not entry["passed"]

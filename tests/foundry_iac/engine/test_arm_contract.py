@@ -17,6 +17,7 @@ from azure.mgmt.monitor import models as monitor
 from azure.mgmt.network import models as network
 from azure.mgmt.privatedns import models as privatedns
 from azure.mgmt.resource.locks import models as locks
+from azure.mgmt.security.v2024_01_01 import models as security
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,6 +49,7 @@ MODELS: dict[str, type] = {
     "Microsoft.Consumption/budgets": consumption.Budget,
     "Microsoft.Insights/actionGroups": monitor.ActionGroupResource,
     "Microsoft.Insights/metricAlerts": monitor.MetricAlertResource,
+    "Microsoft.Security/pricings": security.Pricing,
 }
 # azure-mgmt-monitor 7 no longer ships the diagnostic settings models (6.x had them under v2021_05_01_preview),
 # and no other azure-mgmt package does: this type is checked against the published types' shape only.
@@ -113,7 +115,25 @@ def test_the_examples_cover_the_network_cognitive_services_monitor_and_agent_typ
         "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments",
         "Microsoft.Insights/metricAlerts",
         "Microsoft.Consumption/budgets",
+        "Microsoft.Security/pricings",
     }
+
+
+def test_the_defender_plan_is_deployed_to_the_subscription_through_a_nested_subscription_deployment():
+    (deployment,) = [r for r in export("prod-eu")["resources"] if r.get("subscriptionId")]
+    assert deployment["type"] == NESTED_DEPLOYMENT
+    assert deployment["subscriptionId"] == PROD_EU["config"]["azure-native:subscriptionId"]
+    assert deployment["location"] == PROD_EU["config"]["azure-native:location"]
+    template = deployment["properties"]["template"]
+    assert "subscriptionDeploymentTemplate" in template["$schema"]
+    (plan,) = template["resources"]
+    assert plan == {
+        "type": "Microsoft.Security/pricings",
+        "apiVersion": api_version("azure-native:security:Pricing"),
+        "name": "AI",
+        "properties": {"pricingTier": "Standard"},
+    }
+    assert contract_differences(security.Pricing, plan) == []
 
 
 def test_the_contract_check_reports_a_connection_flattened_as_the_sdk_writes_it():
