@@ -104,3 +104,13 @@ def test_missing_price_is_an_error_never_zero(name, sku):
 
 def test_minutes_per_month_match_the_facts_sheet():
     assert MINUTES_PER_MONTH == 43_800 and HOURS_PER_MONTH == 730
+
+
+def test_developer_tier_is_never_priced_per_token_even_when_the_catalog_has_a_developer_price():
+    """DeveloperTier is billed by hosting, not by the token price (a developer price in the catalog is not used)."""
+    data = GPT4O.model_dump(by_alias=True)
+    data["prices"]["developer"] = data["prices"]["global"]
+    model = type(GPT4O).model_validate(data)
+    assert "developer" in model.prices
+    with pytest.raises(MissingPriceError, match=r"no developer token price for m \(DeveloperTier\)"):
+        deployment_cost("m", model, "DeveloperTier", 1, 1_000_000, 1_000_000)

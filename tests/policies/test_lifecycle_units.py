@@ -175,3 +175,17 @@ def test_check_lifecycle_warns_only_within_the_configured_days(on_today):
     assert list(check_lifecycle(stack, {})) == []  # default 90 days
     assert [f.advisory for f in check_lifecycle(stack, {"warnDays": 135})] == [True]
     assert list(check_lifecycle(stack, {"warnDays": 134})) == []
+
+
+def test_the_warning_window_includes_today_and_the_last_day_and_nothing_outside():
+    from policies.lifecycle import window_events
+
+    day = TODAY.isoformat()
+    assert window_events(version("GenerallyAvailable", retirement=day), TODAY, 0) == [("retires", TODAY)]
+    last = (TODAY + dt.timedelta(days=30)).isoformat()
+    assert window_events(version("GenerallyAvailable", deprecation=last), TODAY, 30) == [
+        ("is deprecated for new deployments", TODAY + dt.timedelta(days=30))
+    ]
+    assert window_events(version("GenerallyAvailable", deprecation=last), TODAY, 29) == []
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    assert window_events(version("GenerallyAvailable", retirement=yesterday), TODAY, 30) == []

@@ -395,3 +395,29 @@ def test_a_pools_catalog_default_is_the_offer_of_the_deployed_version_not_the_fi
     requests = stack_requests(load_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml", "dev"))
     key = quota_key("gpt-5.1", "GlobalStandard", "2025-11-13", "eastus2")
     assert requests.defaults[key] == 300
+
+
+def test_a_pool_two_models_share_has_a_catalog_default_only_when_both_state_the_same(monkeypatch):
+    """dev's grok and DeepSeek deployments made to count against one usage name: with different documented
+    defaults the pool has none (the ledger does not pick one), with the same default it has that one."""
+    import policies.quota
+    from components.catalog import CATALOG_PATH, parse_catalog
+    from components.stack.loader import load_stack_file
+    from foundry_iac.engine.ledger import stack_requests
+    from policies.quota import quota_key
+
+    def requests_with(deepseek_default: int) -> int | None:
+        data = json.loads(CATALOG_PATH.read_text())
+        for name, default in (("grok-4-1-fast-reasoning", 400_000), ("DeepSeek-V3.2", deepseek_default)):
+            offer = next(o for o in data["models"][name]["offers"] if o["sku"] == "GlobalStandard")
+            offer["usageName"] = "AIServices.GlobalStandard.shared"
+            offer["quota"] = {**offer["quota"], "defaultTpm": default}
+        fake = parse_catalog(data, "shared pool")
+        monkeypatch.setattr(policies.quota, "catalog", lambda: fake)
+        requests = stack_requests(load_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml", "dev"))
+        key = quota_key("DeepSeek-V3.2", "GlobalStandard", "1", "eastus2")
+        assert key == quota_key("grok-4-1-fast-reasoning", "GlobalStandard", "1", "eastus2")
+        return requests.defaults[key]
+
+    assert requests_with(900_000) is None
+    assert requests_with(400_000) == 400
