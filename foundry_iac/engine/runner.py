@@ -80,6 +80,7 @@ class RecordedResource:
     source: SourceLocation | None = None
     replace_on_changes: list[str] = field(default_factory=list)
     delete_before_replace: bool = False
+    retain_on_delete: bool = False
 
     def as_report(self) -> ResourceEntry:
         """The report's entry for this resource (replacement options only where set)."""
@@ -163,6 +164,7 @@ class _RecordingMonitor(MockMonitor):
             custom=bool(request.custom),
             replace_on_changes=sorted(request.replaceOnChanges),
             delete_before_replace=bool(request.deleteBeforeReplace),
+            retain_on_delete=bool(request.retainOnDelete),
         )
         with self.lock:
             self.records[response.urn] = record
