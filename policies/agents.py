@@ -152,7 +152,7 @@ def check_byo_resources(resources: list[Resource], config: Mapping[str, Any]) ->
             )
 
 
-def _injected(account: Resource) -> bool:
+def injected_into_subnet(account: Resource) -> bool:
     """The account injects its agent runtime into a customer subnet (no Microsoft-managed network)."""
     injections = (account.props.get("properties") or {}).get("networkInjections") or []
     return any(
@@ -179,7 +179,7 @@ def check_network_injection(resources: list[Resource], config: Mapping[str, Any]
     managed network that allows only approved outbound."""
     with_agents = {_account_of(r) for r in resources if r.type in (PROJECT_HOST, ACCOUNT_HOST)}
     for key, account in _accounts(resources).items():
-        if key in with_agents and not _injected(account) and not _managed_approved_only(account, resources):
+        if key in with_agents and not injected_into_subnet(account) and not _managed_approved_only(account, resources):
             yield Finding(
                 f"{account.props.get('accountName')}: its agents run with public egress (no networkInjections with "
                 "scenario agent); add `agentNetwork: {subnetId: ...}` with a dedicated subnet delegated to "
