@@ -113,6 +113,8 @@ BASE_POLICY_CONFIG = {
     "agent-byo-resources": {},
     "agent-network-injection": "disabled",
     "agent-storage-isolation": {},
+    "egress-restricted": "disabled",
+    "preview-api": "disabled",
 }
 
 
