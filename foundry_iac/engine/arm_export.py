@@ -66,6 +66,13 @@ ARM_TYPES: dict[str, ArmType] = {
         ("accountName", "projectName", "capabilityHostName"),
         properties_prop="projectCapabilityHostProperties",
     ),
+    types.MANAGED_NETWORK: ArmType(
+        "Microsoft.CognitiveServices/accounts/managedNetworks", ("accountName", "managedNetworkName")
+    ),
+    types.OUTBOUND_RULE: ArmType(
+        "Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules",
+        ("accountName", "managedNetworkName", "ruleName"),
+    ),
     types.COSMOS_SQL_ROLE_ASSIGNMENT: ArmType(
         "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments", ("accountName", "roleAssignmentId")
     ),
