@@ -195,7 +195,7 @@ class AccountConfig(ConfigModel):
             for r in network.outbound
             if r.private_endpoint is not None
         }
-        for p_index, project in enumerate(self.projects):
+        for project in self.projects:
             for key, resource in (project.agents.resources() if project.agents else {}).items():
                 group = AGENT_PRIVATE_LINKS[key][0]
                 if (resource.id.lower(), group) not in reached:

@@ -191,8 +191,15 @@ class OutboundRuleConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _one_kind(self) -> OutboundRuleConfig:
-        given = [k for k, v in (("fqdn", self.fqdn), ("privateEndpoint", self.private_endpoint),
-                                ("serviceTag", self.service_tag)) if v is not None]
+        given = [
+            k
+            for k, v in (
+                ("fqdn", self.fqdn),
+                ("privateEndpoint", self.private_endpoint),
+                ("serviceTag", self.service_tag),
+            )
+            if v is not None
+        ]
         if len(given) != 1:
             raise custom_error(
                 "rule_kind",

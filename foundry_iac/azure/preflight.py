@@ -34,6 +34,10 @@ from ..engine.policy_config import load_policy_config
 from ..engine.report_model import Report, ResourceEntry, StackReport, Violation
 from ..engine.stacks import StackRef, all_stacks
 from .live_arm import LiveArm, LiveDeployment, LiveReadError
+from .preflight_network import CHECK as MANAGED_NETWORK_CHECK
+from .preflight_network import DESCRIPTION as MANAGED_NETWORK_DESCRIPTION
+from .preflight_network import REMEDIATION as MANAGED_NETWORK_REMEDIATION
+from .preflight_network import check_managed_network
 
 DEFAULT_WARN_DAYS = 90
 Progress = Callable[[str], None]
@@ -107,6 +111,7 @@ CHECKS = {
             "Delegate the subnet to Microsoft.App/environments and keep it for the agents; after deleting an injected "
             "account, purge it and wait 15-60 minutes.",
         ),
+        Check(MANAGED_NETWORK_CHECK, MANAGED_NETWORK_DESCRIPTION, MANAGED_NETWORK_REMEDIATION),
         Check(
             "preflight-access",
             "The identity may read everything preflight checks.",
@@ -515,6 +520,8 @@ def preflight_entry(
         for account in group:
             live_account = _check_account(arm, account, found)
             _check_agent_subnet(arm, account, live_account, found)
+            if live_account is not None:
+                check_managed_network(arm, account, entry.resources, live_account, found)
             name, rg = str(account.props.get("accountName")), str(account.props.get("resourceGroupName"))
             live: dict[str, LiveDeployment] = {}
             if live_account is not None:

@@ -197,7 +197,9 @@ CASES = [
     ),
     (
         "preview-api",
-        TAGGED_STACK.replace("      projects:\n", "      managedNetwork: {isolation: AllowInternetOutbound}\n      projects:\n", 1),
+        TAGGED_STACK.replace(
+            "      projects:\n", "      managedNetwork: {isolation: AllowInternetOutbound}\n      projects:\n", 1
+        ),
         {"preview_api": "mandatory"},
         "fdy-test-managed-network: deployed through the preview API 2026-01-15-preview (ManagedNetworkSetting)",
     ),

@@ -88,6 +88,7 @@ def test_a_wildcard_wider_than_the_allow_list_fails(tmp_path):
     path = tmp_path / "Pulumi.prod-eu.yaml"
     path.write_text(text)
     (found,) = unwaived(gate_file(path), "egress-restricted")
-    assert "FQDN *.contoso.example is not on the egress allow list (a wildcard wider than the allow list)" in (
-        found["message"]
+    assert (
+        "FQDN *.contoso.example is not on the egress allow list (a wildcard wider than the allow list)"
+        in (found["message"])
     )

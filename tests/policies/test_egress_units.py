@@ -22,9 +22,7 @@ def account(injections: list | None = None, name: str = "fdy") -> Resource:
 
 
 def host(name: str = "fdy") -> Resource:
-    return Resource(
-        "azure-native:cognitiveservices:ProjectCapabilityHost", "host", "urn:host", {"accountName": name}
-    )
+    return Resource("azure-native:cognitiveservices:ProjectCapabilityHost", "host", "urn:host", {"accountName": name})
 
 
 def setting(isolation: str, name: str = "fdy") -> Resource:
@@ -34,7 +32,9 @@ def setting(isolation: str, name: str = "fdy") -> Resource:
 
 def rule(name: str, kind: str, destination: object, account_name: str = "fdy") -> Resource:
     props = {"accountName": account_name, "ruleName": name, "properties": {"type": kind, "destination": destination}}
-    return Resource("azure-native:cognitiveservices:OutboundRule", f"{account_name}-outbound-{name}", f"urn:{name}", props)
+    return Resource(
+        "azure-native:cognitiveservices:OutboundRule", f"{account_name}-outbound-{name}", f"urn:{name}", props
+    )
 
 
 def approved(*rules: Resource) -> list[Resource]:

@@ -122,13 +122,13 @@ def test_the_managed_network_config_loads_with_rules_in_order_and_hosts_in_lower
         ),
         (
             "          - name: x\n            fqdn: a.example\n",
-            "Pulumi.test.yaml:16: accounts[0].managedNetwork.outbound[2].name: 'x' is not a valid value here; expected Rule "
-            "name (3-33 letters, digits, '_', '-')",
+            "Pulumi.test.yaml:16: accounts[0].managedNetwork.outbound[2].name: 'x' is not a valid value here; "
+            "expected Rule name (3-33 letters, digits, '_', '-')",
         ),
         (
             "          - name: two\n            fqdn: a.example\n            serviceTag: {tag: Storage}\n",
-            "Pulumi.test.yaml:16: accounts[0].managedNetwork.outbound[2]: outbound rule 'two' names fqdn and serviceTag;"
-            " give exactly one of fqdn, privateEndpoint, serviceTag",
+            "Pulumi.test.yaml:16: accounts[0].managedNetwork.outbound[2]: outbound rule 'two' names fqdn and "
+            "serviceTag; give exactly one of fqdn, privateEndpoint, serviceTag",
         ),
         (
             "          - name: ORDERS-api\n            fqdn: b.example\n",
@@ -184,7 +184,9 @@ SUBNET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Networ
 
 
 def test_an_account_takes_its_own_subnet_or_a_managed_network_not_both(write_stack):
-    text = STACK.replace("      managedNetwork:\n", f"      agentNetwork: {{subnetId: {SUBNET}}}\n      managedNetwork:\n")
+    text = STACK.replace(
+        "      managedNetwork:\n", f"      agentNetwork: {{subnetId: {SUBNET}}}\n      managedNetwork:\n"
+    )
     (issue,) = issues_of(write_stack, text)
     assert issue.startswith(
         "Pulumi.test.yaml:9: accounts[0].managedNetwork: an account's agents leave through either its own subnet "
@@ -209,9 +211,11 @@ def test_agents_need_a_private_endpoint_rule_to_each_of_their_resources(write_st
         f"{{name: ..., privateEndpoint: {{resourceId: {DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-agents, "
         "groupId: Sql}} to managedNetwork.outbound"
     )
-    internet = text.replace("isolation: AllowOnlyApprovedOutbound", "isolation: AllowInternetOutbound").replace(
-        "        firewallSku: Standard\n", ""
-    ).replace("          - name: orders-api\n            fqdn: Orders.API.contoso.example\n", "")
+    internet = (
+        text.replace("isolation: AllowOnlyApprovedOutbound", "isolation: AllowInternetOutbound")
+        .replace("        firewallSku: Standard\n", "")
+        .replace("          - name: orders-api\n            fqdn: Orders.API.contoso.example\n", "")
+    )
     assert load_stack_file(write_stack(internet)).config.accounts[0].managed_network is not None
 
 
