@@ -19,8 +19,6 @@ from ..text import short
 RULE_NAME_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$"
 # Isolation modes that let agents reach any internet address (the published type's enum; Learn's isolation modes).
 INTERNET_MODES = ("AllowInternetOutbound",)
-ISOLATION_MODES = ("AllowInternetOutbound", "AllowOnlyApprovedOutbound", "Disabled")
-FIREWALL_SKUS = ("Basic", "Standard")
 
 # An ARM resource id a private endpoint can target: /subscriptions/<id>/resourceGroups/<rg>/providers/<ns>/<type>/<name>
 TARGET_ID = re.compile(
@@ -66,7 +64,6 @@ SERVICE_TAGS = (
     "Sql",
     "Storage",
 )
-PROTOCOLS = ("TCP", "UDP", "ICMP", "*")
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _PORTS = re.compile(r"^(\*|\d{1,5}(-\d{1,5})?)$")
 

@@ -520,15 +520,8 @@ def preflight_entry(
         for account in group:
             live_account = _check_account(arm, account, found)
             _check_agent_subnet(arm, account, live_account, found)
-            if live_account is not None:
-                check_managed_network(arm, account, entry.resources, live_account, found)
-            name, rg = str(account.props.get("accountName")), str(account.props.get("resourceGroupName"))
-            live: dict[str, LiveDeployment] = {}
-            if live_account is not None:
-                try:
-                    live = arm.deployments(rg, name)
-                except LiveReadError as exc:
-                    found.failed(exc, account)
+            name = str(account.props.get("accountName"))
+            live = _existing_account(arm, account, entry, live_account, found)
             mine = [d for key, d in deployments.items() if key.split("/", 1)[0] == name]
             for deployment in mine:
                 if _check_model(arm, deployment, region, today, warn_days, found):
@@ -546,6 +539,20 @@ def preflight_entry(
             "passed": not any(v.enforcement == "mandatory" for v in violations),
         }
     )
+
+
+def _existing_account(
+    arm: LiveArm, account: ResourceEntry, entry: StackReport, live_account: Mapping[str, Any] | None, found: _Findings
+) -> dict[str, LiveDeployment]:
+    """What an existing account already has: its managed network checked, its deployments read ({} when new)."""
+    if live_account is None:
+        return {}
+    check_managed_network(arm, account, entry.resources, live_account, found)
+    try:
+        return arm.deployments(str(account.props.get("resourceGroupName")), str(account.props.get("accountName")))
+    except LiveReadError as exc:
+        found.failed(exc, account)
+        return {}
 
 
 def _by_region(accounts: list[ResourceEntry]) -> Iterator[tuple[str, list[ResourceEntry]]]:
