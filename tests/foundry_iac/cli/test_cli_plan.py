@@ -38,7 +38,8 @@ def test_plan_of_prod_eu_shows_the_managed_network_and_each_outbound_rule_at_its
     assert main(["plan", "prod-eu"]) == 0
     out = capsys.readouterr().out
     text = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text()
-    at = {needle: text[: text.index(needle)].count("\n") + 1 for needle in ("managedNetwork:", "name: order-status-api")}
+    needles = ("managedNetwork:", "name: order-status-api")
+    at = {needle: text[: text.index(needle)].count("\n") + 1 for needle in needles}
     assert (
         "├─ managed network fdy-prod-eu-core-managed-network  AllowOnlyApprovedOutbound, firewall Standard  after "
         f"fdy-prod-eu-core-account  (line {at['managedNetwork:']})"
