@@ -92,3 +92,18 @@ def test_a_wildcard_wider_than_the_allow_list_fails(tmp_path):
         "FQDN *.contoso.example is not on the egress allow list (a wildcard wider than the allow list)"
         in (found["message"])
     )
+
+
+@pytest.mark.parametrize("entry", ["Orders.api.contoso.example", "https://orders.api.contoso.example", "*.*.example"])
+def test_an_allow_list_entry_that_is_no_lower_case_fqdn_is_refused_at_its_line(tmp_path, entry):
+    import json
+
+    from foundry_iac.engine.policy_config import PolicyConfigError
+
+    config = json.loads((ROOT / "policies" / "config" / "prod-eu.json").read_text())
+    config["egress-restricted"]["allowedFqdns"] = ["orders.api.contoso.example", entry]
+    path = tmp_path / "prod-eu.json"
+    path.write_text(json.dumps(config, indent=1))
+    with pytest.raises(PolicyConfigError) as err:
+        load_policy_config(path, "prod-eu.json", POLICIES)
+    assert "prod-eu.json:" in str(err.value) and "allowedFqdns" in str(err.value)
