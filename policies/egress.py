@@ -145,7 +145,11 @@ EGRESS = PolicySpec(
     properties={
         "allowedFqdns": {
             "type": "array",
-            "items": {"type": "string", "pattern": FQDN_PATTERN},
+            "items": {
+                "type": "string",
+                "pattern": FQDN_PATTERN,
+                "description": "a host name in lower case, or *. and one (e.g. api.github.com, *.contoso.example)",
+            },
             "description": "Hosts (or *.domain) agents may reach through FQDN outbound rules, in lower case.",
         }
     },

@@ -106,4 +106,5 @@ def test_an_allow_list_entry_that_is_no_lower_case_fqdn_is_refused_at_its_line(t
     path.write_text(json.dumps(config, indent=1))
     with pytest.raises(PolicyConfigError) as err:
         load_policy_config(path, "prod-eu.json", POLICIES)
-    assert "prod-eu.json:" in str(err.value) and "allowedFqdns" in str(err.value)
+    assert "prod-eu.json:" in str(err.value) and "allowedFqdns[1]" in str(err.value)
+    assert "is not a host name in lower case, or *. and one (e.g. api.github.com, *.contoso.example)" in str(err.value)
