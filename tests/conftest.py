@@ -180,6 +180,22 @@ SHARED_AGENT_STACK = AGENT_STACK.replace(
 )
 
 
+# prod-eu as it was before its managed network: its agents injected into its own subnet (agentNetwork). The tests of
+# network injection judge this variant; prod-eu itself now shows the managed network (components/managed_network).
+PROD_EU_TEXT = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text(encoding="utf-8")
+AGENT_SUBNET_BLOCK = (
+    "      agentNetwork:                        # agent runtime injected into our VNet: delegated to "
+    "Microsoft.App/environments\n"
+    "        subnetId: /subscriptions/7e1f3a5c-2b4d-4c6e-8a0f-1d3b5c7e9f20/resourceGroups/rg-network-prod-eu/providers/"
+    "Microsoft.Network/virtualNetworks/vnet-spoke-ai-prod-eu/subnets/snet-agents\n"
+)
+PROD_EU_INJECTED = (
+    PROD_EU_TEXT[: PROD_EU_TEXT.index("      # Agent egress through a Microsoft-managed VNet")]
+    + AGENT_SUBNET_BLOCK
+    + PROD_EU_TEXT[PROD_EU_TEXT.index("      encryption:\n") :]
+)
+
+
 def unwaived(entry: dict, policy: str) -> list[dict]:
     """The unwaived violations of one policy in a report entry."""
     return [v for v in entry["violations"] if v["policy"] == policy and not v["waived"]]

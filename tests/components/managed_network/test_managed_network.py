@@ -302,3 +302,20 @@ def test_without_a_managed_network_nothing_is_registered_and_no_injection_is_set
     run = run_stack(write_stack(MINIMAL_STACK))
     assert run.by_type(SETTING) == [] and run.by_type(RULE) == []
     assert "networkInjections" not in run.by_type(ACCOUNT)[0].props["properties"]
+
+
+def test_agents_in_a_managed_network_get_no_account_capability_host(write_stack, run_stack):
+    rules = "".join(
+        f"          - name: agents-{group.lower()}\n"
+        f"            privateEndpoint: {{resourceId: {DATA}/{kind}, groupId: {group}}}\n"
+        for kind, group in (
+            ("Microsoft.DocumentDB/databaseAccounts/cosmos-agents", "Sql"),
+            ("Microsoft.Search/searchServices/srch-agents", "searchService"),
+        )
+    )
+    text = STACK.replace("        outbound:\n", "        outbound:\n" + rules, 1).replace(
+        "              role: Azure AI User\n", "              role: Azure AI User\n" + AGENTS, 1
+    )
+    run = run_stack(write_stack(text))
+    assert run.by_type("azure-native:cognitiveservices:ProjectCapabilityHost")
+    assert run.by_type("azure-native:cognitiveservices:AccountCapabilityHost") == []
