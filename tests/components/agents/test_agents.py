@@ -20,7 +20,7 @@ from foundry_iac.engine.gate import check_stack
 from foundry_iac.engine.report_model import as_data
 from foundry_iac.engine.stacks import resolve_stack
 from tests.azure_contract import contract_errors
-from tests.conftest import AGENT_STACK, AGENTS_BLOCK, PROD_EU_INJECTED, ROOT, example_ref
+from tests.conftest import AGENT_STACK, AGENTS_BLOCK, PROD_EU_INJECTED, ROOT
 
 PROD_EU = PROD_EU_INJECTED  # the injected variant: these tests are about agent network injection
 CONNECTION = "azure-native:cognitiveservices:ProjectConnection"
