@@ -189,11 +189,9 @@ AGENT_SUBNET_BLOCK = (
     "        subnetId: /subscriptions/7e1f3a5c-2b4d-4c6e-8a0f-1d3b5c7e9f20/resourceGroups/rg-network-prod-eu/providers/"
     "Microsoft.Network/virtualNetworks/vnet-spoke-ai-prod-eu/subnets/snet-agents\n"
 )
-PROD_EU_INJECTED = (
-    PROD_EU_TEXT[: PROD_EU_TEXT.index("      # Agent egress through a Microsoft-managed VNet")]
-    + AGENT_SUBNET_BLOCK
-    + PROD_EU_TEXT[PROD_EU_TEXT.index("      encryption:\n") :]
-)
+_WITHOUT_NETWORK = PROD_EU_TEXT[: PROD_EU_TEXT.index("      # Agent egress through a Microsoft-managed VNet")]
+_NOTE = _WITHOUT_NETWORK[_WITHOUT_NETWORK.index("      # no agentNetwork:") : _WITHOUT_NETWORK.index("      encryption:\n")]
+PROD_EU_INJECTED = _WITHOUT_NETWORK.replace(_NOTE, AGENT_SUBNET_BLOCK, 1)
 
 
 def unwaived(entry: dict, policy: str) -> list[dict]:
