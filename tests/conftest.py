@@ -190,7 +190,8 @@ AGENT_SUBNET_BLOCK = (
     "Microsoft.Network/virtualNetworks/vnet-spoke-ai-prod-eu/subnets/snet-agents\n"
 )
 _WITHOUT_NETWORK = PROD_EU_TEXT[: PROD_EU_TEXT.index("      # Agent egress through a Microsoft-managed VNet")]
-_NOTE = _WITHOUT_NETWORK[_WITHOUT_NETWORK.index("      # no agentNetwork:") : _WITHOUT_NETWORK.index("      encryption:\n")]
+_NOTE_AT = _WITHOUT_NETWORK.index("      # no agentNetwork:")
+_NOTE = _WITHOUT_NETWORK[_NOTE_AT : _WITHOUT_NETWORK.index("      encryption:\n")]
 PROD_EU_INJECTED = _WITHOUT_NETWORK.replace(_NOTE, AGENT_SUBNET_BLOCK, 1)
 
 
