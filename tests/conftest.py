@@ -195,6 +195,14 @@ _NOTE = _WITHOUT_NETWORK[_NOTE_AT : _WITHOUT_NETWORK.index("      encryption:\n"
 PROD_EU_INJECTED = _WITHOUT_NETWORK.replace(_NOTE, AGENT_SUBNET_BLOCK, 1)
 
 
+def with_deployment(text: str, deployment: str) -> str:
+    """prod-eu's text with one more deployment at the end of its account's deployments (before the managed network
+    that closes the account)."""
+    marker = "      # Agent egress through a Microsoft-managed VNet"
+    at = text.index(marker) if marker in text else len(text)
+    return text[:at] + deployment + text[at:]
+
+
 def unwaived(entry: dict, policy: str) -> list[dict]:
     """The unwaived violations of one policy in a report entry."""
     return [v for v in entry["violations"] if v["policy"] == policy and not v["waived"]]

@@ -174,7 +174,7 @@ class OutboundRuleConfig(ConfigModel):
     """One outbound rule: exactly one of fqdn, privateEndpoint, serviceTag."""
 
     name: str = Field(pattern=RULE_NAME_PATTERN, description="Rule name (3-33 letters, digits, '_', '-').")
-    fqdn: str | None = Field(default=None, description="A host, or *.domain for every host one label below it.")
+    fqdn: str | None = Field(default=None, description="A host, or *.domain for the hosts below the domain.")
     private_endpoint: PrivateEndpointTarget | None = Field(default=None, alias="privateEndpoint")
     service_tag: ServiceTagTarget | None = Field(default=None, alias="serviceTag")
 
