@@ -152,7 +152,7 @@ def check_byo_resources(resources: list[Resource], config: Mapping[str, Any]) ->
             )
 
 
-def _injected(account: Resource) -> bool:
+def injected_into_subnet(account: Resource) -> bool:
     """The account injects its agent runtime into a customer subnet (no Microsoft-managed network)."""
     injections = (account.props.get("properties") or {}).get("networkInjections") or []
     return any(
@@ -161,15 +161,29 @@ def _injected(account: Resource) -> bool:
     )
 
 
+def _managed_approved_only(account: Resource, resources: list[Resource]) -> bool:
+    """The account's agents run in its Microsoft-managed network, which allows only approved outbound."""
+    injections = (account.props.get("properties") or {}).get("networkInjections") or []
+    managed = any(i.get("scenario") == "agent" and i.get("useMicrosoftManagedNetwork") is True for i in injections)
+    return managed and any(
+        r.type == types.MANAGED_NETWORK
+        and _account_of(r) == _account_of(account)
+        and ((r.props.get("properties") or {}).get("managedNetwork") or {}).get("isolationMode")
+        == "AllowOnlyApprovedOutbound"
+        for r in resources
+    )
+
+
 def check_network_injection(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
-    """Each account with agents (a capability host) injects the agent runtime into its own subnet."""
+    """Each account with agents (a capability host) injects the agent runtime into its own subnet, or into a
+    managed network that allows only approved outbound."""
     with_agents = {_account_of(r) for r in resources if r.type in (PROJECT_HOST, ACCOUNT_HOST)}
     for key, account in _accounts(resources).items():
-        if key in with_agents and not _injected(account):
+        if key in with_agents and not injected_into_subnet(account) and not _managed_approved_only(account, resources):
             yield Finding(
                 f"{account.props.get('accountName')}: its agents run with public egress (no networkInjections with "
                 "scenario agent); add `agentNetwork: {subnetId: ...}` with a dedicated subnet delegated to "
-                "Microsoft.App/environments",
+                "Microsoft.App/environments, or a `managedNetwork` with isolation AllowOnlyApprovedOutbound",
                 account,
             )
 
@@ -310,9 +324,10 @@ BYO = PolicySpec(
 INJECTION = PolicySpec(
     id="agent-network-injection",
     description="Accounts with agents inject the agent runtime into a customer subnet (networkInjections, scenario "
-    "agent), so it has no public egress; meant for production.",
-    remediation="Add `agentNetwork: {subnetId: ...}` to the account: a dedicated subnet delegated to "
-    "Microsoft.App/environments.",
+    "agent) or run it in a managed network that allows only approved outbound, so it has no public egress; meant "
+    "for production.",
+    remediation="Add `agentNetwork: {subnetId: ...}` to the account (a dedicated subnet delegated to "
+    "Microsoft.App/environments), or `managedNetwork: {isolation: AllowOnlyApprovedOutbound, ...}`.",
     severity=Severity.HIGH,
 )
 

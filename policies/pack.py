@@ -8,6 +8,7 @@ from .agents import agent_byo_resources, agent_network_injection, agent_storage_
 from .content_safety import content_filter_mode, content_filter_severity, content_filter_shields
 from .cost import cost_budget, deployment_cost_ceiling
 from .defender import defender_for_ai
+from .egress import egress_restricted, preview_api
 from .enterprise import account_reachable, cmk_required, diagnostics_enabled, private_endpoint_required
 from .lifecycle import model_lifecycle
 from .models import approved_models, content_filter, model_version_pinned
@@ -45,6 +46,8 @@ POLICIES: list[Policy] = [
     agent_network_injection,
     agent_storage_isolation,
     defender_for_ai,
+    egress_restricted,
+    preview_api,
 ]
 
 POLICY_IDS = [p.name for p in POLICIES]

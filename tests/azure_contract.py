@@ -87,3 +87,56 @@ def contract_differences(model: type, resource: dict) -> list[str]:
     if hasattr(model, "deserialize"):
         return _msrest_differences(model, body)
     return _typespec_differences(model._deserialize(body, []), body, "")
+
+
+def published_differences(resource: dict, shape: dict) -> list[str]:
+    """What Azure's published types do not read back of a template resource, as 'path: why'.
+
+    `shape` is one type of tests/foundry_iac/engine/published/*.json: writable properties per object, string enums,
+    discriminated elements. A key the types do not have, a value outside a closed enum or a named value Azure does
+    not list, and a value of the wrong kind are each one line; nothing else."""
+    nodes = shape["nodes"]
+    out: list[str] = []
+
+    def walk(value: object, spec: dict, path: str) -> None:
+        if "ref" in spec:
+            obj(value, spec["ref"], path)
+        elif "array" in spec:
+            if not isinstance(value, list):
+                out.append(f"{path}: not a list")
+                return
+            for i, item in enumerate(value):
+                walk(item, spec["array"], f"{path}[{i}]")
+        elif "map" in spec:
+            if not isinstance(value, dict):
+                out.append(f"{path}: not an object")
+                return
+            for key, item in value.items():
+                walk(item, spec["map"], f"{path}.{key}")
+        elif "enum" in spec:
+            if value not in spec["enum"]:
+                out.append(f"{path}: {value!r} is not one of {', '.join(spec['enum'])}")
+        elif spec["scalar"] == "string" and not isinstance(value, str):
+            out.append(f"{path}: not a string")
+
+    def obj(value: object, index: int, path: str) -> None:
+        if not isinstance(value, dict):
+            out.append(f"{path}: not an object")
+            return
+        node = nodes[index]
+        props = dict(node["props"])
+        if "discriminator" in node:
+            element = node["elements"].get(value.get(node["discriminator"]))
+            if element is None:
+                out.append(f"{path}.{node['discriminator']}: {value.get(node['discriminator'])!r} is no element")
+                return
+            props.update(nodes[element]["props"])
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else key
+            if key not in props:
+                out.append(f"{where}: not in the published type")
+            else:
+                walk(item, props[key], where)
+
+    obj({k: v for k, v in resource.items() if k not in ("type", "apiVersion", "dependsOn", "scope")}, shape["body"], "")
+    return out

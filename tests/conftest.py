@@ -114,6 +114,8 @@ BASE_POLICY_CONFIG = {
     "agent-network-injection": "disabled",
     "agent-storage-isolation": {},
     "defender-for-ai": "disabled",  # tests/policies/test_defender.py checks it
+    "egress-restricted": "disabled",
+    "preview-api": "disabled",
 }
 
 
@@ -177,6 +179,29 @@ SHARED_AGENT_STACK = AGENT_STACK.replace(
     "        - name: team-b\n" + AGENTS_BLOCK + "      deployments:\n",
     1,
 )
+
+
+# prod-eu as it was before its managed network: its agents injected into its own subnet (agentNetwork). The tests of
+# network injection judge this variant; prod-eu itself now shows the managed network (components/managed_network).
+PROD_EU_TEXT = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text(encoding="utf-8")
+AGENT_SUBNET_BLOCK = (
+    "      agentNetwork:                        # agent runtime injected into our VNet: delegated to "
+    "Microsoft.App/environments\n"
+    "        subnetId: /subscriptions/7e1f3a5c-2b4d-4c6e-8a0f-1d3b5c7e9f20/resourceGroups/rg-network-prod-eu/providers/"
+    "Microsoft.Network/virtualNetworks/vnet-spoke-ai-prod-eu/subnets/snet-agents\n"
+)
+_WITHOUT_NETWORK = PROD_EU_TEXT[: PROD_EU_TEXT.index("      # Agent egress through a Microsoft-managed VNet")]
+_NOTE_AT = _WITHOUT_NETWORK.index("      # no agentNetwork:")
+_NOTE = _WITHOUT_NETWORK[_NOTE_AT : _WITHOUT_NETWORK.index("      encryption:\n")]
+PROD_EU_INJECTED = _WITHOUT_NETWORK.replace(_NOTE, AGENT_SUBNET_BLOCK, 1)
+
+
+def with_deployment(text: str, deployment: str) -> str:
+    """prod-eu's text with one more deployment at the end of its account's deployments (before the managed network
+    that closes the account)."""
+    marker = "      # Agent egress through a Microsoft-managed VNet"
+    at = text.index(marker) if marker in text else len(text)
+    return text[:at] + deployment + text[at:]
 
 
 def unwaived(entry: dict, policy: str) -> list[dict]:

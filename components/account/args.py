@@ -10,6 +10,7 @@ from ..agents.args import agent_endpoint_args
 from ..config.loaded import LoadedConfig, SourceLocation
 from ..content_safety.args import ContentFilterArgs, content_filter_args
 from ..deployments.args import ModelDeploymentArgs, deployment_args
+from ..managed_network.args import ManagedNetworkArgs, managed_network_args
 from ..monitoring.diagnostics_args import DiagnosticsArgs, diagnostics_args
 from ..naming import account_id, custom_subdomain, role_assignment_name
 from ..network.args import PrivateEndpointArgs, private_endpoint_args
@@ -54,6 +55,7 @@ class FoundryAccountArgs:
     user_assigned_identities: tuple[str, ...] = ()
     private_endpoint: PrivateEndpointArgs | None = None
     agent_subnet_id: str | None = None
+    managed_network: ManagedNetworkArgs | None = None
     agent_endpoints: tuple[PrivateEndpointArgs, ...] = ()
     encryption: EncryptionArgs | None = None
     diagnostics: DiagnosticsArgs | None = None
@@ -99,6 +101,7 @@ def account_args(loaded: LoadedConfig, index: int) -> FoundryAccountArgs:
         user_assigned_identities=(acct.encryption.identity.resource_id,) if acct.encryption else (),
         private_endpoint=private_endpoint_args(loaded, index, scope_base),
         agent_subnet_id=acct.agent_network.subnet_id if acct.agent_network else None,
+        managed_network=managed_network_args(loaded, index, rg),
         agent_endpoints=agent_endpoint_args(loaded, index),
         encryption=_encryption(loaded, index),
         diagnostics=diagnostics_args(loaded, index, scope_base),

@@ -38,6 +38,9 @@ def account_properties(args: FoundryAccountArgs) -> Wire:
         props["networkInjections"] = [
             {"scenario": "agent", "subnetArmId": args.agent_subnet_id, "useMicrosoftManagedNetwork": False}
         ]
+    elif args.managed_network is not None:
+        # Agents in the Microsoft-managed VNet, as Microsoft's template 18 creates the account
+        props["networkInjections"] = [{"scenario": "agent", "useMicrosoftManagedNetwork": True}]
     if args.restore:
         props["restore"] = True
     if args.encryption is not None:
@@ -127,9 +130,15 @@ class FoundryAccount(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=before_account, protect=args.protect),
         )
         # Every write under the account waits for the one before: Azure puts the account in a non-ready
-        # state during each (private endpoint, projects, connections, content filters and their blocklists,
-        # deployments, diagnostics, lock). A filter exists before the deployments that name it.
+        # state during each (managed network and its outbound rules, private endpoint, projects, connections,
+        # content filters and their blocklists, deployments, diagnostics, lock).
+        # A filter exists before the deployments that name it.
         previous: pulumi.Resource = self.account
+        if args.managed_network is not None:
+            # first, as Microsoft's template 18 orders it: the managed network before endpoints and projects
+            from ..managed_network.component import managed_network
+
+            previous = managed_network(name, args.managed_network, self, previous)
         if args.private_endpoint is not None:
             from ..network.component import private_endpoint
 

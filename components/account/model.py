@@ -25,6 +25,8 @@ from ..config.limits import FOUNDRY_LIMITS, MAX_DEPLOYMENTS_PER_ACCOUNT, MAX_PRO
 from ..content_safety.filter_settings import BUILTIN_FILTERS
 from ..content_safety.model import ContentFilterConfig
 from ..deployments.model import DeploymentConfig
+from ..dns_zones import AGENT_PRIVATE_LINKS
+from ..managed_network.model import ManagedNetworkConfig
 from ..monitoring.model import DiagnosticsConfig
 from ..network.model import NetworkConfig, PrivateEndpointConfig
 from ..projects.model import ProjectConfig
@@ -84,6 +86,12 @@ class AccountConfig(ConfigModel):
         default=None,
         alias="agentNetwork",
         description="Inject the agent runtime into this subnet (networkInjections, scenario agent).",
+    )
+    managed_network: ManagedNetworkConfig | None = Field(
+        default=None,
+        alias="managedNetwork",
+        description="Agent egress through a Microsoft-managed VNet, limited to its outbound rules (instead of "
+        "agentNetwork).",
     )
     encryption: EncryptionConfig | None = None
     diagnostics: DiagnosticsConfig | None = None
@@ -160,6 +168,45 @@ class AccountConfig(ConfigModel):
                 "Microsoft.App/environments: name another one",
                 at=("agentNetwork", "subnetId"),
             )
+        return self
+
+    @model_validator(mode="after")
+    def _one_agent_egress(self) -> AccountConfig:
+        # Learn's networking options: agent egress is either a VNet you bring or one Microsoft manages; Microsoft's
+        # template 18: no upgrade path from a custom VNet to a managed one (the account is redeployed)
+        if self.managed_network is not None and self.agent_network is not None:
+            raise custom_error(
+                "two_agent_networks",
+                "an account's agents leave through either its own subnet (agentNetwork) or a managed network, not "
+                "both; remove one (moving an existing account from agentNetwork to a managed network redeploys it)",
+                at=("managedNetwork",),
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _agent_resources_reachable(self) -> AccountConfig:
+        # under AllowOnlyApprovedOutbound agents reach their thread storage, files and vector stores only
+        # through a PrivateEndpoint rule (Microsoft's template 18 creates them; nothing else does)
+        network = self.managed_network
+        if network is None or network.allows_internet:
+            return self
+        reached = {
+            (r.private_endpoint.resource_id.lower(), r.private_endpoint.group_id)
+            for r in network.outbound
+            if r.private_endpoint is not None
+        }
+        for project in self.projects:
+            for key, resource in (project.agents.resources() if project.agents else {}).items():
+                group = AGENT_PRIVATE_LINKS[key][0]
+                if (resource.id.lower(), group) not in reached:
+                    raise custom_error(
+                        "agent_resource_unreached",
+                        f"the managed network allows only approved outbound, and no PrivateEndpoint rule reaches "
+                        f"{short(resource.id.rsplit('/', 1)[-1])} (group {group}) that project "
+                        f"{project.name!r}'s agents use; add {{name: ..., privateEndpoint: {{resourceId: "
+                        f"{resource.id}, groupId: {group}}}}} to managedNetwork.outbound",
+                        at=("managedNetwork", "outbound"),
+                    )
         return self
 
     def public(self, production: bool) -> bool:

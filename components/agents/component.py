@@ -8,7 +8,8 @@ infrastructure-setup-bicep 41 and 15; docs/reference/agents-vs-templates.md):
    provisioning and after its deployments (a private endpoint to a provisioning account is refused);
 2. per project: the three connections (Entra ID auth), the project identity's roles on the resources,
    then a wait for role propagation (a `time` Sleep, which `pulumi up` honours: see docs/agents.md);
-3. the account capability host, unless the agents are injected into a subnet (then it is implicit);
+3. the account capability host, unless the agents are injected into a subnet or a managed network (then it is
+   implicit);
 4. per project: the project capability host naming the connections, then the data-plane grants the
    runtime needs once the host exists (Storage Blob Data Owner on the agent containers, Cosmos DB's
    built-in data contributor on the `enterprise_memory` database).
@@ -189,8 +190,9 @@ def agent_setup(
     with_agents = [p for p in projects if p.args.agents is not None]
     for project in with_agents:
         previous = _before_host(name, args, project, parent, previous)
-    if args.agent_subnet_id is None:
-        # Under network injection Azure makes the account's host itself; creating one there fails.
+    if args.agent_subnet_id is None and args.managed_network is None:
+        # Under network injection (own subnet or managed network) Azure makes the account's host itself; creating
+        # one there fails. Microsoft's managed network template 18 creates project capability hosts only.
         provenance.record(types.ACCOUNT_CAPABILITY_HOST, f"{name}-agents-host", args.source)
         previous = cognitiveservices.AccountCapabilityHost(
             f"{name}-agents-host",

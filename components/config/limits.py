@@ -97,8 +97,8 @@ def _account_own(config: StackConfig, account: AccountConfig, private_agents: bo
     if account.lock if account.lock is not None else config.production:
         own += 1
     own += _alert_count(config, account)
-    if account.has_agents:
-        own += account.agent_network is None  # the account capability host (implicit when injected)
+    if account.has_agents:  # the account capability host (implicit when injected into a subnet or managed network)
+        own += account.agent_network is None and account.managed_network is None
     if private_agents:
         targets = {r.id.lower() for p in account.projects if p.agents for r in p.agents.resources().values()}
         own += 2 * len(targets)  # an endpoint and a zone group per agent resource
@@ -127,6 +127,10 @@ def _account_resources(
     """An account entry, then its projects, content filters (with blocklists and items) and deployments."""
     at: Path_ = ("accounts", index)
     yield at, _account_own(config, account, private_agents)
+    if account.managed_network is not None:  # the setting, then one resource per outbound rule
+        yield (*at, "managedNetwork"), 1
+        for r_index in range(len(account.managed_network.outbound)):
+            yield (*at, "managedNetwork", "outbound", r_index), 1
     for p_index, project in enumerate(account.projects):
         yield from _project_resources((*at, "projects", p_index), project)
     for f_index, content_filter in enumerate(account.content_filters):

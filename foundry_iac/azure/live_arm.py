@@ -35,6 +35,8 @@ from azure.mgmt.cognitiveservices.models import (
 )
 from azure.mgmt.core import ARMPipelineClient
 
+from components import resource_types as types
+from components.api_versions import sdk_api_version
 from components.text import clip, one_line
 
 from .client import (
@@ -119,6 +121,17 @@ class LiveDeployment:
     version: str | None
     sku: str
     capacity: int
+
+
+@dataclass(frozen=True)
+class LiveManagedNetwork:
+    """An account's managed network as Azure has it: mode, firewall, the modes it can still change to, and its
+    user-defined outbound rules (name -> their properties)."""
+
+    isolation_mode: str | None
+    firewall_sku: str | None
+    changeable_modes: tuple[str, ...]
+    rules: dict[str, dict[str, Any]]
 
 
 class LiveArm:
@@ -370,6 +383,22 @@ class LiveArm:
 
         return self._read(what, PRICING_READER, read)
 
+    def managed_network(self, resource_group: str, account: str) -> LiveManagedNetwork | None:
+        """The account's managed network (accounts/managedNetworks/default) at the API version the SDK writes it
+        with, or None when Azure has none."""
+        version = sdk_api_version(types.MANAGED_NETWORK)
+        what = f"the managed network of account {account}"
+        url = (
+            f"/subscriptions/{self.subscription}/resourceGroups/{resource_group}/providers/{NAMESPACE}/accounts/"
+            f"{account}/managedNetworks/default?api-version={version}"
+        )
+
+        def read() -> LiveManagedNetwork | None:
+            body = self._get(url, what)
+            return None if body is None else managed_network_of(body, what)
+
+        return self._read(what, READER, read)
+
     def rai_policy_exists(self, resource_group: str, account: str, name: str) -> bool:
         """True when the account has the content filter (RAI policy) of that name."""
         what = f"content filter {name} of account {account}"
@@ -401,3 +430,30 @@ def _check_resource(body: Mapping[str, Any], what: str) -> None:
         if not isinstance(inner, dict):
             raise MalformedAnswerError(f"{what}: a delegation's `properties` is not an object")
         optional_text(inner.get("serviceName"), f"a delegation's serviceName in {what}")
+
+
+def _object(value: object, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MalformedAnswerError(f"{where} is not an object")
+    return value
+
+
+def managed_network_of(body: Mapping[str, Any], what: str) -> LiveManagedNetwork:
+    """The documented fields of a managed network answer (`properties.managedNetwork`), or MalformedAnswerError."""
+    network = _object(_object(body.get("properties"), f"`properties` of {what}").get("managedNetwork"), what)
+    modes = network.get("changeableIsolationModes") or []
+    if not isinstance(modes, list):
+        raise MalformedAnswerError(f"`changeableIsolationModes` of {what} is not a list")
+    rules: dict[str, dict[str, Any]] = {}
+    for name, rule in _object(network.get("outboundRules"), f"`outboundRules` of {what}").items():
+        props = _object(rule, f"outbound rule {name} of {what}")  # Dictionary of <OutboundRule>, no wrapper
+        if props.get("category", "UserDefined") == "UserDefined":
+            rules[str(name)] = props
+    return LiveManagedNetwork(
+        isolation_mode=optional_text(network.get("isolationMode"), f"isolationMode of {what}"),
+        firewall_sku=optional_text(network.get("firewallSku"), f"firewallSku of {what}"),
+        changeable_modes=tuple(text(m, f"a changeable isolation mode of {what}") for m in modes),
+        rules=rules,
+    )

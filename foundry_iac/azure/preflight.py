@@ -35,6 +35,10 @@ from ..engine.policy_config import load_policy_config
 from ..engine.report_model import Report, ResourceEntry, StackReport, Violation
 from ..engine.stacks import StackRef, all_stacks
 from .live_arm import LiveArm, LiveDeployment, LiveReadError
+from .preflight_network import CHECK as MANAGED_NETWORK_CHECK
+from .preflight_network import DESCRIPTION as MANAGED_NETWORK_DESCRIPTION
+from .preflight_network import REMEDIATION as MANAGED_NETWORK_REMEDIATION
+from .preflight_network import check_managed_network
 
 DEFAULT_WARN_DAYS = 90
 Progress = Callable[[str], None]
@@ -108,6 +112,7 @@ CHECKS = {
             "Delegate the subnet to Microsoft.App/environments and keep it for the agents; after deleting an injected "
             "account, purge it and wait 15-60 minutes.",
         ),
+        Check(MANAGED_NETWORK_CHECK, MANAGED_NETWORK_DESCRIPTION, MANAGED_NETWORK_REMEDIATION),
         Check(
             "preflight-defender",
             "The subscription's Defender for AI plan is on (Standard) in a production stack, or will be once the "
@@ -557,13 +562,8 @@ def preflight_entry(
         for account in group:
             live_account = _check_account(arm, account, found)
             _check_agent_subnet(arm, account, live_account, found)
-            name, rg = str(account.props.get("accountName")), str(account.props.get("resourceGroupName"))
-            live: dict[str, LiveDeployment] = {}
-            if live_account is not None:
-                try:
-                    live = arm.deployments(rg, name)
-                except LiveReadError as exc:
-                    found.failed(exc, account)
+            name = str(account.props.get("accountName"))
+            live = _existing_account(arm, account, entry, live_account, found)
             mine = [d for key, d in deployments.items() if key.split("/", 1)[0] == name]
             for deployment in mine:
                 if _check_model(arm, deployment, region, today, warn_days, found):
@@ -581,6 +581,20 @@ def preflight_entry(
             "passed": not any(v.enforcement == "mandatory" for v in violations),
         }
     )
+
+
+def _existing_account(
+    arm: LiveArm, account: ResourceEntry, entry: StackReport, live_account: Mapping[str, Any] | None, found: _Findings
+) -> dict[str, LiveDeployment]:
+    """What an existing account already has: its managed network checked, its deployments read ({} when new)."""
+    if live_account is None:
+        return {}
+    check_managed_network(arm, account, entry.resources, live_account, found)
+    try:
+        return arm.deployments(str(account.props.get("resourceGroupName")), str(account.props.get("accountName")))
+    except LiveReadError as exc:
+        found.failed(exc, account)
+        return {}
 
 
 def _by_region(accounts: list[ResourceEntry]) -> Iterator[tuple[str, list[ResourceEntry]]]:

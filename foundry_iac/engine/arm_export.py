@@ -17,16 +17,14 @@ Secrets are `[secret]`, as in every report.
 from __future__ import annotations
 
 import functools
-import importlib
-import inspect
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from components import resource_types as types
+from components.api_versions import sdk_api_version
 
 from .report_model import ResourceEntry, StackReport
 
@@ -69,6 +67,13 @@ ARM_TYPES: dict[str, ArmType] = {
         ("accountName", "projectName", "capabilityHostName"),
         properties_prop="projectCapabilityHostProperties",
     ),
+    types.MANAGED_NETWORK: ArmType(
+        "Microsoft.CognitiveServices/accounts/managedNetworks", ("accountName", "managedNetworkName")
+    ),
+    types.OUTBOUND_RULE: ArmType(
+        "Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules",
+        ("accountName", "managedNetworkName", "ruleName"),
+    ),
     types.COSMOS_SQL_ROLE_ASSIGNMENT: ArmType(
         "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments", ("accountName", "roleAssignmentId")
     ),
@@ -96,20 +101,11 @@ NESTED_DEPLOYMENT = "Microsoft.Resources/deployments"
 NESTED_API_VERSION = "2022-09-01"
 SUBSCRIPTION_SCHEMA = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"
 COMPUTED_TEXT = "[computed]"  # as the offline runner records an input Azure computes (foundry_iac.engine.runner)
-_API_VERSION = re.compile(r"Uses Azure REST API version (\d{4}-\d{2}-\d{2}(?:-preview)?)")
 
 
-@functools.cache
 def api_version(pulumi_type: str) -> str:
     """The REST API version pulumi-azure-native uses for a type, from its class documentation."""
-    _, module, name = pulumi_type.split(":")
-    cls = getattr(importlib.import_module(f"pulumi_azure_native.{module}"), name)
-    # the docstring sits on the typing overloads of __init__, so it is read from the class's source file
-    source = inspect.getsourcefile(cls)
-    found = _API_VERSION.search(Path(source).read_text(encoding="utf-8")) if source else None
-    if found is None:
-        raise LookupError(f"pulumi-azure-native documents no API version for {pulumi_type}")
-    return found.group(1)
+    return sdk_api_version(pulumi_type)
 
 
 @functools.cache

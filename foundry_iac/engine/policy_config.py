@@ -79,7 +79,7 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("quota-capacity", "limits"): ("quota scope", "scopes"),
 }
 # Settings whose names are the user's own, naming nothing foundry-iac knows (tag names to require).
-FREE_NAMES = {("required-tags", "tags")}
+FREE_NAMES = {("required-tags", "tags"), ("egress-restricted", "allowedFqdns")}
 POOLED_SCOPES = ("dataZone:EU", "dataZone:US", "subscription")
 
 

@@ -20,6 +20,8 @@ TYPE_LABELS = {
     types.RAI_POLICY: "content filter",
     types.RAI_BLOCKLIST: "blocklist",
     types.RAI_BLOCKLIST_ITEM: "blocklist item",
+    types.MANAGED_NETWORK: "managed network",
+    types.OUTBOUND_RULE: "outbound rule",
     types.PRIVATE_ENDPOINT: "private endpoint",
     types.DNS_ZONE_GROUP: "DNS zone group",
     types.PRIVATE_DNS_ZONE: "private DNS zone",

@@ -76,6 +76,25 @@ def _filter_detail(p: Mapping[str, Any]) -> str:
     )
 
 
+def _managed_network_detail(p: Mapping[str, Any]) -> str:
+    network = (p.get("properties") or {}).get("managedNetwork") or {}
+    firewall = network.get("firewallSku")
+    return f"{network.get('isolationMode')}" + (f", firewall {firewall}" if firewall else "")
+
+
+def _outbound_rule_detail(p: Mapping[str, Any]) -> str:
+    props = p.get("properties") or {}
+    target = props.get("destination")
+    if isinstance(target, dict):
+        target = (
+            f"{str(target.get('serviceResourceId', '')).rsplit('/', 1)[-1]} ({target.get('subresourceTarget')})"
+            if "serviceResourceId" in target
+            else f"{target.get('action')} {target.get('serviceTag')} "
+            f"{target.get('protocol')}/{target.get('portRanges')}"
+        )
+    return f"{p.get('ruleName')}: {props.get('type')} {target}"
+
+
 def _child_line(child: ResourceEntry, cost: DeploymentCost | None) -> list[str]:
     kind, p = child.type, child.props
     label = TYPE_LABELS.get(kind, kind)
@@ -118,6 +137,8 @@ def _child_line(child: ResourceEntry, cost: DeploymentCost | None) -> list[str]:
         ),
         types.DIAGNOSTIC_SETTING: lambda: "to " + str(p.get("workspaceId", "")).rsplit("/", 1)[-1],
         types.LOCK: lambda: str(p.get("level", "")),
+        types.MANAGED_NETWORK: lambda: _managed_network_detail(p),
+        types.OUTBOUND_RULE: lambda: _outbound_rule_detail(p),
     }
     detail = details[kind]() if kind in details else ""
     return [f"   ├─ {label} {child.name}{'  ' + detail if detail else ''}{_after(child)}{_line(child)}"]

@@ -245,7 +245,8 @@ def test_agents_without_their_own_subnet_fail(injections):
     (found,) = list(check_network_injection(resources, {}))
     assert found.message == (
         "fdy: its agents run with public egress (no networkInjections with scenario agent); add "
-        "`agentNetwork: {subnetId: ...}` with a dedicated subnet delegated to Microsoft.App/environments"
+        "`agentNetwork: {subnetId: ...}` with a dedicated subnet delegated to Microsoft.App/environments, or a "
+        "`managedNetwork` with isolation AllowOnlyApprovedOutbound"
     )
     assert found.resource is resources[0]
 
@@ -405,3 +406,32 @@ def test_a_project_of_another_stack_on_the_same_storage_account_fails_a_stack_wi
     assert messages(check_storage_isolation(resources, {"otherStacks": {COSMOS.lower(): ["fdy2/q (stack b)"]}})) != []
     isolated_grants = [account(), *setup("p"), *isolated("p")]
     assert messages(check_storage_isolation(isolated_grants, {"otherStacks": {STORAGE.lower(): ["x (stack b)"]}})) == []
+
+
+def managed_network_setting(isolation: str, account_name: str = "fdy") -> Resource:
+    props = {
+        "accountName": account_name,
+        "resourceGroupName": "rg",
+        "managedNetworkName": "default",
+        "properties": {"managedNetwork": {"isolationMode": isolation, "managedNetworkKind": "V2"}},
+    }
+    return Resource("azure-native:cognitiveservices:ManagedNetworkSetting", f"{account_name}-mn", "urn:mn", props)
+
+
+MANAGED = [{"scenario": "agent", "useMicrosoftManagedNetwork": True}]
+
+
+def test_agents_in_a_managed_network_that_allows_only_approved_outbound_pass():
+    resources = [account(injections=MANAGED), host(), managed_network_setting("AllowOnlyApprovedOutbound")]
+    assert list(check_network_injection(resources, {})) == []
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [managed_network_setting("AllowInternetOutbound"), managed_network_setting("AllowOnlyApprovedOutbound", "other")],
+    ids=["internet-outbound", "another-accounts-network"],
+)
+def test_agents_in_a_managed_network_open_to_the_internet_or_without_their_own_setting_fail(setting):
+    resources = [account(injections=MANAGED), host(), setting]
+    (found,) = list(check_network_injection(resources, {}))
+    assert found.resource is resources[0] and "public egress" in found.message

@@ -195,6 +195,20 @@ CASES = [
         {"defender_for_ai": "mandatory"},
         "the subscription's Defender for AI services plan is not on",
     ),
+    (
+        "egress-restricted",
+        AGENT_STACK,
+        {"egress_restricted": "mandatory"},
+        "fdy-test: its agents reach any internet address (no managed network, no agent subnet)",
+    ),
+    (
+        "preview-api",
+        TAGGED_STACK.replace(
+            "      projects:\n", "      managedNetwork: {isolation: AllowInternetOutbound}\n      projects:\n", 1
+        ),
+        {"preview_api": "mandatory"},
+        "fdy-test-managed-network: deployed through the preview API 2026-01-15-preview (ManagedNetworkSetting)",
+    ),
 ]
 
 

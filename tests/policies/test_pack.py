@@ -36,6 +36,8 @@ DESIGN_IDS = {
     "agent-network-injection",
     "agent-storage-isolation",
     "defender-for-ai",
+    "egress-restricted",
+    "preview-api",
 }
 
 
@@ -52,8 +54,11 @@ def test_every_policy_has_description_severity_remediation_and_schema():
     for policy in POLICIES:
         assert policy.description and policy.severity and policy.remediation_steps, policy.name
         assert "waivers" in policy.config_schema.properties, policy.name
-        expected = EnforcementLevel.DISABLED if policy.name == "cmk-required" else EnforcementLevel.MANDATORY
-        assert policy.enforcement_level == expected  # cmk-required is off unless a config turns it on
+        expected = {"cmk-required": EnforcementLevel.DISABLED, "preview-api": EnforcementLevel.ADVISORY}.get(
+            policy.name, EnforcementLevel.MANDATORY
+        )
+        assert policy.enforcement_level == expected  # cmk-required is off unless a config turns it on; preview-api
+        # only tells a reviewer
 
 
 def test_pulumi_policy_yaml_is_a_python_pack_using_the_project_venv():

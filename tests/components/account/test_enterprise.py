@@ -15,6 +15,8 @@ ZONES = ["privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.co
 AGENT_ZONES = ["privatelink.blob.core.windows.net", "privatelink.documents.azure.com", "privatelink.search.windows.net"]
 ACCOUNT = "azure-native:cognitiveservices:Account"
 UNDER_ACCOUNT_WRITES = {
+    "azure-native:cognitiveservices:ManagedNetworkSetting",
+    "azure-native:cognitiveservices:OutboundRule",
     "azure-native:network:PrivateEndpoint",
     "azure-native:network:PrivateDnsZoneGroup",
     "azure-native:cognitiveservices:Project",
@@ -110,21 +112,22 @@ def test_no_two_writes_under_the_account_can_run_at_once(prod_eu):
     chain = [
         r for r in prod_eu if r["type"] in UNDER_ACCOUNT_WRITES or r["name"].startswith("fdy-prod-eu-core-agents-")
     ]
-    # endpoint, zone group, 3 projects, 2 connections, blocklist + 2 items, filter, 3 deployments, then the agents:
-    # 3 endpoints + zone groups, 3 connections, 4 roles, the wait, the project host, 2 grants; diagnostics, lock
-    assert len(chain) == 33
+    # managed network + 4 outbound rules, endpoint, zone group, 3 projects, 2 connections, blocklist + 2 items,
+    # filter, 3 deployments, then the agents: 3 endpoints + zone groups, 3 connections, 4 roles, the wait, the project
+    # host, 2 grants; diagnostics, lock
+    assert len(chain) == 38
     previous = account["urn"]
     for resource in chain:
         assert previous in resource["dependencies"], (resource["name"], previous)
         previous = resource["urn"]
-    assert chain[0]["type"].endswith("PrivateEndpoint") and chain[-1]["type"].endswith("ManagementLockByScope")
+    assert chain[0]["type"].endswith("ManagedNetworkSetting") and chain[-1]["type"].endswith("ManagementLockByScope")
 
 
 def test_removing_the_private_endpoint_fails_the_gate(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     text = (ROOT / "stacks/Pulumi.prod-eu.yaml").read_text()
     start = text.index("      privateEndpoint:\n")
-    end = text.index("      agentNetwork:")
+    end = text.index("      encryption:\n")
     copy = tmp_path / "Pulumi.prod-eu-public.yaml"
     copy.write_text(text[:start] + text[end:])
     code = main(["check", str(copy), "--policy-config", "policies/config/prod-eu.json", "--format", "json"])

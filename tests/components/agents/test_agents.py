@@ -20,9 +20,9 @@ from foundry_iac.engine.gate import check_stack
 from foundry_iac.engine.report_model import as_data
 from foundry_iac.engine.stacks import resolve_stack
 from tests.azure_contract import contract_errors
-from tests.conftest import AGENT_STACK, AGENTS_BLOCK, ROOT, example_ref
+from tests.conftest import AGENT_STACK, AGENTS_BLOCK, PROD_EU_INJECTED, ROOT
 
-PROD_EU = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text()
+PROD_EU = PROD_EU_INJECTED  # the injected variant: these tests are about agent network injection
 CONNECTION = "azure-native:cognitiveservices:ProjectConnection"
 ROLE = "azure-native:authorization:RoleAssignment"
 SLEEP = "time:index/sleep:Sleep"
@@ -54,8 +54,11 @@ def write(tmp_path: Path, text: str, name: str = "prod-eu") -> str:
 
 
 @pytest.fixture(scope="module")
-def prod_eu() -> dict:
-    return as_data(check_stack(example_ref("prod-eu"), ROOT))
+def prod_eu(tmp_path_factory) -> dict:
+    """prod-eu with its agents injected into its own subnet (PROD_EU), gated with prod-eu's policy config."""
+    path = tmp_path_factory.mktemp("injected") / "Pulumi.prod-eu.yaml"
+    path.write_text(PROD_EU)
+    return as_data(check_stack(resolve_stack(str(path), ROOT), ROOT))
 
 
 def test_prod_eu_writes_connections_then_roles_then_the_host_then_the_grants_in_one_chain(prod_eu):
@@ -116,7 +119,9 @@ def test_prod_eu_injects_the_agents_into_its_subnet_and_so_creates_no_account_ho
         }
     ]
     assert [r for r in prod_eu["resources"] if r["type"] == ACCOUNT_HOST] == []
-    assert prod_eu["passed"] and prod_eu["violations"] == []
+    assert prod_eu["passed"] and {v["policy"] for v in prod_eu["violations"]} == {"egress-restricted", "preview-api"}
+    # its egress is its own VNet's firewall, which the gate cannot see: told, not failed
+    assert {v["enforcement"] for v in prod_eu["violations"]} == {"advisory"}
 
 
 def test_the_agents_private_endpoints_wait_for_the_account_and_its_deployments(prod_eu):
@@ -191,8 +196,10 @@ def test_no_wait_when_the_role_wait_is_zero(run_stack, write_stack):
 
 
 @pytest.fixture(scope="module")
-def templates() -> dict[str, dict]:
-    return {"prod-eu": arm_template(check_stack(example_ref("prod-eu"), ROOT), "test")}
+def templates(tmp_path_factory) -> dict[str, dict]:
+    path = tmp_path_factory.mktemp("injected") / "Pulumi.prod-eu.yaml"
+    path.write_text(PROD_EU)
+    return {"prod-eu": arm_template(check_stack(resolve_stack(str(path), ROOT), ROOT), "test")}
 
 
 def _strip(resource: dict) -> dict:

@@ -80,6 +80,7 @@ class FakeArm:
         self.resources: dict[str, dict | None] = {}  # other resources by ARM id (agent resources, subnets)
         self.pricing_path = f"/subscriptions/{sub}/providers/Microsoft.Security/pricings/AI"
         self.defender: dict | None = {"name": "AI", "properties": {"pricingTier": "Standard"}}
+        self.managed_network: dict | None = None  # accounts/{name}/managedNetworks/default (None: 404)
 
     def serve(self) -> None:
         s, PROVIDERS, ACCOUNT = self.server, self.providers, self.account_path  # noqa: N806
@@ -104,6 +105,9 @@ class FakeArm:
                 {"name": "team-strict", "properties": {"mode": "Blocking"}} if "team-strict" in self.filters else None
             )
         )
+        s.expect_request(
+            f"{ACCOUNT}/managedNetworks/default", query_string={"api-version": "2026-01-15-preview"}
+        ).respond_with_response(self._maybe(self.managed_network))
         s.expect_request(ACCOUNT).respond_with_response(self._maybe(self.account))
         for resource_id, body in self.resources.items():
             s.expect_request(resource_id).respond_with_response(self._maybe(body))

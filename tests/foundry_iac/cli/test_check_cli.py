@@ -12,7 +12,7 @@ import pytest
 
 from foundry_iac.cli.main import main
 from policies.waivers import TODAY_ENV
-from tests.conftest import ROOT
+from tests.conftest import ROOT, with_deployment
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "snapshots"
 GROK_DEPLOYMENT = (
@@ -34,7 +34,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def prod_eu_with_grok(tmp_path: Path, sku: str) -> str:
-    text = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text() + GROK_DEPLOYMENT.format(sku=sku)
+    text = with_deployment((ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text(), GROK_DEPLOYMENT.format(sku=sku))
     path = tmp_path / "Pulumi.prod-eu-grok.yaml"
     path.write_text(text)
     return str(path)

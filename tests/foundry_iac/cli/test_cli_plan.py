@@ -33,6 +33,24 @@ def test_plan_of_each_example_stack_shows_accounts_projects_and_deployments(caps
     assert out.count("├─ project ") >= 2 and out.count("├─ deployment ") == (4 if stack == "prod-us" else 3)
 
 
+def test_plan_of_prod_eu_shows_the_managed_network_and_each_outbound_rule_at_its_line(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["plan", "prod-eu"]) == 0
+    out = capsys.readouterr().out
+    text = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text()
+    needles = ("managedNetwork:", "name: order-status-api")
+    at = {needle: text[: text.index(needle)].count("\n") + 1 for needle in needles}
+    assert (
+        "├─ managed network fdy-prod-eu-core-managed-network  AllowOnlyApprovedOutbound, firewall Standard  after "
+        f"fdy-prod-eu-core-account  (line {at['managedNetwork:']})"
+    ) in out
+    assert "agents-threads: PrivateEndpoint cosmos-agents-prod-eu (Sql)" in out
+    assert (
+        "order-status-api: FQDN orders.api.contoso.example  after fdy-prod-eu-core-outbound-agents-vectors  "
+        f"(line {at['name: order-status-api']})"
+    ) in out
+
+
 def test_plan_json_of_prod_us_lists_the_account_projects_and_chained_deployments(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     report = plan_json(capsys, "prod-us")

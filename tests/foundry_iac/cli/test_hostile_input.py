@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from foundry_iac.cli.main import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, with_deployment
 
 PROD_EU = (ROOT / "stacks" / "Pulumi.prod-eu.yaml").read_text()
 PROD_EU_POLICY = json.loads((ROOT / "policies" / "config" / "prod-eu.json").read_text())
@@ -38,11 +38,9 @@ def edited(old: str, new: str, text: str = PROD_EU) -> str:
     return text.replace(old, new, 1)
 
 
-# prod-eu's agents are injected into a subnet: keeping public access needs a justification, given here so that
-# the network tests judge the IP rules alone
-JUSTIFIED = edited(
-    "/subnets/snet-agents\n", "/subnets/snet-agents\n        publicAccessJustification: the IP rules are under test\n"
-)
+# prod-eu's agents leave through a managed network, not an injected subnet: keeping public access needs no
+# justification, so the network tests judge the IP rules alone
+JUSTIFIED = PROD_EU
 
 
 def mandatory(out: str, policy: str) -> list[str]:
@@ -316,7 +314,7 @@ def test_an_unpriced_deployment_makes_the_totals_unpriced_not_zero(capsys, tmp_p
         "quota-capacity": {},
     }
     path = tmp_path / "Pulumi.prod-eu.yaml"
-    path.write_text(PROD_EU + UNPRICED)
+    path.write_text(with_deployment(PROD_EU, UNPRICED))
     config = tmp_path / "policy.json"
     config.write_text(json.dumps(policy))
     code = main(["check", str(path), "--policy-config", str(config), "--format", fmt])
@@ -334,7 +332,7 @@ def test_an_unpriced_deployment_makes_the_totals_unpriced_not_zero(capsys, tmp_p
 
 def test_plan_says_unpriced_too(capsys, tmp_path):
     path = tmp_path / "Pulumi.prod-eu.yaml"
-    path.write_text(PROD_EU + UNPRICED)
+    path.write_text(with_deployment(PROD_EU, UNPRICED))
     main(["plan", str(path), "--policy-config", str(ROOT / "policies" / "config" / "prod-eu.json")])
     out = capsys.readouterr().out
     assert "cost: expected unpriced (1 deployment without a price)/month" in out

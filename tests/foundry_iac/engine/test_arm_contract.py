@@ -4,6 +4,7 @@ is read back whole by the azure-mgmt model of its type (no key the contract does
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,11 @@ from azure.mgmt.security.v2024_01_01 import models as security
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from components import resource_types as types
 from foundry_iac.engine.arm_export import ARM_TYPES, NESTED_DEPLOYMENT, api_version, arm_template, nest, shape
 from foundry_iac.engine.gate import check_stack
 from foundry_iac.engine.stacks import resolve_stack
-from tests.azure_contract import contract_differences, contract_errors, request_body
+from tests.azure_contract import contract_differences, contract_errors, published_differences, request_body
 from tests.conftest import ROOT
 
 # Each ARM type the export writes, and the azure-mgmt model of its PUT body.
@@ -53,7 +55,15 @@ MODELS: dict[str, type] = {
 }
 # azure-mgmt-monitor 7 no longer ships the diagnostic settings models (6.x had them under v2021_05_01_preview),
 # and no other azure-mgmt package does: this type is checked against the published types' shape only.
-NO_MODEL = {"Microsoft.Insights/diagnosticSettings"}
+# azure-mgmt-cognitiveservices 14.1 (API 2025-09-01) has no managed network models: those two are read back by
+# Azure's published types themselves (PUBLISHED, every writable property, enum and discriminated element).
+PUBLISHED_FILE = Path(__file__).parent / "published" / "managed_network_types.json"
+PUBLISHED = json.loads(PUBLISHED_FILE.read_text(encoding="utf-8"))["types"]
+NO_MODEL = {
+    "Microsoft.Insights/diagnosticSettings",
+    "Microsoft.CognitiveServices/accounts/managedNetworks",
+    "Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules",
+}
 EXAMPLES = sorted(path.name.removeprefix("Pulumi.").removesuffix(".yaml") for path in (ROOT / "stacks").glob("*.yaml"))
 
 
@@ -72,6 +82,12 @@ def differences(template: dict) -> list[str]:
     """What Azure's models do not read back, over a whole template, as 'type name: key: why'."""
     out = []
     for resource in template_resources(template):
+        published = PUBLISHED.get(f"{resource['type']}@{resource['apiVersion']}")
+        if published is not None:
+            out += [
+                f"{resource['type']} {resource['name']}: {line}" for line in published_differences(resource, published)
+            ]
+            continue
         if resource["type"] in NO_MODEL:
             continue
         model = MODELS[resource["type"]]
@@ -116,6 +132,8 @@ def test_the_examples_cover_the_network_cognitive_services_monitor_and_agent_typ
         "Microsoft.Insights/metricAlerts",
         "Microsoft.Consumption/budgets",
         "Microsoft.Security/pricings",
+        "Microsoft.CognitiveServices/accounts/managedNetworks",
+        "Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules",
     }
 
 
@@ -170,14 +188,23 @@ LEVELS = st.sampled_from(["Low", "Medium", "High"])
 
 @st.composite
 def stacks(draw) -> dict:
-    """prod-eu with its private endpoint (own or hub zones), agents, alerts, filters and diagnostics varied."""
+    """prod-eu with its private endpoint (own or hub zones), agents, managed network, alerts, filters and diagnostics
+    varied."""
     config = copy.deepcopy(PROD_EU)
     values = config["config"]
     account = values["foundry-iac:accounts"][0]
     agents = draw(st.booleans())  # the standard setup's project, or none
     if not agents:
         account["projects"] = [p for p in account["projects"] if "agents" not in p]
-        del account["agentNetwork"]
+    network = account["managedNetwork"]
+    if draw(st.booleans()):  # a service tag rule beside the private endpoint and FQDN rules
+        protocol, action = draw(st.sampled_from(["TCP", "UDP", "*"])), draw(st.sampled_from(["Allow", "Deny"]))
+        tag = {"tag": "AzureMonitor", "protocol": protocol, "ports": "443", "action": action}
+        network["outbound"].append({"name": "monitor", "serviceTag": tag})
+    if draw(st.booleans()):  # internet outbound: no firewall, no FQDN rule
+        network["isolation"] = "AllowInternetOutbound"
+        del network["firewallSku"]
+        network["outbound"] = [rule for rule in network["outbound"] if "fqdn" not in rule]
     if draw(st.booleans()):  # the hub's zones instead of our own
         del values["foundry-iac:privateDns"]
         zones = ZONES + AGENT_ZONES if agents else ZONES
@@ -208,3 +235,32 @@ def test_generated_stacks_export_what_azures_models_read_back_whole(config, tmp_
     template = export(path, ROOT / "policies" / "config" / "prod-eu.json")
     assert [r for r in template_resources(template) if r["type"] == "Microsoft.Network/privateEndpoints"]
     assert differences(template) == []
+
+
+def test_the_managed_network_types_are_read_back_by_their_published_types_at_the_sdks_api_version():
+    for token in (types.MANAGED_NETWORK, types.OUTBOUND_RULE):
+        arm = ARM_TYPES[token]
+        assert f"{arm.arm_type}@{api_version(token)}" in PUBLISHED, "sync the published types for the SDK's version"
+    exported = [r for r in template_resources(export("prod-eu")) if "managedNetworks" in r["type"]]
+    kinds = {r["properties"]["type"] for r in exported if r["type"].endswith("outboundRules")}
+    assert len(exported) == 5 and kinds == {"FQDN", "PrivateEndpoint"}
+    for resource in exported:
+        assert published_differences(resource, PUBLISHED[f"{resource['type']}@{resource['apiVersion']}"]) == []
+
+
+def test_the_published_readback_reports_a_leftover_key_a_wrong_enum_and_a_flattened_destination():
+    (rule,) = [
+        r for r in export("prod-eu")["resources"] if r["type"].endswith("outboundRules") and r["name"].endswith("files")
+    ]
+    shape_ = PUBLISHED[f"{rule['type']}@{rule['apiVersion']}"]
+    bad = copy.deepcopy(rule)
+    bad["properties"]["category"] = "Custom"
+    bad["properties"]["destination"]["sparkEnabled"] = False
+    bad["properties"]["serviceResourceId"] = bad["properties"]["destination"].pop("serviceResourceId")
+    assert published_differences(bad, shape_) == [
+        "properties.category: 'Custom' is not one of Dependency, Recommended, Required, UserDefined",
+        "properties.destination.sparkEnabled: not in the published type",
+        "properties.serviceResourceId: not in the published type",
+    ]
+    bad["properties"]["type"] = "Fqdn"
+    assert published_differences(bad, shape_) == ["properties.type: 'Fqdn' is no element"]
