@@ -36,7 +36,7 @@ def run_add(args: argparse.Namespace, write_stdout: Callable[[str], None]) -> in
     from policies import waivers
 
     from ..engine.add import AddRequest, NoAccountError, NoPassingRowError, add
-    from ..engine.stack_edit import write_all
+    from ..engine.stack_edit import StackEditError, read_source, write_all
     from ..engine.stacks import project_root, resolve_stack
     from ..render.add import render_add
 
@@ -47,7 +47,7 @@ def run_add(args: argparse.Namespace, write_stdout: Callable[[str], None]) -> in
     request = AddRequest(
         ref, args.model, args.model_version, args.region, args.sku, args.capacity, args.name, args.monthly_tokens
     )
-    before = ref.path.read_text(encoding="utf-8")
+    before = read_source(ref.path, ref.display)
     try:
         result = add(request, root, waivers.today())
     except NoAccountError as exc:
@@ -59,6 +59,8 @@ def run_add(args: argparse.Namespace, write_stdout: Callable[[str], None]) -> in
     if not result.after.passed:
         outcome = f"not written: the gate fails for {ref.name} with this deployment"
     elif args.write:
+        if read_source(ref.path, ref.display) != before:
+            raise StackEditError(ref.display, None, "changed while add ran; nothing was written: run add again")
         write_all({Path(ref.path): result.text})
         outcome = f"wrote {ref.display}"
     else:

@@ -35,8 +35,29 @@ def add_parser(sub: Any) -> None:
     upgrade.add_argument("--output", help="write the report there (e.g. a pull-request body) instead of stdout")
 
 
+def _check_to(to: str) -> None:
+    """--to is `replacement`, `default` or a version some catalog model has; anything else is a usage error."""
+    from components.catalog import load_catalog
+    from components.refs import nearest
+    from components.text import listing, short
+
+    from ..errors import UsageError
+
+    if to in ("replacement", "default"):
+        return
+    versions = sorted({v for model in load_catalog().models.values() for v in model.versions})
+    if to not in versions:
+        close = nearest(to, versions)
+        hint = f"nearest: {listing(close)}" if close else "see `foundry-iac lifecycle` for the versions in use"
+        raise UsageError(
+            f"--to {short(to)}: no model of the catalog has that version ({hint}); give replacement, "
+            "default or a catalog version"
+        )
+
+
 def run(args: argparse.Namespace, write: Callable[[str, str | None], None]) -> int:
     """Plan the moves, print them in the chosen format, and with --write edit the stack files (all or none)."""
+    _check_to(args.to)
     from policies.waivers import today
 
     from ..azure.preflight import warn_days_of

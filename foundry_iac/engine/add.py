@@ -154,9 +154,9 @@ def plan_add(request: AddRequest, root: Path, today: dt.date) -> AddPlan:
 
 def edited_text(stack: StackRef, plan: AddPlan) -> str:
     """The stack file's text with the entry appended to the account's deployments (the shared writer)."""
-    from .stack_edit import append_item
+    from .stack_edit import append_item, read_source
 
-    text = stack.path.read_text(encoding="utf-8")
+    text = read_source(stack.path, stack.display)
     path = ("config", "foundry-iac:accounts", plan.account_index, "deployments")
     return append_item(text, path, plan.item, source=stack.display)
 

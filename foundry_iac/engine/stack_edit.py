@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from components.inputs import read_input_text
 from components.source import read_yaml
 
 from ..errors import GateInputError
@@ -374,6 +375,13 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def read_source(path: Path, display: str) -> str:
+    """The exact text of a stack file to edit: line ends (CRLF) and a byte-order mark kept, so an edit changes
+    only its own lines; too large or not UTF-8 is an input error naming the file and line (the gate's reader)."""
+    read_input_text(path, display, "stack file")
+    return path.read_bytes().decode("utf-8")
 
 
 def write_all(files: Mapping[Path, str]) -> None:

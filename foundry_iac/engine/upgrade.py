@@ -42,7 +42,7 @@ from .report_model import (
     Violation,
     as_data,
 )
-from .stack_edit import StackEditError, set_scalar, write_all
+from .stack_edit import StackEditError, read_source, set_scalar, write_all
 from .stacks import StackRef
 
 DUE_STATUSES = ("Retired", "Deprecated", "Legacy")
@@ -272,7 +272,7 @@ def _peak_problem(rows: list[QuotaChange], after: StackReport) -> str | None:
 
 def _proposal(due: Due, catalog: Catalog, to: str, today: dt.date) -> tuple[UpgradeProposal, tuple[str, str] | None]:
     """The proposal before gating, and the target to gate (None: refused already, with the reason)."""
-    doc = read_yaml(due.ref.path.read_text(encoding="utf-8"), due.ref.display)
+    doc = read_yaml(read_source(due.ref.path, due.ref.display), due.ref.display)
     base = UpgradeProposal(
         file=due.ref.display,
         line=doc.line_of(due.path("version")),
@@ -302,7 +302,7 @@ def _plan_stack(
     root: Path, ref: StackRef, before: StackReport, catalog: Catalog, to: str, today: dt.date, warn_days: int
 ) -> StackPlan:
     """Every due deployment of one stack: each move gated alone, then the proposed ones together."""
-    original = ref.path.read_text(encoding="utf-8")
+    original = read_source(ref.path, ref.display)
     plan = StackPlan(ref, original)
     moves: list[tuple[Due, tuple[str, str]]] = []
     alone: StackReport | list[str] = []  # the gate's run on the last proposed move alone
@@ -383,7 +383,7 @@ def write_upgrades(plan: UpgradePlan) -> UpgradeReport:
     if blocked(plan):
         raise GateInputError([f"{line}; no stack file was written" for line in blocked(plan)])
     for p in edited:
-        if p.ref.path.read_text(encoding="utf-8") != p.original:
+        if read_source(p.ref.path, p.ref.display) != p.original:
             raise GateInputError(f"{p.ref.display}: changed while upgrade ran; run it again (nothing was written)")
     write_all({p.ref.path: str(p.edited) for p in edited})
     today = dt.date.fromisoformat(plan.report.today)

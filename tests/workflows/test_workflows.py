@@ -378,3 +378,68 @@ def test_model_upgrades_runs_only_commands_and_options_the_cli_parser_has():
     parser = build_parser()
     for call in calls:
         parser.parse_args(call)  # an unknown option or value raises UsageError
+
+
+@pytest.mark.parametrize(
+    ("code", "edits", "changed", "body"),
+    [
+        (0, "stacks", "true", "moves"),  # moves written: a pull request with upgrade's body
+        (0, "", "false", None),  # nothing due
+        (0, "catalog", "true", "No stack file changed; catalog sync refreshed the catalog from the Models API.\n"),
+        (1, "", "false", None),  # proposed but refused by the gate: nothing written, no pull request
+    ],
+)
+def test_the_upgrade_step_opens_a_pull_request_exactly_when_a_file_changed(tmp_path, code, edits, changed, body):
+    """The step's own script, run by bash in a scratch repository against a foundry-iac that exits `code`."""
+    job = load("model-upgrades.yml")["jobs"]["propose"]
+    script = next(s for s in steps(job) if "foundry-iac upgrade" in s.get("run", ""))["run"]
+    repo = tmp_path / "repo"
+    (repo / "stacks").mkdir(parents=True)
+    (repo / "components").mkdir()
+    (repo / "stacks" / "Pulumi.a.yaml").write_text("config: {}\n")
+    (repo / "components" / "catalog.json").write_text("{}\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=repo, check=True)
+    (repo / ".venv" / "bin").mkdir(parents=True)
+    fake = repo / ".venv" / "bin" / "foundry-iac"
+    edit = {
+        "stacks": "echo '# moved' >> stacks/Pulumi.a.yaml",
+        "catalog": "echo '{\"x\": 1}' > components/catalog.json",
+        "": ":",
+    }[edits]
+    args = 'while [ $# -gt 0 ]; do [ "$1" = --output ] && echo moves > "$2"; shift; done'
+    fake.write_text(f"#!/bin/bash\n{args}\n{edit}\nexit {code}\n")
+    fake.chmod(0o755)
+    out = tmp_path / "github_output"
+    out.write_text("")
+    done = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=repo,
+        env={**os.environ, "RUNNER_TEMP": str(tmp_path), "GITHUB_OUTPUT": str(out)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    outputs = dict(line.split("=", 1) for line in out.read_text().splitlines())
+    assert outputs["changed"] == changed
+    if body is not None:
+        assert (tmp_path / "model-upgrades.md").read_text().strip() == body.strip()
+
+
+def test_the_upgrade_step_fails_the_job_on_an_error(tmp_path):
+    job = load("model-upgrades.yml")["jobs"]["propose"]
+    script = next(s for s in steps(job) if "foundry-iac upgrade" in s.get("run", ""))["run"]
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    fake = tmp_path / ".venv" / "bin" / "foundry-iac"
+    fake.write_text("#!/bin/bash\nexit 2\n")
+    fake.chmod(0o755)
+    done = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=tmp_path,
+        env={**os.environ, "RUNNER_TEMP": str(tmp_path), "GITHUB_OUTPUT": str(tmp_path / "out")},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "::error::foundry-iac upgrade failed (exit 2)" in done.stdout

@@ -184,3 +184,26 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(repo, monkeypatch, c
     out, err = capsys.readouterr()
     assert path.read_bytes() == before and out == ""
     assert err.count("\n") == 1 and message in err, err
+
+
+def test_a_crlf_stack_file_gets_the_entry_with_crlf_line_ends_and_keeps_every_other_byte(repo, monkeypatch, capsys):
+    path = repo / "stacks" / "Pulumi.prod-us.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    before = path.read_bytes()
+    monkeypatch.chdir(repo)
+    assert main([*BEST, "--write"]) == 0
+    capsys.readouterr()
+    assert path.read_bytes() == before + APPENDED.replace("\n", "\r\n").encode()
+
+
+def test_a_stack_file_that_is_not_utf8_is_one_line_with_its_line_and_nothing_is_written(repo, monkeypatch, capsys):
+    path = repo / "stacks" / "Pulumi.prod-us.yaml"
+    path.write_bytes(path.read_bytes() + b"# caf\xe9\n")
+    before = path.read_bytes()
+    monkeypatch.chdir(repo)
+    assert main([*BEST, "--write"]) == 2
+    err = capsys.readouterr().err
+    lines = before.count(b"\n")
+    assert err.count("\n") == 1 and "internal error" not in err
+    assert f"Pulumi.prod-us.yaml:{lines}: the stack file is not UTF-8 text" in err
+    assert path.read_bytes() == before

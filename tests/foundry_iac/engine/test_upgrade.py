@@ -317,3 +317,23 @@ def test_pick_target_names_an_unknown_version(project):
     )
     assert pick_target(due, catalog, "2024-05-13") == ("gpt-4o", "2024-05-13")
     assert pick_target(due, catalog, "replacement") == ("gpt-5.1", "2025-11-13")
+
+
+def test_a_crlf_stack_file_keeps_its_line_ends_and_only_the_version_line_changes(project, capsys):
+    path = edit(project, "prod-eu", *GPT_4O_0806)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    before = path.read_bytes()
+    code, out, err = upgrade(capsys, "prod-eu", "--to", "default", "--write")
+    assert (code, err) == (0, ""), out
+    after = path.read_bytes()
+    assert after.count(b"\r\n") == before.count(b"\r\n") and b"\n" not in after.replace(b"\r\n", b"")
+    assert after == before.replace(b'version: "2024-08-06"', b'version: "2024-11-20"', 1)
+
+
+@pytest.mark.parametrize("to", ["2099-01-01", "", "2024-11-2"])
+def test_a_to_version_no_catalog_model_has_is_one_line_and_exit_2(project, capsys, to):
+    code, out, err = upgrade(capsys, "--to", to)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert err.startswith(f"error: --to {to!r}: no model of the catalog has that version")
+    if to == "2024-11-2":
+        assert "nearest: 2024-11-20" in err
