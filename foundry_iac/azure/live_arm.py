@@ -185,6 +185,12 @@ class LiveArm:
                 raise
             status = getattr(exc, "status_code", None)
             code = getattr(getattr(exc, "error", None), "code", None) or ""
+            if isinstance(exc, ClientAuthenticationError) and status is None:  # no token: nothing reached Azure
+                raise LiveReadError(
+                    True,
+                    f"no Azure credential could sign in to read {what} ({clip(one_line(str(exc)), 120)}): sign in "
+                    f"(az login; azure/login with OIDC in CI) as an identity with {role}",
+                ) from None
             if isinstance(exc, ClientAuthenticationError) or status in (401, 403):
                 raise LiveReadError(
                     True,

@@ -452,8 +452,13 @@ def cmd_rollout(args: argparse.Namespace) -> int:
 
 def default_credential() -> TokenCredential:
     """azure-identity's DefaultAzureCredential without the browser prompt (az login, OIDC, managed identity)."""
+    import logging
+
     from azure.identity import DefaultAzureCredential
 
+    # azure-identity logs every credential it tried as a warning; the failed read names the sign-in problem in
+    # one line instead (live_arm), so its multi-line log would only bury the findings
+    logging.getLogger("azure.identity").setLevel(logging.ERROR)
     return DefaultAzureCredential(exclude_interactive_browser_credential=True)
 
 

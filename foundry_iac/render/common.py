@@ -86,8 +86,8 @@ def resource_label(entry: StackReport, urn: str | None) -> str:
 def where(violation: Violation) -> str:
     """file:line of a violation's source, and the lines of the resources it also concerns."""
     source = violation.source
-    if source is None:
-        return "None"
+    if source is None:  # a finding about the whole stack or subscription, not one line
+        return "(the stack)"
     at = f"{source.file}:{source.line}" if source.line else str(source.file)
     also = [
         str(r.line) if r.file == source.file else f"{r.file}:{r.line}" for r in violation.related if r.line is not None

@@ -37,3 +37,29 @@ def test_the_type_is_the_namespace_and_every_other_segment_lower_case(sub, group
 )
 def test_each_agent_resource_type_has_the_api_version_microsofts_templates_use(resource_id, version):
     assert RESOURCE_API_VERSIONS[resource_type(resource_id)] == version
+
+
+def test_a_credential_that_cannot_sign_in_is_named_as_such_never_as_an_http_none_denial(arm, tls):
+    from azure.core.exceptions import ClientAuthenticationError
+
+    from foundry_iac.azure.live_arm import LiveArm, LiveReadError
+
+    class NoSignIn:
+        def get_token(self, *scopes: str, **kwargs: object) -> object:
+            raise ClientAuthenticationError("DefaultAzureCredential failed to retrieve a token.\nAttempted: az login")
+
+    live = LiveArm(
+        NoSignIn(),
+        "00000000-0000-0000-0000-000000000001",
+        f"https://127.0.0.1:{arm.port}",
+        verify=str(tls[1]),
+        retry_backoff=0.01,
+    )
+    with pytest.raises(LiveReadError) as failed:
+        live.provider_state()
+    live.close()
+    message = failed.value.message
+    assert failed.value.denied and "HTTP None" not in message and "\n" not in message
+    assert message.startswith("no Azure credential could sign in to read ")
+    assert "(DefaultAzureCredential failed to retrieve a token. Attempted: az login): sign in (az login" in message
+    assert len(arm.log) == 0  # nothing was sent to the ARM endpoint
