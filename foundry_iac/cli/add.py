@@ -23,7 +23,14 @@ def add_parser(sub: Any) -> None:
     add.add_argument("--best", action="store_true", help="the cheapest row `where` passes, in a region with an account")
     add.add_argument("--capacity", type=capacity, required=True, help="capacity units (PTU rounded up)")
     add.add_argument("--name", help="deployment name (default: the model's, else the model's with the type)")
-    add.add_argument("--monthly-tokens", type=tokens, metavar="INPUT,OUTPUT", help="expected monthly tokens")
+    add.add_argument(
+        "--tokens",
+        "--monthly-tokens",
+        dest="monthly_tokens",
+        type=tokens,
+        metavar="INPUT,OUTPUT",
+        help="expected monthly tokens",
+    )
     add.add_argument("--write", action="store_true", help="write the stack file when the gate passes")
 
 

@@ -207,3 +207,12 @@ def test_a_stack_file_that_is_not_utf8_is_one_line_with_its_line_and_nothing_is_
     assert err.count("\n") == 1 and "internal error" not in err
     assert f"Pulumi.prod-us.yaml:{lines}: the stack file is not UTF-8 text" in err
     assert path.read_bytes() == before
+
+
+def test_tokens_is_the_same_option_as_where_and_monthly_tokens_its_other_name():
+    from foundry_iac.cli.commands import build_parser
+
+    parser = build_parser()
+    for option in ("--tokens", "--monthly-tokens"):
+        args = parser.parse_args([*BEST[:7], option, "40000000,8000000"])
+        assert args.monthly_tokens == parser.parse_args(BEST).monthly_tokens
