@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
@@ -23,6 +24,10 @@ APPROVED_ONLY = "AllowOnlyApprovedOutbound"
 OPEN_TAGS = {"internet": "any internet address", "azurecloud": "every public Azure address, other tenants' included"}
 # An FQDN on the allow list: a host, or `*.` and a domain (lower case; checked by the policy config's schema).
 FQDN_PATTERN = r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+# A service tag on the allow list: Tag or Tag.Region (compared case-insensitively; `Tag` also approves Tag.Region).
+TAG_PATTERN = r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)?$"
+# A private endpoint target on the allow list: an ARM resource id (compared case-insensitively).
+RESOURCE_ID_PATTERN = r"^/[^/\s]+/[0-9a-fA-F-]{36}/[^/\s]+/[^/\s]+/[^/\s]+/[A-Za-z]+\.[A-Za-z.]+/[A-Za-z]+/[^/\s]+$"
 
 
 def _account_of(resource: Resource) -> str:
@@ -78,46 +83,114 @@ def _network_finding(account: Resource, setting: Resource | None) -> Finding | N
     return None
 
 
-def _rule_finding(rule: Resource, allowed: list[str]) -> Finding | None:
-    """Why one outbound rule allows more than the policy config approves, or None."""
-    props = _properties(rule)
-    label = f"{rule.props.get('accountName')}/{rule.props.get('ruleName')}"
-    if props.get("type") == "FQDN":
-        host = str(props.get("destination") or "")
-        if any(covers(entry, host) for entry in allowed):
-            return None
-        wider = " (a wildcard wider than the allow list)" if host.startswith("*.") else ""
+def tag_covers(allowed: str, tag: str) -> bool:
+    """True when the allow-list entry `allowed` approves the rule's service tag: the same tag, or the regional
+    form of it (an entry Storage approves Storage.WestEurope; an entry Storage.WestEurope approves only itself)."""
+    allowed, tag = allowed.strip().lower(), tag.strip().lower()
+    return tag == allowed or ("." not in allowed and tag.split(".")[0] == allowed)
+
+
+@dataclass(frozen=True)
+class Approved:
+    """What the policy config and the stack approve as outbound destinations for one account's agents."""
+
+    fqdns: list[str]
+    tags: list[str]
+    # lower-case ARM ids: the resources the account's project connections name (agents' own and tools'), and the
+    # policy config's allowedPrivateEndpoints
+    endpoints: set[str]
+
+
+def _fqdn_finding(rule: Resource, label: str, host: str, approved: Approved) -> Finding | None:
+    if any(covers(entry, host) for entry in approved.fqdns):
+        return None
+    wider = " (a wildcard wider than the allow list)" if host.startswith("*.") else ""
+    return Finding(
+        f"{label}: FQDN {host} is not on the egress allow list{wider}; name the host(s) the agents need, or add "
+        f"it to egress-restricted's allowedFqdns in the policy config (allowed: {', '.join(approved.fqdns) or 'none'})",
+        rule,
+    )
+
+
+def _tag_finding(rule: Resource, label: str, destination: Mapping[str, Any], approved: Approved) -> Finding | None:
+    tag = str(destination.get("serviceTag") or "")
+    if destination.get("action", "Allow") != "Allow":
+        return None
+    why = OPEN_TAGS.get(tag.split(".")[0].lower())
+    if why:
         return Finding(
-            f"{label}: FQDN {host} is not on the egress allow list{wider}; name the host(s) the agents need, or add "
-            f"it to egress-restricted's allowedFqdns in the policy config (allowed: {', '.join(allowed) or 'none'})",
+            f"{label}: service tag {tag} allows {why}; name the Azure service the agents need (e.g. AzureMonitor)",
             rule,
         )
+    if any(tag_covers(entry, tag) for entry in approved.tags):
+        return None
+    return Finding(
+        f"{label}: service tag {tag} reaches every address of that Azure service, other tenants' resources included "
+        "(a path out for data); reach your own resource through a privateEndpoint rule, or add the tag to "
+        f"egress-restricted's allowedServiceTags in the policy config (allowed: {', '.join(approved.tags) or 'none'})",
+        rule,
+    )
+
+
+def _endpoint_finding(rule: Resource, label: str, destination: Mapping[str, Any], approved: Approved) -> Finding | None:
+    target = str(destination.get("serviceResourceId") or "")
+    if target.lower() in approved.endpoints:
+        return None
+    return Finding(
+        f"{label}: private endpoint to {target} ({destination.get('subresourceTarget')}), a resource no project "
+        "connection or agents block of this account names; reach only the resources the agents use, or add its id "
+        "to egress-restricted's allowedPrivateEndpoints in the policy config",
+        rule,
+    )
+
+
+def _rule_finding(rule: Resource, approved: Approved) -> Finding | None:
+    """Why one outbound rule allows more than the policy config and the stack approve, or None."""
+    props = _properties(rule)
+    label = f"{rule.props.get('accountName')}/{rule.props.get('ruleName')}"
+    destination = props.get("destination")
+    if props.get("type") == "FQDN":
+        return _fqdn_finding(rule, label, str(destination or ""), approved)
     if props.get("type") == "ServiceTag":
-        destination = props.get("destination") or {}
-        tag = str(destination.get("serviceTag") or "")
-        why = OPEN_TAGS.get(tag.split(".")[0].lower())
-        if why and destination.get("action", "Allow") == "Allow":
-            return Finding(
-                f"{label}: service tag {tag} allows {why}; name the Azure service the agents need (e.g. AzureMonitor)",
-                rule,
-            )
+        return _tag_finding(rule, label, destination or {}, approved)
+    if props.get("type") == "PrivateEndpoint":
+        return _endpoint_finding(rule, label, destination or {}, approved)
     return None
+
+
+def _approved(resources: list[Resource], account: str, config: Mapping[str, Any]) -> Approved:
+    """The policy config's allow lists, and the ARM ids the account's project connections name (an agents block's
+    resources among them): the destinations one account's agents may reach."""
+    endpoints = {str(entry).lower() for entry in config.get("allowedPrivateEndpoints") or []}
+    for resource in resources:
+        if resource.type == types.CONNECTION and _account_of(resource) == account:
+            resource_id = (_properties(resource).get("metadata") or {}).get("ResourceId")
+            if resource_id:
+                endpoints.add(str(resource_id).lower())
+    return Approved(
+        [str(entry) for entry in config.get("allowedFqdns") or []],
+        [str(entry) for entry in config.get("allowedServiceTags") or []],
+        endpoints,
+    )
 
 
 def check_egress(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
     """Each account with agents reaches only approved outbound: a managed network that allows only approved
-    outbound, whose FQDN rules are all on the allow list and whose service tags are no open internet."""
-    allowed = [str(entry) for entry in config.get("allowedFqdns") or []]
+    outbound, whose FQDN rules and service tags are all on the policy config's allow lists and whose private
+    endpoints reach only resources the account's connections name or the config allows.
+
+    Every project with `agents` gets a ProjectCapabilityHost (components/agents), so the hosts find every account
+    whose projects declare agents."""
     with_agents = {_account_of(r) for r in resources if r.type in AGENT_HOSTS}
     settings = {_account_of(r): r for r in resources if r.type == MANAGED_NETWORK}
     for account in (r for r in resources if r.type == ACCOUNT and _account_of(r) in with_agents):
-        found = _network_finding(account, settings.get(_account_of(account)))
+        name = _account_of(account)
+        found = _network_finding(account, settings.get(name))
         if found is not None:
             yield found
-        for rule in (r for r in resources if r.type == OUTBOUND_RULE and _account_of(r) == _account_of(account)):
-            rule_found = _rule_finding(rule, allowed)
-            if rule_found is not None:
-                yield rule_found
+        approved = _approved(resources, name, config)
+        rules = (r for r in resources if r.type == OUTBOUND_RULE and _account_of(r) == name)
+        yield from (f for f in (_rule_finding(rule, approved) for rule in rules) if f is not None)
 
 
 def check_preview_api(resources: list[Resource], config: Mapping[str, Any]) -> Iterable[Finding]:
@@ -137,12 +210,36 @@ def check_preview_api(resources: list[Resource], config: Mapping[str, Any]) -> I
 EGRESS = PolicySpec(
     id="egress-restricted",
     description="Accounts with agents reach only approved outbound: a managed network with isolation "
-    "AllowOnlyApprovedOutbound, every FQDN rule on the allow list (no wildcard wider than it), no service tag "
-    "rule to the open internet; meant for production.",
+    "AllowOnlyApprovedOutbound, every FQDN rule on the allow list (no wildcard wider than it), every service tag "
+    "rule on the allowed tags (never Internet or AzureCloud), every private endpoint rule to a resource the "
+    "account's connections name or the config allows; meant for production.",
     remediation="Set `managedNetwork: {isolation: AllowOnlyApprovedOutbound, outbound: [...]}` on the account and list "
-    "only the hosts the agents need; approve hosts in the policy config's allowedFqdns.",
+    "only the hosts and resources the agents need; approve the rest in the policy config's allowedFqdns, "
+    "allowedServiceTags or allowedPrivateEndpoints.",
     severity=Severity.HIGH,
     properties={
+        "allowedServiceTags": {
+            "type": "array",
+            "items": {
+                "type": "string",
+                "pattern": TAG_PATTERN,
+                "description": "a service tag, or Tag.Region (e.g. AzureMonitor, Storage.SwedenCentral)",
+            },
+            "description": "Service tags agents may reach through ServiceTag outbound rules (a tag approves its "
+            "regional forms too). Each reaches every address of an Azure service, other tenants' included; "
+            "Internet and AzureCloud fail even when listed.",
+        },
+        "allowedPrivateEndpoints": {
+            "type": "array",
+            "items": {
+                "type": "string",
+                "pattern": RESOURCE_ID_PATTERN,
+                "description": "an ARM resource id "
+                "(/subscriptions/<id>/resourceGroups/<rg>/providers/<namespace>/<type>/<name>)",
+            },
+            "description": "ARM ids (any case) of resources agents may reach through PrivateEndpoint outbound rules "
+            "besides those the account's project connections and agents blocks name.",
+        },
         "allowedFqdns": {
             "type": "array",
             "items": {
@@ -151,7 +248,7 @@ EGRESS = PolicySpec(
                 "description": "a host name in lower case, or *. and one (e.g. api.github.com, *.contoso.example)",
             },
             "description": "Hosts (or *.domain) agents may reach through FQDN outbound rules, in lower case.",
-        }
+        },
     },
 )
 PREVIEW_API = PolicySpec(

@@ -79,7 +79,13 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("quota-capacity", "limits"): ("quota scope", "scopes"),
 }
 # Settings whose names are the user's own, naming nothing foundry-iac knows (tag names to require).
-FREE_NAMES = {("required-tags", "tags"), ("egress-restricted", "allowedFqdns")}
+# egress-restricted's allow lists: a name that matches nothing only makes the policy stricter.
+FREE_NAMES = {
+    ("required-tags", "tags"),
+    ("egress-restricted", "allowedFqdns"),
+    ("egress-restricted", "allowedServiceTags"),
+    ("egress-restricted", "allowedPrivateEndpoints"),
+}
 POOLED_SCOPES = ("dataZone:EU", "dataZone:US", "subscription")
 
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.api_versions import is_preview, sdk_api_version
-from policies.egress import check_egress, check_preview_api, covers
+from policies.egress import check_egress, check_preview_api, covers, tag_covers
 from policies.framework import Resource
 
 MANAGED = [{"scenario": "agent", "useMicrosoftManagedNetwork": True}]
@@ -67,13 +67,81 @@ def test_a_wildcard_rule_is_never_covered_by_the_hosts_it_reaches(domain):
     assert not covers(f"api.{domain}", f"*.{domain}") and covers(f"*.{domain}", f"api.{domain}")
 
 
-def test_an_approved_only_network_with_listed_fqdns_and_private_endpoints_passes():
+OWN = "/subscriptions/9c4e2a7b-1f3d-4e5a-8b6c-2d7f0e9a1b34/resourceGroups/rg/providers/"
+COSMOS = OWN + "Microsoft.DocumentDB/databaseAccounts/c"
+ATTACKER = (
+    "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/x/providers/"
+    "Microsoft.Storage/storageAccounts/stattacker"
+)
+
+
+def connection(resource_id: str, name: str = "fdy") -> Resource:
+    props = {"accountName": name, "properties": {"metadata": {"ApiType": "Azure", "ResourceId": resource_id}}}
+    return Resource("azure-native:cognitiveservices:ProjectConnection", f"{name}-conn", "urn:conn", props)
+
+
+def endpoint(name: str, resource_id: str, group: str = "blob", account_name: str = "fdy") -> Resource:
+    return rule(name, "PrivateEndpoint", {"serviceResourceId": resource_id, "subresourceTarget": group}, account_name)
+
+
+def test_an_approved_only_network_with_listed_fqdns_tags_and_connected_private_endpoints_passes():
     resources = approved(
+        connection(COSMOS),
         rule("orders", "FQDN", "orders.api.contoso.example"),
-        rule("threads", "PrivateEndpoint", {"serviceResourceId": "/x", "subresourceTarget": "Sql"}),
+        endpoint("threads", COSMOS.upper(), "Sql"),
         rule("monitor", "ServiceTag", {"serviceTag": "AzureMonitor", "action": "Allow"}),
     )
-    assert list(check_egress(resources, {"allowedFqdns": ["orders.api.contoso.example"]})) == []
+    config = {"allowedFqdns": ["orders.api.contoso.example"], "allowedServiceTags": ["AzureMonitor"]}
+    assert list(check_egress(resources, config)) == []
+
+
+@pytest.mark.parametrize(
+    "allowed,tag,expected",
+    [
+        ("Storage", "Storage", True),
+        ("storage", "Storage.WestEurope", True),
+        ("Storage.WestEurope", "Storage.WestEurope", True),
+        ("Storage.WestEurope", "Storage", False),
+        ("Storage.WestEurope", "Storage.NorthEurope", False),
+        ("Storage", "StorageSyncService", False),
+        ("AzureMonitor", "Storage", False),
+    ],
+)
+def test_an_allowed_service_tag_covers_itself_and_its_regions_only(allowed, tag, expected):
+    assert tag_covers(allowed, tag) is expected
+
+
+def test_a_service_tag_off_the_allowed_list_fails_at_its_rule_and_passes_once_listed():
+    storage = rule("x", "ServiceTag", {"serviceTag": "Storage", "protocol": "TCP", "portRanges": "443"})
+    (found,) = list(check_egress(approved(storage), {}))
+    assert found.resource is storage and not found.advisory
+    assert found.message.startswith("fdy/x: service tag Storage reaches every address of that Azure service, other")
+    assert "allowedServiceTags in the policy config (allowed: none)" in found.message
+    assert list(check_egress(approved(storage), {"allowedServiceTags": ["Storage"]})) == []
+    (regional,) = list(check_egress(approved(storage), {"allowedServiceTags": ["Storage.SwedenCentral"]}))
+    assert "(allowed: Storage.SwedenCentral)" in regional.message
+
+
+def test_an_open_service_tag_fails_even_when_listed():
+    internet = rule("web", "ServiceTag", {"serviceTag": "Internet"})
+    (found,) = list(check_egress(approved(internet), {"allowedServiceTags": ["Internet", "AzureCloud"]}))
+    assert found.resource is internet and "any internet address" in found.message
+
+
+def test_a_private_endpoint_to_a_resource_no_connection_names_fails_at_its_rule_until_allowed():
+    attacker = endpoint("exfil", ATTACKER)
+    resources = [*approved(connection(COSMOS), attacker)]
+    (found,) = list(check_egress(resources, {}))
+    assert found.resource is attacker and not found.advisory
+    assert found.message.startswith(f"fdy/exfil: private endpoint to {ATTACKER} (blob), a resource no project")
+    assert "allowedPrivateEndpoints" in found.message
+    assert list(check_egress(resources, {"allowedPrivateEndpoints": [ATTACKER.lower()]})) == []
+
+
+def test_a_connection_of_another_account_approves_no_private_endpoint():
+    target = endpoint("threads", COSMOS, "Sql")
+    (found,) = list(check_egress([*approved(target), connection(COSMOS, name="other")], {}))
+    assert found.resource is target
 
 
 @pytest.mark.parametrize("isolation", ["AllowInternetOutbound", "Disabled"])
@@ -112,7 +180,7 @@ def test_service_tags_to_the_open_internet_fail_and_deny_rules_do_not():
     internet = rule("web", "ServiceTag", {"serviceTag": "Internet", "action": "Allow"})
     cloud = rule("cloud", "ServiceTag", {"serviceTag": "AzureCloud.WestEurope"})
     deny = rule("deny", "ServiceTag", {"serviceTag": "Internet", "action": "Deny"})
-    found = list(check_egress(approved(internet, cloud, deny), {}))
+    found = list(check_egress(approved(internet, cloud, deny), {"allowedServiceTags": ["AzureCloud"]}))
     assert [f.resource for f in found] == [internet, cloud]
     assert "any internet address" in found[0].message and "other tenants'" in found[1].message
 
