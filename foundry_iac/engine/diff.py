@@ -35,6 +35,11 @@ LOCKED = (
     "(ScopeLocked). Deploy the new model under a new deployment name and retire the old one later, or lift "
     "the lock in a reviewed change first"
 )
+LOCK_REFUSES = (
+    "{kind} {name} is {how} under the CanNotDelete lock {lock} on account {account}: Azure refuses to delete it "
+    "(ScopeLocked) and `pulumi up` fails. Remove the lock in a separate reviewed change first, or keep the "
+    "deployment (a new model goes under a new deployment name)"
+)
 
 ACCOUNT_HOST = types.ACCOUNT_CAPABILITY_HOST
 PROJECT_HOST = types.PROJECT_CAPABILITY_HOST
@@ -111,14 +116,47 @@ def materialize(root: Path, ref: str, dest: Path) -> str:
     return sha
 
 
-def _under_lock(resource: Mapping[str, Any], locked_scopes: set[str]) -> bool:
-    """True when a CanNotDelete lock sits on the account this child resource belongs to."""
+def _lock_over(resource: Mapping[str, Any], locks: Mapping[str, str]) -> str | None:
+    """The name of the lock (by lower-cased scope) on the account this resource is, or belongs to; None: unlocked."""
     props = resource["props"]
+    if resource["type"] == LOCK or not props.get("accountName") or not props.get("resourceGroupName"):
+        return None
     suffix = (
         f"/resourcegroups/{str(props['resourceGroupName']).lower()}/providers/"
         f"microsoft.cognitiveservices/accounts/{str(props['accountName']).lower()}"
     )
-    return any(scope.endswith(suffix) for scope in locked_scopes)
+    return next((name for scope, name in locks.items() if scope.endswith(suffix)), None)
+
+
+def _under_lock(resource: Mapping[str, Any], locked_scopes: set[str]) -> bool:
+    """True when a CanNotDelete lock sits on the account this child resource belongs to."""
+    return _lock_over(resource, dict.fromkeys(locked_scopes, "")) is not None
+
+
+def _locks(*sides: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Each lock's name by its lower-cased scope, on either side: a lock the change adds or removes is
+    created or deleted alongside the other steps, so the deletion may still meet it."""
+    return {
+        str(r["props"]["scope"]).lower(): str(r["name"]) for side in sides for r in side.values() if r["type"] == LOCK
+    }
+
+
+def locked_deletions(
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], replaced: set[str]
+) -> list[dict[str, Any]]:
+    """Resources the change deletes (removed, or replaced: `replaced` URNs) under a CanNotDelete lock."""
+    locks = _locks(old, new)
+    out = []
+    for urn, resource in old.items():
+        how = "removed" if urn not in new else "replaced (the old one is deleted)" if urn in replaced else None
+        lock = _lock_over(resource, locks) if how else None
+        if lock is None:
+            continue
+        kind = str(resource["type"]).rsplit(":", 1)[-1]
+        account = resource["props"]["accountName"]
+        text = LOCK_REFUSES.format(kind=kind, name=resource["name"], how=how, lock=lock, account=account)
+        out.append({"urn": urn, "type": resource["type"], "name": resource["name"], "lock": lock, "message": text})
+    return out
 
 
 def _flatten(value: object, prefix: str = "") -> dict[str, object]:
@@ -292,7 +330,7 @@ def _resource_section(
     old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
 ) -> dict[str, list[dict[str, Any]]]:
     """Resources added, removed and changed between the two sides (by URN)."""
-    locked = {str(r["props"]["scope"]).lower() for r in new.values() if r["type"] == LOCK}
+    locked = set(_locks(old, new))
     changed = (_changed(old[u], new[u], locked) for u in new if u in old)
     return {
         "added": [_brief(new[u]) for u in new if u not in old],
@@ -318,11 +356,15 @@ def stack_diff(name: str, before: dict[str, Any] | None, after: dict[str, Any] |
     quota_rows = _quota_rows(q_old, _quota_by_key(after), peak)
     violations = _violation_changes(before, after)
     differs = any((resources["changed"], set(old) ^ set(new), quota_rows, *violations.values()))
+    # a removed stack is torn down whole, lock first (it depends on the account); `protect` governs that
+    replaced = {c["urn"] for c in resources["changed"] if c["replace"]}
+    locked = locked_deletions(old, new, replaced) if after is not None else []
     return StackDiff.model_validate(
         {
             "stack": name,
             "status": _status(before, after, differs),
-            "passed": None if after is None else after["passed"],
+            "passed": None if after is None else after["passed"] and not locked,
+            "locked": locked,
             "resources": resources,
             "cost": {key: _cost_change(before, after, key) for key in ("monthly_expected", "monthly_ceiling")},
             "quota": quota_rows,

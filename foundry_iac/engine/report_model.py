@@ -226,16 +226,34 @@ class ViolationChanges(_Part):
     resolved: list[Violation]
 
 
+class LockedDeletion(_Part):
+    """A resource the change deletes (removes, or replaces by deleting it) under a CanNotDelete lock: Azure
+    refuses the deletion (ScopeLocked), so `pulumi up` would fail; the stack's diff fails."""
+
+    urn: str
+    type: str
+    name: str
+    lock: str = Field(description="the lock's resource name")
+    message: str = Field(description="what Azure refuses and the fix")
+
+
 class StackDiff(_Part):
     """What a change does to one stack."""
 
     stack: str
     status: Literal["added", "removed", "changed", "unchanged"]
-    passed: bool | None = Field(description="the verdict after the change (None: the stack is removed)")
+    passed: bool | None = Field(
+        description="the verdict after the change, false also when a deletion hits a lock (`locked`); "
+        "None: the stack is removed"
+    )
     resources: ResourceChanges
     cost: CostChanges
     quota: list[QuotaChange]
     violations: ViolationChanges
+    locked: list[LockedDeletion] = Field(
+        default_factory=list,
+        description="deletions Azure refuses under a CanNotDelete lock; any fails the stack; omitted when none",
+    )
 
 
 class DiffReport(_Part):
@@ -334,6 +352,11 @@ class UpgradeProposal(_Part):
     quota: list[QuotaChange] = Field(default_factory=list, description="quota pools that move, with the transient peak")
     gate_passed: bool | None = Field(default=None, description="the stack's gate verdict with this move")
     introduced: list[Violation] = Field(default_factory=list, description="violations this move would introduce")
+    warning: str | None = Field(
+        default=None,
+        description="what the move costs beyond the gate: the downtime when it replaces the deployment "
+        "(delete-before-replace); omitted when it updates in place or creates a new name",
+    )
 
 
 class UpgradeStack(_Part):

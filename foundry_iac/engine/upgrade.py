@@ -29,11 +29,12 @@ from components.stack.loader import load_stack_file
 from policies.lifecycle import window_events
 
 from ..errors import GateInputError
-from .diff import CONFIG_PATHS, PROGRAM_FILES, stack_diff
+from .diff import CONFIG_PATHS, DEPLOYMENT, PROGRAM_FILES, stack_diff
 from .pool import build_report
 from .report_model import (
     DueEvent,
     QuotaChange,
+    StackDiff,
     StackReport,
     UpgradeProposal,
     UpgradeReport,
@@ -244,12 +245,20 @@ def _judged(base: UpgradeProposal, before: StackReport, after: StackReport | lis
         "introduced": introduced,
         "approved": not any(v.policy == "approved-models" for v in blocking),
         "residency_ok": not any(v.policy.startswith(("residency", "allowed-regions")) for v in blocking),
+        "warning": _downtime(change),
     }
     if blocking:
         update |= {"proposed": False, "reason": f"fails the gate: {blocking[0].policy}: {blocking[0].message}"}
+    elif change.locked:
+        update |= {"proposed": False, "reason": change.locked[0].message}
     elif _peak_problem(change.quota, after):
         update |= {"proposed": False, "reason": _peak_problem(change.quota, after)}
     return base.model_copy(update=update)
+
+
+def _downtime(change: StackDiff) -> str | None:
+    """The downtime of a move that replaces its deployment (Azure cannot change a deployment's model)."""
+    return next((r.warning for r in change.resources.changed if r.replace and r.type == DEPLOYMENT), None)
 
 
 def _peak_problem(rows: list[QuotaChange], after: StackReport) -> str | None:

@@ -69,6 +69,8 @@ def _text_proposal(p: UpgradeProposal) -> list[str]:
         f"residency: {'kept' if p.residency_ok else 'broken'}   gate: {'PASS' if p.gate_passed else 'FAIL'}",
     ]
     lines += [f"    quota:     {row}" for row in _quota(p)] or ["    quota:     no pool moves"]
+    if p.warning:
+        lines.append(f"    downtime:  {p.warning}")
     return lines
 
 
@@ -142,6 +144,10 @@ def _md_stack(s: UpgradeStack) -> list[str]:
         out += [*_md_table(s), ""]
         verdict = "PASS" if s.passed_after else "FAIL"
         out += [f"Gate on the stack with these moves: **{verdict}**" + (f": {s.problem}" if s.problem else ""), ""]
+        downtime = [p for p in s.proposals if p.proposed and p.warning]
+        out += [
+            f"> [!WARNING]\n> `{p.account}/{p.deployment}` is replaced: {_cell(str(p.warning))}\n" for p in downtime
+        ]
     out += ["Lifecycle events that make the moves due:", ""]
     out += [f"- `{p.account}/{p.deployment}` {_from(p)}: {_why(p)}" for p in s.proposals]
     skipped = [p for p in s.proposals if not p.proposed]

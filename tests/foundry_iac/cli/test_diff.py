@@ -40,6 +40,12 @@ def repo(tmp_path: Path, monkeypatch):
     return root
 
 
+def unlock(root: Path) -> None:
+    """prod-eu with its account's lock opted out, in the base commit itself (a lock on either side counts)."""
+    edit(root, "    - name: fdy-prod-eu-core\n", "    - name: fdy-prod-eu-core\n      lock: false\n")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--amend", "-am", "base")
+
+
 def commit(root: Path, message: str) -> None:
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-am", message)
 
@@ -61,6 +67,7 @@ def check_entry(root: Path) -> dict:
 
 
 def test_model_change_is_a_replacement_and_capacity_change_is_in_place(repo, capsys):
+    unlock(repo)
     before = check_entry(repo)
     edit(repo, GPT_51, GPT_54)
     edit(repo, "type: DataZoneStandard\n          capacity: 50", "type: DataZoneStandard\n          capacity: 60")
@@ -90,6 +97,7 @@ def test_model_change_is_a_replacement_and_capacity_change_is_in_place(repo, cap
 
 
 def test_markdown_is_one_comment_with_the_downtime_warning(repo, capsys):
+    unlock(repo)
     edit(repo, GPT_51, GPT_54)
     commit(repo, "swap")
     assert main(["diff", "--base", "HEAD~1", "--format", "markdown"]) == 0
@@ -166,6 +174,7 @@ def test_replacing_a_deployment_of_a_locked_account_warns_that_azure_will_refuse
 
 
 def test_renaming_a_deployment_reports_the_quota_both_hold_during_the_change(repo, capsys):
+    unlock(repo)
     edit(repo, "        - name: gpt-5.1\n", "        - name: gpt-5.1-chat\n")
     commit(repo, "rename")
     _, report = diff_json(capsys, "--base", "HEAD~1")
@@ -193,7 +202,7 @@ def test_the_diff_json_follows_the_committed_report_schema(repo, capsys):
     edit(repo, GPT_51, GPT_54)
     commit(repo, "swap a model")
     code, report = diff_json(capsys, "--base", "HEAD~1")
-    assert code == 0
+    assert code == 1 and report["stacks"][0]["locked"]  # the lock's finding is in the schema too
     schema = json.loads((ROOT / SCHEMA_FILE).read_text())
     jsonschema.Draft202012Validator(schema).validate(report)
     assert report["stacks"][0]["status"] == "changed"
@@ -224,3 +233,85 @@ def test_removing_a_projects_agents_warns_of_the_delete_order(repo, capsys):
     assert "| ➖ | `fdy-prod-eu-core-agents-support-agents-host` | deleted. ⚠️ deleting an agents capability" in markdown
     main(["diff", "--base", "HEAD~1", "--format", "text"])
     assert "      WARNING delete: deleting an agents capability host" in capsys.readouterr().out
+
+
+GPT_4O = 'model: gpt-4o\n          version: "2024-11-20"'
+GPT_4O_CHAT = 'name: chat\n          model: gpt-4o\n          version: "2024-08-06"'
+LOCK_NAME = "fdy-prod-eu-core-lock"
+
+
+def approve_gpt_4o_0806(root: Path) -> None:
+    config = root / "policies/config/prod-eu.json"
+    old = '"gpt-4o": ["2024-11-20"]'
+    config.write_text(config.read_text().replace(old, '"gpt-4o": ["2024-11-20", "2024-08-06"]'))
+
+
+def test_upgrading_a_named_deployment_under_the_lock_is_not_written_and_its_replacement_fails_diff(
+    repo, capsys, monkeypatch
+):
+    """The red team's repro: the move would replace `chat` (delete first) under the account's CanNotDelete lock."""
+    monkeypatch.setenv("FOUNDRY_IAC_TODAY", "2026-12-03")
+    approve_gpt_4o_0806(repo)
+    edit(repo, GPT_4O, GPT_4O_CHAT)
+    commit(repo, "chat on gpt-4o 2024-08-06")
+    stack = repo / "stacks/Pulumi.prod-eu.yaml"
+    before = stack.read_bytes()
+    assert main(["upgrade", "prod-eu", "--write"]) == 0
+    out = capsys.readouterr().out
+    assert stack.read_bytes() == before and "wrote" not in out
+    assert (
+        f"no move:   Deployment fdy-prod-eu-core-deployment-chat is replaced (the old one is deleted) under the "
+        f"CanNotDelete lock {LOCK_NAME}" in out
+    )
+    # the same move written by hand: diff fails, names the resource, the lock and the fix
+    edit(repo, GPT_4O_CHAT, 'name: chat\n          model: gpt-5.1\n          version: "2025-11-13"')
+    commit(repo, "move chat to gpt-5.1")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    (entry,) = report["stacks"]
+    assert code == 1 and report["passed"] is False and entry["passed"] is False
+    (locked,) = entry["locked"]
+    assert (locked["name"], locked["lock"]) == ("fdy-prod-eu-core-deployment-chat", LOCK_NAME)
+    assert (
+        "ScopeLocked" in locked["message"]
+        and "Remove the lock in a separate reviewed change first" in locked["message"]
+    )
+    assert main(["diff", "--base", "HEAD~1"]) == 1
+    text = capsys.readouterr().out
+    assert (
+        "FAIL" in text.splitlines()[0] and f"  LOCKED {LOCK_NAME}: Deployment fdy-prod-eu-core-deployment-chat" in text
+    )
+
+
+def test_a_new_name_or_a_removal_under_the_lock_fails_diff_and_in_place_passes(repo, capsys):
+    edit(repo, GPT_51, GPT_54)  # the named gpt-5.1 deployment keeps its name: a replacement
+    edit(repo, GPT_4O, 'model: gpt-5.4\n          version: "2026-03-05"')  # unnamed: a new name, the old deleted
+    commit(repo, "new model, new name")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    (entry,) = report["stacks"]
+    assert code == 1 and entry["passed"] is False
+    assert "fdy-prod-eu-core-deployment-gpt-4o" in {r["name"] for r in entry["resources"]["removed"]}
+    locked = {d["name"]: d["message"] for d in entry["locked"]}
+    assert "is removed under the CanNotDelete lock" in locked["fdy-prod-eu-core-deployment-gpt-4o"]
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    edit(repo, "capacity: 120", "capacity: 130")  # in place: nothing is deleted
+    commit(repo, "raise")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    assert code == 0 and "locked" not in report["stacks"][0]
+
+
+def test_removing_a_deployment_fails_diff_under_the_lock_and_passes_without_it(repo, capsys):
+    gpt_51 = "        - name: gpt-5.1\n          " + GPT_51
+    text = (repo / "stacks/Pulumi.prod-eu.yaml").read_text()
+    end = text.index("\n        - ", text.index(gpt_51) + 1)
+    removed = text[text.index(gpt_51) : end + 1]
+    edit(repo, removed, "")
+    commit(repo, "drop gpt-5.1")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    (entry,) = report["stacks"]
+    assert code == 1 and [d["name"] for d in entry["locked"]] == ["fdy-prod-eu-core-deployment-gpt-5.1"]
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    unlock(repo)
+    edit(repo, removed, "")
+    commit(repo, "drop gpt-5.1")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    assert code == 0 and report["passed"] is True and "locked" not in report["stacks"][0]

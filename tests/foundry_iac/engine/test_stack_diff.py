@@ -17,6 +17,7 @@ from foundry_iac.engine.diff import (
     DOWNTIME,
     HOST_DELETED,
     LOCK,
+    LOCK_REFUSES,
     LOCKED,
     PROJECT,
     _git,
@@ -194,6 +195,59 @@ def test_replacing_a_project_under_a_locked_account_adds_the_lock_warning():
     other_lock = res(LOCK, "lock", {"scope": ACCOUNT_SCOPE.replace("ACCT", "OTHER")})
     (change,) = changed_of([project], [moved, other_lock])
     assert change["warning"] == DOWNTIME[PROJECT]
+
+
+LOCK_RES = res(LOCK, "acct-lock", {"scope": ACCOUNT_SCOPE, "level": "CanNotDelete"})
+
+
+def locked_diff(before_resources, after_resources) -> dict:
+    return stack_diff("s", entry(before_resources), entry(after_resources))
+
+
+def test_replacing_a_deployment_under_the_lock_fails_the_stack_naming_it_the_lock_and_the_fix():
+    moved = dep("a", model="gpt-5.1", delete_before_replace=True)
+    out = locked_diff([acct(), dep("a"), LOCK_RES], [acct(), moved, LOCK_RES])
+    assert out["passed"] is False
+    assert out["locked"] == [
+        {
+            "urn": "urn:a",
+            "type": DEPLOYMENT,
+            "name": "a",
+            "lock": "acct-lock",
+            "message": LOCK_REFUSES.format(
+                kind="Deployment", name="a", how="replaced (the old one is deleted)", lock="acct-lock", account="acct"
+            ),
+        }
+    ]
+    assert "Remove the lock in a separate reviewed change first, or keep the deployment" in out["locked"][0]["message"]
+
+
+def test_removing_or_renaming_a_deployment_under_the_lock_fails_the_stack():
+    removed = locked_diff([acct(), dep("a"), dep("b"), LOCK_RES], [acct(), dep("b"), LOCK_RES])
+    assert removed["passed"] is False and [d["name"] for d in removed["locked"]] == ["a"]
+    assert "is removed under the CanNotDelete lock acct-lock" in removed["locked"][0]["message"]
+    renamed = locked_diff([acct(), dep("a"), LOCK_RES], [acct(), dep("a2", model="gpt-5.1"), LOCK_RES])
+    assert renamed["passed"] is False and [d["name"] for d in renamed["locked"]] == ["a"]
+
+
+def test_a_lock_the_change_removes_or_adds_still_counts_but_a_removed_stack_is_not_judged():
+    assert locked_diff([acct(), dep("a"), LOCK_RES], [acct()])["passed"] is False
+    assert locked_diff([acct(), dep("a")], [acct(), LOCK_RES])["passed"] is False
+    gone = stack_diff("s", entry([acct(), dep("a"), LOCK_RES]), None)
+    assert gone["passed"] is None and "locked" not in gone
+
+
+def test_without_a_lock_or_in_place_or_under_another_accounts_lock_the_stack_keeps_its_verdict():
+    assert "locked" not in locked_diff([acct(), dep("a"), dep("b")], [acct(), dep("b")])
+    assert locked_diff([acct(), dep("a"), dep("b")], [acct(), dep("b")])["passed"] is True
+    in_place = locked_diff([acct(), dep("a"), LOCK_RES], [acct(), dep("a", capacity=20), LOCK_RES])
+    assert in_place["passed"] is True and "locked" not in in_place
+    other = res(LOCK, "other-lock", {"scope": ACCOUNT_SCOPE.replace("ACCT", "OTHER")})
+    assert locked_diff([acct(), dep("a"), other], [acct(), other])["passed"] is True
+    # the lock itself may go (a reviewed change), and a failing stack stays failing
+    assert locked_diff([acct(), LOCK_RES], [acct()])["passed"] is True
+    failing = stack_diff("s", entry([acct(), dep("a")]), entry([acct(), dep("a", capacity=20)], passed=False))
+    assert failing["passed"] is False
 
 
 def test_a_type_without_known_replace_paths_replaces_on_what_the_program_declared():

@@ -159,6 +159,11 @@ def add_retired_ptu_deployment(root: Path, capacity: int = 15) -> None:
     path.write_text(append_item(path.read_text(), DEPLOYMENTS, item))
 
 
+def unlock_prod_us(root: Path) -> None:
+    """prod-us with its account's CanNotDelete lock opted out (`lock: false`)."""
+    edit(root, "prod-us", "    - name: fdy-prod-us-core\n", "    - name: fdy-prod-us-core\n      lock: false\n")
+
+
 def approve_terra(root: Path) -> None:
     """prod-us's policy config approving gpt-5.6-terra, o4-mini's replacement (a user's own setting)."""
     config = root / "policies/config/prod-us.json"
@@ -178,6 +183,7 @@ def test_a_target_the_policy_config_does_not_approve_is_not_proposed(project, ca
 
 
 def test_a_renamed_provisioned_deployment_shows_the_transient_peak_of_its_pool(project, capsys):
+    unlock_prod_us(project)
     add_retired_ptu_deployment(project)
     approve_terra(project)
     code, report = upgrade_json(capsys, "prod-us")
@@ -198,6 +204,7 @@ def test_a_renamed_provisioned_deployment_shows_the_transient_peak_of_its_pool(p
 
 
 def test_a_rename_whose_transient_peak_exceeds_the_pool_limit_is_not_proposed(project, capsys):
+    unlock_prod_us(project)
     add_retired_ptu_deployment(project, capacity=25)  # 15 + 25 = 40 of 50 before and after; 65 during the move
     approve_terra(project)
     code, report = upgrade_json(capsys, "prod-us")
@@ -209,6 +216,59 @@ def test_a_rename_whose_transient_peak_exceeds_the_pool_limit_is_not_proposed(pr
         "(policy config limits): Azure would refuse the new deployment; lower the capacity first, or move it in "
         "two reviewed changes"
     )
+
+
+def test_a_rename_under_the_lock_is_not_proposed_naming_the_lock(project, capsys):
+    add_retired_ptu_deployment(project)  # no name: the move creates gpt-5.6-terra and deletes the old one
+    approve_terra(project)
+    code, report = upgrade_json(capsys, "prod-us")
+    [move] = proposals(report, "prod-us")
+    assert code == 0 and move["proposed"] is False and move["gate_passed"] is True
+    assert move["reason"].startswith(
+        "Deployment fdy-prod-us-core-deployment-o4-mini is removed under the CanNotDelete lock fdy-prod-us-core-lock "
+        "on account fdy-prod-us-core: Azure refuses to delete it (ScopeLocked)"
+    )
+    assert "warning" not in move  # a new name: created before the old one is deleted, no downtime
+
+
+def named_chat_on_0806(root: Path) -> None:
+    """prod-eu's gpt-4o deployment named `chat`, on 2024-08-06 (approved): due, and its move replaces it."""
+    edit(
+        root,
+        "prod-eu",
+        '        - model: gpt-4o\n          version: "2024-11-20"',
+        '        - name: chat\n          model: gpt-4o\n          version: "2024-08-06"',
+    )
+    config = root / "policies/config/prod-eu.json"
+    config.write_text(config.read_text().replace('"gpt-4o": ["2024-11-20"]', '"gpt-4o": ["2024-11-20", "2024-08-06"]'))
+
+
+def test_a_replacement_under_the_lock_is_not_proposed_and_without_it_says_its_downtime(project, capsys):
+    named_chat_on_0806(project)
+    path = project / "stacks/Pulumi.prod-eu.yaml"
+    before = path.read_bytes()
+    code, out, _ = upgrade(capsys, "prod-eu", "--write")
+    assert code == 0 and path.read_bytes() == before and "wrote" not in out
+    assert (
+        "    no move:   Deployment fdy-prod-eu-core-deployment-chat is replaced (the old one is deleted) under the "
+        "CanNotDelete lock fdy-prod-eu-core-lock" in out
+    )
+    edit(project, "prod-eu", "    - name: fdy-prod-eu-core\n", "    - name: fdy-prod-eu-core\n      lock: false\n")
+    code, report = upgrade_json(capsys, "prod-eu")
+    [move] = [p for p in proposals(report, "prod-eu") if p["deployment"] == "chat"]
+    assert move["proposed"] is True and "CannotChangeDeploymentModel" in move["warning"]
+    assert "delete-before-replace" in move["warning"] and "downtime" in move["warning"]
+    _, text, _ = upgrade(capsys, "prod-eu")
+    assert "    downtime:  the deployment is deleted and re-created" in text
+    _, markdown, _ = upgrade(capsys, "prod-eu", "--format", "markdown")
+    assert "> [!WARNING]\n> `fdy-prod-eu-core/chat` is replaced: the deployment is deleted" in markdown
+
+
+def test_an_in_place_version_move_under_the_lock_is_proposed_without_downtime(project, capsys):
+    edit(project, "prod-eu", *GPT_4O_0806)
+    code, report = upgrade_json(capsys, "prod-eu", "--to", "default")
+    [move] = [p for p in proposals(report, "prod-eu") if p["model"] == "gpt-4o"]
+    assert move["proposed"] is True and "warning" not in move and "reason" not in move
 
 
 def test_write_writes_nothing_when_the_moved_stack_still_fails_the_gate(project, capsys):
