@@ -266,7 +266,7 @@ def test_residency_fails_closed_on_a_router_version_without_routes(unrouted_cata
     (finding,) = check_router([dep], "EU", unrouted_catalog)
     assert (
         "the catalog lists no routed models for this router version, so where its prompts are processed is "
-        "unknown" in finding.message
+        "unknown (add its routesTo to the catalog from the router's documentation)" in finding.message
     )
     assert list(check_router([dep], "none", unrouted_catalog)) == []  # no boundary: nothing to keep
 
@@ -280,8 +280,15 @@ def test_approval_fails_closed_on_a_router_version_without_routes(unrouted_catal
         "azure-native:cognitiveservices:Account", "a", "urn:a", {"accountName": "a", "location": "swedencentral"}
     )
     approved = {"approvedModels": {"model-router": []}}
-    messages = [f.message for f in check_approved([account, resource], approved)]
-    assert any("is a router version whose routed models the catalog does not list" in m for m in messages), messages
+    findings = [f for f in check_approved([account, resource], approved) if "router version" in f.message]
+    assert [(f.message, f.resource) for f in findings] == [
+        (
+            "a/router: model-router 2026-12-01 is a router version whose routed models the catalog does not list, "
+            "so what it may send prompts to cannot be approved; add its routesTo to the catalog (from the router's "
+            "documentation), or deploy a version the catalog lists",
+            resource,
+        )
+    ]
 
 
 def test_catalog_sync_says_a_new_router_version_has_no_routes():
