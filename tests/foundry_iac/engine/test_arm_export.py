@@ -104,5 +104,8 @@ def test_checkovs_arm_checks_run_on_every_example_with_every_dependency_resolved
     # every dependsOn entry names a resource Checkov finds (extension resources by their literal id)
     assert [line for line in done.stderr.splitlines() if "WARN" in line] == []
     failed = {(c["check_id"], Path(c["file_path"]).name) for c in json.loads(done.stdout)["results"]["failed_checks"]}
-    # the one failure is by design: the dev sandbox keeps public network access (stacks/Pulumi.dev.yaml)
-    assert failed == {("CKV_AZURE_134", "dev.json")} and summary["passed"] >= 1
+    # by design: the dev sandbox keeps public network access (stacks/Pulumi.dev.yaml). CKV_AZURE_87 ("Defender on
+    # for Key Vault") fails every Microsoft.Security/pricings not named KeyVaults, so it fails the production
+    # stacks' Defender for AI plan (pricings/AI at Standard): a Checkov false positive, not a missing plan
+    expected = {("CKV_AZURE_134", "dev.json"), ("CKV_AZURE_87", "prod-eu.json"), ("CKV_AZURE_87", "prod-us.json")}
+    assert failed == expected and summary["passed"] >= 1
