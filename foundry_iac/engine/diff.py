@@ -30,6 +30,7 @@ ACCOUNT = types.ACCOUNT
 PROJECT = types.PROJECT
 ROLE = types.ROLE_ASSIGNMENT
 LOCK = types.LOCK
+MANAGED_NETWORK = types.MANAGED_NETWORK
 LOCKED = (
     "the account has a CanNotDelete lock, which its children inherit: Azure refuses to delete the old one "
     "(ScopeLocked). Deploy the new model under a new deployment name and retire the old one later, or lift "
@@ -39,6 +40,12 @@ LOCK_REFUSES = (
     "{kind} {name} is {how} under the CanNotDelete lock {lock} on account {account}: Azure refuses to delete it "
     "(ScopeLocked) and `pulumi up` fails. Remove the lock in a separate reviewed change first, or keep the "
     "deployment (a new model goes under a new deployment name)"
+)
+# Learn (managed virtual network): "Managed virtual network isolation cannot be disabled after enabling".
+NO_DISABLE = (
+    "the managed network isolation of account {account} cannot be disabled once enabled: {how}, but Azure keeps "
+    "the account {mode} (the setting is retained on delete: Pulumi only forgets it). Keep `managedNetwork:` with "
+    "a mode Azure can still change to, or move the agents to a new account and delete this one"
 )
 
 ACCOUNT_HOST = types.ACCOUNT_CAPABILITY_HOST
@@ -144,18 +151,54 @@ def _locks(*sides: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
 def locked_deletions(
     old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], replaced: set[str]
 ) -> list[dict[str, Any]]:
-    """Resources the change deletes (removed, or replaced: `replaced` URNs) under a CanNotDelete lock."""
+    """Resources the change deletes (removed, or replaced: `replaced` URNs) under a CanNotDelete lock (those
+    retained on delete are forgotten, not deleted)."""
     locks = _locks(old, new)
     out = []
     for urn, resource in old.items():
         how = "removed" if urn not in new else "replaced (the old one is deleted)" if urn in replaced else None
-        lock = _lock_over(resource, locks) if how else None
+        # Pulumi only forgets a resource retained on delete: no DELETE reaches Azure, so no lock refuses it
+        lock = _lock_over(resource, locks) if how and not resource.get("retain_on_delete") else None
         if lock is None:
             continue
         kind = str(resource["type"]).rsplit(":", 1)[-1]
         account = resource["props"]["accountName"]
         text = LOCK_REFUSES.format(kind=kind, name=resource["name"], how=how, lock=lock, account=account)
         out.append({"urn": urn, "type": resource["type"], "name": resource["name"], "lock": lock, "message": text})
+    return out
+
+
+def _account_key(props: Mapping[str, Any]) -> tuple[str, str]:
+    return str(props.get("resourceGroupName", "")).lower(), str(props.get("accountName", "")).lower()
+
+
+def _isolation(resource: Mapping[str, Any] | None) -> str:
+    """The isolation mode a managed network setting writes ("Disabled" when there is none)."""
+    network = (resource or {}).get("props", {}).get("properties", {}).get("managedNetwork", {})
+    return str(network.get("isolationMode") or "Disabled")
+
+
+def irreversible_changes(
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], replaced: set[str]
+) -> list[dict[str, Any]]:
+    """Changes Azure cannot make: an account's managed network isolation disabled (its setting removed, or set to
+    Disabled) while the account stays. Deleting or replacing the account takes its network with it."""
+    kept = {
+        _account_key(r["props"])
+        for urn, r in new.items()
+        if r["type"] == ACCOUNT and urn in old and urn not in replaced
+    }
+    out = []
+    for urn, resource in old.items():
+        mode = _isolation(resource)
+        if resource["type"] != MANAGED_NETWORK or mode == "Disabled" or _isolation(new.get(urn)) != "Disabled":
+            continue
+        if _account_key(resource["props"]) not in kept:
+            continue
+        how = "the change removes `managedNetwork:`" if urn not in new else "the change sets isolation Disabled"
+        account = resource["props"]["accountName"]
+        text = NO_DISABLE.format(account=account, how=how, mode=mode)
+        out.append({"urn": urn, "type": resource["type"], "name": resource["name"], "message": text})
     return out
 
 
@@ -359,12 +402,14 @@ def stack_diff(name: str, before: dict[str, Any] | None, after: dict[str, Any] |
     # a removed stack is torn down whole, lock first (it depends on the account); `protect` governs that
     replaced = {c["urn"] for c in resources["changed"] if c["replace"]}
     locked = locked_deletions(old, new, replaced) if after is not None else []
+    irreversible = irreversible_changes(old, new, replaced) if after is not None else []
     return StackDiff.model_validate(
         {
             "stack": name,
             "status": _status(before, after, differs),
-            "passed": None if after is None else after["passed"] and not locked,
+            "passed": None if after is None else after["passed"] and not locked and not irreversible,
             "locked": locked,
+            "irreversible": irreversible,
             "resources": resources,
             "cost": {key: _cost_change(before, after, key) for key in ("monthly_expected", "monthly_ceiling")},
             "quota": quota_rows,

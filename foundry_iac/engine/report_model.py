@@ -53,6 +53,9 @@ class ResourceEntry(_Part):
     source: Source | None
     replace_on_changes: list[str] = Field(default_factory=list, description="omitted when empty")
     delete_before_replace: bool = Field(default=False, description="omitted when false")
+    retain_on_delete: bool = Field(
+        default=False, description="Azure keeps it when Pulumi deletes it (Pulumi forgets it); omitted when false"
+    )
 
 
 class Violation(_Part):
@@ -237,13 +240,24 @@ class LockedDeletion(_Part):
     message: str = Field(description="what Azure refuses and the fix")
 
 
+class IrreversibleChange(_Part):
+    """A change Azure cannot make, such as disabling an account's managed network isolation: Azure keeps what it
+    has, so the stack would no longer say what runs; the stack's diff fails."""
+
+    urn: str
+    type: str
+    name: str
+    message: str = Field(description="what Azure keeps and the fix")
+
+
 class StackDiff(_Part):
     """What a change does to one stack."""
 
     stack: str
     status: Literal["added", "removed", "changed", "unchanged"]
     passed: bool | None = Field(
-        description="the verdict after the change, false also when a deletion hits a lock (`locked`); "
+        description="the verdict after the change, false also when a deletion hits a lock (`locked`) or a change "
+        "cannot be made (`irreversible`); "
         "None: the stack is removed"
     )
     resources: ResourceChanges
@@ -253,6 +267,11 @@ class StackDiff(_Part):
     locked: list[LockedDeletion] = Field(
         default_factory=list,
         description="deletions Azure refuses under a CanNotDelete lock; any fails the stack; omitted when none",
+    )
+    irreversible: list[IrreversibleChange] = Field(
+        default_factory=list,
+        description="changes Azure cannot make (managed network isolation disabled); any fails the stack; "
+        "omitted when none",
     )
 
 

@@ -95,6 +95,7 @@ class RecordedResource:
             source=Source(file=self.source.file, line=self.source.line) if self.source else None,
             replace_on_changes=self.replace_on_changes,
             delete_before_replace=self.delete_before_replace,
+            retain_on_delete=self.retain_on_delete,
         )
 
 

@@ -78,6 +78,8 @@ def stack_lines(s: StackDiff) -> list[str]:
         out.append(f"  RESOLVED {v.policy}: {v.message}")
     for d in s.locked:
         out.append(f"  LOCKED {d.lock}: {d.message}")
+    for c in s.irreversible:
+        out.append(f"  IRREVERSIBLE {c.name}: {c.message}")
     return out
 
 
@@ -117,9 +119,9 @@ def _heading(report: DiffReport) -> list[str]:
     ]
     if replacements:
         out += [f"> [!WARNING]\n> {replacements} resource(s) will be **replaced**, with downtime. See below.", ""]
-    locked = [d for s in stacks for d in s.locked]
-    if locked:
-        out += ["> [!CAUTION]", *(f"> - `{d.name}`: {d.message}" for d in locked), ""]
+    refused = [(d.name, d.message) for s in stacks for d in [*s.locked, *s.irreversible]]
+    if refused:
+        out += ["> [!CAUTION]", *(f"> - `{name}`: {message}" for name, message in refused), ""]
     careful = sum(1 for s in stacks for r in s.resources.removed if r.warning)
     if careful:
         out += [f"> [!WARNING]\n> {careful} deletion(s) need an order or a cool-down (agents). See below.", ""]

@@ -315,3 +315,26 @@ def test_removing_a_deployment_fails_diff_under_the_lock_and_passes_without_it(r
     commit(repo, "drop gpt-5.1")
     code, report = diff_json(capsys, "--base", "HEAD~1")
     assert code == 0 and report["passed"] is True and "locked" not in report["stacks"][0]
+
+
+def test_removing_the_accounts_managed_network_fails_diff_because_azure_keeps_the_isolation(repo, capsys):
+    path = repo / "stacks/Pulumi.prod-eu.yaml"
+    text = path.read_text()
+    path.write_text(text[: text.index("      managedNetwork:\n")])
+    commit(repo, "drop the managed network")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    (entry,) = report["stacks"]
+    assert code == 1 and entry["passed"] is False
+    (change,) = entry["irreversible"]
+    assert change["name"] == "fdy-prod-eu-core-managed-network"
+    assert "cannot be disabled once enabled" in change["message"] and "AllowOnlyApprovedOutbound" in change["message"]
+    assert main(["diff", "--base", "HEAD~1"]) == 1
+    assert "  IRREVERSIBLE fdy-prod-eu-core-managed-network: the managed network isolation" in capsys.readouterr().out
+    assert main(["diff", "--base", "HEAD~1", "--format", "markdown"]) == 1
+    comment = capsys.readouterr().out
+    assert "\n> - `fdy-prod-eu-core-managed-network`: the managed network isolation" in comment
+    # the setting is retained on delete (no DELETE, so the lock does not refuse it); its rules are deleted
+    assert {d["name"] for d in entry["locked"]} == {
+        f"fdy-prod-eu-core-outbound-{rule}"
+        for rule in ("agents-threads", "agents-files", "agents-vectors", "order-status-api")
+    }

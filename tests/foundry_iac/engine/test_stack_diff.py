@@ -19,6 +19,8 @@ from foundry_iac.engine.diff import (
     LOCK,
     LOCK_REFUSES,
     LOCKED,
+    MANAGED_NETWORK,
+    NO_DISABLE,
     PROJECT,
     _git,
     deletion_warning,
@@ -544,3 +546,66 @@ def test_changing_a_capability_host_replaces_it_delete_first_with_the_agents_dow
     (changed,) = stack_diff("prod", entry([host("st1")]), entry([host("st2")]))["resources"]["changed"]
     assert changed["replace"] and changed["warning"] == ". ".join([DOWNTIME[kind], DELETE_FIRST, HOST_DELETED])
     assert changed["warning"].startswith("Azure does not update a capability host: it is deleted and re-created")
+
+
+# --- one-way settings -------------------------------------------------------------------------------------
+
+
+def network(mode: str | None = "AllowOnlyApprovedOutbound") -> dict:
+    props: dict = {"accountName": "acct", "resourceGroupName": "rg-ai", "managedNetworkName": "default"}
+    if mode is not None:
+        props["properties"] = {"managedNetwork": {"isolationMode": mode, "managedNetworkKind": "V2"}}
+    return res(MANAGED_NETWORK, "acct-managed-network", props)
+
+
+def test_removing_an_accounts_managed_network_fails_the_stack_because_azure_keeps_the_isolation():
+    out = stack_diff("s", entry([acct(), network()]), entry([acct()]))
+    assert out["passed"] is False
+    assert out["irreversible"] == [
+        {
+            "urn": "urn:acct-managed-network",
+            "type": MANAGED_NETWORK,
+            "name": "acct-managed-network",
+            "message": NO_DISABLE.format(
+                account="acct", how="the change removes `managedNetwork:`", mode="AllowOnlyApprovedOutbound"
+            ),
+        }
+    ]
+    assert "cannot be disabled once enabled" in out["irreversible"][0]["message"]
+
+
+@pytest.mark.parametrize("before", ["AllowOnlyApprovedOutbound", "AllowInternetOutbound"])
+def test_setting_isolation_disabled_fails_the_stack_from_either_enabled_mode(before):
+    out = stack_diff("s", entry([acct(), network(before)]), entry([acct(), network("Disabled")]))
+    assert out["passed"] is False
+    (change,) = out["irreversible"]
+    assert change["message"] == NO_DISABLE.format(account="acct", how="the change sets isolation Disabled", mode=before)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ([acct(), network()], [acct(), network("AllowInternetOutbound")]),  # a mode change Azure may still make
+        ([acct(), network("Disabled")], [acct()]),  # never enabled
+        ([acct(), network(None)], [acct()]),  # no setting written
+        ([acct()], [acct(), network()]),  # enabling
+        ([acct(), network()], []),  # the account goes, and its network with it
+        ([acct(), network()], [acct("westus"), network()]),  # the account is replaced: a new one, a new network
+    ],
+)
+def test_a_change_azure_can_make_to_the_managed_network_keeps_the_verdict(before, after):
+    out = stack_diff("s", entry(before), entry(after))
+    assert "irreversible" not in out and out["passed"] is True
+
+
+def test_a_resource_retained_on_delete_is_forgotten_not_deleted_so_the_lock_does_not_refuse_it():
+    kept = network("Disabled")
+    out = locked_diff([acct(), {**kept, "retain_on_delete": True}, LOCK_RES], [acct(), LOCK_RES])
+    assert out["passed"] is True and "locked" not in out
+    out = locked_diff([acct(), kept, LOCK_RES], [acct(), LOCK_RES])
+    assert [d["name"] for d in out["locked"]] == ["acct-managed-network"]
+
+
+def test_a_removed_stack_is_not_judged_for_its_managed_network():
+    gone = stack_diff("s", entry([acct(), network()]), None)
+    assert gone["passed"] is None and "irreversible" not in gone
