@@ -12,6 +12,7 @@ from pathlib import Path
 from components.config.loaded import LoadedConfig
 from components.defender.args import ON_TIER, PLAN_NAME, PlanOwner, declares_ai, plan_owner
 
+from ..errors import GateInputError
 from .policy_config import PolicySettings
 from .report_model import DefenderPlanRow, Source
 from .stacks import all_stacks, load_stacks
@@ -26,12 +27,24 @@ def repository_plan_owner(root: Path, loaded: LoadedConfig) -> PlanOwner | None:
 
 
 def with_plan_owner(settings: dict[str, PolicySettings], root: Path, loaded: LoadedConfig) -> PlanOwner | None:
-    """The owner of the stack's subscription's AI plan (read only when the stack declares the plan or
-    defender-for-ai is enabled); defender-for-ai gets it as `ownedBy` when it is another stack."""
+    """The owner of the stack's subscription's AI plan (read only when the stack has `defender` or
+    defender-for-ai is enabled); defender-for-ai gets it as `ownedBy` when it is another stack.
+
+    A stack stating `ai: false` in a subscription whose plan another stack turns on contradicts it: an input error."""
     policy = settings[DEFENDER]
-    if policy.enforcement == "disabled" and not declares_ai(loaded):
+    if policy.enforcement == "disabled" and loaded.config.defender is None:
         return None
     owner = repository_plan_owner(root, loaded)
+    if owner is not None and not declares_ai(loaded) and loaded.config.defender is not None:
+        where = loaded.location("defender", "ai")
+        raise GateInputError(
+            [
+                f"{where.file}:{where.line}: defender.ai is false, but stack {owner.stack} ({owner.file}:{owner.line}) "
+                f"turns the Defender for AI plan of subscription {loaded.config.subscription_id} on, and the plan is "
+                "one setting per subscription: remove `foundry-iac:defender` from this stack (the plan stays on), or "
+                f"turn the plan off in Defender for Cloud and remove it from stack {owner.stack}"
+            ]
+        )
     if policy.enforcement == "disabled" or owner is None or owner.stack == loaded.stack:
         return owner
     owned_by = {"stack": owner.stack, "file": owner.file, "line": owner.line}

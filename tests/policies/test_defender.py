@@ -14,6 +14,7 @@ from foundry_iac.engine.pack_config import pack_config
 from foundry_iac.engine.report_model import as_data
 from foundry_iac.engine.runner import run_program
 from foundry_iac.engine.stacks import resolve_stack
+from foundry_iac.errors import GateInputError
 from foundry_iac.render.plan import render_plan
 from policies.defender import check_defender_for_ai
 from policies.framework import Resource
@@ -109,6 +110,20 @@ def test_a_production_copy_declaring_defender_false_fails_at_the_defender_line(t
     text = PROD_EU.replace(PROD_EU_SUB, OTHER_SUB).replace("defender: {ai: true}", "defender: {ai: false}")
     (finding,) = defender_findings(gated(write(tmp_path, "prod-copy", text)))
     assert finding["source"]["line"] == next(i for i, s in enumerate(text.splitlines(), 1) if "defender:" in s)
+
+
+def test_a_stack_stating_ai_false_where_another_stack_turns_the_plan_on_is_refused_at_its_line(tmp_path):
+    text = PROD_EU.replace("defender: {ai: true}", "defender: {ai: false}")
+    path = write(tmp_path, "zz-prod-eu-copy", text)
+    with pytest.raises(GateInputError) as err:
+        gated(path)
+    (message,) = err.value.messages
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "defender:" in s)
+    assert message.startswith(f"{path}:{line}: defender.ai is false, but stack prod-eu (stacks/Pulumi.prod-eu.yaml:")
+    assert "remove `foundry-iac:defender` from this stack (the plan stays on)" in message
+    # alone in its subscription, `ai: false` says only that this stack does not turn the plan on
+    alone = write(tmp_path, "zz-other", text.replace(PROD_EU_SUB, OTHER_SUB))
+    assert defender_findings(gated(alone))[0]["enforcement"] == "mandatory"
 
 
 def test_a_stack_sharing_the_subscription_with_the_owner_registers_nothing_and_names_the_owner(tmp_path):
