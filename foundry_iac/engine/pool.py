@@ -17,7 +17,7 @@ from components.text import clip, short
 from ..errors import GateInputError
 from .gate import check_stack
 from .report_model import Report, StackReport
-from .stacks import StackRef, all_stacks
+from .stacks import StackRef, all_stacks, check_it
 
 # Internal: forces how the workers start (tests compare a spawn run's report bytes with a fork run's).
 START_METHOD_ENV = "FOUNDRY_IAC_START_METHOD"
@@ -93,8 +93,11 @@ def build_report(
             initargs=(gc.isenabled(), runner.FREEZE_AFTER_RUN),
         ) as pool:
             results = list(pool.map(_check_one, jobs))
-    # dict.fromkeys: a problem every stack shares (the clock, the catalog) is said once
-    errors = list(dict.fromkeys(line for status, value in results if status == "error" for line in value))  # type: ignore[attr-defined]
+    # dict.fromkeys: a problem every stack shares (the clock, the catalog) is said once; another stack's
+    # "cannot be read" is left out when that stack's own errors are in this run (they say the same, in full)
+    failed = tuple(check_it(ref.name) for ref, (status, _) in zip(stacks, results, strict=True) if status == "error")
+    lines = (line for status, value in results if status == "error" for line in value)  # type: ignore[attr-defined]
+    errors = list(dict.fromkeys(line for line in lines if not line.endswith(failed)))
     if errors:
         raise GateInputError(errors)
     entries: list[StackReport] = [value for _, value in results]  # type: ignore[misc]

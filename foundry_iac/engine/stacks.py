@@ -85,6 +85,11 @@ def all_stacks(root: Path) -> list[StackRef]:
     return refs
 
 
+def check_it(name: str) -> str:
+    """The fix that ends an error about another stack that cannot be read: check that stack itself."""
+    return f"fix it: run `foundry-iac check {name}`"
+
+
 def load_stacks(refs: list[StackRef], why: str) -> list[LoadedConfig]:
     """The validated configs of other stacks the gate reads (the ledger, agent storage); any unreadable one is an
     error at its first problem's line (fail closed), `why` saying what it could not be used for."""
@@ -96,7 +101,7 @@ def load_stacks(refs: list[StackRef], why: str) -> list[LoadedConfig]:
             first = exc.issues[0]
             problems.append(
                 f"{first.where}: {why} ({len(exc.issues)} config error(s), first: {first.message}); "
-                f"fix it: run `foundry-iac check {ref.name}`"
+                + check_it(ref.name)
             )
     if problems:
         raise GateInputError(problems)

@@ -314,6 +314,20 @@ def test_an_unreadable_sibling_names_its_first_problem(project):
     assert "(5 config error(s), first: required key 'accounts' is missing; add it)" in str(err.value)
 
 
+def test_checked_together_an_unreadable_stack_is_said_once_by_its_own_errors(project):
+    root = project({"team-a": 10, "team-b": 10})
+    (root / "stacks" / "Pulumi.team-b.yaml").write_text(
+        f"config:\n  azure-native:subscriptionId: {SUB}\n  foundry-iac:bogus: 1\n"
+    )
+    from foundry_iac.errors import GateInputError
+
+    with pytest.raises(GateInputError) as err:
+        check(root, "team-a", "team-b")
+    assert err.value.messages and all("stacks/Pulumi.team-b.yaml:" in m for m in err.value.messages)
+    assert not any("cannot be counted in the quota ledger" in m for m in err.value.messages)
+    assert any("bogus" in m for m in err.value.messages)
+
+
 def test_a_broken_snapshot_is_named(project):
     root = project({"team-a": 10})
     (root / "quotas" / f"{SUB}.json").write_text("{not json")
