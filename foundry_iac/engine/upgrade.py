@@ -64,6 +64,7 @@ class Due:
     region: str
     status: str
     events: list[DueEvent]
+    siblings: tuple[str, ...] = ()  # the Azure names of the account's other deployments
 
     def path(self, key: str) -> tuple[str | int, ...]:
         """The YAML path of one of the deployment's keys, from the document root."""
@@ -122,7 +123,8 @@ def due_deployments(ref: StackRef, catalog: Catalog, today: dt.date, warn_days: 
             status = version.status_on(today)
             if status in DUE_STATUSES or window_events(version, today, warn_days):
                 events = _events(entry, version_name, today)
-                found.append(Due(ref, account.name, (a, d), dep, version_name, region, status, events))
+                siblings = tuple(o.deployment_name for o in account.deployments if o is not dep)
+                found.append(Due(ref, account.name, (a, d), dep, version_name, region, status, events, siblings))
     return found
 
 
@@ -175,6 +177,12 @@ def precheck(due: Due, target: tuple[str, str], catalog: Catalog, today: dt.date
     status = catalog.models[model].versions[version].status_on(today)
     if status in REFUSED_TARGET:
         return f"{model} {version} is {status} itself; Azure refuses new deployments of it"
+    if due.deployment.name is None and model != due.deployment.model and model.lower() in map(str.lower, due.siblings):
+        return (
+            f"without a `name:` the moved deployment would be named {model}, which another deployment of "
+            f"{due.account} already is: move it by hand, giving it a `name:` (a new model is a new deployment "
+            f"either way), or raise the capacity of the existing {model} deployment and remove this one"
+        )
     return None
 
 

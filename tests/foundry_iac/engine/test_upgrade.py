@@ -397,3 +397,15 @@ def test_a_to_version_no_catalog_model_has_is_one_line_and_exit_2(project, capsy
     assert err.startswith(f"error: --to {to!r}: no model of the catalog has that version")
     if to == "2024-11-2":
         assert "nearest: 2024-11-20" in err
+
+
+def test_a_move_whose_new_name_another_deployment_has_is_not_proposed_and_says_to_name_it(project, capsys):
+    """prod-eu's unnamed gpt-4o would move to gpt-5.1, the name of the account's gpt-5.1 deployment."""
+    code, report = upgrade_json(capsys, "prod-eu")
+    [move] = proposals(report, "prod-eu")
+    assert code == 0 and move["proposed"] is False and move["target"]["model"] == "gpt-5.1"
+    assert move["reason"].startswith(
+        "without a `name:` the moved deployment would be named gpt-5.1, which another deployment of fdy-prod-eu-core "
+        "already is: move it by hand, giving it a `name:`"
+    )
+    assert "gate_passed" not in move  # refused before gating: the gate would only say the name is used twice
