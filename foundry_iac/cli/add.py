@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
 from ..errors import UsageError
 from ..exit_codes import EXIT_OK, EXIT_VIOLATIONS
+from .command_io import CommandIO
 from .console import say
 from .where import capacity, tokens
 
@@ -34,7 +34,7 @@ def add_parser(sub: Any) -> None:
     add.add_argument("--write", action="store_true", help="write the stack file when the gate passes")
 
 
-def run_add(args: argparse.Namespace, write_stdout: Callable[[str], None]) -> int:
+def run(args: argparse.Namespace, io: CommandIO) -> int:
     """Exit 0 when the stack passes the gate with the deployment (written with --write), 1 when it does not or
     --best finds no passing row (nothing written), 2 for bad input or a region where the stack has no account
     (the account block is printed)."""
@@ -58,7 +58,7 @@ def run_add(args: argparse.Namespace, write_stdout: Callable[[str], None]) -> in
     try:
         result = add(request, root, waivers.today())
     except NoAccountError as exc:
-        write_stdout(exc.block)
+        io.stdout(exc.block)
         raise
     except NoPassingRowError as exc:  # a verdict on every option, not bad input
         say(f"error: {exc}")
@@ -72,5 +72,5 @@ def run_add(args: argparse.Namespace, write_stdout: Callable[[str], None]) -> in
         outcome = f"wrote {ref.display}"
     else:
         outcome = f"dry run: {ref.display} not changed; add --write to write it"
-    write_stdout(render_add(result, before, ref.display, outcome))
+    io.stdout(render_add(result, before, ref.display, outcome))
     return EXIT_OK if result.after.passed else EXIT_VIOLATIONS

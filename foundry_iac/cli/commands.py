@@ -20,9 +20,8 @@ from ..engine.report_model import DiffReport, Report, as_json
 from ..errors import OutputError, UsageError
 from ..exit_codes import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS
 from ..version import version, version_text
-from . import add as add_cli
-from . import lifecycle, upgrade
-from . import where as where_cli
+from . import add, lifecycle, upgrade, where
+from .command_io import CommandIO, CommandModule, timeout_option
 from .console import say, stderr_is_terminal
 
 if TYPE_CHECKING:
@@ -31,6 +30,9 @@ if TYPE_CHECKING:
     from ..engine.stacks import StackRef
 
 R = TypeVar("R", Report, DiffReport)
+
+# Commands in a module of their own: each has `add_parser(sub)` and `run(args, io)` (cli/command_io.py).
+MODULE_COMMANDS: dict[str, CommandModule] = {"upgrade": upgrade, "lifecycle": lifecycle, "where": where, "add": add}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,29 +44,6 @@ class _Parser(argparse.ArgumentParser):
             if " " in self.prog
             else f"{message}; see 'foundry-iac --help'"
         )
-
-
-def _seconds(value: str) -> float:
-    """A --timeout value: a finite number of seconds > 0."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds > 0")
-    return seconds
-
-
-def _timeout_option(parser: argparse.ArgumentParser) -> None:
-    from ..azure.client import DEFAULT_TIMEOUT
-
-    parser.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"deadline for all calls to Azure of this command (default {DEFAULT_TIMEOUT:g})",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     prices_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
     prices_sync.add_argument("--endpoint", default=None, help="Retail Prices API URL (default the public one)")
     prices_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
-    _timeout_option(prices_sync)
+    timeout_option(prices_sync)
     catalog = sub.add_parser("catalog", help="the model catalog").add_subparsers(
         dest="catalog_command", required=True, parser_class=_Parser
     )
@@ -115,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
     catalog_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
     catalog_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
-    _timeout_option(catalog_sync)
+    timeout_option(catalog_sync)
     quota = sub.add_parser("quota", help="quota snapshots and headroom").add_subparsers(
         dest="quota_command", required=True, parser_class=_Parser
     )
@@ -124,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     quota_sync.add_argument("--region", required=True, nargs="+", dest="regions", metavar="REGION")
     quota_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
     quota_sync.add_argument("--output", help="snapshot file (default quotas/<subscription>.json)")
-    _timeout_option(quota_sync)
+    timeout_option(quota_sync)
     quota_show = quota.add_parser("show", help="headroom per usage name across the stacks")
     quota_show.add_argument("stacks", nargs="*", metavar="STACK", help="stacks to count (default: all)")
     quota_show.add_argument("--subscription", help="only this subscription")
@@ -139,8 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="Azure Resource Manager URL (default $FOUNDRY_IAC_ARM_ENDPOINT, else public cloud)",
     )
-    _timeout_option(preflight)
-    upgrade.add_parser(sub)
+    timeout_option(preflight)
     for action in ("preview", "up"):
         rollout = sub.add_parser(
             action,
@@ -148,13 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         rollout.add_argument("stack", help="stack name (stacks/Pulumi.<name>.yaml); not a path")
         if action == "up":
-            _timeout_option(rollout)  # for the live preflight
+            timeout_option(rollout)  # for the live preflight
         rollout.add_argument(
             "pulumi_args", nargs=argparse.REMAINDER, metavar="-- PULUMI ARGS", help="passed on to pulumi (e.g. --yes)"
         )
-    lifecycle.add_parser(sub)
-    where_cli.add_parser(sub, _timeout_option)
-    add_cli.add_parser(sub)
+    for module in MODULE_COMMANDS.values():
+        module.add_parser(sub)
     return parser
 
 
@@ -525,16 +502,6 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     return _verdict(report)
 
 
-def cmd_where(args: argparse.Namespace) -> int:
-    """foundry-iac where MODEL (cli/where.py)."""
-    return where_cli.run_where(args, write_stdout, default_credential, os.environ.get(ARM_ENDPOINT_ENV))
-
-
-def cmd_add(args: argparse.Namespace) -> int:
-    """foundry-iac add STACK (cli/add.py)."""
-    return add_cli.run_add(args, write_stdout)
-
-
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "preflight": cmd_preflight,
     "preview": cmd_rollout,
@@ -545,10 +512,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "prices": cmd_prices,
     "quota": cmd_quota,
     "catalog": cmd_catalog,
-    "upgrade": lambda args: upgrade.run(args, _write),
-    "lifecycle": lifecycle.runner(_write),
-    "where": cmd_where,
-    "add": cmd_add,
 }
 
 
@@ -562,6 +525,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         _say_error(exc.lines())
         return EXIT_ERROR
     try:
+        module = MODULE_COMMANDS.get(args.command)
+        if module is not None:
+            return module.run(args, CommandIO(_write, default_credential, os.environ.get(ARM_ENDPOINT_ENV)))
         return COMMANDS[args.command](args)
     except SystemExit as exc:  # code that exits mid-command (a policy, a component): never a verdict
         _say_error([ended_without_verdict(args.command, exc.code)])

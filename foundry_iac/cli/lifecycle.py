@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from components.clock import DATE_FORMAT, date_range_problem
@@ -12,6 +11,7 @@ from components.text import short
 
 from ..errors import UsageError
 from ..exit_codes import EXIT_OK
+from .command_io import CommandIO
 
 FORMATS = ("text", "markdown", "json", "ics")
 
@@ -47,12 +47,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--output", help="write the calendar there instead of stdout")
 
 
-def runner(write: Callable[[str, str | None], None]) -> Callable[[argparse.Namespace], int]:
-    """The command's handler, writing through `write` (the CLI's report writer: stdout or --output)."""
-    return lambda args: run(args, write)
-
-
-def run(args: argparse.Namespace, write: Callable[[str, str | None], None]) -> int:
+def run(args: argparse.Namespace, io: CommandIO) -> int:
     """Build the calendar of the named stacks (default all) on today's date and write it in the chosen format."""
     from components.catalog import load_catalog
     from components.clock import default_today
@@ -74,5 +69,5 @@ def run(args: argparse.Namespace, write: Callable[[str, str | None], None]) -> i
         "json": as_json,
         "ics": render_lifecycle_ics,
     }
-    write(renderers[args.format](report), args.output)
+    io.write(renderers[args.format](report), args.output)
     return EXIT_OK

@@ -8,10 +8,10 @@ a stack fails the gate with them: then nothing is written), 2 bad input or any e
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
 from ..exit_codes import EXIT_OK, EXIT_VIOLATIONS
+from .command_io import CommandIO
 
 
 def add_parser(sub: Any) -> None:
@@ -55,7 +55,7 @@ def _check_to(to: str) -> None:
         )
 
 
-def run(args: argparse.Namespace, write: Callable[[str, str | None], None]) -> int:
+def run(args: argparse.Namespace, io: CommandIO) -> int:
     """Plan the moves, print them in the chosen format, and with --write edit the stack files (all or none)."""
     _check_to(args.to)
     from policies.waivers import today
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, write: Callable[[str, str | None], None]) -> i
     if args.write and has_proposals(report) and not problems:
         report = write_upgrades(plan)
     renderers = {"json": as_json, "markdown": render_upgrade_markdown, "text": render_upgrade_text}
-    write(renderers[args.format](report), args.output)
+    io.write(renderers[args.format](report), args.output)
     for line in problems:
         say(f"error: {line}; no stack file was written")
     if report.written or not has_proposals(report):

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..exit_codes import EXIT_OK
+from .command_io import CommandIO, timeout_option
 
 
 def tokens(value: str) -> tuple[int, int]:
@@ -26,8 +27,8 @@ def capacity(value: str) -> int:
     return int(value)
 
 
-def add_parser(sub: Any, timeout_option: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Register `where` (`timeout_option` adds commands.py's --timeout)."""
+def add_parser(sub: Any) -> None:
+    """Register `where`."""
     where = sub.add_parser(
         "where", help="where a model can run: residency, lifecycle, approval, quota and cost per region"
     )
@@ -46,13 +47,11 @@ def add_parser(sub: Any, timeout_option: Callable[[argparse.ArgumentParser], Non
     timeout_option(where)
 
 
-Write = Callable[[str], None]
 Credential = Callable[[], Any]
 
 
-def run_where(args: argparse.Namespace, write_stdout: Write, credential: Credential, endpoint: str | None) -> int:
-    """Print the rows; exit 0 (rows that fail are the answer, not an error). commands.py hands in its stdout
-    writer, credential factory and the default ARM endpoint ($FOUNDRY_IAC_ARM_ENDPOINT)."""
+def run(args: argparse.Namespace, io: CommandIO) -> int:
+    """Print the rows; exit 0 (rows that fail are the answer, not an error)."""
     from policies import waivers
 
     from ..engine.report_model import as_json
@@ -75,13 +74,13 @@ def run_where(args: argparse.Namespace, write_stdout: Write, credential: Credent
     )
     report = find(query, root, waivers.today())
     if args.live:
-        report = live_view(report, args, credential, args.endpoint or endpoint)
+        report = live_view(report, args, io.credential, args.endpoint or io.endpoint)
     if args.format == "json":
-        write_stdout(as_json(report))
+        io.stdout(as_json(report))
     elif args.format == "markdown":
-        write_stdout(render_where_markdown(report))
+        io.stdout(render_where_markdown(report))
     else:
-        write_stdout(render_where_text(report))
+        io.stdout(render_where_text(report))
     return EXIT_OK
 
 

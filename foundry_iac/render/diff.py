@@ -78,8 +78,8 @@ def stack_lines(s: StackDiff) -> list[str]:
         out.append(f"  RESOLVED {v.policy}: {v.message}")
     for d in s.locked:
         out.append(f"  LOCKED {d.lock}: {d.message}")
-    for c in s.irreversible:
-        out.append(f"  IRREVERSIBLE {c.name}: {c.message}")
+    for one_way in s.irreversible:
+        out.append(f"  IRREVERSIBLE {one_way.name}: {one_way.message}")
     return out
 
 
@@ -119,7 +119,8 @@ def _heading(report: DiffReport) -> list[str]:
     ]
     if replacements:
         out += [f"> [!WARNING]\n> {replacements} resource(s) will be **replaced**, with downtime. See below.", ""]
-    refused = [(d.name, d.message) for s in stacks for d in [*s.locked, *s.irreversible]]
+    refused = [(d.name, d.message) for s in stacks for d in s.locked]
+    refused += [(c.name, c.message) for s in stacks for c in s.irreversible]
     if refused:
         out += ["> [!CAUTION]", *(f"> - `{name}`: {message}" for name, message in refused), ""]
     careful = sum(1 for s in stacks for r in s.resources.removed if r.warning)

@@ -1,0 +1,57 @@
+"""What `cli/commands.py` hands each command module (`add_parser(sub)` + `run(args, io)`): how to write a
+report, how to sign in to Azure and where Azure Resource Manager is; and the `--timeout` option they share."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class CommandIO:
+    """A command's ways out: `write(text, output)` writes a report to stdout or to --output (None: stdout);
+    `credential()` signs in (azure-identity's default chain); `endpoint` is $FOUNDRY_IAC_ARM_ENDPOINT or None."""
+
+    write: Callable[[str, str | None], None]
+    credential: Callable[[], Any]
+    endpoint: str | None
+
+    def stdout(self, text: str) -> None:
+        """Write `text` to standard output (a closed or full one is an OutputError, exit 2)."""
+        self.write(text, None)
+
+
+class CommandModule(Protocol):
+    """A command in a module of its own (cli/add.py, lifecycle.py, upgrade.py, where.py)."""
+
+    def add_parser(self, sub: Any) -> None:
+        """Register the command on the subcommand parsers."""
+
+    def run(self, args: argparse.Namespace, io: CommandIO) -> int:
+        """Run it; return the exit code."""
+
+
+def seconds(value: str) -> float:
+    """A --timeout value: a finite number of seconds > 0."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds > 0")
+    return number
+
+
+def timeout_option(parser: argparse.ArgumentParser) -> None:
+    """Add --timeout: one deadline for all calls to Azure of the command."""
+    from ..azure.client import DEFAULT_TIMEOUT
+
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"deadline for all calls to Azure of this command (default {DEFAULT_TIMEOUT:g})",
+    )
