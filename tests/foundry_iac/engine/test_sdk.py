@@ -198,3 +198,43 @@ print("ok")
 """
     done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True)
     assert done.stdout == "ok\n", done.stderr[-2000:]
+
+
+def test_a_partial_package_in_this_process_loads_a_class_from_its_module_and_completes_on_anything_else():
+    """The same rules as the probe above, on a fresh package object in this process (mutation testing sees it)."""
+    import os
+
+    import pulumi_azure_native as root
+    from pulumi_azure_native.network.private_endpoint import PrivateEndpoint
+
+    fresh = sdk._PartialPackage("pulumi_azure_native.network")
+    fresh.__path__ = [os.path.join(os.path.dirname(root.__file__), "network")]
+    fresh.__package__ = "pulumi_azure_native.network"
+    assert fresh.PrivateEndpoint is PrivateEndpoint
+    assert vars(fresh)["PrivateEndpoint"] is PrivateEndpoint and "_complete_" not in vars(fresh)
+    for submodule_or_private in ("outputs", "_enums", "_utilities"):
+        with pytest.raises(AttributeError) as err:
+            getattr(fresh, submodule_or_private)
+        assert str(err.value) == submodule_or_private
+    assert "_complete_" not in vars(fresh)
+    with pytest.raises(AttributeError) as err:
+        fresh.NoSuchClass
+    assert str(err.value) == "module 'pulumi_azure_native.network' has no attribute 'NoSuchClass'"
+    assert vars(fresh)["_complete_"] is True
+    assert "VirtualNetwork" in vars(fresh) and "AzureFirewall" in vars(fresh)  # the real __init__ ran here
+    with pytest.raises(AttributeError, match="has no attribute 'NoSuchClassEither'"):
+        fresh.NoSuchClassEither  # complete already: not run twice
+
+
+def test_a_name_whose_module_does_not_hold_it_completes_the_package():
+    import os
+
+    import pulumi_azure_native as root
+
+    fresh = sdk._PartialPackage("pulumi_azure_native.network")
+    fresh.__path__ = [os.path.join(os.path.dirname(root.__file__), "network")]
+    fresh.__package__ = "pulumi_azure_native.network"
+    # get_private_endpoint.py holds get_private_endpoint and GetPrivateEndpointResult, not GetPrivateEndpoint
+    with pytest.raises(AttributeError, match="has no attribute 'GetPrivateEndpoint'"):
+        fresh.GetPrivateEndpoint
+    assert vars(fresh)["_complete_"] is True
