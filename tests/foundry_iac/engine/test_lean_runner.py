@@ -33,3 +33,22 @@ def test_only_the_providers_versioned_type_aliases_are_dropped():
     assert not _provider_alias(pulumi.Alias(type_="azure-native:cognitiveservices/v20230501:Account", name="x"))
     assert not _provider_alias(pulumi.Alias(type_="foundry-iac:foundry:OldAccount"))
     assert not _provider_alias("urn:pulumi:prod::foundry-iac::azure-native:cognitiveservices:Account::a")
+
+
+def test_the_transformation_keeps_the_programs_aliases_and_drops_only_the_providers():
+    from foundry_iac.engine.sdk import drop_provider_aliases
+
+    provider = pulumi.Alias(type_="azure-native:cognitiveservices/v20230501:Account")
+    own = pulumi.Alias(name="old-name")
+
+    def args(*aliases: object) -> pulumi.ResourceTransformationArgs:
+        opts = pulumi.ResourceOptions(aliases=list(aliases))
+        return pulumi.ResourceTransformationArgs(None, "azure-native:cognitiveservices:Account", "a", {"k": 1}, opts)
+
+    result = drop_provider_aliases(args(provider, own, provider))
+    assert result is not None and result.props == {"k": 1} and result.opts.aliases == [own]
+    assert drop_provider_aliases(args(own)) is None  # nothing to drop: the resource is left as it is
+    assert drop_provider_aliases(args()) is None
+    untouched = args(provider, own)
+    drop_provider_aliases(untouched)
+    assert untouched.opts.aliases == [provider, own]  # a copy of the options is changed, not the program's
