@@ -167,6 +167,24 @@ AGENTS_BLOCK = f"""\
             storage: {{id: {_DATA}/Microsoft.Storage/storageAccounts/stagents, location: swedencentral}}
             search: {{id: {_DATA}/Microsoft.Search/searchServices/srch-agents, location: swedencentral}}
 """
+
+
+def managed_network_block(fqdn: str = "orders.api.contoso.example", extra_rules: str = "") -> str:
+    """An account's `managedNetwork:` (AllowOnlyApprovedOutbound, Standard firewall) with a private endpoint rule
+    `agents-files` into rg-data's storage account, an FQDN rule `orders-api` to `fqdn`, then `extra_rules`."""
+    return (
+        "      managedNetwork:\n"
+        "        isolation: AllowOnlyApprovedOutbound\n"
+        "        firewallSku: Standard\n"
+        "        outbound:\n"
+        "          - name: agents-files\n"
+        "            privateEndpoint: {resourceId: "
+        f"{_DATA}/Microsoft.Storage/storageAccounts/stagents, groupId: blob}}\n"
+        "          - name: orders-api\n"
+        f"            fqdn: {fqdn}\n" + extra_rules
+    )
+
+
 AGENT_ZONES = ("privatelink.documents.azure.com", "privatelink.blob.core.windows.net", "privatelink.search.windows.net")
 # TAGGED_STACK with a standard agent setup on its project: the hub also has the agents' three DNS zones.
 AGENT_STACK = TAGGED_STACK.replace(

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from components.managed_network.model import fqdn_problem, ports_problem, service_tag_problem
 from components.stack import ConfigError, load_stack_file
-from tests.conftest import MINIMAL_STACK, ROOT
+from tests.conftest import MINIMAL_STACK, ROOT, managed_network_block
 
 SUB = "11111111-2222-3333-4444-555555555555"
 DATA = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers"
@@ -17,18 +17,9 @@ RULE = "azure-native:cognitiveservices:OutboundRule"
 ACCOUNT = "azure-native:cognitiveservices:Account"
 PROJECT = "azure-native:cognitiveservices:Project"
 
-NETWORK = f"""\
-      managedNetwork:
-        isolation: AllowOnlyApprovedOutbound
-        firewallSku: Standard
-        outbound:
-          - name: agents-files
-            privateEndpoint: {{resourceId: {DATA}/Microsoft.Storage/storageAccounts/stagents, groupId: blob}}
-          - name: orders-api
-            fqdn: Orders.API.contoso.example
-          - name: monitor
-            serviceTag: {{tag: AzureMonitor}}
-"""
+NETWORK = managed_network_block(
+    "Orders.API.contoso.example", "          - name: monitor\n            serviceTag: {tag: AzureMonitor}\n"
+)
 # the account line is 7; managedNetwork 8; the rules 12, 14, 16; projects 18
 STACK = MINIMAL_STACK.replace("      projects:\n", NETWORK + "      projects:\n", 1)
 

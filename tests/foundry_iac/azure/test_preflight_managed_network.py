@@ -6,22 +6,13 @@ from __future__ import annotations
 import pytest
 
 from foundry_iac.azure.live_arm import LiveArm
-from tests.conftest import TAGGED_STACK
+from tests.conftest import TAGGED_STACK, managed_network_block
 from tests.foundry_iac.azure.conftest import StaticToken, endpoint
 from tests.foundry_iac.azure.test_preflight import ACCOUNT, REGION, SUB, FakeArm, findings, run
 
 CHECK = "preflight-managed-network"
 DATA = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers"
-NETWORK = f"""\
-      managedNetwork:
-        isolation: AllowOnlyApprovedOutbound
-        firewallSku: Standard
-        outbound:
-          - name: agents-files
-            privateEndpoint: {{resourceId: {DATA}/Microsoft.Storage/storageAccounts/stagents, groupId: blob}}
-          - name: orders-api
-            fqdn: orders.api.contoso.example
-"""
+NETWORK = managed_network_block()
 STACK = TAGGED_STACK.replace("      projects:\n", NETWORK + "      projects:\n", 1)
 EXISTS = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
 FILES_RULE = {
