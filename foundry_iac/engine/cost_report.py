@@ -68,7 +68,23 @@ def cost_section(resources: list[Resource], settings: dict[str, PolicySettings])
         accounts=accounts,
         deployments=rows,
         unpriced=errors,
+        not_included=not_included(resources),
     )
+
+
+def not_included(resources: list[Resource]) -> list[str]:
+    """What the stack is billed for that the catalog does not price, so the totals leave it out: the Azure
+    Firewall of a managed network with a firewall SKU (billed per hour and per GB processed)."""
+    out = []
+    for r in resources:
+        network = (r.props.get("properties") or {}).get("managedNetwork") or {}
+        if r.type == types.MANAGED_NETWORK and network.get("firewallSku"):
+            out.append(
+                f"{r.name}: the Azure Firewall {network['firewallSku']} of account {r.props.get('accountName')}'s "
+                "managed network is billed per deployment hour and per GB it processes; the catalog has no price "
+                "for it, so the totals and the budget check leave it out"
+            )
+    return out
 
 
 def _total(amounts: list[float], unpriced: bool) -> float | None:

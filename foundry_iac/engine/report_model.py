@@ -109,6 +109,11 @@ class CostSection(_Part):
     accounts: list[AccountCost]
     deployments: list[DeploymentCost]
     unpriced: list[str]
+    not_included: list[str] = Field(
+        default_factory=list,
+        description="billed resources the catalog does not price, left out of the totals (a managed network's "
+        "Azure Firewall); omitted when none",
+    )
 
 
 class QuotaRow(_Part):

@@ -88,6 +88,7 @@ def _cost_table(e: StackReport) -> list[str]:
     out += [f"| {_cell(line)} | | | | unpriced | unpriced |" for line in c.unpriced]
     out.append(f"| **total** | | | | **{amount(c.monthly_expected)}** | **{amount(c.monthly_ceiling)}** |")
     out.append(f"| budget | | | | {usd(c.budget)} | |")
+    out += ["", *(f"Not in the cost: {_cell(line)}" for line in c.not_included)] if c.not_included else []
     return out
 
 

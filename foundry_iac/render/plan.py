@@ -249,6 +249,7 @@ def _summary(entry: StackReport) -> list[str]:
         "/month, "
         f"budget {usd(cost.budget)} (basis {cost.basis})",
         *(f"unpriced: {line}" for line in cost.unpriced),
+        *(f"not in the cost: {line}" for line in cost.not_included),
         f"verdict: {'PASS' if entry.passed else 'FAIL'} ({mandatory} mandatory, {advisory} advisory, "
         f"{waived} waived; policy config {entry.policy_config})",
     ]

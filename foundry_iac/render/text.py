@@ -53,6 +53,8 @@ def render_text(report: Report, title: str = "gate") -> str:
                 )
         for line in cost.unpriced:
             out.append(f"  UNPRICED  {line}")
+        for line in cost.not_included:
+            out.append(f"  EXCLUDED  {line}")
         for q in entry.quota:
             limit = "no limit known" if q.limit is None else f"of {q.limit} ({q.limit_source})"
             others = other_stacks(q)

@@ -310,3 +310,15 @@ def test_agents_in_a_managed_network_get_no_account_capability_host(write_stack,
     run = run_stack(write_stack(text))
     assert run.by_type("azure-native:cognitiveservices:ProjectCapabilityHost")
     assert run.by_type("azure-native:cognitiveservices:AccountCapabilityHost") == []
+
+
+def test_the_firewall_is_said_to_be_billed_and_left_out_of_the_cost(network_run, write_stack, run_stack):
+    from foundry_iac.engine.cost_report import not_included
+
+    (line,) = not_included(network_run.resources)
+    (setting,) = network_run.by_type(SETTING)
+    assert line.startswith(f"{setting.name}: the Azure Firewall Standard of account fdy-test's managed network is billed")
+    assert line.endswith("the totals and the budget check leave it out")
+    assert not_included(run_stack(write_stack(MINIMAL_STACK)).resources) == []
+    basic = STACK.replace("firewallSku: Standard", "firewallSku: Basic")
+    assert "the Azure Firewall Basic of account" in not_included(run_stack(write_stack(basic)).resources)[0]
