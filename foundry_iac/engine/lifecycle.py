@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -69,6 +70,22 @@ def deployments_of(loaded: LoadedConfig, catalog: Catalog) -> Iterator[Deployed]
             )
 
 
+def version_key(version: str) -> tuple[tuple[int, ...], str]:
+    """Model versions in release order: by their numbers (2024-11-20, 0613, 1, 10), then as text."""
+    return tuple(int(n) for n in re.findall(r"[0-9]+", version)), version
+
+
+def later_versions(entry: ModelEntry, version: str) -> list[str]:
+    """The catalog's versions of the model released after `version` (what Azure could upgrade it to)."""
+    return [v for v in entry.versions if version_key(v) > version_key(version)]
+
+
+def _upgradable(entry: ModelEntry, version: VersionEntry, name: str) -> bool:
+    """Azure has something to upgrade the version to: a later version of the model, or an upgrade Azure states
+    itself (the Models API's replacementConfig, which names its target)."""
+    return version.auto_upgrade is not None or bool(later_versions(entry, name))
+
+
 def option_effect(dep: Deployed, entry: ModelEntry) -> str:
     """What the deployment's versionUpgradeOption makes Azure do, for this model and type."""
     if is_provisioned(dep.sku):
@@ -77,6 +94,13 @@ def option_effect(dep: Deployed, entry: ModelEntry) -> str:
         return (
             "Microsoft Learn documents the upgrade options for Azure OpenAI models; for "
             f"{entry.format} models it does not say what Azure does, so plan the change yourself"
+        )
+    version = entry.versions.get(dep.version)
+    if dep.option != "NoAutoUpgrade" and version is not None and not _upgradable(entry, version, dep.version):
+        return (
+            f"{OPTION_EFFECT[dep.option]}; but the catalog knows no later {dep.model} version (as of "
+            f"{version.as_of.isoformat()}): unless Microsoft publishes one, the deployment stops working when "
+            "the version retires, so move it to another model before then"
         )
     return OPTION_EFFECT[dep.option]
 
@@ -122,6 +146,8 @@ def _upgrade_days(dep: Deployed, entry: ModelEntry, version: VersionEntry, today
     """The day Azure upgrades the deployment on its own, when its option, type and the facts say it will."""
     if is_provisioned(dep.sku) or entry.format != "OpenAI" or dep.option == "NoAutoUpgrade":
         return
+    if not _upgradable(entry, version, dep.version):
+        return  # nothing to upgrade to: the retirement event (and the option's effect) say what happens
     default = entry.default_version_in(dep.region)
     target = f"the default version then (today {default})" if default != dep.version else "the default version then"
     auto = version.auto_upgrade
@@ -136,7 +162,7 @@ def _upgrade_days(dep: Deployed, entry: ModelEntry, version: VersionEntry, today
     elif auto is not None and auto.start is not None:
         started = f"Azure starts upgrading it to {target} (autoUpgradeStartDate)"
         yield _Day("auto-upgrade", auto.start, True, started, source)
-    elif default != dep.version:
+    elif default in later_versions(entry, dep.version):
         yield _Day(
             "auto-upgrade",
             today,
