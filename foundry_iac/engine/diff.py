@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from components import resource_types as types
 
 from ..errors import GateInputError, UsageError
+from .irreversible import injected_subnets, irreversible_changes
 from .pool import build_report
 from .report_model import DiffReport, StackDiff, StackReport, as_data
 from .stacks import all_stacks
@@ -30,7 +31,6 @@ ACCOUNT = types.ACCOUNT
 PROJECT = types.PROJECT
 ROLE = types.ROLE_ASSIGNMENT
 LOCK = types.LOCK
-MANAGED_NETWORK = types.MANAGED_NETWORK
 LOCKED = (
     "the account has a CanNotDelete lock, which its children inherit: Azure refuses to delete the old one "
     "(ScopeLocked). Deploy the new model under a new deployment name and retire the old one later, or lift "
@@ -39,15 +39,9 @@ LOCKED = (
 LOCK_REFUSES = (
     "{kind} {name} is {how} under the CanNotDelete lock {lock} on account {account}: Azure refuses to delete it "
     "(ScopeLocked) and `pulumi up` fails. Remove the lock in a separate reviewed change first, or keep the "
-    "deployment (a new model goes under a new deployment name)"
+    "{keep}"
 )
-# Learn (managed virtual network): "Managed virtual network isolation cannot be disabled after enabling".
-NO_DISABLE = (
-    "the managed network isolation of account {account} cannot be disabled once enabled: {how}, but Azure keeps "
-    "the account {mode} (the setting is retained on delete: Pulumi only forgets it). Keep `managedNetwork:` with "
-    "a mode Azure can still change to, or move the agents to a new account and delete this one"
-)
-
+KEEP_DEPLOYMENT = "deployment (a new model goes under a new deployment name)"
 ACCOUNT_HOST = types.ACCOUNT_CAPABILITY_HOST
 PROJECT_HOST = types.PROJECT_CAPABILITY_HOST
 TEARDOWN_ORDER = (
@@ -63,6 +57,11 @@ SUBNET_HELD = (
     "the account's agents are injected into subnet {subnet}: Azure keeps that subnet in use (service association "
     "link) after the account is deleted, until the account is purged (`az cognitiveservices account purge`) and "
     "the link is released 15-60 minutes later; reusing the subnet before then fails. " + TEARDOWN_ORDER
+)
+
+RETAINED = (
+    "retained on delete: Pulumi only forgets it, and Azure keeps it as it is (the Defender for AI plan stays on and "
+    "billed); change it in Azure (Defender for Cloud) if that is what you want"
 )
 
 DELETE_FIRST = (
@@ -81,6 +80,7 @@ REPLACE_ON = {
     ACCOUNT: {"location", "kind", "properties.customSubDomainName", "accountName", "resourceGroupName"},
     PROJECT: {"location", "accountName", "projectName", "resourceGroupName"},
     ROLE: {"principalId", "roleDefinitionId", "scope", "roleAssignmentName", "principalType"},
+    types.BUDGET: {"scope", "budgetName"},  # both are in the budget's resource id
 }
 DOWNTIME = {
     DEPLOYMENT: "the deployment is deleted and re-created (Azure cannot change a deployment's model: "
@@ -149,7 +149,7 @@ def _locks(*sides: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
 
 
 def locked_deletions(
-    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], replaced: set[str]
+    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], replaced: Collection[str]
 ) -> list[dict[str, Any]]:
     """Resources the change deletes (removed, or replaced: `replaced` URNs) under a CanNotDelete lock (those
     retained on delete are forgotten, not deleted)."""
@@ -163,42 +163,9 @@ def locked_deletions(
             continue
         kind = str(resource["type"]).rsplit(":", 1)[-1]
         account = resource["props"]["accountName"]
-        text = LOCK_REFUSES.format(kind=kind, name=resource["name"], how=how, lock=lock, account=account)
+        keep = KEEP_DEPLOYMENT if resource["type"] == DEPLOYMENT else kind
+        text = LOCK_REFUSES.format(kind=kind, name=resource["name"], how=how, lock=lock, account=account, keep=keep)
         out.append({"urn": urn, "type": resource["type"], "name": resource["name"], "lock": lock, "message": text})
-    return out
-
-
-def _account_key(props: Mapping[str, Any]) -> tuple[str, str]:
-    return str(props.get("resourceGroupName", "")).lower(), str(props.get("accountName", "")).lower()
-
-
-def _isolation(resource: Mapping[str, Any] | None) -> str:
-    """The isolation mode a managed network setting writes ("Disabled" when there is none)."""
-    network = (resource or {}).get("props", {}).get("properties", {}).get("managedNetwork", {})
-    return str(network.get("isolationMode") or "Disabled")
-
-
-def irreversible_changes(
-    old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], replaced: set[str]
-) -> list[dict[str, Any]]:
-    """Changes Azure cannot make: an account's managed network isolation disabled (its setting removed, or set to
-    Disabled) while the account stays. Deleting or replacing the account takes its network with it."""
-    kept = {
-        _account_key(r["props"])
-        for urn, r in new.items()
-        if r["type"] == ACCOUNT and urn in old and urn not in replaced
-    }
-    out = []
-    for urn, resource in old.items():
-        mode = _isolation(resource)
-        if resource["type"] != MANAGED_NETWORK or mode == "Disabled" or _isolation(new.get(urn)) != "Disabled":
-            continue
-        if _account_key(resource["props"]) not in kept:
-            continue
-        how = "the change removes `managedNetwork:`" if urn not in new else "the change sets isolation Disabled"
-        account = resource["props"]["accountName"]
-        text = NO_DISABLE.format(account=account, how=how, mode=mode)
-        out.append({"urn": urn, "type": resource["type"], "name": resource["name"], "message": text})
     return out
 
 
@@ -264,14 +231,11 @@ def transient_quota(
     return {key: q_old.get(key, 0) + units for key, units in extra.items()}
 
 
-def injected_subnets(account: Mapping[str, Any]) -> list[str]:
-    """The subnets an account's agent runtime is injected into."""
-    injections = (account["props"].get("properties") or {}).get("networkInjections") or []
-    return [str(i.get("subnetArmId")) for i in injections if i.get("scenario") == "agent" and i.get("subnetArmId")]
-
-
 def deletion_warning(resource: Mapping[str, Any]) -> str | None:
-    """What deleting this resource takes, when it is an agents capability host or an account with an agent subnet."""
+    """What deleting this resource takes, when it is an agents capability host or an account with an agent subnet;
+    or that it is not deleted at all, when it is retained on delete."""
+    if resource.get("retain_on_delete"):
+        return RETAINED
     if resource["type"] in (ACCOUNT_HOST, PROJECT_HOST):
         return HOST_DELETED
     if resource["type"] == ACCOUNT and injected_subnets(resource):
@@ -400,7 +364,7 @@ def stack_diff(name: str, before: dict[str, Any] | None, after: dict[str, Any] |
     violations = _violation_changes(before, after)
     differs = any((resources["changed"], set(old) ^ set(new), quota_rows, *violations.values()))
     # a removed stack is torn down whole, lock first (it depends on the account); `protect` governs that
-    replaced = {c["urn"] for c in resources["changed"] if c["replace"]}
+    replaced = {c["urn"]: [ch["path"] for ch in c["changes"]] for c in resources["changed"] if c["replace"]}
     locked = locked_deletions(old, new, replaced) if after is not None else []
     irreversible = irreversible_changes(old, new, replaced) if after is not None else []
     return StackDiff.model_validate(

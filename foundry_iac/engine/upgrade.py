@@ -259,6 +259,8 @@ def _judged(base: UpgradeProposal, before: StackReport, after: StackReport | lis
         update |= {"proposed": False, "reason": f"fails the gate: {blocking[0].policy}: {blocking[0].message}"}
     elif change.locked:
         update |= {"proposed": False, "reason": change.locked[0].message}
+    elif change.irreversible:
+        update |= {"proposed": False, "reason": change.irreversible[0].message}
     elif _peak_problem(change.quota, after):
         update |= {"proposed": False, "reason": _peak_problem(change.quota, after)}
     return base.model_copy(update=update)

@@ -125,7 +125,8 @@ def _heading(report: DiffReport) -> list[str]:
         out += ["> [!CAUTION]", *(f"> - `{name}`: {message}" for name, message in refused), ""]
     careful = sum(1 for s in stacks for r in s.resources.removed if r.warning)
     if careful:
-        out += [f"> [!WARNING]\n> {careful} deletion(s) need an order or a cool-down (agents). See below.", ""]
+        care = "need care (an order or a cool-down for agents, or a resource Azure keeps)"
+        out += [f"> [!WARNING]\n> {careful} deletion(s) {care}. See below.", ""]
     return out
 
 

@@ -229,7 +229,7 @@ def test_removing_a_projects_agents_warns_of_the_delete_order(repo, capsys):
     assert "warning" not in removed["azure-native:cognitiveservices:ProjectConnection"]
     main(["diff", "--base", "HEAD~1", "--format", "markdown"])
     markdown = capsys.readouterr().out
-    assert "> 1 deletion(s) need an order or a cool-down (agents). See below." in markdown
+    assert "> 1 deletion(s) need care (an order or a cool-down for agents, or a resource Azure keeps)." in markdown
     assert "| ➖ | `fdy-prod-eu-core-agents-support-agents-host` | deleted. ⚠️ deleting an agents capability" in markdown
     main(["diff", "--base", "HEAD~1", "--format", "text"])
     assert "      WARNING delete: deleting an agents capability host" in capsys.readouterr().out

@@ -16,12 +16,12 @@ from foundry_iac.engine.diff import (
     DEPLOYMENT,
     DOWNTIME,
     HOST_DELETED,
+    KEEP_DEPLOYMENT,
     LOCK,
     LOCK_REFUSES,
     LOCKED,
-    MANAGED_NETWORK,
-    NO_DISABLE,
     PROJECT,
+    RETAINED,
     _git,
     deletion_warning,
     diff,
@@ -31,6 +31,7 @@ from foundry_iac.engine.diff import (
     transient_quota,
 )
 from foundry_iac.engine.diff import stack_diff as typed_stack_diff
+from foundry_iac.engine.irreversible import ACCOUNT_REPLACED, CASE_RENAME, MANAGED_NETWORK, NO_DISABLE, NO_UPGRADE_PATH
 from foundry_iac.engine.report_model import as_data
 from foundry_iac.errors import GateInputError, UsageError
 from tests.conftest import ROOT
@@ -217,7 +218,12 @@ def test_replacing_a_deployment_under_the_lock_fails_the_stack_naming_it_the_loc
             "name": "a",
             "lock": "acct-lock",
             "message": LOCK_REFUSES.format(
-                kind="Deployment", name="a", how="replaced (the old one is deleted)", lock="acct-lock", account="acct"
+                kind="Deployment",
+                name="a",
+                how="replaced (the old one is deleted)",
+                lock="acct-lock",
+                account="acct",
+                keep=KEEP_DEPLOYMENT,
             ),
         }
     ]
@@ -590,7 +596,6 @@ def test_setting_isolation_disabled_fails_the_stack_from_either_enabled_mode(bef
         ([acct(), network(None)], [acct()]),  # no setting written
         ([acct()], [acct(), network()]),  # enabling
         ([acct(), network()], []),  # the account goes, and its network with it
-        ([acct(), network()], [acct("westus"), network()]),  # the account is replaced: a new one, a new network
     ],
 )
 def test_a_change_azure_can_make_to_the_managed_network_keeps_the_verdict(before, after):
@@ -609,3 +614,68 @@ def test_a_resource_retained_on_delete_is_forgotten_not_deleted_so_the_lock_does
 def test_a_removed_stack_is_not_judged_for_its_managed_network():
     gone = stack_diff("s", entry([acct(), network()]), None)
     assert gone["passed"] is None and "irreversible" not in gone
+
+
+def test_replacing_an_account_under_its_own_name_fails_the_stack():
+    out = stack_diff("s", entry([acct(), dep("a")]), entry([acct("westus"), dep("a")]))
+    assert out["passed"] is False
+    (change,) = out["irreversible"]
+    assert change["message"] == ACCOUNT_REPLACED.format(account="acct", paths="location")
+    assert "Give the account a new name" in change["message"]
+
+
+def injected(subnet: str | None = None, managed: bool = False) -> dict:
+    account = acct()
+    injection = {"scenario": "agent", "subnetArmId": subnet or "", "useMicrosoftManagedNetwork": managed}
+    account["props"] = {**account["props"], "properties": {"networkInjections": [injection]}}
+    return account
+
+
+SUBNET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/agents"
+
+
+def test_moving_an_accounts_agents_from_its_own_subnet_to_a_managed_network_fails_the_stack():
+    out = stack_diff("s", entry([injected(SUBNET)]), entry([injected(managed=True), network()]))
+    assert out["passed"] is False
+    (change,) = out["irreversible"]
+    assert change["urn"] == "urn:acct" and change["message"] == NO_UPGRADE_PATH.format(account="acct", subnets=SUBNET)
+    # a managed network from the start, or the own subnet kept: Azure can do it
+    assert "irreversible" not in stack_diff(
+        "s", entry([injected(managed=True)]), entry([injected(managed=True), network()])
+    )
+    assert "irreversible" not in stack_diff("s", entry([injected(SUBNET)]), entry([injected(SUBNET)]))
+
+
+def test_a_rename_that_changes_only_case_fails_once_for_the_topmost_resource():
+    parent = res(ACCOUNT, "acct", {"accountName": "acct", "resourceGroupName": "rg-ai", "location": "swedencentral"})
+    child = dep("gpt-5.1", model="gpt-5.1", parent="urn:acct")
+    upper = {**parent, "urn": "urn:ACCT", "name": "ACCT", "props": {**parent["props"], "accountName": "ACCT"}}
+    upper_child = {**child, "urn": "urn:GPT-5.1", "name": "GPT-5.1", "parent": "urn:ACCT"}
+    out = stack_diff("s", entry([parent, child]), entry([upper, upper_child]))
+    assert out["passed"] is False
+    (change,) = out["irreversible"]
+    assert change["urn"] == "urn:acct"
+    assert change["message"] == CASE_RENAME.format(kind="Account", old="acct", new="ACCT")
+    alone = stack_diff("s", entry([parent, child]), entry([parent, {**child, "urn": "urn:GPT-5.1", "name": "GPT-5.1"}]))
+    assert [c["name"] for c in alone["irreversible"]] == ["gpt-5.1"]
+    renamed = stack_diff("s", entry([parent, child]), entry([parent, {**child, "urn": "urn:chat", "name": "chat"}]))
+    assert "irreversible" not in renamed  # a real rename: a new resource, the old one deleted
+
+
+def test_a_removed_resource_retained_on_delete_says_azure_keeps_it():
+    plan = res("azure-native:security:Pricing", "defender-ai", {"pricingName": "AI"}, retain_on_delete=True)
+    (removed,) = stack_diff("s", entry([acct(), plan]), entry([acct()]))["resources"]["removed"]
+    assert removed["warning"] == RETAINED and "Defender for AI plan stays on" in RETAINED
+
+
+def test_a_budget_moved_to_another_scope_is_a_replacement():
+    budget = res("azure-native:consumption:Budget", "budget", {"budgetName": "b", "scope": f"/subscriptions/{SUB}"})
+    moved = {**budget, "props": {**budget["props"], "scope": "/subscriptions/00000000-0000-0000-0000-000000000002"}}
+    (change,) = changed_of([budget], [moved])
+    assert change["replace"] is True
+
+
+def test_a_locked_deletion_of_another_kind_says_to_keep_that_kind():
+    project = res(PROJECT, "p", {"accountName": "acct", "resourceGroupName": "rg-ai", "location": "swedencentral"})
+    out = locked_diff([acct(), project, LOCK_RES], [acct(), LOCK_RES])
+    assert out["locked"][0]["message"].endswith("or keep the Project")
