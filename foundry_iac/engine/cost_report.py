@@ -74,16 +74,25 @@ def cost_section(resources: list[Resource], settings: dict[str, PolicySettings])
 
 def not_included(resources: list[Resource]) -> list[str]:
     """What the stack is billed for that the catalog does not price, so the totals leave it out: the Azure
-    Firewall of a managed network with a firewall SKU (billed per hour and per GB processed)."""
+    Firewall of a managed network, which a firewall SKU, or an FQDN rule under AllowOnlyApprovedOutbound,
+    creates (billed per hour and per GB processed)."""
+    fqdn_accounts = {
+        str(r.props.get("accountName"))
+        for r in resources
+        if r.type == types.OUTBOUND_RULE and (r.props.get("properties") or {}).get("type") == "FQDN"
+    }
     out = []
     for r in resources:
         network = (r.props.get("properties") or {}).get("managedNetwork") or {}
-        if r.type == types.MANAGED_NETWORK and network.get("firewallSku"):
-            out.append(
-                f"{r.name}: the Azure Firewall {network['firewallSku']} of account {r.props.get('accountName')}'s "
-                "managed network is billed per deployment hour and per GB it processes; the catalog has no price "
-                "for it, so the totals and the budget check leave it out"
-            )
+        account = str(r.props.get("accountName"))
+        fqdn_firewall = network.get("isolationMode") == "AllowOnlyApprovedOutbound" and account in fqdn_accounts
+        if r.type != types.MANAGED_NETWORK or not (network.get("firewallSku") or fqdn_firewall):
+            continue
+        sku = f" {network['firewallSku']}" if network.get("firewallSku") else ""
+        out.append(
+            f"{r.name}: the Azure Firewall{sku} of account {account}'s managed network is billed per deployment hour "
+            "and per GB it processes; the catalog has no price for it, so the totals and the budget check leave it out"
+        )
     return out
 
 

@@ -317,8 +317,14 @@ def test_the_firewall_is_said_to_be_billed_and_left_out_of_the_cost(network_run,
 
     (line,) = not_included(network_run.resources)
     (setting,) = network_run.by_type(SETTING)
-    assert line.startswith(f"{setting.name}: the Azure Firewall Standard of account fdy-test's managed network is billed")
+    assert line.startswith(f"{setting.name}: the Azure Firewall Standard of account fdy-test's managed network is ")
     assert line.endswith("the totals and the budget check leave it out")
     assert not_included(run_stack(write_stack(MINIMAL_STACK)).resources) == []
     basic = STACK.replace("firewallSku: Standard", "firewallSku: Basic")
     assert "the Azure Firewall Basic of account" in not_included(run_stack(write_stack(basic)).resources)[0]
+    # an FQDN rule under AllowOnlyApprovedOutbound creates the firewall without a SKU written
+    unnamed = STACK.replace("        firewallSku: Standard\n", "")
+    (line,) = not_included(run_stack(write_stack(unnamed)).resources)
+    assert "the Azure Firewall of account fdy-test's managed network is billed" in line
+    no_fqdn = unnamed.replace("          - name: orders-api\n            fqdn: Orders.API.contoso.example\n", "")
+    assert not_included(run_stack(write_stack(no_fqdn)).resources) == []
