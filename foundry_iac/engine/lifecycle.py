@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -70,23 +69,25 @@ def deployments_of(loaded: LoadedConfig, catalog: Catalog) -> Iterator[Deployed]
             )
 
 
-def version_key(version: str) -> tuple[tuple[int, ...], str]:
-    """Model versions in release order: by their numbers (2024-11-20, 0613, 1, 10), then as text."""
-    return tuple(int(n) for n in re.findall(r"[0-9]+", version)), version
+def upgrade_targets(entry: ModelEntry, version: str, on: dt.date) -> list[str]:
+    """The model's other versions Azure still serves and deploys on `on` (neither retired nor deprecated then):
+    what an automatic upgrade could move the deployment to. The catalog does not order versions by release (a
+    version such as 0125 may be newer than 1106), so every other live version counts."""
+    return [v for v, e in entry.versions.items() if v != version and e.status_on(on) not in ("Retired", "Deprecated")]
 
 
-def later_versions(entry: ModelEntry, version: str) -> list[str]:
-    """The catalog's versions of the model released after `version` (what Azure could upgrade it to)."""
-    return [v for v in entry.versions if version_key(v) > version_key(version)]
+def _upgradable(entry: ModelEntry, version: VersionEntry, name: str, on: dt.date) -> bool:
+    """Azure has something to upgrade the version to on `on`: another live version of the model, or an upgrade
+    Azure states itself (the Models API's replacementConfig, which names its target)."""
+    return version.auto_upgrade is not None or bool(upgrade_targets(entry, name, on))
 
 
-def _upgradable(entry: ModelEntry, version: VersionEntry, name: str) -> bool:
-    """Azure has something to upgrade the version to: a later version of the model, or an upgrade Azure states
-    itself (the Models API's replacementConfig, which names its target)."""
-    return version.auto_upgrade is not None or bool(later_versions(entry, name))
+def _upgrade_day(version: VersionEntry, today: dt.date) -> dt.date:
+    """The day an OnceCurrentVersionExpired upgrade happens: the retirement (or today when none is dated)."""
+    return version.retirement or today
 
 
-def option_effect(dep: Deployed, entry: ModelEntry) -> str:
+def option_effect(dep: Deployed, entry: ModelEntry, today: dt.date) -> str:
     """What the deployment's versionUpgradeOption makes Azure do, for this model and type."""
     if is_provisioned(dep.sku):
         return PROVISIONED_EFFECT
@@ -96,9 +97,13 @@ def option_effect(dep: Deployed, entry: ModelEntry) -> str:
             f"{entry.format} models it does not say what Azure does, so plan the change yourself"
         )
     version = entry.versions.get(dep.version)
-    if dep.option != "NoAutoUpgrade" and version is not None and not _upgradable(entry, version, dep.version):
+    if (
+        dep.option != "NoAutoUpgrade"
+        and version is not None
+        and not _upgradable(entry, version, dep.version, _upgrade_day(version, today))
+    ):
         return (
-            f"{OPTION_EFFECT[dep.option]}; but the catalog knows no later {dep.model} version (as of "
+            f"{OPTION_EFFECT[dep.option]}; but the catalog knows no other {dep.model} version served then (as of "
             f"{version.as_of.isoformat()}): unless Microsoft publishes one, the deployment stops working when "
             "the version retires, so move it to another model before then"
         )
@@ -146,7 +151,7 @@ def _upgrade_days(dep: Deployed, entry: ModelEntry, version: VersionEntry, today
     """The day Azure upgrades the deployment on its own, when its option, type and the facts say it will."""
     if is_provisioned(dep.sku) or entry.format != "OpenAI" or dep.option == "NoAutoUpgrade":
         return
-    if not _upgradable(entry, version, dep.version):
+    if not _upgradable(entry, version, dep.version, _upgrade_day(version, today)):
         return  # nothing to upgrade to: the retirement event (and the option's effect) say what happens
     default = entry.default_version_in(dep.region)
     target = f"the default version then (today {default})" if default != dep.version else "the default version then"
@@ -162,7 +167,7 @@ def _upgrade_days(dep: Deployed, entry: ModelEntry, version: VersionEntry, today
     elif auto is not None and auto.start is not None:
         started = f"Azure starts upgrading it to {target} (autoUpgradeStartDate)"
         yield _Day("auto-upgrade", auto.start, True, started, source)
-    elif default in later_versions(entry, dep.version):
+    elif default in upgrade_targets(entry, dep.version, today):
         yield _Day(
             "auto-upgrade",
             today,
@@ -179,7 +184,7 @@ def deployment_events(dep: Deployed, catalog: Catalog, today: dt.date) -> list[L
     version = entry.versions.get(dep.version) if entry else None
     if entry is None or version is None:
         return []
-    effect = option_effect(dep, entry)
+    effect = option_effect(dep, entry, today)
     days = [*_status_days(version), *_upgrade_days(dep, entry, version, today)]
     return [
         LifecycleEvent(

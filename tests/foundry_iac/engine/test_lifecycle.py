@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from components.catalog import CATALOG_PATH, parse_catalog
 from components.clock import FIRST_DATE, LAST_DATE
 from components.stack.loader import load_stack_file
-from foundry_iac.engine.lifecycle import Deployed, deployment_events, lifecycle_report, version_key
+from foundry_iac.engine.lifecycle import Deployed, deployment_events, lifecycle_report
 from foundry_iac.engine.report_model import Source
 from tests.conftest import ROOT
 
@@ -68,38 +68,35 @@ def test_a_version_with_no_later_one_and_no_upgrade_azure_states_is_not_said_to_
     """gpt-5 has one version in the catalog: Azure has nothing to upgrade it to, so it stops at retirement."""
     events = deployment_events(gpt5(option), parse_catalog(RAW), TODAY)
     assert set(kinds(events)) == {"retirement"}
-    assert "the catalog knows no later gpt-5 version (as of " in events[0].azure_action
+    assert "the catalog knows no other gpt-5 version served then (as of " in events[0].azure_action
     assert events[0].azure_action.endswith(
         "stops working when the version retires, so move it to another model before then"
     )
     later = deployment_events(gpt5(option), parse_catalog(with_later_gpt5()), TODAY)
-    assert "no later" not in later[0].azure_action
+    assert "no other" not in later[0].azure_action
 
 
-def test_an_older_default_is_not_an_upgrade():
-    raw = with_later_gpt5()
-    raw["models"]["gpt-5"]["defaultVersion"] = "2025-08-07"
-    later = {"status": "Preview", "source": SYNCED, "asOf": "2026-12-01"}
-    raw["models"]["gpt-5"]["versions"]["2026-06-01"] = later  # upgradable, but not to the (older) default
-    pinned_new = Deployed(
+def test_no_upgrade_to_a_version_that_retires_by_then():
+    """gpt-4o 2024-08-06 retires with 2024-11-20 (and 2024-05-13 before): nothing is served to upgrade to."""
+    catalog = parse_catalog(RAW)
+    gpt4o = catalog.models["gpt-4o"]
+    retirement = gpt4o.versions["2024-08-06"].retirement
+    assert retirement is not None
+    assert all(v.retirement is not None and v.retirement <= retirement for v in gpt4o.versions.values())
+    dep = Deployed(
         "s",
         "acc",
-        "gpt-5",
-        "gpt-5",
-        "2026-01-01",
-        "eastus2",
+        "gpt-4o",
+        "gpt-4o",
+        "2024-08-06",
+        "swedencentral",
         "GlobalStandard",
-        "OnceNewDefaultVersionAvailable",
+        "OnceCurrentVersionExpired",
         Source(file="f.yaml", line=3),
     )
-    assert "auto-upgrade" not in kinds(deployment_events(pinned_new, parse_catalog(raw), TODAY))
-
-
-@pytest.mark.parametrize(
-    ("older", "newer"), [("2024-08-06", "2024-11-20"), ("1", "2"), ("9", "10"), ("0613", "1106"), ("1", "2024-01-01")]
-)
-def test_versions_are_ordered_by_their_numbers(older, newer):
-    assert version_key(older) < version_key(newer)
+    events = deployment_events(dep, catalog, TODAY)
+    assert "auto-upgrade" not in kinds(events)
+    assert "the catalog knows no other gpt-4o version served then" in events[0].azure_action
 
 
 def test_once_new_default_starts_on_the_date_azure_returned():
