@@ -33,14 +33,17 @@ class CommandModule(Protocol):
         """Run it; return the exit code."""
 
 
+MAX_TIMEOUT = 86400.0  # one day: a deadline beyond it is a typo, and the clock cannot hold much larger ones
+
+
 def seconds(value: str) -> float:
-    """A --timeout value: a finite number of seconds > 0."""
+    """A --timeout value: a number of seconds > 0, at most a day."""
     try:
         number = float(value)
     except ValueError:
         number = -1.0
-    if not 0 < number < float("inf"):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds > 0")
+    if not 0 < number <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds > 0 and at most {MAX_TIMEOUT:g}")
     return number
 
 

@@ -417,7 +417,7 @@ def test_any_retry_after_header_waits_between_zero_and_the_cap(value, header):
 
 
 def test_the_cli_refuses_a_timeout_that_is_not_seconds(capsys):
-    for bad in ("0", "-1", "nan", "inf", "soon"):
+    for bad in ("0", "-1", "nan", "inf", "soon", "99999999999", "1e300", "86400.5"):
         assert main(["quota", "sync", "--subscription", SUB, "--region", "eastus2", "--timeout", bad]) == 2
         assert "is not a number of seconds > 0" in capsys.readouterr().err
 
@@ -767,3 +767,9 @@ def test_the_documented_defaults_are_the_code_s(root):
     assert (limits.timeout, limits.max_pages, limits.retry_after_cap) == (300, 500, 30)
     args = commands.build_parser().parse_args(["preflight"])
     assert args.timeout == azure_client.DEFAULT_TIMEOUT
+
+
+def test_a_timeout_of_up_to_a_day_is_taken():
+    from foundry_iac.cli.command_io import seconds
+
+    assert seconds("86400") == 86400.0 and seconds("0.5") == 0.5
