@@ -9,6 +9,7 @@ Program and catalog changes themselves are reviewed as code: both sides use the 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Collection, Mapping
@@ -392,8 +393,16 @@ def _report(root: Path, names: set[str], side: str) -> dict[str, StackReport]:
     try:
         report = build_report(refs, root)
     except GateInputError as exc:
-        raise GateInputError([f"{side}: {m}" for m in exc.messages]) from None
+        raise GateInputError([f"{side}: {_in_repository(m, root)}" for m in exc.messages]) from None
     return {entry.stack: entry for entry in report.stacks}
+
+
+def _in_repository(message: str, root: Path) -> str:
+    """A message about a side's files, naming them as in the repository (stacks/...), not by the folder the
+    side was read into."""
+    for prefix in {os.path.relpath(root) + os.sep, str(root) + os.sep}:
+        message = message.replace(prefix, "")
+    return message
 
 
 @dataclass(frozen=True)

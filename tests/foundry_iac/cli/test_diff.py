@@ -338,3 +338,13 @@ def test_removing_the_accounts_managed_network_fails_diff_because_azure_keeps_th
         f"fdy-prod-eu-core-outbound-{rule}"
         for rule in ("agents-threads", "agents-files", "agents-vectors", "order-status-api")
     }
+
+
+def test_a_broken_stack_in_the_base_is_named_as_in_the_repository(repo, capsys):
+    (repo / "stacks/Pulumi.zz.yaml").write_text("config:\n  azure-native:subscriptionId: [oops\n")  # not YAML
+    git(repo, "add", "-A")
+    commit(repo, "a broken stack")
+    (repo / "stacks/Pulumi.zz.yaml").unlink()
+    assert main(["diff", "--base", "HEAD", "prod-eu"]) == 2  # prod-eu reads zz at the base (the quota ledger)
+    err = capsys.readouterr().err
+    assert "at HEAD: stacks/Pulumi.zz.yaml:" in err and "tmp" not in err and "foundry-iac-base" not in err
