@@ -348,3 +348,21 @@ def test_a_broken_stack_in_the_base_is_named_as_in_the_repository(repo, capsys):
     assert main(["diff", "--base", "HEAD", "prod-eu"]) == 2  # prod-eu reads zz at the base (the quota ledger)
     err = capsys.readouterr().err
     assert "at HEAD: stacks/Pulumi.zz.yaml:" in err and "tmp" not in err and "foundry-iac-base" not in err
+
+
+def test_moving_the_agents_from_their_own_subnet_to_a_managed_network_fails_diff(repo, capsys):
+    from tests.conftest import PROD_EU_INJECTED, PROD_EU_TEXT
+
+    stack = repo / "stacks/Pulumi.prod-eu.yaml"
+    stack.write_text(PROD_EU_INJECTED)
+    commit(repo, "agents in our own subnet")
+    stack.write_text(PROD_EU_TEXT)
+    commit(repo, "agents through a managed network")
+    code, report = diff_json(capsys, "--base", "HEAD~1")
+    (entry,) = report["stacks"]
+    assert code == 1 and entry["passed"] is False
+    messages = {c["name"]: c["message"] for c in entry["irreversible"]}
+    assert (
+        "Azure has no upgrade path from a custom virtual network to a managed one"
+        in messages["fdy-prod-eu-core-account"]
+    )
