@@ -288,6 +288,8 @@ def _not_a_bool(error: ErrorDetails, got: str) -> str:
 
 
 def _not_a_mapping(error: ErrorDetails, got: str) -> str:
+    if error.get("input") in (None, ""):  # `key:`, `key: null` or `~` (Pulumi config holds it as "")
+        return "is empty: give its keys (see docs/stack-config.md), or remove the key"
     return f"must be a mapping of keys (got {_type_name(error)})"
 
 

@@ -134,6 +134,11 @@ def test_misspelt_key_negative_capacity_and_unknown_model_give_three_errors(writ
         ),
         (
             "  foundry-iac:accounts:\n",
+            "  foundry-iac:defender: null\n  foundry-iac:accounts:\n",
+            ":6: defender: is empty: give its keys (see docs/stack-config.md), or remove the key",
+        ),
+        (
+            "  foundry-iac:accounts:\n",
             "  foundry-iac:tags: {owner: 5}\n  foundry-iac:accounts:\n",
             ":6: tags.owner: must be text (got 5); quote it",
         ),
