@@ -217,6 +217,9 @@ def test_a_partial_package_in_this_process_loads_a_class_from_its_module_and_com
             getattr(fresh, submodule_or_private)
         assert str(err.value) == submodule_or_private
     assert "_complete_" not in vars(fresh)
+    runs = []
+    real_complete = fresh._complete
+    fresh.__dict__["_complete"] = lambda: (runs.append(1), real_complete())[1]  # counts the real __init__ runs
     with pytest.raises(AttributeError) as err:
         getattr(fresh, "NoSuchClass")  # noqa: B009 - the attribute access is what is tested
     assert str(err.value) == "module 'pulumi_azure_native.network' has no attribute 'NoSuchClass'"
@@ -224,6 +227,7 @@ def test_a_partial_package_in_this_process_loads_a_class_from_its_module_and_com
     assert "VirtualNetwork" in vars(fresh) and "AzureFirewall" in vars(fresh)  # the real __init__ ran here
     with pytest.raises(AttributeError, match="has no attribute 'NoSuchClassEither'"):
         getattr(fresh, "NoSuchClassEither")  # noqa: B009 - complete already: not run twice
+    assert runs == [1]
 
 
 def test_a_name_whose_module_does_not_hold_it_completes_the_package():
