@@ -201,17 +201,18 @@ print("ok")
 
 
 def test_a_partial_package_in_this_process_loads_a_class_from_its_module_and_completes_on_anything_else():
-    """The same rules as the probe above, on a fresh package object in this process (mutation testing sees it)."""
+    """The same rules as the probe above, in this process (mutation testing sees it), on a service the program never
+    uses (maps), so the package the program imports is left as it was."""
     import os
 
     import pulumi_azure_native as root
-    from pulumi_azure_native.network.private_endpoint import PrivateEndpoint
+    from pulumi_azure_native.maps.account import Account
 
-    fresh = sdk._PartialPackage("pulumi_azure_native.network")
-    fresh.__path__ = [os.path.join(os.path.dirname(root.__file__), "network")]
-    fresh.__package__ = "pulumi_azure_native.network"
-    assert fresh.PrivateEndpoint is PrivateEndpoint
-    assert vars(fresh)["PrivateEndpoint"] is PrivateEndpoint and "_complete_" not in vars(fresh)
+    fresh = sdk._PartialPackage("pulumi_azure_native.maps")
+    fresh.__path__ = [os.path.join(os.path.dirname(root.__file__), "maps")]
+    fresh.__package__ = "pulumi_azure_native.maps"
+    assert fresh.Account is Account
+    assert vars(fresh)["Account"] is Account and "_complete_" not in vars(fresh)
     for submodule_or_private in ("outputs", "_enums", "_utilities"):
         with pytest.raises(AttributeError) as err:
             getattr(fresh, submodule_or_private)
@@ -222,9 +223,9 @@ def test_a_partial_package_in_this_process_loads_a_class_from_its_module_and_com
     fresh.__dict__["_complete"] = lambda: (runs.append(1), real_complete())[1]  # counts the real __init__ runs
     with pytest.raises(AttributeError) as err:
         getattr(fresh, "NoSuchClass")  # noqa: B009 - the attribute access is what is tested
-    assert str(err.value) == "module 'pulumi_azure_native.network' has no attribute 'NoSuchClass'"
+    assert str(err.value) == "module 'pulumi_azure_native.maps' has no attribute 'NoSuchClass'"
     assert vars(fresh)["_complete_"] is True
-    assert "VirtualNetwork" in vars(fresh) and "AzureFirewall" in vars(fresh)  # the real __init__ ran here
+    assert "Creator" in vars(fresh) and "PrivateAtlase" in vars(fresh)  # the real __init__ ran here
     with pytest.raises(AttributeError, match="has no attribute 'NoSuchClassEither'"):
         getattr(fresh, "NoSuchClassEither")  # noqa: B009 - complete already: not run twice
     assert runs == [1]
@@ -235,10 +236,10 @@ def test_a_name_whose_module_does_not_hold_it_completes_the_package():
 
     import pulumi_azure_native as root
 
-    fresh = sdk._PartialPackage("pulumi_azure_native.network")
-    fresh.__path__ = [os.path.join(os.path.dirname(root.__file__), "network")]
-    fresh.__package__ = "pulumi_azure_native.network"
-    # get_private_endpoint.py holds get_private_endpoint and GetPrivateEndpointResult, not GetPrivateEndpoint
-    with pytest.raises(AttributeError, match="has no attribute 'GetPrivateEndpoint'"):
-        getattr(fresh, "GetPrivateEndpoint")  # noqa: B009 - the attribute access is what is tested
+    fresh = sdk._PartialPackage("pulumi_azure_native.maps")
+    fresh.__path__ = [os.path.join(os.path.dirname(root.__file__), "maps")]
+    fresh.__package__ = "pulumi_azure_native.maps"
+    # get_account.py holds get_account and GetAccountResult, not GetAccount
+    with pytest.raises(AttributeError, match="has no attribute 'GetAccount'"):
+        getattr(fresh, "GetAccount")  # noqa: B009 - the attribute access is what is tested
     assert vars(fresh)["_complete_"] is True
