@@ -206,13 +206,13 @@ def test_a_partial_package_in_this_process_loads_a_class_from_its_module_and_com
     import os
 
     import pulumi_azure_native as root
-    from pulumi_azure_native.maps.account import Account
+    from pulumi_azure_native.maps.private_endpoint_connection import PrivateEndpointConnection
 
     fresh = sdk._PartialPackage("pulumi_azure_native.maps")
     fresh.__path__ = [os.path.join(os.path.dirname(root.__file__), "maps")]
     fresh.__package__ = "pulumi_azure_native.maps"
-    assert fresh.Account is Account
-    assert vars(fresh)["Account"] is Account and "_complete_" not in vars(fresh)
+    assert fresh.PrivateEndpointConnection is PrivateEndpointConnection
+    assert vars(fresh)["PrivateEndpointConnection"] is PrivateEndpointConnection and "_complete_" not in vars(fresh)
     for submodule_or_private in ("outputs", "_enums", "_utilities"):
         with pytest.raises(AttributeError) as err:
             getattr(fresh, submodule_or_private)
