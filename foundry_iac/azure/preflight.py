@@ -446,7 +446,8 @@ def _check_agent_resources(arm: LiveArm, entry: StackReport, found: _Findings) -
 
 def _delegation_problem(name: str, props: dict[str, Any]) -> str | None:
     """Why the subnet is not delegated to the Agent Service exactly (None: it is)."""
-    services = [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
+    named = ((d.get("properties") or {}).get("serviceName") for d in props.get("delegations") or [])
+    services = [str(service) for service in named if service]  # a delegation without a service delegates nothing
     if AGENT_DELEGATION in services:
         return None
     # The Agent Service compares the delegation with case: a differently cased one passes ARM and fails

@@ -558,6 +558,11 @@ def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_b
             "delegate it",
         ),
         (
+            {"properties": {"delegations": [{"name": "half", "properties": {}}, {"name": "empty"}]}},
+            "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: none): "
+            "delegate it",
+        ),
+        (
             {
                 "properties": {
                     "delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/Environments"}}]
@@ -585,7 +590,14 @@ def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_b
             "exist yet (a deleted account's agents?): purge that account and wait 15-60 minutes",
         ),
     ],
-    ids=["missing", "not-delegated", "delegated-in-other-case", "shared", "held-after-delete"],
+    ids=[
+        "missing",
+        "not-delegated",
+        "delegation-without-service",
+        "delegated-in-other-case",
+        "shared",
+        "held-after-delete",
+    ],
 )
 def test_an_agent_subnet_unfit_for_agents_fails_at_the_account(fake, tls, agent_stack, subnet, message):
     agents_present(fake)
