@@ -509,3 +509,171 @@ def test_a_malformed_upgrade_fact_writes_nothing(arm, tls, catalog_copy, replace
     with pytest.raises(ServiceError, match=says):
         run(arm, tls, catalog_copy)
     assert catalog_copy.read_bytes() == before
+
+
+# --- what a known offer takes from the answer: PTU rules, regions, usage names, the versions it covers -------------
+
+
+def _catalog_with(*offers: dict, versions: tuple[str, ...] = ("1",)) -> dict:
+    catalog = small_catalog()
+    gpt_x = catalog["models"]["gpt-x"]
+    gpt_x["versions"] = {v: {"status": "GenerallyAvailable", "source": "s", "asOf": "2026-01-01"} for v in versions}
+    gpt_x["offers"] = [
+        {"regions": ["eastus2"], "quotaScope": "region", "source": "s", "asOf": "2026-01-01", **o} for o in offers
+    ]
+    return catalog
+
+
+PTU = "GlobalProvisionedManaged"
+
+
+def _ptu_offer(**extra) -> dict:
+    return {"sku": PTU, "usageName": "OpenAI.GlobalProvisionedManaged", "minimum": 15, "step": 5, **extra}
+
+
+@pytest.mark.parametrize(
+    ("minimum", "step", "said"),
+    [
+        (25, 10, f"PTU rules gpt-x {PTU}: minimum/step 15/5 -> 25/10"),
+        (15, 10, f"PTU rules gpt-x {PTU}: minimum/step 15/5 -> 15/10"),
+        (15, 5, None),
+    ],
+)
+def test_a_known_offers_ptu_minimum_and_step_follow_the_answer_and_are_confirmed(minimum, step, said):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    unverified = ["minimum: the docs give 15 or 25", "step", "regions: the docs list 28 regions"]
+    catalog = _catalog_with(_ptu_offer(unverified=unverified))
+    ptu = answered_sku(PTU, "OpenAI.GlobalProvisionedManaged", minimum, step, 500)
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", "1", ptu)]}, TODAY)
+    (offer,) = result.catalog["models"]["gpt-x"]["offers"]
+    assert (offer["minimum"], offer["step"], offer["maximum"]) == (minimum, step, 500)
+    assert offer["unverified"] == ["regions: the docs list 28 regions"]  # the rules are Azure's now; regions are not
+    assert [c for c in result.changes if c.startswith("PTU rules")] == ([said] if said else [])
+    assert (offer["source"], offer["asOf"]) == (SOURCE, "2026-11-30")
+
+
+def test_a_known_offer_answered_in_a_new_region_gains_it_once():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with({"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x"})
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x")
+    answers = {"eastus2": [answered("gpt-x", "1", standard)], "westus": [answered("gpt-x", "1", standard)]}
+    result = merge_models(catalog, answers, TODAY)
+    (offer,) = result.catalog["models"]["gpt-x"]["offers"]
+    assert offer["regions"] == ["eastus2", "westus"]
+    assert [c for c in result.changes if c.startswith("offer ")] == ["offer gained gpt-x GlobalStandard in westus"]
+
+
+def test_an_answer_without_a_usage_name_keeps_the_known_one_unverified():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    known = {"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "unverified": ["usageName"]}
+    catalog = _catalog_with(known)
+    answers = {"eastus2": [answered("gpt-x", "1", answered_sku("GlobalStandard", None))]}
+    result = merge_models(catalog, answers, TODAY)
+    (offer,) = result.catalog["models"]["gpt-x"]["offers"]
+    assert (offer["usageName"], offer["unverified"]) == ("OpenAI.GlobalStandard.gpt-x", ["usageName"])
+    assert not [c for c in result.changes if c.startswith("usage name")]
+
+
+@pytest.mark.parametrize("answered_version", ["1", "2"])
+def test_an_offer_limited_to_some_versions_takes_only_their_answers(answered_version):
+    """An offer listing versions covers only those; another version answered gets an offer of its own."""
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    limited = {"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "versions": ["1"], "maximum": 100}
+    catalog = _catalog_with(limited, versions=("1", "2"))
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x", maximum=300)
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", answered_version, standard)]}, TODAY)
+    offers = result.catalog["models"]["gpt-x"]["offers"]
+    offer_changes = [c for c in result.changes if c.startswith("offer ")]
+    if answered_version == "1":
+        assert [(o["versions"], o["regions"], o["maximum"]) for o in offers] == [(["1"], ["eastus2"], 300)]
+        assert offer_changes == []
+    else:
+        assert [(o.get("versions"), o["regions"], o["maximum"]) for o in offers] == [
+            (["1"], [], 100),
+            (None, ["eastus2"], 300),
+        ]
+        assert sorted(offer_changes) == [
+            "offer gained gpt-x GlobalStandard in eastus2",
+            "offer lost gpt-x GlobalStandard in eastus2",
+        ]
+
+
+def test_a_first_seen_ptu_offer_without_usage_name_or_rules_marks_all_three_unverified():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    answers = {"eastus2": [answered("gpt-x", "1", answered_sku(PTU, None))]}
+    (offer,) = merge_models(small_catalog(), answers, TODAY).catalog["models"]["gpt-x"]["offers"]
+    assert offer["usageName"] == f"OpenAI.{PTU}.gpt-x"
+    assert offer["unverified"] == ["usageName", "minimum", "step"]
+
+
+# --- the model's default version across regions, and what an answered version confirms ----------------------------
+
+
+V1, V2, V3 = "2025-04-14", "2025-08-07", "2026-01-20"
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        ({"eastus2": V2, "westus": V2, "swedencentral": V1}, V2),  # most regions win
+        ({"eastus2": V1, "westus": V2}, V1),  # a tie keeps the current default
+        ({"eastus2": V3, "westus": V2}, V3),  # a tie without the current default: the latest version
+    ],
+)
+def test_the_models_default_version_follows_most_regions_and_a_tie_keeps_the_current(marked, expected):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with(versions=(V1, V2, V3))
+    catalog["models"]["gpt-x"]["defaultVersion"] = V1
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x")
+    answers = {
+        region: [answered("gpt-x", v, standard, default=v == default) for v in (V1, V2, V3)]
+        for region, default in marked.items()
+    }
+    result = merge_models(catalog, answers, TODAY)
+    gpt_x = result.catalog["models"]["gpt-x"]
+    assert gpt_x["defaultVersion"] == expected
+    assert {r: d["version"] for r, d in gpt_x.get("regionDefaults", {}).items()} == {
+        r: v for r, v in marked.items() if v != expected
+    }
+    moved = [c for c in result.changes if c.startswith("default version gpt-x:")]
+    assert moved == ([] if expected == V1 else [f"default version gpt-x: {V1} -> {expected}"])
+
+
+def test_an_answered_version_confirms_its_lifecycle_notes_and_keeps_the_others():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    catalog["models"]["gpt-x"]["versions"]["1"]["unverified"] = [
+        "deprecation date not published",
+        "whether it actually retired on 2026-11-19",
+        "model name: docs write both gpt-x and gpt_x",
+        "",  # a blank note (the catalog allows it) is kept, not a crash
+    ]
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", "1")]}, TODAY)
+    assert result.catalog["models"]["gpt-x"]["versions"]["1"]["unverified"] == [
+        "model name: docs write both gpt-x and gpt_x",
+        "",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "routes_to"),
+    [("model-router", None), ("smart-router", {"2025-11-18": ["gpt-x 1"]})],
+)
+def test_a_new_router_version_says_it_fails_closed_whether_named_or_routing(name, routes_to):
+    """A router is a model-router* name or a model with routesTo (as the catalog's is_router): both are said."""
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    if routes_to:
+        catalog["models"][name] = {**catalog["models"]["gpt-x"], "versions": {}, "routesTo": routes_to}
+    router = answered(name, "2026-12-01", answered_sku("GlobalStandard", f"OpenAI.GlobalStandard.{name}"))
+    changes = merge_models(catalog, {"eastus2": [router]}, TODAY).changes
+    (new,) = [c for c in changes if c.startswith(f"new version {name}")]
+    assert new.startswith(f"new version {name} 2026-12-01 (GenerallyAvailable): a router version without its routed")
