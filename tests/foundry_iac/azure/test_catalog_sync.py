@@ -677,3 +677,41 @@ def test_a_new_router_version_says_it_fails_closed_whether_named_or_routing(name
     changes = merge_models(catalog, {"eastus2": [router]}, TODAY).changes
     (new,) = [c for c in changes if c.startswith(f"new version {name}")]
     assert new.startswith(f"new version {name} 2026-12-01 (GenerallyAvailable): a router version without its routed")
+
+
+@pytest.mark.parametrize(("maximum", "kept"), [(300, 300), (None, 100)])
+def test_a_known_offers_maximum_follows_the_answer_and_stays_when_it_gives_none(maximum, kept):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with({"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "maximum": 100})
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x", maximum=maximum)
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", "1", standard)]}, TODAY)
+    assert result.catalog["models"]["gpt-x"]["offers"][0]["maximum"] == kept
+
+
+def test_a_region_the_catalog_lacks_is_added_without_a_data_zone_and_known_ones_are_kept():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x")
+    answers = {"eastus2": [answered("gpt-x", "1", standard)], "westus": [answered("gpt-x", "1", standard)]}
+    result = merge_models(small_catalog(), answers, TODAY)
+    assert result.catalog["regions"] == {"eastus2": {"dataZone": "US"}, "westus": {"dataZone": None}}
+    assert [c for c in result.changes if c.startswith("new region")] == [
+        "new region westus (data zone unknown: set dataZone in the catalog if it has one)"
+    ]
+
+
+def test_a_new_model_gets_the_quota_family_of_its_format():
+    """OpenAI models count against OpenAI.* quota, every other format against AIServices.*."""
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    answers = {
+        "eastus2": [
+            {**answered("gpt-new", "1", answered_sku("GlobalStandard", None)), "format": "OpenAI"},
+            {**answered("grok-new", "1", answered_sku("GlobalStandard", None)), "format": "xAI"},
+        ]
+    }
+    models = merge_models(small_catalog(), answers, TODAY).catalog["models"]
+    assert (models["gpt-new"]["quotaFamily"], models["grok-new"]["quotaFamily"]) == ("OpenAI", "AIServices")
+    assert models["gpt-new"]["offers"][0]["usageName"] == "OpenAI.GlobalStandard.gpt-new"
+    assert models["grok-new"]["offers"][0]["usageName"] == "AIServices.GlobalStandard.grok-new"
