@@ -715,3 +715,41 @@ def test_a_new_model_gets_the_quota_family_of_its_format():
     assert (models["gpt-new"]["quotaFamily"], models["grok-new"]["quotaFamily"]) == ("OpenAI", "AIServices")
     assert models["gpt-new"]["offers"][0]["usageName"] == "OpenAI.GlobalStandard.gpt-new"
     assert models["grok-new"]["offers"][0]["usageName"] == "AIServices.GlobalStandard.grok-new"
+
+
+def test_a_new_model_is_added_unpriced_with_the_default_unit_and_no_registration():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    answers = {"eastus2": [{**answered("grok-new", "1"), "format": "xAI"}]}
+    result = merge_models(small_catalog(), answers, TODAY)
+    entry = result.catalog["models"]["grok-new"]
+    assert {k: v for k, v in entry.items() if k not in ("versions", "offers")} == {
+        "format": "xAI",
+        "quotaFamily": "AIServices",
+        "tpmPerUnit": 1000,
+        "registrationRequired": False,
+        "defaultVersion": "1",
+        "prices": {},
+        "ptuHour": {},
+        "source": SOURCE,
+    }
+    assert "new model grok-new (xAI): unpriced until `prices sync` or a person prices it" in result.changes
+
+
+@pytest.mark.parametrize(("start", "said"), [("2027-01-12", None), ("2027-02-01", "start 2027-02-01")])
+def test_an_unchanged_auto_upgrade_is_refreshed_silently_and_a_changed_one_is_said(start, said):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    catalog["models"]["gpt-x"]["versions"]["1"]["autoUpgrade"] = {
+        "start": "2027-01-12",
+        "expiryLeadDays": 7,
+        "source": "an older sync",
+        "asOf": "2026-10-01",
+    }
+    item = {**answered("gpt-x", "1"), "autoUpgradeStart": start, "expiryLeadDays": 7}
+    result = merge_models(catalog, {"eastus2": [item]}, TODAY)
+    recorded = result.catalog["models"]["gpt-x"]["versions"]["1"]["autoUpgrade"]
+    assert recorded == {"start": start, "expiryLeadDays": 7, "source": SOURCE, "asOf": "2026-11-30"}
+    lines = [c for c in result.changes if c.startswith("auto-upgrade")]
+    assert lines == ([f"auto-upgrade gpt-x 1: expiryLeadDays 7, {said}"] if said else [])
