@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import shutil
@@ -753,3 +754,111 @@ def test_an_unchanged_auto_upgrade_is_refreshed_silently_and_a_changed_one_is_sa
     assert recorded == {"start": start, "expiryLeadDays": 7, "source": SOURCE, "asOf": "2026-11-30"}
     lines = [c for c in result.changes if c.startswith("auto-upgrade")]
     assert lines == ([f"auto-upgrade gpt-x 1: expiryLeadDays 7, {said}"] if said else [])
+
+
+# --- a malformed answer names the field, the model version and the region, and writes nothing ----------------------
+
+GS5 = sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5")
+WHERE = "gpt-5 2025-08-07 in eastus2"
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ({"kind": "AIServices"}, "models in eastus2: an entry without a model"),
+        (model("", "2025-08-07", "Stable", [GS5]), "a model's name in eastus2 is '', not a name"),
+        (model("gpt-5", "", "Stable", [GS5]), "the version of model gpt-5 in eastus2 is '', not a name"),
+        (model("gpt-5", "2025-08-07", "Stable", [GS5], fmt=""), f"the format of {WHERE} is '', not a name"),
+        (model("gpt-5", "2025-08-07", "", [GS5]), f"the lifecycleStatus of {WHERE} is '', not a name"),
+        (model("gpt-5", "2025-08-07", "Sunset", [GS5]), f"{WHERE} has an unknown lifecycleStatus 'Sunset'"),
+        (
+            _gpt5("2025-08-07", True, deprecation={"inference": "soon"}),
+            f"the retirement of {WHERE} is 'soon', not a date",
+        ),
+        (
+            _gpt5("2025-08-07", True, deprecation={"deprecationStatus": ""}),
+            f"the deprecationStatus of {WHERE} is '', not a name",
+        ),
+        (
+            _gpt5("2025-08-07", True, deprecation={"deprecationStatus": "Maybe"}),
+            f"{WHERE} has an unknown deprecationStatus 'Maybe'",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"targetModelName": ""}),
+            f"the replacement of {WHERE} is '', not a name",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"targetModelName": "gpt-5.1", "targetModelVersion": ""}),
+            f"the replacement of {WHERE} is '', not a name",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": -1}),
+            f"the upgradeOnExpiryLeadTimeDays of {WHERE} is -1, not a number >= 0",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": 3651}),
+            f"the upgradeOnExpiryLeadTimeDays of {WHERE} is 3651, not a number of days",
+        ),
+        (model("gpt-5", "2025-08-07", "Stable", [sku("", "u")]), f"a deployment type of {WHERE} is '', not a name"),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "")]),
+            f"the usageName of GlobalStandard of {WHERE} is '', not a name",
+        ),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "u", minimum=-1)]),
+            f"capacity.minimum of GlobalStandard of {WHERE} is -1, not a number >= 0",
+        ),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "u", maximum=-1)]),
+            f"capacity.maximum of GlobalStandard of {WHERE} is -1, not a number >= 0",
+        ),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "u", step=-1)]),
+            f"capacity.step of GlobalStandard of {WHERE} is -1, not a number >= 0",
+        ),
+    ],
+)
+def test_a_malformed_model_field_is_named_with_its_model_and_region_and_writes_nothing(
+    arm, tls, catalog_copy, entry, says
+):
+    before = catalog_copy.read_bytes()
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [entry]})
+    with pytest.raises(ServiceError) as raised:
+        run(arm, tls, catalog_copy)
+    assert str(raised.value).endswith(f": {says}, nothing written")
+    assert catalog_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("lead", [0, 3650])
+def test_the_longest_and_shortest_upgrade_lead_times_are_recorded(arm, tls, catalog_copy, lead):
+    item = _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": lead})
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    run(arm, tls, catalog_copy)
+    version = json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]
+    assert version["autoUpgrade"]["expiryLeadDays"] == lead and "start" not in version["autoUpgrade"]
+
+
+def test_merging_leaves_the_catalog_it_was_given_untouched():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with(_ptu_offer(unverified=["minimum", "step"]))
+    given = copy.deepcopy(catalog)
+    ptu = answered_sku(PTU, "OpenAI.GlobalProvisionedManaged", 25, 10, 500)
+    answers = {"westus": [answered("gpt-x", "1", ptu), answered("gpt-x", "2", ptu, default=True)]}
+    result = merge_models(catalog, answers, TODAY)
+    assert catalog == given and result.catalog != given
+
+
+def test_only_offers_listed_in_the_answered_region_can_lose_it():
+    """Offers of every region, or of other regions only, are left alone; each listed offer is checked."""
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with(
+        {"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "regions": "all"},
+        {"sku": "DataZoneStandard", "usageName": "OpenAI.DataZoneStandard.gpt-x", "regions": ["westus"]},
+        {"sku": "Standard", "usageName": "OpenAI.Standard.gpt-x", "regions": ["eastus2", "westus"]},
+    )
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", "1")]}, TODAY)
+    regions = {o["sku"]: o["regions"] for o in result.catalog["models"]["gpt-x"]["offers"]}
+    assert regions == {"GlobalStandard": "all", "DataZoneStandard": ["westus"], "Standard": ["westus"]}
+    assert [c for c in result.changes if c.startswith("offer ")] == ["offer lost gpt-x Standard in eastus2"]
