@@ -652,6 +652,7 @@ def test_an_answered_version_confirms_its_lifecycle_notes_and_keeps_the_others()
     catalog = small_catalog()
     catalog["models"]["gpt-x"]["versions"]["1"]["unverified"] = [
         "deprecation date not published",
+        "retirement date not published",
         "whether it actually retired on 2026-11-19",
         "model name: docs write both gpt-x and gpt_x",
         "",  # a blank note (the catalog allows it) is kept, not a crash
@@ -862,3 +863,60 @@ def test_only_offers_listed_in_the_answered_region_can_lose_it():
     regions = {o["sku"]: o["regions"] for o in result.catalog["models"]["gpt-x"]["offers"]}
     assert regions == {"GlobalStandard": "all", "DataZoneStandard": ["westus"], "Standard": ["westus"]}
     assert [c for c in result.changes if c.startswith("offer ")] == ["offer lost gpt-x Standard in eastus2"]
+
+
+def test_a_deployment_type_not_modelled_is_skipped_and_said_and_the_next_one_merged():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    skus = (answered_sku("NewDeploymentType", "u"), answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x"))
+    result = merge_models(small_catalog(), {"eastus2": [answered("gpt-x", "1", *skus)]}, TODAY)
+    assert result.skipped == ["gpt-x 1: deployment type 'NewDeploymentType' is not modelled"]
+    assert [o["sku"] for o in result.catalog["models"]["gpt-x"]["offers"]] == ["GlobalStandard"]
+
+
+@pytest.mark.parametrize("certainty", [None, "Planned"])
+def test_a_new_version_records_azures_lifecycle_facts_and_the_retirements_certainty_only_when_given(certainty):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    item = {**answered("gpt-x", "2", status="Preview"), "retirement": "2027-06-01", "retirementStatus": certainty}
+    version = merge_models(small_catalog(), {"eastus2": [item]}, TODAY).catalog["models"]["gpt-x"]["versions"]["2"]
+    assert version == {
+        "status": "Preview",
+        "deprecation": None,
+        "retirement": "2027-06-01",
+        "replacement": None,
+        **({"retirementStatus": certainty} if certainty else {}),
+        "source": SOURCE,
+        "asOf": "2026-11-30",
+        "unverified": [],
+    }
+
+
+def test_a_new_version_with_auto_upgrade_dates_records_and_says_them():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    item = {**answered("gpt-x", "2"), "autoUpgradeStart": "2027-01-12", "expiryLeadDays": 14}
+    result = merge_models(small_catalog(), {"eastus2": [item]}, TODAY)
+    assert result.catalog["models"]["gpt-x"]["versions"]["2"]["autoUpgrade"] == {
+        "start": "2027-01-12",
+        "expiryLeadDays": 14,
+        "source": SOURCE,
+        "asOf": "2026-11-30",
+    }
+    assert "auto-upgrade gpt-x 2: expiryLeadDays 14, start 2027-01-12" in result.changes
+    assert "new version gpt-x 2 (GenerallyAvailable)" in result.changes
+
+
+def test_lifecycle_dates_azure_repeats_are_not_said_again():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    facts = {"deprecation": "2027-01-15", "retirement": "2027-04-01", "replacement": "gpt-y 1"}
+    catalog["models"]["gpt-x"]["versions"]["1"].update(facts, retirementStatus="Planned")
+    skus = [{**answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x"), "deprecation": "2027-01-15"}]
+    # the answer's deprecation is its deployment types' earliest; retirement and replacement are the version's
+    item = {**answered("gpt-x", "1", *skus), "retirement": "2027-04-01", "replacement": "gpt-y 1"}
+    item["retirementStatus"] = "Planned"
+    result = merge_models(catalog, {"eastus2": [item]}, TODAY)
+    assert not [c for c in result.changes if c.startswith(("deprecation", "retirement", "replacement", "lifecycle"))]
+    assert result.catalog["models"]["gpt-x"]["versions"]["1"]["retirement"] == "2027-04-01"
