@@ -920,3 +920,33 @@ def test_lifecycle_dates_azure_repeats_are_not_said_again():
     result = merge_models(catalog, {"eastus2": [item]}, TODAY)
     assert not [c for c in result.changes if c.startswith(("deprecation", "retirement", "replacement", "lifecycle"))]
     assert result.catalog["models"]["gpt-x"]["versions"]["1"]["retirement"] == "2027-04-01"
+
+
+# --- what sync_catalog hands the client, and what it says as it goes -------------------------------------------
+
+
+def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, catalog_copy, monkeypatch):
+    from foundry_iac.azure import quota_sync
+    from foundry_iac.azure.client import Limits
+
+    seen: list[tuple[float, Limits]] = []
+    real = quota_sync.make_client
+
+    def spy(credential, subscription, endpoint, verify, retry_backoff, limits=None):
+        seen.append((retry_backoff, limits))
+        return real(credential, subscription, endpoint, verify, 0.01, limits)
+
+    monkeypatch.setattr(quota_sync, "make_client", spy)
+    serve_pages(arm)
+    one_page = Limits(max_pages=1)
+    with pytest.raises(ServiceError, match=r"^models in eastus2 runs past 1 pages: refused"):
+        sync_catalog(catalog_copy, SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), limits=one_page)
+    assert seen == [(0.8, one_page)]  # azure-core's default backoff when the caller gives none
+
+
+def test_sync_says_each_regions_model_versions_as_it_reads_them(arm, tls, catalog_copy):
+    serve_pages(arm)
+    arm.expect_request(models_path("westus")).respond_with_json({"value": PAGE_2["value"]})
+    said: list[str] = []
+    run(arm, tls, catalog_copy, regions=("eastus2", "westus"), progress=said.append)
+    assert said == ["[1/2] eastus2: 4 model versions", "[2/2] westus: 2 model versions"]
