@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -950,3 +951,29 @@ def test_sync_says_each_regions_model_versions_as_it_reads_them(arm, tls, catalo
     said: list[str] = []
     run(arm, tls, catalog_copy, regions=("eastus2", "westus"), progress=said.append)
     assert said == ["[1/2] eastus2: 4 model versions", "[2/2] westus: 2 model versions"]
+
+
+@pytest.mark.parametrize(("content", "reason"), [(None, "No such file"), ("{not json", "Expecting property name")])
+def test_a_catalog_that_cannot_be_read_is_named_and_azure_is_not_asked(tmp_path, content, reason):
+    catalog = tmp_path / "catalog.json"
+    if content is not None:
+        catalog.write_text(content)
+    with pytest.raises(CatalogSyncError, match=rf"^cannot read {re.escape(str(catalog))}: .*{reason}"):
+        sync_catalog(catalog, SUB, ["eastus2"], StaticToken(), "https://127.0.0.1:9", verify=False)
+
+
+def test_the_catalog_is_read_as_utf8_whatever_the_locale(arm, tls, catalog_copy):
+    """A hand-edited catalog may hold non-ASCII text; a machine whose locale is ASCII (or cp1252) still reads it."""
+    import locale
+
+    raw = json.loads(catalog_copy.read_text(encoding="utf-8"))
+    raw["models"]["gpt-5"]["source"] = "Microsoft Learn \u2014 Foundry Models sold directly by Azure"
+    catalog_copy.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [_gpt5("2025-08-07", True)]})
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        result = run(arm, tls, catalog_copy, dry_run=True)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert result.catalog["models"]["gpt-5"]["source"].endswith("\u2014 Foundry Models sold directly by Azure")
