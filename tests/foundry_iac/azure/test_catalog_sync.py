@@ -938,11 +938,15 @@ def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, 
         return real(credential, subscription, endpoint, verify, 0.01, limits)
 
     monkeypatch.setattr(quota_sync, "make_client", spy)
+    from foundry_iac.azure.catalog_sync import fetch_models
+
     serve_pages(arm)
     one_page = Limits(max_pages=1)
     with pytest.raises(ServiceError, match=r"^models in eastus2 runs past 1 pages: refused"):
         sync_catalog(catalog_copy, SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), limits=one_page)
-    assert seen == [(0.8, one_page)]  # azure-core's default backoff when the caller gives none
+    with pytest.raises(ServiceError, match=r"^models in eastus2 runs past 1 pages: refused"):
+        fetch_models(SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), limits=one_page)
+    assert seen == [(0.8, one_page)] * 2  # azure-core's default backoff when the caller gives none
 
 
 def test_sync_says_each_regions_model_versions_as_it_reads_them(arm, tls, catalog_copy):
@@ -977,3 +981,17 @@ def test_the_catalog_is_read_as_utf8_whatever_the_locale(arm, tls, catalog_copy)
     finally:
         locale.setlocale(locale.LC_CTYPE, before)
     assert result.catalog["models"]["gpt-5"]["source"].endswith("\u2014 Foundry Models sold directly by Azure")
+
+
+def test_a_merge_the_catalog_would_refuse_is_named_with_the_catalog_path_and_writes_nothing(arm, tls, catalog_copy):
+    """Azure's deployment types stop taking deployments after the version retires: the catalog refuses that order."""
+    before = catalog_copy.read_bytes()
+    late = {**sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5"), "deprecationDate": "2027-09-01T00:00:00Z"}
+    item = model("gpt-5", "2025-08-07", "Stable", [late], deprecation={"inference": "2027-03-01T00:00:00Z"})
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    with pytest.raises(CatalogSyncError) as raised:
+        run(arm, tls, catalog_copy)
+    message = str(raised.value)
+    assert message.startswith(f"the merged catalog would be invalid: {catalog_copy}: models.gpt-5.versions.2025-08-07")
+    assert "deprecation 2027-09-01 is after retirement 2027-03-01" in message
+    assert catalog_copy.read_bytes() == before
