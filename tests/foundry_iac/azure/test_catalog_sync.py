@@ -801,6 +801,10 @@ WHERE = "gpt-5 2025-08-07 in eastus2"
             _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": 3651}),
             f"the upgradeOnExpiryLeadTimeDays of {WHERE} is 3651, not a number of days",
         ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": 7.5}),
+            "models in eastus2: $.value[0].model.replacementConfig.upgradeOnExpiryLeadTimeDays is 7.5, not int",
+        ),
         (model("gpt-5", "2025-08-07", "Stable", [sku("", "u")]), f"a deployment type of {WHERE} is '', not a name"),
         (
             model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "")]),
@@ -995,3 +999,11 @@ def test_a_merge_the_catalog_would_refuse_is_named_with_the_catalog_path_and_wri
     assert message.startswith(f"the merged catalog would be invalid: {catalog_copy}: models.gpt-5.versions.2025-08-07")
     assert "deprecation 2027-09-01 is after retirement 2027-03-01" in message
     assert catalog_copy.read_bytes() == before
+
+
+def test_a_replacement_named_without_a_version_is_recorded_by_name(arm, tls, catalog_copy):
+    item = _gpt5("2025-08-07", True, replacementConfig={"targetModelName": "gpt-5.1"})
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    assert json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]["replacement"] == "gpt-5.1"
+    assert "replacement gpt-5 2025-08-07: None -> gpt-5.1" in result.changes
