@@ -581,7 +581,7 @@ def test_an_answer_without_a_usage_name_keeps_the_known_one_unverified():
 
 @pytest.mark.parametrize("answered_version", ["1", "2"])
 def test_an_offer_limited_to_some_versions_takes_only_their_answers(answered_version):
-    """An offer listing versions covers only those; another version answered gets an offer of its own."""
+    """An offer listing versions covers only those; another version answered gets an offer of its own (for it alone)."""
     from foundry_iac.azure.catalog_sync import merge_models
 
     limited = {"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "versions": ["1"], "maximum": 100}
@@ -596,7 +596,7 @@ def test_an_offer_limited_to_some_versions_takes_only_their_answers(answered_ver
     else:
         assert [(o.get("versions"), o["regions"], o["maximum"]) for o in offers] == [
             (["1"], [], 100),
-            (None, ["eastus2"], 300),
+            (["2"], ["eastus2"], 300),
         ]
         assert sorted(offer_changes) == [
             "offer gained gpt-x GlobalStandard in eastus2",
@@ -1007,3 +1007,21 @@ def test_a_replacement_named_without_a_version_is_recorded_by_name(arm, tls, cat
     result = run(arm, tls, catalog_copy)
     assert json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]["replacement"] == "gpt-5.1"
     assert "replacement gpt-5 2025-08-07: None -> gpt-5.1" in result.changes
+
+
+def test_a_version_its_types_offer_does_not_cover_gets_an_offer_of_its_own_and_the_catalog_stays_valid(
+    arm, tls, catalog_copy
+):
+    """DeepSeek-V4-Flash's DataZoneStandard offer lists only 2026-04-23: Azure offering 2026-07-31 as DataZoneStandard
+    too adds an offer for that version alone (an offer of every version would list 2026-04-23 twice)."""
+    usage = "AIServices.DataZoneStandard.DeepSeek-V4-Flash"
+    answer = [
+        model("DeepSeek-V4-Flash", v, "Stable", [sku("DataZoneStandard", usage)], fmt="DeepSeek")
+        for v in ("2026-04-23", "2026-07-31")
+    ]
+    arm.expect_request(models_path("swedencentral")).respond_with_json({"value": answer})
+    result = run(arm, tls, catalog_copy, regions=("swedencentral",))
+    offers = parse_catalog(json.loads(catalog_copy.read_text())).models["DeepSeek-V4-Flash"].offers
+    zoned = [(o.versions, o.regions) for o in offers if o.sku == "DataZoneStandard"]
+    assert zoned[1] == (["2026-07-31"], ["swedencentral"]) and zoned[0][0] == ["2026-04-23"]
+    assert "offer gained DeepSeek-V4-Flash DataZoneStandard in swedencentral" in result.changes
