@@ -950,7 +950,19 @@ def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, 
         sync_catalog(catalog_copy, SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), limits=one_page)
     with pytest.raises(ServiceError, match=r"^models in eastus2 runs past 1 pages: refused"):
         fetch_models(SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), limits=one_page)
-    assert seen == [(0.8, one_page)] * 2  # azure-core's default backoff when the caller gives none
+    with pytest.raises(ServiceError, match=r"^models in eastus2 runs past 1 pages: refused"):
+        sync_catalog(
+            catalog_copy,
+            SUB,
+            ["eastus2"],
+            StaticToken(),
+            endpoint(arm),
+            str(tls[1]),
+            retry_backoff=0.3,
+            limits=one_page,
+        )
+    # azure-core's default backoff when the caller gives none, else the caller's
+    assert seen == [(0.8, one_page), (0.8, one_page), (0.3, one_page)]
 
 
 def test_sync_says_each_regions_model_versions_as_it_reads_them(arm, tls, catalog_copy):
