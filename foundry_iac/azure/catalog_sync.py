@@ -392,15 +392,17 @@ def _matching_offer(entry: dict[str, Any], sku_name: str, version: str) -> dict[
 
 
 def _new_offer(
-    entry: dict[str, Any], name: str, region: str, sku: Mapping[str, Any], source: str, asof: str
+    entry: dict[str, Any], name: str, version: str, region: str, sku: Mapping[str, Any], source: str, asof: str
 ) -> dict[str, Any]:
-    """An offer first seen in an answer; what the answer leaves out is marked unverified."""
+    """An offer first seen in an answer; what the answer leaves out is marked unverified. When the type's other
+    offers list their versions (none covers this one), it covers this version alone: one offer per type and version."""
     usage = sku["usageName"]
     offer = {
         "sku": sku["name"],
         "regions": [region],
         "usageName": usage or (f"{entry['quotaFamily']}.{sku['name']}.{name}"),
         "quotaScope": "region",
+        **({"versions": [version]} if any(o["sku"] == sku["name"] for o in entry["offers"]) else {}),
         "source": source,
         "asOf": asof,
         "unverified": [] if usage else ["usageName"],
@@ -440,7 +442,7 @@ def _merge_offer(
 ) -> None:
     offer = _matching_offer(entry, sku["name"], version)
     if offer is None:
-        entry["offers"].append(_new_offer(entry, name, region, sku, source, asof))
+        entry["offers"].append(_new_offer(entry, name, version, region, sku, source, asof))
         changes.append(f"offer gained {name} {sku['name']} in {region}")
         return
     usage = sku["usageName"]

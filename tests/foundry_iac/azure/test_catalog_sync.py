@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -509,3 +511,529 @@ def test_a_malformed_upgrade_fact_writes_nothing(arm, tls, catalog_copy, replace
     with pytest.raises(ServiceError, match=says):
         run(arm, tls, catalog_copy)
     assert catalog_copy.read_bytes() == before
+
+
+# --- what a known offer takes from the answer: PTU rules, regions, usage names, the versions it covers -------------
+
+
+def _catalog_with(*offers: dict, versions: tuple[str, ...] = ("1",)) -> dict:
+    catalog = small_catalog()
+    gpt_x = catalog["models"]["gpt-x"]
+    gpt_x["versions"] = {v: {"status": "GenerallyAvailable", "source": "s", "asOf": "2026-01-01"} for v in versions}
+    gpt_x["offers"] = [
+        {"regions": ["eastus2"], "quotaScope": "region", "source": "s", "asOf": "2026-01-01", **o} for o in offers
+    ]
+    return catalog
+
+
+PTU = "GlobalProvisionedManaged"
+
+
+def _ptu_offer(**extra) -> dict:
+    return {"sku": PTU, "usageName": "OpenAI.GlobalProvisionedManaged", "minimum": 15, "step": 5, **extra}
+
+
+@pytest.mark.parametrize(
+    ("minimum", "step", "said"),
+    [
+        (25, 10, f"PTU rules gpt-x {PTU}: minimum/step 15/5 -> 25/10"),
+        (15, 10, f"PTU rules gpt-x {PTU}: minimum/step 15/5 -> 15/10"),
+        (15, 5, None),
+    ],
+)
+def test_a_known_offers_ptu_minimum_and_step_follow_the_answer_and_are_confirmed(minimum, step, said):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    unverified = ["minimum: the docs give 15 or 25", "step", "regions: the docs list 28 regions"]
+    catalog = _catalog_with(_ptu_offer(unverified=unverified))
+    ptu = answered_sku(PTU, "OpenAI.GlobalProvisionedManaged", minimum, step, 500)
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", "1", ptu)]}, TODAY)
+    (offer,) = result.catalog["models"]["gpt-x"]["offers"]
+    assert (offer["minimum"], offer["step"], offer["maximum"]) == (minimum, step, 500)
+    assert offer["unverified"] == ["regions: the docs list 28 regions"]  # the rules are Azure's now; regions are not
+    assert [c for c in result.changes if c.startswith("PTU rules")] == ([said] if said else [])
+    assert (offer["source"], offer["asOf"]) == (SOURCE, "2026-11-30")
+
+
+def test_a_known_offer_answered_in_a_new_region_gains_it_once():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with({"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x"})
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x")
+    answers = {"eastus2": [answered("gpt-x", "1", standard)], "westus": [answered("gpt-x", "1", standard)]}
+    result = merge_models(catalog, answers, TODAY)
+    (offer,) = result.catalog["models"]["gpt-x"]["offers"]
+    assert offer["regions"] == ["eastus2", "westus"]
+    assert [c for c in result.changes if c.startswith("offer ")] == ["offer gained gpt-x GlobalStandard in westus"]
+
+
+def test_an_answer_without_a_usage_name_keeps_the_known_one_unverified():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    known = {"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "unverified": ["usageName"]}
+    catalog = _catalog_with(known)
+    answers = {"eastus2": [answered("gpt-x", "1", answered_sku("GlobalStandard", None))]}
+    result = merge_models(catalog, answers, TODAY)
+    (offer,) = result.catalog["models"]["gpt-x"]["offers"]
+    assert (offer["usageName"], offer["unverified"]) == ("OpenAI.GlobalStandard.gpt-x", ["usageName"])
+    assert not [c for c in result.changes if c.startswith("usage name")]
+
+
+@pytest.mark.parametrize("answered_version", ["1", "2"])
+def test_an_offer_limited_to_some_versions_takes_only_their_answers(answered_version):
+    """An offer listing versions covers only those; another version answered gets an offer of its own (for it alone)."""
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    limited = {"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "versions": ["1"], "maximum": 100}
+    catalog = _catalog_with(limited, versions=("1", "2"))
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x", maximum=300)
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", answered_version, standard)]}, TODAY)
+    offers = result.catalog["models"]["gpt-x"]["offers"]
+    offer_changes = [c for c in result.changes if c.startswith("offer ")]
+    if answered_version == "1":
+        assert [(o["versions"], o["regions"], o["maximum"]) for o in offers] == [(["1"], ["eastus2"], 300)]
+        assert offer_changes == []
+    else:
+        assert [(o.get("versions"), o["regions"], o["maximum"]) for o in offers] == [
+            (["1"], [], 100),
+            (["2"], ["eastus2"], 300),
+        ]
+        assert sorted(offer_changes) == [
+            "offer gained gpt-x GlobalStandard in eastus2",
+            "offer lost gpt-x GlobalStandard in eastus2",
+        ]
+
+
+def test_a_first_seen_ptu_offer_without_usage_name_or_rules_marks_all_three_unverified():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    answers = {"eastus2": [answered("gpt-x", "1", answered_sku(PTU, None))]}
+    (offer,) = merge_models(small_catalog(), answers, TODAY).catalog["models"]["gpt-x"]["offers"]
+    assert offer["usageName"] == f"OpenAI.{PTU}.gpt-x"
+    assert offer["unverified"] == ["usageName", "minimum", "step"]
+
+
+# --- the model's default version across regions, and what an answered version confirms ----------------------------
+
+
+V1, V2, V3 = "2025-04-14", "2025-08-07", "2026-01-20"
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        ({"eastus2": V2, "westus": V2, "swedencentral": V1}, V2),  # most regions win
+        ({"eastus2": V1, "westus": V2}, V1),  # a tie keeps the current default
+        ({"eastus2": V3, "westus": V2}, V3),  # a tie without the current default: the latest version
+    ],
+)
+def test_the_models_default_version_follows_most_regions_and_a_tie_keeps_the_current(marked, expected):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with(versions=(V1, V2, V3))
+    catalog["models"]["gpt-x"]["defaultVersion"] = V1
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x")
+    answers = {
+        region: [answered("gpt-x", v, standard, default=v == default) for v in (V1, V2, V3)]
+        for region, default in marked.items()
+    }
+    result = merge_models(catalog, answers, TODAY)
+    gpt_x = result.catalog["models"]["gpt-x"]
+    assert gpt_x["defaultVersion"] == expected
+    assert {r: d["version"] for r, d in gpt_x.get("regionDefaults", {}).items()} == {
+        r: v for r, v in marked.items() if v != expected
+    }
+    moved = [c for c in result.changes if c.startswith("default version gpt-x:")]
+    assert moved == ([] if expected == V1 else [f"default version gpt-x: {V1} -> {expected}"])
+
+
+def test_an_answered_version_confirms_its_lifecycle_notes_and_keeps_the_others():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    catalog["models"]["gpt-x"]["versions"]["1"]["unverified"] = [
+        "deprecation date not published",
+        "retirement date not published",
+        "whether it actually retired on 2026-11-19",
+        "model name: docs write both gpt-x and gpt_x",
+        "",  # a blank note (the catalog allows it) is kept, not a crash
+    ]
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", "1")]}, TODAY)
+    assert result.catalog["models"]["gpt-x"]["versions"]["1"]["unverified"] == [
+        "model name: docs write both gpt-x and gpt_x",
+        "",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "routes_to"),
+    [("model-router", None), ("smart-router", {"2025-11-18": ["gpt-x 1"]})],
+)
+def test_a_new_router_version_says_it_fails_closed_whether_named_or_routing(name, routes_to):
+    """A router is a model-router* name or a model with routesTo (as the catalog's is_router): both are said."""
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    if routes_to:
+        catalog["models"][name] = {**catalog["models"]["gpt-x"], "versions": {}, "routesTo": routes_to}
+    router = answered(name, "2026-12-01", answered_sku("GlobalStandard", f"OpenAI.GlobalStandard.{name}"))
+    changes = merge_models(catalog, {"eastus2": [router]}, TODAY).changes
+    (new,) = [c for c in changes if c.startswith(f"new version {name}")]
+    assert new.startswith(f"new version {name} 2026-12-01 (GenerallyAvailable): a router version without its routed")
+
+
+@pytest.mark.parametrize(("maximum", "kept"), [(300, 300), (None, 100)])
+def test_a_known_offers_maximum_follows_the_answer_and_stays_when_it_gives_none(maximum, kept):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with({"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "maximum": 100})
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x", maximum=maximum)
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", "1", standard)]}, TODAY)
+    assert result.catalog["models"]["gpt-x"]["offers"][0]["maximum"] == kept
+
+
+def test_a_region_the_catalog_lacks_is_added_without_a_data_zone_and_known_ones_are_kept():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    standard = answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x")
+    answers = {"eastus2": [answered("gpt-x", "1", standard)], "westus": [answered("gpt-x", "1", standard)]}
+    result = merge_models(small_catalog(), answers, TODAY)
+    assert result.catalog["regions"] == {"eastus2": {"dataZone": "US"}, "westus": {"dataZone": None}}
+    assert [c for c in result.changes if c.startswith("new region")] == [
+        "new region westus (data zone unknown: set dataZone in the catalog if it has one)"
+    ]
+
+
+def test_a_new_model_gets_the_quota_family_of_its_format():
+    """OpenAI models count against OpenAI.* quota, every other format against AIServices.*."""
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    answers = {
+        "eastus2": [
+            {**answered("gpt-new", "1", answered_sku("GlobalStandard", None)), "format": "OpenAI"},
+            {**answered("grok-new", "1", answered_sku("GlobalStandard", None)), "format": "xAI"},
+        ]
+    }
+    models = merge_models(small_catalog(), answers, TODAY).catalog["models"]
+    assert (models["gpt-new"]["quotaFamily"], models["grok-new"]["quotaFamily"]) == ("OpenAI", "AIServices")
+    assert models["gpt-new"]["offers"][0]["usageName"] == "OpenAI.GlobalStandard.gpt-new"
+    assert models["grok-new"]["offers"][0]["usageName"] == "AIServices.GlobalStandard.grok-new"
+
+
+def test_a_new_model_is_added_unpriced_with_the_default_unit_and_no_registration():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    answers = {"eastus2": [{**answered("grok-new", "1"), "format": "xAI"}]}
+    result = merge_models(small_catalog(), answers, TODAY)
+    entry = result.catalog["models"]["grok-new"]
+    assert {k: v for k, v in entry.items() if k not in ("versions", "offers")} == {
+        "format": "xAI",
+        "quotaFamily": "AIServices",
+        "tpmPerUnit": 1000,
+        "registrationRequired": False,
+        "defaultVersion": "1",
+        "prices": {},
+        "ptuHour": {},
+        "source": SOURCE,
+    }
+    assert "new model grok-new (xAI): unpriced until `prices sync` or a person prices it" in result.changes
+
+
+@pytest.mark.parametrize(("start", "said"), [("2027-01-12", None), ("2027-02-01", "start 2027-02-01")])
+def test_an_unchanged_auto_upgrade_is_refreshed_silently_and_a_changed_one_is_said(start, said):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    catalog["models"]["gpt-x"]["versions"]["1"]["autoUpgrade"] = {
+        "start": "2027-01-12",
+        "expiryLeadDays": 7,
+        "source": "an older sync",
+        "asOf": "2026-10-01",
+    }
+    item = {**answered("gpt-x", "1"), "autoUpgradeStart": start, "expiryLeadDays": 7}
+    result = merge_models(catalog, {"eastus2": [item]}, TODAY)
+    recorded = result.catalog["models"]["gpt-x"]["versions"]["1"]["autoUpgrade"]
+    assert recorded == {"start": start, "expiryLeadDays": 7, "source": SOURCE, "asOf": "2026-11-30"}
+    lines = [c for c in result.changes if c.startswith("auto-upgrade")]
+    assert lines == ([f"auto-upgrade gpt-x 1: expiryLeadDays 7, {said}"] if said else [])
+
+
+# --- a malformed answer names the field, the model version and the region, and writes nothing ----------------------
+
+GS5 = sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5")
+WHERE = "gpt-5 2025-08-07 in eastus2"
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ({"kind": "AIServices"}, "models in eastus2: an entry without a model"),
+        (model("", "2025-08-07", "Stable", [GS5]), "a model's name in eastus2 is '', not a name"),
+        (model("gpt-5", "", "Stable", [GS5]), "the version of model gpt-5 in eastus2 is '', not a name"),
+        (model("gpt-5", "2025-08-07", "Stable", [GS5], fmt=""), f"the format of {WHERE} is '', not a name"),
+        (model("gpt-5", "2025-08-07", "", [GS5]), f"the lifecycleStatus of {WHERE} is '', not a name"),
+        (model("gpt-5", "2025-08-07", "Sunset", [GS5]), f"{WHERE} has an unknown lifecycleStatus 'Sunset'"),
+        (
+            _gpt5("2025-08-07", True, deprecation={"inference": "soon"}),
+            f"the retirement of {WHERE} is 'soon', not a date",
+        ),
+        (
+            _gpt5("2025-08-07", True, deprecation={"deprecationStatus": ""}),
+            f"the deprecationStatus of {WHERE} is '', not a name",
+        ),
+        (
+            _gpt5("2025-08-07", True, deprecation={"deprecationStatus": "Maybe"}),
+            f"{WHERE} has an unknown deprecationStatus 'Maybe'",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"targetModelName": ""}),
+            f"the replacement of {WHERE} is '', not a name",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"targetModelName": "gpt-5.1", "targetModelVersion": ""}),
+            f"the replacement of {WHERE} is '', not a name",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": -1}),
+            f"the upgradeOnExpiryLeadTimeDays of {WHERE} is -1, not a number >= 0",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": 3651}),
+            f"the upgradeOnExpiryLeadTimeDays of {WHERE} is 3651, not a number of days",
+        ),
+        (
+            _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": 7.5}),
+            "models in eastus2: $.value[0].model.replacementConfig.upgradeOnExpiryLeadTimeDays is 7.5, not int",
+        ),
+        (model("gpt-5", "2025-08-07", "Stable", [sku("", "u")]), f"a deployment type of {WHERE} is '', not a name"),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "")]),
+            f"the usageName of GlobalStandard of {WHERE} is '', not a name",
+        ),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "u", minimum=-1)]),
+            f"capacity.minimum of GlobalStandard of {WHERE} is -1, not a number >= 0",
+        ),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "u", maximum=-1)]),
+            f"capacity.maximum of GlobalStandard of {WHERE} is -1, not a number >= 0",
+        ),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "u", step=-1)]),
+            f"capacity.step of GlobalStandard of {WHERE} is -1, not a number >= 0",
+        ),
+    ],
+)
+def test_a_malformed_model_field_is_named_with_its_model_and_region_and_writes_nothing(
+    arm, tls, catalog_copy, entry, says
+):
+    before = catalog_copy.read_bytes()
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [entry]})
+    with pytest.raises(ServiceError) as raised:
+        run(arm, tls, catalog_copy)
+    assert str(raised.value).endswith(f": {says}, nothing written")
+    assert catalog_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("lead", [0, 3650])
+def test_the_longest_and_shortest_upgrade_lead_times_are_recorded(arm, tls, catalog_copy, lead):
+    item = _gpt5("2025-08-07", True, replacementConfig={"upgradeOnExpiryLeadTimeDays": lead})
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    run(arm, tls, catalog_copy)
+    version = json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]
+    assert version["autoUpgrade"]["expiryLeadDays"] == lead and "start" not in version["autoUpgrade"]
+
+
+def test_merging_leaves_the_catalog_it_was_given_untouched():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with(_ptu_offer(unverified=["minimum", "step"]))
+    given = copy.deepcopy(catalog)
+    ptu = answered_sku(PTU, "OpenAI.GlobalProvisionedManaged", 25, 10, 500)
+    answers = {"westus": [answered("gpt-x", "1", ptu), answered("gpt-x", "2", ptu, default=True)]}
+    result = merge_models(catalog, answers, TODAY)
+    assert catalog == given and result.catalog != given
+
+
+def test_only_offers_listed_in_the_answered_region_can_lose_it():
+    """Offers of every region, or of other regions only, are left alone; each listed offer is checked."""
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = _catalog_with(
+        {"sku": "GlobalStandard", "usageName": "OpenAI.GlobalStandard.gpt-x", "regions": "all"},
+        {"sku": "DataZoneStandard", "usageName": "OpenAI.DataZoneStandard.gpt-x", "regions": ["westus"]},
+        {"sku": "Standard", "usageName": "OpenAI.Standard.gpt-x", "regions": ["eastus2", "westus"]},
+    )
+    result = merge_models(catalog, {"eastus2": [answered("gpt-x", "1")]}, TODAY)
+    regions = {o["sku"]: o["regions"] for o in result.catalog["models"]["gpt-x"]["offers"]}
+    assert regions == {"GlobalStandard": "all", "DataZoneStandard": ["westus"], "Standard": ["westus"]}
+    assert [c for c in result.changes if c.startswith("offer ")] == ["offer lost gpt-x Standard in eastus2"]
+
+
+def test_a_deployment_type_not_modelled_is_skipped_and_said_and_the_next_one_merged():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    skus = (answered_sku("NewDeploymentType", "u"), answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x"))
+    result = merge_models(small_catalog(), {"eastus2": [answered("gpt-x", "1", *skus)]}, TODAY)
+    assert result.skipped == ["gpt-x 1: deployment type 'NewDeploymentType' is not modelled"]
+    assert [o["sku"] for o in result.catalog["models"]["gpt-x"]["offers"]] == ["GlobalStandard"]
+
+
+@pytest.mark.parametrize("certainty", [None, "Planned"])
+def test_a_new_version_records_azures_lifecycle_facts_and_the_retirements_certainty_only_when_given(certainty):
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    item = {**answered("gpt-x", "2", status="Preview"), "retirement": "2027-06-01", "retirementStatus": certainty}
+    version = merge_models(small_catalog(), {"eastus2": [item]}, TODAY).catalog["models"]["gpt-x"]["versions"]["2"]
+    assert version == {
+        "status": "Preview",
+        "deprecation": None,
+        "retirement": "2027-06-01",
+        "replacement": None,
+        **({"retirementStatus": certainty} if certainty else {}),
+        "source": SOURCE,
+        "asOf": "2026-11-30",
+        "unverified": [],
+    }
+
+
+def test_a_new_version_with_auto_upgrade_dates_records_and_says_them():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    item = {**answered("gpt-x", "2"), "autoUpgradeStart": "2027-01-12", "expiryLeadDays": 14}
+    result = merge_models(small_catalog(), {"eastus2": [item]}, TODAY)
+    assert result.catalog["models"]["gpt-x"]["versions"]["2"]["autoUpgrade"] == {
+        "start": "2027-01-12",
+        "expiryLeadDays": 14,
+        "source": SOURCE,
+        "asOf": "2026-11-30",
+    }
+    assert "auto-upgrade gpt-x 2: expiryLeadDays 14, start 2027-01-12" in result.changes
+    assert "new version gpt-x 2 (GenerallyAvailable)" in result.changes
+
+
+def test_lifecycle_dates_azure_repeats_are_not_said_again():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    catalog = small_catalog()
+    facts = {"deprecation": "2027-01-15", "retirement": "2027-04-01", "replacement": "gpt-y 1"}
+    catalog["models"]["gpt-x"]["versions"]["1"].update(facts, retirementStatus="Planned")
+    skus = [{**answered_sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-x"), "deprecation": "2027-01-15"}]
+    # the answer's deprecation is its deployment types' earliest; retirement and replacement are the version's
+    item = {**answered("gpt-x", "1", *skus), "retirement": "2027-04-01", "replacement": "gpt-y 1"}
+    item["retirementStatus"] = "Planned"
+    result = merge_models(catalog, {"eastus2": [item]}, TODAY)
+    assert not [c for c in result.changes if c.startswith(("deprecation", "retirement", "replacement", "lifecycle"))]
+    assert result.catalog["models"]["gpt-x"]["versions"]["1"]["retirement"] == "2027-04-01"
+
+
+# --- what sync_catalog hands the client, and what it says as it goes -------------------------------------------
+
+
+def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, catalog_copy, monkeypatch):
+    from foundry_iac.azure import quota_sync
+    from foundry_iac.azure.client import Limits
+
+    seen: list[tuple[float, Limits]] = []
+    real = quota_sync.make_client
+
+    def spy(credential, subscription, endpoint, verify, retry_backoff, limits=None):
+        seen.append((retry_backoff, limits))
+        return real(credential, subscription, endpoint, verify, 0.01, limits)
+
+    monkeypatch.setattr(quota_sync, "make_client", spy)
+    from foundry_iac.azure.catalog_sync import fetch_models
+
+    serve_pages(arm)
+    one_page = Limits(max_pages=1)
+    with pytest.raises(ServiceError, match=r"^models in eastus2 runs past 1 pages: refused"):
+        sync_catalog(catalog_copy, SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), limits=one_page)
+    with pytest.raises(ServiceError, match=r"^models in eastus2 runs past 1 pages: refused"):
+        fetch_models(SUB, ["eastus2"], StaticToken(), endpoint(arm), str(tls[1]), limits=one_page)
+    with pytest.raises(ServiceError, match=r"^models in eastus2 runs past 1 pages: refused"):
+        sync_catalog(
+            catalog_copy,
+            SUB,
+            ["eastus2"],
+            StaticToken(),
+            endpoint(arm),
+            str(tls[1]),
+            retry_backoff=0.3,
+            limits=one_page,
+        )
+    # azure-core's default backoff when the caller gives none, else the caller's
+    assert seen == [(0.8, one_page), (0.8, one_page), (0.3, one_page)]
+
+
+def test_sync_says_each_regions_model_versions_as_it_reads_them(arm, tls, catalog_copy):
+    serve_pages(arm)
+    arm.expect_request(models_path("westus")).respond_with_json({"value": PAGE_2["value"]})
+    said: list[str] = []
+    run(arm, tls, catalog_copy, regions=("eastus2", "westus"), progress=said.append)
+    assert said == ["[1/2] eastus2: 4 model versions", "[2/2] westus: 2 model versions"]
+
+
+@pytest.mark.parametrize(("content", "reason"), [(None, "No such file"), ("{not json", "Expecting property name")])
+def test_a_catalog_that_cannot_be_read_is_named_and_azure_is_not_asked(tmp_path, content, reason):
+    catalog = tmp_path / "catalog.json"
+    if content is not None:
+        catalog.write_text(content)
+    with pytest.raises(CatalogSyncError, match=rf"^cannot read {re.escape(str(catalog))}: .*{reason}"):
+        sync_catalog(catalog, SUB, ["eastus2"], StaticToken(), "https://127.0.0.1:9", verify=False)
+
+
+def test_the_catalog_is_read_as_utf8_whatever_the_locale(arm, tls, catalog_copy):
+    """A hand-edited catalog may hold non-ASCII text; a machine whose locale is ASCII (or cp1252) still reads it."""
+    import locale
+
+    raw = json.loads(catalog_copy.read_text(encoding="utf-8"))
+    raw["models"]["gpt-5"]["source"] = "Microsoft Learn \u2014 Foundry Models sold directly by Azure"
+    catalog_copy.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [_gpt5("2025-08-07", True)]})
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        result = run(arm, tls, catalog_copy, dry_run=True)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert result.catalog["models"]["gpt-5"]["source"].endswith("\u2014 Foundry Models sold directly by Azure")
+
+
+def test_a_merge_the_catalog_would_refuse_is_named_with_the_catalog_path_and_writes_nothing(arm, tls, catalog_copy):
+    """Azure's deployment types stop taking deployments after the version retires: the catalog refuses that order."""
+    before = catalog_copy.read_bytes()
+    late = {**sku("GlobalStandard", "OpenAI.GlobalStandard.gpt-5"), "deprecationDate": "2027-09-01T00:00:00Z"}
+    item = model("gpt-5", "2025-08-07", "Stable", [late], deprecation={"inference": "2027-03-01T00:00:00Z"})
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    with pytest.raises(CatalogSyncError) as raised:
+        run(arm, tls, catalog_copy)
+    message = str(raised.value)
+    assert message.startswith(f"the merged catalog would be invalid: {catalog_copy}: models.gpt-5.versions.2025-08-07")
+    assert "deprecation 2027-09-01 is after retirement 2027-03-01" in message
+    assert catalog_copy.read_bytes() == before
+
+
+def test_a_replacement_named_without_a_version_is_recorded_by_name(arm, tls, catalog_copy):
+    item = _gpt5("2025-08-07", True, replacementConfig={"targetModelName": "gpt-5.1"})
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [item]})
+    result = run(arm, tls, catalog_copy)
+    assert json.loads(catalog_copy.read_text())["models"]["gpt-5"]["versions"]["2025-08-07"]["replacement"] == "gpt-5.1"
+    assert "replacement gpt-5 2025-08-07: None -> gpt-5.1" in result.changes
+
+
+def test_a_version_its_types_offer_does_not_cover_gets_an_offer_of_its_own_and_the_catalog_stays_valid(
+    arm, tls, catalog_copy
+):
+    """DeepSeek-V4-Flash's DataZoneStandard offer lists only 2026-04-23: Azure offering 2026-07-31 as DataZoneStandard
+    too adds an offer for that version alone (an offer of every version would list 2026-04-23 twice)."""
+    usage = "AIServices.DataZoneStandard.DeepSeek-V4-Flash"
+    answer = [
+        model("DeepSeek-V4-Flash", v, "Stable", [sku("DataZoneStandard", usage)], fmt="DeepSeek")
+        for v in ("2026-04-23", "2026-07-31")
+    ]
+    arm.expect_request(models_path("swedencentral")).respond_with_json({"value": answer})
+    result = run(arm, tls, catalog_copy, regions=("swedencentral",))
+    offers = parse_catalog(json.loads(catalog_copy.read_text())).models["DeepSeek-V4-Flash"].offers
+    zoned = [(o.versions, o.regions) for o in offers if o.sku == "DataZoneStandard"]
+    assert zoned[1] == (["2026-07-31"], ["swedencentral"]) and zoned[0][0] == ["2026-04-23"]
+    assert "offer gained DeepSeek-V4-Flash DataZoneStandard in swedencentral" in result.changes
