@@ -196,3 +196,157 @@ def test_a_managed_network_without_the_documented_shape_names_the_field(network,
         str(failed.value)
         == f"malformed answer from Azure: `properties` of {NETWORK_WHAT} is not an object, nothing written"
     )
+
+
+SUB = "00000000-0000-0000-0000-000000000001"
+RG = "rg-foundry-prod-eu"
+ACCOUNTS = f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.CognitiveServices/accounts"
+SUBNET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/agents"
+DENIED = {"error": {"code": "AuthorizationFailed", "message": "no access"}}
+READER_ROLE = "Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)"
+
+
+def live_arm(arm, tls):
+    from foundry_iac.azure.live_arm import LiveArm
+    from tests.foundry_iac.azure.conftest import StaticToken, endpoint
+
+    return LiveArm(StaticToken(), SUB, endpoint(arm), verify=str(tls[1]), retry_backoff=0.01)
+
+
+def failure(read, kind):
+    with pytest.raises(kind) as failed:
+        read()
+    return str(failed.value)
+
+
+def not_json(what: str) -> str:
+    return f"malformed answer from Azure: {what}: the answer is text/plain, not JSON, nothing written"
+
+
+def test_a_subdomain_check_asks_for_an_ai_services_account_of_that_name_and_keeps_azures_reason(arm, tls):
+    import json
+
+    from foundry_iac.azure.client import MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    check = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/checkDomainAvailability"
+    taken = {"isSubdomainAvailable": False, "subdomainName": "fdy-test", "reason": "AlreadyTaken"}
+    arm.expect_request(
+        check,
+        method="POST",
+        json={"subdomainName": "fdy-test", "type": "Microsoft.CognitiveServices/accounts", "kind": "AIServices"},
+    ).respond_with_json(taken)
+    arm.expect_request(
+        check,
+        method="POST",
+        json={"subdomainName": "fdy-plain", "type": "Microsoft.CognitiveServices/accounts", "kind": "AIServices"},
+    ).respond_with_data("busy", content_type="text/plain")
+    arm.expect_request(check, method="POST").respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert live.subdomain("fdy-test") == (False, "AlreadyTaken")
+    assert failure(lambda: live.subdomain("fdy-plain"), MalformedAnswerError) == not_json(
+        "whether the custom subdomain fdy-plain is available"
+    )
+    assert failure(lambda: live.subdomain("fdy-other"), LiveReadError) == (
+        "Azure denied reading whether the custom subdomain fdy-other is available (HTTP 403 AuthorizationFailed): "
+        "grant the identity a role with Microsoft.CognitiveServices/checkDomainAvailability/action (Cognitive "
+        "Services Contributor has it; Reader does not)"
+    )
+    live.close()
+    assert json.loads(arm.log[0][0].data)["kind"] == "AIServices"
+
+
+def test_a_content_filter_read_names_the_filter_and_checks_the_answer(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    filters = f"{ACCOUNTS}/fdy-test/raiPolicies"
+    arm.expect_request(f"{filters}/strict").respond_with_json({"name": "strict", "properties": {"mode": "Blocking"}})
+    arm.expect_request(f"{filters}/gone").respond_with_json({"error": {"code": "NotFound"}}, status=404)
+    arm.expect_request(f"{filters}/plain").respond_with_data("filter", content_type="text/plain")
+    arm.expect_request(f"{filters}/hidden").respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert live.rai_policy_exists(RG, "fdy-test", "strict") is True
+    assert live.rai_policy_exists(RG, "fdy-test", "gone") is False
+    assert failure(lambda: live.rai_policy_exists(RG, "fdy-test", "plain"), MalformedAnswerError) == not_json(
+        "content filter plain of account fdy-test"
+    )
+    assert failure(lambda: live.rai_policy_exists(RG, "fdy-test", "hidden"), LiveReadError) == (
+        f"Azure denied reading content filter hidden of account fdy-test (HTTP 403 AuthorizationFailed): grant the "
+        f"identity {READER_ROLE}"
+    )
+    live.close()
+
+
+def test_a_soft_deleted_account_read_names_the_account_and_checks_the_answer(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    region = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations/swedencentral"
+    deleted = f"{region}/resourceGroups/{RG}/deletedAccounts"
+    arm.expect_request(f"{deleted}/fdy-old").respond_with_json({"name": "fdy-old", "location": "swedencentral"})
+    arm.expect_request(f"{deleted}/fdy-plain").respond_with_data("gone", content_type="text/plain")
+    arm.expect_request(f"{deleted}/fdy-hidden").respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert live.deleted_account("swedencentral", RG, "fdy-old")["name"] == "fdy-old"
+    assert failure(lambda: live.deleted_account("swedencentral", RG, "fdy-plain"), MalformedAnswerError) == not_json(
+        "soft-deleted accounts named fdy-plain in swedencentral"
+    )
+    assert failure(lambda: live.deleted_account("swedencentral", RG, "fdy-hidden"), LiveReadError) == (
+        "Azure denied reading soft-deleted accounts named fdy-hidden in swedencentral (HTTP 403 "
+        f"AuthorizationFailed): grant the identity {READER_ROLE}"
+    )
+    live.close()
+
+
+def test_a_resource_is_read_at_its_types_api_version_and_named_in_every_failure(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    subnet = {"location": "swedencentral", "properties": {"delegations": []}}
+    arm.expect_request(SUBNET, query_string={"api-version": "2024-05-01"}).respond_with_json(subnet)
+    arm.expect_request(f"{SUBNET}-plain").respond_with_data("subnet", content_type="text/plain")
+    arm.expect_request(f"{SUBNET}-odd").respond_with_json({"properties": []})
+    arm.expect_request(f"{SUBNET}-hidden").respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert live.resource(SUBNET) == subnet
+    plain = failure(lambda: live.resource(f"{SUBNET}-plain"), MalformedAnswerError)
+    assert f"{SUBNET}-plain: the answer is text/plain, not JSON" in plain  # the pipeline checks every answer
+    assert failure(lambda: live.resource(f"{SUBNET}-odd"), MalformedAnswerError) == (
+        f"malformed answer from Azure: resource {SUBNET}-odd: `properties` is not an object, nothing written"
+    )
+    assert failure(lambda: live.resource(f"{SUBNET}-hidden"), LiveReadError) == (
+        f"Azure denied reading resource {SUBNET}-hidden (HTTP 403 AuthorizationFailed): grant the identity "
+        f"{READER_ROLE}"
+    )
+    live.close()
+
+
+def test_a_managed_network_read_returns_the_network_and_names_it_in_every_failure(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveManagedNetwork, LiveReadError
+
+    def network(account: str) -> str:
+        return f"{ACCOUNTS}/{account}/managedNetworks/default"
+
+    arm.expect_request(network("fdy-test")).respond_with_json(
+        {"properties": {"managedNetwork": {"isolationMode": "Disabled"}}}
+    )
+    arm.expect_request(network("fdy-none")).respond_with_json({"error": {"code": "NotFound"}}, status=404)
+    arm.expect_request(network("fdy-plain")).respond_with_data("net", content_type="text/plain")
+    arm.expect_request(network("fdy-odd")).respond_with_json({"properties": {"managedNetwork": {"isolationMode": 1}}})
+    arm.expect_request(network("fdy-hidden")).respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert live.managed_network(RG, "fdy-test") == LiveManagedNetwork("Disabled", None, (), {})
+    assert live.managed_network(RG, "fdy-none") is None
+    plain = failure(lambda: live.managed_network(RG, "fdy-plain"), MalformedAnswerError)
+    assert "fdy-plain/managedNetworks/default: the answer is text/plain, not JSON" in plain
+    assert failure(lambda: live.managed_network(RG, "fdy-odd"), MalformedAnswerError) == (
+        "malformed answer from Azure: isolationMode of the managed network of account fdy-odd is 1, not a name, "
+        "nothing written"
+    )
+    assert failure(lambda: live.managed_network(RG, "fdy-hidden"), LiveReadError) == (
+        "Azure denied reading the managed network of account fdy-hidden (HTTP 403 AuthorizationFailed): grant the "
+        f"identity {READER_ROLE}"
+    )
+    live.close()
