@@ -350,3 +350,62 @@ def test_a_managed_network_read_returns_the_network_and_names_it_in_every_failur
         f"identity {READER_ROLE}"
     )
     live.close()
+
+
+def test_a_subdomain_azure_cannot_find_or_gives_no_reason_for_is_available_with_no_reason(arm, tls):
+    check = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/checkDomainAvailability"
+    arm.expect_request(
+        check,
+        method="POST",
+        json={"subdomainName": "fdy-free", "type": "Microsoft.CognitiveServices/accounts", "kind": "AIServices"},
+    ).respond_with_json({"isSubdomainAvailable": True})
+    arm.expect_request(check, method="POST").respond_with_json({"error": {"code": "NotFound"}}, status=404)
+    live = live_arm(arm, tls)
+    assert live.subdomain("fdy-free") == (True, "")
+    assert live.subdomain("fdy-unknown") == (True, "")
+    live.close()
+
+
+def test_the_deployments_of_an_account_are_read_over_every_page_and_named_in_a_failure(arm, tls):
+    from foundry_iac.azure.live_arm import LiveDeployment, LiveReadError
+    from tests.foundry_iac.azure.conftest import endpoint
+
+    def deployment(name: str, model: str) -> dict:
+        return {
+            "name": name,
+            "sku": {"name": "GlobalStandard", "capacity": 10},
+            "properties": {"model": {"format": "OpenAI", "name": model, "version": "1"}},
+        }
+
+    listed = f"{ACCOUNTS}/fdy-test/deployments"
+    page2 = f"{endpoint(arm)}{listed}?api-version=2025-06-01&page=2"
+    arm.expect_request(listed, query_string="api-version=2025-06-01").respond_with_json(
+        {"value": [deployment("chat", "gpt-4o")], "nextLink": page2}
+    )
+    arm.expect_request(listed, query_string="api-version=2025-06-01&page=2").respond_with_json(
+        {"value": [deployment("embed", "text-embedding-3-large")]}
+    )
+    arm.expect_request(f"{ACCOUNTS}/fdy-hidden/deployments").respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert live.deployments(RG, "fdy-test") == {
+        "chat": LiveDeployment("gpt-4o", "1", "GlobalStandard", 10),
+        "embed": LiveDeployment("text-embedding-3-large", "1", "GlobalStandard", 10),
+    }
+    assert failure(lambda: live.deployments(RG, "fdy-hidden"), LiveReadError) == (
+        "Azure denied reading the deployments of account fdy-hidden (HTTP 403 AuthorizationFailed): grant the "
+        f"identity {READER_ROLE}"
+    )
+    live.close()
+
+
+def test_an_empty_subdomain_reason_is_named_as_malformed(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
+
+    check = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/checkDomainAvailability"
+    arm.expect_request(check, method="POST").respond_with_json({"isSubdomainAvailable": False, "reason": ""})
+    live = live_arm(arm, tls)
+    assert failure(lambda: live.subdomain("fdy-x"), MalformedAnswerError) == (
+        "malformed answer from Azure: the reason in whether the custom subdomain fdy-x is available is '', not a "
+        "name, nothing written"
+    )
+    live.close()
