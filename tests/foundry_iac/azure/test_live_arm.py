@@ -367,6 +367,7 @@ def test_a_subdomain_azure_cannot_find_or_gives_no_reason_for_is_available_with_
 
 
 def test_the_deployments_of_an_account_are_read_over_every_page_and_named_in_a_failure(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
     from foundry_iac.azure.live_arm import LiveDeployment, LiveReadError
     from tests.foundry_iac.azure.conftest import endpoint
 
@@ -386,6 +387,7 @@ def test_the_deployments_of_an_account_are_read_over_every_page_and_named_in_a_f
         {"value": [deployment("embed", "text-embedding-3-large")]}
     )
     arm.expect_request(f"{ACCOUNTS}/fdy-hidden/deployments").respond_with_json(DENIED, status=403)
+    arm.expect_request(f"{ACCOUNTS}/fdy-plain/deployments").respond_with_data("none", content_type="text/plain")
     live = live_arm(arm, tls)
     assert live.deployments(RG, "fdy-test") == {
         "chat": LiveDeployment("gpt-4o", "1", "GlobalStandard", 10),
@@ -394,6 +396,9 @@ def test_the_deployments_of_an_account_are_read_over_every_page_and_named_in_a_f
     assert failure(lambda: live.deployments(RG, "fdy-hidden"), LiveReadError) == (
         "Azure denied reading the deployments of account fdy-hidden (HTTP 403 AuthorizationFailed): grant the "
         f"identity {READER_ROLE}"
+    )
+    assert failure(lambda: live.deployments(RG, "fdy-plain"), MalformedAnswerError) == not_json(
+        "the deployments of account fdy-plain"
     )
     live.close()
 
@@ -407,5 +412,22 @@ def test_an_empty_subdomain_reason_is_named_as_malformed(arm, tls):
     assert failure(lambda: live.subdomain("fdy-x"), MalformedAnswerError) == (
         "malformed answer from Azure: the reason in whether the custom subdomain fdy-x is available is '', not a "
         "name, nothing written"
+    )
+    live.close()
+
+
+def test_deployments_past_the_page_limit_are_refused_by_name(arm, tls):
+    from foundry_iac.azure.client import AzureAnswerError, Limits
+    from foundry_iac.azure.live_arm import LiveArm
+    from tests.foundry_iac.azure.conftest import StaticToken, endpoint
+
+    listed = f"{ACCOUNTS}/fdy-test/deployments"
+    more = {"value": [], "nextLink": f"{endpoint(arm)}{listed}?api-version=2025-06-01&page=2"}
+    arm.expect_request(listed).respond_with_json(more)
+    live = LiveArm(
+        StaticToken(), SUB, endpoint(arm), verify=str(tls[1]), retry_backoff=0.01, limits=Limits(max_pages=1)
+    )
+    assert failure(lambda: live.deployments(RG, "fdy-test"), AzureAnswerError) == (
+        "the deployments of account fdy-test runs past 1 pages: refused (a runaway nextLink), nothing written"
     )
     live.close()
