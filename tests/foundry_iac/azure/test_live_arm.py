@@ -431,3 +431,21 @@ def test_deployments_past_the_page_limit_are_refused_by_name(arm, tls):
         "the deployments of account fdy-test runs past 1 pages: refused (a runaway nextLink), nothing written"
     )
     live.close()
+
+
+def test_a_deployment_mid_creation_is_left_out_and_one_without_a_name_is_malformed(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveDeployment
+
+    model = {"format": "OpenAI", "name": "gpt-4o", "version": "1"}
+    ready = {"name": "chat", "sku": {"name": "Standard", "capacity": 5}, "properties": {"model": model}}
+    listed = [{"name": "bare"}, {"name": "no-sku", "properties": {"model": model}}, ready]
+    arm.expect_request(f"{ACCOUNTS}/fdy-test/deployments").respond_with_json({"value": listed})
+    arm.expect_request(f"{ACCOUNTS}/fdy-odd/deployments").respond_with_json({"value": [{"sku": {"name": "S"}}]})
+    live = live_arm(arm, tls)
+    assert live.deployments(RG, "fdy-test") == {"chat": LiveDeployment("gpt-4o", "1", "Standard", 5)}
+    assert failure(lambda: live.deployments(RG, "fdy-odd"), MalformedAnswerError) == (
+        "malformed answer from Azure: a deployment's name in the deployments of account fdy-odd is None, not a name, "
+        "nothing written"
+    )
+    live.close()
