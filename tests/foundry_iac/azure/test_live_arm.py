@@ -442,10 +442,16 @@ def test_a_deployment_mid_creation_is_left_out_and_one_without_a_name_is_malform
     listed = [{"name": "bare"}, {"name": "no-sku", "properties": {"model": model}}, ready]
     arm.expect_request(f"{ACCOUNTS}/fdy-test/deployments").respond_with_json({"value": listed})
     arm.expect_request(f"{ACCOUNTS}/fdy-odd/deployments").respond_with_json({"value": [{"sku": {"name": "S"}}]})
+    nameless = {"name": "chat", "sku": {"name": "S"}, "properties": {"model": {"format": "OpenAI"}}}
+    arm.expect_request(f"{ACCOUNTS}/fdy-model/deployments").respond_with_json({"value": [nameless]})
     live = live_arm(arm, tls)
     assert live.deployments(RG, "fdy-test") == {"chat": LiveDeployment("gpt-4o", "1", "Standard", 5)}
     assert failure(lambda: live.deployments(RG, "fdy-odd"), MalformedAnswerError) == (
         "malformed answer from Azure: a deployment's name in the deployments of account fdy-odd is None, not a name, "
         "nothing written"
+    )
+    assert failure(lambda: live.deployments(RG, "fdy-model"), MalformedAnswerError) == (
+        "malformed answer from Azure: the model of deployment chat in the deployments of account fdy-model is None, "
+        "not a name, nothing written"
     )
     live.close()
