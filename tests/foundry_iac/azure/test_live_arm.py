@@ -439,13 +439,36 @@ def test_a_deployment_mid_creation_is_left_out_and_one_without_a_name_is_malform
 
     model = {"format": "OpenAI", "name": "gpt-4o", "version": "1"}
     ready = {"name": "chat", "sku": {"name": "Standard", "capacity": 5}, "properties": {"model": model}}
-    listed = [{"name": "bare"}, {"name": "no-sku", "properties": {"model": model}}, ready]
+    unsized = {"name": "idle", "sku": {"name": "Standard"}, "properties": {"model": {**model, "version": None}}}
+    listed = [{"name": "bare"}, {"name": "no-sku", "properties": {"model": model}}, ready, unsized]
     arm.expect_request(f"{ACCOUNTS}/fdy-test/deployments").respond_with_json({"value": listed})
     arm.expect_request(f"{ACCOUNTS}/fdy-odd/deployments").respond_with_json({"value": [{"sku": {"name": "S"}}]})
     nameless = {"name": "chat", "sku": {"name": "S"}, "properties": {"model": {"format": "OpenAI"}}}
     arm.expect_request(f"{ACCOUNTS}/fdy-model/deployments").respond_with_json({"value": [nameless]})
+    odd = {
+        "fdy-version": {"model": {**model, "version": ""}, "sku": {"name": "S"}},
+        "fdy-sku": {"model": model, "sku": {"capacity": 1}},
+        "fdy-capacity": {"model": model, "sku": {"name": "S", "capacity": -1}},
+    }
+    for account, parts in odd.items():
+        bad = {"name": "chat", "sku": parts["sku"], "properties": {"model": parts["model"]}}
+        arm.expect_request(f"{ACCOUNTS}/{account}/deployments").respond_with_json({"value": [bad]})
     live = live_arm(arm, tls)
-    assert live.deployments(RG, "fdy-test") == {"chat": LiveDeployment("gpt-4o", "1", "Standard", 5)}
+    assert live.deployments(RG, "fdy-test") == {
+        "chat": LiveDeployment("gpt-4o", "1", "Standard", 5),
+        "idle": LiveDeployment("gpt-4o", None, "Standard", 0),
+    }
+    where = "of deployment chat in the deployments of account"
+    for account, field in [
+        ("fdy-version", f"the model version {where} fdy-version is ''"),
+        ("fdy-sku", f"the sku {where} fdy-sku is None"),
+    ]:
+        assert failure(lambda a=account: live.deployments(RG, a), MalformedAnswerError) == (
+            f"malformed answer from Azure: {field}, not a name, nothing written"
+        )
+    assert failure(lambda: live.deployments(RG, "fdy-capacity"), MalformedAnswerError) == (
+        f"malformed answer from Azure: the capacity {where} fdy-capacity is -1, not a number >= 0, nothing written"
+    )
     assert failure(lambda: live.deployments(RG, "fdy-odd"), MalformedAnswerError) == (
         "malformed answer from Azure: a deployment's name in the deployments of account fdy-odd is None, not a name, "
         "nothing written"
