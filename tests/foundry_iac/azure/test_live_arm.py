@@ -478,3 +478,37 @@ def test_a_deployment_mid_creation_is_left_out_and_one_without_a_name_is_malform
         "not a name, nothing written"
     )
     live.close()
+
+
+def test_quota_usages_are_read_over_every_page_and_a_bad_list_is_refused_by_name(arm, tls):
+    from foundry_iac.azure.client import AzureAnswerError, Limits, MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveArm
+    from tests.foundry_iac.azure.conftest import StaticToken, endpoint
+
+    def usage(name: str, used: float) -> dict:
+        return {"name": {"value": name}, "currentValue": used, "limit": 300.0, "unit": "Count"}
+
+    regions = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations"
+    listed = f"{regions}/swedencentral/usages"
+    page2 = f"{endpoint(arm)}{listed}?api-version=2025-06-01&page=2"
+    arm.expect_request(listed, query_string="api-version=2025-06-01").respond_with_json(
+        {"value": [usage("OpenAI.Standard.gpt-4o", 10.0)], "nextLink": page2}
+    )
+    arm.expect_request(listed, query_string="api-version=2025-06-01&page=2").respond_with_json(
+        {"value": [usage("OpenAI.Standard.gpt-5.1", 0.0)]}
+    )
+    arm.expect_request(f"{regions}/westeurope/usages").respond_with_data("none", content_type="text/plain")
+    live = live_arm(arm, tls)
+    assert live.usages("swedencentral") == {
+        "OpenAI.Standard.gpt-4o": (10.0, 300.0),
+        "OpenAI.Standard.gpt-5.1": (0.0, 300.0),
+    }
+    assert failure(lambda: live.usages("westeurope"), MalformedAnswerError) == not_json("quota usages in westeurope")
+    live.close()
+    short = LiveArm(
+        StaticToken(), SUB, endpoint(arm), verify=str(tls[1]), retry_backoff=0.01, limits=Limits(max_pages=1)
+    )
+    assert failure(lambda: short.usages("swedencentral"), AzureAnswerError) == (
+        "quota usages in swedencentral runs past 1 pages: refused (a runaway nextLink), nothing written"
+    )
+    short.close()
