@@ -498,12 +498,23 @@ def test_quota_usages_are_read_over_every_page_and_a_bad_list_is_refused_by_name
         {"value": [usage("OpenAI.Standard.gpt-5.1", 0.0)]}
     )
     arm.expect_request(f"{regions}/westeurope/usages").respond_with_data("none", content_type="text/plain")
+    arm.expect_request(f"{regions}/norwayeast/usages").respond_with_json(
+        {"value": [{"currentValue": 1.0, "limit": 2.0}]}
+    )
+    arm.expect_request(f"{regions}/uksouth/usages").respond_with_json({"value": [usage("OpenAI.S.x", -1.0)]})
     live = live_arm(arm, tls)
     assert live.usages("swedencentral") == {
         "OpenAI.Standard.gpt-4o": (10.0, 300.0),
         "OpenAI.Standard.gpt-5.1": (0.0, 300.0),
     }
     assert failure(lambda: live.usages("westeurope"), MalformedAnswerError) == not_json("quota usages in westeurope")
+    assert failure(lambda: live.usages("norwayeast"), MalformedAnswerError) == (
+        "malformed answer from Azure: a usage's name in quota usages in norwayeast is None, not a name, nothing written"
+    )
+    assert failure(lambda: live.usages("uksouth"), MalformedAnswerError) == (
+        "malformed answer from Azure: the currentValue of OpenAI.S.x in quota usages in uksouth is -1.0, not a number "
+        ">= 0, nothing written"
+    )
     live.close()
     short = LiveArm(
         StaticToken(), SUB, endpoint(arm), verify=str(tls[1]), retry_backoff=0.01, limits=Limits(max_pages=1)
