@@ -40,6 +40,7 @@ from foundry_iac.azure.client import (
     text,
 )
 from foundry_iac.cli import commands
+from foundry_iac.cli.command_io import MAX_TIMEOUT
 from foundry_iac.cli.main import main
 from tests.foundry_iac.azure.conftest import StaticToken, endpoint
 
@@ -757,7 +758,7 @@ def test_an_answer_with_a_status_outside_2xx_is_left_to_the_sdk(arm, tls, body, 
 def test_the_documented_defaults_are_the_code_s(root):
     """The docs' section on talking to Azure (docs/cost-and-quota.md) states the bounds; they are these."""
     readme = (root / "docs" / "cost-and-quota.md").read_text()
-    assert f"`--timeout SECONDS` (default {azure_client.DEFAULT_TIMEOUT:g})" in readme
+    assert f"`--timeout SECONDS` (default {azure_client.DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})" in readme
     assert f"retried {azure_client.RETRIES} times" in readme
     assert f"never more than {azure_client.RETRY_AFTER_CAP:g} s" in readme
     assert f"at most {azure_client.MAX_PAGES} pages per list" in readme
