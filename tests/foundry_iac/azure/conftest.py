@@ -81,3 +81,20 @@ def foreign(tls):
 
 def endpoint(server: HTTPServer) -> str:
     return f"https://127.0.0.1:{server.port}"
+
+
+@pytest.fixture
+def client_calls(monkeypatch) -> list[tuple[float, object]]:
+    """The (retry_backoff, limits) of each client quota_sync.make_client builds (catalog and quota sync share
+    it); the client itself retries fast (0.01 s) so refused answers do not wait."""
+    from foundry_iac.azure import quota_sync
+
+    seen: list[tuple[float, object]] = []
+    real = quota_sync.make_client
+
+    def spy(credential, subscription, endpoint, verify, retry_backoff, limits=None):
+        seen.append((retry_backoff, limits))
+        return real(credential, subscription, endpoint, verify, 0.01, limits)
+
+    monkeypatch.setattr(quota_sync, "make_client", spy)
+    return seen

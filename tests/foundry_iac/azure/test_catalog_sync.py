@@ -930,18 +930,10 @@ def test_lifecycle_dates_azure_repeats_are_not_said_again():
 # --- what sync_catalog hands the client, and what it says as it goes -------------------------------------------
 
 
-def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, catalog_copy, monkeypatch):
-    from foundry_iac.azure import quota_sync
+def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, catalog_copy, client_calls):
     from foundry_iac.azure.client import Limits
 
-    seen: list[tuple[float, Limits]] = []
-    real = quota_sync.make_client
-
-    def spy(credential, subscription, endpoint, verify, retry_backoff, limits=None):
-        seen.append((retry_backoff, limits))
-        return real(credential, subscription, endpoint, verify, 0.01, limits)
-
-    monkeypatch.setattr(quota_sync, "make_client", spy)
+    seen = client_calls
     from foundry_iac.azure.catalog_sync import fetch_models
 
     serve_pages(arm)

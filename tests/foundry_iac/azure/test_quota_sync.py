@@ -434,18 +434,10 @@ def test_synced_at_is_utc_whatever_the_local_time_zone(arm, tls, monkeypatch):
     assert before <= synced.replace(tzinfo=dt.UTC) <= after
 
 
-def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, monkeypatch):
-    from foundry_iac.azure import quota_sync
+def test_sync_passes_its_limits_and_the_default_backoff_to_the_client(arm, tls, client_calls):
     from foundry_iac.azure.client import Limits
 
-    seen: list[tuple[float, Limits]] = []
-    real = quota_sync.make_client
-
-    def spy(credential, subscription, endpoint, verify, retry_backoff, limits=None):
-        seen.append((retry_backoff, limits))
-        return real(credential, subscription, endpoint, verify, 0.01, limits)
-
-    monkeypatch.setattr(quota_sync, "make_client", spy)
+    seen = client_calls
     page2 = f"{endpoint(arm)}{usages_path('eastus2')}?api-version=2025-06-01&page=2"
     arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json({**USAGES, "nextLink": page2})
     one_page = Limits(max_pages=1)
