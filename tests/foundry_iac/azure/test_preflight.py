@@ -733,6 +733,11 @@ def live_deployment(name: str, capacity: int, model: str = "gpt-4o", version: st
     }
 
 
+def gpt_4o_usage(name: str, current: float) -> dict:
+    """Azure's quota usages: `name` (gpt-4o's usage) at `current` of 300 in use, gpt-5.1's as in USAGES."""
+    return {"value": [{"name": {"value": name}, "currentValue": current, "limit": 300.0}, USAGES["value"][1]]}
+
+
 def capacity_reads(fake: FakeArm, model: str) -> list[dict]:
     """The query of each capacity read preflight made for a model."""
     path = f"{PROVIDERS}/locations/{REGION}/modelCapacities"
@@ -799,12 +804,7 @@ def test_quota_sums_every_repository_deployment_of_a_usage_name_and_only_the_rep
         live_deployment("hand-made", 50),  # made in the portal: its 50 units stay in use after rollout
         live_deployment("gpt-5.1", 5, "gpt-5.1", "2025-11-13"),
     ]
-    fake.usages = {
-        "value": [
-            {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": 298.0, "limit": 300.0},
-            USAGES["value"][1],
-        ]
-    }
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o", 298.0)
     (finding,) = findings(run(fake, tls, stack_file))
     assert finding["message"] == (
         "swedencentral OpenAI.DataZoneStandard.gpt-4o: the repository's stacks request 35 units; Azure reports 298 "
@@ -827,12 +827,7 @@ def catalog_with(monkeypatch, change) -> None:
 def test_quota_units_follow_the_tpm_each_capacity_unit_of_the_model_stands_for(fake, tls, stack_file, monkeypatch):
     """A model whose capacity unit is 3,000 TPM (as reasoning models may be) asks 3 quota units per unit."""
     catalog_with(monkeypatch, lambda data: data["models"]["gpt-4o"].update(tpmPerUnit=3000))
-    fake.usages = {
-        "value": [
-            {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": 275.0, "limit": 300.0},
-            USAGES["value"][1],
-        ]
-    }
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o", 275.0)
     (finding,) = findings(run(fake, tls, stack_file), "preflight-quota")
     assert "request 30 units" in finding["message"] and "after rollout 305 > 300" in finding["message"]
 
@@ -854,12 +849,8 @@ def test_quota_is_judged_against_the_usage_name_of_the_deployed_version(fake, tl
     stack_file.write_text(TAGGED_STACK.replace("          capacity: 10\n", "          capacity: 15\n", 1))
     fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
     fake.deployments = [live_deployment("gpt-4o", 10)]
-    fake.usages = {  # Azure lists the usage names the subscription has: the version's own
-        "value": [
-            {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o-1120"}, "currentValue": 296.0, "limit": 300.0},
-            USAGES["value"][1],
-        ]
-    }
+    # Azure lists the usage names the subscription has: the version's own
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o-1120", 296.0)
     (finding,) = findings(run(fake, tls, stack_file))
     assert finding["message"] == (
         "swedencentral OpenAI.DataZoneStandard.gpt-4o-1120: the repository's stacks request 15 units; Azure reports "
