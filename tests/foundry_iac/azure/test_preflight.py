@@ -376,6 +376,7 @@ def test_a_denied_read_names_the_missing_role_and_the_other_checks_still_run(fak
         "Azure denied reading quota usages in swedencentral (HTTP 403 AuthorizationFailed): grant the identity "
         "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)"
     )
+    assert denied["urn"].endswith("::fdy-test-deployment-gpt-4o")  # the first deployment that needed the read
     assert not entry["passed"]
 
 
@@ -825,11 +826,29 @@ def catalog_with(monkeypatch, change) -> None:
 
 
 def test_quota_units_follow_the_tpm_each_capacity_unit_of_the_model_stands_for(fake, tls, stack_file, monkeypatch):
-    """A model whose capacity unit is 3,000 TPM (as reasoning models may be) asks 3 quota units per unit."""
+    """A model whose capacity unit is 3,000 TPM (as reasoning models may be) asks 3 quota units per unit, and its
+    live deployment holds 3 per unit."""
     catalog_with(monkeypatch, lambda data: data["models"]["gpt-4o"].update(tpmPerUnit=3000))
-    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o", 275.0)
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.deployments = [live_deployment("gpt-4o", 5)]
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o", 290.0)
     (finding,) = findings(run(fake, tls, stack_file), "preflight-quota")
-    assert "request 30 units" in finding["message"] and "after rollout 305 > 300" in finding["message"]
+    assert (
+        "request 30 units" in finding["message"] and "(15 by the repository's live deployments)" in finding["message"]
+    )
+    assert "after rollout 305 > 300" in finding["message"]
+
+
+def test_a_usage_name_azure_does_not_list_does_not_hide_the_next_ones_overrun(fake, tls, stack_file):
+    fake.usages = {
+        "value": [{"name": {"value": "OpenAI.DataZoneStandard.gpt-5.1"}, "currentValue": 296.0, "limit": 300.0}]
+    }
+    found = [f["message"] for f in findings(run(fake, tls, stack_file), "preflight-quota")]
+    assert [m.split(":")[0] for m in found] == [
+        "swedencentral OpenAI.DataZoneStandard.gpt-4o",
+        "swedencentral OpenAI.DataZoneStandard.gpt-5.1",
+    ]
+    assert "Azure lists no quota" in found[0] and "after rollout 301 > 300" in found[1]
 
 
 def test_quota_is_judged_against_the_usage_name_of_the_deployed_version(fake, tls, stack_file, monkeypatch):
