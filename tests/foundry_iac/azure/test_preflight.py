@@ -843,12 +843,16 @@ def test_a_usage_name_azure_does_not_list_does_not_hide_the_next_ones_overrun(fa
     fake.usages = {
         "value": [{"name": {"value": "OpenAI.DataZoneStandard.gpt-5.1"}, "currentValue": 296.0, "limit": 300.0}]
     }
-    found = [f["message"] for f in findings(run(fake, tls, stack_file), "preflight-quota")]
-    assert [m.split(":")[0] for m in found] == [
+    found = findings(run(fake, tls, stack_file), "preflight-quota")
+    assert [f["message"].split(":")[0] for f in found] == [
         "swedencentral OpenAI.DataZoneStandard.gpt-4o",
         "swedencentral OpenAI.DataZoneStandard.gpt-5.1",
     ]
-    assert "Azure lists no quota" in found[0] and "after rollout 301 > 300" in found[1]
+    assert "Azure lists no quota" in found[0]["message"] and "after rollout 301 > 300" in found[1]["message"]
+    assert [f["urn"].rsplit("::", 1)[-1] for f in found] == [
+        "fdy-test-deployment-gpt-4o",
+        "fdy-test-deployment-gpt-5.1",
+    ]
 
 
 def test_quota_is_judged_against_the_usage_name_of_the_deployed_version(fake, tls, stack_file, monkeypatch):
