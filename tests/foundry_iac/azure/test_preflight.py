@@ -182,7 +182,20 @@ def test_an_unregistered_provider_fails(fake, tls, stack_file):
     entry = run(fake, tls, stack_file)
     (finding,) = findings(entry)
     assert finding["policy"] == "preflight-provider" and finding["enforcement"] == "mandatory"
-    assert finding["message"].startswith(f"Microsoft.CognitiveServices is NotRegistered in subscription {SUB}")
+    assert finding["message"] == (
+        f"Microsoft.CognitiveServices is NotRegistered in subscription {SUB}: register it (az provider register "
+        "--namespace Microsoft.CognitiveServices) before pulumi up"
+    )
+    assert not entry["passed"]
+
+
+def test_a_denied_provider_read_is_a_finding_of_the_whole_stack(fake, tls, stack_file):
+    fake.server.expect_request(PROVIDERS, query_string={"api-version": "2021-04-01"}).respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=403
+    )
+    entry = run(fake, tls, stack_file)
+    (denied,) = findings(entry, "preflight-access")
+    assert denied["message"].startswith("Azure denied reading ") and denied["urn"] is None
     assert not entry["passed"]
 
 
