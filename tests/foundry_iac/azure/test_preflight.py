@@ -189,6 +189,13 @@ def test_an_unregistered_provider_fails(fake, tls, stack_file):
     assert not entry["passed"]
 
 
+def test_a_provider_azure_gives_no_registration_state_is_not_registered(fake, tls, stack_file):
+    fake.provider = {"namespace": "Microsoft.CognitiveServices"}
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["policy"] == "preflight-provider"
+    assert finding["message"].startswith(f"Microsoft.CognitiveServices is not registered in subscription {SUB}: ")
+
+
 def test_a_denied_provider_read_is_a_finding_of_the_whole_stack(fake, tls, stack_file):
     fake.server.expect_request(PROVIDERS, query_string={"api-version": "2021-04-01"}).respond_with_json(
         {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=403
