@@ -18,7 +18,7 @@ from foundry_iac.azure.preflight import preflight
 from foundry_iac.cli import commands
 from foundry_iac.cli.main import main
 from foundry_iac.engine.stacks import resolve_stack
-from tests.conftest import AGENT_STACK, ROOT, TAGGED_STACK
+from tests.conftest import AGENT_STACK, AGENTS_BLOCK, ROOT, TAGGED_STACK
 from tests.foundry_iac.azure.conftest import StaticToken, endpoint
 
 SUB = "11111111-2222-3333-4444-555555555555"
@@ -123,19 +123,22 @@ class FakeArm:
         return Response(json.dumps(body), status=200, content_type="application/json")
 
     def _capacity(self, request) -> Response:
-        name = request.args["modelName"]
+        """Capacity of one model format, name and version: none listed for a model the region does not offer."""
+        fmt, name, version = (request.args[k] for k in ("modelFormat", "modelName", "modelVersion"))
+        known = {(m["model"]["format"], m["model"]["name"], m["model"]["version"]) for m in self.models}
         items = [
             {
                 "id": f"{self.providers}/locations/{REGION}/modelCapacities/{name}",
                 "location": REGION,
                 "properties": {
-                    "model": {"format": "OpenAI", "name": name, "version": request.args["modelVersion"]},
+                    "model": {"format": fmt, "name": name, "version": version},
                     "skuName": self.capacity_sku.get(name, "DataZoneStandard"),
                     "availableCapacity": self.capacity[name],
                 },
             }
         ]
-        return Response(json.dumps({"value": items}), status=200, content_type="application/json")
+        body = {"value": items if (fmt, name, version) in known else []}
+        return Response(json.dumps(body), status=200, content_type="application/json")
 
 
 @pytest.fixture
@@ -179,7 +182,27 @@ def test_an_unregistered_provider_fails(fake, tls, stack_file):
     entry = run(fake, tls, stack_file)
     (finding,) = findings(entry)
     assert finding["policy"] == "preflight-provider" and finding["enforcement"] == "mandatory"
-    assert finding["message"].startswith(f"Microsoft.CognitiveServices is NotRegistered in subscription {SUB}")
+    assert finding["message"] == (
+        f"Microsoft.CognitiveServices is NotRegistered in subscription {SUB}: register it (az provider register "
+        "--namespace Microsoft.CognitiveServices) before pulumi up"
+    )
+    assert not entry["passed"]
+
+
+def test_a_provider_azure_gives_no_registration_state_is_not_registered(fake, tls, stack_file):
+    fake.provider = {"namespace": "Microsoft.CognitiveServices"}
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["policy"] == "preflight-provider"
+    assert finding["message"].startswith(f"Microsoft.CognitiveServices is not registered in subscription {SUB}: ")
+
+
+def test_a_denied_provider_read_is_a_finding_of_the_whole_stack(fake, tls, stack_file):
+    fake.server.expect_request(PROVIDERS, query_string={"api-version": "2021-04-01"}).respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=403
+    )
+    entry = run(fake, tls, stack_file)
+    (denied,) = findings(entry, "preflight-access")
+    assert denied["message"].startswith("Azure denied reading ") and denied["urn"] is None
     assert not entry["passed"]
 
 
@@ -373,6 +396,7 @@ def test_a_denied_read_names_the_missing_role_and_the_other_checks_still_run(fak
         "Azure denied reading quota usages in swedencentral (HTTP 403 AuthorizationFailed): grant the identity "
         "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)"
     )
+    assert denied["urn"].endswith("::fdy-test-deployment-gpt-4o")  # the first deployment that needed the read
     assert not entry["passed"]
 
 
@@ -565,6 +589,18 @@ def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_b
         (
             {
                 "properties": {
+                    "delegations": [
+                        {"name": "web", "properties": {"serviceName": "Microsoft.Web/serverFarms"}},
+                        {"name": "aci", "properties": {"serviceName": "Microsoft.ContainerInstance/containerGroups"}},
+                    ]
+                }
+            },
+            "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: "
+            "Microsoft.Web/serverFarms, Microsoft.ContainerInstance/containerGroups): delegate it",
+        ),
+        (
+            {
+                "properties": {
                     "delegations": [{"name": "aca", "properties": {"serviceName": "Microsoft.App/Environments"}}]
                 }
             },
@@ -594,6 +630,7 @@ def test_a_missing_agent_resource_and_one_in_another_region_fail_at_the_agents_b
         "missing",
         "not-delegated",
         "delegation-without-service",
+        "delegated-to-other-services",
         "delegated-in-other-case",
         "shared",
         "held-after-delete",
@@ -605,6 +642,27 @@ def test_an_agent_subnet_unfit_for_agents_fails_at_the_account(fake, tls, agent_
     entry = run(fake, tls, agent_stack)
     (found,) = findings(entry, "preflight-agent-subnet")
     assert found["message"] == message and found["source"]["line"] == line_of(agent_stack, "    - name: fdy-test")
+
+
+def test_a_resource_two_projects_share_is_read_once_and_reported_once(fake, tls, tmp_path):
+    """team-b shares team-a's Cosmos DB and Storage account but has its own AI Search: each resource is read once,
+    whatever order the projects come in, and the missing Cosmos DB is one finding, not one per project."""
+    search_b = f"{DATA}/Microsoft.Search/searchServices/srch-team-b"
+    stack = tmp_path / "Pulumi.prod-eu.yaml"
+    team_b = "        - name: team-b\n" + AGENTS_BLOCK.replace("srch-agents", "srch-team-b")
+    stack.write_text(AGENT_STACK.replace("      deployments:\n", team_b + "      deployments:\n", 1))
+    agents_present(fake)
+    cosmos = next(iter(AGENT_IDS))
+    fake.resources[cosmos] = None
+    fake.resources[search_b] = {"id": search_b, "location": "westeurope", "properties": {}}
+    entry = run(fake, tls, stack)
+    assert sorted(f["message"] for f in findings(entry, "preflight-agent-resource")) == [
+        f"{cosmos} does not exist (or the identity cannot see it): create it, or fix the id",
+        "srch-team-b is in 'westeurope', not 'swedencentral' as the agents block says: correct its location "
+        "(agent-byo-resources judges the stated one)",
+    ]
+    reads = sorted(r.path for r, _ in fake.server.log if r.path in fake.resources)
+    assert reads == sorted([*AGENT_IDS, search_b])
 
 
 def test_the_service_link_of_an_existing_injected_account_is_its_own(fake, tls, agent_stack):
@@ -685,6 +743,163 @@ def test_quota_exactly_at_the_limit_passes_and_one_unit_over_fails(fake, tls, st
     assert bool(found) is fails
     if fails:
         assert "after rollout 301 > 300: request 1 more units" in found[0]["message"]
+
+
+def live_deployment(name: str, capacity: int, model: str = "gpt-4o", version: str = "2024-11-20") -> dict:
+    """A deployment as Azure lists it on the account (DataZoneStandard)."""
+    return {
+        "name": name,
+        "sku": {"name": "DataZoneStandard", "capacity": capacity},
+        "properties": {"model": {"format": "OpenAI", "name": model, "version": version}},
+    }
+
+
+def gpt_4o_usage(name: str, current: float) -> dict:
+    """Azure's quota usages: `name` (gpt-4o's usage) at `current` of 300 in use, gpt-5.1's as in USAGES."""
+    return {"value": [{"name": {"value": name}, "currentValue": current, "limit": 300.0}, USAGES["value"][1]]}
+
+
+def capacity_reads(fake: FakeArm, model: str) -> list[dict]:
+    """The query of each capacity read preflight made for a model."""
+    path = f"{PROVIDERS}/locations/{REGION}/modelCapacities"
+    return [dict(r.args) for r, _ in fake.server.log if r.path == path and r.args.get("modelName") == model]
+
+
+@pytest.mark.parametrize("held,message", [(10, None), (9, "needs 1 more units")], ids=["unchanged", "one-more"])
+def test_an_existing_deployment_asks_capacity_only_when_it_grows(fake, tls, stack_file, held, message):
+    fake.capacity_sku["gpt-4o"] = "GlobalStandard"  # Azure lists no DataZoneStandard capacity for gpt-4o now
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.deployments = [live_deployment("gpt-4o", held)]
+    found = [f["message"] for f in findings(run(fake, tls, stack_file), "preflight-capacity")]
+    if message is None:
+        assert found == [] and capacity_reads(fake, "gpt-4o") == []
+    else:
+        assert found == [
+            "fdy-test/gpt-4o: needs 1 more units of DataZoneStandard gpt-4o in swedencentral; Azure has no capacity "
+            "left there now"
+        ]
+
+
+def test_capacity_is_asked_for_the_deployments_model_format_and_version(fake, tls, stack_file):
+    entry = run(fake, tls, stack_file)
+    assert entry["passed"]
+    assert capacity_reads(fake, "gpt-4o") == [
+        {"api-version": "2025-06-01", "modelFormat": "OpenAI", "modelName": "gpt-4o", "modelVersion": "2024-11-20"}
+    ]
+
+
+def test_a_denied_capacity_read_is_a_finding_at_each_deployment_that_needed_it(fake, tls, stack_file):
+    fake.server.expect_request(f"{PROVIDERS}/locations/{REGION}/modelCapacities").respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=403
+    )
+    entry = run(fake, tls, stack_file)
+    found = findings(entry, "preflight-access")
+    assert [f["message"].split(" (HTTP 403")[0] for f in found] == [
+        "Azure denied reading the capacity available for gpt-4o 2024-11-20 in swedencentral "
+        "(locationBasedModelCapacities)",
+        "Azure denied reading the capacity available for gpt-5.1 2025-11-13 in swedencentral "
+        "(locationBasedModelCapacities)",
+    ]
+    lines = [line_of(stack_file, "        - model: gpt-4o"), line_of(stack_file, "        - model: gpt-5.1")]
+    assert [(f["source"]["line"], f["urn"].rsplit("::", 1)[-1]) for f in found] == [
+        (lines[0], "fdy-test-deployment-gpt-4o"),
+        (lines[1], "fdy-test-deployment-gpt-5.1"),
+    ]
+    assert not entry["passed"]
+
+
+def test_quota_sums_every_repository_deployment_of_a_usage_name_and_only_the_repositorys_live_ones(
+    fake, tls, stack_file
+):
+    """Two deployments of gpt-4o count against one usage name: both requests add up, both live ones are taken
+    off Azure's current value, and a live deployment the repository does not make stays counted."""
+    second = (
+        '        - name: gpt-4o-batch\n          model: gpt-4o\n          version: "2024-11-20"\n'
+        "          type: DataZoneStandard\n          capacity: 25\n"
+    )
+    stack_file.write_text(TAGGED_STACK.replace("        - model: gpt-5.1\n", second + "        - model: gpt-5.1\n", 1))
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.deployments = [
+        live_deployment("gpt-4o", 10),
+        live_deployment("gpt-4o-batch", 20),
+        live_deployment("hand-made", 50),  # made in the portal: its 50 units stay in use after rollout
+        live_deployment("gpt-5.1", 5, "gpt-5.1", "2025-11-13"),
+    ]
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o", 298.0)
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["message"] == (
+        "swedencentral OpenAI.DataZoneStandard.gpt-4o: the repository's stacks request 35 units; Azure reports 298 "
+        "of 300 in use (30 by the repository's live deployments), so after rollout 303 > 300: request 3 more units "
+        "or lower capacity"
+    )
+
+
+def catalog_with(monkeypatch, change) -> None:
+    """Preflight's quota arithmetic reads a copy of the catalog that `change` edited (the raw JSON data)."""
+    import policies.quota
+    from components.catalog import CATALOG_PATH, parse_catalog
+
+    data = json.loads(CATALOG_PATH.read_text())
+    change(data)
+    changed = parse_catalog(data, "changed for a test")
+    monkeypatch.setattr(policies.quota, "catalog", lambda: changed)
+
+
+def test_quota_units_follow_the_tpm_each_capacity_unit_of_the_model_stands_for(fake, tls, stack_file, monkeypatch):
+    """A model whose capacity unit is 3,000 TPM (as reasoning models may be) asks 3 quota units per unit, and its
+    live deployment holds 3 per unit."""
+    catalog_with(monkeypatch, lambda data: data["models"]["gpt-4o"].update(tpmPerUnit=3000))
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.deployments = [live_deployment("gpt-4o", 5)]
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o", 290.0)
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-quota")
+    assert (
+        "request 30 units" in finding["message"] and "(15 by the repository's live deployments)" in finding["message"]
+    )
+    assert "after rollout 305 > 300" in finding["message"]
+
+
+def test_a_usage_name_azure_does_not_list_does_not_hide_the_next_ones_overrun(fake, tls, stack_file):
+    fake.usages = {
+        "value": [{"name": {"value": "OpenAI.DataZoneStandard.gpt-5.1"}, "currentValue": 296.0, "limit": 300.0}]
+    }
+    found = findings(run(fake, tls, stack_file), "preflight-quota")
+    assert [f["message"].split(":")[0] for f in found] == [
+        "swedencentral OpenAI.DataZoneStandard.gpt-4o",
+        "swedencentral OpenAI.DataZoneStandard.gpt-5.1",
+    ]
+    assert "Azure lists no quota" in found[0]["message"] and "after rollout 301 > 300" in found[1]["message"]
+    assert [f["urn"].rsplit("::", 1)[-1] for f in found] == [
+        "fdy-test-deployment-gpt-4o",
+        "fdy-test-deployment-gpt-5.1",
+    ]
+
+
+def test_quota_is_judged_against_the_usage_name_of_the_deployed_version(fake, tls, stack_file, monkeypatch):
+    """A catalog where gpt-4o 2024-11-20 counts against a usage name of its own (the offer listed first covers the
+    other versions): the stack's request and its live deployment both count there."""
+
+    def split(data: dict) -> None:
+        import copy
+
+        offers = data["models"]["gpt-4o"]["offers"]
+        shared = next(o for o in offers if o["sku"] == "DataZoneStandard")
+        own = {**copy.deepcopy(shared), "versions": ["2024-11-20"], "usageName": "OpenAI.DataZoneStandard.gpt-4o-1120"}
+        shared["versions"] = [v for v in data["models"]["gpt-4o"]["versions"] if v != "2024-11-20"]
+        offers.insert(offers.index(shared) + 1, own)
+
+    catalog_with(monkeypatch, split)
+    stack_file.write_text(TAGGED_STACK.replace("          capacity: 10\n", "          capacity: 15\n", 1))
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.deployments = [live_deployment("gpt-4o", 10)]
+    # Azure lists the usage names the subscription has: the version's own
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o-1120", 296.0)
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["message"] == (
+        "swedencentral OpenAI.DataZoneStandard.gpt-4o-1120: the repository's stacks request 15 units; Azure reports "
+        "296 of 300 in use (10 by the repository's live deployments), so after rollout 301 > 300: request 1 more "
+        "units or lower capacity"
+    )
 
 
 # --- the safe client in preflight: refusals end the command (exit 2), no report --------------------------
