@@ -302,3 +302,36 @@ def test_a_name_whose_module_does_not_hold_it_completes_the_package():
     with pytest.raises(AttributeError, match="has no attribute 'GetAccount'"):
         getattr(fresh, "GetAccount")  # noqa: B009 - the attribute access is what is tested
     assert vars(fresh)["_complete_"] is True
+
+
+def test_load_services_by_module_puts_a_partial_package_in_place_of_a_lazy_or_absent_one_and_leaves_a_loaded_one(
+    monkeypatch,
+):
+    """In this process (mutation testing sees it): the package a program would import becomes the partial one, at
+    the service's folder, in sys.modules and on the root package alike; a service loaded already stays as it is."""
+    import os
+    import sys
+
+    import pulumi_azure_native as root
+
+    loaded = root.cognitiveservices
+    assert loaded.Account.__name__ == "Account"  # a lazy package loads on its first attribute read
+    loaded = sys.modules["pulumi_azure_native.cognitiveservices"]
+    assert type(loaded).__name__ != "_LazyModule"
+    lazy = sys.modules["pulumi_azure_native.addons"]
+    assert type(lazy).__name__ == "_LazyModule"  # as pulumi_azure_native's __init__ leaves every service
+    for service in ("addons", "aadiam"):
+        monkeypatch.setitem(
+            sys.modules, f"pulumi_azure_native.{service}", sys.modules[f"pulumi_azure_native.{service}"]
+        )
+        monkeypatch.setattr(root, service, getattr(root, service))
+    monkeypatch.delitem(sys.modules, "pulumi_azure_native.aadiam")  # never imported at all
+
+    sdk.load_services_by_module(["cognitiveservices", "addons", "aadiam"])
+
+    assert sys.modules["pulumi_azure_native.cognitiveservices"] is loaded
+    for service in ("addons", "aadiam"):
+        package = sys.modules[f"pulumi_azure_native.{service}"]
+        assert type(package) is sdk._PartialPackage and getattr(root, service) is package
+        assert package.__name__ == package.__package__ == f"pulumi_azure_native.{service}"
+        assert package.__path__ == [os.path.join(os.path.dirname(root.__file__), service)]
