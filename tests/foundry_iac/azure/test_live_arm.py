@@ -594,6 +594,7 @@ def test_the_models_of_a_region_are_read_over_every_page_with_their_skus_and_lif
             f"a deployment type of m 1 in {MODELS_WHAT} is '', not a name",
         ),
     ],
+    ids=["no-value", "sku-list-shape", "no-model", "empty-name", "empty-version", "empty-sku-name"],
 )
 def test_a_models_answer_without_the_documented_shape_names_the_field(arm, tls, answer, message):
     from foundry_iac.azure.client import MalformedAnswerError
@@ -669,6 +670,7 @@ def test_the_capacity_of_each_deployment_type_is_summed_over_every_entry_and_pag
         ({"value": [{"location": "swedencentral"}]}, f"the skuName of an entry of {CAPACITY_WHAT} is None, not a name"),
         ({"value": [_capacity("S", -1)]}, f"the availableCapacity of S in {CAPACITY_WHAT} is -1.0, not a number >= 0"),
     ],
+    ids=["no-value", "capacity-shape", "no-properties", "negative-capacity"],
 )
 def test_a_capacity_answer_without_the_documented_shape_names_the_field(arm, tls, answer, message):
     from foundry_iac.azure.client import MalformedAnswerError
@@ -715,6 +717,7 @@ def test_a_defender_plan_is_read_at_the_pricing_api_version_and_an_answer_withou
         ({"properties": "Standard"}, f"{PLAN_WHAT}: `properties` is not an object"),
         ({"properties": {"pricingTier": 5}}, f"the pricingTier of {PLAN_WHAT} is 5, not a name"),
     ],
+    ids=["properties-not-object", "tier-not-text"],
 )
 def test_a_defender_plan_without_the_documented_shape_names_the_field(arm, tls, answer, message):
     from foundry_iac.azure.client import MalformedAnswerError
