@@ -523,3 +523,208 @@ def test_quota_usages_are_read_over_every_page_and_a_bad_list_is_refused_by_name
         "quota usages in swedencentral runs past 1 pages: refused (a runaway nextLink), nothing written"
     )
     short.close()
+
+
+REGIONS = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations"
+MODELS_WHAT = "the models offered in swedencentral (models.list)"
+
+
+def test_the_models_of_a_region_are_read_over_every_page_with_their_skus_and_lifecycle(arm, tls):
+    import datetime as dt
+
+    from foundry_iac.azure.live_arm import OfferedModel, OfferedSku
+    from tests.foundry_iac.azure.conftest import endpoint
+
+    sku = {
+        "name": "GlobalStandard",
+        "usageName": "OpenAI.GlobalStandard.gpt-4o",
+        "deprecationDate": "2026-10-01T00:00:00Z",
+    }
+    chat = {
+        "format": "OpenAI",
+        "name": "gpt-4o",
+        "version": "2024-11-20",
+        "lifecycleStatus": "GenerallyAvailable",
+        "deprecation": {"inference": "2026-12-01T00:00:00Z"},
+        "skus": [sku, {"name": "Standard"}],
+    }
+    unversioned = {"format": "Cohere", "name": "embed", "skus": []}
+    listed = f"{REGIONS}/swedencentral/models"
+    page2 = f"{endpoint(arm)}{listed}?api-version=2025-06-01&page=2"
+    arm.expect_request(listed, query_string="api-version=2025-06-01").respond_with_json(
+        {"value": [{"model": chat}], "nextLink": page2}
+    )
+    arm.expect_request(listed, query_string="api-version=2025-06-01&page=2").respond_with_json(
+        {"value": [{"model": unversioned}]}
+    )
+    live = live_arm(arm, tls)
+    assert live.models("swedencentral") == {
+        ("OpenAI", "gpt-4o", "2024-11-20"): OfferedModel(
+            "OpenAI",
+            "gpt-4o",
+            "2024-11-20",
+            "GenerallyAvailable",
+            dt.date(2026, 12, 1),
+            {
+                "GlobalStandard": OfferedSku("GlobalStandard", "OpenAI.GlobalStandard.gpt-4o", dt.date(2026, 10, 1)),
+                "Standard": OfferedSku("Standard", None, None),
+            },
+        ),
+        ("Cohere", "embed", ""): OfferedModel("Cohere", "embed", "", None, None, {}),  # no version: ""
+    }
+    live.close()
+
+
+@pytest.mark.parametrize(
+    "answer,message",
+    [
+        ({"values": []}, f"{MODELS_WHAT}: a list answer without `value`"),
+        ({"value": [{"model": {"name": "m", "skus": "GlobalStandard"}}]}, None),  # the SDK model's shape, by hook
+        ({"value": [{"kind": "OpenAI"}]}, f"{MODELS_WHAT}: an entry without a model"),
+        (
+            {"value": [{"model": {"format": "OpenAI", "name": ""}}]},
+            f"a model's name in {MODELS_WHAT} is '', not a name",
+        ),
+        (
+            {"value": [{"model": {"format": "OpenAI", "name": "m", "version": ""}}]},
+            f"the version of m in {MODELS_WHAT} is '', not a name",
+        ),
+        (
+            {"value": [{"model": {"format": "OpenAI", "name": "m", "version": "1", "skus": [{"name": ""}]}}]},
+            f"a deployment type of m 1 in {MODELS_WHAT} is '', not a name",
+        ),
+    ],
+    ids=["no-value", "sku-list-shape", "no-model", "empty-name", "empty-version", "empty-sku-name"],
+)
+def test_a_models_answer_without_the_documented_shape_names_the_field(arm, tls, answer, message):
+    from foundry_iac.azure.client import MalformedAnswerError
+
+    arm.expect_request(f"{REGIONS}/swedencentral/models").respond_with_json(answer)
+    live = live_arm(arm, tls)
+    refused = failure(lambda: live.models("swedencentral"), MalformedAnswerError)
+    live.close()
+    if message is None:
+        assert refused.startswith(f"malformed answer from Azure: {MODELS_WHAT}: $.value[0].model.skus is ")
+    else:
+        assert refused == f"malformed answer from Azure: {message}, nothing written"
+
+
+def test_the_models_and_capacities_past_the_page_limit_are_refused_by_name(arm, tls):
+    from foundry_iac.azure.client import AzureAnswerError, Limits
+    from foundry_iac.azure.live_arm import LiveArm
+    from tests.foundry_iac.azure.conftest import StaticToken, endpoint
+
+    for listed in (f"{REGIONS}/swedencentral/models", f"{REGIONS}/swedencentral/modelCapacities"):
+        more = {"value": [], "nextLink": f"{endpoint(arm)}{listed}?api-version=2025-06-01&page=2"}
+        arm.expect_request(listed).respond_with_json(more)
+    live = LiveArm(
+        StaticToken(), SUB, endpoint(arm), verify=str(tls[1]), retry_backoff=0.01, limits=Limits(max_pages=1)
+    )
+    assert failure(lambda: live.models("swedencentral"), AzureAnswerError) == (
+        f"{MODELS_WHAT} runs past 1 pages: refused (a runaway nextLink), nothing written"
+    )
+    assert failure(lambda: live.available_capacity("swedencentral", "OpenAI", "gpt-4o", "1"), AzureAnswerError) == (
+        "the capacity available for gpt-4o 1 in swedencentral (locationBasedModelCapacities) runs past 1 pages: "
+        "refused (a runaway nextLink), nothing written"
+    )
+    live.close()
+
+
+CAPACITY_WHAT = "the capacity available for gpt-4o 1 in swedencentral (locationBasedModelCapacities)"
+
+
+def _capacity(sku: str, left: float) -> dict:
+    return {"properties": {"skuName": sku, "availableCapacity": left}}
+
+
+def test_the_capacity_of_each_deployment_type_is_summed_over_every_entry_and_page(arm, tls):
+    from tests.foundry_iac.azure.conftest import endpoint
+
+    listed = f"{REGIONS}/swedencentral/modelCapacities"
+    query = "api-version=2025-06-01&modelFormat=OpenAI&modelName=gpt-4o&modelVersion=1"
+    arm.expect_request(listed, query_string=query).respond_with_json(
+        {
+            "value": [_capacity("GlobalStandard", 100), _capacity("DataZoneStandard", 20)],
+            "nextLink": f"{endpoint(arm)}{listed}?{query}&page=2",
+        }
+    )
+    arm.expect_request(listed, query_string=f"{query}&page=2").respond_with_json(
+        {"value": [_capacity("GlobalStandard", 50)]}
+    )
+    live = live_arm(arm, tls)
+    assert live.available_capacity("swedencentral", "OpenAI", "gpt-4o", "1") == {
+        "GlobalStandard": 150,
+        "DataZoneStandard": 20,
+    }
+    live.close()
+
+
+@pytest.mark.parametrize(
+    "answer,message",
+    [
+        ({"values": []}, f"{CAPACITY_WHAT}: a list answer without `value`"),
+        (
+            {"value": [{"properties": {"skuName": "S", "availableCapacity": "lots"}}]},
+            f"{CAPACITY_WHAT}: $.value[0].properties.availableCapacity is 'lots', not float",
+        ),
+        ({"value": [{"location": "swedencentral"}]}, f"the skuName of an entry of {CAPACITY_WHAT} is None, not a name"),
+        ({"value": [_capacity("S", -1)]}, f"the availableCapacity of S in {CAPACITY_WHAT} is -1.0, not a number >= 0"),
+    ],
+    ids=["no-value", "capacity-shape", "no-properties", "negative-capacity"],
+)
+def test_a_capacity_answer_without_the_documented_shape_names_the_field(arm, tls, answer, message):
+    from foundry_iac.azure.client import MalformedAnswerError
+
+    arm.expect_request(f"{REGIONS}/swedencentral/modelCapacities").respond_with_json(answer)
+    live = live_arm(arm, tls)
+    assert failure(lambda: live.available_capacity("swedencentral", "OpenAI", "gpt-4o", "1"), MalformedAnswerError) == (
+        f"malformed answer from Azure: {message}, nothing written"
+    )
+    live.close()
+
+
+def test_a_capacity_read_azure_denies_names_the_reader_role(arm, tls):
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    arm.expect_request(f"{REGIONS}/swedencentral/modelCapacities").respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert failure(lambda: live.available_capacity("swedencentral", "OpenAI", "gpt-4o", "1"), LiveReadError) == (
+        f"Azure denied reading {CAPACITY_WHAT} (HTTP 403 AuthorizationFailed): grant the identity {READER_ROLE}"
+    )
+    live.close()
+
+
+PRICING = f"/subscriptions/{SUB}/providers/Microsoft.Security/pricings"
+PLAN_WHAT = f"the Defender plan AI of subscription {SUB}"
+
+
+def test_a_defender_plan_is_read_at_the_pricing_api_version_and_an_answer_without_properties_has_no_tier(arm, tls):
+    arm.expect_request(f"{PRICING}/AI", query_string={"api-version": "2024-01-01"}).respond_with_json(
+        {"name": "AI", "properties": {"pricingTier": "Standard"}}
+    )
+    arm.expect_request(f"{PRICING}/Bare").respond_with_json({"name": "Bare"})
+    arm.expect_request(f"{PRICING}/None").respond_with_json({"error": {"code": "NotFound"}}, status=404)
+    live = live_arm(arm, tls)
+    assert live.defender_tier("AI") == "Standard"
+    assert live.defender_tier("Bare") is None
+    assert live.defender_tier("None") is None
+    live.close()
+
+
+@pytest.mark.parametrize(
+    "answer,message",
+    [
+        ({"properties": "Standard"}, f"{PLAN_WHAT}: `properties` is not an object"),
+        ({"properties": {"pricingTier": 5}}, f"the pricingTier of {PLAN_WHAT} is 5, not a name"),
+    ],
+    ids=["properties-not-object", "tier-not-text"],
+)
+def test_a_defender_plan_without_the_documented_shape_names_the_field(arm, tls, answer, message):
+    from foundry_iac.azure.client import MalformedAnswerError
+
+    arm.expect_request(f"{PRICING}/AI").respond_with_json(answer)
+    live = live_arm(arm, tls)
+    assert failure(lambda: live.defender_tier("AI"), MalformedAnswerError) == (
+        f"malformed answer from Azure: {message}, nothing written"
+    )
+    live.close()

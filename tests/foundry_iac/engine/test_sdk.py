@@ -143,6 +143,61 @@ def test_register_resource_now_answers_as_the_sdks_mock_monitor_does():
     assert sdk.register_resource_now(ours_monitor, stack) == (sdk.MockMonitor(_Echo()).RegisterResource(stack), {})
 
 
+class _Recorder(_Echo):
+    """Records every field of the MockResourceArgs the monitor hands new_resource."""
+
+    def new_resource(self, args):
+        fields = ("typ", "name", "inputs", "provider", "resource_id", "custom", "transforms")
+        self.seen.append({field: getattr(args, field) for field in fields})
+        return f"{args.name}-id", {"answer": args.name}
+
+
+def test_register_resource_now_hands_the_mocks_what_the_sdks_mock_monitor_does(monkeypatch):
+    """Provider, import id, custom (true and false), declared transforms, a parent: the mocks see the same arguments,
+    and the registered resources (what get_registered_resources and a getResource invoke read) are the same."""
+    from pulumi.runtime import _callbacks
+    from pulumi.runtime.proto import callback_pb2
+    from pulumi.runtime.settings import reset_options
+
+    def transform(args):
+        return None
+
+    class Servicer:  # what a running program's callback server holds: each declared transform by its token
+        _transforms = {transform: "token-1"}
+
+    monkeypatch.setattr(_callbacks._CallbackServicer, "_servicers", [Servicer()])
+    reset_options(project="p", stack="s", preview=True)
+    parent = "urn:pulumi:s::p::foundry:team:Team::team"
+    provider = "urn:pulumi:s::p::pulumi:providers:azure-native::default::provider-id"
+    imported = _register_request("acct", {"location": "swedencentral"})
+    imported.parent, imported.provider, imported.importId = parent, provider, "/subscriptions/s/accounts/acct"
+    imported.transforms.append(callback_pb2.Callback(token="token-1", target="127.0.0.1:1"))
+    component = _register_request("team-part", {}, resource_type="foundry:team:Part")
+    component.custom = False
+    theirs_mocks, ours_mocks = _Recorder(), _Recorder()
+    theirs_monitor, ours_monitor = sdk.MockMonitor(theirs_mocks), sdk.MockMonitor(ours_mocks)
+    for request in (imported, component):
+        assert sdk.register_resource_now(ours_monitor, request)[0] == theirs_monitor.RegisterResource(request)
+    assert ours_mocks.seen == theirs_mocks.seen
+    assert ours_mocks.seen[0] == {
+        "typ": "azure-native:cognitiveservices:Account",
+        "name": "acct",
+        "inputs": {"location": "swedencentral"},
+        "provider": provider,
+        "resource_id": "/subscriptions/s/accounts/acct",
+        "custom": True,
+        "transforms": [transform],
+    }
+    assert ours_mocks.seen[1]["custom"] is False and ours_mocks.seen[1]["transforms"] == []
+    assert ours_monitor.get_registered_resources() == theirs_monitor.get_registered_resources()
+    account = ours_monitor.resources["urn:pulumi:s::p::foundry:team:Team$azure-native:cognitiveservices:Account::acct"]
+    assert account == (
+        "urn:pulumi:s::p::foundry:team:Team$azure-native:cognitiveservices:Account::acct",
+        "acct-id",
+        {"answer": "acct"},
+    )
+
+
 def test_register_resource_now_refuses_an_answer_that_must_be_awaited():
     class Pending(_Echo):
         def new_resource(self, args):
@@ -151,8 +206,11 @@ def test_register_resource_now_refuses_an_answer_that_must_be_awaited():
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        with pytest.raises(RuntimeError, match="must be awaited"):
+        with pytest.raises(RuntimeError) as refused:
             sdk.register_resource_now(sdk.MockMonitor(Pending()), _register_request("x", {}))
+        assert str(refused.value) == (
+            "a mock's answer holds a value that must be awaited; return plain data from new_resource"
+        )
     finally:
         asyncio.set_event_loop(None)
         loop.close()
@@ -163,6 +221,7 @@ def test_the_inline_executor_runs_a_call_at_once_on_the_calling_thread():
 
     executor = sdk.InlineExecutor()
     assert executor.submit(threading.get_ident).result(timeout=0) == threading.get_ident()
+    assert executor.submit(int, "ff", base=16).result(timeout=0) == 255  # keyword arguments reach the call
     failed = executor.submit(int, "not a number")
     assert failed.done() and isinstance(failed.exception(timeout=0), ValueError)
     executor.shutdown()
@@ -243,3 +302,36 @@ def test_a_name_whose_module_does_not_hold_it_completes_the_package():
     with pytest.raises(AttributeError, match="has no attribute 'GetAccount'"):
         getattr(fresh, "GetAccount")  # noqa: B009 - the attribute access is what is tested
     assert vars(fresh)["_complete_"] is True
+
+
+def test_load_services_by_module_puts_a_partial_package_in_place_of_a_lazy_or_absent_one_and_leaves_a_loaded_one(
+    monkeypatch,
+):
+    """In this process (mutation testing sees it): the package a program would import becomes the partial one, at
+    the service's folder, in sys.modules and on the root package alike; a service loaded already stays as it is."""
+    import os
+    import sys
+
+    import pulumi_azure_native as root
+
+    loaded = root.cognitiveservices
+    assert loaded.Account.__name__ == "Account"  # a lazy package loads on its first attribute read
+    loaded = sys.modules["pulumi_azure_native.cognitiveservices"]
+    assert type(loaded).__name__ != "_LazyModule"
+    lazy = sys.modules["pulumi_azure_native.addons"]
+    assert type(lazy).__name__ == "_LazyModule"  # as pulumi_azure_native's __init__ leaves every service
+    for service in ("addons", "aadiam"):
+        monkeypatch.setitem(
+            sys.modules, f"pulumi_azure_native.{service}", sys.modules[f"pulumi_azure_native.{service}"]
+        )
+        monkeypatch.setattr(root, service, getattr(root, service))
+    monkeypatch.delitem(sys.modules, "pulumi_azure_native.aadiam")  # never imported at all
+
+    sdk.load_services_by_module(["cognitiveservices", "addons", "aadiam"])
+
+    assert sys.modules["pulumi_azure_native.cognitiveservices"] is loaded
+    for service in ("addons", "aadiam"):
+        package = sys.modules[f"pulumi_azure_native.{service}"]
+        assert type(package) is sdk._PartialPackage and getattr(root, service) is package
+        assert package.__name__ == package.__package__ == f"pulumi_azure_native.{service}"
+        assert package.__path__ == [os.path.join(os.path.dirname(root.__file__), service)]
