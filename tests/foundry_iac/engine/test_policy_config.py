@@ -155,3 +155,147 @@ def test_settings_know_their_lines(tmp_path):
     first = line_of(text, '"cost-budget"')
     assert settings["cost-budget"].location("maxBudgetUsd") == f"p.json:{first + 1}"
     assert settings["cost-budget"].location("basis") == f"p.json:{first}"  # not written: the policy's entry
+
+
+def config_text(extra: dict) -> str:
+    """BASE_POLICY_CONFIG with some policies' settings replaced, as a platform engineer would write it."""
+    config = {**BASE_POLICY_CONFIG}
+    for policy, settings in extra.items():
+        written = config.get(policy)
+        config[policy] = {**(written if isinstance(written, dict) else {}), **settings}
+    return pretty(config)
+
+
+def _region_choices() -> list[str]:
+    (policy,) = [p for p in POLICIES if p.name == "allowed-regions"]
+    return list(policy.config_schema.properties["allowedRegions"]["items"]["enum"])
+
+
+def _waiver(**fields: str) -> dict:
+    return {"resource": "x", "reason": "a good long reason", "approver": "a", "expires": "2027-01-01", **fields}
+
+
+@pytest.mark.parametrize(
+    "extra, needle, expected",
+    [
+        (
+            {"cost-budget": {"maxBudgetUsd": "five"}},
+            '"maxBudgetUsd"',
+            "cost-budget.maxBudgetUsd: must be a number (got 'five')",
+        ),
+        (
+            {"model-lifecycle": {"deprecated": "block"}},
+            '"deprecated"',
+            "model-lifecycle.deprecated: must be one of mandatory, advisory (got 'block')",
+        ),
+        (  # more choices than a line holds: the first twelve, then "..."
+            {"allowed-regions": {"allowedRegions": ["mars"]}},
+            '"mars"',
+            f"allowed-regions.allowedRegions[0]: must be one of {', '.join(_region_choices()[:12])}, ... (got 'mars')",
+        ),
+        ({"model-lifecycle": {"warnDays": -1}}, '"warnDays"', "model-lifecycle.warnDays: must be >= 0 (got -1)"),
+        ({"model-lifecycle": {"warnDays": 4000}}, '"warnDays"', "model-lifecycle.warnDays: must be <= 3650 (got 4000)"),
+        ({"cost-budget": {"maxBudgetUsd": 0}}, '"maxBudgetUsd"', "cost-budget.maxBudgetUsd: must be > 0 (got 0)"),
+        (
+            {"allowed-regions": {"allowedRegions": []}},
+            '"allowedRegions"',
+            "allowed-regions.allowedRegions: must list at least 1 entry",
+        ),
+        (
+            {"cost-budget": {"maxBudgetUsd": 5, "waivers": [_waiver(resource="")]}},
+            '"resource": ""',
+            "cost-budget.waivers[0].resource: must have at least 1 characters",
+        ),
+        (  # a pattern with a description: the description says what is wanted, never the regular expression
+            {"cost-budget": {"maxBudgetUsd": 5, "waivers": [_waiver(approver="-")]}},
+            '"approver": "-"',
+            "cost-budget.waivers[0].approver: '-' is not a name (who approved the waiver) with at least one letter "
+            "or digit",
+        ),
+    ],
+)
+def test_each_kind_of_schema_error_is_one_whole_line_at_the_setting(tmp_path, extra, needle, expected):
+    text = config_text(extra)
+    assert errors(tmp_path, text) == [f"policies/config/p.json:{line_of(text, needle)}: {expected}"]
+
+
+def _schema_error(schema: dict, value: object) -> str:
+    import jsonschema
+
+    from foundry_iac.engine.policy_config import _describe
+
+    (error,) = jsonschema.Draft7Validator(schema).iter_errors(value)
+    return _describe(error)
+
+
+def _choices(count: int) -> list[str]:
+    return [f"c{i:02}" for i in range(count)]
+
+
+@pytest.mark.parametrize(
+    "schema, value, expected",
+    [
+        ({"type": ["number", "string"]}, [1], "must be a number or text (got [1])"),
+        ({"type": "integer"}, 1.5, "must be a whole number (got 1.5)"),
+        ({"type": "null"}, 1, "must be null (got 1)"),  # a type without words of its own keeps its name
+        ({"enum": _choices(12)}, "x", f"must be one of {', '.join(_choices(12))} (got 'x')"),
+        ({"enum": _choices(13)}, "x", f"must be one of {', '.join(_choices(12))}, ... (got 'x')"),
+        ({"exclusiveMaximum": 10}, 10, "must be < 10 (got 10)"),
+        ({"minItems": 2}, [1], "must list at least 2 entries"),
+        ({"maxItems": 1}, [1, 2], "is longer than the 1 allowed"),
+        ({"maxLength": 3}, "abcd", "is longer than the 3 allowed"),
+        ({"minLength": 2}, "a", "must have at least 2 characters"),
+        ({"pattern": "^[a-z]+$"}, "A1", "'A1' does not match the pattern ^[a-z]+$"),
+        ({"pattern": "^[a-z]+$", "description": "a lower-case word"}, "A1", "'A1' is not a lower-case word"),
+        # a kind without words of its own: jsonschema's message, quoted and kept short
+        ({"const": "x"}, "y", "\"'x' was expected\""),
+    ],
+)
+def test_a_schema_error_of_any_kind_a_policy_schema_may_state_reads_as_a_short_sentence(schema, value, expected):
+    """Every JSON-schema keyword a policy's config schema may use, including those no policy uses today."""
+    assert _schema_error(schema, value) == expected
+
+
+def _catalog_pooling(usage: str, regions: list[str] | str, *scopes: str):
+    """The catalog with `usage` counted per region in `regions`, and also under each of `scopes`."""
+    from components.catalog import load_catalog
+
+    catalog = load_catalog().model_copy(deep=True)  # the cached catalog stays as it is
+    for model in catalog.models.values():
+        offers: list = []
+        for offer in model.offers:
+            if offer.usage_name != usage:
+                offers.append(offer)
+                continue
+            offers.append(offer.model_copy(update={"regions": regions, "quota_scope": "region"}))
+            offers += [offer.model_copy(update={"quota_scope": scope}) for scope in scopes]
+        model.offers[:] = offers  # the entry is frozen, its list is not
+    return catalog
+
+
+USAGE = "OpenAI.DataZoneStandard.gpt-4o"
+
+
+def test_a_misplaced_limit_names_the_stacks_regions_first_then_a_few_more_and_every_other_pool(monkeypatch):
+    import foundry_iac.engine.policy_config as policy_config
+
+    regions = ["westus", "eastus2", "swedencentral", "japaneast", "francecentral", "uksouth"]
+    monkeypatch.setattr(policy_config, "load_catalog", lambda: _catalog_pooling(USAGE, regions, "subscription"))
+    problem = policy_config.pool_problem("dataZone:EU", USAGE, ["uksouth", "nowhere", "uksouth", "eastus2"])
+    assert problem == (
+        f"no deployment of '{USAGE}' is pooled per data zone (the catalog's quotaScope: Azure pools it per region "
+        "and per subscription), so this limit would never apply; move it under a region key where it is deployed "
+        "(uksouth, eastus2, francecentral, japaneast and 2 more) or subscription"
+    )
+
+
+def test_a_misplaced_limit_of_an_offer_in_every_region_names_the_catalogs_regions(monkeypatch):
+    import foundry_iac.engine.policy_config as policy_config
+
+    catalog = _catalog_pooling(USAGE, "all")
+    monkeypatch.setattr(policy_config, "load_catalog", lambda: catalog)
+    everywhere = sorted(catalog.regions)
+    problem = policy_config.pool_problem("subscription", USAGE)
+    assert problem and problem.endswith(
+        f"move it under a region key where it is deployed ({', '.join(everywhere[:4])} and {len(everywhere) - 4} more)"
+    )

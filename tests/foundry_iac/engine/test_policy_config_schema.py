@@ -79,7 +79,8 @@ def test_a_near_miss_of_a_computed_setting_is_never_pointed_at_it(tmp_path, poli
 
 
 @pytest.mark.parametrize(
-    "value,kind", [({"x": 1}, "an object"), ([1], "an array"), (True, "true"), (3, "the number 3"), (None, "null")]
+    "value,kind",
+    [({"x": 1}, "an object"), ([1], "an array"), (True, "true"), (False, "false"), (3, "the number 3"), (None, "null")],
 )
 def test_an_all_that_is_not_a_level_is_named_in_json_terms_once(tmp_path, value, kind):
     from tests.conftest import BASE_POLICY_CONFIG
