@@ -39,3 +39,120 @@ def test_a_violation_names_a_few_approved_models_and_how_many_more_never_the_who
     for message in messages:
         assert ", ".join(approved[:5]) + f" and {len(approved) - 5} more" in message
         assert approved[5] not in message and len(message) < 400
+
+
+# A two-resource run, as the program records it: a protected parent and a child depending on it (and on a
+# resource the run never registered). The gate hands these to the pack's policies as CrossGuard would.
+_FILE = "stacks/Pulumi.spy.yaml"
+
+
+def _recorded(name: str, line: int, **options: object):
+    from components.config.loaded import SourceLocation
+    from foundry_iac.engine.runner import RecordedResource
+
+    defaults: dict = {"parent": None, "dependencies": [], "protect": False}
+    return RecordedResource(
+        urn=f"urn:pulumi:spy::foundry-iac::test:index:Thing::{name}",
+        type="test:index:Thing",
+        name=name,
+        props={"name": name},
+        custom=True,
+        source=SourceLocation(_FILE, line),
+        **{**defaults, **options},  # type: ignore[arg-type]
+    )
+
+
+HUB = _recorded("hub", 3, protect=True)
+SPOKE = _recorded("spoke", 7, parent=HUB.urn, dependencies=[HUB.urn, "urn:pulumi:spy::foundry-iac::x:y:Z::gone"])
+
+
+def _run():
+    from pathlib import Path
+
+    from foundry_iac.engine.runner import ProgramRun
+    from foundry_iac.engine.stacks import StackRef
+
+    return ProgramRun(StackRef("spy", Path(_FILE), _FILE), [HUB, SPOKE], {})
+
+
+def _evaluate(monkeypatch, policies: list, config: dict | None = None):
+    from foundry_iac.engine import gate
+    from foundry_iac.engine.policy_config import PolicySettings
+
+    monkeypatch.setattr(gate, "POLICIES", policies)
+    settings = {p.name: PolicySettings("mandatory", dict(config or {})) for p in policies}
+    return gate.evaluate_policies(_run(), settings)
+
+
+def _crossguard_options(recorded) -> dict:
+    """The options pulumi-policy's analyzer builds from the engine's request for this resource (no custom
+    timeouts, ignoreChanges, aliases or secret outputs set, delete-before-replace not defined)."""
+    from pulumi.runtime import proto
+    from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+    options = proto.AnalyzerResourceOptions(protect=recorded.protect, parent=recorded.parent or "")
+    request = proto.AnalyzeRequest(type=recorded.type, urn=recorded.urn, name=recorded.name, options=options)
+    return _options_data(_PolicyAnalyzerServicer._get_resource_options(None, request))  # type: ignore[arg-type]
+
+
+def _options_data(opts) -> dict:
+    """A PolicyResourceOptions as plain data: lists as lists, the timeouts as their three numbers."""
+    data = {
+        key: list(value) if not isinstance(value, bool | str | type(None)) else value
+        for key, value in vars(opts).items()
+        if key != "custom_timeouts"
+    }
+    return {**data, "custom_timeouts": vars(opts.custom_timeouts)}
+
+
+def test_every_policy_gets_the_resource_options_and_links_crossguard_would_hand_it(monkeypatch):
+    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
+
+    options: dict[str, dict] = {}
+    stack: list = []
+
+    async def validate_resource(args, report):  # an async policy is settled like CrossGuard settles it
+        options[args.urn] = _options_data(args.opts)
+
+    def validate_stack(args, report):
+        stack.extend(args.resources)
+
+    level = EnforcementLevel.MANDATORY
+    policies = [
+        ResourceValidationPolicy("spy-resource", "records its arguments", validate_resource, level),
+        StackValidationPolicy("spy-stack", "records its arguments", validate_stack, level),
+    ]
+    assert _evaluate(monkeypatch, policies) == []
+    expected = {r.urn: _crossguard_options(r) for r in (HUB, SPOKE)}
+    assert options == expected
+    assert options[HUB.urn]["protect"] is True and options[SPOKE.urn]["parent"] == HUB.urn  # (not vacuous)
+    hub, spoke = stack
+    assert [hub.urn, spoke.urn] == [HUB.urn, SPOKE.urn]
+    assert {r.urn: _options_data(r.opts) for r in stack} == expected
+    assert hub.parent is None and spoke.parent is hub  # the parent resource itself, as CrossGuard links it
+    assert hub.dependencies == [] and spoke.dependencies == [hub]  # an unregistered dependency is dropped
+    assert [(r.provider, r.property_dependencies) for r in stack] == [(None, {}), (None, {})]
+
+
+def test_findings_keep_their_lines_the_lines_they_relate_to_and_the_waiver_that_exempted_them(monkeypatch):
+    from pulumi_policy import Severity
+
+    from foundry_iac.engine.report_model import Source, WaiverRef
+    from policies.framework import Finding, PolicySpec, Resource, stack_policy
+
+    hub, spoke = (Resource(r.type, r.name, r.urn, r.props) for r in (HUB, SPOKE))
+
+    def check(resources, config):
+        yield Finding("the hub is used by the spoke", hub, related=(spoke,))
+        yield Finding("the stack as a whole relates to the spoke", None, related=(spoke,))
+        yield Finding("the spoke is off, by a waiver", spoke)
+
+    spec = PolicySpec("spy-related", "relates findings", "nothing to do", Severity.LOW)
+    waiver = {"resource": "spoke", "reason": "a good long reason", "approver": "lead", "expires": "2999-01-01"}
+    found = _evaluate(monkeypatch, [stack_policy(spec, check)], {"waivers": [waiver]})
+    summary = [(v.urn, v.message, v.source, v.related, v.waived, v.waiver, v.enforcement) for v in found]
+    assert summary == [
+        (None, "the stack as a whole relates to the spoke", Source(file=_FILE, line=None), [Source(file=_FILE, line=7)], False, None, "mandatory"),
+        (HUB.urn, "the hub is used by the spoke", Source(file=_FILE, line=3), [Source(file=_FILE, line=7)], False, None, "mandatory"),
+        (SPOKE.urn, "the spoke is off, by a waiver", Source(file=_FILE, line=7), [], True, WaiverRef(**waiver), "mandatory"),
+    ]  # fmt: skip

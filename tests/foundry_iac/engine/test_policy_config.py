@@ -299,3 +299,90 @@ def test_a_misplaced_limit_of_an_offer_in_every_region_names_the_catalogs_region
     assert problem and problem.endswith(
         f"move it under a region key where it is deployed ({', '.join(everywhere[:4])} and {len(everywhere) - 4} more)"
     )
+
+
+def at_key(text: str, key: str) -> str:
+    """'file:line' of the first line writing `key`."""
+    return f"policies/config/p.json:{line_of(text, chr(34) + key + chr(34))}"
+
+
+@pytest.mark.parametrize("missing", ["approver", "resource"])
+def test_a_waiver_without_an_approver_or_resource_says_what_to_add(tmp_path, missing):
+    waiver = {k: v for k, v in _waiver().items() if k != missing}
+    text = config_text({"cost-budget": {"maxBudgetUsd": 5, "waivers": [waiver]}})
+    (message,) = errors(tmp_path, text)
+    line = line_of(text, '"waivers"') + 1  # the waiver object itself
+    assert message.startswith(f"policies/config/p.json:{line}: cost-budget.waivers[0]: every waiver needs a")
+    assert message.endswith(f'{missing}: add "{missing}": "..."')
+
+
+@pytest.mark.parametrize(
+    "unknown, named",
+    [
+        ({"zeta": 1, "alpha": 2}, "'alpha', 'zeta'"),
+        ({f"k{i}": 1 for i in range(5)}, "'k0', 'k1', 'k2', 'k3'"),  # a few, never every one
+    ],
+)
+def test_unknown_settings_are_named_on_one_line_with_what_is_allowed(tmp_path, unknown, named):
+    text = config_text({"cost-budget": {"maxBudgetUsd": 5, **unknown}})
+    assert errors(tmp_path, text) == [
+        f"{at_key(text, 'cost-budget')}: cost-budget: unknown setting {named}; "
+        "allowed: maxBudgetUsd,basis,inputShare,waivers,enforcementLevel"
+    ]
+
+
+def test_an_unknown_setting_whose_name_quotes_a_known_one_is_still_one_line_listing_what_is_allowed(tmp_path):
+    text = config_text({"cost-budget": {"maxBudgetUsd": 5, "x'maxBudgetUsd'y": 1}})
+    (message,) = errors(tmp_path, text)
+    assert message.startswith(f"{at_key(text, 'cost-budget')}: cost-budget: unknown setting")
+    assert message.endswith("; allowed: maxBudgetUsd,basis,inputShare,waivers,enforcementLevel")
+
+
+def test_an_object_schema_that_lists_no_settings_refuses_every_key_on_one_line():
+    """A policy may state an object of no settings at all: every key is unknown, none is allowed."""
+    import jsonschema
+
+    from foundry_iac.engine.policy_config import _fix
+
+    (error,) = jsonschema.Draft7Validator({"type": "object", "additionalProperties": False}).iter_errors({"x": 1})
+    assert _fix(error, POLICIES[0]) == "unknown setting 'x'; allowed: "
+
+
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [  # a waiver's expiry or reason of the wrong type is a type error, not a bad date or a short reason
+        ("expires", 20270101, "expires: must be text (got 20270101)"),
+        ("reason", 5, "reason: must be text (got 5)"),
+    ],
+)
+def test_a_waiver_field_of_the_wrong_type_says_so(tmp_path, field, value, expected):
+    text = config_text({"cost-budget": {"maxBudgetUsd": 5, "waivers": [_waiver(**{field: value})]}})
+    assert errors(tmp_path, text) == [f"{at_key(text, field)}: cost-budget.waivers[0].{expected}"]
+
+
+def test_a_short_reason_says_why_it_must_be_longer_and_what_it_must_hold(tmp_path):
+    text = config_text({"cost-budget": {"maxBudgetUsd": 5, "waivers": [_waiver(reason="short")]}})
+    at = f"{at_key(text, 'reason')}: cost-budget.waivers[0].reason"
+    assert errors(tmp_path, text) == [
+        f"{at}: a waiver's reason must say why (at least 10 characters)",
+        f"{at}: 'short' is not a reason of at least 10 letters or digits",
+    ]
+
+
+@pytest.mark.parametrize(
+    "scope, shown",
+    [("s" * 60, "s" * 60), ("s" * 61, f"'{'s' * 27}...{'s' * 28}'")],  # a key over 60 characters: a short quote
+)
+def test_a_long_key_is_shown_whole_up_to_sixty_characters_in_an_errors_path(tmp_path, scope, shown):
+    text = config_text({"quota-capacity": {"limits": {scope: {"OpenAI.DataZoneStandard.gpt-4o": 1}}}})
+    (message,) = errors(tmp_path, text)
+    assert message.startswith(f"policies/config/p.json:{line_of(text, scope)}: quota-capacity.limits.{shown}: ")
+
+
+def test_an_unknown_name_in_a_setting_is_refused_at_the_line_of_the_name(tmp_path):
+    text = config_text({"approved-models": {"approvedModels": {"gpt-4o": [], "gpt-4q": []}}})
+    (message,) = errors(tmp_path, text)
+    assert message.startswith(
+        f"{at_key(text, 'gpt-4q')}: approved-models.approvedModels.gpt-4q: "
+        "unknown approvable model 'gpt-4q'; did you mean"
+    )
