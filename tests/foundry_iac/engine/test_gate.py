@@ -62,7 +62,7 @@ def _recorded(name: str, line: int, **options: object):
     )
 
 
-HUB = _recorded("hub", 3, protect=True)
+HUB = _recorded("Hub", 3, protect=True)  # (a capital: it sorts before "XXXX", as before "")
 SPOKE = _recorded("spoke", 7, parent=HUB.urn, dependencies=[HUB.urn, "urn:pulumi:spy::foundry-iac::x:y:Z::gone"])
 
 
@@ -109,10 +109,12 @@ def test_every_policy_gets_the_resource_options_and_links_crossguard_would_hand_
     from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
     options: dict[str, dict] = {}
+    seen: dict[str, tuple] = {}
     stack: list = []
 
     async def validate_resource(args, report):  # an async policy is settled like CrossGuard settles it
         options[args.urn] = _options_data(args.opts)
+        seen[args.urn] = (args.resource_type, args.name, dict(args.props))
 
     def validate_stack(args, report):
         stack.extend(args.resources)
@@ -125,6 +127,7 @@ def test_every_policy_gets_the_resource_options_and_links_crossguard_would_hand_
     assert _evaluate(monkeypatch, policies) == []
     expected = {r.urn: _crossguard_options(r) for r in (HUB, SPOKE)}
     assert options == expected
+    assert seen == {r.urn: (r.type, r.name, r.props) for r in (HUB, SPOKE)}
     assert options[HUB.urn]["protect"] is True and options[SPOKE.urn]["parent"] == HUB.urn  # (not vacuous)
     hub, spoke = stack
     assert [hub.urn, spoke.urn] == [HUB.urn, SPOKE.urn]
@@ -150,9 +153,82 @@ def test_findings_keep_their_lines_the_lines_they_relate_to_and_the_waiver_that_
     spec = PolicySpec("spy-related", "relates findings", "nothing to do", Severity.LOW)
     waiver = {"resource": "spoke", "reason": "a good long reason", "approver": "lead", "expires": "2999-01-01"}
     found = _evaluate(monkeypatch, [stack_policy(spec, check)], {"waivers": [waiver]})
+    at_hub, at_spoke, at_file = Source(file=_FILE, line=3), Source(file=_FILE, line=7), Source(file=_FILE, line=None)
     summary = [(v.urn, v.message, v.source, v.related, v.waived, v.waiver, v.enforcement) for v in found]
     assert summary == [
-        (None, "the stack as a whole relates to the spoke", Source(file=_FILE, line=None), [Source(file=_FILE, line=7)], False, None, "mandatory"),
-        (HUB.urn, "the hub is used by the spoke", Source(file=_FILE, line=3), [Source(file=_FILE, line=7)], False, None, "mandatory"),
-        (SPOKE.urn, "the spoke is off, by a waiver", Source(file=_FILE, line=7), [], True, WaiverRef(**waiver), "mandatory"),
-    ]  # fmt: skip
+        (None, "the stack as a whole relates to the spoke", at_file, [at_spoke], False, None, "mandatory"),
+        (HUB.urn, "the hub is used by the spoke", at_hub, [at_spoke], False, None, "mandatory"),
+        (SPOKE.urn, "the spoke is off, by a waiver", at_spoke, [], True, WaiverRef(**waiver), "mandatory"),
+    ]
+
+
+def test_violations_come_mandatory_first_then_advisory_then_waived_each_under_its_own_policy(monkeypatch):
+    """The report's order: unwaived mandatory, unwaived advisory, waived; within each by the pack's order of
+    policies, then the resource's name (a stack-wide finding first), then the message."""
+    from pulumi_policy import Severity
+
+    from policies.framework import Finding, PolicySpec, Resource, stack_policy
+
+    hub, spoke = (Resource(r.type, r.name, r.urn, r.props) for r in (HUB, SPOKE))
+
+    def first(resources, config):
+        yield Finding("the hub is late", hub, advisory=True)
+        yield Finding("the stack is late", None, advisory=True)
+        yield Finding("the hub is misnamed", hub)
+        yield Finding("a spoke is misnamed", spoke)  # its message sorts first, its resource's name second
+
+    def second(resources, config):
+        yield Finding("the spoke is off for now", spoke, advisory=True)
+        yield Finding("the stack is off", None)
+
+    policies = [
+        stack_policy(PolicySpec("spy-first", "first", "none", Severity.LOW), first),
+        stack_policy(PolicySpec("spy-second", "second", "none", Severity.LOW), second),
+    ]
+    waiver = {"resource": "spoke", "reason": "a good long reason", "approver": "lead", "expires": "2999-01-01"}
+    found = _evaluate(monkeypatch, policies, {"waivers": [waiver]})
+    # (the waiver is spy-first's too, so its spoke finding is waived there: keep spy-first's findings on the hub)
+    summary = [(v.policy, v.enforcement, v.waived, v.urn, v.message) for v in found]
+    assert summary == [
+        ("spy-first", "mandatory", False, HUB.urn, "the hub is misnamed"),
+        ("spy-second", "mandatory", False, None, "the stack is off"),
+        ("spy-first", "advisory", False, None, "the stack is late"),
+        ("spy-first", "advisory", False, HUB.urn, "the hub is late"),
+        ("spy-first", "mandatory", True, SPOKE.urn, "a spoke is misnamed"),
+        ("spy-second", "advisory", True, SPOKE.urn, "the spoke is off for now"),
+    ]
+
+
+@pytest.mark.parametrize("stated", ["EU", "none"])
+def test_a_stated_residency_under_a_disabled_residency_policy_is_refused_at_both_lines_unless_it_is_none(
+    tmp_path, stated
+):
+    """The policy config governs: a disabled residency policy contradicts any boundary the stack states but none."""
+    import json
+
+    from components.stack.loader import load_stack_file
+    from foundry_iac.engine.gate import residency_contradiction
+    from foundry_iac.engine.policy_config import load_policy_config
+    from policies.pack import POLICIES
+    from tests.conftest import BASE_POLICY_CONFIG, MINIMAL_STACK
+
+    stack = tmp_path / "Pulumi.gated.yaml"
+    stack.write_text(MINIMAL_STACK.replace("foundry-iac:residency: EU", f"foundry-iac:residency: {stated}"))
+    policy = tmp_path / "policy.json"
+    residency = {"boundary": "EU", "enforcementLevel": "disabled"}  # the level on its own line, below the entry's
+    text = json.dumps({**BASE_POLICY_CONFIG, "residency-deployment-type": residency}, indent=2)
+    policy.write_text(text)
+    settings = load_policy_config(policy, "policy.json", POLICIES)
+    problem = residency_contradiction(
+        load_stack_file(stack, "Pulumi.gated.yaml"), settings["residency-deployment-type"]
+    )
+    if stated == "none":
+        assert problem is None
+        return
+    level_line = next(
+        i for i, line in enumerate(text.splitlines(), 1) if '"disabled"' in line and "enforcement" in line
+    )
+    assert problem == (
+        f"Pulumi.gated.yaml:5: residency: the stack states 'EU' but residency-deployment-type is disabled in "
+        f"policy.json:{level_line}; enable it with boundary 'EU', or remove residency"
+    )
