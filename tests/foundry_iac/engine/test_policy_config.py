@@ -386,3 +386,11 @@ def test_an_unknown_name_in_a_setting_is_refused_at_the_line_of_the_name(tmp_pat
         f"{at_key(text, 'gpt-4q')}: approved-models.approvedModels.gpt-4q: "
         "unknown approvable model 'gpt-4q'; did you mean"
     )
+
+
+def test_a_kind_of_name_the_loader_does_not_know_is_a_programming_error_naming_the_kind():
+    """A REFERENCES entry added with a new kind but no list of names fails loudly, saying which kind."""
+    from foundry_iac.engine.policy_config import known_names
+
+    with pytest.raises(ValueError, match="^model family$"):
+        known_names("model family")
