@@ -199,36 +199,83 @@ def test_violations_come_mandatory_first_then_advisory_then_waived_each_under_it
     ]
 
 
-@pytest.mark.parametrize("stated", ["EU", "none"])
-def test_a_stated_residency_under_a_disabled_residency_policy_is_refused_at_both_lines_unless_it_is_none(
-    tmp_path, stated
-):
-    """The policy config governs: a disabled residency policy contradicts any boundary the stack states but none."""
+def _contradiction(tmp_path, stack_edit: tuple[str, str], policy: str, settings: dict, check: str):
+    """What gate.<check> says of MINIMAL_STACK (edited) and BASE_POLICY_CONFIG with `policy` set to `settings`
+    (written one setting a line), and the policy file's text."""
     import json
 
     from components.stack.loader import load_stack_file
-    from foundry_iac.engine.gate import residency_contradiction
+    from foundry_iac.engine import gate
     from foundry_iac.engine.policy_config import load_policy_config
     from policies.pack import POLICIES
     from tests.conftest import BASE_POLICY_CONFIG, MINIMAL_STACK
 
     stack = tmp_path / "Pulumi.gated.yaml"
-    stack.write_text(MINIMAL_STACK.replace("foundry-iac:residency: EU", f"foundry-iac:residency: {stated}"))
-    policy = tmp_path / "policy.json"
+    stack.write_text(MINIMAL_STACK.replace(*stack_edit))
+    path = tmp_path / "policy.json"
+    text = json.dumps({**BASE_POLICY_CONFIG, policy: settings}, indent=2)
+    path.write_text(text)
+    loaded = load_policy_config(path, "policy.json", POLICIES)
+    return getattr(gate, check)(load_stack_file(stack, "Pulumi.gated.yaml"), loaded[policy]), text
+
+
+def _line(text: str, *needles: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if all(n in line for n in needles))
+
+
+@pytest.mark.parametrize("stated", ["EU", "none"])
+def test_a_stated_residency_under_a_disabled_residency_policy_is_refused_at_both_lines_unless_it_is_none(
+    tmp_path, stated
+):
+    """The policy config governs: a disabled residency policy contradicts any boundary the stack states but none."""
     residency = {"boundary": "EU", "enforcementLevel": "disabled"}  # the level on its own line, below the entry's
-    text = json.dumps({**BASE_POLICY_CONFIG, "residency-deployment-type": residency}, indent=2)
-    policy.write_text(text)
-    settings = load_policy_config(policy, "policy.json", POLICIES)
-    problem = residency_contradiction(
-        load_stack_file(stack, "Pulumi.gated.yaml"), settings["residency-deployment-type"]
-    )
+    edit = ("foundry-iac:residency: EU", f"foundry-iac:residency: {stated}")
+    problem, text = _contradiction(tmp_path, edit, "residency-deployment-type", residency, "residency_contradiction")
     if stated == "none":
         assert problem is None
         return
-    level_line = next(
-        i for i, line in enumerate(text.splitlines(), 1) if '"disabled"' in line and "enforcement" in line
-    )
     assert problem == (
         f"Pulumi.gated.yaml:5: residency: the stack states 'EU' but residency-deployment-type is disabled in "
-        f"policy.json:{level_line}; enable it with boundary 'EU', or remove residency"
+        f"policy.json:{_line(text, 'enforcementLevel')}; enable it with boundary 'EU', or remove residency"
     )
+
+
+def test_a_stated_residency_other_than_the_policy_boundary_is_refused_at_both_lines(tmp_path):
+    residency = {"enforcementLevel": "mandatory", "boundary": "EU"}  # the boundary on its own line
+    edit = ("foundry-iac:residency: EU", "foundry-iac:residency: US")
+    problem, text = _contradiction(tmp_path, edit, "residency-deployment-type", residency, "residency_contradiction")
+    assert problem == (
+        f"Pulumi.gated.yaml:5: residency: the stack states 'US' but policy.json:{_line(text, 'boundary')} sets "
+        "residency-deployment-type.boundary 'EU'; make them the same (the policy config governs: change it through "
+        "a reviewed change, or remove residency from the stack file)"
+    )
+
+
+@pytest.mark.parametrize("environment", ["production", "nonproduction"])
+def test_an_advisory_unknown_limit_is_refused_for_a_production_stack_at_both_lines(tmp_path, environment):
+    quota = {"enforcementLevel": "mandatory", "unknownLimit": "advisory"}
+    edit = ("foundry-iac:environment: production", f"foundry-iac:environment: {environment}")
+    problem, text = _contradiction(tmp_path, edit, "quota-capacity", quota, "unknown_limit_contradiction")
+    if environment != "production":
+        assert problem is None
+        return
+    assert problem == (
+        f"policy.json:{_line(text, 'unknownLimit')}: quota-capacity.unknownLimit: the stack is production "
+        "(Pulumi.gated.yaml:4), where a pool without a known limit must block; remove unknownLimit (or set it to "
+        "mandatory) and record the limit in `limits` or run `foundry-iac quota sync`"
+    )
+
+
+def test_every_waiver_naming_no_resource_of_the_run_is_refused_whether_or_not_one_before_it_resolves():
+    from foundry_iac.engine.gate import waiver_problems
+    from foundry_iac.engine.policy_config import PolicySettings
+
+    waivers = [
+        {"resource": SPOKE.urn, "reason": "a good long reason", "approver": "lead", "expires": "2999-01-01"},
+        {"resource": "Hub", "reason": "a good long reason", "approver": "lead", "expires": "2999-01-01"},
+        {"resource": "spokes", "reason": "a good long reason", "approver": "lead", "expires": "2999-01-01"},
+    ]
+    where = {"": "policy.json:3", "waivers": "policy.json:4"}
+    problems = waiver_problems({"spy": PolicySettings("mandatory", {"waivers": waivers}, where)}, _run())
+    (problem,) = problems  # by URN and by logical name resolve; the third is refused even after them
+    assert problem.startswith("policy.json:4: spy.waivers[2].resource: unknown resource 'spokes'")

@@ -386,6 +386,37 @@ def test_an_unknown_name_in_a_setting_is_refused_at_the_line_of_the_name(tmp_pat
         f"{at_key(text, 'gpt-4q')}: approved-models.approvedModels.gpt-4q: "
         "unknown approvable model 'gpt-4q'; did you mean"
     )
+    assert message.endswith(
+        "; write the catalog's name (components/catalog.json), or a router's routed model as its documentation names it"
+    )
+
+
+def test_an_unknown_version_of_an_approved_model_is_refused_at_its_item_with_the_fix(tmp_path):
+    text = config_text({"approved-models": {"approvedModels": {"gpt-4o": ["2024-11-20", "1999-01-01"]}}})
+    (message,) = errors(tmp_path, text)
+    assert message.startswith(
+        f"{at_key(text, '1999-01-01')}: approved-models.approvedModels.gpt-4o[1]: unknown version of gpt-4o "
+        "'1999-01-01'; known: "
+    )
+    assert message.endswith("; approve a version the catalog lists, or run `foundry-iac catalog sync`")
+
+
+@pytest.mark.parametrize("filters", [["strict-filter"], None])
+def test_an_allowed_filter_is_judged_against_the_stacks_own_filters_only_when_they_are_known(tmp_path, filters):
+    """Without the stack's filters (its file did not load, and says so itself) allowedFilters is not judged."""
+    text = config_text({"content-filter": {"allowedFilters": ["Microsoft.DefaultV2", "strict-filtre"]}})
+    path = tmp_path / "p.json"
+    path.write_text(text)
+    if filters is None:
+        assert load_policy_config(path, "policies/config/p.json", POLICIES, filters)["content-filter"].config
+        return
+    with pytest.raises(PolicyConfigError) as err:
+        load_policy_config(path, "policies/config/p.json", POLICIES, filters)
+    assert err.value.messages == [
+        f"{at_key(text, 'strict-filtre')}: content-filter.allowedFilters[1]: unknown content filter 'strict-filtre'; "
+        "did you mean 'strict-filter'?; write the filter's name exactly as the stack's contentFilters or Azure's "
+        "built-in ones"
+    ]
 
 
 def test_a_kind_of_name_the_loader_does_not_know_is_a_programming_error_naming_the_kind():
