@@ -279,3 +279,15 @@ def test_every_waiver_naming_no_resource_of_the_run_is_refused_whether_or_not_on
     problems = waiver_problems({"spy": PolicySettings("mandatory", {"waivers": waivers}, where)}, _run())
     (problem,) = problems  # by URN and by logical name resolve; the third is refused even after them
     assert problem.startswith("policy.json:4: spy.waivers[2].resource: unknown resource 'spokes'")
+
+
+def test_the_gates_cost_section_names_the_managed_network_setting_whose_firewall_it_leaves_out(gate):
+    """The report's cost section is computed from what the policies saw, logical names included."""
+    from components.resource_types import MANAGED_NETWORK
+    from tests.conftest import managed_network_block
+
+    stack = TAGGED_STACK.replace("      projects:\n", managed_network_block() + "      projects:\n", 1)
+    entry = gate(stack)
+    (line,) = entry["cost"]["not_included"]
+    (setting,) = [r["name"] for r in entry["resources"] if r["type"] == MANAGED_NETWORK]
+    assert line.startswith(f"{setting}: the Azure Firewall Standard of account fdy-test's managed network is billed")

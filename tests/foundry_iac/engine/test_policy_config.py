@@ -404,7 +404,9 @@ def test_an_unknown_version_of_an_approved_model_is_refused_at_its_item_with_the
 @pytest.mark.parametrize("filters", [["strict-filter"], None])
 def test_an_allowed_filter_is_judged_against_the_stacks_own_filters_only_when_they_are_known(tmp_path, filters):
     """Without the stack's filters (its file did not load, and says so itself) allowedFilters is not judged."""
-    text = config_text({"content-filter": {"allowedFilters": ["Microsoft.DefaultV2", "strict-filtre"]}})
+    # both near misses: of the stack's own filter, and of a built-in one (judged only when the stack's are known)
+    filtres = ["Microsoft.DefaultV2", "strict-filtre", "microsoft.defaultv2"]
+    text = config_text({"content-filter": {"allowedFilters": filtres}})
     path = tmp_path / "p.json"
     path.write_text(text)
     if filters is None:
@@ -415,7 +417,10 @@ def test_an_allowed_filter_is_judged_against_the_stacks_own_filters_only_when_th
     assert err.value.messages == [
         f"{at_key(text, 'strict-filtre')}: content-filter.allowedFilters[1]: unknown content filter 'strict-filtre'; "
         "did you mean 'strict-filter'?; write the filter's name exactly as the stack's contentFilters or Azure's "
-        "built-in ones"
+        "built-in ones",
+        f"{at_key(text, 'microsoft.defaultv2')}: content-filter.allowedFilters[2]: unknown content filter "
+        "'microsoft.defaultv2' (differs in case; names must match exactly); did you mean 'Microsoft.DefaultV2' or "
+        "'Microsoft.Default'?; write the filter's name exactly as the stack's contentFilters or Azure's built-in ones",
     ]
 
 
