@@ -279,6 +279,7 @@ def test_every_waiver_naming_no_resource_of_the_run_is_refused_whether_or_not_on
     problems = waiver_problems({"spy": PolicySettings("mandatory", {"waivers": waivers}, where)}, _run())
     (problem,) = problems  # by URN and by logical name resolve; the third is refused even after them
     assert problem.startswith("policy.json:4: spy.waivers[2].resource: unknown resource 'spokes'")
+    assert problem.endswith("; a waiver names a resource of this stack by logical name or URN")
 
 
 def test_the_gates_cost_section_names_the_managed_network_setting_whose_firewall_it_leaves_out(gate):

@@ -430,3 +430,23 @@ def test_a_kind_of_name_the_loader_does_not_know_is_a_programming_error_naming_t
 
     with pytest.raises(ValueError, match="^model family$"):
         known_names("model family")
+
+
+def test_an_unknown_level_for_all_is_one_line_at_all_with_the_levels(tmp_path):
+    text = pretty({**BASE_POLICY_CONFIG, "all": "strict"})
+    assert errors(tmp_path, text) == [
+        f"{at_key(text, 'all')}: all: unknown enforcement level 'strict'; use one of advisory, mandatory, remediate, "
+        "disabled"
+    ]
+
+
+def test_an_unknown_usage_name_under_limits_is_refused_at_its_line_with_the_fix(tmp_path):
+    text = config_text({"quota-capacity": {"limits": {"swedencentral": {"OpenAI.Standard.gpt-4x": 1}}}})
+    (message,) = errors(tmp_path, text)
+    assert message.startswith(
+        f"{at_key(text, 'OpenAI.Standard.gpt-4x')}: quota-capacity.limits.swedencentral.OpenAI.Standard.gpt-4x: "
+        "unknown usage name 'OpenAI.Standard.gpt-4x'"
+    )
+    assert message.endswith(
+        "; write the usage name as Azure spells it (the catalog's usageName; `foundry-iac quota show` lists them)"
+    )
