@@ -292,3 +292,64 @@ def test_the_gates_cost_section_names_the_managed_network_setting_whose_firewall
     (line,) = entry["cost"]["not_included"]
     (setting,) = [r["name"] for r in entry["resources"] if r["type"] == MANAGED_NETWORK]
     assert line.startswith(f"{setting}: the Azure Firewall Standard of account fdy-test's managed network is billed")
+
+
+def test_a_contradiction_in_a_named_stack_is_placed_in_the_stack_file_as_the_repository_names_it(tmp_path):
+    """`foundry-iac check prod-eu`: lines name stacks/Pulumi.prod-eu.yaml, never the absolute path read."""
+    import json
+
+    from foundry_iac.engine.gate import check_stack
+    from foundry_iac.engine.stacks import resolve_stack
+    from foundry_iac.errors import GateInputError
+    from tests.conftest import ROOT
+
+    policy = json.loads((ROOT / "policies/config/prod-eu.json").read_text())
+    policy["residency-deployment-type"] = {"boundary": "US"}
+    path = tmp_path / "prod-eu.json"
+    path.write_text(json.dumps(policy, indent=2))
+    stack = resolve_stack("prod-eu", ROOT)
+    with pytest.raises(GateInputError) as err:
+        check_stack(stack, ROOT, (path, "prod-eu.json"))
+    (line,) = err.value.lines()
+    assert line.startswith(f"{stack.display}:9: residency: the stack states 'EU' but prod-eu.json:"), line
+    assert stack.display == "stacks/Pulumi.prod-eu.yaml"
+
+
+def _refused(tmp_path, stack_arg: str, edit) -> list[str]:
+    """The input errors check_stack gives for a stack and prod-eu's policy config edited by `edit`."""
+    import json
+
+    from foundry_iac.engine.gate import check_stack
+    from foundry_iac.engine.stacks import resolve_stack
+    from foundry_iac.errors import GateInputError
+    from tests.conftest import ROOT
+
+    policy = json.loads((ROOT / "policies/config/prod-eu.json").read_text())
+    edit(policy)
+    path = tmp_path / "prod-eu.json"
+    path.write_text(json.dumps(policy, indent=2))
+    with pytest.raises(GateInputError) as err:
+        check_stack(resolve_stack(stack_arg, ROOT), ROOT, (path, "prod-eu.json"))
+    return err.value.lines()
+
+
+def test_a_misplaced_limit_names_the_stacks_own_region_first(tmp_path):
+    def misplace(policy):
+        policy["quota-capacity"]["limits"] = {"dataZone:EU": {"OpenAI.DataZoneStandard.gpt-4o": 1}}
+
+    (line,) = _refused(tmp_path, "prod-eu", misplace)
+    assert "move it under a region key where it is deployed (swedencentral, " in line, line
+
+
+def test_a_stack_that_does_not_load_leaves_allowed_filters_unjudged(tmp_path):
+    """Its own content filters are unknown, so only its own error is shown, not a guess about the filters."""
+    from tests.conftest import ROOT
+
+    broken = tmp_path / "Pulumi.broken.yaml"
+    broken.write_text((ROOT / "stacks/Pulumi.prod-eu.yaml").read_text().replace("residency: EU", "residency: mars"))
+
+    def near_miss(policy):
+        policy["content-filter"] = {"allowedFilters": ["microsoft.defaultv2"]}
+
+    (line,) = _refused(tmp_path, str(broken), near_miss)
+    assert "residency" in line and "allowedFilters" not in line, line

@@ -450,3 +450,19 @@ def test_an_unknown_usage_name_under_limits_is_refused_at_its_line_with_the_fix(
     assert message.endswith(
         "; write the usage name as Azure spells it (the catalog's usageName; `foundry-iac quota show` lists them)"
     )
+
+
+def test_a_limit_under_an_unknown_scope_gets_one_line_about_the_scope_not_a_guess_about_its_pool(monkeypatch, tmp_path):
+    """Where a usage is pooled is only judged once the scope and the usage both resolve."""
+    import foundry_iac.engine.policy_config as policy_config
+    from components.catalog import load_catalog
+
+    catalog = load_catalog().model_copy(deep=True)
+    for model in catalog.models.values():  # the usage counted per subscription only
+        model.offers[:] = [
+            o.model_copy(update={"quota_scope": "subscription"}) if o.usage_name == USAGE else o for o in model.offers
+        ]
+    monkeypatch.setattr(policy_config, "load_catalog", lambda: catalog)
+    text = config_text({"quota-capacity": {"limits": {"swedencentrall": {USAGE: 1}}}})
+    (message,) = errors(tmp_path, text)
+    assert message.startswith(f"{at_key(text, 'swedencentrall')}: quota-capacity.limits.swedencentrall: unknown quota")
