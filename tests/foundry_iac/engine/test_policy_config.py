@@ -379,16 +379,29 @@ def test_a_long_key_is_shown_whole_up_to_sixty_characters_in_an_errors_path(tmp_
     assert message.startswith(f"policies/config/p.json:{line_of(text, scope)}: quota-capacity.limits.{shown}: ")
 
 
-def test_an_unknown_name_in_a_setting_is_refused_at_the_line_of_the_name(tmp_path):
-    text = config_text({"approved-models": {"approvedModels": {"gpt-4o": [], "gpt-4q": []}}})
+@pytest.mark.parametrize(
+    "extra, name, head, fix",
+    [
+        (
+            {"approved-models": {"approvedModels": {"gpt-4o": [], "gpt-4q": []}}},
+            "gpt-4q",
+            "approved-models.approvedModels.gpt-4q: unknown approvable model 'gpt-4q'; did you mean",
+            "write the catalog's name (components/catalog.json), or a router's routed model as its documentation "
+            "names it",
+        ),
+        (
+            {"quota-capacity": {"limits": {"swedencentral": {"OpenAI.Standard.gpt-4x": 1}}}},
+            "OpenAI.Standard.gpt-4x",
+            "quota-capacity.limits.swedencentral.OpenAI.Standard.gpt-4x: unknown usage name 'OpenAI.Standard.gpt-4x'",
+            "write the usage name as Azure spells it (the catalog's usageName; `foundry-iac quota show` lists them)",
+        ),
+    ],
+)
+def test_an_unknown_name_in_a_setting_is_refused_at_the_line_of_the_name(tmp_path, extra, name, head, fix):
+    text = config_text(extra)
     (message,) = errors(tmp_path, text)
-    assert message.startswith(
-        f"{at_key(text, 'gpt-4q')}: approved-models.approvedModels.gpt-4q: "
-        "unknown approvable model 'gpt-4q'; did you mean"
-    )
-    assert message.endswith(
-        "; write the catalog's name (components/catalog.json), or a router's routed model as its documentation names it"
-    )
+    assert message.startswith(f"{at_key(text, name)}: {head}")
+    assert message.endswith(f"; {fix}")
 
 
 def test_an_unknown_version_of_an_approved_model_is_refused_at_its_item_with_the_fix(tmp_path):
@@ -438,18 +451,6 @@ def test_an_unknown_level_for_all_is_one_line_at_all_with_the_levels(tmp_path):
         f"{at_key(text, 'all')}: all: unknown enforcement level 'strict'; use one of advisory, mandatory, remediate, "
         "disabled"
     ]
-
-
-def test_an_unknown_usage_name_under_limits_is_refused_at_its_line_with_the_fix(tmp_path):
-    text = config_text({"quota-capacity": {"limits": {"swedencentral": {"OpenAI.Standard.gpt-4x": 1}}}})
-    (message,) = errors(tmp_path, text)
-    assert message.startswith(
-        f"{at_key(text, 'OpenAI.Standard.gpt-4x')}: quota-capacity.limits.swedencentral.OpenAI.Standard.gpt-4x: "
-        "unknown usage name 'OpenAI.Standard.gpt-4x'"
-    )
-    assert message.endswith(
-        "; write the usage name as Azure spells it (the catalog's usageName; `foundry-iac quota show` lists them)"
-    )
 
 
 def test_a_limit_under_an_unknown_scope_gets_one_line_about_the_scope_not_a_guess_about_its_pool(monkeypatch, tmp_path):
