@@ -467,3 +467,10 @@ def test_a_limit_under_an_unknown_scope_gets_one_line_about_the_scope_not_a_gues
     text = config_text({"quota-capacity": {"limits": {"swedencentrall": {USAGE: 1}}}})
     (message,) = errors(tmp_path, text)
     assert message.startswith(f"{at_key(text, 'swedencentrall')}: quota-capacity.limits.swedencentrall: unknown quota")
+
+
+def test_an_unknown_policy_id_like_none_of_the_packs_says_where_the_ids_are(tmp_path):
+    text = pretty({**BASE_POLICY_CONFIG, "zzzz-qqqq": {}})
+    assert errors(tmp_path, text) == [
+        f"{at_key(text, 'zzzz-qqqq')}: unknown policy 'zzzz-qqqq'; use a policy id from the table in docs/policies.md"
+    ]

@@ -48,7 +48,8 @@ def test_a_hand_written_ledger_is_refused_at_its_line(tmp_path):
     with pytest.raises(PolicyConfigError) as raised:
         load_policy_config(path, "dev.json", POLICIES)
     (line,) = raised.value.messages
-    assert line.startswith("dev.json:")
+    at = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if '"ledger"' in text)
+    assert line.startswith(f"dev.json:{at}: ")
     assert "quota-capacity.ledger is computed by foundry-iac (from quotas/ and stacks/), not written by hand" in line
 
 
@@ -57,7 +58,12 @@ def test_a_schema_key_is_refused_because_pulumi_would_read_it_as_an_enforcement_
     with pytest.raises(PolicyConfigError) as raised:
         load_policy_config(path, "dev.json", POLICIES)
     (line,) = raised.value.messages
+    at = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if '"$schema"' in text)
+    assert line.startswith(f"dev.json:{at}: $schema: Pulumi reads every top-level text value of a policy config as an ")
     assert "$schema: Pulumi reads every top-level text value of a policy config as an enforcement level" in line
+    assert line.endswith(
+        ".vscode/settings.json, which maps policies/config/*.json to schema/policy-config.schema.json)"
+    )
 
 
 @pytest.mark.parametrize(
