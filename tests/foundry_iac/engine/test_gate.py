@@ -353,3 +353,17 @@ def test_a_stack_that_does_not_load_leaves_allowed_filters_unjudged(tmp_path):
 
     (line,) = _refused(tmp_path, str(broken), near_miss)
     assert "residency" in line and "allowedFilters" not in line, line
+
+
+def test_the_gates_entry_for_a_stack_with_a_secure_value_is_whole_and_redacted(gate):
+    import json
+
+    from foundry_iac.engine.runner import SECRET_TEXT
+
+    stack = TAGGED_STACK.replace(
+        "  foundry-iac:tags: {owner: team-a}\n", "  foundry-iac:tags:\n    owner:\n      secure: v1:AAAABBBBCCCC\n"
+    )
+    entry = gate(stack)
+    report = json.dumps(entry)
+    assert entry["stack"] == "gated" and entry["resources"]
+    assert "v1:AAAABBBBCCCC" not in report and SECRET_TEXT in report
