@@ -48,7 +48,8 @@ def test_a_hand_written_ledger_is_refused_at_its_line(tmp_path):
     with pytest.raises(PolicyConfigError) as raised:
         load_policy_config(path, "dev.json", POLICIES)
     (line,) = raised.value.messages
-    assert line.startswith("dev.json:")
+    at = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if '"ledger"' in text)
+    assert line.startswith(f"dev.json:{at}: ")
     assert "quota-capacity.ledger is computed by foundry-iac (from quotas/ and stacks/), not written by hand" in line
 
 
@@ -57,7 +58,12 @@ def test_a_schema_key_is_refused_because_pulumi_would_read_it_as_an_enforcement_
     with pytest.raises(PolicyConfigError) as raised:
         load_policy_config(path, "dev.json", POLICIES)
     (line,) = raised.value.messages
+    at = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if '"$schema"' in text)
+    assert line.startswith(f"dev.json:{at}: $schema: Pulumi reads every top-level text value of a policy config as an ")
     assert "$schema: Pulumi reads every top-level text value of a policy config as an enforcement level" in line
+    assert line.endswith(
+        ".vscode/settings.json, which maps policies/config/*.json to schema/policy-config.schema.json)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -79,7 +85,8 @@ def test_a_near_miss_of_a_computed_setting_is_never_pointed_at_it(tmp_path, poli
 
 
 @pytest.mark.parametrize(
-    "value,kind", [({"x": 1}, "an object"), ([1], "an array"), (True, "true"), (3, "the number 3"), (None, "null")]
+    "value,kind",
+    [({"x": 1}, "an object"), ([1], "an array"), (True, "true"), (False, "false"), (3, "the number 3"), (None, "null")],
 )
 def test_an_all_that_is_not_a_level_is_named_in_json_terms_once(tmp_path, value, kind):
     from tests.conftest import BASE_POLICY_CONFIG
