@@ -10,6 +10,7 @@ and fix, so a typo can never switch a policy off.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,17 +218,23 @@ def _fix(error: jsonschema.ValidationError, policy: Policy) -> str:
         if missing == "expires":
             return 'every waiver needs an expiry: add "expires": "YYYY-MM-DD"'
         if missing in ("reason", "approver", "resource"):
-            return f'every waiver needs a {missing}: add "{missing}": "..."'
+            article = "an" if missing[0] in "aeiou" else "a"
+            return f'every waiver needs {article} {missing}: add "{missing}": "..."'
         return f'{policy.name} needs "{missing}": add it'
     if error.validator == "additionalProperties":
         properties = error.schema.get("properties", {})
-        extra = [w for w in error.message.split("'")[1::2] if w not in properties]
+        patterns = list(error.schema.get("patternProperties", {}))
+        # the keys themselves, not jsonschema's message: a key may hold a quote of its own
+        extra = sorted(
+            key
+            for key in error.instance
+            if key not in properties and not any(re.search(pattern, key) for pattern in patterns)
+        )
         # a computed (read-only) setting is never a fix to offer: writing it is refused too
         allowed = [key for key, spec in properties.items() if not (spec or {}).get("readOnly")]
         hint = suggest(extra[0], allowed) if extra else ""
-        return (
-            f"unknown setting {', '.join(short(e) for e in extra[:4])}{hint or f'; allowed: {chr(44).join(allowed)}'}"
-        )
+        otherwise = f"; allowed: {','.join(allowed)}" if allowed else "; this policy takes no settings"
+        return f"unknown setting {', '.join(short(e) for e in extra[:4])}{hint or otherwise}"
     if error.validator == "pattern" and error.path and error.path[-1] == "expires":
         return f"expires must be a date YYYY-MM-DD (got {short(error.instance)})"
     if error.validator == "minLength" and error.path and error.path[-1] == "reason":
@@ -264,7 +271,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if kind in ("maxItems", "maxLength"):
         return f"is longer than the {bound} allowed"
     if kind == "minLength":
-        return f"must have at least {bound} characters"
+        return f"must have at least {bound} character{'' if bound == 1 else 's'}"
     if kind == "pattern":
         described = error.schema.get("description") if isinstance(error.schema, dict) else None
         return f"{got} is not {described}" if described else f"{got} does not match the pattern {bound}"

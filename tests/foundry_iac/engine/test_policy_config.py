@@ -204,7 +204,7 @@ def _waiver(**fields: str) -> dict:
         (
             {"cost-budget": {"maxBudgetUsd": 5, "waivers": [_waiver(resource="")]}},
             '"resource": ""',
-            "cost-budget.waivers[0].resource: must have at least 1 characters",
+            "cost-budget.waivers[0].resource: must have at least 1 character",
         ),
         (  # a pattern with a description: the description says what is wanted, never the regular expression
             {"cost-budget": {"maxBudgetUsd": 5, "waivers": [_waiver(approver="-")]}},
@@ -312,8 +312,11 @@ def test_a_waiver_without_an_approver_or_resource_says_what_to_add(tmp_path, mis
     text = config_text({"cost-budget": {"maxBudgetUsd": 5, "waivers": [waiver]}})
     (message,) = errors(tmp_path, text)
     line = line_of(text, '"waivers"') + 1  # the waiver object itself
-    assert message.startswith(f"policies/config/p.json:{line}: cost-budget.waivers[0]: every waiver needs a")
-    assert message.endswith(f'{missing}: add "{missing}": "..."')
+    article = {"approver": "an", "resource": "a"}[missing]
+    assert message == (
+        f"policies/config/p.json:{line}: cost-budget.waivers[0]: "
+        f'every waiver needs {article} {missing}: add "{missing}": "..."'
+    )
 
 
 @pytest.mark.parametrize(
@@ -331,11 +334,28 @@ def test_unknown_settings_are_named_on_one_line_with_what_is_allowed(tmp_path, u
     ]
 
 
-def test_an_unknown_setting_whose_name_quotes_a_known_one_is_still_one_line_listing_what_is_allowed(tmp_path):
+def test_an_unknown_setting_whose_name_quotes_a_known_one_is_named_whole_with_the_known_one_suggested(tmp_path):
     text = config_text({"cost-budget": {"maxBudgetUsd": 5, "x'maxBudgetUsd'y": 1}})
-    (message,) = errors(tmp_path, text)
-    assert message.startswith(f"{at_key(text, 'cost-budget')}: cost-budget: unknown setting")
-    assert message.endswith("; allowed: maxBudgetUsd,basis,inputShare,waivers,enforcementLevel")
+    assert errors(tmp_path, text) == [  # the key whole, quoted as Python quotes it, never cut at its own quote
+        f"{at_key(text, 'cost-budget')}: cost-budget: unknown setting \"x'maxBudgetUsd'y\"; "
+        "did you mean 'maxBudgetUsd'?"
+    ]
+
+
+def test_an_unknown_setting_next_to_one_a_pattern_allows_is_named_alone():
+    """A schema may allow keys by pattern (patternProperties): only the key no pattern allows is unknown."""
+    import jsonschema
+
+    from foundry_iac.engine.policy_config import _fix
+
+    schema = {
+        "type": "object",
+        "properties": {"a": {}},
+        "patternProperties": {"^x-": {}},
+        "additionalProperties": False,
+    }
+    (error,) = jsonschema.Draft7Validator(schema).iter_errors({"a": 1, "x-ok": 1, "zz": 1})
+    assert _fix(error, POLICIES[0]) == "unknown setting 'zz'; allowed: a"
 
 
 def test_an_object_schema_that_lists_no_settings_refuses_every_key_on_one_line():
@@ -345,7 +365,7 @@ def test_an_object_schema_that_lists_no_settings_refuses_every_key_on_one_line()
     from foundry_iac.engine.policy_config import _fix
 
     (error,) = jsonschema.Draft7Validator({"type": "object", "additionalProperties": False}).iter_errors({"x": 1})
-    assert _fix(error, POLICIES[0]) == "unknown setting 'x'; allowed: "
+    assert _fix(error, POLICIES[0]) == "unknown setting 'x'; this policy takes no settings"
 
 
 @pytest.mark.parametrize(
