@@ -11,9 +11,9 @@ import sys
 # to this package (and `components` to the catalog) even without an installed foundry-iac.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
+from pulumi_policy import PolicyPack  # noqa: E402
 
-from policies.pack import PACK_NAME, POLICIES  # noqa: E402
+from policies.pack import PACK_ENFORCEMENT_LEVEL, PACK_NAME, POLICIES  # noqa: E402
 
 if __name__ == "__main__":
-    PolicyPack(name=PACK_NAME, policies=POLICIES, enforcement_level=EnforcementLevel.MANDATORY)
+    PolicyPack(name=PACK_NAME, policies=POLICIES, enforcement_level=PACK_ENFORCEMENT_LEVEL)

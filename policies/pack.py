@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_policy import Policy
+from pulumi_policy import EnforcementLevel, Policy
 
 from .agents import agent_byo_resources, agent_network_injection, agent_storage_isolation
 from .content_safety import content_filter_mode, content_filter_severity, content_filter_shields
@@ -18,6 +18,8 @@ from .residency import allowed_regions, residency_deployment_type
 from .security import local_auth_disabled, managed_identity, public_network_access, required_tags
 
 PACK_NAME = "foundry-iac"
+# The pack's own level: CrossGuard runs a policy that states no level of its own at this one, and so does the gate.
+PACK_ENFORCEMENT_LEVEL = EnforcementLevel.MANDATORY
 
 POLICIES: list[Policy] = [
     allowed_regions,

@@ -28,6 +28,7 @@ from components.inputs import loads_strict_json, read_input_text
 from components.refs import lookalike, unresolved
 from components.source import read_yaml
 from components.text import listing, short
+from policies.pack import PACK_ENFORCEMENT_LEVEL
 
 LEVELS = [level.value for level in EnforcementLevel]
 SCHEMA_KEY = "$schema"  # editor help only; Pulumi's parser refuses it, so editors map the schema by file name
@@ -357,12 +358,9 @@ def _top_level_problems(
 
 
 def _level(raw: dict[str, Any], default: str | None, policy: Policy) -> str:
-    """The policy's enforcement level: its own, else the file's `all`, else the policy's default."""
-    return str(
-        raw.get("enforcementLevel")
-        or default
-        or (policy.enforcement_level.value if policy.enforcement_level else "advisory")
-    )
+    """The policy's enforcement level: its own, else the file's `all`, else the policy's default (the pack's
+    level when the policy states none, as CrossGuard reads it)."""
+    return str(raw.get("enforcementLevel") or default or (policy.enforcement_level or PACK_ENFORCEMENT_LEVEL).value)
 
 
 # What each computed setting is computed from, for the message that refuses it when written by hand.

@@ -494,3 +494,116 @@ def test_an_unknown_policy_id_like_none_of_the_packs_says_where_the_ids_are(tmp_
     assert errors(tmp_path, text) == [
         f"{at_key(text, 'zzzz-qqqq')}: unknown policy 'zzzz-qqqq'; use a policy id from the table in docs/policies.md"
     ]
+
+
+def test_a_policy_config_that_is_no_json_object_is_one_line_at_its_first_line(tmp_path):
+    assert errors(tmp_path, "[1, 2]") == ["policies/config/p.json:1: a policy config is a JSON object of policy ids"]
+
+
+def test_a_policy_config_that_is_not_utf8_names_the_file_and_what_it_is(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_bytes(b'{\n  "all": "\xff"\n}\n')
+    with pytest.raises(PolicyConfigError) as err:
+        load_policy_config(path, "policies/config/p.json", POLICIES)
+    (message,) = err.value.messages
+    assert message.startswith("policies/config/p.json:2: the policy config is not UTF-8 text (")
+    assert message.endswith("); save it as UTF-8")
+
+
+def test_policy_entries_that_are_neither_a_level_nor_settings_are_each_refused_at_their_line(tmp_path):
+    text = pretty({**BASE_POLICY_CONFIG, "cost-budget": 5, "content-filter": [1]})
+    assert sorted(errors(tmp_path, text)) == sorted(
+        f"{at_key(text, name)}: {name}: must be an enforcement level or an object of settings"
+        for name in ("cost-budget", "content-filter")
+    )
+
+
+def test_a_waiver_expiry_out_of_range_is_refused_at_its_own_line_after_a_malformed_one(tmp_path):
+    """Every waiver's expiry is judged: one written wrong does not hide a later one out of the judged range."""
+    waivers = [_waiver(expires="2027-1-1"), _waiver(resource="other", expires="9999-12-31")]
+    text = config_text({"cost-budget": {"maxBudgetUsd": 5, "waivers": waivers}})
+    found = errors(tmp_path, text)
+    assert len(found) == 2
+    assert (
+        f"policies/config/p.json:{line_of(text, '9999-12-31')}: cost-budget.waivers[1].expires: 9999-12-31 is outside "
+        "the dates foundry-iac judges (2000-01-01 to 2999-12-31); use YYYY-MM-DD"
+    ) in found
+
+
+QUOTED_X = '"x"'
+
+
+def test_a_waiver_that_is_no_object_is_one_schema_line_not_an_internal_error(tmp_path):
+    text = config_text({"cost-budget": {"maxBudgetUsd": 5, "waivers": ["x"]}})
+    assert errors(tmp_path, text) == [
+        f"policies/config/p.json:{line_of(text, QUOTED_X)}: cost-budget.waivers[0]: must be an object (got 'x')"
+    ]
+
+
+def test_a_misplaced_limit_offers_the_stacks_own_region_first(tmp_path):
+    """load_policy_config passes the stack's regions to the fix, so its region leads the list of places."""
+    usage = "OpenAI.Standard.gpt-4o"
+    text = config_text({"quota-capacity": {"limits": {"subscription": {usage: 10}}}})
+    path = tmp_path / "p.json"
+    path.write_text(text)
+    with pytest.raises(PolicyConfigError) as err:
+        load_policy_config(path, "policies/config/p.json", POLICIES, regions=["uksouth"])
+    (message,) = err.value.messages
+    assert message.startswith(f"policies/config/p.json:{line_of(text, usage)}: ")
+    assert "move it under a region key where it is deployed (uksouth, " in message
+
+
+def test_a_computed_setting_without_a_known_source_is_refused_as_computed_from_the_repository(tmp_path):
+    """A policy may state a read-only setting that COMPUTED_FROM does not name yet: it is still refused, whole."""
+    from pulumi_policy import EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy
+
+    policy = ResourceValidationPolicy(
+        name="custom",
+        description="a policy with a computed setting",
+        validate=lambda args, report: None,
+        enforcement_level=EnforcementLevel.ADVISORY,
+        config_schema=PolicyConfigSchema(properties={"derived": {"type": "object", "readOnly": True}}),
+    )
+    text = pretty({"custom": {"derived": {}}})
+    path = tmp_path / "p.json"
+    path.write_text(text)
+    with pytest.raises(PolicyConfigError) as err:
+        load_policy_config(path, "policies/config/p.json", [policy])
+    assert err.value.messages == [
+        f"policies/config/p.json:{line_of(text, 'derived')}: custom.derived is computed by foundry-iac "
+        "(from the repository), not written by hand; remove it"
+    ]
+
+
+def test_a_policy_without_a_config_schema_takes_a_level_and_refuses_any_setting(tmp_path):
+    """CrossGuard lets a policy state no config schema: its entry is a level, and nothing else is allowed."""
+    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+
+    policy = ResourceValidationPolicy(
+        name="plain", description="a policy without settings", validate=lambda args, report: None
+    )
+    policy.enforcement_level = EnforcementLevel.MANDATORY
+    path = tmp_path / "p.json"
+    path.write_text(pretty({"plain": "advisory"}))
+    assert load_policy_config(path, "p.json", [policy])["plain"].enforcement == "advisory"
+    path.write_text(pretty({"plain": {"threshold": 1}}))
+    with pytest.raises(PolicyConfigError) as err:
+        load_policy_config(path, "p.json", [policy])
+    assert err.value.messages == ["p.json:2: plain: unknown setting 'threshold'; allowed: enforcementLevel"]
+
+
+def test_a_policy_without_a_level_of_its_own_runs_at_the_packs_level_as_crossguard_runs_it(tmp_path):
+    """CrossGuard runs a policy that states no enforcement level at its pack's level (policies/__main__.py gives
+    the pack PACK_ENFORCEMENT_LEVEL); the gate reads it the same, never as advisory."""
+    from pulumi_policy import ResourceValidationPolicy
+
+    from policies.pack import PACK_ENFORCEMENT_LEVEL
+
+    policy = ResourceValidationPolicy(name="plain", description="no level", validate=lambda args, report: None)
+    assert policy.enforcement_level is None
+    path = tmp_path / "p.json"
+    path.write_text("{}")
+    assert load_policy_config(path, "p.json", [policy])["plain"].enforcement == "mandatory"
+    assert PACK_ENFORCEMENT_LEVEL.value == "mandatory"
+    main = (ROOT / "policies/__main__.py").read_text()
+    assert "PolicyPack(name=PACK_NAME, policies=POLICIES, enforcement_level=PACK_ENFORCEMENT_LEVEL)" in main
