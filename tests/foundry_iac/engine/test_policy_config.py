@@ -607,3 +607,13 @@ def test_a_policy_without_a_level_of_its_own_runs_at_the_packs_level_as_crossgua
     assert PACK_ENFORCEMENT_LEVEL.value == "mandatory"
     main = (ROOT / "policies/__main__.py").read_text()
     assert "PolicyPack(name=PACK_NAME, policies=POLICIES, enforcement_level=PACK_ENFORCEMENT_LEVEL)" in main
+
+
+def test_a_level_written_as_text_is_located_at_the_policys_own_line(tmp_path):
+    """`"policy": "disabled"` writes no enforcementLevel key: its place is the policy's line, never the file alone."""
+    text = pretty({**BASE_POLICY_CONFIG, "residency-deployment-type": "disabled"})
+    path = tmp_path / "p.json"
+    path.write_text(text)
+    settings = load_policy_config(path, "p.json", POLICIES)["residency-deployment-type"]
+    entry = line_of(text, '"residency-deployment-type"')
+    assert settings.location("enforcementLevel") == f"p.json:{entry}"
