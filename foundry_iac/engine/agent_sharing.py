@@ -50,5 +50,4 @@ def with_other_stacks(settings: dict[str, PolicySettings], root: Path, stack: st
     if isolation.enforcement == "disabled":
         return
     others = other_stacks_agent_storage(root, stack)
-    settings[ISOLATION] = PolicySettings(isolation.enforcement, {**isolation.config, "otherStacks": others})
-
+    settings[ISOLATION] = isolation.with_setting("otherStacks", others)

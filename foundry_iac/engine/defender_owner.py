@@ -48,7 +48,7 @@ def with_plan_owner(settings: dict[str, PolicySettings], root: Path, loaded: Loa
     if policy.enforcement == "disabled" or owner is None or owner.stack == loaded.stack:
         return owner
     owned_by = {"stack": owner.stack, "file": owner.file, "line": owner.line}
-    settings[DEFENDER] = PolicySettings(policy.enforcement, {**policy.config, "ownedBy": owned_by})
+    settings[DEFENDER] = policy.with_setting("ownedBy", owned_by)
     return owner
 
 

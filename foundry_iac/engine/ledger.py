@@ -94,4 +94,3 @@ def ledger_for(root: Path, stack: str, subscription: str, keys: set[Key]) -> dic
             entry["source"] = f"{display}, synced {snapshot.synced_at}"
         ledger.setdefault(region, {})[usage] = entry
     return ledger
-

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,10 @@ class PolicySettings:
     def location(self, setting: str) -> str:
         """'file:line' of a setting, or of the policy's entry when the setting is not written."""
         return self.where.get(setting) or self.where.get("", "")
+
+    def with_setting(self, setting: str, value: Any) -> PolicySettings:
+        """A copy with one computed setting added; the level and every written setting's place are kept."""
+        return replace(self, config={**self.config, setting: value})
 
 
 def policy_schema(policy: Policy, required: bool = True) -> dict[str, Any]:

@@ -46,4 +46,4 @@ def with_ledger(
         return
     keys = {quota_key(d.model, d.sku, d.version, d.region or "unknown") for d in deployments(resources)}
     ledger = ledger_for(root, stack, subscription, keys)
-    settings["quota-capacity"] = PolicySettings(quota.enforcement, {**quota.config, "ledger": ledger})
+    settings["quota-capacity"] = quota.with_setting("ledger", ledger)

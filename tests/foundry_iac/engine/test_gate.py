@@ -367,3 +367,20 @@ def test_the_gates_entry_for_a_stack_with_a_secure_value_is_whole_and_redacted(g
     report = json.dumps(entry)
     assert entry["stack"] == "gated" and entry["resources"]
     assert "v1:AAAABBBBCCCC" not in report and SECRET_TEXT in report
+
+
+def test_the_settings_the_gate_hands_on_keep_each_written_settings_place():
+    """The ledger and the other stacks' agent storage are added to the policies' settings without losing where the
+    file writes the rest, so a later message (preview, up) can still point at the config's line."""
+    from foundry_iac.engine.gate import gate_stack
+    from foundry_iac.engine.stacks import resolve_stack
+    from tests.conftest import ROOT
+
+    settings = gate_stack(resolve_stack("prod-eu", ROOT), ROOT).settings
+    text = (ROOT / "policies/config/prod-eu.json").read_text().splitlines()
+    limits = next(i for i, line in enumerate(text, 1) if '"limits"' in line)
+    assert "ledger" in settings["quota-capacity"].config
+    assert settings["quota-capacity"].location("limits") == f"policies/config/prod-eu.json:{limits}"
+    isolation = settings["agent-storage-isolation"]
+    assert "otherStacks" in isolation.config
+    assert isolation.location("").startswith("policies/config/prod-eu.json:")

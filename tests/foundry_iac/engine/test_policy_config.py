@@ -617,3 +617,17 @@ def test_a_level_written_as_text_is_located_at_the_policys_own_line(tmp_path):
     settings = load_policy_config(path, "p.json", POLICIES)["residency-deployment-type"]
     entry = line_of(text, '"residency-deployment-type"')
     assert settings.location("enforcementLevel") == f"p.json:{entry}"
+
+
+def test_a_computed_setting_added_later_keeps_the_level_and_every_written_settings_place(tmp_path):
+    text = config_text({"quota-capacity": {"limits": {"swedencentral": {"OpenAI.DataZoneStandard.gpt-4o": 10}}}})
+    path = tmp_path / "p.json"
+    path.write_text(text)
+    loaded = load_policy_config(path, "p.json", POLICIES)["quota-capacity"]
+    given = loaded.with_setting("ledger", {"swedencentral": {}})
+    assert given.config == {**loaded.config, "ledger": {"swedencentral": {}}}
+    assert given.enforcement == loaded.enforcement
+    limits = line_of(text, '"limits"')
+    assert given.location("limits") == f"p.json:{limits}"
+    assert given.location("ledger") == given.location("") == loaded.location("")
+    assert "ledger" not in loaded.config  # the loaded settings stay as the file wrote them
