@@ -27,6 +27,7 @@ from components.errors import ServiceError
 from components.text import clip
 
 from .client import (
+    RETRY_BACKOFF,
     Limits,
     MalformedAnswerError,
     day,
@@ -152,7 +153,7 @@ def fetch_models(
     endpoint: str = ARM_ENDPOINT,
     verify: str | bool | None = None,
     progress: Callable[[str], None] | None = None,
-    retry_backoff: float = 0.8,
+    retry_backoff: float = RETRY_BACKOFF,
     limits: Limits | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Every region's models; CatalogSyncError when any region cannot be read whole."""
@@ -468,7 +469,7 @@ def sync_catalog(
     endpoint: str = ARM_ENDPOINT,
     verify: str | bool | None = None,
     progress: Callable[[str], None] | None = None,
-    retry_backoff: float = 0.8,
+    retry_backoff: float = RETRY_BACKOFF,
     today: dt.date | None = None,
     dry_run: bool = False,
     limits: Limits | None = None,

@@ -65,6 +65,7 @@ DEFAULT_TIMEOUT = 300.0  # seconds for a whole command: a catalog sync of a doze
 MAX_PAGES = 500  # pages of one list (the Models API answers a region in one or two)
 RETRY_AFTER_CAP = 30.0  # seconds: the longest wait between attempts, whatever Retry-After asks
 RETRIES = 4
+RETRY_BACKOFF = 0.8  # azure-core's own default backoff factor, for every command that does not set one
 ATTEMPT_SHARE = 3  # one attempt may use a third of the command's time, so a stuck attempt leaves room for a retry
 MAX_DEPTH = 32  # JSON nesting: Azure's answers nest under 10 levels
 MAX_INT = 2**63

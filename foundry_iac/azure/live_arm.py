@@ -40,6 +40,7 @@ from components.api_versions import sdk_api_version
 from components.text import clip, one_line
 
 from .client import (
+    RETRY_BACKOFF,
     Limits,
     MalformedAnswerError,
     answer_body,
@@ -143,7 +144,7 @@ class LiveArm:
         subscription: str,
         endpoint: str,
         verify: str | bool | None = None,
-        retry_backoff: float = 0.8,
+        retry_backoff: float = RETRY_BACKOFF,
         limits: Limits | None = None,
     ):
         self.subscription = subscription

@@ -25,7 +25,7 @@ from azure.core.rest import HttpRequest
 from components.catalog import CatalogError, parse_catalog
 from components.errors import ServiceError
 
-from .client import Limits, PageTrail, public_client
+from .client import RETRY_BACKOFF, Limits, PageTrail, public_client
 
 RETAIL_ENDPOINT = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"
@@ -64,7 +64,7 @@ class SyncResult:
 
 
 def fetch_items(
-    region: str, endpoint: str = RETAIL_ENDPOINT, retry_backoff: float = 0.8, limits: Limits | None = None
+    region: str, endpoint: str = RETAIL_ENDPOINT, retry_backoff: float = RETRY_BACKOFF, limits: Limits | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """Every Foundry Models consumption item of `region`, across pages; raises PriceSyncError (or, for what
     client.py refuses, its AzureAnswerError)."""
@@ -188,7 +188,7 @@ def sync_prices(
     endpoint: str = RETAIL_ENDPOINT,
     today: dt.date | None = None,
     dry_run: bool = False,
-    retry_backoff: float = 0.8,
+    retry_backoff: float = RETRY_BACKOFF,
     limits: Limits | None = None,
 ) -> SyncResult:
     """Fetch, map and (unless dry_run) write the updated catalog; the catalog changes only on success."""

@@ -28,6 +28,7 @@ from components.text import clip, one_line
 from ..engine.quota_snapshot import QuotaSnapshot
 from .client import (
     COGNITIVE_API_VERSION,
+    RETRY_BACKOFF,
     Limits,
     MalformedAnswerError,
     every_item,
@@ -81,9 +82,8 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
     if isinstance(exc, HttpResponseError):
         code = getattr(getattr(exc, "error", None), "code", None)
         answered = f"HTTP {status} {code}" if code else f"HTTP {status}"
-        return QuotaSyncError(
-            f"Azure answered {answered} for {region} after retries: {one_line(str(exc.message or exc))}".rstrip()
-        )
+        said = one_line(str(exc.message or exc))  # azure-core's message; nothing when the answer said nothing
+        return QuotaSyncError(f"Azure answered {answered} for {region} after retries{': ' + said if said else ''}")
     return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {exc}")
 
 
@@ -133,7 +133,7 @@ def read_regions(
     endpoint: str = ARM_ENDPOINT,
     verify: str | bool | None = None,
     progress: Callable[[str], None] | None = None,
-    retry_backoff: float = 0.8,
+    retry_backoff: float = RETRY_BACKOFF,
     limits: Limits | None = None,
 ) -> dict[str, T]:
     """Read every region with one client, saying progress per region; a ServiceError on the first failure."""
@@ -159,7 +159,7 @@ def sync_quota(
     endpoint: str = ARM_ENDPOINT,
     verify: str | bool | None = None,
     progress: Callable[[str], None] | None = None,
-    retry_backoff: float = 0.8,
+    retry_backoff: float = RETRY_BACKOFF,
     now: dt.datetime | None = None,
     limits: Limits | None = None,
 ) -> dict[str, Any]:

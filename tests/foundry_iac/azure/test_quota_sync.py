@@ -494,3 +494,56 @@ def test_an_http_error_without_an_error_code_is_one_line_with_single_spaces(arm,
     message = str(raised.value)
     assert message.startswith("Azure answered HTTP 500 for eastus2 after retries: ")
     assert "\n" not in message and "  " not in message
+
+
+def test_an_http_error_whose_message_is_blank_ends_at_after_retries():
+    from azure.core.exceptions import HttpResponseError
+
+    from foundry_iac.azure.quota_sync import explain
+
+    exc = HttpResponseError(message=" \n ")
+    exc.status_code = 502
+    assert str(explain(exc, SUB, "eastus2")) == "Azure answered HTTP 502 for eastus2 after retries"
+
+
+def test_a_network_failure_says_arm_cannot_be_reached_for_the_region():
+    """A connection error carries no HTTP status (azure-core's ServiceRequestError has no status_code)."""
+    from azure.core.exceptions import ServiceRequestError
+
+    from foundry_iac.azure.quota_sync import explain
+
+    error = explain(ServiceRequestError("connection refused"), SUB, "eastus2")
+    assert str(error) == "cannot reach Azure Resource Manager for eastus2: connection refused"
+
+
+def test_a_denied_quota_read_names_what_was_read_the_subscription_and_the_region(arm, tls):
+    arm.expect_request(usages_path("swedencentral"), query_string=API).respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no"}}, status=403
+    )
+    with pytest.raises(QuotaSyncError) as raised:
+        sync_quota(SUB, ["swedencentral"], StaticToken(), endpoint(arm), verify=str(tls[1]))
+    assert str(raised.value) == (
+        f"Azure denied reading quota of subscription {SUB} in swedencentral (HTTP 403): sign in (az login, or OIDC "
+        "in CI) and grant the identity the Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2) "
+        "role at subscription scope"
+    )
+
+
+def test_read_regions_hands_the_client_the_callers_limits(arm, tls):
+    """read_regions gives make_client the limits it was given, never a default in their place."""
+    from foundry_iac.azure.client import Limits
+    from foundry_iac.azure.quota_sync import read_region, read_regions
+
+    page2 = f"{endpoint(arm)}{usages_path('eastus2')}?api-version=2025-06-01&page=2"
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json({**USAGES, "nextLink": page2})
+    with pytest.raises(Exception, match=r"^quota usages in eastus2 runs past 1 pages: refused"):
+        read_regions(
+            SUB,
+            ["eastus2"],
+            StaticToken(),
+            read_region,
+            str,
+            endpoint=endpoint(arm),
+            verify=str(tls[1]),
+            limits=Limits(max_pages=1),
+        )
