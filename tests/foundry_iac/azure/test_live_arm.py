@@ -203,6 +203,7 @@ RG = "rg-foundry-prod-eu"
 ACCOUNTS = f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.CognitiveServices/accounts"
 SUBNET = f"/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/v/subnets/agents"
 DENIED = {"error": {"code": "AuthorizationFailed", "message": "no access"}}
+NOT_FOUND = {"error": {"code": "ResourceNotFound", "message": "not found"}}
 READER_ROLE = "Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)"
 
 
@@ -527,6 +528,7 @@ def test_quota_usages_are_read_over_every_page_and_a_bad_list_is_refused_by_name
 
 REGIONS = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices/locations"
 MODELS_WHAT = "the models offered in swedencentral (models.list)"
+SKU_NO_USAGE = {"name": "S", "usageName": ""}
 
 
 def test_the_models_of_a_region_are_read_over_every_page_with_their_skus_and_lifecycle(arm, tls):
@@ -593,8 +595,30 @@ def test_the_models_of_a_region_are_read_over_every_page_with_their_skus_and_lif
             {"value": [{"model": {"format": "OpenAI", "name": "m", "version": "1", "skus": [{"name": ""}]}}]},
             f"a deployment type of m 1 in {MODELS_WHAT} is '', not a name",
         ),
+        (
+            {"value": [{"model": {"format": "OpenAI", "name": "m", "version": "1", "skus": [SKU_NO_USAGE]}}]},
+            f"the usageName of S of m 1 in {MODELS_WHAT} is '', not a name",
+        ),
+        (
+            {"value": [{"model": {"format": "", "name": "m", "version": "1"}}]},
+            f"the format of m 1 in {MODELS_WHAT} is '', not a name",
+        ),
+        (
+            {"value": [{"model": {"format": "OpenAI", "name": "m", "version": "1", "lifecycleStatus": ""}}]},
+            f"the lifecycleStatus of m 1 in {MODELS_WHAT} is '', not a name",
+        ),
     ],
-    ids=["no-value", "sku-list-shape", "no-model", "empty-name", "empty-version", "empty-sku-name"],
+    ids=[
+        "no-value",
+        "sku-list-shape",
+        "no-model",
+        "empty-name",
+        "empty-version",
+        "empty-sku-name",
+        "empty-usage-name",
+        "empty-format",
+        "empty-lifecycle",
+    ],
 )
 def test_a_models_answer_without_the_documented_shape_names_the_field(arm, tls, answer, message):
     from foundry_iac.azure.client import MalformedAnswerError
@@ -726,5 +750,73 @@ def test_a_defender_plan_without_the_documented_shape_names_the_field(arm, tls, 
     live = live_arm(arm, tls)
     assert failure(lambda: live.defender_tier("AI"), MalformedAnswerError) == (
         f"malformed answer from Azure: {message}, nothing written"
+    )
+    live.close()
+
+
+def test_a_models_read_azure_denies_names_the_reader_role(arm, tls):
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    arm.expect_request(f"{REGIONS}/swedencentral/models").respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert failure(lambda: live.models("swedencentral"), LiveReadError) == (
+        f"Azure denied reading {MODELS_WHAT} (HTTP 403 AuthorizationFailed): grant the identity {READER_ROLE}"
+    )
+    live.close()
+
+
+PROVIDER = f"/subscriptions/{SUB}/providers/Microsoft.CognitiveServices"
+PROVIDER_WHAT = f"the registration of Microsoft.CognitiveServices in subscription {SUB}"
+
+
+@pytest.mark.parametrize(
+    "answer, status, state",
+    [({"registrationState": "Registered"}, 200, "Registered"), ({}, 200, None), (NOT_FOUND, 404, None)],
+    ids=["registered", "no-state", "not-found"],
+)
+def test_the_provider_registration_is_read_and_a_missing_one_is_none(arm, tls, answer, status, state):
+    arm.expect_request(PROVIDER).respond_with_json(answer, status=status)
+    live = live_arm(arm, tls)
+    assert live.provider_state() == state
+    live.close()
+
+
+def test_a_provider_read_names_the_registration_in_every_failure(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveArm, LiveReadError
+    from tests.foundry_iac.azure.conftest import StaticToken, endpoint
+
+    arm.expect_ordered_request(PROVIDER).respond_with_json({"registrationState": 5})
+    arm.expect_ordered_request(PROVIDER).respond_with_json(DENIED, status=403)
+    live = live_arm(arm, tls)
+    assert failure(live.provider_state, MalformedAnswerError) == (
+        f"malformed answer from Azure: registrationState in {PROVIDER_WHAT} is 5, not a name, nothing written"
+    )
+    live.close()
+    other = LiveArm(StaticToken(), SUB, endpoint(arm), verify=str(tls[1]), retry_backoff=0.01)
+    assert failure(other.provider_state, LiveReadError) == (
+        f"Azure denied reading {PROVIDER_WHAT} (HTTP 403 AuthorizationFailed): grant the identity {READER_ROLE}"
+    )
+    other.close()
+
+
+def test_an_account_read_names_the_account_checks_the_answer_and_names_the_reader_role(arm, tls):
+    from foundry_iac.azure.client import MalformedAnswerError
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    arm.expect_request(f"{ACCOUNTS}/fdy-test").respond_with_json({"name": "fdy-test", "kind": "AIServices"})
+    arm.expect_request(f"{ACCOUNTS}/fdy-odd").respond_with_json({"name": "fdy-odd", "properties": []})
+    arm.expect_request(f"{ACCOUNTS}/fdy-hidden").respond_with_json(DENIED, status=403)
+    arm.expect_request(f"{ACCOUNTS}/fdy-gone").respond_with_json(NOT_FOUND, status=404)
+    live = live_arm(arm, tls)
+    assert live.account(RG, "fdy-test") == {"name": "fdy-test", "kind": "AIServices"}
+    assert live.account(RG, "fdy-gone") is None
+    assert failure(lambda: live.account(RG, "fdy-odd"), MalformedAnswerError) == (
+        f"malformed answer from Azure: account fdy-odd in {RG}: $.properties is [], not AccountProperties, "
+        "nothing written"
+    )
+    assert failure(lambda: live.account(RG, "fdy-hidden"), LiveReadError) == (
+        f"Azure denied reading account fdy-hidden in {RG} (HTTP 403 AuthorizationFailed): grant the identity "
+        f"{READER_ROLE}"
     )
     live.close()
