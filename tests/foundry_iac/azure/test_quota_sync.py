@@ -530,20 +530,31 @@ def test_a_denied_quota_read_names_what_was_read_the_subscription_and_the_region
 
 
 def test_read_regions_hands_the_client_the_callers_limits(arm, tls):
-    """read_regions gives make_client the limits it was given, never a default in their place."""
-    from foundry_iac.azure.client import Limits
-    from foundry_iac.azure.quota_sync import read_region, read_regions
+    """The client read_regions makes keeps the caller's deadline, never a default in its place: a read that asks the
+    client alone (no page bound of its own) is refused once the caller's clock is past it."""
+    from foundry_iac.azure.client import AzureAnswerError, Limits
+    from foundry_iac.azure.quota_sync import read_regions
 
-    page2 = f"{endpoint(arm)}{usages_path('eastus2')}?api-version=2025-06-01&page=2"
-    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json({**USAGES, "nextLink": page2})
-    with pytest.raises(Exception, match=r"^quota usages in eastus2 runs past 1 pages: refused"):
+    arm.expect_request(usages_path("eastus2"), query_string=API).respond_with_json(USAGES)
+    ticks = iter([0.0])  # the deadline is set at 0 s; every later reading of the clock is an hour on
+
+    def clock() -> float:
+        return next(ticks, 3600.0)
+
+    def usage_names(client, region, limits):
+        return [usage.name.value for usage in client.usages.list(region)]
+
+    with pytest.raises(AzureAnswerError, match=r"^Azure did not answer within the 60 s deadline while "):
         read_regions(
             SUB,
             ["eastus2"],
             StaticToken(),
-            read_region,
+            usage_names,
             str,
             endpoint=endpoint(arm),
             verify=str(tls[1]),
-            limits=Limits(max_pages=1),
+            limits=Limits(timeout=60, clock=clock),
         )
+    assert read_regions(
+        SUB, ["eastus2"], StaticToken(), usage_names, str, endpoint=endpoint(arm), verify=str(tls[1])
+    ) == {"eastus2": [u["name"]["value"] for u in USAGES["value"]]}
