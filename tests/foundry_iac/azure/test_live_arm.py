@@ -820,3 +820,75 @@ def test_an_account_read_names_the_account_checks_the_answer_and_names_the_reade
         f"{READER_ROLE}"
     )
     live.close()
+
+
+def test_an_answer_the_sdk_cannot_deserialize_is_a_malformed_answer_naming_the_read(arm, tls):
+    """The SDK model refuses a deprecationDate that is no date-time before foundry-iac's own checks run."""
+    from foundry_iac.azure.client import MalformedAnswerError
+
+    sku = {"name": "S", "deprecationDate": "soon"}
+    answer = {"value": [{"model": {"format": "OpenAI", "name": "m", "version": "1", "skus": [sku]}}]}
+    arm.expect_request(f"{REGIONS}/swedencentral/models").respond_with_json(answer)
+    live = live_arm(arm, tls)
+    refused = failure(lambda: live.models("swedencentral"), MalformedAnswerError)
+    live.close()
+    assert refused.startswith(f"malformed answer from Azure: {MODELS_WHAT}: Unable to deserialize response data.")
+    assert "'deprecationDate': 'soon'" in refused and refused.endswith(", nothing written")
+
+
+def test_an_arm_endpoint_that_cannot_be_reached_is_a_read_error_not_a_denial(tls):
+    """A connection refused carries no HTTP status and no OData error: it is named as what it is."""
+    import socket
+
+    from foundry_iac.azure.live_arm import LiveArm, LiveReadError
+    from tests.foundry_iac.azure.conftest import StaticToken
+
+    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    live = LiveArm(StaticToken(), SUB, f"https://127.0.0.1:{port}", verify=str(tls[1]), retry_backoff=0.01)
+    with pytest.raises(LiveReadError) as failed:
+        live.provider_state()
+    live.close()
+    assert not failed.value.denied
+    assert failed.value.message.startswith(f"cannot read {PROVIDER_WHAT}: ServiceRequestError: ")
+
+
+@pytest.mark.parametrize(
+    "status, body, shown",
+    [
+        (403, {}, "HTTP 403"),
+        (401, {"error": {"code": "InvalidAuthenticationToken"}}, "HTTP 401 InvalidAuthenticationToken"),
+    ],
+    ids=["403-without-code", "401"],
+)
+def test_a_denied_read_shows_the_status_and_only_the_error_code_azure_gave(arm, tls, status, body, shown):
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    arm.expect_request(PROVIDER).respond_with_json(body, status=status)
+    live = live_arm(arm, tls)
+    with pytest.raises(LiveReadError) as failed:
+        live.provider_state()
+    live.close()
+    assert failed.value.denied
+    assert failed.value.message == f"Azure denied reading {PROVIDER_WHAT} ({shown}): grant the identity {READER_ROLE}"
+
+
+def test_a_credential_error_is_quoted_up_to_120_characters(arm, tls):
+    from azure.core.exceptions import ClientAuthenticationError
+
+    from foundry_iac.azure.live_arm import LiveArm, LiveReadError
+
+    said = "x" * 150
+
+    class NoSignIn:
+        def get_token(self, *scopes: str, **kwargs: object) -> object:
+            raise ClientAuthenticationError(said)
+
+    live = LiveArm(NoSignIn(), SUB, f"https://127.0.0.1:{arm.port}", verify=str(tls[1]), retry_backoff=0.01)
+    with pytest.raises(LiveReadError) as failed:
+        live.provider_state()
+    live.close()
+    assert f"({'x' * 120}...): sign in (az login; azure/login with OIDC in CI) as an identity with " in (
+        failed.value.message
+    )
