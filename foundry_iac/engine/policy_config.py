@@ -216,30 +216,37 @@ _REFERENCE_FIX = {
 }
 
 
+def _missing_fix(missing: str, policy: Policy) -> str:
+    """The fix for a required setting (a waiver's field, or the policy's own) that is not written."""
+    if missing == "expires":
+        return 'every waiver needs an expiry: add "expires": "YYYY-MM-DD"'
+    if missing in ("reason", "approver", "resource"):
+        article = "an" if missing[0] in "aeiou" else "a"
+        return f'every waiver needs {article} {missing}: add "{missing}": "..."'
+    return f'{policy.name} needs "{missing}": add it'
+
+
+def _unknown_settings_fix(error: jsonschema.ValidationError) -> str:
+    """The fix for keys an object schema does not allow: a few of them, then a near name or what is allowed."""
+    properties = error.schema.get("properties", {})
+    patterns = list(error.schema.get("patternProperties", {}))
+    # the keys themselves, not jsonschema's message: a key may hold a quote of its own
+    extra = sorted(
+        key for key in error.instance if key not in properties and not any(re.search(p, key) for p in patterns)
+    )
+    # a computed (read-only) setting is never a fix to offer: writing it is refused too
+    allowed = [key for key, spec in properties.items() if not (spec or {}).get("readOnly")]
+    hint = suggest(extra[0], allowed) if extra else ""
+    otherwise = f"; allowed: {','.join(allowed)}" if allowed else "; this policy takes no settings"
+    return f"unknown setting {', '.join(short(e) for e in extra[:4])}{hint or otherwise}"
+
+
 def _fix(error: jsonschema.ValidationError, policy: Policy) -> str:
     """A fix-oriented sentence for one schema error."""
     if error.validator == "required":
-        missing = error.message.split("'")[1]
-        if missing == "expires":
-            return 'every waiver needs an expiry: add "expires": "YYYY-MM-DD"'
-        if missing in ("reason", "approver", "resource"):
-            article = "an" if missing[0] in "aeiou" else "a"
-            return f'every waiver needs {article} {missing}: add "{missing}": "..."'
-        return f'{policy.name} needs "{missing}": add it'
+        return _missing_fix(error.message.split("'")[1], policy)
     if error.validator == "additionalProperties":
-        properties = error.schema.get("properties", {})
-        patterns = list(error.schema.get("patternProperties", {}))
-        # the keys themselves, not jsonschema's message: a key may hold a quote of its own
-        extra = sorted(
-            key
-            for key in error.instance
-            if key not in properties and not any(re.search(pattern, key) for pattern in patterns)
-        )
-        # a computed (read-only) setting is never a fix to offer: writing it is refused too
-        allowed = [key for key, spec in properties.items() if not (spec or {}).get("readOnly")]
-        hint = suggest(extra[0], allowed) if extra else ""
-        otherwise = f"; allowed: {','.join(allowed)}" if allowed else "; this policy takes no settings"
-        return f"unknown setting {', '.join(short(e) for e in extra[:4])}{hint or otherwise}"
+        return _unknown_settings_fix(error)
     if error.validator == "pattern" and error.path and error.path[-1] == "expires":
         return f"expires must be a date YYYY-MM-DD (got {short(error.instance)})"
     if error.validator == "minLength" and error.path and error.path[-1] == "reason":
