@@ -892,3 +892,33 @@ def test_a_credential_error_is_quoted_up_to_120_characters(arm, tls):
     assert f"({'x' * 120}...): sign in (az login; azure/login with OIDC in CI) as an identity with " in (
         failed.value.message
     )
+
+
+def test_a_server_error_without_a_code_is_named_with_its_status_alone(arm, tls):
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    arm.expect_request(PROVIDER).respond_with_data("upstream timed out", status=500, content_type="text/plain")
+    live = live_arm(arm, tls)
+    with pytest.raises(LiveReadError) as failed:
+        live.provider_state()
+    live.close()
+    assert not failed.value.denied
+    assert failed.value.message.startswith(f"Azure answered HTTP 500 reading {PROVIDER_WHAT} after retries: ")
+
+
+def test_an_http_error_raised_before_any_answer_is_a_read_error_never_http_none(arm, tls):
+    """azure-core may raise an HttpResponseError that carries no response (so no status): it is named by its
+    kind, never as an answer with status None."""
+    from azure.core.exceptions import HttpResponseError
+
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    def read() -> None:
+        raise HttpResponseError(message="the stream was closed")
+
+    live = live_arm(arm, tls)
+    with pytest.raises(LiveReadError) as failed:
+        live._read("the test read", "Reader", read)
+    live.close()
+    assert failed.value.message == "cannot read the test read: HttpResponseError: the stream was closed"
+    assert not failed.value.denied
