@@ -269,6 +269,52 @@ def test_exit_now_turns_an_unwritable_stdout_into_exit_2_with_one_line(code):
     )
 
 
+@pytest.mark.parametrize("code", [0, 1, 2])
+def test_exit_now_in_this_process_turns_an_unflushable_stdout_into_exit_2_said_once(monkeypatch, code):
+    """The same as the /dev/full test above, in this process (os._exit replaced) so mutation testing sees it: a
+    finished command whose output cannot be flushed exits 2 with one line; exit 2 has said its error already."""
+    import foundry_iac.cli.main as cli
+
+    class Full(io.StringIO):
+        def flush(self) -> None:
+            raise OSError(28, "No space left on device")
+
+    class ExitedError(Exception):
+        pass
+
+    def fake_exit(status: int) -> None:
+        raise ExitedError(status)
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", Full())
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    with pytest.raises(ExitedError) as exited:
+        cli.exit_now(code)
+    assert exited.value.args == (2,)
+    said = (
+        "error: standard output: cannot write: No space left on device; the output is incomplete (use --output FILE)\n"
+    )
+    assert err.getvalue() == ("" if code == 2 else said)
+
+
+def test_exit_now_with_standard_output_closed_at_start_keeps_the_code(monkeypatch):
+    import foundry_iac.cli.main as cli
+
+    class ExitedError(Exception):
+        pass
+
+    def fake_exit(status: int) -> None:
+        raise ExitedError(status)
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    with pytest.raises(ExitedError) as exited:
+        cli.exit_now(0)
+    assert exited.value.args == (0,)
+
+
 def test_a_command_that_raises_another_base_exception_is_exit_2_with_one_line(monkeypatch, capsys):
     def raises(args):
         raise GeneratorExit("stop")
@@ -385,6 +431,16 @@ def test_commands_that_do_not_import_name_the_repository_in_one_line_exit_2(monk
     assert capsys.readouterr().err == (
         f"error: the installed foundry-iac does not match the repository at {ROOT} (foundry_iac.cli.commands is not "
         "importable from it): reinstall foundry-iac from this checkout (./scripts/setup, or pip install .)\n"
+    )
+
+
+def test_outside_a_repository_the_error_names_the_files_that_make_one(tmp_path):
+    from foundry_iac.cli.main import _not_importable
+
+    error = ImportError("No module named 'components'", name="components")
+    assert _not_importable(tmp_path, error) == (
+        "foundry-iac runs inside its repository, the folder with Pulumi.yaml, __main__.py, components/ and "
+        "policies/ (components is not importable here); cd into it"
     )
 
 
