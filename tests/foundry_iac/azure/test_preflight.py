@@ -17,6 +17,7 @@ from foundry_iac.azure.live_arm import LiveArm
 from foundry_iac.azure.preflight import preflight
 from foundry_iac.cli import commands
 from foundry_iac.cli.main import main
+from foundry_iac.engine.report_model import StackReport
 from foundry_iac.engine.stacks import resolve_stack
 from tests.conftest import AGENT_STACK, AGENTS_BLOCK, ROOT, TAGGED_STACK
 from tests.foundry_iac.azure.conftest import StaticToken, endpoint
@@ -60,13 +61,16 @@ USAGES = {
 class FakeArm:
     """The ARM endpoints preflight reads, with a healthy default answer for each; tests change one."""
 
-    def __init__(self, server: HTTPServer, sub: str = SUB, rg: str = RG, account: str = "fdy-test"):
+    def __init__(
+        self, server: HTTPServer, sub: str = SUB, rg: str = RG, account: str = "fdy-test", region: str = REGION
+    ):
         self.server = server
+        self.region = region
         self.providers = f"/subscriptions/{sub}/providers/Microsoft.CognitiveServices"
         self.account_path = (
             f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{account}"
         )
-        self.deleted_path = f"{self.providers}/locations/{REGION}/resourceGroups/{rg}/deletedAccounts/{account}"
+        self.deleted_path = f"{self.providers}/locations/{region}/resourceGroups/{rg}/deletedAccounts/{account}"
         self.provider = {"namespace": "Microsoft.CognitiveServices", "registrationState": "Registered"}
         self.models: list[dict] = [GPT_4O, GPT_51]
         self.capacity = {"gpt-4o": 500.0, "gpt-5.1": 500.0}
@@ -83,7 +87,7 @@ class FakeArm:
         self.managed_network: dict | None = None  # accounts/{name}/managedNetworks/default (None: 404)
 
     def serve(self) -> None:
-        s, PROVIDERS, ACCOUNT = self.server, self.providers, self.account_path  # noqa: N806
+        s, PROVIDERS, ACCOUNT, REGION = self.server, self.providers, self.account_path, self.region  # noqa: N806
         s.expect_request(PROVIDERS, query_string={"api-version": "2021-04-01"}).respond_with_json(self.provider)
         # the models list is paged: the SDK follows nextLink
         page2 = f"{endpoint(s)}{PROVIDERS}/locations/{REGION}/models?api-version=2025-06-01&page=2"
@@ -128,8 +132,8 @@ class FakeArm:
         known = {(m["model"]["format"], m["model"]["name"], m["model"]["version"]) for m in self.models}
         items = [
             {
-                "id": f"{self.providers}/locations/{REGION}/modelCapacities/{name}",
-                "location": REGION,
+                "id": f"{self.providers}/locations/{self.region}/modelCapacities/{name}",
+                "location": self.region,
                 "properties": {
                     "model": {"format": fmt, "name": name, "version": version},
                     "skuName": self.capacity_sku.get(name, "DataZoneStandard"),
@@ -224,6 +228,65 @@ def test_a_deployment_type_not_offered_in_the_region_fails(fake, tls, stack_file
         "fdy-test/gpt-4o: gpt-4o 2024-11-20 is not offered as DataZoneStandard in swedencentral today; offered "
         "types: GlobalStandard"
     )
+
+
+UNPINNED = TAGGED_STACK.replace('          version: "2024-11-20"\n', "", 1)
+
+
+@pytest.mark.parametrize(
+    "stack,models,message",
+    [
+        (
+            TAGGED_STACK,
+            [GPT_51],
+            "fdy-test/gpt-4o: gpt-4o version 2024-11-20 is not offered in swedencentral today; gpt-4o is not offered "
+            "there at all",
+        ),
+        (
+            TAGGED_STACK,
+            [
+                offered("gpt-4o", "2025-01-01", ["DataZoneStandard"], "gpt-4o"),
+                offered("gpt-4o", "2024-05-13", ["DataZoneStandard"], "gpt-4o"),
+                GPT_51,
+            ],
+            "fdy-test/gpt-4o: gpt-4o version 2024-11-20 is not offered in swedencentral today; offered versions: "
+            "2024-05-13, 2025-01-01",
+        ),
+        (
+            UNPINNED,
+            [GPT_4O, GPT_51],
+            "fdy-test/gpt-4o: gpt-4o version (none) is not offered in swedencentral today; offered versions: "
+            "2024-11-20",
+        ),
+    ],
+    ids=["model-not-offered", "other-versions", "unpinned"],
+)
+def test_a_model_version_not_offered_names_what_azure_offers_at_the_deployment(
+    fake, tls, stack_file, stack, models, message
+):
+    stack_file.write_text(stack)
+    fake.models = models
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)
+    assert (finding["policy"], finding["message"]) == ("preflight-model-offered", message)
+    assert finding["source"]["line"] == 16 and finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
+    assert not entry["passed"]
+
+
+@pytest.mark.parametrize(
+    "skus,types",
+    [(["ProvisionedManaged", "GlobalStandard"], "GlobalStandard, ProvisionedManaged"), ([], "none")],
+    ids=["two-other-types", "no-type"],
+)
+def test_a_deployment_type_not_offered_names_the_types_offered_at_the_deployment(fake, tls, stack_file, skus, types):
+    fake.models = [offered("gpt-4o", "2024-11-20", skus, "gpt-4o"), GPT_51]
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["policy"] == "preflight-model-offered"
+    assert finding["message"] == (
+        "fdy-test/gpt-4o: gpt-4o 2024-11-20 is not offered as DataZoneStandard in swedencentral today; offered "
+        f"types: {types}"
+    )
+    assert finding["source"]["line"] == 16 and finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
 
 
 def test_a_version_retired_for_inference_fails_and_one_retiring_soon_warns(fake, tls, stack_file):
@@ -338,9 +401,84 @@ def test_a_taken_subdomain_fails_but_our_own_account_is_not_asked(fake, tls, sta
         f"fdy-test: the custom subdomain {SUBDOMAIN} is taken (Subdomain name is already taken.); rename the "
         "account, or purge the soft-deleted account that holds it"
     )
+    assert finding["source"]["line"] == 8 and finding["urn"].endswith("::fdy-test-account")
+    (asked,) = [json.loads(r.data) for r, _ in fake.server.log if r.path.endswith("/checkDomainAvailability")]
+    assert asked["subdomainName"] == SUBDOMAIN
     fake.server.clear()
     fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
     assert findings(run(fake, tls, stack_file)) == []
+
+
+def test_a_subdomain_taken_without_a_reason_says_azure_gave_none(fake, tls, stack_file):
+    fake.subdomain = {"isSubdomainAvailable": False}
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["policy"] == "preflight-subdomain"
+    assert finding["message"] == (
+        f"fdy-test: the custom subdomain {SUBDOMAIN} is taken (Azure gives no reason); rename the account, or purge "
+        "the soft-deleted account that holds it"
+    )
+
+
+def test_a_soft_deleted_account_azure_gives_no_date_for_was_deleted_earlier(fake, tls, stack_file):
+    fake.deleted = {"id": ACCOUNT, "name": "fdy-test", "properties": {}}
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["policy"] == "preflight-soft-deleted"
+    assert finding["message"] == (
+        "fdy-test: a soft-deleted account of this name in swedencentral (deleted earlier) blocks creating it: set "
+        "`restore: true` on the account to recover it, or purge it first (az cognitiveservices account purge --name "
+        f"fdy-test --resource-group {RG} --location swedencentral)"
+    )
+    assert finding["source"]["line"] == 8 and finding["urn"].endswith("::fdy-test-account")
+
+
+DENIED = {"error": {"code": "AuthorizationFailed", "message": "no access"}}
+BOOM = {"error": {"code": "InternalServerError", "message": "boom"}}
+
+
+@pytest.mark.parametrize(
+    "read,method,status,body,policy,message",
+    [
+        (
+            "account",
+            "GET",
+            403,
+            DENIED,
+            "preflight-access",
+            f"Azure denied reading account fdy-test in {RG} (HTTP 403 AuthorizationFailed): grant the identity Reader "
+            "(acdd72a7-3385-48ef-bd42-f606fba81ae7)",
+        ),
+        (
+            "deleted",
+            "GET",
+            500,
+            BOOM,
+            "preflight-unreadable",
+            "Azure answered HTTP 500 InternalServerError reading soft-deleted accounts named fdy-test in swedencentral "
+            "after retries: (InternalServerError) boom Code: InternalServerError Message: boom",
+        ),
+        (
+            "subdomain",
+            "POST",
+            403,
+            DENIED,
+            "preflight-access",
+            f"Azure denied reading whether the custom subdomain {SUBDOMAIN} is available (HTTP 403 "
+            "AuthorizationFailed): grant the identity a role with Microsoft.CognitiveServices/checkDomainAvailability/"
+            "action (Cognitive Services Contributor has it; Reader does not)",
+        ),
+    ],
+    ids=["account", "soft-deleted", "subdomain"],
+)
+def test_a_failed_read_of_the_account_name_is_a_finding_at_the_account(
+    fake, tls, stack_file, read, method, status, body, policy, message
+):
+    path = {"account": ACCOUNT, "deleted": fake.deleted_path, "subdomain": f"{PROVIDERS}/checkDomainAvailability"}
+    fake.server.expect_request(path[read], method=method).respond_with_json(body, status=status)
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)
+    assert (finding["policy"], finding["enforcement"], finding["message"]) == (policy, "mandatory", message)
+    assert finding["source"]["line"] == 8 and finding["urn"].endswith("::fdy-test-account")
+    assert not entry["passed"]
 
 
 def test_a_content_filter_the_stack_creates_is_not_looked_up_in_azure(fake, tls, stack_file):
@@ -354,33 +492,85 @@ def test_a_content_filter_the_stack_creates_is_not_looked_up_in_azure(fake, tls,
     assert not [r for r, _ in fake.server.log if "raiPolicies" in r.path]
 
 
-def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(fake, tls, stack_file):
-    """The config refuses such a name; a program changed by hand could still register one."""
-    from foundry_iac.azure.preflight import preflight_entry
+DEPLOYMENT_TYPE = "azure-native:cognitiveservices:Deployment"
+ACCOUNT_TYPE = "azure-native:cognitiveservices:Account"
+
+
+def gated_with(stack_file: Path, resource_type: str, change) -> StackReport:
+    """The stack's gated report entry, its first resource of `resource_type` with props `change(props)`: what a
+    program changed by hand could register."""
     from foundry_iac.engine.gate import check_stack
 
     entry = check_stack(resolve_stack(str(stack_file), ROOT), ROOT)
-    deployments = [r for r in entry.resources if r.type == "azure-native:cognitiveservices:Deployment"]
-    props = {
-        **deployments[0].props,
-        "properties": {**deployments[0].props["properties"], "raiPolicyName": "team-strict"},
-    }
-    changed = [r.model_copy(update={"props": props}) if r is deployments[0] else r for r in entry.resources]
-    entry = entry.model_copy(update={"resources": changed})
-    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    first = next(r for r in entry.resources if r.type == resource_type)
+    changed = [r.model_copy(update={"props": change(r.props)}) if r is first else r for r in entry.resources]
+    return entry.model_copy(update={"resources": changed})
+
+
+def preflight_of(fake: FakeArm, tls, entry: StackReport) -> StackReport:
+    """preflight_entry of a report entry against the fake ARM (no other deployment of the repository)."""
+    from foundry_iac.azure.preflight import preflight_entry
+
     fake.serve()
     arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
-    checked = preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
-    arm.close()
-    (finding,) = [v for v in checked.violations if v.policy == "preflight-content-filter"]
-    assert finding.message.startswith("fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test")
+    try:
+        return preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
+    finally:
+        arm.close()
+
+
+def team_strict(props: dict) -> dict:
+    """A deployment's props naming content filter team-strict, which the stack does not create."""
+    return {**props, "properties": {**props["properties"], "raiPolicyName": "team-strict"}}
+
+
+def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(fake, tls, stack_file):
+    """The config refuses such a name; a program changed by hand could still register one."""
+    entry = gated_with(stack_file, DEPLOYMENT_TYPE, team_strict)
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    checked = preflight_of(fake, tls, entry)
+    (finding,) = checked.violations
+    assert (finding.policy, finding.enforcement) == ("preflight-content-filter", "mandatory")
+    assert finding.message == (
+        "fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test and the stack does not "
+        "create it: create it, or name Microsoft.DefaultV2"
+    )
+    assert finding.source.line == 16 and finding.urn.endswith("::fdy-test-deployment-gpt-4o")
+    assert not checked.passed
     fake.server.clear()
     fake.filters.add("team-strict")
-    fake.serve()
-    arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
-    checked = preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
-    arm.close()
-    assert not [v for v in checked.violations if v.policy == "preflight-content-filter"]
+    assert preflight_of(fake, tls, entry).violations == []
+
+
+def test_a_filter_azure_denies_reading_is_a_finding_at_the_deployment_naming_it(fake, tls, stack_file):
+    entry = gated_with(stack_file, DEPLOYMENT_TYPE, team_strict)
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.server.expect_request(f"{ACCOUNT}/raiPolicies/team-strict").respond_with_json(
+        {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=403
+    )
+    checked = preflight_of(fake, tls, entry)
+    (finding,) = checked.violations
+    assert (finding.policy, finding.enforcement) == ("preflight-access", "mandatory")
+    assert finding.message == (
+        "Azure denied reading content filter team-strict of account fdy-test (HTTP 403 AuthorizationFailed): grant "
+        "the identity Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)"
+    )
+    assert finding.source.line == 16 and finding.urn.endswith("::fdy-test-deployment-gpt-4o")
+    assert not checked.passed
+
+
+def test_an_account_registered_without_a_custom_subdomain_asks_azure_about_none(fake, tls, stack_file):
+    """The program always names one; an account a changed program registers without one has no subdomain to
+    check, so Azure is not asked, even when it would call some name taken."""
+
+    def without_subdomain(props: dict) -> dict:
+        kept = {k: v for k, v in props["properties"].items() if k != "customSubDomainName"}
+        return {**props, "properties": kept}
+
+    entry = gated_with(stack_file, ACCOUNT_TYPE, without_subdomain)
+    fake.subdomain = {"isSubdomainAvailable": False, "reason": "Subdomain name is already taken."}
+    assert preflight_of(fake, tls, entry).violations == []
+    assert not [r for r, _ in fake.server.log if r.path.endswith("/checkDomainAvailability")]
 
 
 def test_a_denied_read_names_the_missing_role_and_the_other_checks_still_run(fake, tls, stack_file):
@@ -426,6 +616,9 @@ def test_azure_failing_after_retries_is_a_mandatory_finding_never_a_pass(fake, t
         "Azure answered HTTP 500 InternalServerError reading the models offered in swedencentral (models.list) after "
         "retries: (InternalServerError) boom Code: InternalServerError Message: boom"
     )  # one line, though azure-core's message spans three
+    assert finding["source"]["line"] == 16 and finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
+    assert findings(entry) == [finding]  # one failed read, once, at the first deployment that needed it
+    assert capacity_reads(fake, "gpt-4o") == capacity_reads(fake, "gpt-5.1") == []  # offered is not known
     assert not entry["passed"]
 
 
@@ -872,6 +1065,36 @@ def test_a_usage_name_azure_does_not_list_does_not_hide_the_next_ones_overrun(fa
     assert [f["urn"].rsplit("::", 1)[-1] for f in found] == [
         "fdy-test-deployment-gpt-4o",
         "fdy-test-deployment-gpt-5.1",
+    ]
+
+
+def test_a_region_whose_quota_cannot_be_read_does_not_hide_the_next_regions_overrun(fake, tls, stack_file):
+    """Two accounts in two regions: francecentral's usages are denied (a finding at its first deployment), and
+    swedencentral's quota is still judged."""
+    second = TAGGED_STACK[TAGGED_STACK.index("    - name: fdy-test\n") :].replace(
+        "    - name: fdy-test\n", "    - name: fdy-test-fr\n      location: francecentral\n", 1
+    )
+    stack_file.write_text(TAGGED_STACK + second)
+    france = FakeArm(fake.server, account="fdy-test-fr", region="francecentral")
+    fake.server.expect_request(f"{PROVIDERS}/locations/francecentral/usages").respond_with_json(DENIED, status=403)
+    france.serve()
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o", 291.0)
+    entry = run(fake, tls, stack_file)
+    found = [(f["policy"], f["message"], f["urn"].rsplit("::", 1)[-1]) for f in findings(entry)]
+    assert found == [
+        (
+            "preflight-access",
+            "Azure denied reading quota usages in francecentral (HTTP 403 AuthorizationFailed): grant the identity "
+            "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)",
+            "fdy-test-fr-deployment-gpt-4o",
+        ),
+        (
+            "preflight-quota",
+            "swedencentral OpenAI.DataZoneStandard.gpt-4o: the repository's stacks request 10 units; Azure reports "
+            "291 of 300 in use (0 by the repository's live deployments), so after rollout 301 > 300: request 1 more "
+            "units or lower capacity",
+            "fdy-test-deployment-gpt-4o",
+        ),
     ]
 
 
