@@ -302,16 +302,56 @@ def test_a_version_retired_for_inference_fails_and_one_retiring_soon_warns(fake,
         "mandatory": "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2026-11-30",
         "advisory": "fdy-test/gpt-5.1: Azure lists gpt-5.1 2025-11-13 as retired on 2027-01-29, in 60 days",
     }
+    placed = {v["enforcement"]: (v["source"]["line"], v["urn"].rsplit("::", 1)[-1]) for v in findings(entry)}
+    assert placed == {
+        "mandatory": (16, "fdy-test-deployment-gpt-4o"),
+        "advisory": (20, "fdy-test-deployment-gpt-5.1"),
+    }
     assert not entry["passed"]
 
 
-def test_retirement_beyond_the_policy_configs_warn_days_says_nothing(fake, tls, stack_file):
-    # prod-eu.json sets model-lifecycle warnDays 120: 121 days ahead is not yet a warning
+@pytest.mark.parametrize("retired,warned", [("2027-03-30", True), ("2027-03-31", False)], ids=["120-days", "121-days"])
+def test_retirement_within_the_policy_configs_warn_days_warns_and_beyond_says_nothing(
+    fake, tls, stack_file, retired, warned
+):
+    # prod-eu.json sets model-lifecycle warnDays 120: 120 days ahead warns, 121 days ahead is not yet a warning
     fake.models = [
         GPT_4O,
-        offered("gpt-5.1", "2025-11-13", ["DataZoneStandard"], "gpt-5.1", deprecation={"inference": "2027-03-31"}),
+        offered("gpt-5.1", "2025-11-13", ["DataZoneStandard"], "gpt-5.1", deprecation={"inference": retired}),
     ]
-    assert findings(run(fake, tls, stack_file)) == []
+    found = [(f["enforcement"], f["message"]) for f in findings(run(fake, tls, stack_file))]
+    message = "fdy-test/gpt-5.1: Azure lists gpt-5.1 2025-11-13 as retired on 2027-03-30, in 120 days"
+    assert found == ([("advisory", message)] if warned else [])
+
+
+@pytest.mark.parametrize(
+    "retired,expected",
+    [
+        (None, [("mandatory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as Deprecated")]),
+        (
+            "2027-01-29",
+            [
+                ("advisory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2027-01-29, in 60 days"),
+                ("mandatory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as Deprecated"),
+            ],
+        ),
+        ("2026-11-30", [("mandatory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2026-11-30")]),
+    ],
+    ids=["no-date", "retiring-later", "retired-today"],
+)
+def test_a_version_azure_lists_as_deprecated_fails_once_at_its_deployment(fake, tls, stack_file, retired, expected):
+    """lifecycleStatus Deprecated is a finding of its own, unless a retirement already passed says more."""
+    extra = {"deprecation": {"inference": retired}} if retired else {}
+    fake.models = [
+        offered("gpt-4o", "2024-11-20", ["DataZoneStandard"], "gpt-4o", lifecycleStatus="Deprecated", **extra),
+        GPT_51,
+    ]
+    entry = run(fake, tls, stack_file)
+    found = findings(entry)
+    assert [(f["enforcement"], f["message"]) for f in found] == expected
+    assert all(f["policy"] == "preflight-lifecycle" for f in found)
+    assert {(f["source"]["line"], f["urn"].rsplit("::", 1)[-1]) for f in found} == {(16, "fdy-test-deployment-gpt-4o")}
+    assert not entry["passed"]
 
 
 def test_a_region_without_the_capacity_fails(fake, tls, stack_file):
@@ -835,6 +875,23 @@ def test_an_agent_subnet_unfit_for_agents_fails_at_the_account(fake, tls, agent_
     entry = run(fake, tls, agent_stack)
     (found,) = findings(entry, "preflight-agent-subnet")
     assert found["message"] == message and found["source"]["line"] == line_of(agent_stack, "    - name: fdy-test")
+
+
+def test_an_agent_subnet_azure_denies_reading_is_a_finding_at_the_account(fake, tls, agent_stack):
+    agents_present(fake)
+    del fake.resources[AGENT_SUBNET]
+    fake.server.expect_request(AGENT_SUBNET).respond_with_json(DENIED, status=403)
+    entry = run(fake, tls, agent_stack)
+    (found,) = findings(entry)
+    assert (found["policy"], found["enforcement"]) == ("preflight-access", "mandatory")
+    assert found["message"] == (
+        f"Azure denied reading resource {AGENT_SUBNET} (HTTP 403 AuthorizationFailed): grant the identity Reader "
+        "(acdd72a7-3385-48ef-bd42-f606fba81ae7)"
+    )
+    assert found["source"]["line"] == line_of(agent_stack, "    - name: fdy-test") and found["urn"].endswith(
+        "::fdy-test-account"
+    )
+    assert not entry["passed"]
 
 
 def test_a_resource_two_projects_share_is_read_once_and_reported_once(fake, tls, tmp_path):
