@@ -280,13 +280,15 @@ def test_a_model_version_not_offered_names_what_azure_offers_at_the_deployment(
 )
 def test_a_deployment_type_not_offered_names_the_types_offered_at_the_deployment(fake, tls, stack_file, skus, types):
     fake.models = [offered("gpt-4o", "2024-11-20", skus, "gpt-4o"), GPT_51]
-    (finding,) = findings(run(fake, tls, stack_file))
+    fake.capacity_sku["gpt-4o"] = "GlobalStandard"  # nor does Azure list DataZoneStandard capacity for it
+    (finding,) = findings(run(fake, tls, stack_file))  # one finding: the type, not also its capacity
     assert finding["policy"] == "preflight-model-offered"
     assert finding["message"] == (
         "fdy-test/gpt-4o: gpt-4o 2024-11-20 is not offered as DataZoneStandard in swedencentral today; offered "
         f"types: {types}"
     )
     assert finding["source"]["line"] == 16 and finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
+    assert capacity_reads(fake, "gpt-4o") == []
 
 
 def test_a_version_retired_for_inference_fails_and_one_retiring_soon_warns(fake, tls, stack_file):
