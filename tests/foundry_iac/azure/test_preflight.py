@@ -896,6 +896,47 @@ def test_an_agent_subnet_azure_denies_reading_is_a_finding_at_the_account(fake, 
     assert not entry["passed"]
 
 
+OLD_SUBNET = f"{NET}/virtualNetworks/vnet-ai/subnets/snet-old"
+
+
+@pytest.mark.parametrize(
+    "first,message",
+    [
+        (
+            "denied",
+            f"Azure denied reading resource {OLD_SUBNET} (HTTP 403 AuthorizationFailed): grant the identity Reader "
+            "(acdd72a7-3385-48ef-bd42-f606fba81ae7)",
+        ),
+        ("missing", f"the agent subnet {OLD_SUBNET} does not exist: create it"),
+    ],
+    ids=["denied", "missing"],
+)
+def test_an_unreadable_or_missing_agent_subnet_does_not_hide_the_next_ones_problem(
+    fake, tls, agent_stack, first, message
+):
+    """The program injects one subnet; an account a changed program registers with two has each judged."""
+
+    def two_subnets(props: dict) -> dict:
+        (injection,) = props["properties"]["networkInjections"]
+        injections = [{**injection, "subnetArmId": OLD_SUBNET}, injection]
+        return {**props, "properties": {**props["properties"], "networkInjections": injections}}
+
+    entry = gated_with(agent_stack, ACCOUNT_TYPE, two_subnets)
+    agents_present(fake)
+    fake.resources[AGENT_SUBNET] = {"properties": {"delegations": []}}
+    if first == "denied":
+        fake.server.expect_request(OLD_SUBNET).respond_with_json(DENIED, status=403)
+    else:
+        fake.resources[OLD_SUBNET] = None
+    checked = preflight_of(fake, tls, entry)
+    assert [v.message for v in checked.violations] == [
+        message,
+        "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: none): delegate it",
+    ]
+    account_line = line_of(agent_stack, "    - name: fdy-test")
+    assert all(v.source.line == account_line and v.urn.endswith("::fdy-test-account") for v in checked.violations)
+
+
 def test_a_resource_two_projects_share_is_read_once_and_reported_once(fake, tls, tmp_path):
     """team-b shares team-a's Cosmos DB and Storage account but has its own AI Search: each resource is read once,
     whatever order the projects come in, and the missing Cosmos DB is one finding, not one per project."""
