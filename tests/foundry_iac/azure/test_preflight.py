@@ -1362,6 +1362,22 @@ def test_a_stack_that_turns_the_plan_on_only_warns_that_it_is_free_now_at_its_de
     assert entry["passed"]
 
 
+@pytest.mark.parametrize("declared", [False, True], ids=["undeclared", "declared"])
+def test_a_nonproduction_stack_is_only_told_about_a_free_plan_it_turns_on(fake, tls, stack_file, declared):
+    """Outside production the plan is not required: a stack that does not declare it is not even asked about it, one
+    that turns it on is warned that it is Free until pulumi up."""
+    line = "  foundry-iac:environment: production\n"
+    plan = "  foundry-iac:defender: {ai: true}\n" if declared else ""
+    stack_file.write_text(TAGGED_STACK.replace(line, "  foundry-iac:environment: nonproduction\n" + plan))
+    fake.defender = FREE_PLAN
+    entry = run(fake, tls, stack_file)
+    found = [(f["policy"], f["enforcement"], f["message"]) for f in findings(entry)]
+    told = f"the Defender for AI plan of subscription {SUB} is Free now; this stack turns it on (Standard) at pulumi up"
+    assert found == ([("preflight-defender", "advisory", told)] if declared else [])
+    assert any(r.path == fake.pricing_path for r, _ in fake.server.log) is declared
+    assert entry["passed"]
+
+
 def test_a_standard_plan_passes_whether_or_not_the_stack_declares_it(fake, tls, stack_file, defended_stack):
     assert run(fake, tls, defended_stack)["violations"] == []
 
