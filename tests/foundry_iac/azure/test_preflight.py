@@ -566,37 +566,42 @@ def team_strict(props: dict) -> dict:
     return {**props, "properties": {**props["properties"], "raiPolicyName": "team-strict"}}
 
 
-def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(fake, tls, stack_file):
-    """The config refuses such a name; a program changed by hand could still register one."""
+@pytest.mark.parametrize(
+    "answer,policy,message",
+    [
+        (
+            "missing",
+            "preflight-content-filter",
+            "fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test and the stack does not "
+            "create it: create it, or name Microsoft.DefaultV2",
+        ),
+        (
+            "denied",
+            "preflight-access",
+            "Azure denied reading content filter team-strict of account fdy-test (HTTP 403 AuthorizationFailed): "
+            "grant the identity Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)",
+        ),
+        ("present", None, None),
+    ],
+    ids=["missing", "denied", "present"],
+)
+def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(
+    fake, tls, stack_file, answer, policy, message
+):
+    """The config refuses such a name; a program changed by hand could still register one. Missing, or not readable,
+    is a finding at the deployment that names it."""
     entry = gated_with(stack_file, DEPLOYMENT_TYPE, team_strict)
     fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    if answer == "present":
+        fake.filters.add("team-strict")
+    elif answer == "denied":
+        fake.server.expect_request(f"{ACCOUNT}/raiPolicies/team-strict").respond_with_json(DENIED, status=403)
     checked = preflight_of(fake, tls, entry)
+    if policy is None:
+        assert checked.violations == [] and checked.passed
+        return
     (finding,) = checked.violations
-    assert (finding.policy, finding.enforcement) == ("preflight-content-filter", "mandatory")
-    assert finding.message == (
-        "fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test and the stack does not "
-        "create it: create it, or name Microsoft.DefaultV2"
-    )
-    assert finding.source.line == 16 and finding.urn.endswith("::fdy-test-deployment-gpt-4o")
-    assert not checked.passed
-    fake.server.clear()
-    fake.filters.add("team-strict")
-    assert preflight_of(fake, tls, entry).violations == []
-
-
-def test_a_filter_azure_denies_reading_is_a_finding_at_the_deployment_naming_it(fake, tls, stack_file):
-    entry = gated_with(stack_file, DEPLOYMENT_TYPE, team_strict)
-    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
-    fake.server.expect_request(f"{ACCOUNT}/raiPolicies/team-strict").respond_with_json(
-        {"error": {"code": "AuthorizationFailed", "message": "no access"}}, status=403
-    )
-    checked = preflight_of(fake, tls, entry)
-    (finding,) = checked.violations
-    assert (finding.policy, finding.enforcement) == ("preflight-access", "mandatory")
-    assert finding.message == (
-        "Azure denied reading content filter team-strict of account fdy-test (HTTP 403 AuthorizationFailed): grant "
-        "the identity Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)"
-    )
+    assert (finding.policy, finding.enforcement, finding.message) == (policy, "mandatory", message)
     assert finding.source.line == 16 and finding.urn.endswith("::fdy-test-deployment-gpt-4o")
     assert not checked.passed
 
