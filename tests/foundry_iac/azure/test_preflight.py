@@ -549,14 +549,15 @@ def gated_with(stack_file: Path, resource_type: str, change) -> StackReport:
     return entry.model_copy(update={"resources": changed})
 
 
-def preflight_of(fake: FakeArm, tls, entry: StackReport) -> StackReport:
+def preflight_of(fake: FakeArm, tls, entry: StackReport, production: bool = False) -> StackReport:
     """preflight_entry of a report entry against the fake ARM (no other deployment of the repository)."""
     from foundry_iac.azure.preflight import preflight_entry
 
     fake.serve()
     arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
     try:
-        return preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
+        today = __import__("datetime").date.fromisoformat(TODAY)
+        return preflight_entry(entry, arm, [], today, production=production)
     finally:
         arm.close()
 
@@ -1381,6 +1382,37 @@ def test_a_nonproduction_stack_is_only_told_about_a_free_plan_it_turns_on(fake, 
     assert found == ([("preflight-defender", "advisory", told)] if declared else [])
     assert any(r.path == fake.pricing_path for r, _ in fake.server.log) is declared
     assert entry["passed"]
+
+
+@pytest.mark.parametrize("production", [True, False], ids=["production", "nonproduction"])
+def test_a_free_plan_another_stack_registers_says_to_deploy_that_stack(fake, tls, stack_file, production):
+    """The plan is registered by another stack of the repository (prod-core): a finding of the subscription, mandatory
+    in a production stack, a warning elsewhere."""
+    from foundry_iac.engine.report_model import DefenderPlanRow, Source
+
+    entry = gated_with(stack_file, ACCOUNT_TYPE, lambda props: props)
+    owner = Source(file="stacks/Pulumi.prod-core.yaml", line=7)
+    row = DefenderPlanRow(
+        subscription=SUB,
+        plan="AI",
+        pricing_tier="Standard",
+        owner="prod-core",
+        owner_source=owner,
+        registered_here=False,
+        declared_here=False,
+    )
+    entry = entry.model_copy(update={"defender": row})
+    fake.defender = FREE_PLAN
+    checked = preflight_of(fake, tls, entry, production)
+    (finding,) = checked.violations
+    assert finding.policy == "preflight-defender"
+    assert finding.enforcement == ("mandatory" if production else "advisory")
+    assert finding.message == (
+        f"the Defender for AI plan of subscription {SUB} is Free now; stack prod-core registers it (Standard): deploy "
+        "that stack, or until then this subscription's models raise no Defender alerts"
+    )
+    assert (finding.urn, finding.source) == (None, None)
+    assert checked.passed is not production
 
 
 def test_a_standard_plan_passes_whether_or_not_the_stack_declares_it(fake, tls, stack_file, defended_stack):
