@@ -607,6 +607,20 @@ def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(
     assert not checked.passed
 
 
+def test_a_denied_deployments_read_of_an_existing_account_is_one_finding_at_the_account(fake, tls, stack_file):
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.server.expect_request(f"{ACCOUNT}/deployments").respond_with_json(DENIED, status=403)
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)  # the quota check needs the same read: still one finding
+    assert (finding["policy"], finding["message"]) == (
+        "preflight-access",
+        "Azure denied reading the deployments of account fdy-test (HTTP 403 AuthorizationFailed): grant the identity "
+        "Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)",
+    )
+    assert finding["source"]["line"] == 8 and finding["urn"].endswith("::fdy-test-account")
+    assert not entry["passed"]
+
+
 def test_an_account_registered_without_a_custom_subdomain_asks_azure_about_none(fake, tls, stack_file):
     """The program always names one; an account a changed program registers without one has no subdomain to
     check, so Azure is not asked, even when it would call some name taken."""
