@@ -17,6 +17,7 @@ from foundry_iac.azure.live_arm import LiveArm
 from foundry_iac.azure.preflight import preflight
 from foundry_iac.cli import commands
 from foundry_iac.cli.main import main
+from foundry_iac.engine.report_model import StackReport
 from foundry_iac.engine.stacks import resolve_stack
 from tests.conftest import AGENT_STACK, AGENTS_BLOCK, ROOT, TAGGED_STACK
 from tests.foundry_iac.azure.conftest import StaticToken, endpoint
@@ -60,13 +61,16 @@ USAGES = {
 class FakeArm:
     """The ARM endpoints preflight reads, with a healthy default answer for each; tests change one."""
 
-    def __init__(self, server: HTTPServer, sub: str = SUB, rg: str = RG, account: str = "fdy-test"):
+    def __init__(
+        self, server: HTTPServer, sub: str = SUB, rg: str = RG, account: str = "fdy-test", region: str = REGION
+    ):
         self.server = server
+        self.region = region
         self.providers = f"/subscriptions/{sub}/providers/Microsoft.CognitiveServices"
         self.account_path = (
             f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{account}"
         )
-        self.deleted_path = f"{self.providers}/locations/{REGION}/resourceGroups/{rg}/deletedAccounts/{account}"
+        self.deleted_path = f"{self.providers}/locations/{region}/resourceGroups/{rg}/deletedAccounts/{account}"
         self.provider = {"namespace": "Microsoft.CognitiveServices", "registrationState": "Registered"}
         self.models: list[dict] = [GPT_4O, GPT_51]
         self.capacity = {"gpt-4o": 500.0, "gpt-5.1": 500.0}
@@ -83,7 +87,7 @@ class FakeArm:
         self.managed_network: dict | None = None  # accounts/{name}/managedNetworks/default (None: 404)
 
     def serve(self) -> None:
-        s, PROVIDERS, ACCOUNT = self.server, self.providers, self.account_path  # noqa: N806
+        s, PROVIDERS, ACCOUNT, REGION = self.server, self.providers, self.account_path, self.region  # noqa: N806
         s.expect_request(PROVIDERS, query_string={"api-version": "2021-04-01"}).respond_with_json(self.provider)
         # the models list is paged: the SDK follows nextLink
         page2 = f"{endpoint(s)}{PROVIDERS}/locations/{REGION}/models?api-version=2025-06-01&page=2"
@@ -128,8 +132,8 @@ class FakeArm:
         known = {(m["model"]["format"], m["model"]["name"], m["model"]["version"]) for m in self.models}
         items = [
             {
-                "id": f"{self.providers}/locations/{REGION}/modelCapacities/{name}",
-                "location": REGION,
+                "id": f"{self.providers}/locations/{self.region}/modelCapacities/{name}",
+                "location": self.region,
                 "properties": {
                     "model": {"format": fmt, "name": name, "version": version},
                     "skuName": self.capacity_sku.get(name, "DataZoneStandard"),
@@ -226,6 +230,67 @@ def test_a_deployment_type_not_offered_in_the_region_fails(fake, tls, stack_file
     )
 
 
+UNPINNED = TAGGED_STACK.replace('          version: "2024-11-20"\n', "", 1)
+
+
+@pytest.mark.parametrize(
+    "stack,models,message",
+    [
+        (
+            TAGGED_STACK,
+            [GPT_51],
+            "fdy-test/gpt-4o: gpt-4o version 2024-11-20 is not offered in swedencentral today; gpt-4o is not offered "
+            "there at all",
+        ),
+        (
+            TAGGED_STACK,
+            [
+                offered("gpt-4o", "2025-01-01", ["DataZoneStandard"], "gpt-4o"),
+                offered("gpt-4o", "2024-05-13", ["DataZoneStandard"], "gpt-4o"),
+                GPT_51,
+            ],
+            "fdy-test/gpt-4o: gpt-4o version 2024-11-20 is not offered in swedencentral today; offered versions: "
+            "2024-05-13, 2025-01-01",
+        ),
+        (
+            UNPINNED,
+            [GPT_4O, GPT_51],
+            "fdy-test/gpt-4o: gpt-4o version (none) is not offered in swedencentral today; offered versions: "
+            "2024-11-20",
+        ),
+    ],
+    ids=["model-not-offered", "other-versions", "unpinned"],
+)
+def test_a_model_version_not_offered_names_what_azure_offers_at_the_deployment(
+    fake, tls, stack_file, stack, models, message
+):
+    stack_file.write_text(stack)
+    fake.models = models
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)
+    assert (finding["policy"], finding["message"]) == ("preflight-model-offered", message)
+    assert finding["source"]["line"] == 16 and finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
+    assert not entry["passed"]
+
+
+@pytest.mark.parametrize(
+    "skus,types",
+    [(["ProvisionedManaged", "GlobalStandard"], "GlobalStandard, ProvisionedManaged"), ([], "none")],
+    ids=["two-other-types", "no-type"],
+)
+def test_a_deployment_type_not_offered_names_the_types_offered_at_the_deployment(fake, tls, stack_file, skus, types):
+    fake.models = [offered("gpt-4o", "2024-11-20", skus, "gpt-4o"), GPT_51]
+    fake.capacity_sku["gpt-4o"] = "GlobalStandard"  # nor does Azure list DataZoneStandard capacity for it
+    (finding,) = findings(run(fake, tls, stack_file))  # one finding: the type, not also its capacity
+    assert finding["policy"] == "preflight-model-offered"
+    assert finding["message"] == (
+        "fdy-test/gpt-4o: gpt-4o 2024-11-20 is not offered as DataZoneStandard in swedencentral today; offered "
+        f"types: {types}"
+    )
+    assert finding["source"]["line"] == 16 and finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
+    assert capacity_reads(fake, "gpt-4o") == []
+
+
 def test_a_version_retired_for_inference_fails_and_one_retiring_soon_warns(fake, tls, stack_file):
     fake.models = [
         offered(
@@ -239,16 +304,56 @@ def test_a_version_retired_for_inference_fails_and_one_retiring_soon_warns(fake,
         "mandatory": "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2026-11-30",
         "advisory": "fdy-test/gpt-5.1: Azure lists gpt-5.1 2025-11-13 as retired on 2027-01-29, in 60 days",
     }
+    placed = {v["enforcement"]: (v["source"]["line"], v["urn"].rsplit("::", 1)[-1]) for v in findings(entry)}
+    assert placed == {
+        "mandatory": (16, "fdy-test-deployment-gpt-4o"),
+        "advisory": (20, "fdy-test-deployment-gpt-5.1"),
+    }
     assert not entry["passed"]
 
 
-def test_retirement_beyond_the_policy_configs_warn_days_says_nothing(fake, tls, stack_file):
-    # prod-eu.json sets model-lifecycle warnDays 120: 121 days ahead is not yet a warning
+@pytest.mark.parametrize("retired,warned", [("2027-03-30", True), ("2027-03-31", False)], ids=["120-days", "121-days"])
+def test_retirement_within_the_policy_configs_warn_days_warns_and_beyond_says_nothing(
+    fake, tls, stack_file, retired, warned
+):
+    # prod-eu.json sets model-lifecycle warnDays 120: 120 days ahead warns, 121 days ahead is not yet a warning
     fake.models = [
         GPT_4O,
-        offered("gpt-5.1", "2025-11-13", ["DataZoneStandard"], "gpt-5.1", deprecation={"inference": "2027-03-31"}),
+        offered("gpt-5.1", "2025-11-13", ["DataZoneStandard"], "gpt-5.1", deprecation={"inference": retired}),
     ]
-    assert findings(run(fake, tls, stack_file)) == []
+    found = [(f["enforcement"], f["message"]) for f in findings(run(fake, tls, stack_file))]
+    message = "fdy-test/gpt-5.1: Azure lists gpt-5.1 2025-11-13 as retired on 2027-03-30, in 120 days"
+    assert found == ([("advisory", message)] if warned else [])
+
+
+@pytest.mark.parametrize(
+    "retired,expected",
+    [
+        (None, [("mandatory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as Deprecated")]),
+        (
+            "2027-01-29",
+            [
+                ("advisory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2027-01-29, in 60 days"),
+                ("mandatory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as Deprecated"),
+            ],
+        ),
+        ("2026-11-30", [("mandatory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2026-11-30")]),
+    ],
+    ids=["no-date", "retiring-later", "retired-today"],
+)
+def test_a_version_azure_lists_as_deprecated_fails_once_at_its_deployment(fake, tls, stack_file, retired, expected):
+    """lifecycleStatus Deprecated is a finding of its own, unless a retirement already passed says more."""
+    extra = {"deprecation": {"inference": retired}} if retired else {}
+    fake.models = [
+        offered("gpt-4o", "2024-11-20", ["DataZoneStandard"], "gpt-4o", lifecycleStatus="Deprecated", **extra),
+        GPT_51,
+    ]
+    entry = run(fake, tls, stack_file)
+    found = findings(entry)
+    assert [(f["enforcement"], f["message"]) for f in found] == expected
+    assert all(f["policy"] == "preflight-lifecycle" for f in found)
+    assert {(f["source"]["line"], f["urn"].rsplit("::", 1)[-1]) for f in found} == {(16, "fdy-test-deployment-gpt-4o")}
+    assert not entry["passed"]
 
 
 def test_a_region_without_the_capacity_fails(fake, tls, stack_file):
@@ -338,9 +443,84 @@ def test_a_taken_subdomain_fails_but_our_own_account_is_not_asked(fake, tls, sta
         f"fdy-test: the custom subdomain {SUBDOMAIN} is taken (Subdomain name is already taken.); rename the "
         "account, or purge the soft-deleted account that holds it"
     )
+    assert finding["source"]["line"] == 8 and finding["urn"].endswith("::fdy-test-account")
+    (asked,) = [json.loads(r.data) for r, _ in fake.server.log if r.path.endswith("/checkDomainAvailability")]
+    assert asked["subdomainName"] == SUBDOMAIN
     fake.server.clear()
     fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
     assert findings(run(fake, tls, stack_file)) == []
+
+
+def test_a_subdomain_taken_without_a_reason_says_azure_gave_none(fake, tls, stack_file):
+    fake.subdomain = {"isSubdomainAvailable": False}
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["policy"] == "preflight-subdomain"
+    assert finding["message"] == (
+        f"fdy-test: the custom subdomain {SUBDOMAIN} is taken (Azure gives no reason); rename the account, or purge "
+        "the soft-deleted account that holds it"
+    )
+
+
+def test_a_soft_deleted_account_azure_gives_no_date_for_was_deleted_earlier(fake, tls, stack_file):
+    fake.deleted = {"id": ACCOUNT, "name": "fdy-test", "properties": {}}
+    (finding,) = findings(run(fake, tls, stack_file))
+    assert finding["policy"] == "preflight-soft-deleted"
+    assert finding["message"] == (
+        "fdy-test: a soft-deleted account of this name in swedencentral (deleted earlier) blocks creating it: set "
+        "`restore: true` on the account to recover it, or purge it first (az cognitiveservices account purge --name "
+        f"fdy-test --resource-group {RG} --location swedencentral)"
+    )
+    assert finding["source"]["line"] == 8 and finding["urn"].endswith("::fdy-test-account")
+
+
+DENIED = {"error": {"code": "AuthorizationFailed", "message": "no access"}}
+BOOM = {"error": {"code": "InternalServerError", "message": "boom"}}
+
+
+@pytest.mark.parametrize(
+    "read,method,status,body,policy,message",
+    [
+        (
+            "account",
+            "GET",
+            403,
+            DENIED,
+            "preflight-access",
+            f"Azure denied reading account fdy-test in {RG} (HTTP 403 AuthorizationFailed): grant the identity Reader "
+            "(acdd72a7-3385-48ef-bd42-f606fba81ae7)",
+        ),
+        (
+            "deleted",
+            "GET",
+            500,
+            BOOM,
+            "preflight-unreadable",
+            "Azure answered HTTP 500 InternalServerError reading soft-deleted accounts named fdy-test in swedencentral "
+            "after retries: (InternalServerError) boom Code: InternalServerError Message: boom",
+        ),
+        (
+            "subdomain",
+            "POST",
+            403,
+            DENIED,
+            "preflight-access",
+            f"Azure denied reading whether the custom subdomain {SUBDOMAIN} is available (HTTP 403 "
+            "AuthorizationFailed): grant the identity a role with Microsoft.CognitiveServices/checkDomainAvailability/"
+            "action (Cognitive Services Contributor has it; Reader does not)",
+        ),
+    ],
+    ids=["account", "soft-deleted", "subdomain"],
+)
+def test_a_failed_read_of_the_account_name_is_a_finding_at_the_account(
+    fake, tls, stack_file, read, method, status, body, policy, message
+):
+    path = {"account": ACCOUNT, "deleted": fake.deleted_path, "subdomain": f"{PROVIDERS}/checkDomainAvailability"}
+    fake.server.expect_request(path[read], method=method).respond_with_json(body, status=status)
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)
+    assert (finding["policy"], finding["enforcement"], finding["message"]) == (policy, "mandatory", message)
+    assert finding["source"]["line"] == 8 and finding["urn"].endswith("::fdy-test-account")
+    assert not entry["passed"]
 
 
 def test_a_content_filter_the_stack_creates_is_not_looked_up_in_azure(fake, tls, stack_file):
@@ -354,33 +534,105 @@ def test_a_content_filter_the_stack_creates_is_not_looked_up_in_azure(fake, tls,
     assert not [r for r, _ in fake.server.log if "raiPolicies" in r.path]
 
 
-def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(fake, tls, stack_file):
-    """The config refuses such a name; a program changed by hand could still register one."""
-    from foundry_iac.azure.preflight import preflight_entry
+DEPLOYMENT_TYPE = "azure-native:cognitiveservices:Deployment"
+ACCOUNT_TYPE = "azure-native:cognitiveservices:Account"
+
+
+def gated_with(stack_file: Path, resource_type: str, change) -> StackReport:
+    """The stack's gated report entry, its first resource of `resource_type` with props `change(props)`: what a
+    program changed by hand could register."""
     from foundry_iac.engine.gate import check_stack
 
     entry = check_stack(resolve_stack(str(stack_file), ROOT), ROOT)
-    deployments = [r for r in entry.resources if r.type == "azure-native:cognitiveservices:Deployment"]
-    props = {
-        **deployments[0].props,
-        "properties": {**deployments[0].props["properties"], "raiPolicyName": "team-strict"},
-    }
-    changed = [r.model_copy(update={"props": props}) if r is deployments[0] else r for r in entry.resources]
-    entry = entry.model_copy(update={"resources": changed})
+    first = next(r for r in entry.resources if r.type == resource_type)
+    changed = [r.model_copy(update={"props": change(r.props)}) if r is first else r for r in entry.resources]
+    return entry.model_copy(update={"resources": changed})
+
+
+def preflight_of(fake: FakeArm, tls, entry: StackReport, production: bool = False) -> StackReport:
+    """preflight_entry of a report entry against the fake ARM (no other deployment of the repository)."""
+    from foundry_iac.azure.preflight import preflight_entry
+
+    fake.serve()
+    arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
+    try:
+        today = __import__("datetime").date.fromisoformat(TODAY)
+        return preflight_entry(entry, arm, [], today, production=production)
+    finally:
+        arm.close()
+
+
+def team_strict(props: dict) -> dict:
+    """A deployment's props naming content filter team-strict, which the stack does not create."""
+    return {**props, "properties": {**props["properties"], "raiPolicyName": "team-strict"}}
+
+
+@pytest.mark.parametrize(
+    "answer,policy,message",
+    [
+        (
+            "missing",
+            "preflight-content-filter",
+            "fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test and the stack does not "
+            "create it: create it, or name Microsoft.DefaultV2",
+        ),
+        (
+            "denied",
+            "preflight-access",
+            "Azure denied reading content filter team-strict of account fdy-test (HTTP 403 AuthorizationFailed): "
+            "grant the identity Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)",
+        ),
+        ("present", None, None),
+    ],
+    ids=["missing", "denied", "present"],
+)
+def test_a_filter_neither_built_in_nor_created_must_exist_on_the_account(
+    fake, tls, stack_file, answer, policy, message
+):
+    """The config refuses such a name; a program changed by hand could still register one. Missing, or not readable,
+    is a finding at the deployment that names it."""
+    entry = gated_with(stack_file, DEPLOYMENT_TYPE, team_strict)
     fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
-    fake.serve()
-    arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
-    checked = preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
-    arm.close()
-    (finding,) = [v for v in checked.violations if v.policy == "preflight-content-filter"]
-    assert finding.message.startswith("fdy-test/gpt-4o: content filter team-strict does not exist on account fdy-test")
-    fake.server.clear()
-    fake.filters.add("team-strict")
-    fake.serve()
-    arm = LiveArm(StaticToken(), SUB, endpoint(fake.server), verify=str(tls[1]), retry_backoff=0.01)
-    checked = preflight_entry(entry, arm, [], __import__("datetime").date.fromisoformat(TODAY))
-    arm.close()
-    assert not [v for v in checked.violations if v.policy == "preflight-content-filter"]
+    if answer == "present":
+        fake.filters.add("team-strict")
+    elif answer == "denied":
+        fake.server.expect_request(f"{ACCOUNT}/raiPolicies/team-strict").respond_with_json(DENIED, status=403)
+    checked = preflight_of(fake, tls, entry)
+    if policy is None:
+        assert checked.violations == [] and checked.passed
+        return
+    (finding,) = checked.violations
+    assert (finding.policy, finding.enforcement, finding.message) == (policy, "mandatory", message)
+    assert finding.source.line == 16 and finding.urn.endswith("::fdy-test-deployment-gpt-4o")
+    assert not checked.passed
+
+
+def test_a_denied_deployments_read_of_an_existing_account_is_one_finding_at_the_account(fake, tls, stack_file):
+    fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
+    fake.server.expect_request(f"{ACCOUNT}/deployments").respond_with_json(DENIED, status=403)
+    entry = run(fake, tls, stack_file)
+    (finding,) = findings(entry)  # the quota check needs the same read: still one finding
+    assert (finding["policy"], finding["message"]) == (
+        "preflight-access",
+        "Azure denied reading the deployments of account fdy-test (HTTP 403 AuthorizationFailed): grant the identity "
+        "Reader (acdd72a7-3385-48ef-bd42-f606fba81ae7)",
+    )
+    assert finding["source"]["line"] == 8 and finding["urn"].endswith("::fdy-test-account")
+    assert not entry["passed"]
+
+
+def test_an_account_registered_without_a_custom_subdomain_asks_azure_about_none(fake, tls, stack_file):
+    """The program always names one; an account a changed program registers without one has no subdomain to
+    check, so Azure is not asked, even when it would call some name taken."""
+
+    def without_subdomain(props: dict) -> dict:
+        kept = {k: v for k, v in props["properties"].items() if k != "customSubDomainName"}
+        return {**props, "properties": kept}
+
+    entry = gated_with(stack_file, ACCOUNT_TYPE, without_subdomain)
+    fake.subdomain = {"isSubdomainAvailable": False, "reason": "Subdomain name is already taken."}
+    assert preflight_of(fake, tls, entry).violations == []
+    assert not [r for r, _ in fake.server.log if r.path.endswith("/checkDomainAvailability")]
 
 
 def test_a_denied_read_names_the_missing_role_and_the_other_checks_still_run(fake, tls, stack_file):
@@ -426,6 +678,9 @@ def test_azure_failing_after_retries_is_a_mandatory_finding_never_a_pass(fake, t
         "Azure answered HTTP 500 InternalServerError reading the models offered in swedencentral (models.list) after "
         "retries: (InternalServerError) boom Code: InternalServerError Message: boom"
     )  # one line, though azure-core's message spans three
+    assert finding["source"]["line"] == 16 and finding["urn"].endswith("::fdy-test-deployment-gpt-4o")
+    assert findings(entry) == [finding]  # one failed read, once, at the first deployment that needed it
+    assert capacity_reads(fake, "gpt-4o") == capacity_reads(fake, "gpt-5.1") == []  # offered is not known
     assert not entry["passed"]
 
 
@@ -642,6 +897,64 @@ def test_an_agent_subnet_unfit_for_agents_fails_at_the_account(fake, tls, agent_
     entry = run(fake, tls, agent_stack)
     (found,) = findings(entry, "preflight-agent-subnet")
     assert found["message"] == message and found["source"]["line"] == line_of(agent_stack, "    - name: fdy-test")
+
+
+def test_an_agent_subnet_azure_denies_reading_is_a_finding_at_the_account(fake, tls, agent_stack):
+    agents_present(fake)
+    del fake.resources[AGENT_SUBNET]
+    fake.server.expect_request(AGENT_SUBNET).respond_with_json(DENIED, status=403)
+    entry = run(fake, tls, agent_stack)
+    (found,) = findings(entry)
+    assert (found["policy"], found["enforcement"]) == ("preflight-access", "mandatory")
+    assert found["message"] == (
+        f"Azure denied reading resource {AGENT_SUBNET} (HTTP 403 AuthorizationFailed): grant the identity Reader "
+        "(acdd72a7-3385-48ef-bd42-f606fba81ae7)"
+    )
+    assert found["source"]["line"] == line_of(agent_stack, "    - name: fdy-test") and found["urn"].endswith(
+        "::fdy-test-account"
+    )
+    assert not entry["passed"]
+
+
+OLD_SUBNET = f"{NET}/virtualNetworks/vnet-ai/subnets/snet-old"
+
+
+@pytest.mark.parametrize(
+    "first,message",
+    [
+        (
+            "denied",
+            f"Azure denied reading resource {OLD_SUBNET} (HTTP 403 AuthorizationFailed): grant the identity Reader "
+            "(acdd72a7-3385-48ef-bd42-f606fba81ae7)",
+        ),
+        ("missing", f"the agent subnet {OLD_SUBNET} does not exist: create it"),
+    ],
+    ids=["denied", "missing"],
+)
+def test_an_unreadable_or_missing_agent_subnet_does_not_hide_the_next_ones_problem(
+    fake, tls, agent_stack, first, message
+):
+    """The program injects one subnet; an account a changed program registers with two has each judged."""
+
+    def two_subnets(props: dict) -> dict:
+        (injection,) = props["properties"]["networkInjections"]
+        injections = [{**injection, "subnetArmId": OLD_SUBNET}, injection]
+        return {**props, "properties": {**props["properties"], "networkInjections": injections}}
+
+    entry = gated_with(agent_stack, ACCOUNT_TYPE, two_subnets)
+    agents_present(fake)
+    fake.resources[AGENT_SUBNET] = {"properties": {"delegations": []}}
+    if first == "denied":
+        fake.server.expect_request(OLD_SUBNET).respond_with_json(DENIED, status=403)
+    else:
+        fake.resources[OLD_SUBNET] = None
+    checked = preflight_of(fake, tls, entry)
+    assert [v.message for v in checked.violations] == [
+        message,
+        "the agent subnet snet-agents is not delegated to Microsoft.App/environments (delegations: none): delegate it",
+    ]
+    account_line = line_of(agent_stack, "    - name: fdy-test")
+    assert all(v.source.line == account_line and v.urn.endswith("::fdy-test-account") for v in checked.violations)
 
 
 def test_a_resource_two_projects_share_is_read_once_and_reported_once(fake, tls, tmp_path):
@@ -875,6 +1188,36 @@ def test_a_usage_name_azure_does_not_list_does_not_hide_the_next_ones_overrun(fa
     ]
 
 
+def test_a_region_whose_quota_cannot_be_read_does_not_hide_the_next_regions_overrun(fake, tls, stack_file):
+    """Two accounts in two regions: francecentral's usages are denied (a finding at its first deployment), and
+    swedencentral's quota is still judged."""
+    second = TAGGED_STACK[TAGGED_STACK.index("    - name: fdy-test\n") :].replace(
+        "    - name: fdy-test\n", "    - name: fdy-test-fr\n      location: francecentral\n", 1
+    )
+    stack_file.write_text(TAGGED_STACK + second)
+    france = FakeArm(fake.server, account="fdy-test-fr", region="francecentral")
+    fake.server.expect_request(f"{PROVIDERS}/locations/francecentral/usages").respond_with_json(DENIED, status=403)
+    france.serve()
+    fake.usages = gpt_4o_usage("OpenAI.DataZoneStandard.gpt-4o", 291.0)
+    entry = run(fake, tls, stack_file)
+    found = [(f["policy"], f["message"], f["urn"].rsplit("::", 1)[-1]) for f in findings(entry)]
+    assert found == [
+        (
+            "preflight-access",
+            "Azure denied reading quota usages in francecentral (HTTP 403 AuthorizationFailed): grant the identity "
+            "Cognitive Services Usages Reader (bba48692-92b0-4667-a9ad-c31c7b334ac2)",
+            "fdy-test-fr-deployment-gpt-4o",
+        ),
+        (
+            "preflight-quota",
+            "swedencentral OpenAI.DataZoneStandard.gpt-4o: the repository's stacks request 10 units; Azure reports "
+            "291 of 300 in use (0 by the repository's live deployments), so after rollout 301 > 300: request 1 more "
+            "units or lower capacity",
+            "fdy-test-deployment-gpt-4o",
+        ),
+    ]
+
+
 def test_quota_is_judged_against_the_usage_name_of_the_deployed_version(fake, tls, stack_file, monkeypatch):
     """A catalog where gpt-4o 2024-11-20 counts against a usage name of its own (the offer listed first covers the
     other versions): the stack's request and its live deployment both count there."""
@@ -1037,6 +1380,53 @@ def test_a_stack_that_turns_the_plan_on_only_warns_that_it_is_free_now_at_its_de
     assert finding["source"]["line"] == TAGGED_STACK.splitlines().index("  foundry-iac:environment: production") + 2
     assert finding["urn"].endswith("::defender-ai")
     assert entry["passed"]
+
+
+@pytest.mark.parametrize("declared", [False, True], ids=["undeclared", "declared"])
+def test_a_nonproduction_stack_is_only_told_about_a_free_plan_it_turns_on(fake, tls, stack_file, declared):
+    """Outside production the plan is not required: a stack that does not declare it is not even asked about it, one
+    that turns it on is warned that it is Free until pulumi up."""
+    line = "  foundry-iac:environment: production\n"
+    plan = "  foundry-iac:defender: {ai: true}\n" if declared else ""
+    stack_file.write_text(TAGGED_STACK.replace(line, "  foundry-iac:environment: nonproduction\n" + plan))
+    fake.defender = FREE_PLAN
+    entry = run(fake, tls, stack_file)
+    found = [(f["policy"], f["enforcement"], f["message"]) for f in findings(entry)]
+    told = f"the Defender for AI plan of subscription {SUB} is Free now; this stack turns it on (Standard) at pulumi up"
+    assert found == ([("preflight-defender", "advisory", told)] if declared else [])
+    assert any(r.path == fake.pricing_path for r, _ in fake.server.log) is declared
+    assert entry["passed"]
+
+
+@pytest.mark.parametrize("production", [True, False], ids=["production", "nonproduction"])
+def test_a_free_plan_another_stack_registers_says_to_deploy_that_stack(fake, tls, stack_file, production):
+    """The plan is registered by another stack of the repository (prod-core): a finding of the subscription, mandatory
+    in a production stack, a warning elsewhere."""
+    from foundry_iac.engine.report_model import DefenderPlanRow, Source
+
+    entry = gated_with(stack_file, ACCOUNT_TYPE, lambda props: props)
+    owner = Source(file="stacks/Pulumi.prod-core.yaml", line=7)
+    row = DefenderPlanRow(
+        subscription=SUB,
+        plan="AI",
+        pricing_tier="Standard",
+        owner="prod-core",
+        owner_source=owner,
+        registered_here=False,
+        declared_here=False,
+    )
+    entry = entry.model_copy(update={"defender": row})
+    fake.defender = FREE_PLAN
+    checked = preflight_of(fake, tls, entry, production)
+    (finding,) = checked.violations
+    assert finding.policy == "preflight-defender"
+    assert finding.enforcement == ("mandatory" if production else "advisory")
+    assert finding.message == (
+        f"the Defender for AI plan of subscription {SUB} is Free now; stack prod-core registers it (Standard): deploy "
+        "that stack, or until then this subscription's models raise no Defender alerts"
+    )
+    assert (finding.urn, finding.source) == (None, None)
+    assert checked.passed is not production
 
 
 def test_a_standard_plan_passes_whether_or_not_the_stack_declares_it(fake, tls, stack_file, defended_stack):
