@@ -1445,3 +1445,33 @@ def test_a_denied_plan_read_names_reader_or_security_reader(fake, tls, stack_fil
         "identity Reader or Security Reader (Microsoft.Security/pricings/read) on the subscription"
     )
     assert not entry["passed"]
+
+
+def _stack_ref(tmp_path, name: str, text: str):
+    from foundry_iac.engine.stacks import StackRef
+
+    path = tmp_path / f"Pulumi.{name}.yaml"
+    path.write_text(text)
+    return StackRef(name, path, f"stacks/Pulumi.{name}.yaml")
+
+
+def test_the_repository_deployments_of_a_subscription_are_every_stack_of_it_whatever_the_case(tmp_path):
+    """Quota is shared per subscription: a stack of another subscription is skipped, the next ones still count,
+    and a subscription id is compared without case (ARM ids are case-insensitive)."""
+    from foundry_iac.azure.preflight import repository_deployments
+
+    sub = "11111111-2222-3333-4444-555555555555"
+    other = _stack_ref(tmp_path, "other", TAGGED_STACK.replace(sub, "99999999-2222-3333-4444-555555555555"))
+    upper = _stack_ref(tmp_path, "upper", TAGGED_STACK.replace(sub, "ABCDEF01-2222-3333-4444-555555555555"))
+    planned = repository_deployments([other, upper], "abcdef01-2222-3333-4444-555555555555")
+    assert planned and {p.stack for p in planned} == {"upper"}
+
+
+def test_a_sibling_stack_that_does_not_load_is_named_by_its_repository_path(tmp_path):
+    from components.errors import FoundryIacError
+    from foundry_iac.azure.preflight import repository_deployments
+
+    broken = _stack_ref(tmp_path, "broken", "config:\n  azure-native:location: [\n")
+    with pytest.raises(FoundryIacError) as raised:
+        repository_deployments([broken], "11111111-2222-3333-4444-555555555555")
+    assert str(raised.value).startswith("stacks/Pulumi.broken.yaml:")
