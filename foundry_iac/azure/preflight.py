@@ -148,6 +148,11 @@ class PlannedDeployment:
     capacity: int
 
 
+def _units(count: float, more: str = "") -> str:
+    """`count` units (one unit), for the capacity and quota findings."""
+    return f"{count:g} {more}unit{'' if count == 1 else 's'}"
+
+
 def repository_deployments(refs: Iterable[StackRef], subscription: str) -> list[PlannedDeployment]:
     """Every deployment the repository's stacks make in a subscription (quota is shared across stacks)."""
     out = []
@@ -328,10 +333,10 @@ def _check_capacity(
     left = available.get(str(sku.get("name")))
     if left is None or left < increase:
         label = f"{deployment.props.get('accountName')}/{name}"
-        have = "no capacity" if left is None else f"{left:g} units of capacity"
+        have = "no capacity" if left is None else f"{_units(left)} of capacity"
         found.add(
             "preflight-capacity",
-            f"{label}: needs {increase} more units of {sku.get('name')} {m.get('name')} in {region}; Azure has "
+            f"{label}: needs {_units(increase, 'more ')} of {sku.get('name')} {m.get('name')} in {region}; Azure has "
             f"{have} left there now",
             deployment,
         )
@@ -377,9 +382,9 @@ def _check_quota(
         if after > limit:
             found.add(
                 "preflight-quota",
-                f"{region} {usage}: the repository's stacks request {requested[(region, usage)]} units; Azure "
+                f"{region} {usage}: the repository's stacks request {_units(requested[(region, usage)])}; Azure "
                 f"reports {current:g} of {limit:g} in use ({held} by the repository's live deployments), so "
-                f"after rollout {after:g} > {limit:g}: request {after - limit:g} more units or lower capacity",
+                f"after rollout {after:g} > {limit:g}: request {_units(after - limit, 'more ')} or lower capacity",
                 resource,
             )
 

@@ -1055,7 +1055,7 @@ def test_quota_exactly_at_the_limit_passes_and_one_unit_over_fails(fake, tls, st
     found = findings(run(fake, tls, stack_file), "preflight-quota")
     assert bool(found) is fails
     if fails:
-        assert "after rollout 301 > 300: request 1 more units" in found[0]["message"]
+        assert "after rollout 301 > 300: request 1 more unit" in found[0]["message"]
 
 
 def live_deployment(name: str, capacity: int, model: str = "gpt-4o", version: str = "2024-11-20") -> dict:
@@ -1078,7 +1078,7 @@ def capacity_reads(fake: FakeArm, model: str) -> list[dict]:
     return [dict(r.args) for r, _ in fake.server.log if r.path == path and r.args.get("modelName") == model]
 
 
-@pytest.mark.parametrize("held,message", [(10, None), (9, "needs 1 more units")], ids=["unchanged", "one-more"])
+@pytest.mark.parametrize("held,message", [(10, None), (9, "needs 1 more unit")], ids=["unchanged", "one-more"])
 def test_an_existing_deployment_asks_capacity_only_when_it_grows(fake, tls, stack_file, held, message):
     fake.capacity_sku["gpt-4o"] = "GlobalStandard"  # Azure lists no DataZoneStandard capacity for gpt-4o now
     fake.account = {"id": ACCOUNT, "name": "fdy-test", "location": REGION, "properties": {}}
@@ -1088,7 +1088,7 @@ def test_an_existing_deployment_asks_capacity_only_when_it_grows(fake, tls, stac
         assert found == [] and capacity_reads(fake, "gpt-4o") == []
     else:
         assert found == [
-            "fdy-test/gpt-4o: needs 1 more units of DataZoneStandard gpt-4o in swedencentral; Azure has no capacity "
+            "fdy-test/gpt-4o: needs 1 more unit of DataZoneStandard gpt-4o in swedencentral; Azure has no capacity "
             "left there now"
         ]
 
@@ -1212,7 +1212,7 @@ def test_a_region_whose_quota_cannot_be_read_does_not_hide_the_next_regions_over
             "preflight-quota",
             "swedencentral OpenAI.DataZoneStandard.gpt-4o: the repository's stacks request 10 units; Azure reports "
             "291 of 300 in use (0 by the repository's live deployments), so after rollout 301 > 300: request 1 more "
-            "units or lower capacity",
+            "unit or lower capacity",
             "fdy-test-deployment-gpt-4o",
         ),
     ]
@@ -1241,7 +1241,7 @@ def test_quota_is_judged_against_the_usage_name_of_the_deployed_version(fake, tl
     assert finding["message"] == (
         "swedencentral OpenAI.DataZoneStandard.gpt-4o-1120: the repository's stacks request 15 units; Azure reports "
         "296 of 300 in use (10 by the repository's live deployments), so after rollout 301 > 300: request 1 more "
-        "units or lower capacity"
+        "unit or lower capacity"
     )
 
 
