@@ -1475,3 +1475,31 @@ def test_a_sibling_stack_that_does_not_load_is_named_by_its_repository_path(tmp_
     with pytest.raises(FoundryIacError) as raised:
         repository_deployments([broken], "11111111-2222-3333-4444-555555555555")
     assert str(raised.value).startswith("stacks/Pulumi.broken.yaml:")
+
+
+@pytest.mark.parametrize("lifecycle, days", [({"warnDays": 30}, 30), ({}, None)], ids=["written", "default"])
+def test_warn_days_come_from_the_stacks_policy_config_else_the_default(tmp_path, lifecycle, days):
+    import json
+
+    from foundry_iac.azure.preflight import DEFAULT_WARN_DAYS, warn_days_of
+    from foundry_iac.engine.stacks import StackRef
+    from tests.conftest import BASE_POLICY_CONFIG
+
+    (tmp_path / "policies" / "config").mkdir(parents=True)
+    config = {**BASE_POLICY_CONFIG, "model-lifecycle": lifecycle}
+    (tmp_path / "policies" / "config" / "team.json").write_text(json.dumps(config, indent=2))
+    ref = StackRef("team", tmp_path / "stacks" / "Pulumi.team.yaml", "stacks/Pulumi.team.yaml")
+    assert warn_days_of(tmp_path, ref) == (DEFAULT_WARN_DAYS if days is None else days)
+
+
+def test_warn_days_of_a_broken_policy_config_name_its_repository_path(tmp_path):
+    from foundry_iac.azure.preflight import warn_days_of
+    from foundry_iac.engine.policy_config import PolicyConfigError
+    from foundry_iac.engine.stacks import StackRef
+
+    (tmp_path / "policies" / "config").mkdir(parents=True)
+    (tmp_path / "policies" / "config" / "team.json").write_text("[]")
+    ref = StackRef("team", tmp_path / "stacks" / "Pulumi.team.yaml", "stacks/Pulumi.team.yaml")
+    with pytest.raises(PolicyConfigError) as raised:
+        warn_days_of(tmp_path, ref)
+    assert raised.value.messages == ["policies/config/team.json:1: a policy config is a JSON object of policy ids"]
