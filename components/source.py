@@ -56,6 +56,17 @@ CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "fl
 MAX_DEPTH = 32  # a stack file nests about 8 levels deep; deeper is a mistake or an attack
 
 
+# `\uD800` to `\uDFFF` after an even number of backslashes (an escaped backslash is no escape of its own)
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def json_lines(text: str, file: str) -> dict[Path_, int]:
+    """The line of each key path of JSON text (JSON is YAML: the line-keeping reader gives positions). YAML refuses
+    the escaped surrogate pairs JSON writes for a character beyond U+FFFF (json.dumps writes an emoji so), so each
+    half stands in as one letter: the values change, the positions do not."""
+    return read_yaml(_SURROGATE_ESCAPE.sub(r"\1x", text), file).lines
+
+
 def read_yaml(text: str, file: str) -> SourceDoc:
     """Parse YAML text into a SourceDoc; syntax errors, duplicate keys, aliases and deep nesting become issues."""
     doc = SourceDoc(file=file, value=None)

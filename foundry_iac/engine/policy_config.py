@@ -26,7 +26,7 @@ from components.content_safety.filter_settings import BUILTIN_FILTERS
 from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text
 from components.refs import lookalike, unresolved
-from components.source import read_yaml
+from components.source import json_lines
 from components.text import listing, short
 from policies.pack import PACK_ENFORCEMENT_LEVEL
 
@@ -320,7 +320,7 @@ def _read_config(path: Path, display: str) -> tuple[dict[str, Any], str]:
 
 def _locator(text: str, display: str) -> Callable[..., str]:
     """`at(*path)`: "file:line" of the deepest written part of a key path (the file alone when none is)."""
-    lines = read_yaml(text, display).lines  # JSON is YAML: reuse the line-keeping reader for positions
+    lines = json_lines(text, display)
 
     def at(*parts: Any) -> str:
         for cut in range(len(parts), 0, -1):

@@ -11,7 +11,7 @@ from components.catalog import load_catalog
 from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text
 from components.refs import MAX_NAME, lookalike, unresolved
-from components.source import read_yaml
+from components.source import json_lines
 from components.text import clip, short
 
 
@@ -171,7 +171,7 @@ def load_snapshot(path: Path, display: str) -> QuotaSnapshot | None:
 
 def snapshot_reference_problems(snapshot: QuotaSnapshot, text: str, display: str) -> list[str]:
     """One line per region key that is no catalog region, and per usage name that only looks like the catalog's."""
-    lines = read_yaml(text, display).lines  # JSON is YAML: the line-keeping reader gives positions
+    lines = json_lines(text, display)
 
     def at(*parts: str) -> str:
         line = lines.get(parts) or lines.get(parts[:2]) or lines.get(parts[:1])

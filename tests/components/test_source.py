@@ -83,3 +83,13 @@ def test_core_schema_tags_are_accepted(value, expected):
     doc = read_yaml(f"a: {value}\nm: !!map {{x: 1}}\ns: !!seq [1]\n", "f.yaml")
     assert doc.issues == []
     assert doc.value == {"a": expected, "m": {"x": 1}, "s": [1]}
+
+
+def test_json_lines_keeps_positions_past_escaped_surrogate_pairs_and_escaped_backslashes():
+    import json
+
+    from components.source import json_lines
+
+    text = json.dumps({"a": "\U0001f600", "b": {"c": "\\ud83d"}, "d": 1}, indent=2)
+    assert "\\ud83d\\ude00" in text  # how json.dumps writes a character beyond U+FFFF
+    assert json_lines(text, "x.json") == {(): 1, ("a",): 2, ("b",): 3, ("b", "c"): 4, ("d",): 6}

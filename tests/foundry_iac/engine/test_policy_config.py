@@ -631,3 +631,15 @@ def test_a_computed_setting_added_later_keeps_the_level_and_every_written_settin
     assert given.location("limits") == f"p.json:{limits}"
     assert given.location("ledger") == given.location("") == loaded.location("")
     assert "ledger" not in loaded.config  # the loaded settings stay as the file wrote them
+
+
+@pytest.mark.parametrize("written", ["\\ud83d\\ude00", "\\\\\\ud83d\\ude00"], ids=["emoji", "after-a-backslash"])
+def test_an_emoji_escaped_as_json_writes_it_keeps_every_line_number(tmp_path, written):
+    """json.dumps escapes a character beyond U+FFFF as a surrogate pair, which YAML (the line reader) refuses:
+    the errors still name their line."""
+    text = config_text({"cost-budget": {"maxBudgetUsd": 5, "note": "x"}}).replace('"x"', f'"{written}"')
+    assert json.loads(text)["cost-budget"]["note"]  # valid JSON
+    assert errors(tmp_path, text) == [
+        f"{at_key(text, 'cost-budget')}: cost-budget: unknown setting 'note'; "
+        "allowed: maxBudgetUsd,basis,inputShare,waivers,enforcementLevel"
+    ]
