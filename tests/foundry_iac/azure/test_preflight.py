@@ -1503,3 +1503,30 @@ def test_warn_days_of_a_broken_policy_config_name_its_repository_path(tmp_path):
     with pytest.raises(PolicyConfigError) as raised:
         warn_days_of(tmp_path, ref)
     assert raised.value.messages == ["policies/config/team.json:1: a policy config is a JSON object of policy ids"]
+
+
+def test_quota_counts_the_repositorys_other_stacks_of_the_subscription(fake, tls, stack_file, monkeypatch):
+    """Quota is one pool per subscription and region: another stack of the repository that deploys the same model
+    there adds its units to this stack's, and the overrun names both stacks' sum."""
+    import foundry_iac.azure.preflight as preflight_module
+    from foundry_iac.engine.stacks import StackRef
+
+    sibling = stack_file.parent / "Pulumi.team-b.yaml"
+    team_b_stack = TAGGED_STACK.replace("- name: fdy-test\n", "- name: fdy-team-b\n", 1)
+    sibling.write_text(team_b_stack.replace("          capacity: 10\n", "          capacity: 15\n", 1))
+    refs = [resolve_stack(str(stack_file), ROOT), StackRef("team-b", sibling, "stacks/Pulumi.team-b.yaml")]
+    monkeypatch.setattr(preflight_module, "all_stacks", lambda root: refs)
+    fake.usages = {
+        "value": [
+            {"name": {"value": "OpenAI.DataZoneStandard.gpt-4o"}, "currentValue": 285.0, "limit": 300.0},
+            USAGES["value"][1],
+        ]
+    }
+    team_b = f"/subscriptions/{SUB}/resourceGroups/rg-foundry-team-b/providers/Microsoft.CognitiveServices"
+    fake.server.expect_request(f"{team_b}/accounts/fdy-team-b/deployments").respond_with_json({"value": []})
+    (finding,) = findings(run(fake, tls, stack_file), "preflight-quota")
+    assert finding["message"] == (
+        "swedencentral OpenAI.DataZoneStandard.gpt-4o: the repository's stacks request 25 units; Azure reports 285 "
+        "of 300 in use (0 by the repository's live deployments), so after rollout 310 > 300: request 10 more units "
+        "or lower capacity"
+    )
