@@ -28,6 +28,12 @@ def one_line(text: str, limit: int = 200) -> str:
     return clip(" ".join(text.split()), limit)
 
 
+def counted(count: float, unit: str) -> str:
+    """'1 day', '68 days', '2.5 units', '1250000 units': a count (never in exponent form) and its unit, plural
+    unless the count is one."""
+    return f"{count:.15g} {unit}{'' if count == 1 else 's'}"
+
+
 def listing(names: Iterable[object], limit: int = 5, empty: str = "none") -> str:
     """Up to `limit` names, each cut short, then "and N more": a message never echoes a whole list.
 

@@ -14,6 +14,7 @@ from typing import Any
 from pulumi_policy import Severity
 
 from components.catalog import ModelEntry, VersionEntry
+from components.text import counted
 
 from . import waivers
 from .common import DeploymentView, catalog, deployments
@@ -81,7 +82,7 @@ def lifecycle_findings(
     pin = "; versionUpgradeOption NoAutoUpgrade pins it, so Azure will not move it for you" if _pinned(dep) else ""
     for label, day in window_events(version, today, warn_days):
         yield Finding(
-            f"{what} {label} on {day.isoformat()} (in {(day - today).days} days, within {warn_days}){pin}; "
+            f"{what} {label} on {day.isoformat()} (in {counted((day - today).days, 'day')}, within {warn_days}){pin}; "
             f"plan the change: {_replacement(version)}",
             dep.resource,
             advisory=True,

@@ -112,6 +112,7 @@ class OfferedModel:
     lifecycle: str | None
     inference_retirement: dt.date | None
     skus: dict[str, OfferedSku]
+    default: bool = False  # the version Azure deploys in this region when a deployment names none
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,7 @@ class LiveArm:
                     optional_text(model.lifecycle_status, f"the lifecycleStatus of {where}"),
                     day(model.deprecation.inference if model.deprecation else None, f"the retirement of {where}"),
                     skus,
+                    model.is_default_version is True,
                 )
                 out[(offered.format, offered.name, offered.version)] = offered
             return out

@@ -26,6 +26,7 @@ from components.account.args import account_args
 from components.content_safety.filter_settings import BUILTIN_FILTERS
 from components.defender.args import ON_TIER, PLAN_NAME
 from components.stack.loader import load_stack_file
+from components.text import counted
 from policies.agents import agent_connections
 from policies.framework import Resource
 from policies.pack import POLICIES
@@ -150,7 +151,7 @@ class PlannedDeployment:
 
 def _units(count: float, more: str = "") -> str:
     """`count` units (one unit), for the capacity and quota findings."""
-    return f"{count:g} {more}unit{'' if count == 1 else 's'}"
+    return counted(count, f"{more}unit")
 
 
 def repository_deployments(refs: Iterable[StackRef], subscription: str) -> list[PlannedDeployment]:
@@ -268,8 +269,12 @@ def _check_account(arm: LiveArm, account: ResourceEntry, found: _Findings) -> di
 
 def _check_model(
     arm: LiveArm, deployment: ResourceEntry, region: str, today: dt.date, warn_days: int, found: _Findings
-) -> bool:
-    """Offered now, and its lifecycle; True when the model version and type are offered."""
+) -> str | None:
+    """Offered now, and its lifecycle; the version judged when the model version and type are offered, else None.
+
+    A deployment that names no version gets the version Azure marks as the region's default (isDefaultVersion),
+    so that version is the one judged.
+    """
     m = _model(deployment)
     fmt, model, version = str(m.get("format")), str(m.get("name")), str(m.get("version") or "")
     sku = str((deployment.props.get("sku") or {}).get("name"))
@@ -278,17 +283,20 @@ def _check_model(
         offered = arm.models(region)
     except LiveReadError as exc:
         found.failed(exc, deployment)
-        return False
+        return None
+    versions = sorted(v for (f, n, v) in offered if (f, n) == (fmt, model))
+    if not version:
+        version = next((v for v in versions if offered[(fmt, model, v)].default), "")
     entry = offered.get((fmt, model, version))
     if entry is None:
-        versions = sorted(v for (f, n, v) in offered if (f, n) == (fmt, model))
         also = f"; offered versions: {', '.join(versions)}" if versions else f"; {model} is not offered there at all"
-        found.add(
-            "preflight-model-offered",
-            f"{label}: {model} version {version or '(none)'} is not offered in {region} today{also}",
-            deployment,
+        what = (
+            f"version {version} is not offered"
+            if m.get("version")
+            else "has no version pinned and Azure marks no default version of it"
         )
-        return False
+        found.add("preflight-model-offered", f"{label}: {model} {what} in {region} today{also}", deployment)
+        return None
     if sku not in entry.skus:
         found.add(
             "preflight-model-offered",
@@ -296,7 +304,7 @@ def _check_model(
             f"{', '.join(sorted(entry.skus)) or 'none'}",
             deployment,
         )
-        return False
+        return None
     dated = ((entry.inference_retirement, "retired"), (entry.skus[sku].deprecation, f"deprecated on {sku}"))
     dates = [(d, what) for d, what in dated if d]
     for when, what in dates:
@@ -305,18 +313,24 @@ def _check_model(
         elif (when - today).days <= warn_days:
             found.add(
                 "preflight-lifecycle",
-                f"{label}: Azure lists {model} {version} as {what} on {when}, in {(when - today).days} days",
+                f"{label}: Azure lists {model} {version} as {what} on {when}, in {counted((when - today).days, 'day')}",
                 deployment,
                 advisory=True,
             )
     if entry.lifecycle and entry.lifecycle.lower() == "deprecated" and not any(d <= today for d, _ in dates):
         found.add("preflight-lifecycle", f"{label}: Azure lists {model} {version} as Deprecated", deployment)
-    return True
+    return version
 
 
 def _check_capacity(
-    arm: LiveArm, deployment: ResourceEntry, region: str, live: Mapping[str, LiveDeployment], found: _Findings
+    arm: LiveArm,
+    deployment: ResourceEntry,
+    region: str,
+    version: str,
+    live: Mapping[str, LiveDeployment],
+    found: _Findings,
 ) -> None:
+    """Capacity Azure has left for the growth of a deployment of `version` (the one _check_model judged)."""
     m = _model(deployment)
     sku = deployment.props.get("sku") or {}
     name, capacity = str(deployment.props.get("deploymentName")), int(sku.get("capacity") or 0)
@@ -326,7 +340,7 @@ def _check_capacity(
     if increase <= 0:
         return
     try:
-        available = arm.available_capacity(region, str(m.get("format")), str(m.get("name")), str(m.get("version")))
+        available = arm.available_capacity(region, str(m.get("format")), str(m.get("name")), version)
     except LiveReadError as exc:
         found.failed(exc, deployment)
         return
@@ -383,8 +397,9 @@ def _check_quota(
             found.add(
                 "preflight-quota",
                 f"{region} {usage}: the repository's stacks request {_units(requested[(region, usage)])}; Azure "
-                f"reports {current:g} of {limit:g} in use ({held} by the repository's live deployments), so "
-                f"after rollout {after:g} > {limit:g}: request {_units(after - limit, 'more ')} or lower capacity",
+                f"reports {current:.15g} of {limit:.15g} in use ({held} by the repository's live deployments), so "
+                f"after rollout {after:.15g} > {limit:.15g}: request {_units(after - limit, 'more ')} or lower "
+                "capacity",
                 resource,
             )
 
@@ -572,8 +587,9 @@ def preflight_entry(
             live = _existing_account(arm, account, entry, live_account, found)
             mine = [d for key, d in deployments.items() if key.split("/", 1)[0] == name]
             for deployment in mine:
-                if _check_model(arm, deployment, region, today, warn_days, found):
-                    _check_capacity(arm, deployment, region, live, found)
+                version = _check_model(arm, deployment, region, today, warn_days, found)
+                if version is not None:
+                    _check_capacity(arm, deployment, region, version, live, found)
                 _check_filter(arm, deployment, created, live_account is not None, found)
         if progress:
             count = sum(1 for k in deployments if k.split("/", 1)[0] in {a.props.get("accountName") for a in group})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..engine.report_model import CostChange, DueEvent, UpgradeProposal, UpgradeReport, UpgradeStack
+from .lifecycle import days_text
 
 MARKER = "<!-- foundry-iac-upgrade -->"
 
@@ -19,7 +20,7 @@ def _cost(change: CostChange | None) -> str:
 
 
 def _event(event: DueEvent) -> str:
-    when = f"in {event.days_left} days" if event.days_left >= 0 else f"{-event.days_left} days ago"
+    when = days_text(event.days_left)
     return f"{event.event} on {event.date} ({when})"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.text import listing
+from components.text import counted, listing
 
 
 def test_up_to_the_limit_every_name_is_listed():
@@ -29,3 +29,13 @@ def test_each_name_is_cut_short():
 @given(st.lists(st.text(max_size=500), max_size=300))
 def test_the_listing_is_bounded_whatever_the_names(names):
     assert len(listing(names)) <= 5 * (63 + 2) + len(" and 300 more")
+
+
+def test_a_count_of_one_is_singular_and_any_other_plural():
+    assert [counted(n, "day") for n in (0, 1, 2, -1)] == ["0 days", "1 day", "2 days", "-1 days"]
+    assert counted(2.5, "more unit") == "2.5 more units"
+
+
+@given(st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1))
+def test_a_count_is_written_whole_never_in_exponent_form(count):
+    assert counted(count, "unit").split(" ")[0] == str(count)

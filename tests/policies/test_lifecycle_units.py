@@ -143,6 +143,12 @@ def test_the_warning_counts_the_days_and_says_when_the_pin_holds_the_version():
     )
 
 
+def test_a_retirement_tomorrow_is_in_one_day():
+    tomorrow = version("GenerallyAvailable", retirement="2026-12-01")
+    (message, advisory) = findings(tomorrow, pinned=False)[0]
+    assert "retires on 2026-12-01 (in 1 day, within 90)" in message and advisory
+
+
 @pytest.fixture
 def on_today():
     waivers.set_clock(lambda: TODAY)

@@ -255,8 +255,8 @@ UNPINNED = TAGGED_STACK.replace('          version: "2024-11-20"\n', "", 1)
         (
             UNPINNED,
             [GPT_4O, GPT_51],
-            "fdy-test/gpt-4o: gpt-4o version (none) is not offered in swedencentral today; offered versions: "
-            "2024-11-20",
+            "fdy-test/gpt-4o: gpt-4o has no version pinned and Azure marks no default version of it in swedencentral "
+            "today; offered versions: 2024-11-20",
         ),
     ],
     ids=["model-not-offered", "other-versions", "unpinned"],
@@ -1099,6 +1099,37 @@ def test_capacity_is_asked_for_the_deployments_model_format_and_version(fake, tl
     assert capacity_reads(fake, "gpt-4o") == [
         {"api-version": "2025-06-01", "modelFormat": "OpenAI", "modelName": "gpt-4o", "modelVersion": "2024-11-20"}
     ]
+
+
+@pytest.mark.parametrize(
+    "retired,expected",
+    [
+        (None, []),
+        ("2026-11-01", [("mandatory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2026-11-01")]),
+        (
+            "2026-12-01",
+            [("advisory", "fdy-test/gpt-4o: Azure lists gpt-4o 2024-11-20 as retired on 2026-12-01, in 1 day")],
+        ),
+    ],
+    ids=["current", "retired", "retiring-tomorrow"],
+)
+def test_an_unpinned_deployment_is_judged_at_the_version_azure_marks_default_in_its_region(
+    fake, tls, stack_file, retired, expected
+):
+    stack_file.write_text(UNPINNED)
+    lifecycle = {"deprecation": {"inference": retired}} if retired else {}
+    fake.models = [
+        offered("gpt-4o", "2024-05-13", ["DataZoneStandard"], "gpt-4o"),
+        offered("gpt-4o", "2024-11-20", ["DataZoneStandard"], "gpt-4o", isDefaultVersion=True, **lifecycle),
+        offered("gpt-4o", "2025-01-01", ["DataZoneStandard"], "gpt-4o", isDefaultVersion=False),
+        GPT_51,
+    ]
+    entry = run(fake, tls, stack_file)
+    assert [(f["enforcement"], f["message"]) for f in findings(entry)] == expected
+    assert capacity_reads(fake, "gpt-4o") == [
+        {"api-version": "2025-06-01", "modelFormat": "OpenAI", "modelName": "gpt-4o", "modelVersion": "2024-11-20"}
+    ]
+    assert entry["passed"] is (retired != "2026-11-01")
 
 
 def test_a_denied_capacity_read_is_a_finding_at_each_deployment_that_needed_it(fake, tls, stack_file):
