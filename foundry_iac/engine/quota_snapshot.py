@@ -108,6 +108,35 @@ def separator_typo(usage: str, usage_names: list[str], fix: str) -> str | None:
     )
 
 
+_USAGE_CHARACTERS = re.compile(r"[!-~]+")  # printable ASCII without whitespace
+
+
+def malformed_usage_name(usage: str, usage_names: list[str], fix: str) -> str | None:
+    """Why `usage` cannot be a usage name Azure reports, or None.
+
+    Azure's usage names are identifiers, `<provider>.<deployment type>.<model>` (`AIServices.GlobalStandard.grok-4.7`):
+    a control, whitespace or non-ASCII character is never part of one. Their provider and deployment-type parts
+    are a short known list, so a part that only looks like a known one (`AlServices` with a lower-case L) is a
+    typo that would leave the catalog's pool without its limit; the model part is open (Azure lists models the
+    catalog does not know).
+    """
+    if len(usage) > MAX_NAME:
+        return None
+    if not _USAGE_CHARACTERS.fullmatch(usage):
+        bad = next(c for c in usage if not _USAGE_CHARACTERS.fullmatch(c))
+        return (
+            f"unknown usage name {short(usage)}: it holds {short(bad)} (U+{ord(bad):04X}), and Azure's usage names "
+            f"are printable ASCII without spaces; {fix}"
+        )
+    parts = usage.split(".", 2)
+    for index, what in enumerate(("provider", "deployment type")[: len(parts)]):
+        known = sorted({name.split(".", 2)[index] for name in usage_names if name.count(".") >= index})
+        problem = lookalike(parts[index], known, f"{what} part")
+        if problem:
+            return f"unknown usage name {short(usage)}: {problem}; {fix}"
+    return None
+
+
 def snapshot_path(root: Path, subscription: str) -> Path:
     """Where the snapshot of a subscription is committed."""
     return root / "quotas" / f"{subscription.lower()}.json"
@@ -189,6 +218,8 @@ def snapshot_reference_problems(snapshot: QuotaSnapshot, text: str, display: str
         reported = {c.usage_name for c in snap.capacities if c.usage_name}  # the models API names these itself
         for usage in snap.usages:
             problem = lookalike(usage, usage_names, "usage name", fix, cutoff=1.0)  # Azure lists many more
+            if not problem and usage not in usage_names:
+                problem = malformed_usage_name(usage, usage_names, fix)
             if not problem and usage not in reported:
                 problem = separator_typo(usage, usage_names, fix)
             if problem:

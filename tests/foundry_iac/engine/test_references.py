@@ -396,6 +396,33 @@ def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_
 
 
 @pytest.mark.parametrize(
+    "usage,why",
+    [
+        ("AIServices.DataZoneStandard.grok-4.7\u001b", "it holds '\\x1b' (U+001B)"),
+        ("AIServices.DataZoneStandard.grok-4.7\u0000", "it holds '\\x00' (U+0000)"),
+        ("AIServices.DataZoneStandard.grok-4.7 (x)", "it holds ' ' (U+0020)"),
+        ("AIServices.DataZoneStandard.grok-4.7\u00e9", "it holds '\u00e9' (U+00E9)"),
+        ("AlServices.DataZoneStandard.grok-4.7", "unknown provider part 'AlServices'; did you mean 'AIServices'?"),
+        ("OpenAl.GlobalStandard.gpt-5.3", "unknown provider part 'OpenAl'; did you mean 'OpenAI'?"),
+        ("OpenAI.GlobalStandrd.gpt-5.3", "unknown deployment type part 'GlobalStandrd'; did you mean 'GlobalStandard'"),
+        ("OpenAI.GlobalProvisionedManagd", "unknown deployment type part 'GlobalProvisionedManagd'; did you mean "),
+    ],
+    ids=["escape", "nul", "suffix", "non-ascii", "l-for-i", "openal", "type-typo", "ptu-pool-typo"],
+)
+def test_a_snapshot_usage_name_no_azure_name_could_be_is_refused_at_its_line(tmp_path, usage, why):
+    # these passed before: the catalog's pool then had no limit of its own and was judged at the catalog default
+    from foundry_iac.engine.quota_snapshot import SnapshotError, load_snapshot
+
+    path = tmp_path / "snap.json"
+    path.write_text(snapshot_text("eastus2", usage))
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(path, "quotas/x.json")
+    (line,) = caught.value.lines()
+    assert line.startswith(f"quotas/x.json:9: regions.eastus2.usages: unknown usage name {usage!r}: {why}"), line
+    assert line.endswith("re-create the snapshot with `foundry-iac quota sync`, or correct the key"), line
+
+
+@pytest.mark.parametrize(
     "usage",
     [
         "OpenAI.GlobalStandard.gpt-5.3",  # a version the catalog does not know yet
