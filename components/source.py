@@ -129,6 +129,9 @@ class _Builder:
         if node.tag not in CORE_TAGS:  # said once here; the text stands in, so no second error follows from it
             self._issue(node, path, _tag_message(node.tag))
             return node.value
+        if _ambiguous_number(node):
+            self._issue(node, path, _AMBIGUOUS_NUMBER_MESSAGE.format(value=short(node.value)))
+            return node.value
         return self.loader.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[object, object]:
@@ -162,6 +165,27 @@ class _Builder:
             self.doc.lines[path + (key,)] = line
             out[key] = self.build(value_node, path + (key,))
         return out
+
+
+# Plain numbers YAML 1.1 (this parser) and YAML 1.2 (the Pulumi CLI) read differently: base 60 (`1:10` is 70 or
+# text), octal (`012` is 10 or 12; `0o12` is 10 or text), binary and hex prefixes, digit-group underscores, a plus.
+_AMBIGUOUS_NUMBER = re.compile(r"[-+]?0(?:[0-9_]|[bBoOxX]).*|.*[:_].*|\+.*")
+# Plain text here that YAML 1.2 reads as a number: `0o12`, `09`, `1e3`.
+_NUMBER_IN_YAML_1_2 = re.compile(r"[-+]?0o[0-7]+|[-+]?0[0-9]+|[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
+_AMBIGUOUS_NUMBER_MESSAGE = (
+    "{value} is read differently by YAML 1.1 and by YAML 1.2, which the Pulumi CLI follows (base 60, a leading "
+    "zero, 0b/0o/0x, underscores, a plus sign or an exponent): write it in plain decimal digits, or quote it if "
+    "it is text"
+)
+
+
+def _ambiguous_number(node: yaml.Node) -> bool:
+    """A plain scalar whose reading depends on the YAML version: a number here, or text here and a number there."""
+    if not isinstance(node, yaml.ScalarNode) or node.style:  # plain: None (Python parser) or "" (libyaml)
+        return False
+    number = node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    text = node.tag == "tag:yaml.org,2002:str" and _NUMBER_IN_YAML_1_2.fullmatch(node.value) is not None
+    return text or (number and _AMBIGUOUS_NUMBER.fullmatch(node.value) is not None)
 
 
 def _tag_message(tag: str) -> str:

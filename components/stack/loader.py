@@ -23,8 +23,9 @@ from ..config.loaded import LoadedConfig, StackFileConfig
 from ..config_errors import ConfigError, ConfigIssue, Path_, format_path
 from ..errors import InputFileError
 from ..inputs import read_input_text
+from ..refs import unresolved
 from ..source import SourceDoc, read_yaml
-from ..text import short
+from ..text import clip, short
 from .model import StackConfig
 
 PROJECT = "foundry-iac"
@@ -76,6 +77,31 @@ def forget_parsed_stack_files() -> None:
     _PARSED.clear()
 
 
+# The keys of a Pulumi stack file the gate reads or that hold no config (the secrets provider's settings).
+STACK_FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt")
+_ENVIRONMENT = (
+    "a Pulumi ESC environment adds config values at deploy time that the gate never sees, so a PASS would not "
+    "judge what Pulumi deploys; write the config under 'config:' (CI signs in to Azure by OIDC, docs/ci.md)"
+)
+
+
+def _top_level_issues(doc: SourceDoc, top: dict[object, object]) -> None:
+    """A top-level key Pulumi ignores (`Config:`, a typo) or that brings config from elsewhere is refused (once:
+    the config map and the model values both read the section)."""
+    for key in top:
+        if key in STACK_FILE_KEYS:
+            continue
+        line = doc.line_of((str(key),))
+        if key == "environment":
+            issue = ConfigIssue(doc.file, line, "environment", _ENVIRONMENT)
+        else:
+            problem = unresolved(key, STACK_FILE_KEYS, "top-level key", "put every setting under 'config:'")
+            why = f"{problem} (Pulumi would ignore it: nothing would judge it)"
+            issue = ConfigIssue(doc.file, line, clip(str(key), 80), why)
+        if issue not in doc.issues:
+            doc.issues.append(issue)
+
+
 def _config_section(doc: SourceDoc) -> dict[object, object]:
     if doc.value is None and not doc.issues:
         doc.issues.append(ConfigIssue(doc.file, None, "", "the stack file is empty; add a 'config:' mapping"))
@@ -84,6 +110,7 @@ def _config_section(doc: SourceDoc) -> dict[object, object]:
     if not isinstance(doc.value, dict):
         doc.issues.append(ConfigIssue(doc.file, 1, "", "a stack file is a mapping with a 'config:' key"))
         return {}
+    _top_level_issues(doc, doc.value)
     section = doc.value.get("config")
     if section is None:
         doc.issues.append(
@@ -165,10 +192,27 @@ def stack_file_config(path: Path, display: str | None = None) -> StackFileConfig
     return StackFileConfig(doc, config, secret_keys, placeholders)
 
 
+class _DuplicateKeyError(Exception):
+    """A JSON object in a config value names a key twice (JSON would keep the last one without a word)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKeyError(key)
+        seen[key] = value
+    return seen
+
+
 def _decode(raw: str) -> object:
     """Decode a CLI config string: JSON where it parses (numbers, booleans, objects), else the text."""
     try:
-        return json.loads(raw)
+        return json.loads(raw, object_pairs_hook=_unique_keys)
     except ValueError:
         return raw
 
@@ -235,6 +279,10 @@ def collect_values(
                         doc.file, doc.line_of(("config", full_key)), full_key, "nested too deeply; flatten the value"
                     )
                 )
+            except _DuplicateKeyError as exc:
+                full_key = f"{namespace}:{key}"
+                why = f"the JSON value names {short(exc.key)} twice (the last would win unseen); write each key once"
+                issues.append(ConfigIssue(doc.file, doc.line_of(("config", full_key)), full_key, why))
     return values, lines, issues
 
 

@@ -45,7 +45,6 @@ def stack_file_schema() -> dict[str, Any]:
             "secretsprovider": {"type": "string"},
             "encryptedkey": {"type": "string"},
             "encryptionsalt": {"type": "string"},
-            "environment": {},
         },
         "additionalProperties": False,
         "$defs": model.get("$defs", {}),

@@ -182,10 +182,10 @@ def _policy_config(value: str | None) -> tuple[Path, str] | None:
 
 def _report(stacks: list[str], policy_config: str | None) -> Report:
     from ..engine.pool import build_report
-    from ..engine.stacks import all_stacks, project_root, resolve_stack
+    from ..engine.stacks import project_root, resolve_stacks
 
     root = project_root()
-    refs = [resolve_stack(s, root) for s in stacks] if stacks else all_stacks(root)
+    refs = resolve_stacks(list(stacks or []), root)
     if not refs:
         raise UsageError("no stacks: stacks/ has no Pulumi.<stack>.yaml; add one or name a stack file")
     if policy_config and len(refs) != 1:
@@ -295,13 +295,13 @@ def cmd_prices(args: argparse.Namespace) -> int:
 
 def cmd_quota(args: argparse.Namespace) -> int:
     """foundry-iac quota sync | show."""
-    from ..engine.stacks import all_stacks, project_root, resolve_stack
+    from ..engine.stacks import project_root, resolve_stacks
 
     if args.quota_command == "show":
         from ..render.quota import quota_rows, render_quota
 
         root = project_root()
-        refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
+        refs = resolve_stacks(list(args.stacks or []), root)
         write_stdout(render_quota(quota_rows(root, refs, args.subscription)))
         return EXIT_OK
     import re
@@ -491,10 +491,10 @@ def preflight_renderers() -> dict[str, Callable[[Report], str]]:
 
 def cmd_preflight(args: argparse.Namespace) -> int:
     """foundry-iac preflight [STACK ...]: live checks in the gate's report formats and exit codes."""
-    from ..engine.stacks import all_stacks, project_root, resolve_stack
+    from ..engine.stacks import project_root, resolve_stacks
 
     root = project_root()
-    refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
+    refs = resolve_stacks(list(args.stacks or []), root)
     if not refs:
         raise UsageError("no stacks: stacks/ has no Pulumi.<stack>.yaml; add one or name a stack file")
     report = run_preflight(refs, None, args.endpoint, args.timeout)

@@ -54,11 +54,11 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
 
     from ..engine.lifecycle import lifecycle_report
     from ..engine.report_model import as_json
-    from ..engine.stacks import all_stacks, load_stacks, project_root, resolve_stack
+    from ..engine.stacks import load_stacks, project_root, resolve_stacks
     from ..render.lifecycle import render_lifecycle_ics, render_lifecycle_markdown, render_lifecycle_text
 
     root = project_root()
-    refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
+    refs = resolve_stacks(list(args.stacks or []), root)
     if not refs:
         raise UsageError("no stacks: stacks/ has no Pulumi.<stack>.yaml; add one or name a stack file")
     loaded = load_stacks(refs, "its model lifecycle could not be read")

@@ -62,13 +62,13 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
 
     from ..azure.preflight import warn_days_of
     from ..engine.report_model import as_json
-    from ..engine.stacks import all_stacks, project_root, resolve_stack
+    from ..engine.stacks import project_root, resolve_stacks
     from ..engine.upgrade import blocked, has_proposals, plan_upgrades, write_upgrades
     from ..render.upgrade import render_upgrade_markdown, render_upgrade_text
     from .console import say
 
     root = project_root()
-    refs = [resolve_stack(s, root) for s in args.stacks] if args.stacks else all_stacks(root)
+    refs = resolve_stacks(list(args.stacks or []), root)
     plan = plan_upgrades(root, refs, args.to, today(), lambda ref: warn_days_of(root, ref))
     report = plan.report
     problems = blocked(plan) if args.write else []

@@ -9,6 +9,7 @@ from pathlib import Path
 from components.config.loaded import LoadedConfig
 from components.config_errors import ConfigError
 from components.stack.loader import load_stack_file, stack_name_of
+from components.text import clip
 
 from ..errors import GateInputError, UsageError
 
@@ -72,16 +73,57 @@ def resolve_stack(arg: str, root: Path) -> StackRef:
     return StackRef(arg, path, _display(path))
 
 
+def _stack_file_problem(path: Path, display: str) -> str | None:
+    """Why an entry of stacks/ that looks like a stack file (Pulumi.*, *.yaml, *.yml) is one Pulumi never reads
+    or the gate cannot judge, or None for a stack file."""
+    if path.name.endswith(".yml") and stack_name_of(path):
+        return _yml_problem(path, display)
+    if not path.name.endswith(".yaml") or stack_name_of(path) is None:
+        return (
+            f"{clip(display, 120)}: not a stack file name Pulumi reads (Pulumi.<stack>.yaml, the stack name of "
+            "letters, digits, '-', '_' and '.'), so nothing would judge it; rename it or move it out of stacks/"
+        )
+    if not path.is_file():
+        return f"{display}: not a regular file; a stack file is a YAML file"
+    return None
+
+
 def all_stacks(root: Path) -> list[StackRef]:
-    """Every stack in stacks/, sorted by name; a `.yml` stack file there is refused, never skipped."""
-    ignored = sorted((root / "stacks").glob("Pulumi.*.yml"))
-    if ignored:
-        raise UsageError(_yml_problem(ignored[0], _display(ignored[0])))
-    refs = []
-    for path in sorted((root / "stacks").glob("Pulumi.*.yaml")):
-        name = stack_name_of(path)
-        if name:
-            refs.append(StackRef(name, path, _display(path)))
+    """Every stack in stacks/, sorted by name; an entry there that looks like a stack file but is none Pulumi
+    reads (`Pulumi.x.yml`, `Pulumi.x.YAML`, `Pulumi.a b.yaml`) is refused, never skipped."""
+    folder = root / "stacks"
+    refs, problems = [], []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        lower = path.name.lower()
+        if not (lower.startswith("pulumi.") or lower.endswith((".yaml", ".yml"))):
+            continue
+        display = _display(path)
+        problem = _stack_file_problem(path, display)
+        if problem:
+            problems.append(problem)
+        else:
+            refs.append(StackRef(str(stack_name_of(path)), path, display))
+    if problems:
+        raise UsageError(problems[:5] + ([f"and {len(problems) - 5} more"] if len(problems) > 5 else []))
+    return refs
+
+
+def resolve_stacks(args: list[str], root: Path) -> list[StackRef]:
+    """The stacks named on the command line (every stack when none is), each once: a stack named twice would be
+    judged and counted twice."""
+    if not args:
+        return all_stacks(root)
+    named: dict[Path, str] = {}
+    refs: list[StackRef] = []
+    for arg in args:
+        ref = resolve_stack(arg, root)
+        path = ref.path.resolve()
+        if path in named:
+            raise UsageError(
+                f"{arg}: the stack {ref.name} is named twice (also as {named[path]}); name each stack once"
+            )
+        named[path] = arg
+        refs.append(ref)
     return refs
 
 

@@ -93,3 +93,38 @@ def test_json_lines_keeps_positions_past_escaped_surrogate_pairs_and_escaped_bac
     text = json.dumps({"a": "\U0001f600", "b": {"c": "\\ud83d"}, "d": 1}, indent=2)
     assert "\\ud83d\\ude00" in text  # how json.dumps writes a character beyond U+FFFF
     assert json_lines(text, "x.json") == {(): 1, ("a",): 2, ("b",): 3, ("b", "c"): 4, ("d",): 6}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1:10", "1_0:0", "1_000", "012", "-012", "0613", "0x1A", "0b11", "+5", "0o62", "09", "1e3", "1.5e3"],
+)
+def test_a_number_yaml_1_1_and_yaml_1_2_read_differently_is_an_error_at_its_line(value):
+    # this reader follows YAML 1.1 (`1:10` is 70, `012` is 10, `0o62` and `1e3` are text); the Pulumi CLI YAML 1.2
+    doc = read_yaml(f"config:\n  capacity: {value}\n", "f.yaml")
+    assert [(i.line, i.message) for i in doc.issues] == [
+        (
+            2,
+            f"{value!r} is read differently by YAML 1.1 and by YAML 1.2, which the Pulumi CLI follows (base 60, a "
+            "leading zero, 0b/0o/0x, underscores, a plus sign or an exponent): write it in plain decimal digits, or "
+            "quote it if it is text",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("10", 10),
+        ("0", 0),
+        ("-3", -3),
+        ("0.5", 0.5),
+        ("-0.5", -0.5),
+        ("2.50", 2.5),
+        ('"1:10"', "1:10"),
+        ("'012'", "012"),
+    ],
+)
+def test_plain_decimal_numbers_and_quoted_text_read_as_written(text, expected):
+    doc = read_yaml(f"a: {text}\n", "f.yaml")
+    assert doc.issues == [] and doc.value == {"a": expected}

@@ -212,3 +212,51 @@ def test_a_null_key_is_refused_on_its_line(write_stack):
     assert issues_of(write_stack, text) == [
         "Pulumi.test.yaml:22: accounts[0].deployments[1]: a key must be plain text (got None)"
     ]
+
+
+@pytest.mark.parametrize(
+    "extra,expected",
+    [
+        (
+            "Config:\n  foundry-iac:budget: 1\n",
+            "Config: unknown top-level key 'Config' (differs in case; names must match exactly); did you mean 'config'?",
+        ),
+        (
+            "foo: bar\n",
+            "foo: unknown top-level key 'foo'; known: config, encryptedkey, encryptionsalt, secretsprovider",
+        ),
+    ],
+    ids=["other-case", "unknown"],
+)
+def test_a_top_level_key_pulumi_would_ignore_is_refused_at_its_line(write_stack, extra, expected):
+    line = MINIMAL_STACK.count("\n") + 1
+    assert issues_of(write_stack, MINIMAL_STACK + extra) == [
+        f"Pulumi.test.yaml:{line}: {expected}; put every setting under 'config:' (Pulumi would ignore it: nothing "
+        "would judge it)"
+    ]
+
+
+def test_a_pulumi_esc_environment_is_refused_with_the_reason(write_stack):
+    line = MINIMAL_STACK.count("\n") + 1
+    (issue,) = issues_of(write_stack, MINIMAL_STACK + "environment:\n  - platform/prod\n")
+    assert issue.startswith(
+        f"Pulumi.test.yaml:{line}: environment: a Pulumi ESC environment adds config values at deploy time that the "
+        "gate never sees"
+    )
+
+
+def test_the_secrets_provider_keys_are_taken(write_stack):
+    keys = "secretsprovider: passphrase\nencryptionsalt: v1:abc\nencryptedkey: xyz\n"
+    assert load_stack_file(write_stack(MINIMAL_STACK + keys)).config.accounts
+
+
+def test_a_key_named_twice_inside_a_json_string_value_is_refused_at_its_line(write_stack):
+    accounts = '[{"name": "fdy-a", "capacity": 50, "capacity": 9999}]'
+    text = MINIMAL_STACK.replace(
+        "  foundry-iac:accounts:\n", f"  foundry-iac:extra: '{accounts}'\n  foundry-iac:accounts:\n"
+    )
+    issues = issues_of(write_stack, text)
+    assert (
+        "Pulumi.test.yaml:6: foundry-iac:extra: the JSON value names 'capacity' twice (the last would win unseen); "
+        "write each key once"
+    ) in issues
