@@ -219,7 +219,8 @@ def test_a_null_key_is_refused_on_its_line(write_stack):
     [
         (
             "Config:\n  foundry-iac:budget: 1\n",
-            "Config: unknown top-level key 'Config' (differs in case; names must match exactly); did you mean 'config'?",
+            "Config: unknown top-level key 'Config' (differs in case; names must match exactly); did you mean "
+            "'config'?",
         ),
         (
             "foo: bar\n",
