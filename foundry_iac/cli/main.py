@@ -91,15 +91,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # modules and the recorded run again and again (about 40 ms of a `check`) to free little before exit.
         gc.disable()
     args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["--version"]:
-        try:
-            print(version_text())
-        except (OSError, ValueError):  # standard output closed: the version could not be told
-            return EXIT_ERROR
-        return 0
     from ..engine.sdk_versions import installed_versions, version_problems
 
     problems = version_problems(installed_versions())  # before anything imports the SDK
+    if args == ["--version"]:  # the versions, and then whether they are the tested ones
+        try:
+            print(version_text(), flush=True)
+        except (OSError, ValueError):  # standard output closed: the version could not be told
+            return EXIT_ERROR
+        for problem in problems:
+            say(f"error: {problem}")
+        return EXIT_ERROR if problems else 0
     if problems:
         for problem in problems:
             say(f"error: {problem}")

@@ -20,6 +20,9 @@ TESTED: dict[str, tuple[str, str]] = {
     "pulumi-policy": ("1.21", "2"),
 }
 _RELEASE = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+# PEP 440 pre-releases and development releases (3.260.0rc1, 3.261.0.dev2): they come before their release, and
+# pip's ranges leave them out, so none is a tested version
+_PRE_RELEASE = re.compile(r"[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview|dev)\d*", re.IGNORECASE)
 
 
 def release(text: str) -> tuple[int, int, int]:
@@ -29,6 +32,12 @@ def release(text: str) -> tuple[int, int, int]:
         raise ValueError(f"not a version: {text!r}")
     major, minor, micro = (int(part) if part else 0 for part in match.groups())
     return major, minor, micro
+
+
+def is_pre_release(text: str) -> bool:
+    """Whether a version string names a pre-release or development release (`3.260.0rc1`, `1.22.0.dev3`)."""
+    match = _RELEASE.match(text.strip())
+    return match is not None and _PRE_RELEASE.match(text.strip()[match.end() :]) is not None
 
 
 def requirement(name: str) -> str:
@@ -57,7 +66,7 @@ def version_problems(installed: dict[str, str | None]) -> list[str]:
             problems.append(f"{name} is not installed; foundry-iac needs {requirement(name)} (run scripts/setup)")
             continue
         try:
-            inside = release(low) <= release(found) < release(high)
+            inside = release(low) <= release(found) < release(high) and not is_pre_release(found)
         except ValueError:
             inside = False
         if not inside:

@@ -136,6 +136,8 @@ def test_an_sdk_outside_the_tested_range_is_one_line_exit_2_naming_the_range(tmp
         [sys.executable, "-c", "import foundry_iac.engine.sdk"], cwd=ROOT, capture_output=True, text=True, env=env
     )
     assert "foundry_iac.errors.SdkVersionError: pulumi 3.259.0 is installed" in imported.stderr
+    told = subprocess.run([EXE, "--version"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert told.returncode == 2 and "(pulumi 3.259.0, " in told.stdout and told.stderr == done.stderr
 
 
 def test_a_file_with_thousands_of_mistakes_prints_the_first_twenty_and_how_many_more(monkeypatch, capsys):

@@ -57,6 +57,11 @@ def test_the_installed_sdks_are_the_locked_ones():
         ("pulumi-policy", "1.21.0", True),
         ("pulumi-policy", "2.0.0", False),
         ("pulumi", "not-a-version", False),
+        ("pulumi", "3.260.0rc1", False),  # before 3.260.0 (PEP 440), and pip's ranges leave pre-releases out
+        ("pulumi", "3.265.0.dev4", False),
+        ("pulumi-policy", "1.22.0b1", False),
+        ("pulumi", "3.265.0.post1", True),
+        ("pulumi", "3.265.0+local", True),
     ],
 )
 def test_a_version_is_accepted_only_inside_its_tested_range(name, version, inside):
