@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import stat
 from pathlib import Path
 
 from .errors import InputFileError
@@ -31,7 +33,14 @@ def _encoding_hint(data: bytes) -> str:
 def read_input_text(path: Path, display: str, what: str, limit: int = MAX_INPUT_BYTES) -> str:
     """The UTF-8 text of `path` (a leading BOM dropped); InputFileError when missing, too large or not UTF-8."""
     try:
-        with path.open("rb") as handle:
+        # non-blocking, so a FIFO put where a file belongs cannot hang the run; refused below as no regular file
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise InputFileError(
+                display, f"the {what} is not a regular file (a FIFO, a device or a folder); make it a file"
+            )
+        with os.fdopen(descriptor, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
         raise InputFileError(display, f"cannot read the {what} ({exc.strerror or exc})") from None
