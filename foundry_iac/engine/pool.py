@@ -8,11 +8,12 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from components.errors import FoundryIacError
 from components.stack.loader import read_stack_file
-from components.text import clip, short
+from components.text import clip, listing, short
 
 from ..errors import GateInputError
 from .gate import check_stack
@@ -68,6 +69,16 @@ def _check_one(job: tuple[StackRef, Path, tuple[Path, str] | None]) -> tuple[str
         return "error", [f"{stack.display}: internal error ({type(exc).__name__}: {text}); this is a foundry-iac bug"]
 
 
+def _worker_died(stacks: list[StackRef]) -> str:
+    """A worker process ended without an answer: a program that kills its own process, or the kernel's
+    out-of-memory killer. Nothing is judged; each stack alone names the one that did it."""
+    return (
+        f"a process checking {listing([s.name for s in stacks])} ended without an answer (killed by a signal: a "
+        "program that kills its own process, or the machine out of memory), so nothing was judged; run "
+        "`foundry-iac check STACK` for each stack to find which"
+    )
+
+
 def build_report(
     stacks: list[StackRef], root: Path, policy_config: tuple[Path, str] | None = None, workers: int | None = None
 ) -> Report:
@@ -86,13 +97,16 @@ def build_report(
         # is plain data (paths and names) and _check_one a module-level function, so both pickle
         from . import runner
 
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_start_worker,
-            initargs=(gc.isenabled(), runner.FREEZE_AFTER_RUN),
-        ) as pool:
-            results = list(pool.map(_check_one, jobs))
+        try:
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_start_worker,
+                initargs=(gc.isenabled(), runner.FREEZE_AFTER_RUN),
+            ) as pool:
+                results = list(pool.map(_check_one, jobs))
+        except BrokenProcessPool:
+            raise GateInputError(_worker_died(stacks)) from None
     # dict.fromkeys: a problem every stack shares (the clock, the catalog) is said once; another stack's
     # "cannot be read" is left out when that stack's own errors are in this run (they say the same, in full)
     failed = tuple(check_it(ref.name) for ref, (status, _) in zip(stacks, results, strict=True) if status == "error")

@@ -180,3 +180,22 @@ def test_a_program_that_raises_a_base_exception_ends_in_an_error_not_a_traceback
         f"{ref.display}: the program ended before registering its resources (__main__.py raised {name}({message!r})); "
         "raise an Exception subclass for a problem, never a BaseException"
     ]
+
+
+def test_a_program_that_kills_its_worker_process_is_one_input_error_never_blamed_on_foundry_iac(tmp_path):
+    import shutil
+
+    from foundry_iac.engine.pool import build_report
+    from foundry_iac.errors import GateInputError
+
+    first = _project_with_program(tmp_path, "import os\nimport signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    second = tmp_path / "Pulumi.other.yaml"
+    shutil.copy(first.path, second)
+    shutil.copytree(ROOT / "policies" / "config", tmp_path / "policies" / "config")
+    with pytest.raises(GateInputError) as err:
+        build_report([first, resolve_stack(str(second), tmp_path)], tmp_path, workers=2)
+    assert err.value.lines() == [
+        "a process checking dev, other ended without an answer (killed by a signal: a program that kills its own "
+        "process, or the machine out of memory), so nothing was judged; run `foundry-iac check STACK` for each "
+        "stack to find which"
+    ]
