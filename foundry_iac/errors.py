@@ -32,6 +32,14 @@ class ProgramExit(BaseException):  # noqa: N818 - named for what the program cal
         self.code = code
 
 
+class ProgramDeadline(BaseException):  # noqa: N818 - not an error of the program's: the gate ends its wait
+    """Raised into a Pulumi program that runs past the gate's deadline (a sleep, a network wait, input)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 class ProgramEndedError(FoundryIacError):
     """The Pulumi program ended (exited, or registered nothing) before it was judged: never a pass."""
 
@@ -49,6 +57,12 @@ class ProgramEndedError(FoundryIacError):
         """The error for a program ended by SystemExit or os._exit (any code) or another BaseException."""
         if isinstance(exc, SystemExit):
             return cls.exited(display, exc.code)
+        if isinstance(exc, ProgramDeadline):
+            return cls(
+                f"{display}: the program did not finish within {exc.seconds:g} s, so nothing was judged (an accepted "
+                "stack file is judged in under 2 s: the program waits on something, a sleep, the network or input); "
+                "remove the wait"
+            )
         if isinstance(exc, ProgramExit):
             return cls(
                 f"{display}: the program ended before registering its resources (__main__.py called "

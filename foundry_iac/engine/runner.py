@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import runpy
+import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from components import provenance, resource_types
 from components.config.loaded import SourceLocation
 from components.stack.loader import PROJECT, STACK_DISPLAY_ENV, STACK_FILE_ENV, stack_file_config
 
-from ..errors import ProgramEndedError, ProgramExit
+from ..errors import ProgramDeadline, ProgramEndedError, ProgramExit
 from .report_model import ResourceEntry, Source
 from .sdk import (
     UNKNOWN,
@@ -251,7 +252,7 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     # The same for os._exit() (which would end the gate itself with the program's code) and for any other
     # BaseException (GeneratorExit, a program's own subclass): each ends the program before its verdict.
     exited: BaseException | None = None
-    with _environment(stack, root), _loops_created() as created, lean_run, _exit_raises():
+    with _environment(stack, root), _loops_created() as created, lean_run, _exit_raises(), _deadline():
         try:
             sync_await(run_pulumi_func(program))
         except BaseException as exc:
@@ -296,6 +297,31 @@ def _exit_raises() -> Iterator[None]:
         yield
     finally:
         os._exit = real
+
+
+PROGRAM_DEADLINE_S = 60.0  # 30 times the slowest accepted stack file; beyond, the program is waiting, not working
+
+
+@contextmanager
+def _deadline() -> Iterator[None]:
+    """While the program runs, a timer raises ProgramDeadline into it after PROGRAM_DEADLINE_S: a program that
+    sleeps or waits would otherwise hold the gate (and a pull request's check) forever. Only the main thread
+    receives signals; elsewhere (and without setitimer) the program runs without one."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    seconds = PROGRAM_DEADLINE_S
+
+    def expire(_signum: int, _frame: object) -> NoReturn:
+        raise ProgramDeadline(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager

@@ -199,3 +199,23 @@ def test_a_program_that_kills_its_worker_process_is_one_input_error_never_blamed
         "process, or the machine out of memory), so nothing was judged; run `foundry-iac check STACK` for each "
         "stack to find which"
     ]
+
+
+def test_a_program_that_waits_past_the_deadline_ends_in_an_error_and_the_timer_is_gone(tmp_path, monkeypatch):
+    import signal
+    import time
+
+    from foundry_iac.engine import runner
+    from foundry_iac.errors import ProgramEndedError
+
+    monkeypatch.setattr(runner, "PROGRAM_DEADLINE_S", 0.5)
+    ref = _project_with_program(tmp_path, "import time\ntry:\n    time.sleep(600)\nexcept Exception:\n    pass\n")
+    started = time.monotonic()
+    with pytest.raises(ProgramEndedError) as err:
+        runner.run_program(ref, tmp_path)
+    assert time.monotonic() - started < 30
+    assert err.value.lines() == [
+        f"{ref.display}: the program did not finish within 0.5 s, so nothing was judged (an accepted stack file is "
+        "judged in under 2 s: the program waits on something, a sleep, the network or input); remove the wait"
+    ]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
