@@ -79,6 +79,12 @@ def read_yaml(text: str, file: str) -> SourceDoc:
         problem = exc.problem or str(exc)
         doc.issues.append(ConfigIssue(file, line, "", f"YAML syntax error: {problem}; fix the indentation or quoting"))
         return doc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: at its line, named
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        why = f"the character U+{code:04X} is not allowed in YAML (a control character); remove it"
+        doc.issues.append(ConfigIssue(file, line, "", why))
+        return doc
     except yaml.YAMLError as exc:
         doc.issues.append(ConfigIssue(file, None, "", f"YAML error: {short(str(exc))}"))
         return doc

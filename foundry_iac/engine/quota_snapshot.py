@@ -188,9 +188,14 @@ def load_snapshot(path: Path, display: str) -> QuotaSnapshot | None:
     try:
         snapshot = QuotaSnapshot.model_validate(data)
     except ValidationError as exc:
-        first = str(exc).splitlines()[0]
+        error = exc.errors()[0]
+        path = tuple(str(part) for part in error["loc"])
+        lines = json_lines(text, display)
+        line = next((lines[path[:cut]] for cut in range(len(path), 0, -1) if path[:cut] in lines), None)
+        where = f"{display}:{line}" if line else display
+        field = ".".join(clip(part, 60) for part in path) or "the file"
         raise SnapshotError(
-            f"{display}: not a quota snapshot ({first}); re-create it with `foundry-iac quota sync`"
+            f"{where}: not a quota snapshot ({field}: {error['msg']}); re-create it with `foundry-iac quota sync`"
         ) from None
     problems = snapshot_reference_problems(snapshot, text, display)
     if problems:

@@ -128,3 +128,11 @@ def test_a_number_yaml_1_1_and_yaml_1_2_read_differently_is_an_error_at_its_line
 def test_plain_decimal_numbers_and_quoted_text_read_as_written(text, expected):
     doc = read_yaml(f"a: {text}\n", "f.yaml")
     assert doc.issues == [] and doc.value == {"a": expected}
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b"])
+def test_a_character_yaml_does_not_allow_is_named_at_its_line(character):
+    doc = read_yaml(f"config:\n  a: 1\n  b: x{character}y\n", "f.yaml")
+    assert [(i.line, i.message) for i in doc.issues] == [
+        (3, f"the character U+{ord(character):04X} is not allowed in YAML (a control character); remove it")
+    ]

@@ -453,3 +453,16 @@ def test_a_snapshot_usage_name_the_models_api_itself_reports_is_kept(tmp_path):
     path = tmp_path / "snap.json"
     path.write_text(json.dumps(data))
     assert load_snapshot(path, "quotas/x.json").limit("eastus2", "OpenAI.Standard.gpt-4.1").limit == 10
+
+
+def test_a_snapshot_value_of_the_wrong_shape_is_named_with_its_field_and_line(tmp_path):
+    from foundry_iac.engine.quota_snapshot import SnapshotError, load_snapshot
+
+    path = tmp_path / "snap.json"
+    path.write_text(snapshot_text("eastus2", "OpenAI.GlobalStandard.gpt-4o").replace('"limit": 10', '"limit": -1'))
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(path, "quotas/x.json")
+    assert caught.value.lines() == [
+        "quotas/x.json:10: not a quota snapshot (regions.eastus2.usages.OpenAI.GlobalStandard.gpt-4o.limit: Input "
+        "should be greater than or equal to 0); re-create it with `foundry-iac quota sync`"
+    ]
