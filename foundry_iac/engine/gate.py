@@ -25,6 +25,7 @@ from components.config.loaded import LoadedConfig
 from components.config_errors import ConfigError
 from components.refs import unresolved
 from components.stack.loader import load_stack_file
+from components.text import listing, short
 from policies import framework
 from policies.framework import Finding, Resource
 from policies.pack import POLICIES
@@ -217,6 +218,21 @@ def residency_contradiction(loaded: LoadedConfig, policy: PolicySettings) -> str
     )
 
 
+def _unresolved_waiver_resource(resource: str, names: list[str], urns: list[str]) -> str | None:
+    """Why a waiver's resource is none of this stack's, compared with the URNs when it is written as one."""
+    fix = "a waiver names a resource of this stack by logical name or URN"
+    if not resource.startswith("urn:"):
+        return unresolved(resource, names, "resource", fix)
+    stack = resource.removeprefix("urn:pulumi:").partition("::")[0]
+    own = {urn.removeprefix("urn:pulumi:").partition("::")[0] for urn in urns}
+    if urns and stack not in own:
+        return (
+            f"the URN names the stack {short(stack)}, and this policy config judges {listing(sorted(own))}; a "
+            f"waiver names a resource of this stack ({short(resource)})"
+        )
+    return unresolved(resource, urns, "resource URN", fix)
+
+
 def waiver_problems(settings: dict[str, PolicySettings], run: ProgramRun) -> list[str]:
     """One line per waiver (of a policy at any level) whose resource is none the program registered."""
     names = sorted({r.name for r in run.resources})
@@ -227,9 +243,7 @@ def waiver_problems(settings: dict[str, PolicySettings], run: ProgramRun) -> lis
             resource = raw.get("resource") if isinstance(raw, dict) else None
             if not isinstance(resource, str) or resource in urns:
                 continue
-            problem = unresolved(
-                resource, names, "resource", "a waiver names a resource of this stack by logical name or URN"
-            )
+            problem = _unresolved_waiver_resource(resource, names, sorted(urns))
             if problem:
                 problems.append(f"{setting.location('waivers')}: {policy}.waivers[{index}].resource: {problem}")
     return problems

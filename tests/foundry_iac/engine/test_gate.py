@@ -384,3 +384,26 @@ def test_the_settings_the_gate_hands_on_keep_each_written_settings_place():
     isolation = settings["agent-storage-isolation"]
     assert "otherStacks" in isolation.config
     assert isolation.location("").startswith("policies/config/prod-eu.json:")
+
+
+@pytest.mark.parametrize("kind", ["case", "other-stack"])
+def test_a_waiver_urn_near_miss_is_compared_with_the_runs_urns(kind):
+    from components.text import short
+    from foundry_iac.engine.gate import waiver_problems
+    from foundry_iac.engine.policy_config import PolicySettings
+
+    if kind == "case":
+        urn = SPOKE.urn.replace("::spoke", "::SPOKE")
+        expected = (
+            f"unknown resource URN {short(urn)} (differs in case; names must match exactly); did you mean {SPOKE.urn!r}"
+        )
+    else:
+        urn = SPOKE.urn.replace("urn:pulumi:spy::", "urn:pulumi:prod::")
+        expected = (
+            "the URN names the stack 'prod', and this policy config judges spy; a waiver names a resource of this "
+            f"stack ({short(urn)})"
+        )
+    waiver = {"resource": urn, "reason": "a good long reason", "approver": "lead", "expires": "2999-01-01"}
+    where = {"": "policy.json:3", "waivers": "policy.json:4"}
+    (problem,) = waiver_problems({"spy": PolicySettings("mandatory", {"waivers": [waiver]}, where)}, _run())
+    assert problem.startswith(f"policy.json:4: spy.waivers[0].resource: {expected}"), problem
