@@ -6,6 +6,7 @@ strings, structured values JSON-encoded. The stack file itself is read for line 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -13,12 +14,12 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ..config.fields import suggest
+from ..config.fields import ConfigModel, suggest
 from ..config.loaded import LoadedConfig, StackFileConfig
 from ..config_errors import ConfigError, ConfigIssue, Path_, format_path
 from ..errors import InputFileError
@@ -385,8 +386,10 @@ def _field_info(loc: Path_) -> tuple[str, list[str], object]:
     model: type | None = StackConfig
     info = None
     allowed: list[str] = []
+    keyed = False  # the value at this point is a mapping of free keys (categories: {Violence: ...})
     for part in loc:
-        if isinstance(part, int) or model is None:
+        if isinstance(part, int) or model is None or keyed:
+            keyed = False
             continue
         fields = getattr(model, "model_fields", {})
         allowed = [f.alias or n for n, f in fields.items()]
@@ -394,6 +397,7 @@ def _field_info(loc: Path_) -> tuple[str, list[str], object]:
         if info is None:
             break
         model = _inner_model(info.annotation)
+        keyed = get_origin(info.annotation) is dict
     description = (info.description or "a different value") if info else ""
     return description, allowed, info.annotation if info else None
 
@@ -416,7 +420,7 @@ def validate_values(values: dict[str, object], lines: dict[Path_, int], file: st
         return StackConfig.model_validate(values)
     except ValidationError as exc:
         issues = []
-        errors = _fold_misspellings(exc.errors(include_url=False))
+        errors = _fold_union_branches(values, _fold_misspellings(exc.errors(include_url=False)))
         for error in errors:
             loc: Path_ = tuple(error["loc"])
             description, allowed, annotation = _field_info(loc)
@@ -436,6 +440,64 @@ def _model_path(issue: ConfigIssue) -> ConfigIssue:
     path = issue.path.removeprefix("config.")
     path = path.removeprefix(f"{PROJECT}:")
     return ConfigIssue(issue.file, issue.line, path, issue.message)
+
+
+# A value of the wrong kind for one branch of a union (`prompt: Low | {threshold, blocking}`): said only when no
+# other branch of the same value has an error of its own
+_WRONG_KIND = frozenset({"model_type", "dict_type", "model_attributes_type", "list_type", "string_type", "bool_type"})
+
+
+_BRANCH_TYPES = frozenset({"str", "int", "float", "bool", "list", "dict", "none"})
+
+
+@functools.cache
+def _model_names() -> frozenset[str]:
+    """The class names of every config model: pydantic tags a union's model branch with it."""
+    found: set[str] = set()
+    pending: list[type] = [ConfigModel]
+    while pending:
+        model = pending.pop()
+        found.add(model.__name__)
+        pending.extend(model.__subclasses__())
+    return frozenset(found)
+
+
+def _wrong_kind(error: ErrorDetails) -> bool:
+    """An error that says only that the value is not of this union branch's kind (a text for a mapping)."""
+    scalar = isinstance(error.get("input"), str | int | float | bool)
+    return error["type"] in _WRONG_KIND or (error["type"] in ("literal_error", "enum") and not scalar)
+
+
+def _is_branch_tag(part: object) -> bool:
+    return isinstance(part, str) and ("[" in part or part in _BRANCH_TYPES or part in _model_names())
+
+
+def _data_path(values: object, loc: Path_) -> Path_:
+    """`loc` without pydantic's union branch tags (`literal['Low','Medium','High']`, `DirectionFilter`): only the
+    keys and indexes the data has."""
+    path: list[str | int] = []
+    current = values
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif _is_branch_tag(part):
+            continue  # a branch tag: pydantic names a union's member by its type
+        path.append(part)
+    return tuple(path)
+
+
+def _fold_union_branches(values: object, errors: list[ErrorDetails]) -> list[ErrorDetails]:
+    """One error per value of a union: `prompt: low` is "must be one of Low, Medium, High", not also "must be a
+    mapping" from the other branch; each error's path is the data's, without the branch's type name."""
+    placed = [(e, _data_path(values, tuple(e["loc"]))) for e in errors]
+
+    def mismatch(error: ErrorDetails) -> bool:  # this branch is not the value's kind at all
+        return bool(error["loc"]) and _is_branch_tag(error["loc"][-1]) and _wrong_kind(error)
+
+    specific = {path[:cut] for e, path in placed if not mismatch(e) for cut in range(len(path) + 1)}
+    return [{**e, "loc": path} for e, path in placed if not (mismatch(e) and path in specific)]  # type: ignore[typeddict-item]
 
 
 def _fold_misspellings(errors: list[ErrorDetails]) -> list[ErrorDetails]:

@@ -207,3 +207,30 @@ def test_settings_count_only_filters_that_are_on_and_blocking():
 )
 def test_stricter_or_equal_orders_low_as_the_strictest(threshold, loosest, expected):
     assert stricter_or_equal(threshold, loosest) is expected
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("low", "prompt: must be one of Low, Medium, High (got 'low'); did you mean 'Low'? (the name differs in case)"),
+        ("5", "prompt: must be one of Low, Medium, High (got 5)"),
+        (
+            "{threshold: low}",
+            "prompt.threshold: must be one of Low, Medium, High (got 'low'); did you mean 'Low'? (the name differs "
+            "in case)",
+        ),
+        ("{threshold: Low, blocking: maybe}", "prompt.blocking: must be true or false (got 'maybe')"),
+        ("{thresold: Low}", "prompt.thresold: unknown key 'thresold'; did you mean 'threshold'?"),
+    ],
+    ids=["text", "number", "mapping", "mapping-blocking", "mapping-key"],
+)
+def test_a_threshold_or_setting_mistake_is_one_error_of_the_branch_its_kind_chose(capsys, tmp_path, value, expected):
+    # the union `Low | {threshold, blocking}`: a text is judged as a threshold, a mapping as a setting, and the
+    # error names the data's path, never pydantic's branch names (literal['Low',...], DirectionFilter)
+    text = PROD_EU.replace(
+        "Violence: {prompt: Low, completion: Medium}", f"Violence: {{prompt: {value}, completion: Medium}}"
+    )
+    code, _, err = run_file(capsys, tmp_path, text)
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert code == 2 and len(lines) == 1, err
+    assert lines[0].endswith(f":96: accounts[0].contentFilters[0].categories.Violence.{expected}"), lines[0]
