@@ -497,7 +497,7 @@ def _fold_union_branches(values: object, errors: list[ErrorDetails]) -> list[Err
         return bool(error["loc"]) and _is_branch_tag(error["loc"][-1]) and _wrong_kind(error)
 
     specific = {path[:cut] for e, path in placed if not mismatch(e) for cut in range(len(path) + 1)}
-    return [{**e, "loc": path} for e, path in placed if not (mismatch(e) and path in specific)]  # type: ignore[typeddict-item]
+    return [{**e, "loc": path} for e, path in placed if not (mismatch(e) and path in specific)]
 
 
 def _fold_misspellings(errors: list[ErrorDetails]) -> list[ErrorDetails]:

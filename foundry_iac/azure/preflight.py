@@ -35,7 +35,7 @@ from policies.quota import requested_units, usage_name
 from ..engine.policy_config import load_policy_config
 from ..engine.report_model import Report, ResourceEntry, StackReport, Violation
 from ..engine.stacks import StackRef, all_stacks
-from .live_arm import LiveArm, LiveDeployment, LiveReadError
+from .live_arm import LiveArm, LiveDeployment, LiveReadError, OfferedModel
 from .preflight_network import CHECK as MANAGED_NETWORK_CHECK
 from .preflight_network import DESCRIPTION as MANAGED_NETWORK_DESCRIPTION
 from .preflight_network import REMEDIATION as MANAGED_NETWORK_REMEDIATION
@@ -267,6 +267,44 @@ def _check_account(arm: LiveArm, account: ResourceEntry, found: _Findings) -> di
     return None
 
 
+def _offered_version(
+    offered: Mapping[tuple[str, str, str], OfferedModel], m: Mapping[str, Any], label: str, region: str
+) -> tuple[OfferedModel | None, str]:
+    """The offered entry the deployment gets (its pinned version, else the region's default) and its version, or
+    (None, why not: what is offered instead)."""
+    fmt, model, version = str(m.get("format")), str(m.get("name")), str(m.get("version") or "")
+    versions = sorted(v for (f, n, v) in offered if (f, n) == (fmt, model))
+    if not version:
+        version = next((v for v in versions if offered[(fmt, model, v)].default), "")
+    entry = offered.get((fmt, model, version))
+    if entry is not None:
+        return entry, version
+    also = f"; offered versions: {', '.join(versions)}" if versions else f"; {model} is not offered there at all"
+    what = (
+        f"version {version} is not offered"
+        if m.get("version")
+        else "has no version pinned and Azure marks no default version of it"
+    )
+    return None, f"{label}: {model} {what} in {region} today{also}"
+
+
+def _lifecycle_findings(
+    entry: OfferedModel, sku: str, label: str, today: dt.date, warn_days: int
+) -> Iterator[tuple[str, bool]]:
+    """(message, advisory) for what Azure lists of the version's lifecycle: retired or deprecated now, or within
+    warnDays."""
+    name = f"{entry.name} {entry.version}"
+    dated = ((entry.inference_retirement, "retired"), (entry.skus[sku].deprecation, f"deprecated on {sku}"))
+    dates = [(d, what) for d, what in dated if d]
+    for when, what in dates:
+        if when <= today:
+            yield f"{label}: Azure lists {name} as {what} on {when}", False
+        elif (when - today).days <= warn_days:
+            yield f"{label}: Azure lists {name} as {what} on {when}, in {counted((when - today).days, 'day')}", True
+    if entry.lifecycle and entry.lifecycle.lower() == "deprecated" and not any(d <= today for d, _ in dates):
+        yield f"{label}: Azure lists {name} as Deprecated", False
+
+
 def _check_model(
     arm: LiveArm, deployment: ResourceEntry, region: str, today: dt.date, warn_days: int, found: _Findings
 ) -> str | None:
@@ -275,8 +313,6 @@ def _check_model(
     A deployment that names no version gets the version Azure marks as the region's default (isDefaultVersion),
     so that version is the one judged.
     """
-    m = _model(deployment)
-    fmt, model, version = str(m.get("format")), str(m.get("name")), str(m.get("version") or "")
     sku = str((deployment.props.get("sku") or {}).get("name"))
     label = f"{deployment.props.get('accountName')}/{deployment.props.get('deploymentName')}"
     try:
@@ -284,41 +320,20 @@ def _check_model(
     except LiveReadError as exc:
         found.failed(exc, deployment)
         return None
-    versions = sorted(v for (f, n, v) in offered if (f, n) == (fmt, model))
-    if not version:
-        version = next((v for v in versions if offered[(fmt, model, v)].default), "")
-    entry = offered.get((fmt, model, version))
+    entry, version = _offered_version(offered, _model(deployment), label, region)
     if entry is None:
-        also = f"; offered versions: {', '.join(versions)}" if versions else f"; {model} is not offered there at all"
-        what = (
-            f"version {version} is not offered"
-            if m.get("version")
-            else "has no version pinned and Azure marks no default version of it"
-        )
-        found.add("preflight-model-offered", f"{label}: {model} {what} in {region} today{also}", deployment)
+        found.add("preflight-model-offered", version, deployment)
         return None
     if sku not in entry.skus:
         found.add(
             "preflight-model-offered",
-            f"{label}: {model} {version} is not offered as {sku} in {region} today; offered types: "
+            f"{label}: {entry.name} {version} is not offered as {sku} in {region} today; offered types: "
             f"{', '.join(sorted(entry.skus)) or 'none'}",
             deployment,
         )
         return None
-    dated = ((entry.inference_retirement, "retired"), (entry.skus[sku].deprecation, f"deprecated on {sku}"))
-    dates = [(d, what) for d, what in dated if d]
-    for when, what in dates:
-        if when <= today:
-            found.add("preflight-lifecycle", f"{label}: Azure lists {model} {version} as {what} on {when}", deployment)
-        elif (when - today).days <= warn_days:
-            found.add(
-                "preflight-lifecycle",
-                f"{label}: Azure lists {model} {version} as {what} on {when}, in {counted((when - today).days, 'day')}",
-                deployment,
-                advisory=True,
-            )
-    if entry.lifecycle and entry.lifecycle.lower() == "deprecated" and not any(d <= today for d, _ in dates):
-        found.add("preflight-lifecycle", f"{label}: Azure lists {model} {version} as Deprecated", deployment)
+    for message, advisory in _lifecycle_findings(entry, sku, label, today, warn_days):
+        found.add("preflight-lifecycle", message, deployment, advisory=advisory)
     return version
 
 

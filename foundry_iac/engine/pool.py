@@ -79,6 +79,26 @@ def _worker_died(stacks: list[StackRef]) -> str:
     )
 
 
+def _in_workers(
+    jobs: list[tuple[StackRef, Path, tuple[Path, str] | None]], workers: int, method: str
+) -> list[tuple[str, object]]:
+    """Each job's result from a pool of worker processes, in the jobs' order."""
+    # spawn and forkserver workers import foundry_iac afresh and re-read the stack files they need: a job
+    # is plain data (paths and names) and _check_one a module-level function, so both pickle
+    from . import runner
+
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_start_worker,
+            initargs=(gc.isenabled(), runner.FREEZE_AFTER_RUN),
+        ) as pool:
+            return list(pool.map(_check_one, jobs))
+    except BrokenProcessPool:
+        raise GateInputError(_worker_died([job[0] for job in jobs])) from None
+
+
 def build_report(
     stacks: list[StackRef], root: Path, policy_config: tuple[Path, str] | None = None, workers: int | None = None
 ) -> Report:
@@ -90,23 +110,7 @@ def build_report(
     if serial or method == "fork":
         for ref in {*stacks, *all_stacks(root)}:  # parsed once here; forked workers inherit the parsed files
             read_stack_file(ref.path, ref.display)
-    if serial:
-        results = [_check_one(job) for job in jobs]
-    else:
-        # spawn and forkserver workers import foundry_iac afresh and re-read the stack files they need: a job
-        # is plain data (paths and names) and _check_one a module-level function, so both pickle
-        from . import runner
-
-        try:
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context(method),
-                initializer=_start_worker,
-                initargs=(gc.isenabled(), runner.FREEZE_AFTER_RUN),
-            ) as pool:
-                results = list(pool.map(_check_one, jobs))
-        except BrokenProcessPool:
-            raise GateInputError(_worker_died(stacks)) from None
+    results = [_check_one(job) for job in jobs] if serial else _in_workers(jobs, workers, method)
     # dict.fromkeys: a problem every stack shares (the clock, the catalog) is said once; another stack's
     # "cannot be read" is left out when that stack's own errors are in this run (they say the same, in full)
     failed = tuple(check_it(ref.name) for ref, (status, _) in zip(stacks, results, strict=True) if status == "error")

@@ -189,11 +189,11 @@ def load_snapshot(path: Path, display: str) -> QuotaSnapshot | None:
         snapshot = QuotaSnapshot.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        path = tuple(str(part) for part in error["loc"])
+        loc = tuple(str(part) for part in error["loc"])
         lines = json_lines(text, display)
-        line = next((lines[path[:cut]] for cut in range(len(path), 0, -1) if path[:cut] in lines), None)
+        line = next((lines[loc[:cut]] for cut in range(len(loc), 0, -1) if loc[:cut] in lines), None)
         where = f"{display}:{line}" if line else display
-        field = ".".join(clip(part, 60) for part in path) or "the file"
+        field = ".".join(clip(part, 60) for part in loc) or "the file"
         raise SnapshotError(
             f"{where}: not a quota snapshot ({field}: {error['msg']}); re-create it with `foundry-iac quota sync`"
         ) from None

@@ -129,7 +129,7 @@ class FakeArm:
     def _capacity(self, request) -> Response:
         """Capacity of one model format, name and version: none listed for a model the region does not offer."""
         fmt, name, version = (request.args[k] for k in ("modelFormat", "modelName", "modelVersion"))
-        known = {(m["model"]["format"], m["model"]["name"], m["model"]["version"]) for m in self.models}
+        known = {(m["model"]["format"], m["model"]["name"], m["model"].get("version", "")) for m in self.models}
         items = [
             {
                 "id": f"{self.providers}/locations/{self.region}/modelCapacities/{name}",
@@ -1130,6 +1130,18 @@ def test_an_unpinned_deployment_is_judged_at_the_version_azure_marks_default_in_
         {"api-version": "2025-06-01", "modelFormat": "OpenAI", "modelName": "gpt-4o", "modelVersion": "2024-11-20"}
     ]
     assert entry["passed"] is (retired != "2026-11-01")
+
+
+def test_an_unpinned_deployment_of_a_model_azure_lists_without_versions_is_judged_at_that_entry(fake, tls, stack_file):
+    # Azure lists some models without a version (and none marked default): an unpinned deployment gets that entry
+    stack_file.write_text(UNPINNED)
+    unversioned = offered("gpt-4o", "", ["DataZoneStandard"], "gpt-4o")
+    del unversioned["model"]["version"]
+    fake.models = [unversioned, GPT_51]
+    entry = run(fake, tls, stack_file)
+    assert findings(entry) == [] and entry["passed"]
+    (read,) = capacity_reads(fake, "gpt-4o")
+    assert read.get("modelVersion", "") == ""
 
 
 def test_a_denied_capacity_read_is_a_finding_at_each_deployment_that_needed_it(fake, tls, stack_file):
