@@ -215,13 +215,14 @@ def lean_offline_run(freeze: bool = False) -> Iterator[None]:
     saved = _sdk_resource._get_stack_trace
     was_enabled = gc.isenabled()
     _sdk_resource._get_stack_trace = _no_stack_trace
-    rpc.declare_dependency = OrderedCycleCheck()  # rpc imported the SDK's by name
+    # rpc imported the SDK's function by name (re-exported implicitly, hence the ignores)
+    rpc.declare_dependency = OrderedCycleCheck()  # type: ignore[attr-defined]
     gc.disable()
     try:
         yield
     finally:
         _sdk_resource._get_stack_trace = saved
-        rpc.declare_dependency = _sdk_declare_dependency
+        rpc.declare_dependency = _sdk_declare_dependency  # type: ignore[attr-defined]
         if freeze:
             gc.freeze()
         else:

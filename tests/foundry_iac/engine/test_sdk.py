@@ -378,3 +378,13 @@ def test_a_chain_of_dependencies_on_earlier_resources_is_recorded_without_walkin
     assert walks == [] and _cycle_breaker._deps(chain[-1]) == {chain[-2]}
     assert check(chain[0], chain[-1]) is False  # a dependency on a later resource: the SDK's walk finds the cycle
     assert len(walks) == 1
+
+
+def test_the_sdk_still_declares_dependencies_through_the_name_the_lean_run_replaces():
+    from pulumi.runtime import rpc
+
+    assert rpc.declare_dependency is _cycle_breaker.declare_dependency is sdk._sdk_declare_dependency
+    assert list(inspect.signature(_cycle_breaker._add_dep).parameters) == ["from_resource", "to_resource"]
+    with sdk.lean_offline_run():
+        assert isinstance(rpc.declare_dependency, sdk.OrderedCycleCheck)
+    assert rpc.declare_dependency is _cycle_breaker.declare_dependency
