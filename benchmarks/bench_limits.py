@@ -7,13 +7,17 @@ registers, the exit code and the size of its output:
 - accepted at the budget (MAX_RESOURCES_PER_STACK resources), in its worst shapes: the most members
   (one account, one project), and the most deployments (as many accounts of 32 deployments as fit, the
   rest members); and one account at Azure's 32 deployments;
+- accepted at the budget, in the shapes the program registers as one long `depends_on` chain (Azure
+  serializes the writes under an account): prod-eu with as many managed-network FQDN rules as fit, also
+  judged against a policy config allowing 30,000 FQDNs (egress-restricted); one project with as many
+  connections as fit; one content filter blocklist with as many items as fit;
 - refused: one resource past the budget; a 1 MiB stack file with one more member than the RBAC limit
   allows (thousands of role assignments); and a policy config approving ~20,000 models against a stack
   whose deployments are not approved (each violation names a few models and "and N more").
 
 The machine's 1-minute load average is printed before and after: figures on a loaded machine are high.
 
-    .venv/bin/python benchmarks/bench_limits.py [--repeat 3]
+    .venv/bin/python benchmarks/bench_limits.py [--repeat 3] [--only WORD]
 """
 
 from __future__ import annotations
@@ -122,6 +126,70 @@ def budget_shapes() -> list[tuple[str, str]]:
     ]
 
 
+PROD_EU = ROOT / "stacks" / "Pulumi.prod-eu.yaml"
+SUB = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-data"
+
+
+def prod_eu_rules(count: int) -> str:
+    """prod-eu (whose managed network's outbound list ends the file) with `count` more FQDN rules."""
+    text = PROD_EU.read_text()
+    return text + "".join(
+        f"          - {{name: bench-{i:04d}, fqdn: h{i:04d}.api.contoso.example}}\n" for i in range(count)
+    )
+
+
+def egress_config(rules: int, extra: int = 0) -> dict:
+    """prod-eu's policy config allowing `extra` FQDNs (half wildcards), then the hosts of `rules` bench rules (last:
+    a matcher that tries the entries in order tries them all)."""
+    config = json.loads((ROOT / "policies" / "config" / "prod-eu.json").read_text())
+    fqdns = [f"*.zone{i:05d}.example" for i in range(extra // 2)]
+    fqdns += [f"other{i:05d}.contoso.example" for i in range(extra - extra // 2)]
+    fqdns += ["orders.api.contoso.example", *(f"h{i:04d}.api.contoso.example" for i in range(rules))]
+    config["egress-restricted"]["allowedFqdns"] = fqdns
+    return config
+
+
+def connection(index: int) -> str:
+    storage = f"stbench{index:05d}"
+    return (
+        f"            - {{name: c{index:04d}, kind: AzureBlobStorage, "
+        f"target: https://{storage}.blob.core.windows.net/, "
+        f"resourceId: {SUB}/providers/Microsoft.Storage/storageAccounts/{storage}}}\n"
+    )
+
+
+def with_connections(count: int) -> str:
+    """One account, one deployment, one project with one member and `count` connections."""
+    text = stack(1, 1, 1)
+    marker = "      deployments:\n"
+    return text.replace(marker, "          connections:\n" + "".join(map(connection, range(count))) + marker, 1)
+
+
+def with_blocklist(count: int) -> str:
+    """One account, one deployment, one content filter whose one blocklist has `count` items."""
+    text = stack(1, 1, 0)
+    items = "".join(f"                - {{pattern: blocked-{i:05d}}}\n" for i in range(count))
+    block = "      contentFilters:\n        - name: bench\n          blocklists:\n            - name: words\n"
+    return text.replace("      deployments:\n", block + "              items:\n" + items + "      deployments:\n", 1)
+
+
+def chain_shapes() -> list[tuple[str, str, dict | None]]:
+    """The long write chains at the budget (accepted) and one resource past it (refused)."""
+    budget = MAX_RESOURCES_PER_STACK
+    rules = budget - 63  # prod-eu registers 63 resources
+    connections = budget - 6  # resource group, component, account, deployment, project, member
+    items = budget - 6  # resource group, component, account, deployment, filter, blocklist
+    return [
+        (f"accepted: prod-eu + {rules} FQDN rules", prod_eu_rules(rules), egress_config(rules)),
+        ("accepted: that, 30,000 more allowed FQDNs", prod_eu_rules(rules), egress_config(rules, 30_000)),
+        (f"refused: prod-eu + {rules + 1} FQDN rules", prod_eu_rules(rules + 1), egress_config(rules + 1)),
+        (f"accepted: {connections} connections", with_connections(connections), None),
+        (f"refused: {connections + 1} connections", with_connections(connections + 1), None),
+        (f"accepted: {items} blocklist items", with_blocklist(items), None),
+        (f"refused: {items + 1} blocklist items", with_blocklist(items + 1), None),
+    ]
+
+
 def planned(text: str, folder: str) -> str:
     """The resources the program registers for a stack file, or "refused" before it runs."""
     path = Path(folder) / "Pulumi.count.yaml"
@@ -135,10 +203,12 @@ def planned(text: str, folder: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the median wall and CPU are printed")
+    parser.add_argument("--only", default="", help="run only the cases whose label contains this text")
     args = parser.parse_args()
     rbac = MAX_ROLE_ASSIGNMENTS_PER_SUBSCRIPTION
     cases = [
         *((label, text, 0) for label, text in budget_shapes()),
+        *chain_shapes(),
         (
             f"accepted: 1 account, {MAX_DEPLOYMENTS_PER_ACCOUNT} deployments",
             stack(1, MAX_DEPLOYMENTS_PER_ACCOUNT, 1),
@@ -154,11 +224,13 @@ def main() -> None:
         f"{'out B':>8} {'err B':>6}"
     )
     with tempfile.TemporaryDirectory() as folder:
-        for label, text, approved in cases:
+        for label, text, policy in cases:
+            if args.only not in label:
+                continue
             path = Path(folder) / "Pulumi.bench.yaml"
             path.write_text(text)
             config = Path(folder) / "policy.json"
-            config.write_text(json.dumps(policy_config(approved)))
+            config.write_text(json.dumps(policy if isinstance(policy, dict) else policy_config(policy or 0)))
             cmd = [EXE, "check", str(path), "--policy-config", str(config), "--format", "json"]
             runs = [measure(cmd) for _ in range(args.repeat)]
             wall = statistics.median(r[0] for r in runs)

@@ -41,6 +41,7 @@ from .sdk import (
     get_root_resource,
     lean_offline_run,
     load_services_by_module,
+    number_resources,
     register_resource_now,
     register_stack_transformation,
     reset_options,
@@ -238,6 +239,7 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     async def program() -> None:
         if lean:
             register_stack_transformation(drop_provider_aliases)
+            register_stack_transformation(number_resources)
         runpy.run_path(str(root / "__main__.py"), run_name="__main__")
         root_stack = get_root_resource()
         exported = getattr(root_stack, "outputs", {}) or {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import itertools
 import os
 import re
 import sys
@@ -30,6 +31,7 @@ if _SDK_PROBLEMS:
 
 import pulumi
 import pulumi.runtime.resource as _sdk_resource
+import pulumi.runtime.resource_cycle_breaker as _cycle_breaker
 from pulumi.output import Unknown
 from pulumi.runtime import register_stack_transformation, rpc
 from pulumi.runtime.config import set_all_config
@@ -156,9 +158,54 @@ def load_services_by_module(services: Iterable[str]) -> None:
         setattr(root, service, package)
 
 
+# The attribute `number_resources` sets on each resource: its place in the program's creation order.
+_CREATED = "_foundry_iac_created"
+_creation_order = itertools.count()
+
+
+def number_resources(args: pulumi.ResourceTransformationArgs) -> None:
+    """A stack transformation for the offline run only: number each resource in the order it is created.
+
+    A stack transformation runs in the resource's constructor, before the resource can be handed to another
+    one's `depends_on` or inputs; the numbers let `OrderedCycleCheck` skip the SDK's walk. Changes nothing.
+    """
+    setattr(args.resource, _CREATED, next(_creation_order))
+
+
+class OrderedCycleCheck:
+    """The SDK's `declare_dependency` (which refuses a dependency that closes a cycle), without its walk where
+    no cycle can be.
+
+    The SDK walks everything `to_resource` depends on, transitively, for each dependency it declares, so a
+    chain of n resources, each `depends_on` the one before (Azure serializes writes under an account),
+    costs n^2 / 2 steps. While every dependency declared so far points from a resource to one created before
+    it (`number_resources`), everything reachable from `to_resource` was created no later than it, so when
+    `to_resource` was created before `from_resource` the walk cannot find `from_resource`: the dependency is
+    recorded (by the SDK's own `_add_dep`) with no walk. Any other dependency is the SDK's to judge, and
+    from then on every one is, so what the SDK records and answers is the same either way.
+    """
+
+    def __init__(self) -> None:
+        self.ordered = True  # every dependency declared so far points to a resource created earlier
+
+    def __call__(self, from_resource: pulumi.Resource, to_resource: pulumi.Resource) -> bool:
+        """Record that `from_resource` depends on `to_resource` unless that closes a cycle; False if it would."""
+        if self.ordered:
+            later, earlier = getattr(from_resource, _CREATED, None), getattr(to_resource, _CREATED, None)
+            if later is not None and earlier is not None and earlier < later:
+                _cycle_breaker._add_dep(from_resource, to_resource)
+                return True
+            self.ordered = False
+        return _sdk_declare_dependency(from_resource, to_resource)
+
+
+_sdk_declare_dependency = _cycle_breaker.declare_dependency
+
+
 @contextmanager
 def lean_offline_run(freeze: bool = False) -> Iterator[None]:
-    """While the program runs under mocks: no stack-trace capture, and no cyclic GC (collected once after).
+    """While the program runs under mocks: no stack-trace capture, no cyclic GC (collected once after), and the
+    cycle check of `OrderedCycleCheck` (with `number_resources` registered as a stack transformation).
 
     The SDK walks the Python stack for every registration (for `pulumi up`'s source positions), and the
     collector rescans the growing heap of Outputs again and again; neither changes what is recorded.
@@ -168,11 +215,14 @@ def lean_offline_run(freeze: bool = False) -> Iterator[None]:
     saved = _sdk_resource._get_stack_trace
     was_enabled = gc.isenabled()
     _sdk_resource._get_stack_trace = _no_stack_trace
+    # rpc imported the SDK's function by name (re-exported implicitly, hence the ignores)
+    rpc.declare_dependency = OrderedCycleCheck()  # type: ignore[attr-defined]
     gc.disable()
     try:
         yield
     finally:
         _sdk_resource._get_stack_trace = saved
+        rpc.declare_dependency = _sdk_declare_dependency  # type: ignore[attr-defined]
         if freeze:
             gc.freeze()
         else:
@@ -252,6 +302,8 @@ __all__ = [
     "InlineExecutor",
     "register_resource_now",
     "drop_provider_aliases",
+    "number_resources",
+    "OrderedCycleCheck",
     "lean_offline_run",
     "load_services_by_module",
     "MockCallArgs",

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.api_versions import is_preview, sdk_api_version
-from policies.egress import check_egress, check_preview_api, covers, tag_covers
+from policies.egress import FqdnAllowList, check_egress, check_preview_api, covers, tag_covers
 from policies.framework import Resource
 
 MANAGED = [{"scenario": "agent", "useMicrosoftManagedNetwork": True}]
@@ -65,6 +65,35 @@ def test_an_allow_list_entry_covers_a_host_or_a_narrower_wildcard_only(allowed, 
 def test_a_wildcard_rule_is_never_covered_by_the_hosts_it_reaches(domain):
     # a list of hosts below a domain never approves every host below it
     assert not covers(f"api.{domain}", f"*.{domain}") and covers(f"*.{domain}", f"api.{domain}")
+
+
+# names from a small alphabet, so that generated entries and hosts often share labels, dots and wildcards
+LABEL = st.sampled_from(["a", "b", "ab", "A", "", "*", " a"])
+NAME = st.builds(
+    lambda labels, wild: ("*." if wild else "") + ".".join(labels), st.lists(LABEL, max_size=4), st.booleans()
+)
+
+
+@given(st.lists(NAME, max_size=6), NAME)
+def test_the_indexed_allow_list_covers_exactly_the_hosts_some_entry_covers(entries, host_name):
+    assert FqdnAllowList(entries).covers(host_name) is any(covers(entry, host_name) for entry in entries)
+
+
+def test_an_fqdn_finding_names_a_few_allowed_entries_and_how_many_more():
+    allowed = [f"h{i}.contoso.example" for i in range(30_000)]
+    (found,) = check_egress(approved(rule("pypi", "FQDN", "pypi.org")), {"allowedFqdns": allowed})
+    assert "(allowed: h0.contoso.example, h1.contoso.example, h2.contoso.example, h3.contoso.example, " in found.message
+    assert found.message.endswith("h4.contoso.example and 29995 more)")
+
+
+def test_rules_are_judged_against_a_long_allow_list_in_linear_time(monkeypatch):
+    # each rule is looked up in the index, never compared with every entry
+    calls = []
+    monkeypatch.setattr("policies.egress.covers", lambda *args: calls.append(args) or True)
+    allowed = [f"*.zone{i}.example" for i in range(5_000)] + [f"h{i}.contoso.example" for i in range(500)]
+    rules = [rule(f"r{i}", "FQDN", f"h{i}.contoso.example") for i in range(500)]
+    assert list(check_egress(approved(*rules), {"allowedFqdns": allowed})) == []
+    assert calls == []
 
 
 OWN = "/subscriptions/9c4e2a7b-1f3d-4e5a-8b6c-2d7f0e9a1b34/resourceGroups/rg/providers/"

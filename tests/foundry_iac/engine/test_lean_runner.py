@@ -52,3 +52,18 @@ def test_the_transformation_keeps_the_programs_aliases_and_drops_only_the_provid
     untouched = args(provider, own)
     drop_provider_aliases(untouched)
     assert untouched.opts.aliases == [provider, own]  # a copy of the options is changed, not the program's
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod-us", "prod-eu"])
+def test_the_lean_run_declares_every_dependency_without_walking_the_dependency_graph(stack, monkeypatch):
+    # every depends_on and input of the program points to a resource created before it, so the SDK's cycle
+    # check (a walk of the graph per dependency: quadratic along a write chain) is never needed
+    import pulumi.runtime.resource_cycle_breaker as cycle_breaker
+
+    walks = []
+    reachable = cycle_breaker._reachable
+    monkeypatch.setattr(cycle_breaker, "_reachable", lambda **args: walks.append(args) or reachable(**args))
+    gate_stack(example_ref(stack), ROOT, lean=True)
+    assert walks == []
+    gate_stack(example_ref(stack), ROOT, lean=False)
+    assert walks  # the SDK's own run walks it

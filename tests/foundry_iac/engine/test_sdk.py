@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 
+import pulumi.runtime.resource_cycle_breaker as _cycle_breaker
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pulumi.runtime.proto import resource_pb2
 
 from foundry_iac.engine import sdk
@@ -335,3 +339,52 @@ def test_load_services_by_module_puts_a_partial_package_in_place_of_a_lazy_or_ab
         assert type(package) is sdk._PartialPackage and getattr(root, service) is package
         assert package.__name__ == package.__package__ == f"pulumi_azure_native.{service}"
         assert package.__path__ == [os.path.join(os.path.dirname(root.__file__), service)]
+
+
+class _Node:
+    """A stand-in for a resource: the cycle breaker only keeps attributes on it and hashes it."""
+
+    def __init__(self, created: int | None) -> None:
+        if created is not None:
+            setattr(self, sdk._CREATED, created)
+
+
+EDGES = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=30)
+
+
+@settings(max_examples=300)
+@given(EDGES, st.sets(st.integers(0, 7), max_size=2))
+def test_the_ordered_cycle_check_answers_and_records_as_the_sdks_declare_dependency(edges, unnumbered):
+    # two copies of one graph of 8 resources (created in index order; some never numbered): each dependency
+    # is declared on one copy by the SDK's own check, on the other by OrderedCycleCheck
+    sdks = [_Node(None if i in unnumbered else i) for i in range(8)]
+    ours = [_Node(None if i in unnumbered else i) for i in range(8)]
+    check = sdk.OrderedCycleCheck()
+    for frm, to in edges:
+        assert check(ours[frm], ours[to]) is sdk._sdk_declare_dependency(sdks[frm], sdks[to])
+    for mine, theirs in zip(ours, sdks, strict=True):
+        assert {ours.index(d) for d in _cycle_breaker._deps(mine)} == {
+            sdks.index(d) for d in _cycle_breaker._deps(theirs)
+        }
+
+
+def test_a_chain_of_dependencies_on_earlier_resources_is_recorded_without_walking_the_graph(monkeypatch):
+    walks = []
+    reachable = _cycle_breaker._reachable
+    monkeypatch.setattr(_cycle_breaker, "_reachable", lambda **args: walks.append(args) or reachable(**args))
+    chain = [_Node(i) for i in range(500)]
+    check = sdk.OrderedCycleCheck()
+    assert all(check(later, earlier) for earlier, later in itertools.pairwise(chain))
+    assert walks == [] and _cycle_breaker._deps(chain[-1]) == {chain[-2]}
+    assert check(chain[0], chain[-1]) is False  # a dependency on a later resource: the SDK's walk finds the cycle
+    assert len(walks) == 1
+
+
+def test_the_sdk_still_declares_dependencies_through_the_name_the_lean_run_replaces():
+    from pulumi.runtime import rpc
+
+    assert rpc.declare_dependency is _cycle_breaker.declare_dependency is sdk._sdk_declare_dependency
+    assert list(inspect.signature(_cycle_breaker._add_dep).parameters) == ["from_resource", "to_resource"]
+    with sdk.lean_offline_run():
+        assert isinstance(rpc.declare_dependency, sdk.OrderedCycleCheck)
+    assert rpc.declare_dependency is _cycle_breaker.declare_dependency
