@@ -100,9 +100,12 @@ def known_names(kind: str, filters: list[str] | None = None) -> list[str]:
     catalog = load_catalog()
     if kind == "model":
         return sorted(catalog.models)
-    if kind == "approvable model":  # a router's routed models may be approved as its documentation names them
+    if kind == "approvable model":
+        # a router's routed models the catalog lacks are approved as its documentation names them; one the catalog
+        # has (`Deepseek-v3.1` for `DeepSeek-V3.1`) only by the catalog's name, which the policies compare
+        lower = {name.lower() for name in catalog.models}
         routed = {m for entry in catalog.models.values() for r in entry.routes_to.values() for m in r.models}
-        return sorted({*catalog.models, *routed})
+        return sorted({*catalog.models, *(m for m in routed if m.lower() not in lower)})
     if kind == "region":
         return sorted(catalog.regions)
     if kind == "quota scope":

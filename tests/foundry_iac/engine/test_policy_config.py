@@ -643,3 +643,15 @@ def test_an_emoji_escaped_as_json_writes_it_keeps_every_line_number(tmp_path, wr
         f"{at_key(text, 'cost-budget')}: cost-budget: unknown setting 'note'; "
         "allowed: maxBudgetUsd,basis,inputShare,waivers,enforcementLevel"
     ]
+
+
+def test_a_routed_model_the_catalog_knows_is_approved_only_by_the_catalogs_name(tmp_path):
+    # the router's documentation writes Deepseek-v3.1; the policies compare the catalog's DeepSeek-V3.1, so the
+    # documentation's spelling would be accepted and judge nothing
+    text = config_text({"approved-models": {"approvedModels": {"Deepseek-v3.1": [], "claude-opus-4-1": []}}})
+    (message,) = errors(tmp_path, text)
+    assert message.startswith(
+        f"policies/config/p.json:{line_of(text, 'Deepseek-v3.1')}: approved-models.approvedModels.Deepseek-v3.1: "
+        "unknown approvable model 'Deepseek-v3.1' (differs in case; names must match exactly); did you mean "
+        "'DeepSeek-V3.1'"
+    ), message
