@@ -117,6 +117,9 @@ def known_names(kind: str, filters: list[str] | None = None) -> list[str]:
     raise ValueError(kind)
 
 
+DETAILED_PROBLEMS = 20  # as many as a command prints; past them, a name is only checked, not matched to the nearest
+
+
 def reference_problems(
     policy: str, config: Mapping[str, Any], at: Any, filters: list[str] | None, regions: list[str] | None = None
 ) -> list[str]:
@@ -125,6 +128,10 @@ def reference_problems(
     problems: list[str] = []
 
     def check(name: object, valid: list[str], what: str, fix: str, *path: Any) -> None:
+        if len(problems) >= DETAILED_PROBLEMS and what != "content filter":
+            if name not in valid:  # never printed (the command shows the first ones): counted, not explained
+                problems.append(f"{at(policy, *path)}: {_path_text([policy, *path])}: unknown {what} {short(name)}")
+            return
         # the stack's filters are an open set: an allowed filter it does not define (yet) is no near miss
         problem = (lookalike if what == "content filter" else unresolved)(name, valid, what, fix)
         if problem:

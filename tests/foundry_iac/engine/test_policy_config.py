@@ -655,3 +655,17 @@ def test_a_routed_model_the_catalog_knows_is_approved_only_by_the_catalogs_name(
         "unknown approvable model 'Deepseek-v3.1' (differs in case; names must match exactly); did you mean "
         "'DeepSeek-V3.1'"
     ), message
+
+
+def test_past_the_problems_a_command_prints_an_unknown_name_is_counted_without_its_nearest_names(tmp_path):
+    from foundry_iac.engine.policy_config import DETAILED_PROBLEMS
+
+    names = [f"gpt-4o-x{i:02d}" for i in range(DETAILED_PROBLEMS + 3)]
+    text = config_text({"approved-models": {"approvedModels": {"gpt-4o": [], **{n: [] for n in names}}}})
+    messages = errors(tmp_path, text)
+    assert len(messages) == len(names)
+    assert all("did you mean 'gpt-4o'" in m for m in messages[:DETAILED_PROBLEMS])
+    assert messages[DETAILED_PROBLEMS:] == [
+        f"policies/config/p.json:{line_of(text, n)}: approved-models.approvedModels.{n}: unknown approvable model {n!r}"
+        for n in names[DETAILED_PROBLEMS:]
+    ]
