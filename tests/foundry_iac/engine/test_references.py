@@ -383,7 +383,8 @@ def test_a_huge_unknown_setting_gives_a_short_error_line(capsys, tmp_path):
         ("OpenAI.GlobalStandard.gpt_5.1", "OpenAI.GlobalStandard.gpt-5.1"),
     ],
 )
-def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_nearest(tmp_path, usage, nearest):
+def snapshot_refusal(tmp_path, usage: str) -> str:
+    """The one line a snapshot holding `usage` in eastus2 is refused with."""
     from foundry_iac.engine.quota_snapshot import SnapshotError, load_snapshot
 
     path = tmp_path / "snap.json"
@@ -391,6 +392,11 @@ def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_
     with pytest.raises(SnapshotError) as caught:
         load_snapshot(path, "quotas/x.json")
     (line,) = caught.value.lines()
+    return line
+
+
+def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_nearest(tmp_path, usage, nearest):
+    line = snapshot_refusal(tmp_path, usage)
     assert line.startswith(f"quotas/x.json:9: regions.eastus2.usages: unknown usage name {usage!r}"), line
     assert f"did you mean {nearest!r}" in line
 
@@ -411,13 +417,7 @@ def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_
 )
 def test_a_snapshot_usage_name_no_azure_name_could_be_is_refused_at_its_line(tmp_path, usage, why):
     # these passed before: the catalog's pool then had no limit of its own and was judged at the catalog default
-    from foundry_iac.engine.quota_snapshot import SnapshotError, load_snapshot
-
-    path = tmp_path / "snap.json"
-    path.write_text(snapshot_text("eastus2", usage))
-    with pytest.raises(SnapshotError) as caught:
-        load_snapshot(path, "quotas/x.json")
-    (line,) = caught.value.lines()
+    line = snapshot_refusal(tmp_path, usage)
     assert line.startswith(f"quotas/x.json:9: regions.eastus2.usages: unknown usage name {usage!r}: {why}"), line
     assert line.endswith("re-create the snapshot with `foundry-iac quota sync`, or correct the key"), line
 
