@@ -374,15 +374,6 @@ def test_a_huge_unknown_setting_gives_a_short_error_line(capsys, tmp_path):
     assert code == 2 and "unknown setting 'ZZZZ" in err and all(len(line) < 1000 for line in err.splitlines())
 
 
-@pytest.mark.parametrize(
-    "usage, nearest",
-    [
-        ("OpenAI.GlobalStandard.gpt4o", "OpenAI.GlobalStandard.gpt-4o"),
-        ("OpenAI.DataZoneStandard.gpt4o", "OpenAI.DataZoneStandard.gpt-4o"),
-        ("OpenAI.Standard.gpt-4.1", "OpenAI.Standard.gpt4.1"),
-        ("OpenAI.GlobalStandard.gpt_5.1", "OpenAI.GlobalStandard.gpt-5.1"),
-    ],
-)
 def snapshot_refusal(tmp_path, usage: str) -> str:
     """The one line a snapshot holding `usage` in eastus2 is refused with."""
     from foundry_iac.engine.quota_snapshot import SnapshotError, load_snapshot
@@ -395,6 +386,15 @@ def snapshot_refusal(tmp_path, usage: str) -> str:
     return line
 
 
+@pytest.mark.parametrize(
+    "usage, nearest",
+    [
+        ("OpenAI.GlobalStandard.gpt4o", "OpenAI.GlobalStandard.gpt-4o"),
+        ("OpenAI.DataZoneStandard.gpt4o", "OpenAI.DataZoneStandard.gpt-4o"),
+        ("OpenAI.Standard.gpt-4.1", "OpenAI.Standard.gpt4.1"),
+        ("OpenAI.GlobalStandard.gpt_5.1", "OpenAI.GlobalStandard.gpt-5.1"),
+    ],
+)
 def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_nearest(tmp_path, usage, nearest):
     line = snapshot_refusal(tmp_path, usage)
     assert line.startswith(f"quotas/x.json:9: regions.eastus2.usages: unknown usage name {usage!r}"), line
