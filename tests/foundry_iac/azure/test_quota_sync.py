@@ -558,3 +558,51 @@ def test_read_regions_hands_the_client_the_callers_limits(arm, tls):
     assert read_regions(
         SUB, ["eastus2"], StaticToken(), usage_names, str, endpoint=endpoint(arm), verify=str(tls[1])
     ) == {"eastus2": [u["name"]["value"] for u in USAGES["value"]]}
+
+
+# --- usage names are plain and listed once --------------------------------------------------------------------------
+
+GROK = "AIServices.DataZoneStandard.grok-4-1-fast-reasoning"
+
+
+@pytest.mark.parametrize(
+    "name", [f"{GROK}\u001b", f"{GROK}\u0000", "AIServices.GlobalStandard.gpt\u20114o", f"{GROK} "]
+)
+def test_a_usage_name_with_a_control_character_or_not_ascii_is_malformed_escaped_and_nothing_written(
+    arm, tls, tmp_path, monkeypatch, capsys, name
+):
+    from foundry_iac.cli import commands
+
+    usage = {"name": {"value": name}, "currentValue": 1.0, "limit": 5.0, "unit": "Count"}
+    serve_region(arm, "eastus2", usages={"value": [usage]})
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    target = tmp_path / "snapshot.json"
+    argv = ["quota", "sync", "--subscription", SUB, "--region", "eastus2", "--endpoint", endpoint(arm)]
+    assert main([*argv, "--output", str(target)]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("[")]
+    assert len(err) == 1 and err[0].isprintable() and err[0].isascii()
+    assert err[0].startswith("error: malformed answer from Azure: a usage's name in eastus2 is ")
+    assert "not a name (printable ASCII without whitespace" in err[0]
+    assert not target.exists()
+
+
+def test_a_usage_listed_twice_is_malformed_naming_it_not_read_as_its_last_limit(arm, tls):
+    usage = {"name": {"value": GROK}, "currentValue": 1.0, "limit": 450.0, "unit": "Count"}
+    serve_region(arm, "eastus2", usages={"value": [usage, {**usage, "limit": 999999.0}]})
+    with pytest.raises(MalformedAnswerError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value) == (
+        f"malformed answer from Azure: quota usages in eastus2: usage {GROK} is listed twice, nothing written"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [("name", "gpt-4o\n", "a model's name in eastus2"), ("version", "2024\x1b", "the version of gpt-4o in eastus2")],
+)
+def test_a_model_name_or_version_that_is_not_plain_ascii_is_malformed(arm, tls, field, value, where):
+    model = {**MODELS["value"][0], "model": {**MODELS["value"][0]["model"], field: value}}
+    serve_region(arm, "eastus2", models={"value": [model]})
+    with pytest.raises(MalformedAnswerError, match=f"^malformed answer from Azure: {where} is "):
+        sync(arm, tls, ["eastus2"])
