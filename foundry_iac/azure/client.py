@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 import re
 import sys
@@ -419,6 +420,9 @@ class DeadlineTransport(RequestsTransport):  # type: ignore[misc]
     def __init__(self, limits: Limits, **kwargs: Any):
         super().__init__(**kwargs)
         self._limits = limits
+        # azure-core logs "Unable to stream download." for each failed attempt, a line apiece on stderr: the
+        # command's one error line says what failed instead
+        logging.getLogger("azure.core.pipeline.transport").setLevel(logging.ERROR)
 
     def send(self, request: Any, **kwargs: Any) -> Any:
         doing = f"calling {request.method} {_where(request.url)}"

@@ -79,6 +79,8 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
         )
     if isinstance(exc, (DecodeError, DeserializationError)):
         return MalformedAnswerError(f"{what} in {region}: {clip(str(exc))}")
+    if isinstance(exc, HttpResponseError) and status is None:  # no status: the body broke off (bad chunked encoding)
+        return MalformedAnswerError(f"{what} in {region}: the answer could not be read ({one_line(str(exc), 120)})")
     if isinstance(exc, HttpResponseError):
         code = getattr(getattr(exc, "error", None), "code", None)
         answered = f"HTTP {status} {code}" if code else f"HTTP {status}"

@@ -606,3 +606,50 @@ def test_a_model_name_or_version_that_is_not_plain_ascii_is_malformed(arm, tls, 
     serve_region(arm, "eastus2", models={"value": [model]})
     with pytest.raises(MalformedAnswerError, match=f"^malformed answer from Azure: {where} is "):
         sync(arm, tls, ["eastus2"])
+
+
+@pytest.fixture
+def broken_chunks(tls):
+    """An HTTPS server on 127.0.0.1 whose every answer is 200 with an invalid chunked body (a chunk size 'ZZZ')."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(30)
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed at the end of the test
+                return
+            try:
+                with tls[0].wrap_socket(conn, server_side=True) as tls_conn:
+                    tls_conn.recv(65536)
+                    tls_conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        b"ZZZ\r\n{}\r\n0\r\n\r\n"
+                    )
+            except OSError:
+                pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"https://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+def test_an_invalid_chunked_answer_is_one_malformed_answer_line_not_a_warning_per_attempt(
+    broken_chunks, tls, tmp_path, monkeypatch, capsys, caplog
+):
+    from foundry_iac.cli import commands
+
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    target = tmp_path / "snapshot.json"
+    argv = ["quota", "sync", "--subscription", SUB, "--region", "eastus2", "--endpoint", broken_chunks]
+    assert main([*argv, "--output", str(target)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: malformed answer from Azure: quota in eastus2: the answer could not be read (")
+    assert "InvalidChunkLength" in line and line.endswith(", nothing written") and "HTTP None" not in line
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("azure.core")] == []  # no line per attempt
+    assert not target.exists()
