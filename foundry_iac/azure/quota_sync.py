@@ -86,7 +86,7 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
         answered = f"HTTP {status} {code}" if code else f"HTTP {status}"
         said = one_line(str(exc.message or exc))  # azure-core's message; nothing when the answer said nothing
         return QuotaSyncError(f"Azure answered {answered} for {region} after retries{': ' + said if said else ''}")
-    return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {exc}")
+    return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {one_line(str(exc))}")
 
 
 def read_region(client: CognitiveServicesManagementClient, region: str, limits: Limits) -> dict[str, Any]:

@@ -653,3 +653,12 @@ def test_an_invalid_chunked_answer_is_one_malformed_answer_line_not_a_warning_pe
     assert "InvalidChunkLength" in line and line.endswith(", nothing written") and "HTTP None" not in line
     assert [r.getMessage() for r in caplog.records if r.name.startswith("azure.core")] == []  # no line per attempt
     assert not target.exists()
+
+
+def test_a_network_failure_whose_text_spans_lines_or_holds_escapes_is_one_escaped_line():
+    from azure.core.exceptions import ServiceRequestError
+
+    from foundry_iac.azure.quota_sync import explain
+
+    error = explain(ServiceRequestError("refused\n\x1b[31merror: forged"), SUB, "eastus2")
+    assert str(error) == "cannot reach Azure Resource Manager for eastus2: refused \\x1b[31merror: forged"
