@@ -325,9 +325,13 @@ def merge_models(raw: dict[str, Any], answers: dict[str, list[dict[str, Any]]], 
 def _refuse_ambiguous_names(cat: Mapping[str, Any], answers: Mapping[str, list[dict[str, Any]]]) -> None:
     """MalformedAnswerError for an answered model name differing only in case from a catalog model or another
     answered one ("GPT-4O" beside "gpt-4o"): a second entry would split one model's facts, quota and policies."""
-    seen = {known.lower(): known for known in cat["models"]}
+    known = set(cat["models"])  # a name the catalog already holds exactly is that model, whatever else it holds
+    seen = {name.lower(): name for name in known}
     for region, models in sorted(answers.items()):
         for item in models:
+            if item["name"] in known:
+                continue
+            known.add(item["name"])
             other = seen.setdefault(item["name"].lower(), item["name"])
             if other != item["name"]:
                 raise MalformedAnswerError(

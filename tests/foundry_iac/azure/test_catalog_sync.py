@@ -1161,3 +1161,12 @@ def test_the_result_prints_forty_changes_at_most_then_how_many_more():
         *[f"  s{i}" for i in range(40)],
         "  and 1 more skipped",
     ]
+
+
+def test_an_answered_name_the_catalog_holds_exactly_is_that_model_even_beside_a_case_variant():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    raw = small_catalog()
+    raw["models"]["GPT-X"] = copy.deepcopy(raw["models"]["gpt-x"])
+    result = merge_models(raw, {"eastus2": [answered("GPT-X", "1"), answered("gpt-x", "1")]}, TODAY)
+    assert set(result.catalog["models"]) == {"gpt-x", "GPT-X"}
