@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PositiveInt, 
 
 from .clock import date_range_problem
 from .errors import FoundryIacError, InputFileError
-from .inputs import MAX_CATALOG_BYTES, read_strict_json
+from .inputs import MAX_CATALOG_BYTES, decode_input, loads_strict_json, read_strict_json
 
 CATALOG_PATH = Path(__file__).with_name("catalog.json")
 
@@ -370,6 +370,16 @@ def parse_catalog(data: object, origin: str = str(CATALOG_PATH)) -> Catalog:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise CatalogError(f"{origin}: {where}: {first['msg']} (fix the catalog entry)") from None
+
+
+def check_catalog_bytes(data: bytes, origin: str = str(CATALOG_PATH)) -> Catalog:
+    """Validate catalog file bytes as `load_catalog` reads them (size, UTF-8, strict JSON, the schema), or raise
+    CatalogError: a sync checks what it is about to write, so it never writes a catalog no command can load."""
+    try:
+        data_read = loads_strict_json(decode_input(data, origin, "model catalog", MAX_CATALOG_BYTES), origin)
+    except InputFileError as exc:
+        raise CatalogError(exc.lines()) from None
+    return parse_catalog(data_read, origin)
 
 
 @functools.cache

@@ -44,6 +44,12 @@ def read_input_text(path: Path, display: str, what: str, limit: int = MAX_INPUT_
             data = handle.read(limit + 1)
     except OSError as exc:
         raise InputFileError(display, f"cannot read the {what} ({exc.strerror or exc})") from None
+    return decode_input(data, display, what, limit)
+
+
+def decode_input(data: bytes, display: str, what: str, limit: int = MAX_INPUT_BYTES) -> str:
+    """The UTF-8 text of a file's bytes (a leading BOM dropped); InputFileError when larger than `limit` or not
+    UTF-8. What `read_input_text` checks, for bytes about to be written (a sync never writes what no read takes)."""
     if len(data) > limit:
         raise InputFileError(
             display,

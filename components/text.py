@@ -23,9 +23,11 @@ def clip(text: str, limit: int = 200) -> str:
 
 
 def one_line(text: str, limit: int = 200) -> str:
-    """`text` on one line (every run of whitespace, newlines included, as one space), cut to `limit`: for
-    messages that quote what a service answered, which may span lines (azure-core adds `Code:` and `Message:`)."""
-    return clip(" ".join(text.split()), limit)
+    """`text` on one line (every run of whitespace, newlines included, as one space; any other character that does
+    not print, such as ESC, escaped as `\\x1b`), cut to `limit`: for messages that quote what a service answered,
+    which may span lines (azure-core adds `Code:` and `Message:`) or hold terminal control sequences."""
+    joined = " ".join(text.split())
+    return clip("".join(c if c.isprintable() else repr(c)[1:-1] for c in joined), limit)
 
 
 def counted(count: float, unit: str) -> str:

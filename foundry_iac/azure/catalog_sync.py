@@ -22,9 +22,9 @@ from azure.core.credentials import TokenCredential
 from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
 from azure.mgmt.cognitiveservices.models import ModelDeprecationInfo, ModelListResult, ModelSku, ReplacementConfig
 
-from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, is_provisioned, parse_catalog
+from components.catalog import DEPLOYMENT_TYPES, ROUTER_PREFIX, CatalogError, check_catalog_bytes, is_provisioned
 from components.errors import ServiceError
-from components.text import clip
+from components.text import clip, short
 
 from .client import (
     RETRY_BACKOFF,
@@ -32,12 +32,13 @@ from .client import (
     MalformedAnswerError,
     day,
     every_item,
+    optional_name,
     optional_number,
     optional_text,
+    plain_name,
     shaped,
-    text,
 )
-from .prices_sync import write_json_atomically
+from .prices_sync import json_bytes, write_json_atomically
 from .quota_sync import ARM_ENDPOINT, QuotaSyncError, read_regions
 
 # The Models API spells the docs' Deprecated (no new deployments) `Deprecating`, and Retired `Deprecated`.
@@ -50,8 +51,9 @@ API_STATUS = {
     "Deprecated": "Retired",
 }
 RETIREMENT_STATUS = ("Planned", "Tentative")  # ModelDeprecationInfo.deprecationStatus
-MAX_LEAD_DAYS = 3650
-MODEL_DEFAULT = "the model's default"  # upgradeOnExpiryLeadTimeDays: the catalog keeps up to ten years
+MAX_LEAD_DAYS = 3650  # upgradeOnExpiryLeadTimeDays: the catalog keeps up to ten years
+MODEL_DEFAULT = "the model's default"
+MAX_LISTED = 40  # change lines printed; the rest are counted ("and N more changes")
 
 
 class CatalogSyncError(ServiceError):
@@ -80,22 +82,22 @@ def read_models(client: CognitiveServicesManagementClient, region: str, limits: 
         model = entry.model
         if model is None:
             raise MalformedAnswerError(f"models in {region}: an entry without a model")
-        name = text(model.name, f"a model's name in {region}")
-        version = text(model.version, f"the version of model {name} in {region}")
-        where = f"{name} {version} in {region}"
+        model_name = plain_name(model.name, f"a model's name in {region}")
+        version = plain_name(model.version, f"the version of model {model_name} in {region}")
+        where = f"{model_name} {version} in {region}"
         status = optional_text(model.lifecycle_status, f"the lifecycleStatus of {where}")
         if status is not None and status not in API_STATUS:
             raise MalformedAnswerError(f"{where} has an unknown lifecycleStatus {clip(status)!r}")
         replacement = model.replacement_config
         target, target_version = (
-            optional_text(getattr(replacement, key, None), f"the replacement of {where}")
+            optional_name(getattr(replacement, key, None), f"the replacement of {where}")
             for key in ("target_model_name", "target_model_version")
         )
         retirement = model.deprecation.inference if model.deprecation else None
         out.append(
             {
-                "name": name,
-                "format": text(model.format, f"the format of {where}"),
+                "name": model_name,
+                "format": plain_name(model.format, f"the format of {where}", spaces=True),
                 "version": version,
                 "status": status,
                 "default": bool(model.is_default_version),
@@ -133,11 +135,11 @@ def _auto_upgrade(replacement: ReplacementConfig | None, where: str) -> dict[str
 
 
 def _sku(sku: ModelSku, where: str) -> dict[str, Any]:
-    name = text(sku.name, f"a deployment type of {where}")
-    where = f"{name} of {where}"
+    sku_name = plain_name(sku.name, f"a deployment type of {where}")
+    where = f"{sku_name} of {where}"
     return {
-        "name": name,
-        "usageName": optional_text(sku.usage_name, f"the usageName of {where}"),
+        "name": sku_name,
+        "usageName": optional_name(sku.usage_name, f"the usageName of {where}"),
         "deprecation": _date(sku.deprecation_date, f"the deprecationDate of {where}"),
         **{
             key: optional_number(getattr(sku.capacity, key) if sku.capacity else None, f"capacity.{key} of {where}")
@@ -312,11 +314,29 @@ def _merge_region(result: SyncResult, region: str, models: list[dict[str, Any]],
 def merge_models(raw: dict[str, Any], answers: dict[str, list[dict[str, Any]]], today: dt.date) -> SyncResult:
     """Merge the Models API's answers into catalog data (a copy); say what changed."""
     result = SyncResult(copy.deepcopy(raw))
+    _refuse_ambiguous_names(result.catalog, answers)
     _add_regions(result.catalog, answers, result.changes)
     for region, models in sorted(answers.items()):
         _merge_region(result, region, models, today)
     _merge_defaults(result, answers, today)
     return result
+
+
+def _refuse_ambiguous_names(cat: Mapping[str, Any], answers: Mapping[str, list[dict[str, Any]]]) -> None:
+    """MalformedAnswerError for an answered model name differing only in case from a catalog model or another
+    answered one ("GPT-4O" beside "gpt-4o"): a second entry would split one model's facts, quota and policies."""
+    known = set(cat["models"])  # a name the catalog already holds exactly is that model, whatever else it holds
+    seen = {name.lower(): name for name in known}
+    for region, models in sorted(answers.items()):
+        for item in models:
+            if item["name"] in known:
+                continue
+            known.add(item["name"])
+            other = seen.setdefault(item["name"].lower(), item["name"])
+            if other != item["name"]:
+                raise MalformedAnswerError(
+                    f"models in {region}: {short(item['name'])} differs only in case from {short(other)} (ambiguous)"
+                )
 
 
 def _answered_defaults(answers: Mapping[str, list[dict[str, Any]]]) -> dict[str, dict[str, str | None]]:
@@ -481,23 +501,33 @@ def sync_catalog(
         raise CatalogSyncError(f"cannot read {catalog_path}: {exc}") from None
     answers = fetch_models(subscription, regions, credential, endpoint, verify, progress, retry_backoff, limits)
     result = merge_models(raw, answers, today or dt.date.today())
+    merged = json_bytes(result.catalog)
     try:
-        parse_catalog(result.catalog, str(catalog_path))
+        check_catalog_bytes(merged, str(catalog_path))  # as every later command will load it: size, JSON, schema
     except CatalogError as exc:
         raise CatalogSyncError(f"the merged catalog would be invalid: {exc}") from None
     if not dry_run:
-        write_json_atomically(catalog_path, result.catalog)
+        write_json_atomically(catalog_path, merged)
     return result
 
 
+def _bounded(lines: list[str], what: str) -> list[str]:
+    """Up to MAX_LISTED `lines`, indented, then "and N more <what>": an answer of thousands of models never prints
+    thousands of lines."""
+    shown = [f"  {line}" for line in lines[:MAX_LISTED]]
+    if len(lines) > MAX_LISTED:
+        shown.append(f"  and {len(lines) - MAX_LISTED} more {what}")
+    return shown
+
+
 def render_result(result: SyncResult, target: str, dry_run: bool) -> str:
-    """What catalog sync prints: one line per change, then what was skipped."""
+    """What catalog sync prints: one line per change (at most MAX_LISTED), then what was skipped (as many)."""
     verb = "would change" if dry_run else "changed"
     lines = [f"catalog sync {verb} {target}: {len(result.changes)} change(s)"]
-    lines += [f"  {c}" for c in result.changes]
+    lines += _bounded(result.changes, "changes")
     if result.skipped:
         lines.append(f"{len(result.skipped)} answer(s) skipped:")
-        lines += [f"  {s}" for s in result.skipped]
+        lines += _bounded(result.skipped, "skipped")
     return "\n".join(lines) + "\n"
 
 

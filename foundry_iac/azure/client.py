@@ -14,8 +14,10 @@ each of them keeps the same guarantees:
 - **Retry-After capped** at `Limits.retry_after_cap` (a huge or unreadable one never becomes a long sleep);
 - **pages bounded**: a list stops at `Limits.max_pages` pages, and a nextLink seen before (a loop) is refused;
 - **malformed answers refused**: a JSON body that is not an object, nests deeper than `MAX_DEPTH`, holds
-  NaN/Infinity or an integer beyond 64 bits, a null inside a list, or an ARM list whose `value` is not a list
-  of objects; readers check each field they use (`text`, `number`, `day`). All are `MalformedAnswerError`:
+  NaN/Infinity or an integer beyond 64 bits, a key twice in one object, a null inside a list, or an ARM list
+  whose `value` is not a list of objects; readers check each field they use (`text`, `plain_name` for names:
+  printable ASCII without whitespace, at most `MAX_NAME` characters; `number`, `day`). All are
+  `MalformedAnswerError`:
   "malformed answer from Azure: ..., nothing written", exit 2;
 - **answers bounded**: a body larger than `Limits.max_answer` bytes (`MAX_ANSWER`, decoded) is refused while
   it is read, before it is all in memory (a Content-Length above it at once).
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 import re
 import sys
@@ -57,7 +60,8 @@ from requests.models import PreparedRequest
 from urllib3.util import parse_url
 
 from components.errors import ServiceError
-from components.text import clip
+from components.refs import MAX_NAME
+from components.text import clip, short
 
 USER_AGENT = "foundry-iac/0.1"
 COGNITIVE_API_VERSION = "2025-06-01"
@@ -199,36 +203,49 @@ class GuardedAuthenticationPolicy(ARMChallengeAuthenticationPolicy):
         super().on_request(request)
 
 
-class _NumberError(ValueError):
+class _RefusedValueError(ValueError):
     pass
 
 
 def _no_constant(name: str) -> float:
-    raise _NumberError(f"{name} is not a JSON number")
+    raise _RefusedValueError(f"{name} is not a JSON number")
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise _NumberError(f"{clip(text)} is too large a number")
+        raise _RefusedValueError(f"{clip(text)} is too large a number")
     return value
 
 
 def _integer(text: str) -> int:
     value = int(text)  # past 4300 digits a ValueError: not JSON
     if not -MAX_INT <= value < MAX_INT:
-        raise _NumberError(f"{clip(text)} is beyond a 64-bit integer")
+        raise _RefusedValueError(f"{clip(text)} is beyond a 64-bit integer")
     return value
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object's keys, each once: json.loads would keep the last of a repeated key (`{"limit": 1, "limit": 9}`)."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RefusedValueError(f"key {short(key)} appears twice in one object")
+        out[key] = value
+    return out
+
+
 def check_json(text: str, where: str) -> object:
-    """The JSON body of an answer, or MalformedAnswerError: objects and lists only to MAX_DEPTH, no null in a list,
-    finite numbers, a top-level object, and ARM's list envelope (`value` a list of objects, links strings)."""
+    """The JSON body of an answer, or MalformedAnswerError: objects and lists only to MAX_DEPTH, no key twice in an
+    object, no null in a list, finite numbers, a top-level object, and ARM's list envelope (`value` a list of
+    objects, links strings)."""
     try:
-        body = json.loads(text, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer)
+        body = json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=_unique_keys
+        )
     except RecursionError:
         raise MalformedAnswerError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels") from None
-    except _NumberError as exc:
+    except _RefusedValueError as exc:
         raise MalformedAnswerError(f"{where}: {exc}") from None
     except ValueError as exc:
         raise MalformedAnswerError(f"{where}: not JSON ({clip(str(exc))})") from None
@@ -403,6 +420,9 @@ class DeadlineTransport(RequestsTransport):  # type: ignore[misc]
     def __init__(self, limits: Limits, **kwargs: Any):
         super().__init__(**kwargs)
         self._limits = limits
+        # azure-core logs "Unable to stream download." for each failed attempt, a line apiece on stderr: the
+        # command's one error line says what failed instead
+        logging.getLogger("azure.core.pipeline.transport").setLevel(logging.ERROR)
 
     def send(self, request: Any, **kwargs: Any) -> Any:
         doing = f"calling {request.method} {_where(request.url)}"
@@ -534,6 +554,27 @@ def text(value: object, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise MalformedAnswerError(f"{where} is {clip(repr(value))}, not a name")
     return value
+
+
+_NAME = re.compile(r"[!-~]+")  # printable ASCII, no whitespace
+_LABEL = re.compile(r"[!-~]+( [!-~]+)*")  # the same, words apart by single spaces
+
+
+def plain_name(value: object, where: str, spaces: bool = False) -> str:
+    """A name Azure must give (a model, version, deployment type, usage; a format or unit when `spaces`): printable
+    ASCII, without whitespace (single inner spaces when `spaces`), at most MAX_NAME characters, or
+    MalformedAnswerError. It is written to files and printed: no control character, look-alike or padding."""
+    found = text(value, where)
+    if len(found) > MAX_NAME or not (_LABEL if spaces else _NAME).fullmatch(found):
+        kind = "words of printable ASCII" if spaces else "printable ASCII without whitespace"
+        shown = clip(ascii(found), 80)  # look-alikes escaped too: "gpt\u20114o", not a "gpt-4o" that seems valid
+        raise MalformedAnswerError(f"{where} is {shown}, not a name ({kind}, at most {MAX_NAME} characters)")
+    return found
+
+
+def optional_name(value: object, where: str, spaces: bool = False) -> str | None:
+    """A name Azure may leave out (None), or MalformedAnswerError."""
+    return None if value is None else plain_name(value, where, spaces)
 
 
 def optional_text(value: object, where: str) -> str | None:

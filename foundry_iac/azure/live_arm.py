@@ -203,7 +203,7 @@ class LiveArm:
                 answered = f"HTTP {status} {code}" if code else f"HTTP {status}"
                 message = f"Azure answered {answered} reading {what} after retries: {detail}"
                 raise LiveReadError(False, message) from None
-            raise LiveReadError(False, f"cannot read {what}: {type(exc).__name__}: {exc}") from None
+            raise LiveReadError(False, f"cannot read {what}: {type(exc).__name__}: {one_line(str(exc))}") from None
 
     def provider_state(self) -> str | None:
         """registrationState of Microsoft.CognitiveServices in the subscription."""

@@ -169,13 +169,18 @@ def apply_prices(raw_catalog: dict[str, Any], items: list[dict[str, Any]], regio
     return result
 
 
-def write_json_atomically(path: Path, data: Mapping[str, object]) -> None:
-    """Write JSON to a temporary file beside `path`, then rename it over `path` (all or nothing)."""
+def json_bytes(data: Mapping[str, object]) -> bytes:
+    """The bytes `write_json_atomically` writes for `data` (indented JSON, ASCII, a final newline)."""
+    return (json.dumps(data, indent=2) + "\n").encode("utf-8")
+
+
+def write_json_atomically(path: Path, data: Mapping[str, object] | bytes) -> None:
+    """Write JSON (data, or the `json_bytes` of it) to a temporary file beside `path`, then rename it over `path`
+    (all or nothing)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2)
-            handle.write("\n")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data if isinstance(data, bytes) else json_bytes(data))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

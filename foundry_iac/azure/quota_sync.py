@@ -34,10 +34,10 @@ from .client import (
     every_item,
     management_client,
     number,
+    optional_name,
     optional_number,
-    optional_text,
+    plain_name,
     shaped,
-    text,
 )
 from .prices_sync import write_json_atomically
 
@@ -79,31 +79,38 @@ def explain(exc: Exception, subscription: str, region: str, what: str = "quota")
         )
     if isinstance(exc, (DecodeError, DeserializationError)):
         return MalformedAnswerError(f"{what} in {region}: {clip(str(exc))}")
+    if isinstance(exc, HttpResponseError) and status is None:  # no status: the body broke off (bad chunked encoding)
+        return MalformedAnswerError(f"{what} in {region}: the answer could not be read ({one_line(str(exc), 120)})")
     if isinstance(exc, HttpResponseError):
         code = getattr(getattr(exc, "error", None), "code", None)
         answered = f"HTTP {status} {code}" if code else f"HTTP {status}"
         said = one_line(str(exc.message or exc))  # azure-core's message; nothing when the answer said nothing
         return QuotaSyncError(f"Azure answered {answered} for {region} after retries{': ' + said if said else ''}")
-    return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {exc}")
+    return QuotaSyncError(f"cannot reach Azure Resource Manager for {region}: {one_line(str(exc))}")
 
 
 def read_region(client: CognitiveServicesManagementClient, region: str, limits: Limits) -> dict[str, Any]:
     """Usages and model capacity rules of one region, as snapshot data (each field checked)."""
     usages: dict[str, dict[str, Any]] = {}
+    twice: list[str] = []  # refused once the list is read whole (a nextLink loop repeats names: that error first)
     what = f"quota usages in {region}"
     for usage in every_item(client.usages.list(region, raw_response_hook=shaped(UsageListResult, what)), what, limits):
-        name = text(usage.name.value if usage.name else None, f"a usage's name in {region}")
+        name = plain_name(usage.name.value if usage.name else None, f"a usage's name in {region}")
+        if name in usages:
+            twice.append(name)
         usages[name] = {
             "limit": number(usage.limit, f"the limit of {name} in {region}"),
             "current": number(usage.current_value, f"the currentValue of {name} in {region}"),
-            "unit": optional_text(usage.unit, f"the unit of {name} in {region}"),
+            "unit": optional_name(usage.unit, f"the unit of {name} in {region}", spaces=True),
         }
+    if twice:
+        raise MalformedAnswerError(f"{what}: usage {twice[0]} is listed twice")
     capacities = []
     what = f"models in {region}"
     for entry in every_item(client.models.list(region, raw_response_hook=shaped(ModelListResult, what)), what, limits):
         model = entry.model
-        name = text(model.name if model else None, f"a model's name in {region}")
-        version = optional_text(model.version, f"the version of {name} in {region}")
+        name = plain_name(model.name if model else None, f"a model's name in {region}")
+        version = optional_name(model.version, f"the version of {name} in {region}")
         for sku in model.skus or []:
             where = f"{name} {version} in {region}"
             cap = sku.capacity
@@ -111,8 +118,8 @@ def read_region(client: CognitiveServicesManagementClient, region: str, limits: 
                 {
                     "model": name,
                     "version": version,
-                    "sku": text(sku.name, f"a deployment type of {where}"),
-                    "usageName": optional_text(sku.usage_name, f"the usageName of {where}"),
+                    "sku": plain_name(sku.name, f"a deployment type of {where}"),
+                    "usageName": optional_name(sku.usage_name, f"the usageName of {where}"),
                     **{
                         key: optional_number(getattr(cap, key) if cap else None, f"capacity.{key} of {where}")
                         for key in ("minimum", "maximum", "step", "default")

@@ -1,5 +1,6 @@
 """What `cli/commands.py` hands each command module (`add_parser(sub)` + `run(args, io)`): how to write a
-report, how to sign in to Azure and where Azure Resource Manager is; and the `--timeout` option they share."""
+report, how to sign in to Azure and where Azure Resource Manager is; and the `--timeout` and `--endpoint` checks
+they share."""
 
 from __future__ import annotations
 
@@ -45,6 +46,25 @@ def seconds(value: str) -> float:
     if not 0 < number <= MAX_TIMEOUT:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds > 0 and at most {MAX_TIMEOUT:g}")
     return number
+
+
+def endpoint_url(value: str) -> str:
+    """An --endpoint value: an http(s) URL with a host. An empty one would fall back to public Azure unnoticed."""
+    from urllib.parse import urlsplit
+
+    from components.text import short
+
+    try:
+        parts = urlsplit(value)
+        plain = parts.scheme.lower() in ("https", "http") and bool(parts.hostname)
+    except ValueError:  # an unbalanced "[" or a port that is no number
+        plain = False
+    if not plain:
+        raise argparse.ArgumentTypeError(
+            f"{short(value)} is not an endpoint: give an https URL with a host, such as https://management.azure.com "
+            "(leave --endpoint out to use public Azure)"
+        )
+    return value
 
 
 def timeout_option(parser: argparse.ArgumentParser) -> None:

@@ -21,7 +21,7 @@ from ..errors import OutputError, UsageError
 from ..exit_codes import EXIT_ERROR, EXIT_OK, EXIT_VIOLATIONS
 from ..version import version, version_text
 from . import add, lifecycle, upgrade, where
-from .command_io import CommandIO, CommandModule, timeout_option
+from .command_io import CommandIO, CommandModule, endpoint_url, timeout_option
 from .console import say, stderr_is_terminal
 
 if TYPE_CHECKING:
@@ -80,7 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     prices_sync = prices.add_parser("sync", help="refresh catalog prices from the Azure Retail Prices API")
     prices_sync.add_argument("--region", default="eastus2", help="region whose meters are read (default eastus2)")
     prices_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
-    prices_sync.add_argument("--endpoint", default=None, help="Retail Prices API URL (default the public one)")
+    prices_sync.add_argument(
+        "--endpoint", default=None, type=endpoint_url, help="Retail Prices API URL (default the public one)"
+    )
     prices_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     timeout_option(prices_sync)
     catalog = sub.add_parser("catalog", help="the model catalog").add_subparsers(
@@ -91,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     catalog_sync.add_argument("--subscription", required=True, help="subscription id")
     catalog_sync.add_argument("--region", required=True, nargs="+", dest="regions", metavar="REGION")
-    catalog_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
+    catalog_sync.add_argument(
+        "--endpoint", default=None, type=endpoint_url, help="Azure Resource Manager URL (default public cloud)"
+    )
     catalog_sync.add_argument("--catalog", help="catalog file to update (default components/catalog.json)")
     catalog_sync.add_argument("--dry-run", action="store_true", help="print the changes, write nothing")
     timeout_option(catalog_sync)
@@ -101,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     quota_sync = quota.add_parser("sync", help="read quota usages and model capacity rules from Azure")
     quota_sync.add_argument("--subscription", required=True, help="subscription id")
     quota_sync.add_argument("--region", required=True, nargs="+", dest="regions", metavar="REGION")
-    quota_sync.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
+    quota_sync.add_argument(
+        "--endpoint", default=None, type=endpoint_url, help="Azure Resource Manager URL (default public cloud)"
+    )
     quota_sync.add_argument("--output", help="snapshot file (default quotas/<subscription>.json)")
     timeout_option(quota_sync)
     quota_show = quota.add_parser("show", help="headroom per usage name across the stacks")
@@ -116,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     preflight.add_argument(
         "--endpoint",
         default=None,
+        type=endpoint_url,
         help="Azure Resource Manager URL (default $FOUNDRY_IAC_ARM_ENDPOINT, else public cloud)",
     )
     timeout_option(preflight)

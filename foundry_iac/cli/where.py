@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..exit_codes import EXIT_OK
-from .command_io import CommandIO, timeout_option
+from .command_io import CommandIO, endpoint_url, timeout_option
 
 
 def tokens(value: str) -> tuple[int, int]:
@@ -42,7 +42,9 @@ def add_parser(sub: Any) -> None:
     where.add_argument("--type", dest="types", nargs="+", default=[], metavar="T", help="only these deployment types")
     where.add_argument("--live", action="store_true", help="add Azure's own view (models, capacities, usages)")
     where.add_argument("--subscription", help="subscription id (default: the stack's)")
-    where.add_argument("--endpoint", default=None, help="Azure Resource Manager URL (default public cloud)")
+    where.add_argument(
+        "--endpoint", default=None, type=endpoint_url, help="Azure Resource Manager URL (default public cloud)"
+    )
     where.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     timeout_option(where)
 

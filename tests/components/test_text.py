@@ -39,3 +39,9 @@ def test_a_count_of_one_is_singular_and_any_other_plural():
 @given(st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1))
 def test_a_count_is_written_whole_never_in_exponent_form(count):
     assert counted(count, "unit").split(" ")[0] == str(count)
+
+
+def test_one_line_escapes_characters_that_do_not_print_so_a_quoted_answer_cannot_drive_the_terminal():
+    from components.text import one_line
+
+    assert one_line("boom\n\x1b[31mforged line\x00 \u200b!") == "boom \\x1b[31mforged line\\x00 \\u200b!"

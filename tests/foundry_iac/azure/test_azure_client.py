@@ -37,6 +37,7 @@ from foundry_iac.azure.client import (
     day,
     number,
     origin,
+    plain_name,
     text,
 )
 from foundry_iac.cli import commands
@@ -423,6 +424,26 @@ def test_the_cli_refuses_a_timeout_that_is_not_seconds(capsys):
         assert "is not a number of seconds > 0" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("bad", ["", " ", "management.azure.com", "ftp://management.azure.com", "https://"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["quota", "sync", "--subscription", SUB, "--region", "eastus2"],
+        ["catalog", "sync", "--subscription", SUB, "--region", "eastus2"],
+        ["prices", "sync"],
+        ["preflight"],
+        ["where", "gpt-4o", "--live"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_the_cli_refuses_an_endpoint_that_is_no_url_rather_than_using_public_azure(capsys, monkeypatch, command, bad):
+    monkeypatch.setattr(commands, "default_credential", lambda: pytest.fail("signed in despite a bad --endpoint"))
+    assert main([*command, "--endpoint", bad]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert f"argument --endpoint: {bad!r} is not an endpoint: give an https URL with a host, such as " in line
+    assert "(leave --endpoint out to use public Azure)" in line
+
+
 # --- malformed answers -----------------------------------------------------------------------------------
 
 DEEP = '{"value": [' + "[" * 40 + "]" * 40 + "]}"
@@ -446,6 +467,7 @@ VERY_DEEP = '{"value": [' + "[" * 100_000 + "]" * 100_000 + "]}"
         ('{"value": [], "x": 1e400}', "1e400 is too large a number"),
         ('{"value": [], "x": ' + "9" * 30 + "}", "is beyond a 64-bit integer"),
         ('{"value": [', "not JSON (Expecting value: line 1 column 12 (char 11))"),
+        ('{"value": [], "x": {"limit": 450, "limit": 999999}}', "key 'limit' appears twice in one object"),
         (
             json.dumps({"value": [entry(skus=[{"name": "GlobalStandard", "usageName": ""}])]}),
             "the usageName of GlobalStandard of gpt-4o 2024-11-20 in eastus2 is '', not a name",
@@ -774,3 +796,39 @@ def test_a_timeout_of_up_to_a_day_is_taken():
     from foundry_iac.cli.command_io import seconds
 
     assert seconds("86400") == 86400.0 and seconds("0.5") == 0.5
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"limit": 450, "limit": 999999}',
+        '{"value": [{"name": {"value": "u"}, "limit": 450, "limit": 999999}]}',
+        '{"value": [], "nextLink": null, "nextLink": "https://elsewhere.example/"}',
+    ],
+)
+def test_a_key_twice_in_one_object_is_refused_not_read_as_its_last_value(raw):
+    with pytest.raises(MalformedAnswerError) as raised:
+        check_json(raw, "GET /x")
+    assert str(
+        raised.value
+    ) == "malformed answer from Azure: GET /x: key %r appears twice in one object, nothing written" % (
+        "nextLink" if "nextLink" in raw else "limit"
+    )
+
+
+@pytest.mark.parametrize(
+    "value,spaces",
+    [
+        ("gpt-4o ", False),
+        (" gpt-4o", True),
+        ("gpt  4o", True),
+        ("gpt-\u00e9", False),
+        ("a\x7fb", False),
+        ("x" * 201, False),
+    ],
+)
+def test_a_name_is_printable_ascii_without_whitespace_and_at_most_max_name_characters(value, spaces):
+    with pytest.raises(MalformedAnswerError, match="^malformed answer from Azure: w is .*, not a name"):
+        plain_name(value, "w", spaces)
+    assert plain_name("x" * 200, "w") == "x" * 200
+    assert plain_name("Mistral AI", "w", spaces=True) == "Mistral AI"

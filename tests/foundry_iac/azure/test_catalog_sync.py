@@ -1029,3 +1029,144 @@ def test_a_version_its_types_offer_does_not_cover_gets_an_offer_of_its_own_and_t
     zoned = [(o.versions, o.regions) for o in offers if o.sku == "DataZoneStandard"]
     assert zoned[1] == (["2026-07-31"], ["swedencentral"]) and zoned[0][0] == ["2026-04-23"]
     assert "offer gained DeepSeek-V4-Flash DataZoneStandard in swedencentral" in result.changes
+
+
+# --- names Azure gives are plain, unambiguous and bounded; the merged catalog is one the loader takes ---------------
+
+
+def cli_sync(arm, tls, catalog: Path, monkeypatch, capsys) -> tuple[int, list[str]]:
+    """`foundry-iac catalog sync` against the fake ARM with a static token: (exit code, stderr lines but progress)."""
+    from foundry_iac.cli import commands
+
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    argv = ["catalog", "sync", "--subscription", SUB, "--region", "eastus2", "--endpoint", endpoint(arm)]
+    code = main([*argv, "--catalog", str(catalog)])
+    return code, [line for line in capsys.readouterr().err.splitlines() if not line.startswith("[")]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["gpt-4o ", "gpt\u20114o", "g" * 5000, "evil\n\x1b[31mname", "gpt 4o", "\tgpt-4o"],
+    ids=["trailing-space", "non-breaking-hyphen", "5000-characters", "newline-and-escape", "inner-space", "tab"],
+)
+def test_a_model_name_that_is_not_plain_ascii_is_malformed_one_escaped_line_and_writes_nothing(
+    arm, tls, catalog_copy, monkeypatch, capsys, name
+):
+    before = catalog_copy.read_bytes()
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [model(name, "1", "Preview", [GS5])]})
+    code, err = cli_sync(arm, tls, catalog_copy, monkeypatch, capsys)
+    assert code == 2 and len(err) == 1
+    (line,) = err
+    assert line.isascii() and line.isprintable() and len(line) < 400
+    assert line.startswith("error: malformed answer from Azure: a model's name in eastus2 is ")
+    assert line.endswith("not a name (printable ASCII without whitespace, at most 200 characters), nothing written")
+    assert catalog_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        (model("gpt-5", "2025-08-07 ", "Stable", [GS5]), "the version of model gpt-5 in eastus2 is '2025-08-07 '"),
+        (model("gpt-5", "2025-08-07", "Stable", [sku("Global\x1bStandard", "u")]), "a deployment type of " + WHERE),
+        (
+            model("gpt-5", "2025-08-07", "Stable", [sku("GlobalStandard", "OpenAI.GlobalStandard.gpt\u20115")]),
+            f"the usageName of GlobalStandard of {WHERE} is 'OpenAI.GlobalStandard.gpt\\u20115'",
+        ),
+        (_gpt5("2025-08-07", True, replacementConfig={"targetModelName": "gpt-5.1\n"}), f"the replacement of {WHERE}"),
+        (model("gpt-5", "2025-08-07", "Stable", [GS5], fmt="Open\x1bAI"), f"the format of {WHERE} is 'Open\\x1bAI'"),
+    ],
+    ids=["version", "deployment-type", "usage-name", "replacement", "format"],
+)
+def test_a_version_deployment_type_usage_replacement_or_format_not_plain_is_malformed(
+    arm, tls, catalog_copy, entry, says
+):
+    before = catalog_copy.read_bytes()
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [entry]})
+    with pytest.raises(ServiceError) as raised:
+        run(arm, tls, catalog_copy)
+    assert str(raised.value).startswith(f"malformed answer from Azure: {says}")
+    assert str(raised.value).endswith(", nothing written")
+    assert catalog_copy.read_bytes() == before
+
+
+def test_a_format_of_words_apart_by_single_spaces_is_taken(arm, tls, catalog_copy):
+    answer = model("mistral-x", "1", "Preview", [sku("GlobalStandard", "AIServices.GlobalStandard.mistral-x")])
+    answer["model"]["format"] = "Mistral AI"
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": [answer]})
+    run(arm, tls, catalog_copy)
+    assert json.loads(catalog_copy.read_text())["models"]["mistral-x"]["format"] == "Mistral AI"
+
+
+@pytest.mark.parametrize(
+    ("names", "says"),
+    [
+        (["GPT-4O"], "models in eastus2: 'GPT-4O' differs only in case from 'gpt-4o' (ambiguous)"),
+        (["zeta-1", "Zeta-1"], "models in eastus2: 'Zeta-1' differs only in case from 'zeta-1' (ambiguous)"),
+    ],
+    ids=["from-the-catalog", "within-the-answer"],
+)
+def test_a_model_name_differing_only_in_case_is_refused_as_ambiguous_and_writes_nothing(
+    arm, tls, catalog_copy, names, says
+):
+    before = catalog_copy.read_bytes()
+    entries = [model(n, "1", "Preview", [sku("GlobalStandard", f"OpenAI.GlobalStandard.{n}")]) for n in names]
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": entries})
+    with pytest.raises(ServiceError) as raised:
+        run(arm, tls, catalog_copy)
+    assert str(raised.value) == f"malformed answer from Azure: {says}, nothing written"
+    assert catalog_copy.read_bytes() == before
+
+
+def test_a_merged_catalog_larger_than_the_loader_reads_is_refused_and_writes_nothing(
+    arm, tls, catalog_copy, monkeypatch, capsys
+):
+    """20,000 answered models made a 20 MB catalog that every later command refused: the sync checks the bytes it
+    would write as the loader reads them (the loader's limit, lowered here so a few models pass it)."""
+    from components import catalog as catalog_module
+
+    before = catalog_copy.read_bytes()
+    monkeypatch.setattr(catalog_module, "MAX_CATALOG_BYTES", len(before) + 200)
+    entries = [
+        model(f"m-{i}", "1", "Preview", [sku("GlobalStandard", f"AIServices.GlobalStandard.m-{i}")]) for i in range(5)
+    ]
+    arm.expect_request(models_path("eastus2")).respond_with_json({"value": entries})
+    code, err = cli_sync(arm, tls, catalog_copy, monkeypatch, capsys)
+    assert (code, len(err)) == (2, 1)
+    assert err[0].startswith(f"error: catalog sync: the merged catalog would be invalid: {catalog_copy}: the model ")
+    assert f"the model catalog is larger than {len(before) + 200:,} bytes" in err[0]
+    assert err[0].endswith(f"{catalog_copy} was not changed")
+    assert catalog_copy.read_bytes() == before
+
+
+def test_a_merged_catalog_at_the_loaders_limit_is_written():
+    from components.catalog import check_catalog_bytes
+    from foundry_iac.azure.prices_sync import json_bytes
+
+    data = json_bytes(json.loads(CATALOG_PATH.read_text(encoding="utf-8")))
+    assert check_catalog_bytes(data, "c.json").models
+
+
+def test_the_result_prints_forty_changes_at_most_then_how_many_more():
+    from foundry_iac.azure.catalog_sync import MAX_LISTED, SyncResult, render_result
+
+    result = SyncResult({}, changes=[f"new model m-{i}" for i in range(60_069)], skipped=[f"s{i}" for i in range(41)])
+    lines = render_result(result, "c.json", dry_run=False).splitlines()
+    assert MAX_LISTED == 40
+    assert lines[0] == "catalog sync changed c.json: 60069 change(s)"
+    assert lines[1:41] == [f"  new model m-{i}" for i in range(40)]
+    assert lines[41:] == [
+        "  and 60029 more changes",
+        "41 answer(s) skipped:",
+        *[f"  s{i}" for i in range(40)],
+        "  and 1 more skipped",
+    ]
+
+
+def test_an_answered_name_the_catalog_holds_exactly_is_that_model_even_beside_a_case_variant():
+    from foundry_iac.azure.catalog_sync import merge_models
+
+    raw = small_catalog()
+    raw["models"]["GPT-X"] = copy.deepcopy(raw["models"]["gpt-x"])
+    result = merge_models(raw, {"eastus2": [answered("GPT-X", "1"), answered("gpt-x", "1")]}, TODAY)
+    assert set(result.catalog["models"]) == {"gpt-x", "GPT-X"}

@@ -922,3 +922,18 @@ def test_an_http_error_raised_before_any_answer_is_a_read_error_never_http_none(
     live.close()
     assert failed.value.message == "cannot read the test read: HttpResponseError: the stream was closed"
     assert not failed.value.denied
+
+
+def test_a_read_failure_whose_text_spans_lines_or_holds_escapes_is_one_escaped_line(arm, tls):
+    from azure.core.exceptions import HttpResponseError
+
+    from foundry_iac.azure.live_arm import LiveReadError
+
+    def read() -> None:
+        raise HttpResponseError(message="closed\n\x1b[2Kerror: forged")
+
+    live = live_arm(arm, tls)
+    with pytest.raises(LiveReadError) as failed:
+        live._read("the test read", "Reader", read)
+    live.close()
+    assert failed.value.message == "cannot read the test read: HttpResponseError: closed \\x1b[2Kerror: forged"

@@ -558,3 +558,107 @@ def test_read_regions_hands_the_client_the_callers_limits(arm, tls):
     assert read_regions(
         SUB, ["eastus2"], StaticToken(), usage_names, str, endpoint=endpoint(arm), verify=str(tls[1])
     ) == {"eastus2": [u["name"]["value"] for u in USAGES["value"]]}
+
+
+# --- usage names are plain and listed once --------------------------------------------------------------------------
+
+GROK = "AIServices.DataZoneStandard.grok-4-1-fast-reasoning"
+
+
+@pytest.mark.parametrize(
+    "name", [f"{GROK}\u001b", f"{GROK}\u0000", "AIServices.GlobalStandard.gpt\u20114o", f"{GROK} "]
+)
+def test_a_usage_name_with_a_control_character_or_not_ascii_is_malformed_escaped_and_nothing_written(
+    arm, tls, tmp_path, monkeypatch, capsys, name
+):
+    from foundry_iac.cli import commands
+
+    usage = {"name": {"value": name}, "currentValue": 1.0, "limit": 5.0, "unit": "Count"}
+    serve_region(arm, "eastus2", usages={"value": [usage]})
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    target = tmp_path / "snapshot.json"
+    argv = ["quota", "sync", "--subscription", SUB, "--region", "eastus2", "--endpoint", endpoint(arm)]
+    assert main([*argv, "--output", str(target)]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("[")]
+    assert len(err) == 1 and err[0].isprintable() and err[0].isascii()
+    assert err[0].startswith("error: malformed answer from Azure: a usage's name in eastus2 is ")
+    assert "not a name (printable ASCII without whitespace" in err[0]
+    assert not target.exists()
+
+
+def test_a_usage_listed_twice_is_malformed_naming_it_not_read_as_its_last_limit(arm, tls):
+    usage = {"name": {"value": GROK}, "currentValue": 1.0, "limit": 450.0, "unit": "Count"}
+    serve_region(arm, "eastus2", usages={"value": [usage, {**usage, "limit": 999999.0}]})
+    with pytest.raises(MalformedAnswerError) as raised:
+        sync(arm, tls, ["eastus2"])
+    assert str(raised.value) == (
+        f"malformed answer from Azure: quota usages in eastus2: usage {GROK} is listed twice, nothing written"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "where"),
+    [("name", "gpt-4o\n", "a model's name in eastus2"), ("version", "2024\x1b", "the version of gpt-4o in eastus2")],
+)
+def test_a_model_name_or_version_that_is_not_plain_ascii_is_malformed(arm, tls, field, value, where):
+    model = {**MODELS["value"][0], "model": {**MODELS["value"][0]["model"], field: value}}
+    serve_region(arm, "eastus2", models={"value": [model]})
+    with pytest.raises(MalformedAnswerError, match=f"^malformed answer from Azure: {where} is "):
+        sync(arm, tls, ["eastus2"])
+
+
+@pytest.fixture
+def broken_chunks(tls):
+    """An HTTPS server on 127.0.0.1 whose every answer is 200 with an invalid chunked body (a chunk size 'ZZZ')."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(30)
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed at the end of the test
+                return
+            try:
+                with tls[0].wrap_socket(conn, server_side=True) as tls_conn:
+                    tls_conn.recv(65536)
+                    tls_conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        b"ZZZ\r\n{}\r\n0\r\n\r\n"
+                    )
+            except OSError:
+                pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"https://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+def test_an_invalid_chunked_answer_is_one_malformed_answer_line_not_a_warning_per_attempt(
+    broken_chunks, tls, tmp_path, monkeypatch, capsys, caplog
+):
+    from foundry_iac.cli import commands
+
+    monkeypatch.setattr(commands, "default_credential", StaticToken)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls[1]))
+    target = tmp_path / "snapshot.json"
+    argv = ["quota", "sync", "--subscription", SUB, "--region", "eastus2", "--endpoint", broken_chunks]
+    assert main([*argv, "--output", str(target)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("error: malformed answer from Azure: quota in eastus2: the answer could not be read (")
+    assert "InvalidChunkLength" in line and line.endswith(", nothing written") and "HTTP None" not in line
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("azure.core")] == []  # no line per attempt
+    assert not target.exists()
+
+
+def test_a_network_failure_whose_text_spans_lines_or_holds_escapes_is_one_escaped_line():
+    from azure.core.exceptions import ServiceRequestError
+
+    from foundry_iac.azure.quota_sync import explain
+
+    error = explain(ServiceRequestError("refused\n\x1b[31merror: forged"), SUB, "eastus2")
+    assert str(error) == "cannot reach Azure Resource Manager for eastus2: refused \\x1b[31merror: forged"
