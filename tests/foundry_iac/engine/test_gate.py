@@ -407,3 +407,5 @@ def test_a_waiver_urn_near_miss_is_compared_with_the_runs_urns(kind):
     where = {"": "policy.json:3", "waivers": "policy.json:4"}
     (problem,) = waiver_problems({"spy": PolicySettings("mandatory", {"waivers": [waiver]}, where)}, _run())
     assert problem.startswith(f"policy.json:4: spy.waivers[0].resource: {expected}"), problem
+    if kind == "case":
+        assert problem.endswith("; a waiver names a resource of this stack by logical name or URN"), problem
