@@ -92,3 +92,18 @@ def test_too_few_arguments_print_the_usage_and_exit_2(tmp_path):
     done = run(repo, str(tmp_path / "clone"), "foundry_iac/engine/gate.py")
     assert done.returncode == 2
     assert done.stderr.startswith("usage: scripts/mutation-module DIR MODULE_FILE TEST_PATH...")
+
+
+def test_a_reused_clone_moves_to_the_repositorys_new_commit_and_drops_mutmuts_stale_results(tmp_path):
+    repo = small_repository(tmp_path)
+    clone = tmp_path / "clone"
+    assert run(repo, str(clone), "foundry_iac/engine/gate.py", "tests/policies/x.py").returncode == 0
+    (clone / "mutants").mkdir()
+    assert run(repo, str(clone), "foundry_iac/engine/gate.py", "tests/policies/x.py").returncode == 0
+    assert (clone / "mutants").exists()  # the same commit: mutmut's results are kept
+    (repo / "foundry_iac/engine/gate.py").write_text("def new_function():\n    return 1\n")
+    git(repo, "commit", "-qam", "a new function")
+    done = run(repo, str(clone), "foundry_iac/engine/gate.py", "tests/policies/x.py")
+    assert done.returncode == 0, done.stderr
+    assert (clone / "foundry_iac/engine/gate.py").read_text() == "def new_function():\n    return 1\n"
+    assert not (clone / "mutants").exists()
