@@ -120,14 +120,15 @@ def malformed_usage_name(usage: str, usage_names: list[str], fix: str) -> str | 
     typo that would leave the catalog's pool without its limit; the model part is open (Azure lists models the
     catalog does not know).
     """
-    if len(usage) > MAX_NAME:
-        return None
     if not _USAGE_CHARACTERS.fullmatch(usage):
         bad = next(c for c in usage if not _USAGE_CHARACTERS.fullmatch(c))
         return (
             f"unknown usage name {short(usage)}: it holds {short(bad)} (U+{ord(bad):04X}), and Azure's usage names "
             f"are printable ASCII without spaces; {fix}"
         )
+    if len(usage) > MAX_NAME:
+        why = f"longer than {MAX_NAME} characters, as no usage name Azure reports"
+        return f"unknown usage name {short(usage)}: {why}; {fix}"
     parts = usage.split(".", 2)
     for index, what in enumerate(("provider", "deployment type")[: len(parts)]):
         known = sorted({name.split(".", 2)[index] for name in usage_names if name.count(".") >= index})

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, overload
@@ -254,7 +254,8 @@ def run_program(stack: StackRef, root: Path, lean: bool = True) -> ProgramRun:
     # The same for os._exit() (which would end the gate itself with the program's code) and for any other
     # BaseException (GeneratorExit, a program's own subclass): each ends the program before its verdict.
     exited: BaseException | None = None
-    with _environment(stack, root), _loops_created() as created, lean_run, _exit_raises(), _deadline():
+    deadline = _deadline(stack.display)
+    with _environment(stack, root), _loops_created() as created, lean_run, _exit_raises(), deadline:
         try:
             sync_await(run_pulumi_func(program))
         except BaseException as exc:
@@ -304,26 +305,47 @@ def _exit_raises() -> Iterator[None]:
 PROGRAM_DEADLINE_S = 60.0  # 30 times the slowest accepted stack file; beyond, the program is waiting, not working
 
 
+_REAL_EXIT = os._exit  # the watchdog's way out, whatever the program does to os._exit or to signals
+PROGRAM_GRACE_S = 5.0  # after the deadline, how long the program may take to unwind before the process ends
+
+
 @contextmanager
-def _deadline() -> Iterator[None]:
+def _deadline(display: str) -> Iterator[None]:
     """While the program runs, a timer raises ProgramDeadline into it after PROGRAM_DEADLINE_S: a program that
-    sleeps or waits would otherwise hold the gate (and a pull request's check) forever. Only the main thread
-    receives signals; elsewhere (and without setitimer) the program runs without one."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+    sleeps or waits would otherwise hold the gate (and a pull request's check) forever. A program that ignores
+    the signal or catches the exception meets a watchdog thread PROGRAM_GRACE_S later, which says so on
+    standard error and ends the process with exit 2 (a worker's end is then the parent's one-line error). Only
+    the main thread receives signals; elsewhere (and without setitimer) only the watchdog runs."""
     seconds = PROGRAM_DEADLINE_S
+    finished = threading.Event()
 
-    def expire(_signum: int, _frame: object) -> NoReturn:
-        raise ProgramDeadline(seconds)
+    def watch() -> None:
+        if not finished.wait(seconds + PROGRAM_GRACE_S):
+            line = (
+                f"error: {display}: the program did not finish within {seconds:g} s and would not stop; nothing was "
+                "judged\n"
+            )
+            with suppress(OSError, ValueError):
+                os.write(2, line.encode("utf-8", "replace"))
+            _REAL_EXIT(2)
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    watchdog = threading.Thread(target=watch, name="foundry-iac program deadline", daemon=True)
+    watchdog.start()
+    timed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if timed:
+
+        def expire(_signum: int, _frame: object) -> NoReturn:
+            raise ProgramDeadline(seconds)
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        finished.set()
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager

@@ -22,7 +22,7 @@ TESTED: dict[str, tuple[str, str]] = {
 _RELEASE = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
 # PEP 440 pre-releases and development releases (3.260.0rc1, 3.261.0.dev2): they come before their release, and
 # pip's ranges leave them out, so none is a tested version
-_PRE_RELEASE = re.compile(r"[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview|dev)\d*", re.IGNORECASE)
+_PRE_RELEASE = re.compile(r"(?:a|b|c|rc|alpha|beta|pre|preview|dev)\d*", re.IGNORECASE)
 
 
 def release(text: str) -> tuple[int, int, int]:
@@ -37,7 +37,8 @@ def release(text: str) -> tuple[int, int, int]:
 def is_pre_release(text: str) -> bool:
     """Whether a version string names a pre-release or development release (`3.260.0rc1`, `1.22.0.dev3`)."""
     match = _RELEASE.match(text.strip())
-    return match is not None and _PRE_RELEASE.match(text.strip()[match.end() :]) is not None
+    rest = text.strip()[match.end() :].partition("+")[0] if match else ""  # a local label (+abc) is no pre-release
+    return match is not None and _PRE_RELEASE.search(rest) is not None
 
 
 def requirement(name: str) -> str:

@@ -8,8 +8,11 @@ from pathlib import Path
 
 from components.config.loaded import LoadedConfig
 from components.config_errors import ConfigError
+from components.errors import InputFileError
+from components.inputs import read_input_text
+from components.source import read_yaml
 from components.stack.loader import load_stack_file, stack_name_of
-from components.text import clip
+from components.text import clip, short
 
 from ..errors import GateInputError, UsageError
 
@@ -24,11 +27,41 @@ class StackRef:
 
 
 def project_root() -> Path:
-    """The foundry-iac project directory: the nearest folder upwards holding Pulumi.yaml."""
+    """The foundry-iac project directory: the nearest folder upwards holding Pulumi.yaml (whose settings must
+    be the ones the gate follows)."""
     for folder in [Path.cwd(), *Path.cwd().parents]:
         if (folder / "Pulumi.yaml").is_file() and (folder / "__main__.py").is_file():
+            problems = project_file_problems(folder)
+            if problems:
+                raise UsageError(problems)
             return folder
     raise UsageError("no Pulumi.yaml with a __main__.py here or above; run foundry-iac inside the project")
+
+
+def project_file_problems(root: Path) -> list[str]:
+    """What in Pulumi.yaml would make `pulumi up` deploy other config than the gate judged: stack files read from
+    another folder than stacks/, or project-level config (defaults reach the program; the gate never reads them)."""
+    display = "Pulumi.yaml"
+    try:
+        doc = read_yaml(read_input_text(root / "Pulumi.yaml", display, "project file"), display)
+    except InputFileError as exc:
+        return exc.lines()
+    if doc.issues or not isinstance(doc.value, dict):
+        return [str(issue) for issue in doc.issues] or [f"{display}: not a Pulumi project file (a mapping)"]
+    problems = []
+    folder = doc.value.get("stackConfigDir")
+    if folder not in ("stacks", "stacks/"):
+        problems.append(
+            f"{display}:{doc.line_of(('stackConfigDir',)) or 1}: stackConfigDir: Pulumi would read the stack files "
+            f"from {short(folder) if folder else 'the project folder'} and the gate judges stacks/; set "
+            "`stackConfigDir: stacks`"
+        )
+    if "config" in doc.value:
+        problems.append(
+            f"{display}:{doc.line_of(('config',))}: config: project-level config reaches the program at deploy "
+            "time and the gate never reads it; write the values in the stack files"
+        )
+    return problems
 
 
 def _display(path: Path) -> str:

@@ -412,13 +412,17 @@ def test_a_snapshot_usage_name_differing_only_in_separators_is_refused_with_the_
         ("OpenAl.GlobalStandard.gpt-5.3", "unknown provider part 'OpenAl'; did you mean 'OpenAI'?"),
         ("OpenAI.GlobalStandrd.gpt-5.3", "unknown deployment type part 'GlobalStandrd'; did you mean 'GlobalStandard'"),
         ("OpenAI.GlobalProvisionedManagd", "unknown deployment type part 'GlobalProvisionedManagd'; did you mean "),
+        ("AIServices.DataZoneStandard.grok-4.7" + " " * 200, "it holds ' ' (U+0020)"),
+        ("AIServices.DataZoneStandard.grok-4.7" + "x" * 200, "longer than 200 characters, as no usage name Azure"),
     ],
-    ids=["escape", "nul", "suffix", "non-ascii", "l-for-i", "openal", "type-typo", "ptu-pool-typo"],
+    ids=["escape", "nul", "suffix", "non-ascii", "l-for-i", "openal", "type-typo", "ptu-pool-typo", "padded", "long"],
 )
 def test_a_snapshot_usage_name_no_azure_name_could_be_is_refused_at_its_line(tmp_path, usage, why):
     # these passed before: the catalog's pool then had no limit of its own and was judged at the catalog default
     line = snapshot_refusal(tmp_path, usage)
-    assert line.startswith(f"quotas/x.json:9: regions.eastus2.usages: unknown usage name {usage!r}: {why}"), line
+    from components.text import short
+
+    assert line.startswith(f"quotas/x.json:9: regions.eastus2.usages: unknown usage name {short(usage)}: {why}"), line
     assert line.endswith("re-create the snapshot with `foundry-iac quota sync`, or correct the key"), line
 
 

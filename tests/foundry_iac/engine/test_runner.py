@@ -219,3 +219,33 @@ def test_a_program_that_waits_past_the_deadline_ends_in_an_error_and_the_timer_i
         "judged in under 2 s: the program waits on something, a sleep, the network or input); remove the wait"
     ]
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+
+
+@pytest.mark.parametrize(
+    "wait",
+    [
+        "import signal\nimport time\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\ntime.sleep(600)\n",
+        "import time\ntry:\n    time.sleep(600)\nexcept BaseException:\n    time.sleep(600)\n",
+    ],
+    ids=["ignores-the-timer", "catches-the-stop"],
+)
+def test_a_program_that_will_not_stop_at_the_deadline_ends_the_process_with_exit_2_and_one_line(tmp_path, wait):
+    import subprocess
+    import sys
+    import time
+
+    ref = _project_with_program(tmp_path, wait)
+    child = (
+        "import sys\nfrom pathlib import Path\nfrom foundry_iac.engine import runner\n"
+        "from foundry_iac.engine.stacks import resolve_stack\n"
+        "runner.PROGRAM_DEADLINE_S, runner.PROGRAM_GRACE_S = 0.5, 0.5\n"
+        f"runner.run_program(resolve_stack({str(ref.path)!r}, Path({str(tmp_path)!r})), Path({str(tmp_path)!r}))\n"
+        "print('never here')\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", child], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert time.monotonic() - started < 60
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(
+        f"error: {ref.display}: the program did not finish within 0.5 s and would not stop; nothing was judged\n"
+    ), done.stderr

@@ -61,6 +61,9 @@ def test_the_installed_sdks_are_the_locked_ones():
         ("pulumi", "3.265.0.dev4", False),
         ("pulumi-policy", "1.22.0b1", False),
         ("pulumi", "3.265.0.post1", True),
+        ("pulumi", "3.261.0.1rc1", False),  # a fourth release number, then the pre-release
+        ("pulumi", "3.260.0.post1.dev1", False),  # a development release of a post-release
+        ("pulumi", "3.265.0+build.abc", True),
         ("pulumi", "3.265.0+local", True),
     ],
 )

@@ -98,3 +98,49 @@ def test_a_stack_named_twice_is_refused_and_each_stack_once_is_taken(tmp_path, m
     assert raised.value.messages == [
         "stacks/Pulumi.a.yaml: the stack a is named twice (also as a); name each stack once"
     ]
+
+
+@pytest.mark.parametrize(
+    "project,expected",
+    [
+        ("name: x\nstackConfigDir: stacks\n", []),
+        ("name: x\nstackConfigDir: stacks/\n", []),
+        (
+            "name: x\nstackConfigDir: deploy\n",
+            [
+                "Pulumi.yaml:2: stackConfigDir: Pulumi would read the stack files from 'deploy' and the gate judges "
+                "stacks/; set `stackConfigDir: stacks`"
+            ],
+        ),
+        (
+            "name: x\n",
+            [
+                "Pulumi.yaml:1: stackConfigDir: Pulumi would read the stack files from the project folder and the gate "
+                "judges stacks/; set `stackConfigDir: stacks`"
+            ],
+        ),
+        (
+            "name: x\nstackConfigDir: stacks\nconfig:\n  foundry-iac:budget:\n    default: 1\n",
+            [
+                "Pulumi.yaml:3: config: project-level config reaches the program at deploy time and the gate never "
+                "reads it; write the values in the stack files"
+            ],
+        ),
+    ],
+    ids=["stacks", "stacks-slash", "other-folder", "none", "project-config"],
+)
+def test_a_project_file_that_would_deploy_other_config_than_the_gate_judged_is_refused(
+    tmp_path, monkeypatch, project, expected
+):
+    from foundry_iac.engine.stacks import project_file_problems, project_root
+
+    (tmp_path / "Pulumi.yaml").write_text(project)
+    (tmp_path / "__main__.py").write_text("")
+    assert project_file_problems(tmp_path) == expected
+    monkeypatch.chdir(tmp_path)
+    if expected:
+        with pytest.raises(UsageError) as raised:
+            project_root()
+        assert raised.value.messages == expected
+    else:
+        assert project_root() == tmp_path
