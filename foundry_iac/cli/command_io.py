@@ -56,7 +56,8 @@ def endpoint_url(value: str) -> str:
 
     try:
         parts = urlsplit(value)
-        plain = parts.scheme.lower() in ("https", "http") and bool(parts.hostname)
+        plain = parts.scheme.lower() in ("https", "http") and bool(parts.hostname) and value.isprintable()
+        plain = plain and not any(c.isspace() for c in value)  # "https://management.azure.com " reads as a host
     except ValueError:  # an unbalanced "[" or a port that is no number
         plain = False
     if not plain:

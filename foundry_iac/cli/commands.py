@@ -183,7 +183,8 @@ def _policy_config(value: str | None) -> tuple[Path, str] | None:
         return None
     path = Path(value)
     if not path.is_file():
-        raise UsageError(f"--policy-config {value}: no such file; give the path of a policy config JSON file")
+        what = "no such file" if not path.exists() else "not a regular file"
+        raise UsageError(f"--policy-config {value}: {what}; give the path of a policy config JSON file")
     return path.resolve(), value
 
 

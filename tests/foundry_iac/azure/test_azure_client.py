@@ -424,7 +424,18 @@ def test_the_cli_refuses_a_timeout_that_is_not_seconds(capsys):
         assert "is not a number of seconds > 0" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("bad", ["", " ", "management.azure.com", "ftp://management.azure.com", "https://"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        " ",
+        "management.azure.com",
+        "ftp://management.azure.com",
+        "https://",
+        "https://management.azure.com ",
+        "https://management.azure.com\n",
+    ],
+)
 @pytest.mark.parametrize(
     "command",
     [

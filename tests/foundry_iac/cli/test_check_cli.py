@@ -311,3 +311,16 @@ def test_a_closed_standard_output_exits_2_with_one_line():
         done.stderr
         == "error: standard output: cannot write: it is closed; the output is incomplete (use --output FILE)\n"
     )
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_a_policy_config_path_that_is_no_file_says_which(capsys, tmp_path, monkeypatch, kind):
+    monkeypatch.chdir(ROOT)
+    path = tmp_path / "policy.json"
+    if kind == "folder":
+        path.mkdir()
+    assert main(["check", "dev", "--policy-config", str(path)]) == 2
+    what = "no such file" if kind == "missing" else "not a regular file"
+    assert capsys.readouterr().err == (
+        f"error: --policy-config {path}: {what}; give the path of a policy config JSON file\n"
+    )
