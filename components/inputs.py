@@ -85,11 +85,21 @@ def _no_constant(name: str) -> float:
     raise _RefusedValueError(f"{name} is not a number JSON allows; write a finite number", name)
 
 
-def _duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+class DuplicateKeyError(Exception):
+    """A JSON object names a key twice; `json.loads` alone would keep the last value without a word."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """`json.loads`'s object_pairs_hook for every JSON foundry-iac reads: an object's keys, each once, or
+    DuplicateKeyError (files, Azure's answers and JSON-string config values alike)."""
     out: dict[str, object] = {}
     for key, value in pairs:
         if key in out:
-            raise _RefusedValueError(f"key {short(key)} appears twice in one object; keep one")
+            raise DuplicateKeyError(key)
         out[key] = value
     return out
 
@@ -109,16 +119,17 @@ def _duplicate_line(text: str, display: str) -> tuple[str, int | None] | None:
 def loads_strict_json(text: str, display: str) -> object:
     """Parse JSON text; NaN, Infinity, numbers beyond float range and duplicate keys are InputFileError."""
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_duplicates)
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise InputFileError(display, f"not valid JSON ({exc.msg}); fix the syntax", exc.lineno) from None
+    except DuplicateKeyError as exc:
+        located = _duplicate_line(text, display)
+        if located:
+            raise InputFileError(display, located[0], located[1]) from None
+        raise InputFileError(display, f"key {short(exc.key)} appears twice in one object; keep one") from None
     except _RefusedValueError as exc:
         if exc.literal and exc.literal in text:
             raise InputFileError(display, str(exc), _line_of(text, text.index(exc.literal))) from None
-        if "appears twice" in str(exc):
-            located = _duplicate_line(text, display)
-            if located:
-                raise InputFileError(display, located[0], located[1]) from None
         raise InputFileError(display, str(exc)) from None
     except RecursionError:
         raise InputFileError(display, "nested too deeply to be a foundry-iac file; flatten it") from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import unicodedata
 from collections.abc import Collection, Iterable
 
@@ -20,6 +21,7 @@ from .errors import FoundryIacError
 from .text import listing, short
 
 MAX_NAME = 200  # no name foundry-iac resolves is this long; comparing a huge value would only cost time
+PLAIN_NAME = re.compile(r"[!-~]+")  # Azure's names (models, versions, usage names): printable ASCII, no whitespace
 NEAREST = 3  # nearest names a message offers
 LISTED = 5  # names listed when none is near (as every list in a message: five, then "and N more")
 

@@ -23,7 +23,7 @@ from ..config.fields import ConfigModel, suggest
 from ..config.loaded import LoadedConfig, StackFileConfig
 from ..config_errors import ConfigError, ConfigIssue, Path_, format_path
 from ..errors import InputFileError
-from ..inputs import read_input_text
+from ..inputs import DuplicateKeyError, read_input_text, unique_keys
 from ..refs import unresolved
 from ..source import SourceDoc, read_yaml
 from ..text import clip, short
@@ -193,27 +193,10 @@ def stack_file_config(path: Path, display: str | None = None) -> StackFileConfig
     return StackFileConfig(doc, config, secret_keys, placeholders)
 
 
-class _DuplicateKeyError(Exception):
-    """A JSON object in a config value names a key twice (JSON would keep the last one without a word)."""
-
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    seen: dict[str, object] = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _DuplicateKeyError(key)
-        seen[key] = value
-    return seen
-
-
 def _decode(raw: str) -> object:
     """Decode a CLI config string: JSON where it parses (numbers, booleans, objects), else the text."""
     try:
-        return json.loads(raw, object_pairs_hook=_unique_keys)
+        return json.loads(raw, object_pairs_hook=unique_keys)
     except ValueError:
         return raw
 
@@ -280,7 +263,7 @@ def collect_values(
                         doc.file, doc.line_of(("config", full_key)), full_key, "nested too deeply; flatten the value"
                     )
                 )
-            except _DuplicateKeyError as exc:
+            except DuplicateKeyError as exc:
                 full_key = f"{namespace}:{key}"
                 why = f"the JSON value names {short(exc.key)} twice (the last would win unseen); write each key once"
                 issues.append(ConfigIssue(doc.file, doc.line_of(("config", full_key)), full_key, why))

@@ -60,7 +60,8 @@ from requests.models import PreparedRequest
 from urllib3.util import parse_url
 
 from components.errors import ServiceError
-from components.refs import MAX_NAME
+from components.inputs import DuplicateKeyError, unique_keys
+from components.refs import MAX_NAME, PLAIN_NAME
 from components.text import clip, short
 
 USER_AGENT = "foundry-iac/0.1"
@@ -225,26 +226,18 @@ def _integer(text: str) -> int:
     return value
 
 
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    """An object's keys, each once: json.loads would keep the last of a repeated key (`{"limit": 1, "limit": 9}`)."""
-    out: dict[str, object] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _RefusedValueError(f"key {short(key)} appears twice in one object")
-        out[key] = value
-    return out
-
-
 def check_json(text: str, where: str) -> object:
     """The JSON body of an answer, or MalformedAnswerError: objects and lists only to MAX_DEPTH, no key twice in an
     object, no null in a list, finite numbers, a top-level object, and ARM's list envelope (`value` a list of
     objects, links strings)."""
     try:
         body = json.loads(
-            text, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=_unique_keys
+            text, parse_constant=_no_constant, parse_float=_finite, parse_int=_integer, object_pairs_hook=unique_keys
         )
     except RecursionError:
         raise MalformedAnswerError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels") from None
+    except DuplicateKeyError as exc:
+        raise MalformedAnswerError(f"{where}: key {short(exc.key)} appears twice in one object") from None
     except _RefusedValueError as exc:
         raise MalformedAnswerError(f"{where}: {exc}") from None
     except ValueError as exc:
@@ -556,7 +549,6 @@ def text(value: object, where: str) -> str:
     return value
 
 
-_NAME = re.compile(r"[!-~]+")  # printable ASCII, no whitespace
 _LABEL = re.compile(r"[!-~]+( [!-~]+)*")  # the same, words apart by single spaces
 
 
@@ -565,7 +557,7 @@ def plain_name(value: object, where: str, spaces: bool = False) -> str:
     ASCII, without whitespace (single inner spaces when `spaces`), at most MAX_NAME characters, or
     MalformedAnswerError. It is written to files and printed: no control character, look-alike or padding."""
     found = text(value, where)
-    if len(found) > MAX_NAME or not (_LABEL if spaces else _NAME).fullmatch(found):
+    if len(found) > MAX_NAME or not (_LABEL if spaces else PLAIN_NAME).fullmatch(found):
         kind = "words of printable ASCII" if spaces else "printable ASCII without whitespace"
         shown = clip(ascii(found), 80)  # look-alikes escaped too: "gpt\u20114o", not a "gpt-4o" that seems valid
         raise MalformedAnswerError(f"{where} is {shown}, not a name ({kind}, at most {MAX_NAME} characters)")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from components.catalog import load_catalog
 from components.errors import FoundryIacError, InputFileError
 from components.inputs import loads_strict_json, read_input_text
-from components.refs import MAX_NAME, lookalike, unresolved
+from components.refs import MAX_NAME, PLAIN_NAME, lookalike, unresolved
 from components.source import json_lines
 from components.text import clip, short
 
@@ -108,9 +108,6 @@ def separator_typo(usage: str, usage_names: list[str], fix: str) -> str | None:
     )
 
 
-_USAGE_CHARACTERS = re.compile(r"[!-~]+")  # printable ASCII without whitespace
-
-
 def malformed_usage_name(usage: str, usage_names: list[str], fix: str) -> str | None:
     """Why `usage` cannot be a usage name Azure reports, or None.
 
@@ -120,8 +117,8 @@ def malformed_usage_name(usage: str, usage_names: list[str], fix: str) -> str | 
     typo that would leave the catalog's pool without its limit; the model part is open (Azure lists models the
     catalog does not know).
     """
-    if not _USAGE_CHARACTERS.fullmatch(usage):
-        bad = next(c for c in usage if not _USAGE_CHARACTERS.fullmatch(c))
+    if not PLAIN_NAME.fullmatch(usage):
+        bad = next(c for c in usage if not PLAIN_NAME.fullmatch(c))
         return (
             f"unknown usage name {short(usage)}: it holds {short(bad)} (U+{ord(bad):04X}), and Azure's usage names "
             f"are printable ASCII without spaces; {fix}"
