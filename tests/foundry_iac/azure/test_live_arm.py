@@ -906,34 +906,27 @@ def test_a_server_error_without_a_code_is_named_with_its_status_alone(arm, tls):
     assert failed.value.message.startswith(f"Azure answered HTTP 500 reading {PROVIDER_WHAT} after retries: ")
 
 
-def test_an_http_error_raised_before_any_answer_is_a_read_error_never_http_none(arm, tls):
+@pytest.mark.parametrize(
+    "raised,said",
+    [
+        ("the stream was closed", "the stream was closed"),
+        ("closed\n\x1b[2Kerror: forged", "closed \\x1b[2Kerror: forged"),  # spans lines, holds escapes: one line
+    ],
+    ids=["no-answer", "escapes"],
+)
+def test_an_http_error_raised_before_any_answer_is_a_read_error_never_http_none(arm, tls, raised, said):
     """azure-core may raise an HttpResponseError that carries no response (so no status): it is named by its
-    kind, never as an answer with status None."""
+    kind, never as an answer with status None, on one escaped line."""
     from azure.core.exceptions import HttpResponseError
 
     from foundry_iac.azure.live_arm import LiveReadError
 
     def read() -> None:
-        raise HttpResponseError(message="the stream was closed")
+        raise HttpResponseError(message=raised)
 
     live = live_arm(arm, tls)
     with pytest.raises(LiveReadError) as failed:
         live._read("the test read", "Reader", read)
     live.close()
-    assert failed.value.message == "cannot read the test read: HttpResponseError: the stream was closed"
+    assert failed.value.message == f"cannot read the test read: HttpResponseError: {said}"
     assert not failed.value.denied
-
-
-def test_a_read_failure_whose_text_spans_lines_or_holds_escapes_is_one_escaped_line(arm, tls):
-    from azure.core.exceptions import HttpResponseError
-
-    from foundry_iac.azure.live_arm import LiveReadError
-
-    def read() -> None:
-        raise HttpResponseError(message="closed\n\x1b[2Kerror: forged")
-
-    live = live_arm(arm, tls)
-    with pytest.raises(LiveReadError) as failed:
-        live._read("the test read", "Reader", read)
-    live.close()
-    assert failed.value.message == "cannot read the test read: HttpResponseError: closed \\x1b[2Kerror: forged"
